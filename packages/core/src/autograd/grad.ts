@@ -1,0 +1,83 @@
+import { ArgumentError, ShapeError, formatShape } from '../errors.js';
+import { allocate } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { backward } from './engine.js';
+import { isGradEnabled, withGradMode } from './mode.js';
+import { identity } from './identity.js';
+
+export type Pullback = (dy: Tensor) => Tensor[];
+
+/**
+ * Evaluates f at xs and returns its value with the pullback dy ↦ (∂f/∂xs)ᵀ·dy.
+ * When called where xs are themselves being differentiated (inside another grad), the
+ * pullback is recorded too, so gradients of gradients work.
+ */
+export function vjp(f: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]): [Tensor, Pullback] {
+  xs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new ArgumentError(`vjp: argument ${i} must be a Tensor`);
+  });
+  const nested = isGradEnabled() && xs.some((x) => x.requiresGrad);
+  const tracked = xs.map(track);
+  const y = withGradMode(true, () => f(...tracked));
+  if (!(y instanceof Tensor)) throw new ArgumentError('vjp: f must return a Tensor');
+  const pullback: Pullback = (dy) => {
+    const grads = y.requiresGrad
+      ? backward([y], [dy], { accumulate: false, createGraph: nested, targets: tracked })
+      : new Map<Tensor, Tensor>();
+    return tracked.map((t) => {
+      const g = grads.get(t);
+      if (g === undefined) return new Tensor(allocate(t.dtype, t.size), t.shape);
+      return nested ? g : g.detach();
+    });
+  };
+  return [nested ? y : y.detach(), pullback];
+}
+
+export interface GradOptions {
+  /** Which positional arguments to differentiate (default 0). An array returns an array. */
+  argnums?: number | readonly number[];
+}
+
+type GradOf<O extends GradOptions> = O['argnums'] extends readonly number[] ? Tensor[] : Tensor;
+
+/** The gradient function of a scalar-valued f (JAX/functorch style). */
+export function grad<O extends GradOptions = { argnums?: number }>(
+  f: (...xs: Tensor[]) => Tensor,
+  options?: O,
+): (...xs: Tensor[]) => GradOf<O> {
+  const vg = valueAndGrad(f, options);
+  return (...xs) => vg(...xs)[1];
+}
+
+/** Like grad, but also returns f's value: [value, gradient(s)]. */
+export function valueAndGrad<O extends GradOptions = { argnums?: number }>(
+  f: (...xs: Tensor[]) => Tensor,
+  options?: O,
+): (...xs: Tensor[]) => [Tensor, GradOf<O>] {
+  const argnums = options?.argnums ?? 0;
+  const wanted = typeof argnums === 'number' ? [argnums] : [...argnums];
+  return (...xs) => {
+    for (const a of wanted) {
+      if (!Number.isInteger(a) || a < 0 || a >= xs.length) {
+        throw new ArgumentError(`grad: argnums entry ${a} is out of range for ${xs.length} argument(s)`);
+      }
+    }
+    const g = (...picked: Tensor[]): Tensor => {
+      const args = [...xs];
+      wanted.forEach((a, i) => { args[a] = picked[i]!; });
+      return f(...args);
+    };
+    const [value, pullback] = vjp(g, ...wanted.map((a) => xs[a]!));
+    if (value.size !== 1) {
+      throw new ShapeError(`grad: f must return a one-element tensor, got shape ${formatShape(value.shape)}; use vjp for non-scalar outputs`);
+    }
+    const grads = pullback(new Tensor(allocate(value.dtype, 1).fill(1), value.shape));
+    return [value, (typeof argnums === 'number' ? grads[0]! : grads) as GradOf<O>];
+  };
+}
+
+/** x as an input of a new differentiation: linked to x's graph when x is tracked, else a fresh leaf. */
+function track(x: Tensor): Tensor {
+  if (isGradEnabled() && x.requiresGrad) return identity(x);
+  return x.detach().requiresGrad_(true);
+}

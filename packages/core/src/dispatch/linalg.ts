@@ -1,0 +1,10 @@
+import * as la from '../ops/linalg/matmul.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type TensorLike, publicFn } from './typed.js';
+
+export const matmul = publicFn<(a: TensorLike, b: TensorLike) => Tensor>('matmul', ['a', 'b'], { 'Tensor, Tensor': la.matmul });
+export const linear = publicFn<(x: TensorLike, w: TensorLike, b?: TensorLike | null) => Tensor>('linear', ['x', 'w', 'b'], {
+  'Tensor, Tensor': (x: Tensor, w: Tensor) => la.linear(x, w),
+  'Tensor, Tensor, null | undefined': (x: Tensor, w: Tensor) => la.linear(x, w),
+  'Tensor, Tensor, Tensor': la.linear,
+});

@@ -1,0 +1,19 @@
+import { mean as meanInternal } from '../ops/reduce/mean.js';
+import { sum as sumInternal } from '../ops/reduce/sum.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type TensorLike, publicFn } from './typed.js';
+
+/** (x, dims?, keepdim?) — dims: one dim or a list; omitted means every dim. */
+export type Reduction = (x: TensorLike, dims?: number | readonly number[], keepdim?: boolean) => Tensor;
+
+export function reduction(name: string, f: (x: Tensor, dims?: number | readonly number[], keepdim?: boolean) => Tensor): Reduction {
+  return publicFn<Reduction>(name, ['x', 'dims', 'keepdim'], {
+    Tensor: (x: Tensor) => f(x),
+    'Tensor, number | Array': (x: Tensor, dims: number | number[]) => f(x, dims),
+    'Tensor, number | Array, boolean': (x: Tensor, dims: number | number[], keepdim: boolean) => f(x, dims, keepdim),
+    'Tensor, undefined, boolean': (x: Tensor, _: undefined, keepdim: boolean) => f(x, undefined, keepdim),
+  });
+}
+
+export const sum = reduction('sum', sumInternal);
+export const mean = reduction('mean', meanInternal);

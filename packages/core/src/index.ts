@@ -1,0 +1,24 @@
+// @tensorgrad/core — tensors, a define-by-run gradient tape, ops with registered VJPs.
+export { Tensor, type NestedArray, type BackwardOptions } from './tensor/tensor.js';
+export { type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
+export {
+  tensor, zeros, ones, full, zerosLike, onesLike, arange, rand, randn,
+  type TensorOptions, type CreationOptions, type RandomOptions, type TensorData,
+} from './tensor/creation.js';
+export { Generator, defaultGenerator, manualSeed } from './tensor/random.js';
+export { broadcastShapes, sizeOf } from './tensor/shape.js';
+export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError } from './errors.js';
+
+export { grad, valueAndGrad, vjp, type Pullback, type GradOptions } from './autograd/grad.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
+export {
+  defineOp, listOps, getOp,
+  type OpSpec, type OpDef, type Op, type OpCase, type CaseTools, type VjpArgs, type VjpResult, type ForwardContext, type GradCheckSettings,
+} from './autograd/registry.js';
+
+export type { TensorLike } from './dispatch/typed.js';
+export * from './dispatch/elementwise.js';
+export * from './dispatch/reduce.js';
+export * from './dispatch/shape.js';
+export * from './dispatch/linalg.js';
+export { greater, greaterEqual, less, lessEqual, equal, notEqual, sign } from './ops/elementwise/compare.js';

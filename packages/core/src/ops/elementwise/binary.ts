@@ -1,0 +1,106 @@
+import { defineOp } from '../../autograd/registry.js';
+import { type DType, promoteTypes } from '../../tensor/dtype.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { allocate } from '../../tensor/dtype.js';
+import { reduceGradTo } from '../reduce/sum-to.js';
+import { binaryCases, binaryForward } from './define.js';
+import { equal, greater } from './compare.js';
+import { log, neg } from './unary.js';
+
+const floatResult = (a: DType, b: DType): DType => (promoteTypes(a, b) === 'int32' ? 'float32' : promoteTypes(a, b));
+
+// a + b;  da = dy, db = dy (summed over broadcast dims)
+const addOp = defineOp({
+  name: 'add',
+  inputs: ['a', 'b'],
+  forward: binaryForward('add', (p, q) => p + q),
+  vjp: ({ dy, a, b }) => ({ a: () => reduceGradTo(dy, a), b: () => reduceGradTo(dy, b) }),
+  cases: binaryCases(),
+});
+
+// a - b;  da = dy, db = -dy
+const subOp = defineOp({
+  name: 'sub',
+  inputs: ['a', 'b'],
+  forward: binaryForward('sub', (p, q) => p - q),
+  vjp: ({ dy, a, b }) => ({ a: () => reduceGradTo(dy, a), b: () => reduceGradTo(neg(dy), b) }),
+  cases: binaryCases(),
+});
+
+// a · b;  da = dy·b, db = dy·a
+const mulOp = defineOp({
+  name: 'mul',
+  inputs: ['a', 'b'],
+  forward: binaryForward('mul', (p, q) => p * q),
+  vjp: ({ dy, a, b }) => ({ a: () => reduceGradTo(mul(dy, b), a), b: () => reduceGradTo(mul(dy, a), b) }),
+  cases: binaryCases(),
+});
+
+// a / b;  da = dy/b, db = -dy·a/b²
+const divOp = defineOp({
+  name: 'div',
+  inputs: ['a', 'b'],
+  forward: binaryForward('div', (p, q) => p / q, floatResult),
+  vjp: ({ dy, a, b }) => ({
+    a: () => reduceGradTo(div(dy, b), a),
+    b: () => reduceGradTo(neg(div(mul(dy, a), mul(b, b))), b),
+  }),
+  cases: binaryCases({}, { min: 0.5, max: 2 }),
+});
+
+// a ^ b;  da = dy·b·a^(b-1), db = dy·a^b·ln a
+const powOp = defineOp({
+  name: 'pow',
+  inputs: ['a', 'b'],
+  forward: binaryForward('pow', Math.pow, floatResult),
+  vjp: ({ dy, a, b }) => ({
+    a: () => reduceGradTo(mul(dy, mul(b, pow(a, sub(b, scalarLike(b, 1))))), a),
+    b: () => reduceGradTo(mul(dy, mul(pow(a, b), log(a))), b),
+  }),
+  cases: binaryCases({ min: 0.5, max: 2 }, { min: -2, max: 2 }),
+});
+
+// Ties send half the gradient to each side (PyTorch's rule for maximum/minimum).
+const tieSplit = (win: Tensor, tie: Tensor): Tensor => add(win, mulScalar(tie, 0.5));
+
+// max(a, b);  da = dy·[a > b] (+ dy/2 on ties), db = dy·[b > a] (+ dy/2 on ties)
+const maximumOp = defineOp({
+  name: 'maximum',
+  inputs: ['a', 'b'],
+  forward: binaryForward('maximum', (p, q) => (p >= q || Number.isNaN(p) ? p : q)),
+  vjp: ({ dy, a, b }) => ({
+    a: () => reduceGradTo(mul(dy, tieSplit(greater(a, b), equal(a, b))), a),
+    b: () => reduceGradTo(mul(dy, tieSplit(greater(b, a), equal(a, b))), b),
+  }),
+  cases: binaryCases(),
+});
+
+// min(a, b);  da = dy·[a < b] (+ dy/2 on ties), db = dy·[b < a] (+ dy/2 on ties)
+const minimumOp = defineOp({
+  name: 'minimum',
+  inputs: ['a', 'b'],
+  forward: binaryForward('minimum', (p, q) => (p <= q || Number.isNaN(p) ? p : q)),
+  vjp: ({ dy, a, b }) => ({
+    a: () => reduceGradTo(mul(dy, tieSplit(greater(b, a), equal(a, b))), a),
+    b: () => reduceGradTo(mul(dy, tieSplit(greater(a, b), equal(a, b))), b),
+  }),
+  cases: binaryCases(),
+});
+
+export const add = (a: Tensor, b: Tensor): Tensor => addOp({ a, b }, {});
+export const sub = (a: Tensor, b: Tensor): Tensor => subOp({ a, b }, {});
+export const mul = (a: Tensor, b: Tensor): Tensor => mulOp({ a, b }, {});
+export const div = (a: Tensor, b: Tensor): Tensor => divOp({ a, b }, {});
+export const pow = (a: Tensor, b: Tensor): Tensor => powOp({ a, b }, {});
+export const maximum = (a: Tensor, b: Tensor): Tensor => maximumOp({ a, b }, {});
+export const minimum = (a: Tensor, b: Tensor): Tensor => minimumOp({ a, b }, {});
+
+/** A 0-d tensor holding `value` in like's dtype (a JavaScript number does not promote). */
+export function scalarLike(like: Tensor, value: number): Tensor {
+  const data = allocate(like.dtype, 1);
+  data[0] = value;
+  return new Tensor(data, []);
+}
+
+export const addScalar = (x: Tensor, s: number): Tensor => add(x, scalarLike(x, s));
+export const mulScalar = (x: Tensor, s: number): Tensor => mul(x, scalarLike(x, s));

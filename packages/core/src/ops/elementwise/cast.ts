@@ -1,0 +1,31 @@
+import { DTypeError } from '../../errors.js';
+import { type DType, isDType } from '../../tensor/dtype.js';
+import { empty } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { defineOp } from '../../autograd/registry.js';
+
+// cast(x) = x in another dtype;  dx = cast(dy, x.dtype)
+const castOp = defineOp({
+  name: 'cast',
+  inputs: ['x'],
+  forward: ({ x }, { dtype }: { dtype: DType }) => {
+    if (!isDType(dtype)) throw new DTypeError(`cast: unknown dtype ${String(dtype)}`);
+    if (x.dtype === dtype) return x;
+    const out = empty(x.shape, dtype);
+    if (dtype === 'int32') for (let i = 0; i < x.size; i++) out.data[i] = Math.trunc(x.data[i]!);
+    else out.data.set(x.data);
+    return out;
+  },
+  vjp: ({ dy, x }) => ({ x: () => cast(dy, x.dtype) }),
+  cases: ({ fc, arb }) =>
+    fc.record({ inputs: fc.record({ x: arb.tensor({ dtype: 'float64' }) }), attrs: fc.constant({ dtype: 'float64' as DType }) }),
+});
+
+/** x converted to dtype (the same tensor if it already has it). */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (x.dtype === dtype) return x;
+  if (dtype === 'int32' && x.requiresGrad) {
+    throw new DTypeError('cast: cannot cast a tensor that requires grad to int32 (the result has no gradient); detach() it first');
+  }
+  return castOp({ x }, { dtype });
+}

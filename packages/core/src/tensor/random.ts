@@ -1,0 +1,124 @@
+// A small, fast, seedable generator (xoshiro128**, seeded through splitmix32) so runs replay
+// exactly across machines and JavaScript engines: Math.random cannot be seeded.
+
+function splitmix32(state: number): [number, number] {
+  state = (state + 0x9e3779b9) | 0;
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return [state, (z ^ (z >>> 16)) >>> 0];
+}
+
+export class Generator {
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
+  private spareNormal: number | null = null;
+
+  constructor(seed = 0) {
+    this.manualSeed(seed);
+  }
+
+  manualSeed(seed: number): this {
+    let st = Math.floor(seed) | 0;
+    const words: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const [next, out] = splitmix32(st ^ Math.floor(seed / 4294967296));
+      st = next;
+      words.push(out);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    this.spareNormal = null;
+    return this;
+  }
+
+  /** Uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  random(): number {
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform in [low, high). */
+  uniform(low = 0, high = 1): number {
+    return low + (high - low) * this.random();
+  }
+
+  /** Uniform integer in [low, high). */
+  randint(low: number, high: number): number {
+    return low + Math.floor(this.random() * (high - low));
+  }
+
+  /** Standard normal (Box-Muller; the second value is kept for the next call). */
+  normal(mean = 0, std = 1): number {
+    if (this.spareNormal !== null) {
+      const z = this.spareNormal;
+      this.spareNormal = null;
+      return mean + std * z;
+    }
+    let u = 0;
+    while (u === 0) u = this.random();
+    const v = this.random();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return mean + std * r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** In-place Fisher-Yates shuffle. */
+  shuffle<T>(items: T[] | Int32Array | Uint32Array): typeof items {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      const tmp = items[i]!;
+      items[i] = items[j]!;
+      items[j] = tmp;
+    }
+    return items;
+  }
+
+  /** A random permutation of 0..n-1. */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    return this.shuffle(p) as Int32Array;
+  }
+
+  /** Snapshot of the full state, for checkpoints that must resume exactly. */
+  getState(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? NaN];
+  }
+
+  setState(state: readonly number[]): this {
+    if (state.length !== 5) throw new RangeError(`Generator.setState: expected 5 numbers, got ${state.length}`);
+    [this.s0, this.s1, this.s2, this.s3] = state.slice(0, 4).map((v) => v | 0) as [number, number, number, number];
+    const spare = state[4]!;
+    this.spareNormal = Number.isNaN(spare) ? null : spare;
+    return this;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** The generator used when a creation function is not given one. */
+export const defaultGenerator = new Generator(0);
+
+/** Seeds the default generator (PyTorch's torch.manual_seed). */
+export function manualSeed(seed: number): void {
+  defaultGenerator.manualSeed(seed);
+}

@@ -1,0 +1,148 @@
+import { ArgumentError, AutogradError, DTypeError, ShapeError, formatShape } from '../errors.js';
+import type { Node } from '../autograd/node.js';
+import { backward as runBackward } from '../autograd/engine.js';
+import { type DType, type TypedArray, dtypeOfArray, isFloatDType } from './dtype.js';
+import { type Shape, sizeOf } from './shape.js';
+
+/** Shared by a tensor and its views (reshape), so modifying one is seen through the other. */
+export interface VersionCounter {
+  value: number;
+}
+
+export type NestedArray = number | NestedArray[];
+
+export interface BackwardOptions {
+  /** Record the backward computation itself so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+/**
+ * A dense, contiguous, row-major tensor. Garbage-collected like any JavaScript object:
+ * there is nothing to dispose. The graph that produced it (if any) is reachable from
+ * `node` and dies with the tensor.
+ */
+export class Tensor {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly data: TypedArray;
+  /** Accumulated gradient (leaves that require grad, after backward). */
+  grad: Tensor | null = null;
+  /** The op application that produced this tensor (null for leaves). */
+  node: Node | null = null;
+  private _requiresGrad = false;
+  readonly version: VersionCounter;
+
+  constructor(data: TypedArray, shape: Shape, version?: VersionCounter) {
+    if (data.length !== sizeOf(shape)) {
+      throw new ShapeError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOfArray(data);
+    this.version = version ?? { value: 0 };
+  }
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (value && !isFloatDType(this.dtype)) {
+      throw new DTypeError(`requiresGrad: only floating-point tensors can require gradients, got ${this.dtype}`);
+    }
+    if (!value && this.node !== null) {
+      throw new AutogradError('requiresGrad: cannot turn off gradients of a non-leaf tensor; use detach()');
+    }
+    this._requiresGrad = value;
+  }
+
+  /** Sets requiresGrad and returns this (chainable, like PyTorch's requires_grad_). */
+  requiresGrad_(value = true): this {
+    this.requiresGrad = value;
+    return this;
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** True for tensors not produced by a recorded op. */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.data.length !== 1) {
+      throw new ShapeError(`item: tensor must have exactly one element, got shape ${formatShape(this.shape)}`);
+    }
+    return this.data[0]!;
+  }
+
+  /** Nested JavaScript arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[offset]!;
+      const n = this.shape[dim]!;
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = build(dim + 1, offset + i * stride);
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** Same data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape, this.version);
+  }
+
+  /** An independent copy of the data, cut from the graph. */
+  clone(): Tensor {
+    return new Tensor(this.data.slice() as TypedArray, this.shape);
+  }
+
+  /**
+   * Call after writing into `data` directly: bumps the version counter so a backward that
+   * saved this tensor before the write fails loudly instead of using the new values.
+   */
+  markModified(): this {
+    this.version.value++;
+    return this;
+  }
+
+  /** Copies src's values into this tensor in place (same shape; values cast to this dtype). */
+  copy_(src: Tensor): this {
+    if (src.data.length !== this.data.length) {
+      throw new ShapeError(`copy_: source shape ${formatShape(src.shape)} does not match destination ${formatShape(this.shape)}`);
+    }
+    if (this.node !== null && this.requiresGrad) {
+      throw new AutogradError('copy_: cannot modify a non-leaf tensor that is part of a graph in place');
+    }
+    this.data.set(src.data);
+    return this.markModified();
+  }
+
+  /**
+   * Backpropagates from this tensor: sums d(this)/d(leaf) · seed into `.grad` of every leaf
+   * that requires grad. The seed defaults to 1 for a one-element tensor.
+   */
+  backward(seed?: Tensor, options: BackwardOptions = {}): void {
+    if (!this.requiresGrad) {
+      throw new AutogradError('backward: tensor does not require grad (no input of the computation had requiresGrad set)');
+    }
+    if (seed === undefined && this.size !== 1) {
+      throw new ShapeError(`backward: a seed gradient is needed for a non-scalar output of shape ${formatShape(this.shape)}`);
+    }
+    if (seed !== undefined && !(seed instanceof Tensor)) throw new ArgumentError('backward: seed must be a Tensor');
+    runBackward([this], seed === undefined ? [null] : [seed], { accumulate: true, createGraph: options.createGraph ?? false });
+  }
+
+  toString(): string {
+    return `Tensor(shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+}

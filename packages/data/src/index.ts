@@ -1,0 +1,2 @@
+// @tensorgrad/data — public exports are added here as the package is built up.
+export {};

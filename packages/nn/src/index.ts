@@ -1,0 +1,2 @@
+// @tensorgrad/nn — public exports are added here as the package is built up.
+export {};

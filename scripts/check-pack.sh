@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Packs each published package, installs the tarballs with plain npm into a scratch project
+# outside the workspace, runs an ESM script that computes a gradient, and type-checks a
+# TypeScript usage against the shipped declarations.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/tarballs" "$scratch/app"
+for pkg in core; do
+  (cd "$root/packages/$pkg" && pnpm pack --pack-destination "$scratch/tarballs" >/dev/null)
+done
+cd "$scratch/app"
+npm init -y >/dev/null
+npm pkg set type=module >/dev/null
+npm install --no-audit --no-fund --silent "$scratch"/tarballs/*.tgz fast-check@4.10.2 typescript@5.9.3 >/dev/null
+cp "$root/scripts/pack-smoke/"* .
+node smoke.mjs
+npx tsc -p tsconfig.json
+echo "pack check: packages install, import and type-check outside the workspace"
