@@ -1,3 +1,4 @@
+import { max as maxInternal, min as minInternal } from '../ops/reduce/max.js';
 import { mean as meanInternal } from '../ops/reduce/mean.js';
 import { sum as sumInternal } from '../ops/reduce/sum.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -17,3 +18,7 @@ export function reduction(name: string, f: (x: Tensor, dims?: number | readonly 
 
 export const sum = reduction('sum', sumInternal);
 export const mean = reduction('mean', meanInternal);
+/** Largest value over dims (torch.amax: values only; the gradient is split evenly among ties). */
+export const max = reduction('max', maxInternal);
+/** Smallest value over dims (torch.amin: values only; the gradient is split evenly among ties). */
+export const min = reduction('min', minInternal);

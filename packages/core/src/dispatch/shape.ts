@@ -1,6 +1,12 @@
+import { ArgumentError } from '../errors.js';
 import { broadcastTo as broadcastToInternal } from '../ops/shape/broadcast-to.js';
+import * as cc from '../ops/shape/concat.js';
+import { pad as padInternal } from '../ops/shape/pad.js';
+import * as pm from '../ops/shape/permute.js';
 import * as rs from '../ops/shape/reshape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import * as sl from '../ops/shape/slice.js';
+import { tensor } from '../tensor/creation.js';
+import { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, publicFn } from './typed.js';
 
 export const reshape = publicFn<(x: TensorLike, shape: readonly number[]) => Tensor>('reshape', ['x', 'shape'], {
@@ -18,4 +24,46 @@ export const squeeze = publicFn<(x: TensorLike, dim?: number) => Tensor>('squeez
 });
 export const broadcastTo = publicFn<(x: TensorLike, shape: readonly number[]) => Tensor>('broadcastTo', ['x', 'shape'], {
   'Tensor, Array': broadcastToInternal,
+});
+
+export const permute = publicFn<(x: TensorLike, dims: readonly number[]) => Tensor>('permute', ['x', 'dims'], { 'Tensor, Array': pm.permute });
+export const transpose = publicFn<(x: TensorLike, dim0: number, dim1: number) => Tensor>('transpose', ['x', 'dim0', 'dim1'], {
+  'Tensor, number, number': pm.transpose,
+});
+
+/** The items of a tensor list, each a Tensor or converted to one (numbers, nested or typed arrays). */
+function tensorList(op: string, xs: readonly unknown[]): Tensor[] {
+  return xs.map((x, k) => {
+    if (x instanceof Tensor) return x;
+    if (typeof x === 'number' || Array.isArray(x) || ArrayBuffer.isView(x)) return tensor(x as number);
+    throw new ArgumentError(`${op}: xs[${k}] must be a Tensor (or a number or array), got ${x === null ? 'null' : typeof x}`);
+  });
+}
+
+type TensorList = (x: readonly TensorLike[], dim?: number) => Tensor;
+function listJoin(name: string, f: (xs: readonly Tensor[], dim?: number) => Tensor): TensorList {
+  return publicFn<TensorList>(name, ['xs', 'dim'], {
+    Array: (xs: unknown[]) => f(tensorList(name, xs)),
+    'Array, number': (xs: unknown[], dim: number) => f(tensorList(name, xs), dim),
+  });
+}
+/** Joins tensors along an existing dim (default 0); PyTorch's cat. */
+export const concat = listJoin('concat', cc.concat);
+/** Joins equal-shaped tensors along a new dim (default 0). */
+export const stack = listJoin('stack', cc.stack);
+
+/** PyTorch's narrow: `length` entries of `dim` from `start`. */
+export const narrow = publicFn<(x: TensorLike, dim: number, start: number, length: number) => Tensor>('narrow', ['x', 'dim', 'start', 'length'], {
+  'Tensor, number, number, number': sl.narrow,
+});
+/** x[..., start:end] along `dim`, with Python slice semantics (negative indices, clamping). */
+export const slice = publicFn<(x: TensorLike, dim: number, start?: number, end?: number) => Tensor>('slice', ['x', 'dim', 'start', 'end'], {
+  'Tensor, number': (x: Tensor, dim: number) => sl.slice(x, dim),
+  'Tensor, number, number': (x: Tensor, dim: number, start: number) => sl.slice(x, dim, start),
+  'Tensor, number, number | undefined, number | undefined': (x: Tensor, dim: number, start?: number, end?: number) => sl.slice(x, dim, start, end),
+});
+/** Constant padding, F.pad ordering: [left, right, top, bottom, ...] from the last dim; negative crops. */
+export const pad = publicFn<(x: TensorLike, pads: readonly number[], value?: number) => Tensor>('pad', ['x', 'pads', 'value'], {
+  'Tensor, Array': (x: Tensor, pads: number[]) => padInternal(x, pads),
+  'Tensor, Array, number': padInternal,
 });
