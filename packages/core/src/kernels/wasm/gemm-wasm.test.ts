@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { MatrixView } from '../gemm.js';
+import { gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from './gemm-wasm.js';
+
+/** Deterministic values in [-1, 1) so failures replay. */
+function randomArray(length: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  return Float32Array.from({ length }, () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 31 - 1;
+  });
+}
+
+/** An M×K matrix stored at `offset` in a padded buffer, row-major or transposed, rows `pad` longer. */
+function matrix(rows: number, cols: number, transposed: boolean, offset: number, pad: number, seed: number): MatrixView {
+  const ld = (transposed ? rows : cols) + pad;
+  const data = randomArray(offset + ld * (transposed ? cols : rows), seed);
+  return transposed ? { data, offset, rowStride: 1, colStride: ld } : { data, offset, rowStride: ld, colStride: 1 };
+}
+
+const at = (v: MatrixView, i: number, j: number): number => v.data[v.offset + i * v.rowStride + j * v.colStride]!;
+
+/** Checks C against a float64 triple loop, with the float32 rounding bound for a K-term sum. */
+function check(M: number, N: number, K: number, A: MatrixView, B: MatrixView, C0: Float32Array, cOffset: number, accumulate: boolean, C: Float32Array): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      const c0 = accumulate ? C0[cOffset + i * N + j]! : 0;
+      let sum = c0;
+      let abs = Math.abs(c0);
+      for (let k = 0; k < K; k++) {
+        const p = at(A, i, k) * at(B, k, j);
+        sum += p;
+        abs += Math.abs(p);
+      }
+      const got = C[cOffset + i * N + j]!;
+      const tol = 1.2e-7 * (K + 2) * abs + 1e-30;
+      if (!(Math.abs(got - sum) <= tol)) expect.fail(`C[${i},${j}] = ${got}, expected ${sum} ± ${tol} (M=${M} N=${N} K=${K})`);
+    }
+  }
+  expect(Array.from(C.subarray(0, cOffset))).to.deep.equal(Array.from(C0.subarray(0, cOffset)));
+  expect(Array.from(C.subarray(cOffset + M * N))).to.deep.equal(Array.from(C0.subarray(cOffset + M * N)));
+}
+
+interface Case {
+  M: number;
+  N: number;
+  K: number;
+  transA: boolean;
+  transB: boolean;
+  offsets: [number, number, number];
+  pads: [number, number];
+  accumulate: boolean;
+  seed: number;
+}
+
+function runCase({ M, N, K, transA, transB, offsets, pads, accumulate, seed }: Case): void {
+  const A = matrix(M, K, transA, offsets[0], pads[0], seed);
+  const B = matrix(K, N, transB, offsets[1], pads[1], seed + 1);
+  const C0 = randomArray(offsets[2] + M * N + 3, seed + 2);
+  const C = C0.slice();
+  gemmWasm(M, N, K, A, B, C, offsets[2], accumulate);
+  check(M, N, K, A, B, C0, offsets[2], accumulate, C);
+}
+
+const arbCase = (maxDim: number): fc.Arbitrary<Case> =>
+  fc.record({
+    M: fc.integer({ min: 1, max: maxDim }),
+    N: fc.integer({ min: 1, max: maxDim }),
+    K: fc.integer({ min: 1, max: maxDim }),
+    transA: fc.boolean(),
+    transB: fc.boolean(),
+    offsets: fc.tuple(fc.nat(9), fc.nat(9), fc.nat(9)),
+    pads: fc.tuple(fc.nat(3), fc.nat(3)),
+    accumulate: fc.boolean(),
+    seed: fc.nat(1e6),
+  });
+
+describe('gemmWasm (WebAssembly SIMD SGEMM)', () => {
+  it('is available on Node 20', () => {
+    expect(wasmGemmAvailable()).to.equal(true);
+  });
+
+  it('matches a float64 reference on random shapes, layouts, offsets and accumulate', () => {
+    fc.assert(fc.property(arbCase(70), runCase), { numRuns: 150 });
+  });
+
+  it('matches on tile-edge shapes around MR=4, NR=8', () => {
+    for (const M of [1, 3, 4, 5, 8, 9]) {
+      for (const N of [1, 7, 8, 9, 16, 17]) {
+        runCase({ M, N, K: 5, transA: false, transB: false, offsets: [0, 0, 0], pads: [0, 0], accumulate: M % 2 === 0, seed: M * 31 + N });
+      }
+    }
+  });
+
+  it('matches on larger shapes that cross the KC, MC and NC blocks', () => {
+    const base = { offsets: [3, 1, 2] as [number, number, number], pads: [0, 0] as [number, number], seed: 7 };
+    runCase({ ...base, M: 257, N: 513, K: 300, transA: false, transB: false, accumulate: false });
+    runCase({ ...base, M: 130, N: 70, K: 601, transA: true, transB: true, accumulate: true });
+    runCase({ ...base, M: 9, N: 4200, K: 20, transA: false, transB: true, accumulate: true });
+  });
+
+  it('reads strided views that are not compact (a column block of a wider matrix)', () => {
+    const wide = randomArray(40 * 100, 3);
+    const A: MatrixView = { data: wide, offset: 5, rowStride: 100, colStride: 1 }; // 40×10 block
+    const B: MatrixView = { data: wide, offset: 2, rowStride: 1, colStride: 300 }; // 10×12, strided
+    const C0 = randomArray(40 * 12, 4);
+    const C = C0.slice();
+    gemmWasm(40, 12, 10, A, B, C, 0, true);
+    check(40, 12, 10, A, B, C0, 0, true, C);
+  });
+
+  it('handles K = 0 and empty outputs like the TS kernel', () => {
+    const A: MatrixView = { data: new Float32Array(0), offset: 0, rowStride: 0, colStride: 1 };
+    const C = new Float32Array([1, 2, 3, 4, 5, 6]);
+    gemmWasm(2, 2, 0, A, A, C, 1, true);
+    expect(Array.from(C)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    gemmWasm(2, 2, 0, A, A, C, 1, false);
+    expect(Array.from(C)).to.deep.equal([1, 0, 0, 0, 0, 6]);
+    gemmWasm(0, 3, 4, A, A, C, 0, false);
+    expect(Array.from(C)).to.deep.equal([1, 0, 0, 0, 0, 6]);
+  });
+
+  it('rejects non-float32 operands', () => {
+    const A: MatrixView = { data: new Float64Array(4), offset: 0, rowStride: 2, colStride: 1 };
+    expect(() => gemmWasm(2, 2, 2, A, A, new Float64Array(4), 0, false)).to.throw(TypeError);
+  });
+
+  it('gemmInMemory multiplies views that live in wasm memory, with a row stride for C', () => {
+    const M = 6;
+    const N = 10;
+    const K = 7;
+    const ldc = 13;
+    const [a, b, c] = wasmScratch([K * M, K * N, M * ldc]) as [Float32Array, Float32Array, Float32Array];
+    a.set(randomArray(K * M, 11));
+    b.set(randomArray(K * N, 12));
+    c.fill(0.5);
+    const A: MatrixView = { data: a, offset: 0, rowStride: 1, colStride: M }; // stored K×M: A transposed
+    const B: MatrixView = { data: b, offset: 0, rowStride: N, colStride: 1 };
+    gemmInMemory(M, N, K, A, B, c, 0, true, ldc);
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < ldc; j++) {
+        let want = 0.5;
+        if (j < N) for (let k = 0; k < K; k++) want += at(A, i, k) * at(B, k, j);
+        expect(c[i * ldc + j]).to.be.closeTo(want, 1e-5);
+      }
+    }
+    expect(() => gemmInMemory(1, 1, 1, { data: new Float32Array(1), offset: 0, rowStride: 1, colStride: 1 }, B, c, 0, false)).to.throw(/wasmScratch/);
+  });
+});
