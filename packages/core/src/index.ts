@@ -21,4 +21,6 @@ export * from './dispatch/elementwise.js';
 export * from './dispatch/reduce.js';
 export * from './dispatch/shape.js';
 export * from './dispatch/linalg.js';
+export * from './dispatch/conv.js';
+export * from './dispatch/pool.js';
 export { greater, greaterEqual, less, lessEqual, equal, notEqual, sign } from './ops/elementwise/compare.js';

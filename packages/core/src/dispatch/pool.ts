@@ -1,0 +1,35 @@
+// Public pooling ops. kernelSize alone may be given in place of the options object.
+import * as avg from '../ops/pool/avg-pool.js';
+import * as max from '../ops/pool/max-pool.js';
+import type { Pair } from '../ops/conv/geometry.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type TensorLike, publicFn } from './typed.js';
+
+export type { MaxPool2dOptions } from '../ops/pool/max-pool.js';
+export type { AvgPool2dOptions } from '../ops/pool/avg-pool.js';
+
+interface MaxPool2d {
+  (x: TensorLike, options: max.MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
+  (x: TensorLike, options: max.MaxPool2dOptions | Pair): Tensor;
+}
+interface AdaptiveMaxPool2d {
+  (x: TensorLike, outputSize: Pair, options: { returnIndices: true }): [Tensor, Tensor];
+  (x: TensorLike, outputSize: Pair, options?: { returnIndices?: boolean }): Tensor;
+}
+
+export const maxPool2d = publicFn<MaxPool2d>('maxPool2d', ['x', 'options'], {
+  'Tensor, Object': (x: Tensor, o: max.MaxPool2dOptions) => max.maxPool2d(x, o),
+  'Tensor, number | Array': (x: Tensor, k: Pair) => max.maxPool2d(x, { kernelSize: k }),
+});
+export const avgPool2d = publicFn<(x: TensorLike, options: avg.AvgPool2dOptions | Pair) => Tensor>('avgPool2d', ['x', 'options'], {
+  'Tensor, Object': avg.avgPool2d,
+  'Tensor, number | Array': (x: Tensor, k: Pair) => avg.avgPool2d(x, { kernelSize: k }),
+});
+export const adaptiveAvgPool2d = publicFn<(x: TensorLike, outputSize: Pair) => Tensor>('adaptiveAvgPool2d', ['x', 'outputSize'], {
+  'Tensor, number | Array': avg.adaptiveAvgPool2d,
+});
+export const adaptiveMaxPool2d = publicFn<AdaptiveMaxPool2d>('adaptiveMaxPool2d', ['x', 'outputSize', 'options'], {
+  'Tensor, number | Array': (x: Tensor, s: Pair) => max.adaptiveMaxPool2d(x, s),
+  'Tensor, number | Array, Object': (x: Tensor, s: Pair, o: { returnIndices?: boolean }) => max.adaptiveMaxPool2d(x, s, o),
+});
+export const globalAvgPool2d = publicFn<(x: TensorLike) => Tensor>('globalAvgPool2d', ['x'], { Tensor: avg.globalAvgPool2d });

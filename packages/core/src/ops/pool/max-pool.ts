@@ -1,0 +1,60 @@
+// maxPool2d / adaptiveMaxPool2d: y = max over each window; dx = scatterAdd(dy) to the argmax
+// (overlapping windows accumulate; ties go to the first maximum; padding acts as -inf).
+import { defineOp } from '../../autograd/registry.js';
+import { empty } from '../../tensor/creation.js';
+import { Tensor } from '../../tensor/tensor.js';
+import type { Pair } from '../conv/geometry.js';
+import { poolCases } from './cases.js';
+import { maxPoolForward } from './kernels.js';
+import { planeScatterAdd } from './plane-index.js';
+import { type PoolWindows, type SlidingPoolAttrs, adaptiveWindows, planesOf, pooledShape, slidingGeometry, slidingWindows } from './windows.js';
+
+interface MaxPoolAttrs {
+  windows: PoolWindows;
+}
+
+/** The argmax of every output maxPool produced, for returnIndices (the tape keeps its own copy). */
+const argmaxOf = new WeakMap<Tensor, Int32Array>();
+
+const maxPoolOp = defineOp({
+  name: 'maxPool2d',
+  inputs: ['x'],
+  forward: ({ x }, { windows }: MaxPoolAttrs, ctx: { save(v: Int32Array): void }) => {
+    const { planes } = planesOf('maxPool2d', x);
+    const y = empty(pooledShape(x, windows), x.dtype);
+    const argmax = new Int32Array(y.size);
+    maxPoolForward(x.data, planes, windows, y.data, argmax);
+    ctx.save(argmax);
+    argmaxOf.set(y, argmax);
+    return y;
+  },
+  vjp: ({ dy, x, saved }) => ({ x: () => planeScatterAdd(dy, { index: saved, inShape: [...x.shape], outShape: [...dy.shape] }) }),
+  cases: (tools) => poolCases(tools, { dilation: true }).map(({ x, windows }) => ({ inputs: { x }, attrs: { windows } })),
+});
+
+function apply(x: Tensor, windows: PoolWindows, returnIndices: boolean): Tensor | [Tensor, Tensor] {
+  const y = maxPoolOp({ x }, { windows });
+  if (!returnIndices) return y;
+  return [y, new Tensor(argmaxOf.get(y)!.slice(), y.shape)];
+}
+
+export interface MaxPool2dOptions extends SlidingPoolAttrs {
+  /** Also return the argmax as int32 flat indices into each input plane (PyTorch's return_indices). */
+  returnIndices?: boolean;
+}
+
+/** Max pooling over [N, C, H, W] or [C, H, W]; stride defaults to the kernel size. */
+export function maxPool2d(x: Tensor, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor;
+export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor | [Tensor, Tensor] {
+  const { inH, inW } = planesOf('maxPool2d', x);
+  return apply(x, slidingWindows(slidingGeometry('maxPool2d', inH, inW, options)), options.returnIndices ?? false);
+}
+
+/** Max over PyTorch's adaptive windows [floor(i·in/out), ceil((i+1)·in/out)). */
+export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options?: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options?: { returnIndices?: boolean }): Tensor;
+export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  const { inH, inW } = planesOf('adaptiveMaxPool2d', x);
+  return apply(x, adaptiveWindows('adaptiveMaxPool2d', inH, inW, outputSize), options.returnIndices ?? false);
+}
