@@ -1,0 +1,137 @@
+// PyTorch's torch.nn.init: each function fills a tensor in place (and returns it) from a
+// seedable generator, with PyTorch's fan computations and gains.
+import { ArgumentError, ShapeError, type Generator, type Tensor, defaultGenerator } from '@tensorgrad/core';
+
+export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+export type FanMode = 'fan_in' | 'fan_out';
+
+export interface RandomInit {
+  generator?: Generator;
+}
+
+export interface KaimingOptions extends RandomInit {
+  /** Negative slope of the leaky ReLU that follows (only with nonlinearity 'leaky_relu'). */
+  a?: number;
+  mode?: FanMode;
+  nonlinearity?: Nonlinearity;
+}
+
+/** fan_in = size(1)·receptive field, fan_out = size(0)·receptive field (weights are [out, in, ...]). */
+export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
+  if (t.ndim < 2) {
+    throw new ShapeError(`init: fan in and fan out need a tensor with at least 2 dims, got shape [${t.shape.join(',')}]`);
+  }
+  const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
+  return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };
+}
+
+/** The gain that keeps activations' variance stable through the nonlinearity (calculate_gain). */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear': case 'conv1d': case 'conv2d': case 'conv3d': case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu': {
+      const slope = param ?? 0.01;
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new ArgumentError(`calculateGain: unknown nonlinearity '${String(nonlinearity)}'`);
+  }
+}
+
+function fill(t: Tensor, sample: () => number): Tensor {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = sample();
+  return t.markModified();
+}
+
+export function uniform(t: Tensor, low = 0, high = 1, { generator = defaultGenerator }: RandomInit = {}): Tensor {
+  if (!(low <= high)) throw new ArgumentError(`init.uniform: low must be ≤ high, got ${low} and ${high}`);
+  return fill(t, () => generator.uniform(low, high));
+}
+
+export function normal(t: Tensor, mean = 0, std = 1, { generator = defaultGenerator }: RandomInit = {}): Tensor {
+  if (!(std >= 0)) throw new ArgumentError(`init.normal: std must be ≥ 0, got ${std}`);
+  return fill(t, () => generator.normal(mean, std));
+}
+
+/** Normal(mean, std) restricted to [a, b] (by rejection, exact for the truncated distribution). */
+export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { generator = defaultGenerator }: RandomInit = {}): Tensor {
+  if (!(a < b) || !(std > 0)) throw new ArgumentError(`init.truncNormal: need a < b and std > 0, got a=${a}, b=${b}, std=${std}`);
+  return fill(t, () => {
+    for (;;) {
+      const v = generator.normal(mean, std);
+      if (v >= a && v <= b) return v;
+    }
+  });
+}
+
+export function constant(t: Tensor, value: number): Tensor {
+  t.data.fill(value);
+  return t.markModified();
+}
+
+export function zeros(t: Tensor): Tensor {
+  return constant(t, 0);
+}
+
+export function ones(t: Tensor): Tensor {
+  return constant(t, 1);
+}
+
+function kaimingStd(t: Tensor, { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' }: KaimingOptions): number {
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new ArgumentError(`init.kaiming: mode must be 'fan_in' or 'fan_out', got '${String(mode)}'`);
+  const fans = calculateFanInAndFanOut(t);
+  const fan = mode === 'fan_in' ? fans.fanIn : fans.fanOut;
+  return calculateGain(nonlinearity, a) / Math.sqrt(fan);
+}
+
+/** U(-b, b) with b = gain·√(3 / fan) (He et al. 2015). */
+export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd(t, options);
+  return uniform(t, -bound, bound, options);
+}
+
+/** N(0, std²) with std = gain / √fan (He et al. 2015). */
+export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
+  return normal(t, 0, kaimingStd(t, options), options);
+}
+
+export interface XavierOptions extends RandomInit {
+  gain?: number;
+}
+
+function xavierStd(t: Tensor, gain: number): number {
+  const { fanIn, fanOut } = calculateFanInAndFanOut(t);
+  return gain * Math.sqrt(2 / (fanIn + fanOut));
+}
+
+/** U(-b, b) with b = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio 2010). */
+export function xavierUniform(t: Tensor, options: XavierOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * xavierStd(t, options.gain ?? 1);
+  return uniform(t, -bound, bound, options);
+}
+
+/** N(0, std²) with std = gain·√(2 / (fan_in + fan_out)) (Glorot & Bengio 2010). */
+export function xavierNormal(t: Tensor, options: XavierOptions = {}): Tensor {
+  return normal(t, 0, xavierStd(t, options.gain ?? 1), options);
+}
+
+/**
+ * PyTorch's default for Linear and Conv layers: weight kaiming-uniform with a = √5
+ * (i.e. U(±1/√fan_in)), bias U(±1/√fan_in).
+ */
+export function defaultLayerInit(weight: Tensor, bias: Tensor | null, options: RandomInit = {}): void {
+  kaimingUniform(weight, { ...options, a: Math.sqrt(5) });
+  if (bias !== null) {
+    const { fanIn } = calculateFanInAndFanOut(weight);
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    uniform(bias, -bound, bound, options);
+  }
+}

@@ -1,0 +1,75 @@
+import { ArgumentError, ShapeError, type Tensor, ones, zeros } from '@tensorgrad/core';
+import { batchNorm } from '../core-ops.js';
+import { Module } from '../module/module.js';
+import { type ParameterOptions, assertPositiveInt } from './options.js';
+
+export interface BatchNormOptions extends Omit<ParameterOptions, 'generator'> {
+  eps?: number;
+  /** Weight of the new batch in the running averages; null means a cumulative average (1/numBatchesTracked). */
+  momentum?: number | null;
+  /** Learnable per-channel scale and shift (default true). */
+  affine?: boolean;
+  /** Keep running mean and variance for evaluation (default true); without them eval uses batch statistics. */
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Batch normalisation over dim 1. Training: normalise with the batch's statistics and update
+ * the running ones (unbiased variance, as in PyTorch); eval: normalise with the running ones.
+ */
+abstract class BatchNorm extends Module {
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+
+  protected abstract readonly ranks: readonly number[];
+
+  constructor(
+    readonly numFeatures: number,
+    { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = 'float32' }: BatchNormOptions = {},
+  ) {
+    super();
+    assertPositiveInt(new.target.name, 'numFeatures', numFeatures);
+    if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
+      throw new ArgumentError(`${new.target.name}: momentum must be in [0, 1] or null, got ${momentum}`);
+    }
+    this.eps = eps;
+    this.momentum = momentum;
+    this.weight = affine ? this.parameter(ones([numFeatures], { dtype })) : null;
+    this.bias = affine ? this.parameter(zeros([numFeatures], { dtype })) : null;
+    this.runningMean = trackRunningStats ? this.buffer(zeros([numFeatures], { dtype })) : null;
+    this.runningVar = trackRunningStats ? this.buffer(ones([numFeatures], { dtype })) : null;
+    this.numBatchesTracked = trackRunningStats ? this.buffer(zeros([], { dtype: 'int32' })) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const name = this.constructor.name;
+    if (!this.ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
+      const want = this.ranks.map((r) => `[N, ${this.numFeatures}${', ·'.repeat(r - 2)}]`).join(' or ');
+      throw new ShapeError(`${name}: expected input ${want}, got [${x.shape.join(',')}]`);
+    }
+    let momentum = this.momentum ?? 0;
+    const useBatchStats = this.training || this.runningMean === null;
+    if (this.training && this.numBatchesTracked !== null) {
+      const count = this.numBatchesTracked;
+      count.data[0]! += 1;
+      count.markModified();
+      if (this.momentum === null) momentum = 1 / count.data[0]!;
+    }
+    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, { training: useBatchStats, momentum, eps: this.eps });
+  }
+}
+
+/** BatchNorm over [N, C] or [N, C, L] inputs. */
+export class BatchNorm1d extends BatchNorm {
+  protected readonly ranks = [2, 3];
+}
+
+/** BatchNorm over [N, C, H, W] inputs. */
+export class BatchNorm2d extends BatchNorm {
+  protected readonly ranks = [4];
+}

@@ -1,0 +1,60 @@
+import { ArgumentError, type Generator, type Tensor, flatten } from '@tensorgrad/core';
+import { dropout, localResponseNorm } from '../core-ops.js';
+import { Module } from '../module/module.js';
+
+/** Zeroes each value with probability p while training and scales the rest by 1/(1-p); identity in eval. */
+export class Dropout extends Module {
+  readonly #generator: Generator | undefined;
+
+  constructor(readonly p = 0.5, { generator }: { generator?: Generator } = {}) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new ArgumentError(`Dropout: p must be in [0, 1], got ${p}`);
+    this.#generator = generator;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!this.training || this.p === 0) return x;
+    return dropout(x, this.p, { training: true, generator: this.#generator });
+  }
+}
+
+export interface LocalResponseNormOptions {
+  alpha?: number;
+  beta?: number;
+  k?: number;
+}
+
+/** Krizhevsky et al.'s cross-channel normalisation: x / (k + α/n·Σ x²)^β over n neighbouring channels. */
+export class LocalResponseNorm extends Module {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+
+  constructor(readonly size: number, { alpha = 1e-4, beta = 0.75, k = 1 }: LocalResponseNormOptions = {}) {
+    super();
+    this.alpha = alpha;
+    this.beta = beta;
+    this.k = k;
+  }
+
+  forward(x: Tensor): Tensor {
+    return localResponseNorm(x, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+}
+
+/** Flattens dims startDim..endDim into one (default: everything but the batch dim). */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return flatten(x, this.startDim, this.endDim);
+  }
+}
+
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}

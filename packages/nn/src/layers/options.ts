@@ -1,0 +1,11 @@
+import { ArgumentError, type FloatDType, type Generator } from '@tensorgrad/core';
+
+/** How a layer creates its parameters: dtype (float32 by default) and the generator of its default init. */
+export interface ParameterOptions {
+  dtype?: FloatDType;
+  generator?: Generator;
+}
+
+export function assertPositiveInt(where: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) throw new ArgumentError(`${where}: ${name} must be a positive integer, got ${value}`);
+}

@@ -1,0 +1,147 @@
+// ResNets for ImageNet (He et al. 2015), with torchvision's structure, parameter names and
+// initialisation, so torchvision checkpoints load: resnet18/34 (BasicBlock), resnet50/101 (Bottleneck).
+import { type Generator, type Tensor, add, flatten } from '@tensorgrad/core';
+import * as init from '../init.js';
+import { BatchNorm2d } from '../layers/batchnorm.js';
+import { Conv2d } from '../layers/conv.js';
+import { Linear } from '../layers/linear.js';
+import { AdaptiveAvgPool2d, MaxPool2d } from '../layers/pooling.js';
+import { ReLU } from '../layers/activation.js';
+import { Sequential } from '../module/containers.js';
+import { Module } from '../module/module.js';
+import type { ModelOptions } from './options.js';
+
+export interface BlockOptions {
+  stride?: number;
+  /** Maps the input onto the block's output shape when stride or width change (null: identity). */
+  downsample?: Module | null;
+  generator?: Generator;
+}
+
+/** Two 3×3 convolutions with a shortcut: relu(bn2(conv2(relu(bn1(conv1 x)))) + shortcut(x)). */
+export class BasicBlock extends Module {
+  static readonly expansion = 1;
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly relu = new ReLU();
+  readonly conv2: Conv2d;
+  readonly bn2: BatchNorm2d;
+  readonly downsample: Module | null;
+
+  constructor(inPlanes: number, planes: number, { stride = 1, downsample = null, generator }: BlockOptions = {}) {
+    super();
+    this.conv1 = new Conv2d(inPlanes, planes, 3, { stride, padding: 1, bias: false, generator });
+    this.bn1 = new BatchNorm2d(planes);
+    this.conv2 = new Conv2d(planes, planes, 3, { padding: 1, bias: false, generator });
+    this.bn2 = new BatchNorm2d(planes);
+    this.downsample = downsample;
+  }
+
+  forward(x: Tensor): Tensor {
+    const out = this.bn2.call(this.conv2.call(this.relu.call(this.bn1.call(this.conv1.call(x)))));
+    return this.relu.call(add(out, this.downsample === null ? x : this.downsample.call(x)));
+  }
+}
+
+/** 1×1 reduce, 3×3 (carrying the stride, as torchvision's "ResNet v1.5"), 1×1 expand ×4, plus shortcut. */
+export class Bottleneck extends Module {
+  static readonly expansion = 4;
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly conv2: Conv2d;
+  readonly bn2: BatchNorm2d;
+  readonly conv3: Conv2d;
+  readonly bn3: BatchNorm2d;
+  readonly relu = new ReLU();
+  readonly downsample: Module | null;
+
+  constructor(inPlanes: number, planes: number, { stride = 1, downsample = null, generator }: BlockOptions = {}) {
+    super();
+    const out = planes * Bottleneck.expansion;
+    this.conv1 = new Conv2d(inPlanes, planes, 1, { bias: false, generator });
+    this.bn1 = new BatchNorm2d(planes);
+    this.conv2 = new Conv2d(planes, planes, 3, { stride, padding: 1, bias: false, generator });
+    this.bn2 = new BatchNorm2d(planes);
+    this.conv3 = new Conv2d(planes, out, 1, { bias: false, generator });
+    this.bn3 = new BatchNorm2d(out);
+    this.downsample = downsample;
+  }
+
+  forward(x: Tensor): Tensor {
+    let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
+    out = this.relu.call(this.bn2.call(this.conv2.call(out)));
+    out = this.bn3.call(this.conv3.call(out));
+    return this.relu.call(add(out, this.downsample === null ? x : this.downsample.call(x)));
+  }
+}
+
+type BlockClass = (typeof BasicBlock | typeof Bottleneck) & { expansion: number };
+
+export interface ResNetOptions extends ModelOptions {
+  /** Start each residual branch's last BN at γ = 0, so every block begins as the identity (default false). */
+  zeroInitResidual?: boolean;
+}
+
+export class ResNet extends Module {
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly relu = new ReLU();
+  readonly maxpool = new MaxPool2d(3, { stride: 2, padding: 1 });
+  readonly layer1: Sequential;
+  readonly layer2: Sequential;
+  readonly layer3: Sequential;
+  readonly layer4: Sequential;
+  readonly avgpool = new AdaptiveAvgPool2d(1);
+  readonly fc: Linear;
+
+  constructor(block: BlockClass, layers: readonly [number, number, number, number], { numClasses = 1000, zeroInitResidual = false, generator }: ResNetOptions = {}) {
+    super();
+    this.conv1 = new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false, generator });
+    this.bn1 = new BatchNorm2d(64);
+    let inPlanes = 64;
+    const stage = (planes: number, blocks: number, stride: number): Sequential => {
+      const out = planes * block.expansion;
+      const downsample = stride !== 1 || inPlanes !== out
+        ? new Sequential(new Conv2d(inPlanes, out, 1, { stride, bias: false, generator }), new BatchNorm2d(out))
+        : null;
+      const list = [new block(inPlanes, planes, { stride, downsample, generator })];
+      inPlanes = out;
+      for (let i = 1; i < blocks; i++) list.push(new block(inPlanes, planes, { generator }));
+      return new Sequential(...list);
+    };
+    this.layer1 = stage(64, layers[0], 1);
+    this.layer2 = stage(128, layers[1], 2);
+    this.layer3 = stage(256, layers[2], 2);
+    this.layer4 = stage(512, layers[3], 2);
+    this.fc = new Linear(512 * block.expansion, numClasses, { generator });
+    initResNet(this, zeroInitResidual, generator);
+  }
+
+  forward(x: Tensor): Tensor {
+    x = this.maxpool.call(this.relu.call(this.bn1.call(this.conv1.call(x))));
+    x = this.layer4.call(this.layer3.call(this.layer2.call(this.layer1.call(x))));
+    return this.fc.call(flatten(this.avgpool.call(x), 1));
+  }
+}
+
+/** torchvision's ResNet init: convs kaiming-normal (fan_out, relu), BN γ=1 β=0, Linear left at its default. */
+export function initResNet(model: Module, zeroInitResidual: boolean, generator: Generator | undefined): void {
+  for (const m of model.modules()) {
+    if (m instanceof Conv2d) init.kaimingNormal(m.weight, { mode: 'fan_out', nonlinearity: 'relu', generator });
+    else if (m instanceof BatchNorm2d) {
+      init.ones(m.weight!);
+      init.zeros(m.bias!);
+    }
+  }
+  if (zeroInitResidual) {
+    for (const m of model.modules()) {
+      if (m instanceof Bottleneck) init.zeros(m.bn3.weight!);
+      else if (m instanceof BasicBlock) init.zeros(m.bn2.weight!);
+    }
+  }
+}
+
+export const resnet18 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], options);
+export const resnet34 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], options);
+export const resnet50 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], options);
+export const resnet101 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], options);

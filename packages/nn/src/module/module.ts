@@ -1,0 +1,247 @@
+import { ArgumentError, Tensor, noGrad } from '@tensorgrad/core';
+import { StateDictError } from '../errors.js';
+import { snakeCase } from './names.js';
+
+/** Name → tensor, in PyTorch's order (a module's parameters, its buffers, then each child's). */
+export type StateDict = Map<string, Tensor>;
+
+export interface LoadStateDictOptions {
+  /** Missing or unexpected keys are errors (default true). Shape and dtype mismatches always are. */
+  strict?: boolean;
+}
+
+export interface LoadResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** What a module holds directly: found by walking its properties. */
+interface Members {
+  parameters: [string, Tensor][];
+  buffers: [string, Tensor][];
+  children: [string, Module<any, any>][];
+}
+
+/**
+ * Base class of every layer and model. Parameters, buffers and submodules are ordinary
+ * properties: a Module-valued property is a submodule; a Tensor-valued property must have been
+ * created through `this.parameter(...)` or `this.buffer(...)`, otherwise every walk of the module
+ * (parameters(), stateDict(), train()...) throws, so a forgotten registration cannot go unnoticed.
+ * State-dict names are the property names in snake_case (`runningMean` → `running_mean`),
+ * in declaration order, joined with dots (`layer1.0.conv1.weight`).
+ */
+export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  training = true;
+  readonly #parameters = new Set<Tensor>();
+  readonly #buffers = new Set<Tensor>();
+
+  abstract forward(...args: In): Out;
+
+  /** Runs forward (PyTorch's `module(x)`). */
+  call(...args: In): Out {
+    return this.forward(...args);
+  }
+
+  /** Registers t as a trainable parameter of this module (sets requiresGrad) and returns it. */
+  protected parameter(t: Tensor): Tensor {
+    t.requiresGrad = true;
+    this.#parameters.add(t);
+    return t;
+  }
+
+  /** Registers t as state that is saved and loaded but not trained (running statistics). */
+  protected buffer(t: Tensor): Tensor {
+    this.#buffers.add(t);
+    return t;
+  }
+
+  /** [name, value] of each direct member; containers override this to supply their own names. */
+  protected members(): Iterable<[string, unknown]> {
+    return Object.entries(this).map(([k, v]): [string, unknown] => [snakeCase(k), v]);
+  }
+
+  #members(): Members {
+    const out: Members = { parameters: [], buffers: [], children: [] };
+    const seen = new Set<string>();
+    const where = this.constructor.name;
+    for (const [name, value] of this.members()) {
+      if (value instanceof Module) {
+        out.children.push([name, value]);
+      } else if (value instanceof Tensor) {
+        if (this.#parameters.has(value)) out.parameters.push([name, value]);
+        else if (this.#buffers.has(value)) out.buffers.push([name, value]);
+        else {
+          throw new ArgumentError(
+            `${where}: property '${name}' holds a Tensor ${value.toString()} that is neither a parameter nor a buffer; ` +
+              `create it with this.parameter(...) or this.buffer(...), or keep it in a #private field`,
+          );
+        }
+      } else if (holdsModulesOrTensors(value)) {
+        throw new ArgumentError(
+          `${where}: property '${name}' is a collection holding Modules or Tensors, which would not be registered; ` +
+            `use ModuleList, ModuleDict or Sequential (or one property per tensor)`,
+        );
+      } else {
+        continue;
+      }
+      if (seen.has(name)) throw new ArgumentError(`${where}: two members map to the state-dict name '${name}'`);
+      seen.add(name);
+    }
+    return out;
+  }
+
+  /** Direct submodules with their names. */
+  *namedChildren(): Generator<[string, Module<any, any>]> {
+    yield* this.#members().children;
+  }
+
+  *children(): Generator<Module<any, any>> {
+    for (const [, m] of this.namedChildren()) yield m;
+  }
+
+  /** This module and every descendant, pre-order, each once, with dotted names ('' for this). */
+  *namedModules(prefix = '', seen = new Set<Module<any, any>>()): Generator<[string, Module<any, any>]> {
+    if (seen.has(this)) return;
+    seen.add(this);
+    yield [prefix, this];
+    for (const [name, child] of this.namedChildren()) yield* child.namedModules(join(prefix, name), seen);
+  }
+
+  *modules(): Generator<Module<any, any>> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+
+  /** Every parameter once (shared ones under their first name), PyTorch's order. */
+  *namedParameters(): Generator<[string, Tensor]> {
+    yield* this.#namedTensors('parameters');
+  }
+
+  parameters(): Tensor[] {
+    return [...this.namedParameters()].map(([, t]) => t);
+  }
+
+  *namedBuffers(): Generator<[string, Tensor]> {
+    yield* this.#namedTensors('buffers');
+  }
+
+  buffers(): Tensor[] {
+    return [...this.namedBuffers()].map(([, t]) => t);
+  }
+
+  *#namedTensors(kind: 'parameters' | 'buffers'): Generator<[string, Tensor]> {
+    const seen = new Set<Tensor>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, t] of m.#members()[kind]) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        yield [join(prefix, name), t];
+      }
+    }
+  }
+
+  /** Number of trainable values (each shared parameter counted once). */
+  numParameters(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  /** Sets training mode on this module and all descendants (Dropout, BatchNorm read it). */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Drops every parameter's gradient (PyTorch's zero_grad(set_to_none=True)). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Calls fn on every descendant, children first, then on this (for custom initialisation). */
+  apply(fn: (m: Module<any, any>) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /**
+   * Every parameter and buffer by dotted name. The tensors share data with the module
+   * (detached, as PyTorch's state_dict): clone them to keep a snapshot.
+   */
+  stateDict(prefix = ''): StateDict {
+    const out: StateDict = new Map();
+    const visit = (m: Module<any, any>, p: string): void => {
+      const { parameters, buffers, children } = m.#members();
+      for (const [name, t] of [...parameters, ...buffers]) out.set(p + name, t.detach());
+      for (const [name, child] of children) visit(child, `${p}${name}.`);
+    };
+    visit(this, prefix);
+    return out;
+  }
+
+  /**
+   * Copies a state dict's values into this module's parameters and buffers in place. Everything
+   * is checked before anything is written, so a failed load leaves the module unchanged.
+   */
+  loadStateDict(sd: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadResult {
+    const plan = this.checkStateDict(sd, options);
+    noGrad(() => {
+      for (const [target, source] of plan.copies) target.copy_(source);
+    });
+    return { missingKeys: plan.missingKeys, unexpectedKeys: plan.unexpectedKeys };
+  }
+
+  /**
+   * Checks sd against this module without changing anything: throws a StateDictError listing
+   * every problem, or returns what loadStateDict would copy.
+   */
+  checkStateDict(sd: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadResult & { copies: [Tensor, Tensor][] } {
+    const strict = options.strict ?? true;
+    const entries = sd instanceof Map ? sd : new Map(Object.entries(sd));
+    const own = this.stateDict();
+    const problems: string[] = [];
+    const copies: [Tensor, Tensor][] = [];
+    const missingKeys = [...own.keys()].filter((k) => !entries.has(k));
+    const unexpectedKeys = [...entries.keys()].filter((k) => !own.has(k));
+    if (strict) {
+      for (const k of missingKeys) problems.push(`missing key '${k}'`);
+      for (const k of unexpectedKeys) problems.push(`unexpected key '${k}'`);
+    }
+    for (const [key, target] of own) {
+      const source: unknown = entries.get(key);
+      if (source === undefined) continue;
+      if (!(source instanceof Tensor)) {
+        problems.push(`'${key}' must be a Tensor, got ${describe(source)}`);
+      } else if (!sameShape(source.shape, target.shape)) {
+        problems.push(`'${key}' has shape [${source.shape.join(',')}] but the module expects [${target.shape.join(',')}]`);
+      } else if (source.dtype !== target.dtype) {
+        problems.push(`'${key}' has dtype ${source.dtype} but the module expects ${target.dtype}`);
+      } else {
+        copies.push([target, source]);
+      }
+    }
+    if (problems.length > 0) throw new StateDictError(`${this.constructor.name}.loadStateDict`, problems);
+    return { missingKeys, unexpectedKeys, copies };
+  }
+}
+
+function join(prefix: string, name: string): string {
+  return prefix === '' ? name : `${prefix}.${name}`;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function holdsModulesOrTensors(value: unknown): boolean {
+  const items = Array.isArray(value) ? value : value instanceof Map || value instanceof Set ? [...value.values()] : [];
+  return items.some((v) => v instanceof Module || v instanceof Tensor);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return typeof v;
+}
