@@ -1,0 +1,193 @@
+import { ArgumentError, Generator, ShapeError, Tensor } from '@tensorgrad/core';
+import type { Dataset, Sample } from '../dataset.js';
+import { describe, formatShape } from '../image.js';
+import type { Transform } from '../transforms/transform.js';
+import { BufferPool } from './buffer-pool.js';
+import { AUGMENT_STREAM, SHUFFLE_STREAM, deriveSeed } from './seed.js';
+
+export interface DataLoaderOptions<X> {
+  batchSize: number;
+  /** A new order every epoch, derived from (seed, epoch). Default false. */
+  shuffle?: boolean;
+  /** Seeds the shuffle and every augmentation draw. Default 0. */
+  seed?: number;
+  /** Drop the last batch when it is smaller than batchSize. Default false. */
+  dropLast?: boolean;
+  /** Per-sample transform to a Tensor (required unless the inputs already are Tensors). */
+  transform?: Transform<X, Tensor>;
+  /** Samples prepared between yields to the event loop while prefetching. Default 8. */
+  prefetchSlice?: number;
+}
+
+export interface Batch {
+  /** [N, ...sample shape] float32: NCHW for images. */
+  readonly inputs: Tensor;
+  /** [N] int32 class indices. */
+  readonly labels: Tensor;
+  /** The dataset index of each row. */
+  readonly indices: Int32Array;
+  readonly epoch: number;
+  /** Position of this batch in its epoch. */
+  readonly index: number;
+  /**
+   * Hands the inputs' buffer back to the loader for a later batch. Optional; call it only when
+   * nothing will read this batch again. Unreleased batches are never overwritten.
+   */
+  release(): void;
+}
+
+/**
+ * Batches a dataset: seeded shuffling, per-sample augmentation and collation. Sample i of
+ * epoch e is transformed with a generator seeded from (seed, e, i), so every epoch draws new
+ * augmentations and any epoch replays exactly from the seed alone.
+ *
+ * Iterating the loader itself (for...of or for await...of) runs epoch `loader.epoch` and then
+ * increments it; set `loader.epoch = k` to resume at epoch k.
+ */
+export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Batch> {
+  epoch = 0;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly seed: number;
+  readonly dropLast: boolean;
+  private readonly transform: Transform<X, Tensor> | undefined;
+  private readonly prefetchSlice: number;
+  private readonly pool = new BufferPool();
+
+  constructor(readonly dataset: Dataset<Sample<X>>, options: DataLoaderOptions<X>) {
+    const { batchSize, seed = 0, prefetchSlice = 8 } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isSafeInteger(seed)) throw new ArgumentError(`DataLoader: seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(prefetchSlice) || prefetchSlice < 1) throw new ArgumentError(`DataLoader: prefetchSlice must be a positive integer, got ${prefetchSlice}`);
+    this.batchSize = batchSize;
+    this.shuffle = options.shuffle ?? false;
+    this.seed = seed;
+    this.dropLast = options.dropLast ?? false;
+    this.transform = options.transform;
+    this.prefetchSlice = prefetchSlice;
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The dataset indices of an epoch, in visiting order. */
+  order(epoch: number): Int32Array {
+    const n = this.dataset.length;
+    if (this.shuffle) return new Generator(deriveSeed(this.seed, epoch, SHUFFLE_STREAM)).permutation(n);
+    return Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  /** Batch `index` of `epoch`, built synchronously (random access, e.g. to resume mid-epoch). */
+  batch(epoch: number, index: number, order = this.order(epoch)): Batch {
+    const build = this.builder(epoch, index, order);
+    build.step(build.size);
+    return build.finish();
+  }
+
+  /** The batches of one epoch (default: the next one), built on demand. */
+  *batches(epoch = this.epoch++): IterableIterator<Batch> {
+    const order = this.order(epoch);
+    for (let b = 0; b < this.length; b++) yield this.batch(epoch, b, order);
+  }
+
+  /**
+   * The batches of one epoch, with batch i+1 prepared while the consumer works on batch i:
+   * preparation runs in slices of `prefetchSlice` samples between turns of the event loop, so
+   * it proceeds whenever the consumer awaits (I/O, a progress display, a worker).
+   */
+  async *prefetched(epoch = this.epoch++): AsyncIterableIterator<Batch> {
+    const order = this.order(epoch);
+    const count = this.length;
+    const cancelled = { value: false };
+    const start = (b: number): Promise<Batch> | null => {
+      if (b >= count) return null;
+      const p = this.buildAsync(epoch, b, order, cancelled);
+      p.catch(() => {}); // rethrown where awaited; this keeps an abandoned prefetch from crashing the process
+      return p;
+    };
+    let pending = start(0);
+    try {
+      for (let b = 0; pending !== null; b++) {
+        const batch: Batch = await pending;
+        pending = start(b + 1);
+        yield batch;
+      }
+    } finally {
+      cancelled.value = true;
+    }
+  }
+
+  [Symbol.iterator](): IterableIterator<Batch> {
+    return this.batches();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Batch> {
+    return this.prefetched();
+  }
+
+  private async buildAsync(epoch: number, index: number, order: Int32Array, cancelled: { value: boolean }): Promise<Batch> {
+    const build = this.builder(epoch, index, order);
+    while (build.step(this.prefetchSlice)) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (cancelled.value) throw new Error('DataLoader: prefetch abandoned');
+    }
+    return build.finish();
+  }
+
+  /** Incremental construction of one batch: step(k) adds up to k samples, false when done. */
+  private builder(epoch: number, index: number, order: Int32Array) {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
+      throw new ArgumentError(`DataLoader.batch: index must be an integer in [0, ${this.length}), got ${index}`);
+    }
+    const indices = order.slice(index * this.batchSize, Math.min((index + 1) * this.batchSize, order.length));
+    const size = indices.length;
+    const labels = new Int32Array(size);
+    const rng = new Generator();
+    let buffer: Float32Array | null = null;
+    let sampleShape: readonly number[] = [];
+    let done = 0;
+    const step = (k: number): boolean => {
+      for (const end = Math.min(size, done + k); done < end; done++) {
+        const i = indices[done]!;
+        const sample = this.dataset.get(i);
+        rng.manualSeed(deriveSeed(this.seed, epoch, AUGMENT_STREAM, i));
+        const x = this.transform ? this.transform(sample.input, rng) : sample.input;
+        if (!(x instanceof Tensor)) {
+          throw new ArgumentError(`DataLoader: sample ${i} became ${describe(x)}, expected a Tensor; give a transform ending in one (e.g. toTensor())`);
+        }
+        if (buffer === null) {
+          sampleShape = x.shape;
+          buffer = this.pool.acquire(size * x.size);
+        } else if (!sameShape(x.shape, sampleShape)) {
+          throw new ShapeError(`DataLoader: sample ${i} has shape ${formatShape(x.shape)} but earlier samples of the batch have ${formatShape(sampleShape)}; add a crop or resize`);
+        }
+        buffer.set(x.data, done * x.size);
+        labels[done] = sample.label;
+      }
+      return done < size;
+    };
+    const finish = (): Batch => {
+      const data = buffer!;
+      let released = false;
+      return {
+        inputs: new Tensor(data, [size, ...sampleShape]),
+        labels: new Tensor(labels, [size]),
+        indices,
+        epoch,
+        index,
+        release: () => {
+          if (!released) this.pool.release(data);
+          released = true;
+        },
+      };
+    };
+    return { size, step, finish };
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}

@@ -1,0 +1,25 @@
+// Seeds derived from (seed, epoch, stream, index) by hashing, so any epoch's shuffle and any
+// sample's augmentation can be regenerated directly: a run resumed at epoch k replays it
+// without re-running epochs 0..k-1, and the result does not depend on batch order.
+
+function mix32(h: number, v: number): number {
+  h = Math.imul(h ^ v, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A Generator seed (an integer below 2^53) that is a hash of the seed and the keys. */
+export function deriveSeed(seed: number, ...keys: number[]): number {
+  const words = [seed >>> 0, Math.floor(seed / 4294967296) >>> 0, ...keys.map((k) => k >>> 0)];
+  let lo = 0x243f6a88;
+  let hi = 0x85a308d3;
+  for (const w of words) {
+    lo = mix32(lo, w);
+    hi = mix32(hi ^ lo, w);
+  }
+  return (hi & 0x1fffff) * 4294967296 + lo;
+}
+
+export const SHUFFLE_STREAM = 0;
+export const AUGMENT_STREAM = 1;

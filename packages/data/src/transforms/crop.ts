@@ -1,0 +1,131 @@
+import { ArgumentError, Tensor } from '@tensorgrad/core';
+import { chwImage, chwOf } from '../image.js';
+import { hflip } from './flip.js';
+import { type Size, sizeOf } from './size.js';
+import type { Transform } from './transform.js';
+
+/** How pixels outside the image are made up: a constant, the nearest edge, or a mirror image
+ * that does not repeat the edge pixel (as numpy/PyTorch 'reflect'). */
+export type PaddingMode = 'constant' | 'edge' | 'reflect';
+
+export interface PadOptions {
+  paddingMode?: PaddingMode;
+  /** The value of constant padding. Default 0. */
+  fill?: number;
+}
+
+/**
+ * The height x width window whose top-left corner is (top, left); the window may reach outside
+ * the image, where pixels come from the padding mode. Padding and cropping in one pass.
+ */
+export function crop(x: Tensor, top: number, left: number, height: number, width: number, options: PadOptions = {}): Tensor {
+  const { c, h, w } = chwOf('crop', x);
+  const mode = options.paddingMode ?? 'constant';
+  if (!['constant', 'edge', 'reflect'].includes(mode)) throw new ArgumentError(`crop: paddingMode must be constant, edge or reflect, got ${String(mode)}`);
+  const fill = options.fill ?? 0;
+  const rows = sourceIndices(top, height, h, mode);
+  const cols = sourceIndices(left, width, w, mode);
+  const out = new Float32Array(c * height * width);
+  let o = 0;
+  for (let ch = 0; ch < c; ch++) {
+    for (let i = 0; i < height; i++) {
+      const r = rows[i]!;
+      const base = (ch * h + r) * w;
+      if (r < 0) {
+        out.fill(fill, o, o + width);
+        o += width;
+        continue;
+      }
+      for (let j = 0; j < width; j++, o++) {
+        const col = cols[j]!;
+        out[o] = col < 0 ? fill : x.data[base + col]!;
+      }
+    }
+  }
+  return chwImage(c, height, width, out);
+}
+
+/** For each output position, the source index along one axis, or -1 for constant fill. */
+function sourceIndices(start: number, count: number, n: number, mode: PaddingMode): Int32Array {
+  const idx = new Int32Array(count);
+  const period = 2 * (n - 1);
+  for (let k = 0; k < count; k++) {
+    const s = start + k;
+    if (s >= 0 && s < n) idx[k] = s;
+    else if (mode === 'constant') idx[k] = -1;
+    else if (mode === 'edge' || n === 1) idx[k] = s < 0 ? 0 : n - 1;
+    else {
+      const m = ((s % period) + period) % period;
+      idx[k] = m < n ? m : period - m;
+    }
+  }
+  return idx;
+}
+
+/** Pads every side by `padding` pixels. */
+export function pad(padding: number, options: PadOptions = {}): Transform {
+  checkPadding('pad', padding);
+  return (x) => {
+    const { h, w } = chwOf('pad', x);
+    return crop(x, -padding, -padding, h + 2 * padding, w + 2 * padding, options);
+  };
+}
+
+/**
+ * A random size window of the image padded by `padding` on every side (the CIFAR recipe:
+ * randomCrop(32, { padding: 4 })). Without padding this is AlexNet's patch extraction:
+ * randomCrop(224) of a 256x256 image.
+ */
+export function randomCrop(size: Size, options: PadOptions & { padding?: number } = {}): Transform {
+  const [ch, cw] = sizeOf('randomCrop', size);
+  const padding = options.padding ?? 0;
+  checkPadding('randomCrop', padding);
+  return (x, rng) => {
+    const { h, w } = chwOf('randomCrop', x);
+    if (h + 2 * padding < ch || w + 2 * padding < cw) {
+      throw new ArgumentError(`randomCrop: crop ${ch}x${cw} is larger than the padded image ${h + 2 * padding}x${w + 2 * padding} (image ${h}x${w}, padding ${padding})`);
+    }
+    const top = rng.randint(0, h + 2 * padding - ch + 1) - padding;
+    const left = rng.randint(0, w + 2 * padding - cw + 1) - padding;
+    return crop(x, top, left, ch, cw, options);
+  };
+}
+
+/** The central window (zero padded when the image is smaller), rounding as torchvision. */
+export function centerCrop(size: Size): Transform {
+  const [ch, cw] = sizeOf('centerCrop', size);
+  return (x) => {
+    const { h, w } = chwOf('centerCrop', x);
+    return crop(x, Math.round((h - ch) / 2), Math.round((w - cw) / 2), ch, cw);
+  };
+}
+
+/** The four corner windows and the central one, stacked: [5, C, h, w] (test-time augmentation). */
+export function fiveCrop(size: Size): Transform {
+  const [ch, cw] = sizeOf('fiveCrop', size);
+  return (x) => stack(fiveCrops('fiveCrop', x, ch, cw));
+}
+
+/** fiveCrop of the image and of its mirror image: [10, C, h, w] (AlexNet's ten test patches). */
+export function tenCrop(size: Size): Transform {
+  const [ch, cw] = sizeOf('tenCrop', size);
+  return (x) => stack([...fiveCrops('tenCrop', x, ch, cw), ...fiveCrops('tenCrop', hflip(x), ch, cw)]);
+}
+
+function fiveCrops(op: string, x: Tensor, ch: number, cw: number): Tensor[] {
+  const { h, w } = chwOf(op, x);
+  if (ch > h || cw > w) throw new ArgumentError(`${op}: crop ${ch}x${cw} is larger than the image ${h}x${w}`);
+  const corners: Array<[number, number]> = [[0, 0], [0, w - cw], [h - ch, 0], [h - ch, w - cw], [Math.round((h - ch) / 2), Math.round((w - cw) / 2)]];
+  return corners.map(([top, left]) => crop(x, top, left, ch, cw));
+}
+
+function stack(images: Tensor[]): Tensor {
+  const first = images[0]!;
+  const out = new Float32Array(first.size * images.length);
+  images.forEach((img, i) => out.set(img.data, i * first.size));
+  return new Tensor(out, [images.length, ...first.shape]);
+}
+
+function checkPadding(op: string, padding: number): void {
+  if (!Number.isInteger(padding) || padding < 0) throw new ArgumentError(`${op}: padding must be a non-negative integer, got ${padding}`);
+}

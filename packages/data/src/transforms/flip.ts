@@ -1,0 +1,39 @@
+import type { Tensor } from '@tensorgrad/core';
+import { ArgumentError } from '@tensorgrad/core';
+import { chwImage, chwOf } from '../image.js';
+import type { Transform } from './transform.js';
+
+/** Mirror left-right. */
+export function hflip(x: Tensor): Tensor {
+  const { c, h, w } = chwOf('hflip', x);
+  const out = new Float32Array(x.size);
+  for (let row = 0; row < c * h; row++) {
+    const base = row * w;
+    for (let j = 0; j < w; j++) out[base + j] = x.data[base + w - 1 - j]!;
+  }
+  return chwImage(c, h, w, out);
+}
+
+/** Mirror top-bottom. */
+export function vflip(x: Tensor): Tensor {
+  const { c, h, w } = chwOf('vflip', x);
+  const out = new Float32Array(x.size);
+  for (let ch = 0; ch < c; ch++) {
+    for (let i = 0; i < h; i++) out.set(x.data.subarray((ch * h + h - 1 - i) * w, (ch * h + h - i) * w), (ch * h + i) * w);
+  }
+  return chwImage(c, h, w, out);
+}
+
+export function randomHorizontalFlip(p = 0.5): Transform {
+  return randomly('randomHorizontalFlip', p, hflip);
+}
+
+export function randomVerticalFlip(p = 0.5): Transform {
+  return randomly('randomVerticalFlip', p, vflip);
+}
+
+/** Applies f with probability p; always draws once, so the stream does not depend on p. */
+export function randomly(op: string, p: number, f: (x: Tensor) => Tensor): Transform {
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`${op}: probability p must be in [0, 1], got ${p}`);
+  return (x, rng) => (rng.random() < p ? f(x) : x);
+}

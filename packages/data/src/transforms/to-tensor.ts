@@ -1,0 +1,22 @@
+import { ArgumentError, type Tensor } from '@tensorgrad/core';
+import { type RawImage, chwImage, describe, isRawImage } from '../image.js';
+import type { Transform } from './transform.js';
+
+/** HWC uint8 (0..255) to a CHW float32 image tensor in [0, 1], like torchvision's ToTensor. */
+export function toTensor(): Transform<RawImage, Tensor> {
+  return (image) => rawToChw(image);
+}
+
+export function rawToChw(image: RawImage): Tensor {
+  if (!isRawImage(image)) throw new ArgumentError(`toTensor: expected a RawImage (HWC uint8), got ${describe(image)}`);
+  const { data, height: h, width: w, channels: c } = image;
+  if (data.length !== h * w * c) {
+    throw new ArgumentError(`toTensor: RawImage ${h}x${w}x${c} needs ${h * w * c} bytes, got ${data.length}`);
+  }
+  const out = new Float32Array(c * h * w);
+  const plane = h * w;
+  for (let ch = 0; ch < c; ch++) {
+    for (let p = 0, q = ch; p < plane; p++, q += c) out[ch * plane + p] = data[q]! / 255;
+  }
+  return chwImage(c, h, w, out);
+}
