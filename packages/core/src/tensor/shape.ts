@@ -32,8 +32,8 @@ export function assertValidShape(op: string, shape: Shape): void {
   }
 }
 
-/** NumPy broadcasting: align right, sizes equal or one of them 1. */
-export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+/** NumPy broadcasting: align right, sizes equal or one of them 1. `names` label the operands in errors. */
+export function broadcastShapes(op: string, a: Shape, b: Shape, names?: readonly [string, string]): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
@@ -41,7 +41,8 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new ShapeError(
-        `${op}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together (dim ${i - rank}: ${da} vs ${db})`,
+        `${op}: shapes ${names ? `of ${names[0]} ` : ''}${formatShape(a)} and ${names ? `${names[1]} ` : ''}${formatShape(b)} ` +
+          `cannot be broadcast together (dim ${i - rank}: ${da} vs ${db})`,
       );
     }
     out[i] = da === 1 ? db : da;

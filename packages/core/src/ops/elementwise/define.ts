@@ -11,7 +11,7 @@ import { type BinaryFn, type UnaryFn, mapBinary, mapUnary } from '../../kernels/
 
 export function binaryForward(name: string, f: BinaryFn, resultDtype: (a: DType, b: DType) => DType = promoteTypes) {
   return ({ a, b }: { a: Tensor; b: Tensor }): Tensor => {
-    const out = empty(broadcastShapes(name, a.shape, b.shape), resultDtype(a.dtype, b.dtype));
+    const out = empty(broadcastShapes(name, a.shape, b.shape, ['a', 'b']), resultDtype(a.dtype, b.dtype));
     mapBinary(a.data, a.shape, b.data, b.shape, out.data, out.shape, f);
     return out;
   };

@@ -33,6 +33,7 @@ describe('where', () => {
   });
 
   it('rejects shapes that do not broadcast', () => {
-    expect(() => where(tensor([1, 0]), tensor([1, 2, 3]), tensor(0))).to.throw(ShapeError, /where: shapes \[2\] and \[3\] cannot be broadcast/);
+    expect(() => where(tensor([1, 0]), tensor([1, 2, 3]), tensor(0))).to.throw(ShapeError, /where: shapes of cond \[2\] and a \[3\] cannot be broadcast/);
+    expect(() => where(tensor([1, 0]), tensor(1), tensor([1, 2, 3]))).to.throw(ShapeError, /where: shapes of cond and a \(broadcast\) \[2\] and b \[3\]/);
   });
 });

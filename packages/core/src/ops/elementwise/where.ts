@@ -14,7 +14,8 @@ const whereOp = defineOp({
   inputs: ['cond', 'a', 'b'],
   nondifferentiable: ['cond'],
   forward: ({ cond, a, b }) => {
-    const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
+    const condA = broadcastShapes('where', cond.shape, a.shape, ['cond', 'a']);
+    const shape = broadcastShapes('where', condA, b.shape, ['cond and a (broadcast)', 'b']);
     const out = empty(shape, promoteTypes(a.dtype, b.dtype));
     mapWhere(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, out.data, out.shape);
     return out;
