@@ -1,0 +1,49 @@
+import * as cv from '../ops/conv/conv2d.js';
+import { type CsrMatrix, convMatrix as convMatrixInternal } from '../ops/conv/conv-matrix.js';
+import type { Window2d } from '../ops/conv/geometry.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type TensorLike, publicFn } from './typed.js';
+
+export type { Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv/conv2d.js';
+export type { CsrMatrix } from '../ops/conv/conv-matrix.js';
+export type { Window2d } from '../ops/conv/geometry.js';
+
+type Conv2d = (x: TensorLike, w: TensorLike, b?: TensorLike | null | cv.Conv2dOptions, options?: cv.Conv2dOptions) => Tensor;
+type ConvTranspose2d = (x: TensorLike, w: TensorLike, b?: TensorLike | null | cv.ConvTranspose2dOptions, options?: cv.ConvTranspose2dOptions) => Tensor;
+
+/** Signatures shared by conv2d and convTranspose2d: (x, w), (x, w, b), (x, w, options), (x, w, b, options). */
+function convSignatures<O>(f: (x: Tensor, w: Tensor, b: Tensor | null, options: O) => Tensor) {
+  return {
+    'Tensor, Tensor': (x: Tensor, w: Tensor) => f(x, w, null, {} as O),
+    'Tensor, Tensor, Object': (x: Tensor, w: Tensor, o: O) => f(x, w, null, o),
+    'Tensor, Tensor, Tensor | null | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined) => f(x, w, b ?? null, {} as O),
+    'Tensor, Tensor, Tensor | null | undefined, Object | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined, o: O | undefined) =>
+      f(x, w, b ?? null, o ?? ({} as O)),
+  };
+}
+
+/**
+ * conv2d(x, w, b?, { stride, padding, dilation, groups }): PyTorch's conv2d on NCHW input x
+ * [N, Cin, H, W] (or [Cin, H, W]) and weight [Cout, Cin/groups, kH, kW]; padding a number,
+ * [h, w], 'same' or 'valid'.
+ */
+export const conv2d = publicFn<Conv2d>('conv2d', ['x', 'w', 'b', 'options'], convSignatures(cv.conv2d));
+
+/**
+ * convTranspose2d(x, w, b?, { stride, padding, outputPadding, dilation, groups }): PyTorch's
+ * conv_transpose2d, weight [Cin, Cout/groups, kH, kW]; the adjoint of conv2d plus bias.
+ */
+export const convTranspose2d = publicFn<ConvTranspose2d>('convTranspose2d', ['x', 'w', 'b', 'options'], convSignatures(cv.convTranspose2d));
+
+/**
+ * The sparse matrix C (CSR) of conv2d for one image: input shape [C, H, W] (or a window
+ * geometry), weight, conv options. Small geometries only, for teaching and tests.
+ */
+export const convMatrix = publicFn<(input: readonly number[] | Window2d, w: TensorLike, options?: cv.Conv2dOptions) => CsrMatrix>(
+  'convMatrix',
+  ['input', 'w', 'options'],
+  {
+    'Array | Object, Tensor': (input: number[] | Window2d, w: Tensor) => convMatrixInternal(input, w),
+    'Array | Object, Tensor, Object': convMatrixInternal,
+  },
+);

@@ -1,0 +1,416 @@
+// conv2d as the sparse matrix C (see DESIGN.md). One pattern S, three products, three ops:
+//   conv2d            y  = C(w)·x + b          = W · gather_S(x)            (+ b per channel)
+//   convTranspose2d   dx = C(w)ᵀ·dy (+ b)      = scatterAdd_Sᵀ(Wᵀ · dy)
+//   conv2dFilterGrad  dW = ∂⟨dy, C(w)·x⟩/∂w    = dy · gather_S(x)ᵀ
+// All three are bilinear, so each one's VJP is one of the others: gradients of any order.
+import type * as FastCheck from 'fast-check';
+import { defineOp, type CaseTools } from '../../autograd/registry.js';
+import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
+import { columnsScratch, gatherColumns, scatterAddColumns } from '../../kernels/conv.js';
+import { type MatrixView, gemm } from '../../kernels/gemm.js';
+import { empty } from '../../tensor/creation.js';
+import { assertFloat } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { sum } from '../reduce/sum.js';
+import { reshape } from '../shape/reshape.js';
+import { type Pair, type PaddingSpec, type Window2d, pair, window2d } from './geometry.js';
+import { type ConvPattern, convPattern } from './pattern.js';
+
+/** The geometry of one convolution, shared by the three ops it gives rise to. */
+export interface ConvAttrs {
+  stride: [number, number];
+  padding: PaddingSpec;
+  dilation: [number, number];
+  groups: number;
+  /**
+   * Output size when it is smaller than the window's natural one: convTranspose2d with an
+   * outputPadding of at least the stride (allowed when below the dilation) drops the last rows.
+   */
+  outputSize?: [number, number];
+}
+/** inputSize: spatial size of the conv's input, i.e. of Cᵀ·dy. */
+export type ConvTransposeAttrs = ConvAttrs & { inputSize: [number, number] };
+export type FilterGradAttrs = ConvAttrs & { kernelSize: [number, number] };
+
+/** The conv's window over an inH×inW plane with a kH×kW kernel (PyTorch's rules, via window2d). */
+export function convWindow(op: string, inH: number, inW: number, kH: number, kW: number, attrs: ConvAttrs): Window2d {
+  const g = window2d(op, inH, inW, { kernelSize: [kH, kW], stride: attrs.stride, padding: attrs.padding, dilation: attrs.dilation });
+  if (attrs.outputSize === undefined) return g;
+  const [outH, outW] = attrs.outputSize;
+  if (outH > g.outH || outW > g.outW) {
+    throw new ShapeError(`${op}: output size [${outH},${outW}] exceeds the convolution's output size [${g.outH},${g.outW}]`);
+  }
+  return { ...g, outH, outW };
+}
+
+const convOnly = (a: ConvAttrs): ConvAttrs => ({
+  stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups,
+  ...(a.outputSize !== undefined && { outputSize: a.outputSize }),
+});
+
+// ---------------------------------------------------------------------------------------
+// Kernels: one image and one group at a time, GEMM on the gathered columns.
+
+/** Shapes of one convolution: x [N, Cin, H, W] → y [N, Cout, outH, outW], w [Cout, Cin/G, kH, kW]. */
+interface ConvShape {
+  n: number;
+  cin: number;
+  cout: number;
+  groups: number;
+  plane: number;
+  S: ConvPattern;
+}
+
+function gemmDims(s: ConvShape): { cinG: number; coutG: number; K: number; P: number } {
+  const cinG = s.cin / s.groups;
+  return { cinG, coutG: s.cout / s.groups, K: cinG * s.S.taps, P: s.S.positions };
+}
+
+/** y = W · gather(x) (+ b). */
+function convForwardKernel(s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+  const { cinG, coutG, K, P } = gemmDims(s);
+  const y = empty([s.n, s.cout, s.S.window.outH, s.S.window.outW], x.dtype);
+  const cols = s.S.identity ? null : columnsScratch(x.dtype as 'float32' | 'float64', K * P);
+  for (let n = 0; n < s.n; n++) {
+    for (let g = 0; g < s.groups; g++) {
+      const yOff = (n * s.cout + g * coutG) * P;
+      if (b !== null) for (let co = 0; co < coutG; co++) y.data.fill(b.data[g * coutG + co]!, yOff + co * P, yOff + (co + 1) * P);
+      const xOff = (n * s.cin + g * cinG) * s.plane;
+      let B: MatrixView;
+      if (cols === null) {
+        B = { data: x.data, offset: xOff, rowStride: s.plane, colStride: 1 };
+      } else {
+        gatherColumns(x.data, xOff, cinG, s.plane, s.S.index, s.S.taps, P, cols);
+        B = { data: cols, offset: 0, rowStride: P, colStride: 1 };
+      }
+      gemm(coutG, P, K, { data: w.data, offset: g * coutG * K, rowStride: K, colStride: 1 }, B, y.data, yOff, b !== null);
+    }
+  }
+  return y;
+}
+
+/** dx = scatterAdd(Wᵀ · dy). */
+function convInputGradKernel(s: ConvShape, dy: Tensor, w: Tensor): Tensor {
+  const { cinG, coutG, K, P } = gemmDims(s);
+  const { inH, inW } = s.S.window;
+  const dx = empty([s.n, s.cin, inH, inW], dy.dtype);
+  const cols = s.S.identity ? null : columnsScratch(dy.dtype as 'float32' | 'float64', K * P);
+  for (let n = 0; n < s.n; n++) {
+    for (let g = 0; g < s.groups; g++) {
+      const wT: MatrixView = { data: w.data, offset: g * coutG * K, rowStride: 1, colStride: K };
+      const dyBlock: MatrixView = { data: dy.data, offset: (n * s.cout + g * coutG) * P, rowStride: P, colStride: 1 };
+      const dxOff = (n * s.cin + g * cinG) * s.plane;
+      if (cols === null) {
+        gemm(K, P, coutG, wT, dyBlock, dx.data, dxOff, false);
+      } else {
+        gemm(K, P, coutG, wT, dyBlock, cols, 0, false);
+        scatterAddColumns(cols, cinG, s.plane, s.S.index, s.S.taps, P, dx.data, dxOff);
+      }
+    }
+  }
+  return dx;
+}
+
+/** dW = Σ_n dy · gather(x)ᵀ. */
+function convFilterGradKernel(s: ConvShape, x: Tensor, dy: Tensor): Tensor {
+  const { cinG, coutG, K, P } = gemmDims(s);
+  const { kH, kW } = s.S.window;
+  const dw = empty([s.cout, cinG, kH, kW], x.dtype);
+  const cols = s.S.identity ? null : columnsScratch(x.dtype as 'float32' | 'float64', K * P);
+  for (let n = 0; n < s.n; n++) {
+    for (let g = 0; g < s.groups; g++) {
+      const xOff = (n * s.cin + g * cinG) * s.plane;
+      let colsT: MatrixView;
+      if (cols === null) {
+        colsT = { data: x.data, offset: xOff, rowStride: 1, colStride: s.plane };
+      } else {
+        gatherColumns(x.data, xOff, cinG, s.plane, s.S.index, s.S.taps, P, cols);
+        colsT = { data: cols, offset: 0, rowStride: 1, colStride: P };
+      }
+      const dyBlock: MatrixView = { data: dy.data, offset: (n * s.cout + g * coutG) * P, rowStride: P, colStride: 1 };
+      gemm(coutG, K, P, dyBlock, colsT, dw.data, g * coutG * K, true);
+    }
+  }
+  return dw;
+}
+
+// ---------------------------------------------------------------------------------------
+// Argument checks (every op checks its own inputs: internal callers get clear errors too).
+
+function checkGroups(op: string, groups: number): void {
+  if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`${op}: groups must be a positive integer, got ${groups}`);
+}
+
+function checkRank(op: string, name: string, t: Tensor, layout: string): void {
+  if (t.ndim !== 4) throw new ShapeError(`${op}: ${name} must be 4-D ${layout}, got shape ${formatShape(t.shape)}`);
+}
+
+function checkDType(op: string, ref: Tensor, refName: string, t: Tensor | null, name: string): void {
+  if (t !== null && t.dtype !== ref.dtype) throw new DTypeError(`${op}: ${name} dtype ${t.dtype} does not match ${refName} dtype ${ref.dtype}`);
+}
+
+function checkBias(op: string, b: Tensor | null, channels: number, ref: Tensor): void {
+  if (b === null) return;
+  if (b.ndim !== 1 || b.shape[0] !== channels) {
+    throw new ShapeError(`${op}: bias must have shape [${channels}] (one value per output channel), got ${formatShape(b.shape)}`);
+  }
+  checkDType(op, ref, 'input x', b, 'bias');
+}
+
+/**
+ * Checks conv2d's x [N, C, H, W] against w [Cout, C/groups, kH, kW]; `xName` names the tensor
+ * in the conv's input role (the input x, or the output gradient for convTranspose2d's dual).
+ */
+function checkConvOperands(op: string, x: Tensor, w: Tensor, groups: number): void {
+  checkRank(op, 'input x', x, '[N, C, H, W]');
+  checkRank(op, 'weight', w, '[outChannels, inChannels/groups, kH, kW]');
+  assertFloat(op, 'input x', x.dtype);
+  checkDType(op, x, 'input x', w, 'weight');
+  checkGroups(op, groups);
+  const c = x.shape[1]!;
+  const cout = w.shape[0]!;
+  const cw = w.shape[1]!;
+  const where = `(x ${formatShape(x.shape)}, weight ${formatShape(w.shape)}, groups ${groups})`;
+  if (c % groups !== 0) throw new ShapeError(`${op}: groups ${groups} must divide the input channels, but input x has ${c} channels ${where}`);
+  if (cout % groups !== 0) throw new ShapeError(`${op}: groups ${groups} must divide the output channels, but weight has ${cout} ${where}`);
+  if (cw * groups !== c) {
+    throw new ShapeError(
+      groups === 1
+        ? `${op}: weight has ${cw} input channels per group but input x has ${c} channels ${where}`
+        : `${op}: weight has ${cw} input channels per group, so with groups ${groups} input x needs ${cw * groups} channels, but it has ${c} ${where}`,
+    );
+  }
+}
+
+function convShapeOf(op: string, x: Tensor, w: Tensor, attrs: ConvAttrs): ConvShape {
+  const [n, cin, inH, inW] = x.shape as [number, number, number, number];
+  const [cout, , kH, kW] = w.shape as [number, number, number, number];
+  const S = convPattern(convWindow(op, inH, inW, kH, kW, attrs));
+  return { n, cin, cout, groups: attrs.groups, plane: inH * inW, S };
+}
+
+// ---------------------------------------------------------------------------------------
+// The three ops and their arbitraries.
+
+// y = C(w)·x + b;  dx = C(w)ᵀ·dy (convTranspose2d), dW = conv2dFilterGrad(x, dy), db = Σ_{n,h,w} dy
+const conv2dOp = defineOp({
+  name: 'conv2d',
+  inputs: ['x', 'w', 'b?'],
+  forward: ({ x, w, b }, attrs: ConvAttrs) => {
+    checkConvOperands('conv2d', x, w, attrs.groups);
+    checkBias('conv2d', b, w.shape[0]!, x);
+    return convForwardKernel(convShapeOf('conv2d', x, w, attrs), x, w, b);
+  },
+  vjp: ({ dy, x, w }, attrs) => ({
+    x: (): Tensor => convTransposeOp({ x: dy, w, b: null }, { ...convOnly(attrs), inputSize: [x.shape[2]!, x.shape[3]!] }),
+    w: (): Tensor => filterGradOp({ x, gy: dy }, { ...convOnly(attrs), kernelSize: [w.shape[2]!, w.shape[3]!] }),
+    b: (): Tensor => sum(dy, [0, 2, 3]),
+  }),
+  cases: (tools) => convCases(tools).map((c) => ({ inputs: { x: c.x, w: c.w, b: c.convBias }, attrs: c.attrs })),
+});
+
+// y = C(w)ᵀ·x + b (C: the conv from inputSize);  dx = C(w)·dy, dW = conv2dFilterGrad(dy, x), db = Σ dy
+const convTransposeOp = defineOp({
+  name: 'convTranspose2d',
+  inputs: ['x', 'w', 'b?'],
+  forward: ({ x, w, b }, attrs: ConvTransposeAttrs) => {
+    const op = 'convTranspose2d';
+    checkRank(op, 'input x', x, '[N, C, H, W]');
+    checkRank(op, 'weight', w, '[inChannels, outChannels/groups, kH, kW]');
+    assertFloat(op, 'input x', x.dtype);
+    checkDType(op, x, 'input x', w, 'weight');
+    checkGroups(op, attrs.groups);
+    const where = `(x ${formatShape(x.shape)}, weight ${formatShape(w.shape)}, groups ${attrs.groups})`;
+    if (w.shape[0] !== x.shape[1]) throw new ShapeError(`${op}: weight has ${w.shape[0]} input channels but input x has ${x.shape[1]} ${where}`);
+    if (x.shape[1]! % attrs.groups !== 0) throw new ShapeError(`${op}: groups ${attrs.groups} must divide the input channels, but input x has ${x.shape[1]} ${where}`);
+    const cin = w.shape[1]! * attrs.groups;
+    checkBias(op, b, cin, x);
+    const [inH, inW] = attrs.inputSize;
+    const S = convPattern(convWindow(op, inH, inW, w.shape[2]!, w.shape[3]!, attrs));
+    if (S.window.outH !== x.shape[2] || S.window.outW !== x.shape[3]) {
+      throw new ShapeError(`${op}: input x has spatial size [${x.shape[2]},${x.shape[3]}] but the convolution it transposes produces [${S.window.outH},${S.window.outW}]`);
+    }
+    const dx = convInputGradKernel({ n: x.shape[0]!, cin, cout: x.shape[1]!, groups: attrs.groups, plane: inH * inW, S }, x, w);
+    if (b !== null) addChannelBias(dx, b);
+    return dx;
+  },
+  vjp: ({ dy, x, w }, attrs) => ({
+    x: (): Tensor => conv2dOp({ x: dy, w, b: null }, { ...convOnly(attrs), outputSize: [x.shape[2]!, x.shape[3]!] }),
+    w: (): Tensor => filterGradOp({ x: dy, gy: x }, { ...convOnly(attrs), outputSize: [x.shape[2]!, x.shape[3]!], kernelSize: [w.shape[2]!, w.shape[3]!] }),
+    b: (): Tensor => sum(dy, [0, 2, 3]),
+  }),
+  cases: (tools) =>
+    convCases(tools).map((c) => ({
+      inputs: { x: c.y, w: c.w, b: c.transposeBias },
+      attrs: { ...c.attrs, inputSize: [c.x.shape[2]!, c.x.shape[3]!] as [number, number], outputSize: [c.y.shape[2]!, c.y.shape[3]!] as [number, number] },
+    })),
+});
+
+// dW = Σ_n gy · gather(x)ᵀ (gy: the conv's output gradient), bilinear in (x, gy): for an
+// incoming G shaped like W, dx = C(G)ᵀ·gy and dgy = C(G)·x
+const filterGradOp = defineOp({
+  name: 'conv2dFilterGrad',
+  inputs: ['x', 'gy'],
+  forward: ({ x, gy }, attrs: FilterGradAttrs) => {
+    const op = 'conv2dFilterGrad';
+    checkRank(op, 'input x', x, '[N, C, H, W]');
+    checkRank(op, 'output gradient gy', gy, '[N, Cout, outH, outW]');
+    assertFloat(op, 'input x', x.dtype);
+    checkDType(op, x, 'input x', gy, 'output gradient gy');
+    checkGroups(op, attrs.groups);
+    const [n, cin, inH, inW] = x.shape as [number, number, number, number];
+    const cout = gy.shape[1]!;
+    if (gy.shape[0] !== n || cin % attrs.groups !== 0 || cout % attrs.groups !== 0) {
+      throw new ShapeError(`${op}: input x ${formatShape(x.shape)} and output gradient gy ${formatShape(gy.shape)} do not fit groups ${attrs.groups}`);
+    }
+    const S = convPattern(convWindow(op, inH, inW, attrs.kernelSize[0], attrs.kernelSize[1], attrs));
+    if (S.window.outH !== gy.shape[2] || S.window.outW !== gy.shape[3]) {
+      throw new ShapeError(`${op}: output gradient gy ${formatShape(gy.shape)} does not match the convolution's output size [${S.window.outH},${S.window.outW}]`);
+    }
+    return convFilterGradKernel({ n, cin, cout, groups: attrs.groups, plane: inH * inW, S }, x, gy);
+  },
+  vjp: ({ dy: G, x, gy }, attrs) => ({
+    x: (): Tensor => convTransposeOp({ x: gy, w: G, b: null }, { ...convOnly(attrs), inputSize: [x.shape[2]!, x.shape[3]!] }),
+    gy: (): Tensor => conv2dOp({ x, w: G, b: null }, convOnly(attrs)),
+  }),
+  cases: (tools) =>
+    convCases(tools).map((c) => ({ inputs: { x: c.x, gy: c.y }, attrs: { ...c.attrs, kernelSize: [c.w.shape[2]!, c.w.shape[3]!] as [number, number] } })),
+});
+
+/** out[n, c, :, :] += b[c]. */
+function addChannelBias(out: Tensor, b: Tensor): void {
+  const [n, c, h, w] = out.shape as [number, number, number, number];
+  const plane = h * w;
+  for (let i = 0; i < n; i++) {
+    for (let ch = 0; ch < c; ch++) {
+      const v = b.data[ch]!;
+      const base = (i * c + ch) * plane;
+      for (let p = 0; p < plane; p++) out.data[base + p]! += v;
+    }
+  }
+}
+
+interface ConvCase {
+  x: Tensor;
+  w: Tensor;
+  /** A tensor shaped like conv2d's output. */
+  y: Tensor;
+  convBias: Tensor | null;
+  transposeBias: Tensor | null;
+  attrs: ConvAttrs;
+}
+
+/**
+ * Small random convolutions covering strides, paddings (number, pair, 'same' incl. even
+ * kernels, 'valid'), dilations, groups (depthwise included), batch and optional bias.
+ */
+function convCases({ fc, arb }: CaseTools): FastCheck.Arbitrary<ConvCase> {
+  const small = (min: number, max: number) => fc.integer({ min, max });
+  return fc
+    .record({
+      n: small(1, 2), groups: small(1, 2), cinG: small(1, 2), coutG: small(1, 2),
+      kH: small(1, 3), kW: small(1, 3), strideH: small(1, 2), strideW: small(1, 2), dilationH: small(1, 2), dilationW: small(1, 2),
+      padMode: fc.constantFrom('number', 'pair', 'same', 'valid'), padH: small(0, 2), padW: small(0, 2),
+      extraH: small(0, 2), extraW: small(0, 2), bias: fc.boolean(),
+    })
+    .chain((r) => {
+      const same = r.padMode === 'same';
+      const stride: [number, number] = same ? [1, 1] : [r.strideH, r.strideW];
+      const padding: PaddingSpec = r.padMode === 'number' ? r.padH : r.padMode === 'pair' ? [r.padH, r.padW] : (r.padMode as 'same' | 'valid');
+      const attrs: ConvAttrs = { stride, padding, dilation: [r.dilationH, r.dilationW], groups: r.groups };
+      const pads = r.padMode === 'number' ? [r.padH, r.padH] : r.padMode === 'pair' ? [r.padH, r.padW] : [0, 0];
+      const inH = Math.max(1, r.dilationH * (r.kH - 1) + 1 - 2 * pads[0]! + r.extraH);
+      const inW = Math.max(1, r.dilationW * (r.kW - 1) + 1 - 2 * pads[1]! + r.extraW);
+      const g = convWindow('conv2d', inH, inW, r.kH, r.kW, attrs);
+      const cin = r.groups * r.cinG;
+      const cout = r.groups * r.coutG;
+      return fc.record({
+        x: arb.tensorOfShape([r.n, cin, inH, inW]),
+        w: arb.tensorOfShape([cout, r.cinG, r.kH, r.kW]),
+        y: arb.tensorOfShape([r.n, cout, g.outH, g.outW]),
+        convBias: r.bias ? arb.tensorOfShape([cout]) : fc.constant(null),
+        transposeBias: r.bias ? arb.tensorOfShape([cin]) : fc.constant(null),
+        attrs: fc.constant(attrs),
+      });
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Internal entry points (the public, typed wrappers are in dispatch/conv.ts).
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: PaddingSpec;
+  dilation?: Pair;
+  groups?: number;
+}
+
+export interface ConvTranspose2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  outputPadding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** conv2d's attributes from user options (PyTorch defaults: stride 1, padding 0, dilation 1, groups 1). */
+export function convAttrs(op: string, options: Conv2dOptions): ConvAttrs {
+  const padding = options.padding ?? 0;
+  if (typeof padding !== 'string') pair(op, 'padding', padding, 0);
+  else if (padding !== 'same' && padding !== 'valid') {
+    throw new ArgumentError(`${op}: padding must be a number, a pair [h, w], 'same' or 'valid', got ${JSON.stringify(padding)}`);
+  }
+  const groups = options.groups ?? 1;
+  checkGroups(op, groups);
+  return { stride: pair(op, 'stride', options.stride ?? 1), padding, dilation: pair(op, 'dilation', options.dilation ?? 1), groups };
+}
+
+/** Runs f on a batch of one when x is an unbatched [C, H, W] image (as PyTorch allows). */
+function unbatched(op: string, x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
+  if (x.ndim === 4) return f(x);
+  if (x.ndim !== 3) throw new ShapeError(`${op}: input x must be 4-D [N, C, H, W] or 3-D [C, H, W], got shape ${formatShape(x.shape)}`);
+  const y = f(reshape(x, [1, ...x.shape]));
+  return reshape(y, y.shape.slice(1));
+}
+
+/** 2-D convolution (cross-correlation, as in PyTorch) of x [N, Cin, H, W] with w [Cout, Cin/groups, kH, kW]. */
+export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const attrs = convAttrs('conv2d', options);
+  return unbatched('conv2d', x, (x4) => conv2dOp({ x: x4, w, b }, attrs));
+}
+
+/**
+ * Transposed convolution (the adjoint Cᵀ of conv2d, plus bias) of x [N, Cin, H, W] with
+ * w [Cin, Cout/groups, kH, kW]; output size (H-1)·stride - 2·padding + dilation·(k-1) + outputPadding + 1.
+ */
+export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+  const op = 'convTranspose2d';
+  const stride = pair(op, 'stride', options.stride ?? 1);
+  const padding = pair(op, 'padding', options.padding ?? 0, 0);
+  const outputPadding = pair(op, 'outputPadding', options.outputPadding ?? 0, 0);
+  const dilation = pair(op, 'dilation', options.dilation ?? 1);
+  const groups = options.groups ?? 1;
+  checkGroups(op, groups);
+  for (let i = 0; i < 2; i++) {
+    if (outputPadding[i]! >= stride[i]! && outputPadding[i]! >= dilation[i]!) {
+      throw new ArgumentError(
+        `${op}: outputPadding must be smaller than either stride or dilation, got outputPadding [${outputPadding.join(',')}], stride [${stride.join(',')}], dilation [${dilation.join(',')}]`,
+      );
+    }
+  }
+  return unbatched(op, x, (x4) => {
+    checkRank(op, 'weight', w, '[inChannels, outChannels/groups, kH, kW]');
+    const size = [2, 3].map((d, i) => (x4.shape[d]! - 1) * stride[i]! - 2 * padding[i]! + dilation[i]! * (w.shape[d]! - 1) + outputPadding[i]! + 1);
+    if (size.some((s) => s < 1)) {
+      throw new ShapeError(`${op}: output size [${size.join(',')}] is not positive (x ${formatShape(x4.shape)}, weight ${formatShape(w.shape)}, padding [${padding.join(',')}])`);
+    }
+    const attrs: ConvTransposeAttrs = {
+      stride, padding, dilation, groups,
+      inputSize: [size[0]!, size[1]!],
+      outputSize: [x4.shape[2]!, x4.shape[3]!],
+    };
+    return convTransposeOp({ x: x4, w, b }, attrs);
+  });
+}
+
+export { conv2dOp, convTransposeOp, filterGradOp as conv2dFilterGradOp };
