@@ -5,7 +5,7 @@ import { pad as padInternal } from '../ops/shape/pad.js';
 import * as pm from '../ops/shape/permute.js';
 import * as rs from '../ops/shape/reshape.js';
 import * as sl from '../ops/shape/slice.js';
-import { tensor } from '../tensor/creation.js';
+import { type TensorData, tensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, publicFn } from './typed.js';
 
@@ -35,7 +35,7 @@ export const transpose = publicFn<(x: TensorLike, dim0: number, dim1: number) =>
 function tensorList(op: string, xs: readonly unknown[]): Tensor[] {
   return xs.map((x, k) => {
     if (x instanceof Tensor) return x;
-    if (typeof x === 'number' || Array.isArray(x) || ArrayBuffer.isView(x)) return tensor(x as number);
+    if (typeof x === 'number' || Array.isArray(x) || ArrayBuffer.isView(x)) return tensor(x as TensorData);
     throw new ArgumentError(`${op}: xs[${k}] must be a Tensor (or a number or array), got ${x === null ? 'null' : typeof x}`);
   });
 }
