@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { MatrixView } from '../gemm.js';
+import { disableWasmGemmThreads, enableWasmGemmThreads } from './gemm-threads.js';
 import { gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from './gemm-wasm.js';
 
 /** Deterministic values in [-1, 1) so failures replay. */
@@ -65,11 +66,11 @@ function runCase({ M, N, K, transA, transB, offsets, pads, accumulate, seed }: C
   check(M, N, K, A, B, C0, offsets[2], accumulate, C);
 }
 
-const arbCase = (maxDim: number): fc.Arbitrary<Case> =>
+const arbCase = (maxDim: number, minDim = 1): fc.Arbitrary<Case> =>
   fc.record({
-    M: fc.integer({ min: 1, max: maxDim }),
-    N: fc.integer({ min: 1, max: maxDim }),
-    K: fc.integer({ min: 1, max: maxDim }),
+    M: fc.integer({ min: minDim, max: maxDim }),
+    N: fc.integer({ min: minDim, max: maxDim }),
+    K: fc.integer({ min: minDim, max: maxDim }),
     transA: fc.boolean(),
     transB: fc.boolean(),
     offsets: fc.tuple(fc.nat(9), fc.nat(9), fc.nat(9)),
@@ -148,5 +149,36 @@ describe('gemmWasm (WebAssembly SIMD SGEMM)', () => {
       }
     }
     expect(() => gemmInMemory(1, 1, 1, { data: new Float32Array(1), offset: 0, rowStride: 1, colStride: 1 }, B, c, 0, false)).to.throw(/wasmScratch/);
+  });
+});
+
+describe('gemmWasm on 2 threads (worker_threads, shared memory)', () => {
+  before(async () => {
+    expect(await enableWasmGemmThreads(2)).to.equal(true);
+  });
+  after(() => disableWasmGemmThreads());
+
+  it('matches the reference when split by columns or by rows (shapes above the split threshold)', () => {
+    const base = { offsets: [1, 2, 3] as [number, number, number], pads: [1, 0] as [number, number], accumulate: true, seed: 5 };
+    runCase({ ...base, M: 149, N: 100, K: 300, transA: false, transB: false });
+    runCase({ ...base, M: 100, N: 301, K: 200, transA: true, transB: false });
+    runCase({ ...base, M: 7, N: 3001, K: 200, transA: false, transB: true });
+    runCase({ ...base, M: 3001, N: 5, K: 150, transA: true, transB: true });
+  });
+
+  it('matches the reference on random shapes', () => {
+    fc.assert(fc.property(arbCase(200, 60), runCase), { numRuns: 12 });
+  });
+
+  it('gemmInMemory works on the shared memory', () => {
+    const [a, b, c] = wasmScratch([200 * 100, 100 * 120, 200 * 120]) as [Float32Array, Float32Array, Float32Array];
+    a.set(randomArray(a.length, 21));
+    b.set(randomArray(b.length, 22));
+    const C0 = randomArray(c.length, 23);
+    c.set(C0);
+    const A: MatrixView = { data: a, offset: 0, rowStride: 100, colStride: 1 };
+    const B: MatrixView = { data: b, offset: 0, rowStride: 120, colStride: 1 };
+    gemmInMemory(200, 120, 100, A, B, c, 0, false);
+    check(200, 120, 100, A, B, C0, 0, false, c);
   });
 });
