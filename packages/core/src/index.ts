@@ -23,4 +23,5 @@ export * from './dispatch/shape.js';
 export * from './dispatch/linalg.js';
 export * from './dispatch/conv.js';
 export * from './dispatch/pool.js';
+export * from './dispatch/activation.js';
 export { greater, greaterEqual, less, lessEqual, equal, notEqual, sign } from './ops/elementwise/compare.js';

@@ -1,0 +1,74 @@
+// Piecewise activations. Their derivative factors (masks, slopes) are piecewise constant and
+// enter the VJPs as plain tensors; elu's curved side uses its output, so 2nd order works.
+import { defineOp } from '../../autograd/registry.js';
+import { empty } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type UnaryFn, mapUnary } from '../../kernels/elementwise.js';
+import { add, addScalar, mul } from '../elementwise/binary.js';
+import { unaryCases, unaryForward } from '../elementwise/define.js';
+
+/** f applied to each element of x, as a plain tensor off the tape. */
+export function pointwise(x: Tensor, f: UnaryFn): Tensor {
+  const out = empty(x.shape, x.dtype);
+  mapUnary(x.data, out.data, f);
+  return out;
+}
+
+// relu(x) = max(x, 0);  dx = dy·[x > 0]
+const reluOp = defineOp({
+  name: 'relu',
+  inputs: ['x'],
+  forward: unaryForward('relu', (v) => (v > 0 || v !== v ? v : 0)),
+  vjp: ({ dy, x }) => ({ x: () => mul(dy, pointwise(x, (v) => (v > 0 ? 1 : 0))) }),
+  cases: unaryCases({ awayFrom: [0] }),
+});
+
+// relu6(x) = min(max(x, 0), 6);  dx = dy·[0 < x < 6]
+const relu6Op = defineOp({
+  name: 'relu6',
+  inputs: ['x'],
+  forward: unaryForward('relu6', (v) => (v > 6 ? 6 : v > 0 || v !== v ? v : 0)),
+  vjp: ({ dy, x }) => ({ x: () => mul(dy, pointwise(x, (v) => (v > 0 && v < 6 ? 1 : 0))) }),
+  cases: unaryCases({ min: -2, max: 8, awayFrom: [0, 6] }),
+});
+
+interface SlopeAttrs {
+  negativeSlope: number;
+}
+
+// leakyRelu(x) = x for x > 0, s·x otherwise;  dx = dy·(x > 0 ? 1 : s)
+const leakyReluOp = defineOp({
+  name: 'leakyRelu',
+  inputs: ['x'],
+  forward: ({ x }, { negativeSlope: s }: SlopeAttrs) => unaryForward('leakyRelu', (v) => (v > 0 ? v : s * v))({ x }),
+  vjp: ({ dy, x }, { negativeSlope: s }) => ({ x: () => mul(dy, pointwise(x, (v) => (v > 0 ? 1 : s))) }),
+  cases: (tools) =>
+    tools.fc.record({
+      inputs: tools.fc.record({ x: tools.arb.tensor({ awayFrom: [0] }) }),
+      attrs: tools.fc.record({ negativeSlope: tools.fc.double({ min: -1, max: 1, noNaN: true }) }),
+    }),
+});
+
+interface AlphaAttrs {
+  alpha: number;
+}
+
+// elu(x) = x for x > 0, α(eˣ − 1) otherwise;  dx = dy·(x > 0 ? 1 : y + α)
+const eluOp = defineOp({
+  name: 'elu',
+  inputs: ['x'],
+  forward: ({ x }, { alpha }: AlphaAttrs) => unaryForward('elu', (v) => (v > 0 ? v : alpha * Math.expm1(v)))({ x }),
+  vjp: ({ dy, x, y }, { alpha }) => ({
+    x: () => mul(dy, add(pointwise(x, (v) => (v > 0 ? 1 : 0)), mul(pointwise(x, (v) => (v > 0 ? 0 : 1)), addScalar(y, alpha)))),
+  }),
+  cases: (tools) =>
+    tools.fc.record({
+      inputs: tools.fc.record({ x: tools.arb.tensor({ awayFrom: [0] }) }),
+      attrs: tools.fc.record({ alpha: tools.fc.double({ min: 0.1, max: 2, noNaN: true }) }),
+    }),
+});
+
+export const relu = (x: Tensor): Tensor => reluOp({ x }, {});
+export const relu6 = (x: Tensor): Tensor => relu6Op({ x }, {});
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp({ x }, { negativeSlope });
+export const elu = (x: Tensor, alpha = 1): Tensor => eluOp({ x }, { alpha });
