@@ -72,7 +72,8 @@ const maximumOp = defineOp({
     a: () => reduceGradTo(mul(dy, tieSplit(greater(a, b), equal(a, b))), a),
     b: () => reduceGradTo(mul(dy, tieSplit(greater(b, a), equal(a, b))), b),
   }),
-  cases: binaryCases(),
+  // b's range is shifted so that equal fill seeds cannot produce ties (where the derivative jumps).
+  cases: binaryCases({}, { min: -1.9, max: 2.1 }),
 });
 
 // min(a, b);  da = dy·[a < b] (+ dy/2 on ties), db = dy·[b < a] (+ dy/2 on ties)
@@ -84,7 +85,8 @@ const minimumOp = defineOp({
     a: () => reduceGradTo(mul(dy, tieSplit(greater(b, a), equal(a, b))), a),
     b: () => reduceGradTo(mul(dy, tieSplit(greater(a, b), equal(a, b))), b),
   }),
-  cases: binaryCases(),
+  // b's range is shifted so that equal fill seeds cannot produce ties (where the derivative jumps).
+  cases: binaryCases({}, { min: -1.9, max: 2.1 }),
 });
 
 export const add = (a: Tensor, b: Tensor): Tensor => addOp({ a, b }, {});
