@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import { ArgumentError, ShapeError, Tensor, tensor } from '@tensorgrad/core';
+import { TensorDataset } from '../dataset.js';
+import { ImageArrayDataset } from '../datasets/image-array.js';
+import { randomCrop } from '../transforms/crop.js';
+import { randomHorizontalFlip } from '../transforms/flip.js';
+import { compose } from '../transforms/transform.js';
+import { toTensor } from '../transforms/to-tensor.js';
+import { type Batch, DataLoader } from './data-loader.js';
+
+/** n 1x4x4 images whose pixels all hold their own index, labels index mod 10. */
+function indexImages(n: number): ImageArrayDataset {
+  const pixels = new Uint8Array(n * 16);
+  for (let i = 0; i < n; i++) pixels.fill(i, 16 * i, 16 * (i + 1));
+  return new ImageArrayDataset(pixels, Uint8Array.from({ length: n }, (_, i) => i % 10), 4, 4, 1);
+}
+
+const augment = compose(toTensor(), randomHorizontalFlip(), randomCrop(4, { padding: 2 }));
+const flat = (batches: Iterable<Batch>): number[][] => Array.from(batches, (b) => Array.from(b.inputs.data));
+
+describe('DataLoader', () => {
+  const data = indexImages(25);
+
+  it('collates NCHW float32 inputs and int32 labels', () => {
+    const loader = new DataLoader(data, { batchSize: 8, transform: toTensor() });
+    const b = loader.batch(0, 1);
+    expect(b.inputs.shape).to.deep.equal([8, 1, 4, 4]);
+    expect(b.inputs.dtype).to.equal('float32');
+    expect(b.labels.dtype).to.equal('int32');
+    expect(Array.from(b.labels.data)).to.deep.equal([8, 9, 0, 1, 2, 3, 4, 5]);
+    expect(b.inputs.data[16 * 3]).to.be.closeTo(11 / 255, 1e-7);
+  });
+
+  it('visits each sample exactly once per epoch, with and without dropLast', () => {
+    for (const dropLast of [false, true]) {
+      const loader = new DataLoader(data, { batchSize: 4, shuffle: true, seed: 3, dropLast, transform: toTensor() });
+      for (let epoch = 0; epoch < 3; epoch++) {
+        const batches = [...loader];
+        expect(batches.length).to.equal(dropLast ? 6 : 7).and.equal(loader.length);
+        const seen = batches.flatMap((b) => Array.from(b.indices));
+        // Pixels carry the index, so this checks the data as well as the bookkeeping.
+        const fromPixels = batches.flatMap((b) => Array.from({ length: b.indices.length }, (_, k) => Math.round(b.inputs.data[16 * k]! * 255)));
+        expect(fromPixels).to.deep.equal(seen);
+        expect(new Set(seen).size).to.equal(seen.length);
+        expect(seen.length).to.equal(dropLast ? 24 : 25);
+        if (!dropLast) expect([...seen].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 25 }, (_, i) => i));
+      }
+      expect(loader.epoch).to.equal(3);
+    }
+  });
+
+  it('gives equal batches for equal seeds and different ones for different seeds', () => {
+    const make = (seed: number) => new DataLoader(data, { batchSize: 5, shuffle: true, seed, transform: augment });
+    expect(flat(make(1).batches(0))).to.deep.equal(flat(make(1).batches(0)));
+    expect(flat(make(1).batches(0))).to.not.deep.equal(flat(make(2).batches(0)));
+  });
+
+  it('draws a new order and new augmentations each epoch, and replays epoch k directly', () => {
+    const loader = new DataLoader(data, { batchSize: 5, shuffle: true, seed: 9, transform: augment });
+    const epochs = [flat(loader), flat(loader), flat(loader)];
+    expect(epochs[1]).to.not.deep.equal(epochs[0]);
+    const resumed = new DataLoader(data, { batchSize: 5, shuffle: true, seed: 9, transform: augment });
+    resumed.epoch = 2;
+    expect(flat(resumed)).to.deep.equal(epochs[2]);
+    // Without shuffling the order repeats, but the augmentation of the same sample changes.
+    const ordered = new DataLoader(data, { batchSize: 25, seed: 9, transform: augment });
+    expect(Array.from(ordered.batch(0, 0).indices)).to.deep.equal(Array.from(ordered.batch(1, 0).indices));
+    expect(Array.from(ordered.batch(0, 0).inputs.data)).to.not.deep.equal(Array.from(ordered.batch(1, 0).inputs.data));
+  });
+
+  it('prefetching yields the same batches as synchronous iteration', async () => {
+    const loader = new DataLoader(data, { batchSize: 4, shuffle: true, seed: 5, transform: augment, prefetchSlice: 3 });
+    const prefetched: Batch[] = [];
+    for await (const b of loader.prefetched(4)) {
+      await new Promise((r) => setImmediate(r)); // the consumer yields, so the next batch is prepared meanwhile
+      prefetched.push(b);
+    }
+    expect(flat(prefetched)).to.deep.equal(flat(loader.batches(4)));
+  });
+
+  it('prepares the next batch while the consumer awaits', async () => {
+    let gets = 0;
+    const counting = { length: data.length, get: (i: number) => (gets++, data.get(i)) };
+    const loader = new DataLoader(counting, { batchSize: 8, transform: toTensor(), prefetchSlice: 2 });
+    const it = loader.prefetched(0);
+    await it.next();
+    expect(gets).to.be.within(8, 15);
+    for (let k = 0; k < 6; k++) await new Promise((r) => setImmediate(r));
+    expect(gets).to.equal(16); // batch 1 is ready before it is asked for, and no further
+    await it.return(undefined);
+  });
+
+  it('an abandoned prefetch neither throws nor leaks into later epochs', async () => {
+    const loader = new DataLoader(data, { batchSize: 4, transform: augment });
+    for await (const b of loader) {
+      expect(b.index).to.equal(0);
+      break;
+    }
+    expect(loader.epoch).to.equal(1);
+    await new Promise((r) => setTimeout(r, 5));
+  });
+
+  it('reuses a released buffer but never one the consumer still holds', () => {
+    const loader = new DataLoader(data, { batchSize: 5, transform: toTensor() });
+    const kept = loader.batch(0, 0);
+    const copy = Array.from(kept.inputs.data);
+    const released = loader.batch(0, 1);
+    released.release();
+    const next = loader.batch(0, 2);
+    expect(next.inputs.data).to.equal(released.inputs.data);
+    expect(next.inputs.data).to.not.equal(kept.inputs.data);
+    loader.batch(0, 3);
+    expect(Array.from(kept.inputs.data)).to.deep.equal(copy);
+  });
+
+  it('explains inputs that are not tensors and samples of different shapes', () => {
+    expect(() => new DataLoader(data, { batchSize: 2 }).batch(0, 0)).to.throw(ArgumentError, 'sample 0 became RawImage 4x4x1, expected a Tensor');
+    const ragged = { length: 2, get: (i: number) => ({ input: tensor(new Float32Array(i + 1)), label: 0 }) };
+    expect(() => new DataLoader(ragged, { batchSize: 2 }).batch(0, 0)).to.throw(ShapeError, 'sample 1 has shape [2] but earlier samples of the batch have [1]');
+    expect(() => new DataLoader(data, { batchSize: 0 })).to.throw(ArgumentError, 'batchSize must be a positive integer, got 0');
+  });
+
+  it('batches a TensorDataset without a transform', () => {
+    const ds = new TensorDataset(tensor([[1, 2], [3, 4], [5, 6]]), [0, 1, 2]);
+    const batches = [...new DataLoader<Tensor>(ds, { batchSize: 2 })];
+    expect(batches.map((b) => b.inputs.shape)).to.deep.equal([[2, 2], [1, 2]]);
+    expect(Array.from(batches[1]!.inputs.data)).to.deep.equal([5, 6]);
+  });
+});
