@@ -1,32 +1,55 @@
 // Multi-threaded wasm GEMM (Node worker_threads): the shared-memory build of the kernel is
 // instantiated on one shared WebAssembly.Memory by the calling thread and by threads-1 workers.
-// A large product is split into column blocks of C (or row blocks when M > N, so that the
-// duplicated packing is of the smaller operand); the caller runs the first block itself and then
-// waits on an Atomics flag per worker. Calls stay synchronous; only enabling is asynchronous.
+// A large product is cut into column blocks of C (row blocks when M > N, so that the re-packed
+// operand is the smaller one) that all threads, the caller included, claim from a shared counter;
+// the caller then waits on an Atomics flag per worker. Calls stay synchronous; only enabling is asynchronous.
 import { compileGemmModule, createEngine, setGemmEngine, type GemmEngine } from './gemm-wasm.js';
 
 /** Below this many flops the split costs more (wake-up ≈ tens of µs) than it saves. */
 const MIN_SPLIT_FLOPS = 1 << 22;
 const NR = 8;
 const MR = 4;
-/** Int32 slots per worker in the control block: state, then the 13 gemm arguments. */
+/** Blocks per thread: threads claim blocks from a shared counter, so a thread descheduled by a
+ *  busy machine delays the product by at most one block. */
+const BLOCKS_PER_THREAD = 4;
+/** Int32 slots per thread in the control block. Slot 0 holds the job; slot t its state. */
 const SLOT = 16;
 const IDLE = 0;
 const BUSY = 1;
 const EXIT = 2;
 
+type GemmFn = (...args: number[]) => void;
+
+/**
+ * Runs blocks of the job in control[0..15] until none is left: the 12 gemm arguments, then
+ * byColumns, block size, block count and the claim counter. Shared verbatim (via toString) by the
+ * calling thread and the workers, so it must not reference anything outside itself.
+ */
+function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
+  const M = control[0]!, N = control[1]!, K = control[2]!;
+  const a = control[3]! >>> 0, aRs = control[4]!, aCs = control[5]!;
+  const b = control[6]! >>> 0, bRs = control[7]!, bCs = control[8]!;
+  const c = control[9]! >>> 0, ldc = control[10]!, acc = control[11]!;
+  const byColumns = control[12] === 1, size = control[13]!, count = control[14]!;
+  for (let i = Atomics.add(control, 15, 1); i < count; i = Atomics.add(control, 15, 1)) {
+    const from = i * size;
+    if (byColumns) gemm(M, Math.min(size, N - from), K, a, aRs, aCs, b + 4 * from * bCs, bRs, bCs, c + 4 * from, ldc, acc, work);
+    else gemm(Math.min(size, M - from), N, K, a + 4 * from * aRs, aRs, aCs, b, bRs, bCs, c + 4 * from * ldc, ldc, acc, work);
+  }
+}
+
 // Plain CommonJS (eval workers are scripts): the job loop of one worker.
 const workerSource = `
 const { workerData, parentPort } = require('node:worker_threads');
-const { module, memory, control, slot } = workerData;
+const { module, memory, control, slot, work } = workerData;
 const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const runBlocks = ${runBlocks.toString()};
 const s = slot * ${SLOT};
 parentPort.postMessage('ready');
 for (;;) {
   Atomics.wait(control, s, ${IDLE});
   if (Atomics.load(control, s) === ${EXIT}) break;
-  const c = control;
-  gemm(c[s + 1], c[s + 2], c[s + 3], c[s + 4] >>> 0, c[s + 5], c[s + 6], c[s + 7] >>> 0, c[s + 8], c[s + 9], c[s + 10] >>> 0, c[s + 11], c[s + 12], c[s + 13] >>> 0);
+  runBlocks(control, gemm, work);
   Atomics.store(control, s, ${IDLE});
   Atomics.notify(control, s);
 }
@@ -38,11 +61,6 @@ interface WorkerLike {
 }
 
 let active: { workers: WorkerLike[]; control: Int32Array } | null = null;
-
-/** Split point of n items into `parts` blocks, rounded to multiples of `unit`. */
-function splitAt(n: number, parts: number, part: number, unit: number): number {
-  return part >= parts ? n : Math.min(n, Math.round((n * part) / parts / unit) * unit);
-}
 
 /**
  * Makes the wasm GEMM use `threads` threads (the caller plus threads-1 workers). Resolves to
@@ -64,9 +82,11 @@ export async function enableWasmGemmThreads(threads = 2): Promise<boolean> {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
   const control = new Int32Array(new SharedArrayBuffer(4 * SLOT * threads));
   const engine = createEngine(module, memory, threads);
+  const { workspaces } = engine;
   const workers = await Promise.all(
     Array.from({ length: threads - 1 }, (_, w) => {
-      const worker = new Worker(workerSource, { eval: true, workerData: { module, memory, control, slot: w + 1 } });
+      const workerData = { module, memory, control, slot: w + 1, work: workspaces[w + 1]! };
+      const worker = new Worker(workerSource, { eval: true, workerData });
       return new Promise<WorkerLike>((resolve, reject) => {
         worker.once('message', () => resolve(worker));
         worker.once('error', reject);
@@ -74,39 +94,26 @@ export async function enableWasmGemmThreads(threads = 2): Promise<boolean> {
     }),
   );
   for (const worker of workers) worker.unref();
-  const { gemm } = engine.exports;
-  const { workspaces } = engine;
+  const gemm = engine.exports.gemm as GemmFn;
   engine.run = (M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) => {
     const acc = accumulate ? 1 : 0;
     if (2 * M * N * K < MIN_SPLIT_FLOPS) {
       gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, workspaces[0]!);
       return;
     }
+    // Split the larger of M and N: each block re-packs the whole of the other operand's panel.
     const byColumns = N >= M;
-    const job = (t: number): number[] => {
-      const total = byColumns ? N : M;
-      const unit = byColumns ? NR : MR;
-      const from = splitAt(total, threads, t, unit);
-      const to = splitAt(total, threads, t + 1, unit);
-      if (to <= from) return [];
-      return byColumns
-        ? [M, to - from, K, a, aRs, aCs, b + 4 * from * bCs, bRs, bCs, c + 4 * from, ldc, acc, workspaces[t]!]
-        : [to - from, N, K, a + 4 * from * aRs, aRs, aCs, b, bRs, bCs, c + 4 * from * ldc, ldc, acc, workspaces[t]!];
-    };
-    const posted: number[] = [];
+    const total = byColumns ? N : M;
+    const unit = byColumns ? NR : MR;
+    const size = Math.max(unit, Math.ceil(total / (threads * BLOCKS_PER_THREAD) / unit) * unit);
+    control.set([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0]);
     for (let t = 1; t < threads; t++) {
-      const args = job(t);
-      if (args.length === 0) continue;
-      const s = t * SLOT;
-      control.set(args, s + 1);
-      Atomics.store(control, s, BUSY);
-      Atomics.notify(control, s);
-      posted.push(s);
+      Atomics.store(control, t * SLOT, BUSY);
+      Atomics.notify(control, t * SLOT);
     }
-    const own = job(0);
-    if (own.length > 0) gemm(...(own as Parameters<typeof gemm>));
-    for (const s of posted) {
-      while (Atomics.load(control, s) === BUSY) Atomics.wait(control, s, BUSY);
+    runBlocks(control, gemm, workspaces[0]!);
+    for (let t = 1; t < threads; t++) {
+      while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
     }
   };
   setGemmEngine(engine);
