@@ -87,7 +87,7 @@ describe('DataLoader', () => {
     expect(gets).to.be.within(8, 15);
     for (let k = 0; k < 6; k++) await new Promise((r) => setImmediate(r));
     expect(gets).to.equal(16); // batch 1 is ready before it is asked for, and no further
-    await it.return(undefined);
+    await it.return?.(undefined);
   });
 
   it('an abandoned prefetch neither throws nor leaks into later epochs', async () => {
