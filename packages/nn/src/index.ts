@@ -1,2 +1,22 @@
-// @tensorgrad/nn — public exports are added here as the package is built up.
-export {};
+// @tensorgrad/nn — modules, layers, models, optimizers, LR schedules and safetensors checkpoints.
+export { Module, parameter, buffer, type StateDict, type LoadStateDictOptions, type LoadResult } from './module/module.js';
+export { Sequential, ModuleList, ModuleDict } from './module/containers.js';
+export { StateDictError, CheckpointError } from './errors.js';
+export * as init from './init.js';
+
+export { Linear, type LinearOptions } from './layers/linear.js';
+export { Conv2d, ConvTranspose2d, type Conv2dOptions, type ConvTranspose2dOptions } from './layers/conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pooling.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batchnorm.js';
+export { LayerNorm, type LayerNormOptions } from './layers/layernorm.js';
+export { Dropout, LocalResponseNorm, Flatten, Identity, type LocalResponseNormOptions } from './layers/misc.js';
+export { ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax } from './layers/activation.js';
+export type { ParameterOptions } from './layers/options.js';
+
+export type { ModelOptions } from './models/options.js';
+export { BasicBlock, Bottleneck, ResNet, resnet18, resnet34, resnet50, resnet101, type BlockOptions, type ResNetOptions } from './models/resnet.js';
+export { CifarResNet, ZeroPadShortcut, resnet20, resnet32, resnet56, type CifarResNetOptions } from './models/cifar-resnet.js';
+export { BasicConv2d, Inception, InceptionAux, GoogLeNet, googlenet, type GoogLeNetOptions, type GoogLeNetOutputs } from './models/googlenet.js';
+export { AlexNet, alexnet, type AlexNetOptions } from './models/alexnet.js';
+export { ZFNet, zfnet, type ZFNetOptions } from './models/zfnet.js';
+export { LeNet5, lenet5, type LeNet5Options } from './models/lenet.js';

@@ -44,7 +44,7 @@ export class Conv2d extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     readonly kernelSize: Pair,
-    { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator }: Conv2dOptions = {},
+    { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator, skipInit = false }: Conv2dOptions = {},
   ) {
     super();
     checkGroups('Conv2d', inChannels, outChannels, groups);
@@ -54,7 +54,7 @@ export class Conv2d extends Module {
     this.groups = groups;
     this.weight = this.parameter(zeros([outChannels, inChannels / groups, ...kernelPair(kernelSize)], { dtype }));
     this.bias = bias ? this.parameter(zeros([outChannels], { dtype })) : null;
-    defaultLayerInit(this.weight, this.bias, { generator });
+    if (!skipInit) defaultLayerInit(this.weight, this.bias, { generator });
   }
 
   forward(x: Tensor): Tensor {
@@ -89,7 +89,7 @@ export class ConvTranspose2d extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     readonly kernelSize: Pair,
-    { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator }: ConvTranspose2dOptions = {},
+    { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator, skipInit = false }: ConvTranspose2dOptions = {},
   ) {
     super();
     checkGroups('ConvTranspose2d', inChannels, outChannels, groups);
@@ -100,7 +100,7 @@ export class ConvTranspose2d extends Module {
     this.groups = groups;
     this.weight = this.parameter(zeros([inChannels, outChannels / groups, ...kernelPair(kernelSize)], { dtype }));
     this.bias = bias ? this.parameter(zeros([outChannels], { dtype })) : null;
-    defaultLayerInit(this.weight, this.bias, { generator });
+    if (!skipInit) defaultLayerInit(this.weight, this.bias, { generator });
   }
 
   forward(x: Tensor): Tensor {

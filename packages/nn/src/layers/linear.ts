@@ -15,14 +15,14 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    { bias = true, dtype = 'float32', generator }: LinearOptions = {},
+    { bias = true, dtype = 'float32', generator, skipInit = false }: LinearOptions = {},
   ) {
     super();
     assertPositiveInt('Linear', 'inFeatures', inFeatures);
     assertPositiveInt('Linear', 'outFeatures', outFeatures);
     this.weight = this.parameter(zeros([outFeatures, inFeatures], { dtype }));
     this.bias = bias ? this.parameter(zeros([outFeatures], { dtype })) : null;
-    defaultLayerInit(this.weight, this.bias, { generator });
+    if (!skipInit) defaultLayerInit(this.weight, this.bias, { generator });
   }
 
   forward(x: Tensor): Tensor {

@@ -4,6 +4,11 @@ import { ArgumentError, type FloatDType, type Generator } from '@tensorgrad/core
 export interface ParameterOptions {
   dtype?: FloatDType;
   generator?: Generator;
+  /**
+   * Leave the weights at zero for the caller to initialise: models with their own init scheme
+   * (ResNet, GoogLeNet) use it so that tens of millions of weights are not drawn twice.
+   */
+  skipInit?: boolean;
 }
 
 export function assertPositiveInt(where: string, name: string, value: number): void {

@@ -16,6 +16,8 @@ export interface BlockOptions {
   /** Maps the input onto the block's output shape when stride or width change (null: identity). */
   downsample?: Module | null;
   generator?: Generator;
+  /** Leave conv weights at zero (ResNet initialises them itself). */
+  skipInit?: boolean;
 }
 
 /** Two 3×3 convolutions with a shortcut: relu(bn2(conv2(relu(bn1(conv1 x)))) + shortcut(x)). */
@@ -28,11 +30,12 @@ export class BasicBlock extends Module {
   readonly bn2: BatchNorm2d;
   readonly downsample: Module | null;
 
-  constructor(inPlanes: number, planes: number, { stride = 1, downsample = null, generator }: BlockOptions = {}) {
+  constructor(inPlanes: number, planes: number, { stride = 1, downsample = null, generator, skipInit }: BlockOptions = {}) {
     super();
-    this.conv1 = new Conv2d(inPlanes, planes, 3, { stride, padding: 1, bias: false, generator });
+    const p = { generator, skipInit };
+    this.conv1 = new Conv2d(inPlanes, planes, 3, { stride, padding: 1, bias: false, ...p });
     this.bn1 = new BatchNorm2d(planes);
-    this.conv2 = new Conv2d(planes, planes, 3, { padding: 1, bias: false, generator });
+    this.conv2 = new Conv2d(planes, planes, 3, { padding: 1, bias: false, ...p });
     this.bn2 = new BatchNorm2d(planes);
     this.downsample = downsample;
   }
@@ -55,14 +58,15 @@ export class Bottleneck extends Module {
   readonly relu = new ReLU();
   readonly downsample: Module | null;
 
-  constructor(inPlanes: number, planes: number, { stride = 1, downsample = null, generator }: BlockOptions = {}) {
+  constructor(inPlanes: number, planes: number, { stride = 1, downsample = null, generator, skipInit }: BlockOptions = {}) {
     super();
+    const p = { generator, skipInit };
     const out = planes * Bottleneck.expansion;
-    this.conv1 = new Conv2d(inPlanes, planes, 1, { bias: false, generator });
+    this.conv1 = new Conv2d(inPlanes, planes, 1, { bias: false, ...p });
     this.bn1 = new BatchNorm2d(planes);
-    this.conv2 = new Conv2d(planes, planes, 3, { stride, padding: 1, bias: false, generator });
+    this.conv2 = new Conv2d(planes, planes, 3, { stride, padding: 1, bias: false, ...p });
     this.bn2 = new BatchNorm2d(planes);
-    this.conv3 = new Conv2d(planes, out, 1, { bias: false, generator });
+    this.conv3 = new Conv2d(planes, out, 1, { bias: false, ...p });
     this.bn3 = new BatchNorm2d(out);
     this.downsample = downsample;
   }
@@ -94,27 +98,29 @@ export class ResNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d(1);
   readonly fc: Linear;
 
-  constructor(block: BlockClass, layers: readonly [number, number, number, number], { numClasses = 1000, zeroInitResidual = false, generator }: ResNetOptions = {}) {
+  constructor(block: BlockClass, layers: readonly [number, number, number, number], { numClasses = 1000, zeroInitResidual = false, generator, skipInit = false }: ResNetOptions = {}) {
     super();
-    this.conv1 = new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false, generator });
+    // Convolutions are initialised below (initResNet), so their default init is skipped.
+    const p = { generator, skipInit: true };
+    this.conv1 = new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false, ...p });
     this.bn1 = new BatchNorm2d(64);
     let inPlanes = 64;
     const stage = (planes: number, blocks: number, stride: number): Sequential => {
       const out = planes * block.expansion;
       const downsample = stride !== 1 || inPlanes !== out
-        ? new Sequential(new Conv2d(inPlanes, out, 1, { stride, bias: false, generator }), new BatchNorm2d(out))
+        ? new Sequential(new Conv2d(inPlanes, out, 1, { stride, bias: false, ...p }), new BatchNorm2d(out))
         : null;
-      const list = [new block(inPlanes, planes, { stride, downsample, generator })];
+      const list = [new block(inPlanes, planes, { stride, downsample, ...p })];
       inPlanes = out;
-      for (let i = 1; i < blocks; i++) list.push(new block(inPlanes, planes, { generator }));
+      for (let i = 1; i < blocks; i++) list.push(new block(inPlanes, planes, p));
       return new Sequential(...list);
     };
     this.layer1 = stage(64, layers[0], 1);
     this.layer2 = stage(128, layers[1], 2);
     this.layer3 = stage(256, layers[2], 2);
     this.layer4 = stage(512, layers[3], 2);
-    this.fc = new Linear(512 * block.expansion, numClasses, { generator });
-    initResNet(this, zeroInitResidual, generator);
+    this.fc = new Linear(512 * block.expansion, numClasses, { generator, skipInit });
+    if (!skipInit) initResNet(this, zeroInitResidual, generator);
   }
 
   forward(x: Tensor): Tensor {

@@ -15,6 +15,26 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
+// Being a parameter or a buffer is a property of the tensor (like torch.nn.Parameter), so a
+// parameter can be shared by two modules (weight tying) by plain assignment.
+const parameterTensors = new WeakSet<Tensor>();
+const bufferTensors = new WeakSet<Tensor>();
+
+/** Marks t as a trainable parameter (sets requiresGrad) and returns it; assign it to a Module property. */
+export function parameter(t: Tensor): Tensor {
+  if (bufferTensors.has(t)) throw new ArgumentError('parameter: this tensor is already a buffer');
+  t.requiresGrad = true;
+  parameterTensors.add(t);
+  return t;
+}
+
+/** Marks t as a buffer: state that is saved and loaded but not trained (running statistics). */
+export function buffer(t: Tensor): Tensor {
+  if (parameterTensors.has(t)) throw new ArgumentError('buffer: this tensor is already a parameter');
+  bufferTensors.add(t);
+  return t;
+}
+
 /** What a module holds directly: found by walking its properties. */
 interface Members {
   parameters: [string, Tensor][];
@@ -25,15 +45,13 @@ interface Members {
 /**
  * Base class of every layer and model. Parameters, buffers and submodules are ordinary
  * properties: a Module-valued property is a submodule; a Tensor-valued property must have been
- * created through `this.parameter(...)` or `this.buffer(...)`, otherwise every walk of the module
+ * created through `this.parameter(...)` or `this.buffer(...)` (or the free functions), otherwise every walk of the module
  * (parameters(), stateDict(), train()...) throws, so a forgotten registration cannot go unnoticed.
  * State-dict names are the property names in snake_case (`runningMean` → `running_mean`),
  * in declaration order, joined with dots (`layer1.0.conv1.weight`).
  */
 export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   training = true;
-  readonly #parameters = new Set<Tensor>();
-  readonly #buffers = new Set<Tensor>();
 
   abstract forward(...args: In): Out;
 
@@ -42,17 +60,14 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.forward(...args);
   }
 
-  /** Registers t as a trainable parameter of this module (sets requiresGrad) and returns it. */
+  /** Marks t as a trainable parameter (see the free function `parameter`). */
   protected parameter(t: Tensor): Tensor {
-    t.requiresGrad = true;
-    this.#parameters.add(t);
-    return t;
+    return parameter(t);
   }
 
-  /** Registers t as state that is saved and loaded but not trained (running statistics). */
+  /** Marks t as a buffer (see the free function `buffer`). */
   protected buffer(t: Tensor): Tensor {
-    this.#buffers.add(t);
-    return t;
+    return buffer(t);
   }
 
   /** [name, value] of each direct member; containers override this to supply their own names. */
@@ -68,8 +83,8 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       if (value instanceof Module) {
         out.children.push([name, value]);
       } else if (value instanceof Tensor) {
-        if (this.#parameters.has(value)) out.parameters.push([name, value]);
-        else if (this.#buffers.has(value)) out.buffers.push([name, value]);
+        if (parameterTensors.has(value)) out.parameters.push([name, value]);
+        else if (bufferTensors.has(value)) out.buffers.push([name, value]);
         else {
           throw new ArgumentError(
             `${where}: property '${name}' holds a Tensor ${value.toString()} that is neither a parameter nor a buffer; ` +

@@ -1,0 +1,181 @@
+// GoogLeNet / Inception v1 (Szegedy et al. 2014) with torchvision's structure, parameter names
+// and initialisation. As in torchvision, the "5×5" branch uses a 3×3 convolution (a known
+// torchvision quirk kept so its checkpoints load and the parameter count is 6,624,904).
+import { type Generator, type Tensor, flatten } from '@tensorgrad/core';
+import { adaptiveAvgPool2d, concat, relu } from '../core-ops.js';
+import * as init from '../init.js';
+import { BatchNorm2d } from '../layers/batchnorm.js';
+import { Conv2d, type Conv2dOptions } from '../layers/conv.js';
+import { Linear } from '../layers/linear.js';
+import { Dropout } from '../layers/misc.js';
+import { AdaptiveAvgPool2d, MaxPool2d } from '../layers/pooling.js';
+import { Sequential } from '../module/containers.js';
+import { Module } from '../module/module.js';
+import type { ModelOptions } from './options.js';
+
+/** conv (no bias) → BatchNorm (eps 1e-3) → ReLU. */
+export class BasicConv2d extends Module {
+  readonly conv: Conv2d;
+  readonly bn: BatchNorm2d;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number, options: Omit<Conv2dOptions, 'bias'> = {}) {
+    super();
+    this.conv = new Conv2d(inChannels, outChannels, kernelSize, { ...options, bias: false });
+    this.bn = new BatchNorm2d(outChannels, { eps: 0.001 });
+  }
+
+  forward(x: Tensor): Tensor {
+    return relu(this.bn.call(this.conv.call(x)));
+  }
+}
+
+/** Four parallel branches (1×1; 1×1→3×3; 1×1→3×3; 3×3 max pool→1×1) concatenated along channels. */
+type Init = { generator?: Generator; skipInit?: boolean };
+
+export class Inception extends Module {
+  readonly branch1: BasicConv2d;
+  readonly branch2: Sequential;
+  readonly branch3: Sequential;
+  readonly branch4: Sequential;
+
+  constructor(
+    inChannels: number, ch1x1: number, ch3x3red: number, ch3x3: number, ch5x5red: number, ch5x5: number, poolProj: number,
+    g: Init = {},
+  ) {
+    super();
+    this.branch1 = new BasicConv2d(inChannels, ch1x1, 1, g);
+    this.branch2 = new Sequential(
+      new BasicConv2d(inChannels, ch3x3red, 1, g),
+      new BasicConv2d(ch3x3red, ch3x3, 3, { padding: 1, ...g }),
+    );
+    this.branch3 = new Sequential(
+      new BasicConv2d(inChannels, ch5x5red, 1, g),
+      new BasicConv2d(ch5x5red, ch5x5, 3, { padding: 1, ...g }),
+    );
+    this.branch4 = new Sequential(
+      new MaxPool2d(3, { stride: 1, padding: 1, ceilMode: true }),
+      new BasicConv2d(inChannels, poolProj, 1, g),
+    );
+  }
+
+  /** Channels of the output: ch1x1 + ch3x3 + ch5x5 + poolProj. */
+  get outChannels(): number {
+    return [this.branch1, this.branch2.at(-1), this.branch3.at(-1), this.branch4.at(-1)]
+      .reduce((n, b) => n + (b as BasicConv2d).conv.outChannels, 0);
+  }
+
+  forward(x: Tensor): Tensor {
+    return concat([this.branch1.call(x), this.branch2.call(x), this.branch3.call(x), this.branch4.call(x)], 1);
+  }
+}
+
+/** Auxiliary classifier on an intermediate feature map (training only). */
+export class InceptionAux extends Module {
+  readonly conv: BasicConv2d;
+  readonly fc1: Linear;
+  readonly fc2: Linear;
+  readonly dropout: Dropout;
+
+  constructor(inChannels: number, numClasses: number, { dropout = 0.7, ...g }: Init & { dropout?: number } = {}) {
+    super();
+    this.conv = new BasicConv2d(inChannels, 128, 1, g);
+    this.fc1 = new Linear(2048, 1024, g);
+    this.fc2 = new Linear(1024, numClasses, g);
+    this.dropout = new Dropout(dropout, g);
+  }
+
+  forward(x: Tensor): Tensor {
+    x = flatten(this.conv.call(adaptiveAvgPool2d(x, 4)), 1);
+    return this.fc2.call(this.dropout.call(relu(this.fc1.call(x))));
+  }
+}
+
+export interface GoogLeNetOptions extends ModelOptions {
+  /** Build the two auxiliary classifiers (after inception4a and 4d); default false. */
+  auxLogits?: boolean;
+  dropout?: number;
+  auxDropout?: number;
+}
+
+export interface GoogLeNetOutputs {
+  logits: Tensor;
+  /** Present while training a model built with auxLogits. */
+  aux1: Tensor | null;
+  aux2: Tensor | null;
+}
+
+export class GoogLeNet extends Module {
+  readonly conv1: BasicConv2d;
+  readonly maxpool1 = new MaxPool2d(3, { stride: 2, ceilMode: true });
+  readonly conv2: BasicConv2d;
+  readonly conv3: BasicConv2d;
+  readonly maxpool2 = new MaxPool2d(3, { stride: 2, ceilMode: true });
+  readonly inception3a: Inception;
+  readonly inception3b: Inception;
+  readonly maxpool3 = new MaxPool2d(3, { stride: 2, ceilMode: true });
+  readonly inception4a: Inception;
+  readonly inception4b: Inception;
+  readonly inception4c: Inception;
+  readonly inception4d: Inception;
+  readonly inception4e: Inception;
+  readonly maxpool4 = new MaxPool2d(2, { stride: 2, ceilMode: true });
+  readonly inception5a: Inception;
+  readonly inception5b: Inception;
+  readonly aux1: InceptionAux | null;
+  readonly aux2: InceptionAux | null;
+  readonly avgpool = new AdaptiveAvgPool2d(1);
+  readonly dropout: Dropout;
+  readonly fc: Linear;
+
+  constructor({ numClasses = 1000, auxLogits = false, dropout = 0.2, auxDropout = 0.7, generator, skipInit = false }: GoogLeNetOptions = {}) {
+    super();
+    // Every conv and linear is initialised at the end, so their default init is skipped.
+    const g = { generator, skipInit: true };
+    this.conv1 = new BasicConv2d(3, 64, 7, { stride: 2, padding: 3, ...g });
+    this.conv2 = new BasicConv2d(64, 64, 1, g);
+    this.conv3 = new BasicConv2d(64, 192, 3, { padding: 1, ...g });
+    this.inception3a = new Inception(192, 64, 96, 128, 16, 32, 32, g);
+    this.inception3b = new Inception(256, 128, 128, 192, 32, 96, 64, g);
+    this.inception4a = new Inception(480, 192, 96, 208, 16, 48, 64, g);
+    this.inception4b = new Inception(512, 160, 112, 224, 24, 64, 64, g);
+    this.inception4c = new Inception(512, 128, 128, 256, 24, 64, 64, g);
+    this.inception4d = new Inception(512, 112, 144, 288, 32, 64, 64, g);
+    this.inception4e = new Inception(528, 256, 160, 320, 32, 128, 128, g);
+    this.inception5a = new Inception(832, 256, 160, 320, 32, 128, 128, g);
+    this.inception5b = new Inception(832, 384, 192, 384, 48, 128, 128, g);
+    this.aux1 = auxLogits ? new InceptionAux(512, numClasses, { dropout: auxDropout, ...g }) : null;
+    this.aux2 = auxLogits ? new InceptionAux(528, numClasses, { dropout: auxDropout, ...g }) : null;
+    this.dropout = new Dropout(dropout, g);
+    this.fc = new Linear(1024, numClasses, g);
+    // torchvision: convs and linears N(0, 0.01²) truncated to [-2, 2], BN γ=1 β=0.
+    for (const m of skipInit ? [] : this.modules()) {
+      if (m instanceof Conv2d || m instanceof Linear) init.truncNormal(m.weight, 0, 0.01, -2, 2, { generator });
+      else if (m instanceof BatchNorm2d) {
+        init.ones(m.weight!);
+        init.zeros(m.bias!);
+      }
+    }
+  }
+
+  /** Logits and, while training with auxLogits, the two auxiliary classifiers' logits. */
+  forwardWithAux(x: Tensor): GoogLeNetOutputs {
+    const useAux = this.training;
+    x = this.maxpool1.call(this.conv1.call(x));
+    x = this.maxpool2.call(this.conv3.call(this.conv2.call(x)));
+    x = this.maxpool3.call(this.inception3b.call(this.inception3a.call(x)));
+    x = this.inception4a.call(x);
+    const aux1 = useAux && this.aux1 !== null ? this.aux1.call(x) : null;
+    x = this.inception4d.call(this.inception4c.call(this.inception4b.call(x)));
+    const aux2 = useAux && this.aux2 !== null ? this.aux2.call(x) : null;
+    x = this.maxpool4.call(this.inception4e.call(x));
+    x = this.inception5b.call(this.inception5a.call(x));
+    const logits = this.fc.call(this.dropout.call(flatten(this.avgpool.call(x), 1)));
+    return { logits, aux1, aux2 };
+  }
+
+  forward(x: Tensor): Tensor {
+    return this.forwardWithAux(x).logits;
+  }
+}
+
+export const googlenet = (options: GoogLeNetOptions = {}): GoogLeNet => new GoogLeNet(options);

@@ -1,0 +1,45 @@
+// LeNet-5 (LeCun et al. 1998) in its common modern form: ReLU and max pooling instead of scaled
+// tanh and trainable subsampling, full C3 connectivity, a linear output layer instead of RBFs.
+// 28×28 inputs get padding 2 in conv1 so the feature maps match the paper's 32×32 ones:
+// conv1 6@28×28 → pool 6@14×14 → conv2 16@10×10 → pool 16@5×5 → fc 120 → fc 84 → numClasses.
+// 61,706 parameters for 10 classes and one input channel.
+import { ArgumentError, type Tensor, flatten } from '@tensorgrad/core';
+import { relu } from '../core-ops.js';
+import { Conv2d } from '../layers/conv.js';
+import { Linear } from '../layers/linear.js';
+import { MaxPool2d } from '../layers/pooling.js';
+import { Module } from '../module/module.js';
+import type { ModelOptions } from './options.js';
+
+export interface LeNet5Options extends ModelOptions {
+  inChannels?: number;
+  /** 28 (MNIST) or 32 (the paper's padded digits, CIFAR). */
+  inputSize?: 28 | 32;
+}
+
+export class LeNet5 extends Module {
+  readonly conv1: Conv2d;
+  readonly pool = new MaxPool2d(2);
+  readonly conv2: Conv2d;
+  readonly fc1: Linear;
+  readonly fc2: Linear;
+  readonly fc3: Linear;
+
+  constructor({ numClasses = 10, inChannels = 1, inputSize = 28, generator, skipInit = false }: LeNet5Options = {}) {
+    super();
+    if (inputSize !== 28 && inputSize !== 32) throw new ArgumentError(`lenet5: inputSize must be 28 or 32, got ${String(inputSize)}`);
+    this.conv1 = new Conv2d(inChannels, 6, 5, { padding: inputSize === 28 ? 2 : 0, generator, skipInit });
+    this.conv2 = new Conv2d(6, 16, 5, { generator, skipInit });
+    this.fc1 = new Linear(16 * 5 * 5, 120, { generator, skipInit });
+    this.fc2 = new Linear(120, 84, { generator, skipInit });
+    this.fc3 = new Linear(84, numClasses, { generator, skipInit });
+  }
+
+  forward(x: Tensor): Tensor {
+    x = this.pool.call(relu(this.conv1.call(x)));
+    x = flatten(this.pool.call(relu(this.conv2.call(x))), 1);
+    return this.fc3.call(relu(this.fc2.call(relu(this.fc1.call(x)))));
+  }
+}
+
+export const lenet5 = (options: LeNet5Options = {}): LeNet5 => new LeNet5(options);
