@@ -75,7 +75,7 @@ export async function enableWasmGemmThreads(threads = 2): Promise<boolean> {
   if (!module) return false;
   let Worker: typeof import('node:worker_threads').Worker;
   try {
-    ({ Worker } = await import('node:worker_threads'));
+    ({ Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads'));
   } catch {
     return false;
   }

@@ -113,6 +113,19 @@ describe('gemmWasm (WebAssembly SIMD SGEMM)', () => {
     check(40, 12, 10, A, B, C0, 0, true, C);
   });
 
+  it('gemmWasm on operands that already live in wasm memory computes in place, and refuses a mix', () => {
+    const [a, b, c] = wasmScratch([5 * 6, 6 * 7, 5 * 7]) as [Float32Array, Float32Array, Float32Array];
+    a.set(randomArray(a.length, 31));
+    b.set(randomArray(b.length, 32));
+    const C0 = randomArray(c.length, 33);
+    c.set(C0);
+    const A: MatrixView = { data: a, offset: 0, rowStride: 6, colStride: 1 };
+    const B: MatrixView = { data: b, offset: 0, rowStride: 7, colStride: 1 };
+    gemmWasm(5, 7, 6, A, B, c, 0, true);
+    check(5, 7, 6, A, B, C0, 0, true, c);
+    expect(() => gemmWasm(5, 7, 6, A, { ...B, data: b.slice() }, c, 0, true)).to.throw(/all live in wasm memory/);
+  });
+
   it('handles K = 0 and empty outputs like the TS kernel', () => {
     const A: MatrixView = { data: new Float32Array(0), offset: 0, rowStride: 0, colStride: 1 };
     const C = new Float32Array([1, 2, 3, 4, 5, 6]);

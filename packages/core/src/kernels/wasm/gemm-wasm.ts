@@ -177,7 +177,8 @@ function stage(v: MatrixView, rows: number, cols: number, dst: Float32Array): Ma
 
 /**
  * Drop-in for kernels/gemm.ts `gemm` on float32: C[cOffset.., row-major M×N] (+)= A·B.
- * Throws if an operand is not a Float32Array or WebAssembly SIMD is unavailable.
+ * Throws if an operand is not a Float32Array or WebAssembly SIMD is unavailable. Operands that
+ * are all wasmScratch views go straight to gemmInMemory.
  */
 export function gemmWasm(M: number, N: number, K: number, A: MatrixView, B: MatrixView, C: TypedArray, cOffset: number, accumulate: boolean): void {
   if (!(A.data instanceof Float32Array && B.data instanceof Float32Array && C instanceof Float32Array)) {
@@ -188,6 +189,10 @@ export function gemmWasm(M: number, N: number, K: number, A: MatrixView, B: Matr
     if (!accumulate) C.fill(0, cOffset, cOffset + M * N);
     return;
   }
+  const buffer = requireEngine().memory.buffer;
+  const inMemory = [A.data, B.data, C].filter((x) => x.buffer === buffer).length;
+  if (inMemory === 3) return gemmInMemory(M, N, K, A, B, C, cOffset, accumulate);
+  if (inMemory > 0) throw new Error('gemmWasm: operands must all live in wasm memory (use gemmInMemory) or none of them');
   const [sa, sb, sc] = wasmScratch([stagedLength(A, M, K), stagedLength(B, K, N), M * N]) as [Float32Array, Float32Array, Float32Array];
   const a = stage(A, M, K, sa);
   const b = stage(B, K, N, sb);
