@@ -23,7 +23,7 @@ function forEachLine(x: Tensor, dim: number, f: (src: TypedArray, dst: TypedArra
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(x.data, out, o * n * inner + i, n, inner);
 }
 
-/** dst = src − max − log Σ e^{src − max} along the line (log-sum-exp with the max factored out). */
+/** dst = (src − max) − log Σ e^{src − max} along the line (the max subtracted first, so nothing cancels). */
 function logSoftmaxLine(src: TypedArray, dst: TypedArray, start: number, n: number, stride: number): void {
   const end = start + n * stride;
   let m = -Infinity;
@@ -31,8 +31,8 @@ function logSoftmaxLine(src: TypedArray, dst: TypedArray, start: number, n: numb
   if (m === -Infinity) m = 0;
   let s = 0;
   for (let j = start; j < end; j += stride) s += Math.exp(src[j]! - m);
-  const lse = m + Math.log(s);
-  for (let j = start; j < end; j += stride) dst[j] = src[j]! - lse;
+  const logS = Math.log(s);
+  for (let j = start; j < end; j += stride) dst[j] = src[j]! - m - logS;
 }
 
 function softmaxLine(src: TypedArray, dst: TypedArray, start: number, n: number, stride: number): void {

@@ -52,7 +52,7 @@ export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor | [Tenso
 }
 
 /** Max over PyTorch's adaptive windows [floor(i·in/out), ceil((i+1)·in/out)). */
-export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options?: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options: { returnIndices: true }): [Tensor, Tensor];
 export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options?: { returnIndices?: boolean }): Tensor;
 export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
   const { inH, inW } = planesOf('adaptiveMaxPool2d', x);

@@ -1,0 +1,142 @@
+// nllLoss and crossEntropy with PyTorch's semantics: class dim 1 (0 for a single 1-D sample),
+// int32 class targets (or class probabilities for crossEntropy), per-class weights,
+// ignoreIndex and label smoothing. Built from logSoftmax and classGather, so every gradient
+// (and gradients of gradients) comes from registered VJPs.
+import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
+import { empty } from '../../tensor/creation.js';
+import { assertFloat } from '../../tensor/dtype.js';
+import { shapesEqual } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { add, div, mul, mulScalar, scalarLike } from '../elementwise/binary.js';
+import { neg } from '../elementwise/unary.js';
+import { mean } from '../reduce/mean.js';
+import { sum } from '../reduce/sum.js';
+import { reshape } from '../shape/reshape.js';
+import { logSoftmax } from '../activation/softmax.js';
+import { classGather } from './class-index.js';
+import { type Reduction, checkReduction, reduce } from './reduction.js';
+
+export interface NllLossOptions {
+  reduction?: Reduction;
+  /** Targets equal to this contribute nothing (default -100). */
+  ignoreIndex?: number;
+  /** Per-class weights, shape [C]. */
+  weight?: Tensor | null;
+}
+
+export interface CrossEntropyOptions extends NllLossOptions {
+  /** Mixes the target with the uniform distribution: (1 − ε)·onehot + ε/C (default 0). */
+  labelSmoothing?: number;
+}
+
+interface Checked {
+  classDim: number;
+  classes: number;
+  reduction: Reduction;
+  ignoreIndex: number;
+  weight: Tensor | null;
+}
+
+function checkInput(op: string, input: Tensor, options: NllLossOptions): Checked {
+  assertFloat(op, 'input', input.dtype);
+  if (input.ndim === 0) throw new ShapeError(`${op}: input must have a class dim ([C], [N, C] or [N, C, d1, ...]), got a 0-d tensor`);
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const classes = input.shape[classDim]!;
+  const weight = options.weight ?? null;
+  if (weight !== null) {
+    assertFloat(op, 'weight', weight.dtype);
+    if (weight.ndim !== 1 || weight.shape[0] !== classes) {
+      throw new ShapeError(`${op}: weight must have shape [${classes}] (one per class of input ${formatShape(input.shape)}), got ${formatShape(weight.shape)}`);
+    }
+  }
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  if (!Number.isInteger(ignoreIndex)) throw new ArgumentError(`${op}: ignoreIndex must be an integer, got ${ignoreIndex}`);
+  return { classDim, classes, reduction: checkReduction(op, options.reduction ?? 'mean'), ignoreIndex, weight };
+}
+
+function checkClassTarget(op: string, input: Tensor, target: Tensor, c: Checked): void {
+  const expected = input.shape.filter((_, d) => d !== c.classDim);
+  if (!shapesEqual(target.shape, expected)) {
+    throw new ShapeError(
+      `${op}: target must have input's shape without the class dim, ${formatShape(expected)}, got ${formatShape(target.shape)} (input ${formatShape(input.shape)})`,
+    );
+  }
+  for (let k = 0; k < target.size; k++) {
+    const t = target.data[k]!;
+    if (t !== c.ignoreIndex && (t < 0 || t >= c.classes)) {
+      throw new ArgumentError(`${op}: target class ${t} at flat index ${k} is out of range [0, ${c.classes}) (ignoreIndex ${c.ignoreIndex})`);
+    }
+  }
+}
+
+/** w[target] per target element, 0 where ignored (a constant: weights are not differentiated). */
+function targetWeights(input: Tensor, target: Tensor, c: Checked): Tensor {
+  const w = empty(target.shape, input.dtype);
+  for (let k = 0; k < target.size; k++) {
+    const t = target.data[k]!;
+    w.data[k] = t === c.ignoreIndex ? 0 : c.weight === null ? 1 : c.weight.data[t]!;
+  }
+  return w;
+}
+
+function sumOf(t: Tensor): number {
+  let s = 0;
+  for (let k = 0; k < t.size; k++) s += t.data[k]!;
+  return s;
+}
+
+/** loss_i = −w[t_i]·input[i, t_i]; 'mean' divides by Σ w[t_i] over non-ignored elements. */
+function nll(input: Tensor, target: Tensor, c: Checked): Tensor {
+  const w = targetWeights(input, target, c);
+  const losses = neg(mul(classGather(input, target, { ignoreIndex: c.ignoreIndex, classes: c.classes }), w));
+  if (c.reduction !== 'mean') return reduce(losses, c.reduction);
+  return div(sum(losses), scalarLike(losses, sumOf(w)));
+}
+
+/** The negative log-likelihood of int32 class targets given log-probabilities `input`. */
+export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
+  const c = checkInput('nllLoss', input, options);
+  if (target.dtype !== 'int32') throw new DTypeError(`nllLoss: target must be int32 class indices, got ${target.dtype}`);
+  checkClassTarget('nllLoss', input, target, c);
+  return nll(input, target, c);
+}
+
+/** Shape of a per-class tensor broadcast against input: [C] at the class dim, 1 elsewhere. */
+const classBroadcast = (input: Tensor, c: Checked): number[] => input.shape.map((d, i) => (i === c.classDim ? d : 1));
+
+/**
+ * Cross entropy of logits against int32 class targets (or float class probabilities of
+ * logits' shape), PyTorch's torch.nn.functional.cross_entropy.
+ */
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const c = checkInput('crossEntropy', logits, options);
+  const eps = options.labelSmoothing ?? 0;
+  if (!(eps >= 0 && eps <= 1)) throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${eps}`);
+  const lsm = logSoftmax(logits, c.classDim);
+  const weighted = c.weight === null ? lsm : mul(lsm, reshape(c.weight, classBroadcast(logits, c)));
+  if (target.dtype !== 'int32') return probabilityCrossEntropy(logits, target, weighted, c, eps);
+  checkClassTarget('crossEntropy', logits, target, c);
+  const hard = nll(lsm, target, c);
+  if (eps === 0) return hard;
+  // Smoothing term −Σ_c w_c·lsm_c per element, 0 where ignored; 'mean' divides by Σ w[t] like nll.
+  const w = targetWeights(logits, target, c);
+  const keep = empty(target.shape, logits.dtype);
+  for (let k = 0; k < target.size; k++) keep.data[k] = target.data[k] === c.ignoreIndex ? 0 : 1;
+  const smooth = mul(neg(sum(weighted, c.classDim)), keep);
+  const smoothReduced = c.reduction === 'mean' ? div(sum(smooth), scalarLike(smooth, sumOf(w))) : reduce(smooth, c.reduction);
+  return add(mulScalar(hard, 1 - eps), mulScalar(smoothReduced, eps / c.classes));
+}
+
+function probabilityCrossEntropy(logits: Tensor, target: Tensor, weighted: Tensor, c: Checked, eps: number): Tensor {
+  assertFloat('crossEntropy', 'target', target.dtype);
+  if (!shapesEqual(target.shape, logits.shape)) {
+    throw new ShapeError(
+      `crossEntropy: class-probability target must have logits' shape ${formatShape(logits.shape)}, got ${formatShape(target.shape)} ` +
+        `(for class indices pass an int32 target of shape ${formatShape(logits.shape.filter((_, d) => d !== c.classDim))})`,
+    );
+  }
+  const p = eps === 0 ? target : add(mulScalar(target, 1 - eps), scalarLike(target, eps / c.classes));
+  const losses = neg(sum(mul(weighted, p), c.classDim));
+  return c.reduction === 'mean' ? mean(losses) : reduce(losses, c.reduction);
+}
+

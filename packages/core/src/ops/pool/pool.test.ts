@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { ArgumentError, DTypeError, ShapeError } from '../../errors.js';
+import { tensor } from '../../tensor/creation.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { checkGrads } from '../../testing/check-grads.js';
+import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d, globalAvgPool2d } from './avg-pool.js';
+import { type MaxPool2dOptions, adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
+import * as api from '../../index.js';
+
+interface Fixed {
+  shape: number[];
+  data: number[];
+}
+interface PoolFixture {
+  name: 'maxPool2d' | 'avgPool2d' | 'adaptiveAvgPool2d' | 'adaptiveMaxPool2d';
+  args: Record<string, unknown>;
+  x: Fixed;
+  y: Fixed;
+  dy: Fixed;
+  dx: Fixed;
+  indices?: Fixed;
+}
+
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures/pool.json', import.meta.url), 'utf8')) as { cases: PoolFixture[] };
+const load = (f: Fixed, requiresGrad = false): Tensor => tensor(f.data, { shape: f.shape, dtype: 'float64', requiresGrad });
+
+function expectClose(actual: Tensor, expected: Fixed, tol = 1e-12): void {
+  expect(actual.shape).to.deep.equal(expected.shape);
+  actual.data.forEach((v, i) => expect(v).to.be.closeTo(expected.data[i]!, tol, `element ${i}`));
+}
+
+function run(c: PoolFixture, x: Tensor): [Tensor, Tensor | null] {
+  const a = c.args as unknown as MaxPool2dOptions & AvgPool2dOptions & { outputSize: number | [number, number] };
+  switch (c.name) {
+    case 'maxPool2d':
+      return maxPool2d(x, { ...a, returnIndices: true });
+    case 'adaptiveMaxPool2d':
+      return adaptiveMaxPool2d(x, a.outputSize, { returnIndices: true });
+    case 'avgPool2d':
+      return [avgPool2d(x, a), null];
+    case 'adaptiveAvgPool2d':
+      return [adaptiveAvgPool2d(x, a.outputSize), null];
+  }
+}
+
+describe('pooling against PyTorch 1.13 fixtures', () => {
+  for (const c of fixtures.cases) {
+    it(`${c.name} ${JSON.stringify(c.args)} on ${JSON.stringify(c.x.shape)}: values, indices and input gradient`, () => {
+      const x = load(c.x, true);
+      const [y, indices] = run(c, x);
+      expectClose(y, c.y);
+      if (c.indices) {
+        expect(indices!.dtype).to.equal('int32');
+        expect([...indices!.data]).to.deep.equal(c.indices.data);
+      }
+      y.backward(load(c.dy));
+      expectClose(x.grad!, c.dx);
+    });
+  }
+});
+
+describe('maxPool2d', () => {
+  it('sends the gradient of a tie to the first maximum in window order', () => {
+    const x = tensor([[[[1, 3], [3, 2]]]], { dtype: 'float64', requiresGrad: true });
+    const [y, idx] = maxPool2d(x, { kernelSize: 2, returnIndices: true });
+    expect([...y.data]).to.deep.equal([3]);
+    expect([...idx.data]).to.deep.equal([1]);
+    y.backward();
+    expect([...x.grad!.data]).to.deep.equal([0, 1, 0, 0]);
+  });
+
+  it('accumulates the gradients of overlapping windows that share a maximum', () => {
+    const x = tensor([[[[0, 0, 0], [0, 9, 0], [0, 0, 0]]]], { dtype: 'float64', requiresGrad: true });
+    const y = maxPool2d(x, { kernelSize: 2, stride: 1 });
+    expect([...y.data]).to.deep.equal([9, 9, 9, 9]);
+    y.backward(tensor([[[[1, 2], [3, 4]]]], { dtype: 'float64' }));
+    expect([...x.grad!.data]).to.deep.equal([0, 0, 0, 0, 10, 0, 0, 0, 0]);
+  });
+
+  it('treats padding as -inf (negative inputs never lose to the padding)', () => {
+    const x = tensor([[[[-5, -6], [-7, -8]]]], { dtype: 'float64' });
+    expect([...maxPool2d(x, { kernelSize: 3, stride: 1, padding: 1 }).data]).to.deep.equal([-5, -5, -5, -5]);
+  });
+
+  it('has second-order gradients (the scatter is itself differentiable)', () => {
+    const x = new Tensor(Float64Array.from({ length: 2 * 5 * 5 }, (_, i) => Math.sin(i * 1.7) * 3), [1, 2, 5, 5]);
+    const squared = (t: Tensor): Tensor => {
+      const y = maxPool2d(t, { kernelSize: 3, stride: 2, padding: 1 });
+      return api.mul(y, y);
+    };
+    checkGrads(squared, [x], { order: 2 });
+  });
+
+  it('gives clear errors', () => {
+    const x = tensor([[[[1, 2], [3, 4]]]]);
+    expect(() => maxPool2d(x, { kernelSize: 2, padding: 2 })).to.throw(ArgumentError, /padding must be at most half the kernel size.*padding \[2,2\] for kernelSize \[2,2\]/);
+    expect(() => maxPool2d(tensor([1, 2, 3]), { kernelSize: 2 })).to.throw(ShapeError, /maxPool2d: x must be 4-D \[N, C, H, W\] or 3-D \[C, H, W\], got 1-D \[3\]/);
+    expect(() => maxPool2d(x, { kernelSize: 3 })).to.throw(ShapeError, /kernel height extent 3.*larger than the padded input height 2/);
+    expect(() => maxPool2d(x, { kernelSize: 0 })).to.throw(ArgumentError, /kernelSize must be an integer >= 1/);
+    expect(() => maxPool2d(tensor([[[[1]]]], { dtype: 'int32' }), { kernelSize: 1 })).to.throw(DTypeError, /maxPool2d: x must be a floating-point tensor/);
+    expect(() => api.maxPool2d(x, 'big' as never)).to.throw(ArgumentError, /maxPool2d: argument 'options'/);
+  });
+});
+
+describe('avgPool2d and adaptive pools', () => {
+  it('averages with count_include_pad by default and without it on request (hand-computed)', () => {
+    const x = tensor([[[[1, 2], [3, 4]]]], { dtype: 'float64' });
+    expect([...avgPool2d(x, { kernelSize: 2, stride: 1, padding: 1 }).data]).to.deep.equal([1 / 4, 3 / 4, 2 / 4, 4 / 4, 10 / 4, 6 / 4, 3 / 4, 7 / 4, 4 / 4]);
+    expect([...avgPool2d(x, { kernelSize: 2, stride: 1, padding: 1, countIncludePad: false }).data]).to.deep.equal([1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4]);
+    expect([...avgPool2d(x, { kernelSize: 2, divisorOverride: 2 }).data]).to.deep.equal([5]);
+  });
+
+  it('globalAvgPool2d is the mean of every plane, and its gradient spreads dy uniformly', () => {
+    const x = tensor([[[[1, 2], [3, 6]], [[0, 0], [0, 4]]]], { dtype: 'float64', requiresGrad: true });
+    const y = globalAvgPool2d(x);
+    expect(y.shape).to.deep.equal([1, 2, 1, 1]);
+    expect([...y.data]).to.deep.equal([3, 1]);
+    y.backward(tensor([[[[4]], [[8]]]], { dtype: 'float64' }));
+    expect([...x.grad!.data]).to.deep.equal([1, 1, 1, 1, 2, 2, 2, 2]);
+  });
+
+  it('adaptive windows follow start = floor(i·in/out), end = ceil((i+1)·in/out)', () => {
+    const x = tensor([[[[0, 1, 2, 3, 4]]]], { dtype: 'float64' });
+    // in 5, out 3: windows [0,2), [1,4), [3,5)
+    expect([...adaptiveAvgPool2d(x, [1, 3]).data]).to.deep.equal([0.5, 2, 3.5]);
+    expect([...adaptiveMaxPool2d(x, [1, 3]).data]).to.deep.equal([1, 3, 4]);
+  });
+
+  it('rejects a bad divisorOverride and a bad outputSize', () => {
+    const x = tensor([[[[1, 2], [3, 4]]]]);
+    expect(() => avgPool2d(x, { kernelSize: 2, divisorOverride: 0 })).to.throw(ArgumentError, /divisorOverride must be a positive integer, got 0/);
+    expect(() => adaptiveAvgPool2d(x, 0)).to.throw(ArgumentError, /adaptiveAvgPool2d: outputSize must be an integer >= 1/);
+  });
+
+  it('public wrappers accept a kernel size alone and nested arrays', () => {
+    expect([...api.maxPool2d([[[[1, 2], [3, 4]]]], 2).data]).to.deep.equal([4]);
+    expect([...api.avgPool2d([[[[1, 2], [3, 4]]]], [2, 2]).data]).to.deep.equal([2.5]);
+  });
+});
