@@ -39,8 +39,8 @@ export function scatterAddColumns(
   }
 }
 
-let columns32 = new Float32Array(0);
-let columns64 = new Float64Array(0);
+let columns32: Float32Array = new Float32Array(0);
+let columns64: Float64Array = new Float64Array(0);
 
 /**
  * A reused scratch column buffer of at least `length` elements in the given dtype. Grown
