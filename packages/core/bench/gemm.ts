@@ -3,6 +3,7 @@
 // Prints the median GFLOP/s over repetitions after a warm-up. The conv rows are the im2col GEMMs
 // of conv2d N=32, C=64, 16×16, 3×3, Cout=64 (K = 576, N = 32·256): forward W·X, input gradient
 // Wᵀ·dY (A transposed), filter gradient dY·Xᵀ (B transposed).
+import { loadavg } from 'node:os';
 import { gemm, type MatrixView } from '../src/kernels/gemm.js';
 import { gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from '../src/kernels/wasm/gemm-wasm.js';
 import { enableWasmGemmThreads } from '../src/kernels/wasm/gemm-threads.js';
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   if (!wasmGemmAvailable()) throw new Error('WebAssembly SIMD unavailable');
   if (threads > 1 && !(await enableWasmGemmThreads(threads))) throw new Error('threads unavailable');
   const budget = quick ? 0.3 : 1;
-  console.log(`GFLOP/s, median (wasm threads: ${threads})`);
+  console.log(`GFLOP/s, median (wasm threads: ${threads}; load average ${loadavg()[0]!.toFixed(1)})`);
   console.log(['shape', 'M×N×K', 'TS gemm', 'wasm (copies)', 'wasm (in memory)'].map((s, i) => s.padEnd(i < 2 ? 18 : 16)).join(''));
   for (const s of shapes) {
     const { M, N, K } = s;

@@ -103,9 +103,10 @@ function requireEngine(): GemmEngine {
   return engine;
 }
 
+/** Grows the memory to at least `bytes`, by at least a quarter each time (growing copies). */
 function ensureBytes(engine: GemmEngine, bytes: number): void {
   const have = engine.memory.buffer.byteLength;
-  if (bytes > have) engine.memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (bytes > have) engine.memory.grow(Math.ceil(Math.max(bytes - have, have / 4) / PAGE));
 }
 
 /**
