@@ -15,7 +15,7 @@ export interface DataLoaderOptions<X> {
   dropLast?: boolean;
   /** Per-sample transform to a Tensor (required unless the inputs already are Tensors). */
   transform?: Transform<X, Tensor>;
-  /** Samples prepared between yields to the event loop while prefetching. Default 8. */
+  /** Samples prepared between yields to the event loop while prefetching. Default 32. */
   prefetchSlice?: number;
 }
 
@@ -55,7 +55,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
   private readonly pool = new BufferPool();
 
   constructor(readonly dataset: Dataset<Sample<X>>, options: DataLoaderOptions<X>) {
-    const { batchSize, seed = 0, prefetchSlice = 8 } = options;
+    const { batchSize, seed = 0, prefetchSlice = 32 } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isSafeInteger(seed)) throw new ArgumentError(`DataLoader: seed must be an integer, got ${seed}`);
     if (!Number.isInteger(prefetchSlice) || prefetchSlice < 1) throw new ArgumentError(`DataLoader: prefetchSlice must be a positive integer, got ${prefetchSlice}`);

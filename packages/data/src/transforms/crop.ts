@@ -25,21 +25,21 @@ export function crop(x: Tensor, top: number, left: number, height: number, width
   const fill = options.fill ?? 0;
   const rows = sourceIndices(top, height, h, mode);
   const cols = sourceIndices(left, width, w, mode);
+  // Output columns [inLo, inHi) read the image directly: copied as one block per row.
+  const inLo = Math.min(width, Math.max(0, -left));
+  const inHi = Math.max(inLo, Math.min(width, w - left));
   const out = new Float32Array(c * height * width);
-  let o = 0;
-  for (let ch = 0; ch < c; ch++) {
-    for (let i = 0; i < height; i++) {
+  for (let ch = 0, o = 0; ch < c; ch++) {
+    for (let i = 0; i < height; i++, o += width) {
       const r = rows[i]!;
-      const base = (ch * h + r) * w;
       if (r < 0) {
         out.fill(fill, o, o + width);
-        o += width;
         continue;
       }
-      for (let j = 0; j < width; j++, o++) {
-        const col = cols[j]!;
-        out[o] = col < 0 ? fill : x.data[base + col]!;
-      }
+      const base = (ch * h + r) * w;
+      out.set(x.data.subarray(base + left + inLo, base + left + inHi), o + inLo);
+      for (let j = 0; j < inLo; j++) out[o + j] = cols[j]! < 0 ? fill : x.data[base + cols[j]!]!;
+      for (let j = inHi; j < width; j++) out[o + j] = cols[j]! < 0 ? fill : x.data[base + cols[j]!]!;
     }
   }
   return chwImage(c, height, width, out);

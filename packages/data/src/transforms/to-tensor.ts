@@ -7,6 +7,9 @@ export function toTensor(): Transform<RawImage, Tensor> {
   return (image) => rawToChw(image);
 }
 
+// A table lookup instead of a division per pixel: same values, several times faster.
+const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 export function rawToChw(image: RawImage): Tensor {
   if (!isRawImage(image)) throw new ArgumentError(`toTensor: expected a RawImage (HWC uint8), got ${describe(image)}`);
   const { data, height: h, width: w, channels: c } = image;
@@ -16,7 +19,7 @@ export function rawToChw(image: RawImage): Tensor {
   const out = new Float32Array(c * h * w);
   const plane = h * w;
   for (let ch = 0; ch < c; ch++) {
-    for (let p = 0, q = ch; p < plane; p++, q += c) out[ch * plane + p] = data[q]! / 255;
+    for (let p = 0, q = ch; p < plane; p++, q += c) out[ch * plane + p] = SCALE[data[q]!]!;
   }
   return chwImage(c, h, w, out);
 }
