@@ -420,3 +420,15 @@ describe('conv pattern cache', () => {
     expect(convPattern(window2d('test', 4, 4, { kernelSize: 1, stride: 1 })).identity).to.equal(true);
   });
 });
+
+describe('conv2d public wrappers', () => {
+  it('accept nested arrays and (x, w, options) without a bias', () => {
+    const y = conv2d([[[[1, 2, 3], [4, 5, 6]]]], [[[[1, -1]]]], { stride: [1, 2] });
+    expect(y.dtype).to.equal('float32');
+    expect(y.toArray()).to.deep.equal([[[[-1], [-1]]]]);
+    expect(conv2d([[[[1, 2], [3, 4]]]], [[[[1]]]], [10]).toArray()).to.deep.equal([[[[11, 12], [13, 14]]]]);
+  });
+  it('name the argument on a wrong type', () => {
+    expect(() => conv2d('x' as unknown as Tensor, rnd([1, 1, 1, 1]))).to.throw(ArgumentError, "conv2d: argument 'x' must be");
+  });
+});
