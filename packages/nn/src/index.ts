@@ -20,3 +20,10 @@ export { BasicConv2d, Inception, InceptionAux, GoogLeNet, googlenet, type GoogLe
 export { AlexNet, alexnet, type AlexNetOptions } from './models/alexnet.js';
 export { ZFNet, zfnet, type ZFNetOptions } from './models/zfnet.js';
 export { LeNet5, lenet5, type LeNet5Options } from './models/lenet.js';
+
+export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamState, type ParamsInput, type Hyperparameters } from './optim/optimizer.js';
+export { SGD, type SGDOptions } from './optim/sgd.js';
+export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
+export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
+export { LRScheduler, StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, SequentialLR, type Schedule, type SchedulerState } from './optim/lr-scheduler.js';
+export { clipGradNorm } from './optim/clip.js';

@@ -1,0 +1,62 @@
+import type { Tensor } from '@tensorgrad/core';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, checkRange } from './optimizer.js';
+
+export type AdamOptions = {
+  lr: number;
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+};
+
+/**
+ * Adam (Kingma & Ba) as PyTorch computes it: m = β₁m + (1-β₁)g, v = β₂v + (1-β₂)g²,
+ * p = p - lr/(1-β₁ᵗ) · m / (√v / √(1-β₂ᵗ) + ε). Adam adds λp to g (L2 penalty); AdamW
+ * instead decays p by (1 - lr·λ) before the step (decoupled weight decay, Loshchilov & Hutter).
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: ParamsInput<AdamOptions>, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false }: Partial<AdamOptions> = {}) {
+    super(params, { lr, betas, eps, weightDecay, amsgrad });
+  }
+
+  protected validate(g: ParamGroup<AdamOptions>): void {
+    const name = this.constructor.name;
+    checkRange(name, 'lr', g.lr, 0);
+    checkRange(name, 'eps', g.eps, 0);
+    checkRange(name, 'betas[0]', g.betas[0], 0, 1, false);
+    checkRange(name, 'betas[1]', g.betas[1], 0, 1, false);
+    checkRange(name, 'weightDecay', g.weightDecay, 0);
+  }
+
+  protected update(p: Tensor, grad: Tensor, { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad }: ParamGroup<AdamOptions>, state: ParamState): void {
+    const step = (state.step = ((state.step as number | undefined) ?? 0) + 1);
+    const m = this.buffer(state, 'expAvg', p).data;
+    const v = this.buffer(state, 'expAvgSq', p).data;
+    const vMax = amsgrad ? this.buffer(state, 'maxExpAvgSq', p).data : null;
+    const stepSize = lr / (1 - beta1 ** step);
+    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const decay = this.decoupled ? 1 - lr * weightDecay : 1;
+    const l2 = this.decoupled ? 0 : weightDecay;
+    const w = p.data;
+    const g0 = grad.data;
+    for (let i = 0; i < w.length; i++) {
+      const wi = w[i]! * decay;
+      const g = g0[i]! + l2 * w[i]!;
+      const mi = (m[i] = beta1 * m[i]! + (1 - beta1) * g);
+      let vi = (v[i] = beta2 * v[i]! + (1 - beta2) * g * g);
+      if (vMax !== null) vi = vMax[i] = Math.max(vMax[i]!, vi);
+      w[i] = wi - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
+    }
+  }
+}
+
+/** Adam with decoupled weight decay (default λ = 0.01, as in PyTorch). */
+export class AdamW extends Adam {
+  protected override readonly decoupled: boolean = true;
+
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, { weightDecay: 0.01, ...options });
+  }
+}

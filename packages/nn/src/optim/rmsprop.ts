@@ -1,0 +1,49 @@
+import type { Tensor } from '@tensorgrad/core';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, checkRange } from './optimizer.js';
+
+export type RMSpropOptions = {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+};
+
+/**
+ * PyTorch's RMSprop: s = αs + (1-α)g²; with centered, ḡ = αḡ + (1-α)g and s - ḡ² replaces s;
+ * a = √s + ε; p -= lr·g/a, or with momentum b = μb + g/a, p -= lr·b.
+ */
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: ParamsInput<RMSpropOptions>, { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false }: Partial<RMSpropOptions> = {}) {
+    super(params, { lr, alpha, eps, weightDecay, momentum, centered });
+  }
+
+  protected validate(g: ParamGroup<RMSpropOptions>): void {
+    checkRange('RMSprop', 'lr', g.lr, 0);
+    checkRange('RMSprop', 'alpha', g.alpha, 0);
+    checkRange('RMSprop', 'eps', g.eps, 0);
+    checkRange('RMSprop', 'momentum', g.momentum, 0);
+    checkRange('RMSprop', 'weightDecay', g.weightDecay, 0);
+  }
+
+  protected update(p: Tensor, grad: Tensor, { lr, alpha, eps, weightDecay, momentum, centered }: ParamGroup<RMSpropOptions>, state: ParamState): void {
+    state.step = ((state.step as number | undefined) ?? 0) + 1;
+    const s = this.buffer(state, 'squareAvg', p).data;
+    const gAvg = centered ? this.buffer(state, 'gradAvg', p).data : null;
+    const buf = momentum > 0 ? this.buffer(state, 'momentumBuffer', p).data : null;
+    const w = p.data;
+    const g0 = grad.data;
+    for (let i = 0; i < w.length; i++) {
+      const g = g0[i]! + weightDecay * w[i]!;
+      let sq = (s[i] = alpha * s[i]! + (1 - alpha) * g * g);
+      if (gAvg !== null) {
+        const ga = (gAvg[i] = alpha * gAvg[i]! + (1 - alpha) * g);
+        sq -= ga * ga;
+      }
+      const step = g / (Math.sqrt(sq) + eps);
+      if (buf !== null) w[i] = w[i]! - lr * (buf[i] = momentum * buf[i]! + step);
+      else w[i] = w[i]! - lr * step;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import { ArgumentError, type Tensor } from '@tensorgrad/core';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, checkRange } from './optimizer.js';
+
+export type SGDOptions = {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+};
+
+/**
+ * PyTorch's SGD: d = g + λp; with momentum, b = d on the first step, then b = μb + (1-τ)d,
+ * and d = d + μb (nesterov) or d = b; finally p = p - lr·d.
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: ParamsInput<SGDOptions>, { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false }: Partial<SGDOptions> = {}) {
+    super(params, { lr, momentum, dampening, weightDecay, nesterov });
+  }
+
+  protected validate(g: ParamGroup<SGDOptions>): void {
+    checkRange('SGD', 'lr', g.lr, 0);
+    checkRange('SGD', 'momentum', g.momentum, 0);
+    checkRange('SGD', 'weightDecay', g.weightDecay, 0);
+    if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
+      throw new ArgumentError(`SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${g.momentum}, dampening ${g.dampening}`);
+    }
+  }
+
+  protected update(p: Tensor, grad: Tensor, { lr, momentum, dampening, weightDecay, nesterov }: ParamGroup<SGDOptions>, state: ParamState): void {
+    const w = p.data;
+    const g = grad.data;
+    const first = state.momentumBuffer === undefined;
+    const buf = momentum !== 0 ? this.buffer(state, 'momentumBuffer', p).data : null;
+    for (let i = 0; i < w.length; i++) {
+      let d = g[i]! + weightDecay * w[i]!;
+      if (buf !== null) {
+        const b = first ? d : momentum * buf[i]! + (1 - dampening) * d;
+        buf[i] = b;
+        d = nesterov ? d + momentum * b : b;
+      }
+      w[i] = w[i]! - lr * d;
+    }
+  }
+}
