@@ -25,4 +25,5 @@ export * from './dispatch/conv.js';
 export * from './dispatch/pool.js';
 export * from './dispatch/activation.js';
 export * from './dispatch/loss.js';
+export * from './dispatch/norm.js';
 export { greater, greaterEqual, less, lessEqual, equal, notEqual, sign } from './ops/elementwise/compare.js';

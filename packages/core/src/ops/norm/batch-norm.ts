@@ -1,0 +1,73 @@
+// batchNorm: y = x̂·w + b with x̂ normalised per channel (dim 1). Training uses the batch's
+// statistics and updates the running ones in place (biased variance to normalise, unbiased
+// for the running average, as PyTorch); eval uses the running statistics.
+import { noGrad } from '../../autograd/mode.js';
+import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
+import { assertFloat } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { add, addScalar, mul, pow, scalarLike, sub } from '../elementwise/binary.js';
+import { reshape } from '../shape/reshape.js';
+import { normalize, statsOf } from './normalize.js';
+
+export interface BatchNormOptions {
+  /** Batch statistics and running-average updates (true) or running statistics (false). Default false. */
+  training?: boolean;
+  /** Weight of the new batch statistic in the running average (default 0.1). */
+  momentum?: number;
+  eps?: number;
+}
+
+function checkPerChannel(name: string, t: Tensor | null, c: number, x: Tensor): void {
+  if (t === null) return;
+  assertFloat('batchNorm', name, t.dtype);
+  if (t.ndim !== 1 || t.shape[0] !== c) {
+    throw new ShapeError(`batchNorm: ${name} must have shape [${c}] (one per channel of x ${formatShape(x.shape)}), got ${formatShape(t.shape)}`);
+  }
+}
+
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  options: BatchNormOptions = {},
+): Tensor {
+  const { training = false, momentum = 0.1, eps = 1e-5 } = options;
+  assertFloat('batchNorm', 'x', x.dtype);
+  if (x.ndim < 2) throw new ShapeError(`batchNorm: x must be at least 2-D [N, C, ...], got ${formatShape(x.shape)}`);
+  const c = x.shape[1]!;
+  checkPerChannel('runningMean', runningMean, c, x);
+  checkPerChannel('runningVar', runningVar, c, x);
+  checkPerChannel('weight', weight, c, x);
+  checkPerChannel('bias', bias, c, x);
+  if ((runningMean === null) !== (runningVar === null)) throw new ArgumentError('batchNorm: give both runningMean and runningVar, or neither');
+  if (!(eps > 0)) throw new ArgumentError(`batchNorm: eps must be positive, got ${eps}`);
+  const perChannel = x.shape.map((d, i) => (i === 1 ? d : 1));
+  let xhat: Tensor;
+  if (training || runningMean === null || runningVar === null) {
+    const count = x.size / c;
+    if (training && count <= 1) {
+      throw new ShapeError(`batchNorm: expected more than 1 value per channel when training, got x ${formatShape(x.shape)}`);
+    }
+    xhat = normalize(x, { groupStart: 1, groupEnd: 2, eps });
+    if (training && runningMean !== null && runningVar !== null) {
+      updateRunning(runningMean, runningVar, statsOf.get(xhat)!, momentum);
+    }
+  } else {
+    const invstd = noGrad(() => pow(addScalar(runningVar, eps), scalarLike(runningVar, -0.5)));
+    xhat = mul(sub(x, reshape(runningMean.detach(), perChannel)), reshape(invstd, perChannel));
+  }
+  const scaled = weight === null ? xhat : mul(xhat, reshape(weight, perChannel));
+  return bias === null ? scaled : add(scaled, reshape(bias, perChannel));
+}
+
+function updateRunning(runningMean: Tensor, runningVar: Tensor, stats: { mean: Float64Array; variance: Float64Array; count: number }, momentum: number): void {
+  const unbiased = stats.count / (stats.count - 1);
+  for (let i = 0; i < stats.mean.length; i++) {
+    runningMean.data[i] = (1 - momentum) * runningMean.data[i]! + momentum * stats.mean[i]!;
+    runningVar.data[i] = (1 - momentum) * runningVar.data[i]! + momentum * stats.variance[i]! * unbiased;
+  }
+  runningMean.markModified();
+  runningVar.markModified();
+}

@@ -1,0 +1,27 @@
+// dropout: y = x·m/(1 − p) with m ~ Bernoulli(1 − p) from a seedable generator; identity in eval.
+import { ArgumentError } from '../../errors.js';
+import { empty } from '../../tensor/creation.js';
+import { assertFloat } from '../../tensor/dtype.js';
+import { type Generator as Rng, Generator, defaultGenerator } from '../../tensor/random.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { mul } from '../elementwise/binary.js';
+
+export interface DropoutOptions {
+  /** Drop elements (true, the default, as PyTorch's functional dropout) or return x unchanged. */
+  training?: boolean;
+  /** Seeds a fresh generator for this call (reproducible masks). */
+  seed?: number;
+  /** Draws the mask from this generator (default: the global one). */
+  generator?: Rng;
+}
+
+export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: p must be a probability in [0, 1], got ${p}`);
+  assertFloat('dropout', 'x', x.dtype);
+  if (!(options.training ?? true) || p === 0) return x;
+  const rng = options.seed !== undefined ? new Generator(options.seed) : options.generator ?? defaultGenerator;
+  const scale = p === 1 ? 0 : 1 / (1 - p);
+  const mask = empty(x.shape, x.dtype);
+  for (let i = 0; i < mask.size; i++) mask.data[i] = rng.random() < p ? 0 : scale;
+  return mul(x, mask);
+}
