@@ -197,7 +197,8 @@ function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void
   }
 }
 
-/** Splits n into ceil(n / max) nearly equal blocks, each a multiple of `unit` except the last. */
+/** Splits n into ceil(n / max) nearly equal blocks, each a multiple of `unit` except the last
+ *  (max must be a multiple of unit, so no block exceeds max). */
 @inline function blockSize(n: i32, max: i32, unit: i32): i32 {
   const blocks = (n + max - 1) / max;
   const size = (n + blocks - 1) / blocks;
@@ -224,8 +225,9 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, aRs: i32, aCs: i32, b: us
   const tile = pb + PACK_B_BYTES;
   const kcMax = blockSize(K, KC, 1);
   const mcMax = blockSize(M, MC, MR);
-  for (let jc = 0; jc < N; jc += NC) {
-    const nc = min(NC, N - jc);
+  const ncMax = blockSize(N, NC, NR);
+  for (let jc = 0; jc < N; jc += ncMax) {
+    const nc = min(ncMax, N - jc);
     for (let pc = 0; pc < K; pc += kcMax) {
       const kc = min(kcMax, K - pc);
       packB(addr(b, pc * bRs + jc * bCs), bRs, bCs, kc, nc, pb);
