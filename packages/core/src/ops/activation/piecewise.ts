@@ -2,6 +2,7 @@
 // enter the VJPs as plain tensors; elu's curved side uses its output, so 2nd order works.
 import { defineOp } from '../../autograd/registry.js';
 import { empty } from '../../tensor/creation.js';
+import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type UnaryFn, mapUnary } from '../../kernels/elementwise.js';
 import { add, addScalar, mul } from '../elementwise/binary.js';
@@ -14,14 +15,47 @@ export function pointwise(x: Tensor, f: UnaryFn): Tensor {
   return out;
 }
 
-// relu(x) = max(x, 0);  dx = dy·[x > 0]
+// relu(x) = max(x, 0);  dx = reluGrad(dy, x) = dy·[x > 0]
 const reluOp = defineOp({
   name: 'relu',
   inputs: ['x'],
-  forward: unaryForward('relu', (v) => (v > 0 || v !== v ? v : 0)),
-  vjp: ({ dy, x }) => ({ x: () => mul(dy, pointwise(x, (v) => (v > 0 ? 1 : 0))) }),
+  forward: ({ x }) => {
+    assertFloat('relu', 'x', x.dtype);
+    const y = empty(x.shape, x.dtype);
+    const src = x.data;
+    const dst = y.data;
+    for (let i = 0; i < src.length; i++) {
+      const v = src[i]!;
+      dst[i] = v > 0 || v !== v ? v : 0;
+    }
+    return y;
+  },
+  vjp: ({ dy, x }) => ({ x: () => reluGrad(dy, x) }),
   cases: unaryCases({ awayFrom: [0] }),
 });
+
+// One fused pass for relu's hot backward. Linear in g, so its VJP is itself; the mask [x > 0] is
+// piecewise constant, so x gets no gradient (declared).
+const reluGradOp = defineOp({
+  name: 'reluGrad',
+  inputs: ['g', 'x'],
+  nondifferentiable: ['x'],
+  forward: ({ g, x }) => {
+    const y = empty(g.shape, g.dtype);
+    const gd = g.data;
+    const xd = x.data;
+    const dst = y.data;
+    for (let i = 0; i < gd.length; i++) dst[i] = xd[i]! > 0 ? gd[i]! : 0;
+    return y;
+  },
+  vjp: ({ dy, x }) => ({ g: () => reluGrad(dy, x) }),
+  cases: ({ fc, arb }) =>
+    arb.shape().chain((shape) => fc.record({ inputs: fc.record({ g: arb.tensorOfShape(shape), x: arb.tensorOfShape(shape) }), attrs: fc.constant({}) })),
+});
+
+function reluGrad(g: Tensor, x: Tensor): Tensor {
+  return reluGradOp({ g, x }, {});
+}
 
 // relu6(x) = min(max(x, 0), 6);  dx = dy·[0 < x < 6]
 const relu6Op = defineOp({
