@@ -1,57 +1,96 @@
-// Gathering image planes into GEMM columns through a conv pattern S (im2col) and the
-// adjoint, scatter-adding columns back into planes (col2im). Column matrix layout:
-// row r = c·taps + t (channel c, kernel tap t), column p (output position), row length P.
+// Gathering image planes into GEMM columns through a conv pattern S (im2col), the adjoint
+// (scatter-adding columns back into planes, col2im), and the buffers the conv GEMMs use.
+// Column matrix layout: row r = c·taps + t (channel c, kernel tap t), column p (output
+// position), row length P.
+import type { ConvPattern } from '../ops/conv/pattern.js';
 import type { TypedArray } from '../tensor/dtype.js';
-
-/** cols[(c·taps + t)·P + p] = x[xOff + c·plane + index[t·P + p]] (0 where index is -1). */
-export function gatherColumns(
-  x: TypedArray, xOff: number, channels: number, plane: number,
-  index: Int32Array, taps: number, positions: number, cols: TypedArray,
-): void {
-  let r = 0;
-  for (let c = 0; c < channels; c++) {
-    const base = xOff + c * plane;
-    for (let t = 0; t < taps; t++, r += positions) {
-      const it = t * positions;
-      for (let p = 0; p < positions; p++) {
-        const at = index[it + p]!;
-        cols[r + p] = at < 0 ? 0 : x[base + at]!;
-      }
-    }
-  }
-}
-
-/** dx[dxOff + c·plane + index[t·P + p]] += cols[(c·taps + t)·P + p] (the adjoint of gatherColumns). */
-export function scatterAddColumns(
-  cols: TypedArray, channels: number, plane: number,
-  index: Int32Array, taps: number, positions: number, dx: TypedArray, dxOff: number,
-): void {
-  let r = 0;
-  for (let c = 0; c < channels; c++) {
-    const base = dxOff + c * plane;
-    for (let t = 0; t < taps; t++, r += positions) {
-      const it = t * positions;
-      for (let p = 0; p < positions; p++) {
-        const at = index[it + p]!;
-        if (at >= 0) dx[base + at]! += cols[r + p]!;
-      }
-    }
-  }
-}
-
-let columns32: Float32Array = new Float32Array(0);
-let columns64: Float64Array = new Float64Array(0);
+import { type MatrixView, gemm } from './gemm.js';
+import { gemmInMemory, wasmGemmAvailable, wasmScratch } from './wasm/gemm-wasm.js';
 
 /**
- * A reused scratch column buffer of at least `length` elements in the given dtype. Grown
- * geometrically and never shrunk: fresh memory is slow to touch, so it is touched once.
- * Valid until the next call (kernels using it must not call each other).
+ * cols[(c·taps + t)·P + p] = x[xOff + c·plane + S.index[t·P + p]] (0 where S reads padding),
+ * computed from S's row/column runs: whole output rows at a time, contiguous when stride is 1.
  */
-export function columnsScratch(dtype: 'float32' | 'float64', length: number): TypedArray {
-  if (dtype === 'float32') {
-    if (columns32.length < length) columns32 = new Float32Array(Math.max(length, columns32.length * 2));
-    return columns32;
+export function gatherColumns(x: TypedArray, xOff: number, channels: number, S: ConvPattern, cols: TypedArray): void {
+  const g = S.window;
+  const { outW, inW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const P = S.positions;
+  let r = 0;
+  for (let c = 0; c < channels; c++) {
+    const base = xOff + c * g.inH * inW;
+    for (let kh = 0; kh < g.kH; kh++) {
+      const ohLo = S.rowRange[2 * kh]!;
+      const ohHi = S.rowRange[2 * kh + 1]!;
+      for (let kw = 0; kw < g.kW; kw++, r += P) {
+        const owLo = S.colRange[2 * kw]!;
+        const owHi = S.colRange[2 * kw + 1]!;
+        cols.fill(0, r, r + ohLo * outW);
+        cols.fill(0, r + ohHi * outW, r + P);
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const o = r + oh * outW;
+          for (let ow = 0; ow < owLo; ow++) cols[o + ow] = 0;
+          for (let ow = owHi; ow < outW; ow++) cols[o + ow] = 0;
+          let src = base + (oh * strideH - padTop + kh * dilationH) * inW + owLo * strideW - padLeft + kw * dilationW;
+          if (strideW === 1) for (let ow = owLo; ow < owHi; ow++) cols[o + ow] = x[src++]!;
+          else for (let ow = owLo; ow < owHi; ow++, src += strideW) cols[o + ow] = x[src]!;
+        }
+      }
+    }
   }
-  if (columns64.length < length) columns64 = new Float64Array(Math.max(length, columns64.length * 2));
-  return columns64;
+}
+
+/** dx[dxOff + c·plane + S.index[t·P + p]] += cols[(c·taps + t)·P + p]: the adjoint of gatherColumns. */
+export function scatterAddColumns(cols: TypedArray, channels: number, S: ConvPattern, dx: TypedArray, dxOff: number): void {
+  const g = S.window;
+  const { outW, inW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
+  const P = S.positions;
+  let r = 0;
+  for (let c = 0; c < channels; c++) {
+    const base = dxOff + c * g.inH * inW;
+    for (let kh = 0; kh < g.kH; kh++) {
+      const ohLo = S.rowRange[2 * kh]!;
+      const ohHi = S.rowRange[2 * kh + 1]!;
+      for (let kw = 0; kw < g.kW; kw++, r += P) {
+        const owLo = S.colRange[2 * kw]!;
+        const owHi = S.colRange[2 * kw + 1]!;
+        for (let oh = ohLo; oh < ohHi; oh++) {
+          const o = r + oh * outW;
+          let dst = base + (oh * strideH - padTop + kh * dilationH) * inW + owLo * strideW - padLeft + kw * dilationW;
+          if (strideW === 1) for (let ow = owLo; ow < owHi; ow++) dx[dst++]! += cols[o + ow]!;
+          else for (let ow = owLo; ow < owHi; ow++, dst += strideW) dx[dst]! += cols[o + ow]!;
+        }
+      }
+    }
+  }
+}
+
+/** Where a conv's GEMM operands live and the GEMM that reads them there. */
+export interface ConvWorkspace {
+  buffers: TypedArray[];
+  gemm: (M: number, N: number, K: number, A: MatrixView, B: MatrixView, C: TypedArray, cOffset: number, accumulate: boolean) => void;
+}
+
+const jsBuffers: Record<'float32' | 'float64', TypedArray[]> = { float32: [], float64: [] };
+
+/**
+ * Reused buffers of at least the given lengths for a conv's operands. float32 runs in the
+ * WebAssembly SIMD GEMM when the runtime has it: the buffers are then views of wasm memory,
+ * so operands are gathered or copied there once and multiplied without further copies.
+ * Otherwise (float64, or no SIMD) they are JavaScript arrays for the TypeScript GEMM, grown
+ * geometrically and never shrunk (fresh memory is slow to touch, so it is touched once).
+ * Valid until the next call.
+ */
+export function convWorkspace(dtype: 'float32' | 'float64', lengths: readonly number[]): ConvWorkspace {
+  if (dtype === 'float32' && wasmGemmAvailable()) {
+    return { buffers: wasmScratch(lengths), gemm: (M, N, K, A, B, C, o, acc) => gemmInMemory(M, N, K, A, B, C as Float32Array, o, acc) };
+  }
+  const pool = jsBuffers[dtype];
+  const buffers = lengths.map((n, i) => {
+    const have = pool[i];
+    if (have !== undefined && have.length >= n) return have;
+    const fresh = dtype === 'float32' ? new Float32Array(Math.max(n, 2 * (have?.length ?? 0))) : new Float64Array(Math.max(n, 2 * (have?.length ?? 0)));
+    pool[i] = fresh;
+    return fresh;
+  });
+  return { buffers, gemm };
 }

@@ -7,6 +7,7 @@ import { ArgumentError, ShapeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
+import { gatherColumns, scatterAddColumns } from '../../kernels/conv.js';
 
 // ---- independent references: direct loops over the definitions, nothing shared with the fast path
 
@@ -407,6 +408,33 @@ describe('conv2d errors', () => {
 });
 
 describe('conv pattern cache', () => {
+  it('the gather/scatter kernels read and write exactly the entries of the index map S', () => {
+    fc.assert(
+      fc.property(geometryArb, fc.nat(1e6), (c, s) => {
+        const [, cin, H, W] = c.xShape as [number, number, number, number];
+        const S = convPattern(window2d('test', H, W, { kernelSize: [c.kH, c.kW], stride: c.g.stride, padding: c.g.padding, dilation: c.g.dilation }));
+        const x = fillTensor([cin, H, W], s).data;
+        const rows = cin * S.taps;
+        const cols = new Float64Array(rows * S.positions).fill(NaN);
+        gatherColumns(x, 0, cin, S, cols);
+        const dy = fillTensor([rows * S.positions], s + 1).data;
+        const dx = new Float64Array(x.length);
+        scatterAddColumns(dy, cin, S, dx, 0);
+        const expectedDx = new Float64Array(x.length);
+        for (let ch = 0; ch < cin; ch++)
+          for (let t = 0; t < S.taps; t++)
+            for (let p = 0; p < S.positions; p++) {
+              const i = S.index[t * S.positions + p]!;
+              const r = (ch * S.taps + t) * S.positions + p;
+              expect(cols[r]).to.equal(i < 0 ? 0 : x[ch * H * W + i]);
+              if (i >= 0) expectedDx[ch * H * W + i]! += dy[r]!;
+            }
+        expectClose(dx, expectedDx, 1e-12);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('returns the same pattern for the same geometry and marks padding taps with -1', () => {
     const g = window2d('test', 3, 3, { kernelSize: 3, stride: 1, padding: 1 });
     const S = convPattern(g);

@@ -6,10 +6,9 @@
 import type * as FastCheck from 'fast-check';
 import { defineOp, type CaseTools } from '../../autograd/registry.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
-import { columnsScratch, gatherColumns, scatterAddColumns } from '../../kernels/conv.js';
-import { type MatrixView, gemm } from '../../kernels/gemm.js';
+import { convWorkspace, gatherColumns, scatterAddColumns } from '../../kernels/conv.js';
 import { empty } from '../../tensor/creation.js';
-import { assertFloat } from '../../tensor/dtype.js';
+import { type TypedArray, assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
@@ -66,24 +65,32 @@ function gemmDims(s: ConvShape): { cinG: number; coutG: number; K: number; P: nu
   return { cinG, coutG: s.cout / s.groups, K: cinG * s.S.taps, P: s.S.positions };
 }
 
+// Each GEMM operand is staged in a conv workspace (see convWorkspace): gathered columns,
+// the weight and one image's block of dy or y. The copies are small next to the products.
+
+/** cols ← gather(x block) for image n, group g. */
+function gatherBlock(s: ConvShape, x: Tensor, n: number, g: number, cols: TypedArray): void {
+  const cinG = s.cin / s.groups;
+  const xOff = (n * s.cin + g * cinG) * s.plane;
+  if (s.S.identity) cols.set(x.data.subarray(xOff, xOff + cinG * s.plane));
+  else gatherColumns(x.data, xOff, cinG, s.S, cols);
+}
+
+const floatType = (t: Tensor): 'float32' | 'float64' => t.dtype as 'float32' | 'float64';
+
 /** y = W · gather(x) (+ b). */
 function convForwardKernel(s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  const { cinG, coutG, K, P } = gemmDims(s);
+  const { coutG, K, P } = gemmDims(s);
   const y = empty([s.n, s.cout, s.S.window.outH, s.S.window.outW], x.dtype);
-  const cols = s.S.identity ? null : columnsScratch(x.dtype as 'float32' | 'float64', K * P);
+  const ws = convWorkspace(floatType(x), [w.size, K * P, coutG * P]);
+  const [wk, cols, out] = ws.buffers as [TypedArray, TypedArray, TypedArray];
+  wk.set(w.data);
   for (let n = 0; n < s.n; n++) {
     for (let g = 0; g < s.groups; g++) {
-      const yOff = (n * s.cout + g * coutG) * P;
-      if (b !== null) for (let co = 0; co < coutG; co++) y.data.fill(b.data[g * coutG + co]!, yOff + co * P, yOff + (co + 1) * P);
-      const xOff = (n * s.cin + g * cinG) * s.plane;
-      let B: MatrixView;
-      if (cols === null) {
-        B = { data: x.data, offset: xOff, rowStride: s.plane, colStride: 1 };
-      } else {
-        gatherColumns(x.data, xOff, cinG, s.plane, s.S.index, s.S.taps, P, cols);
-        B = { data: cols, offset: 0, rowStride: P, colStride: 1 };
-      }
-      gemm(coutG, P, K, { data: w.data, offset: g * coutG * K, rowStride: K, colStride: 1 }, B, y.data, yOff, b !== null);
+      gatherBlock(s, x, n, g, cols);
+      if (b !== null) for (let co = 0; co < coutG; co++) out.fill(b.data[g * coutG + co]!, co * P, (co + 1) * P);
+      ws.gemm(coutG, P, K, { data: wk, offset: g * coutG * K, rowStride: K, colStride: 1 }, { data: cols, offset: 0, rowStride: P, colStride: 1 }, out, 0, b !== null);
+      y.data.set(out.subarray(0, coutG * P), (n * s.cout + g * coutG) * P);
     }
   }
   return y;
@@ -94,18 +101,17 @@ function convInputGradKernel(s: ConvShape, dy: Tensor, w: Tensor): Tensor {
   const { cinG, coutG, K, P } = gemmDims(s);
   const { inH, inW } = s.S.window;
   const dx = empty([s.n, s.cin, inH, inW], dy.dtype);
-  const cols = s.S.identity ? null : columnsScratch(dy.dtype as 'float32' | 'float64', K * P);
+  const ws = convWorkspace(floatType(dy), [w.size, coutG * P, K * P]);
+  const [wk, dyk, cols] = ws.buffers as [TypedArray, TypedArray, TypedArray];
+  wk.set(w.data);
   for (let n = 0; n < s.n; n++) {
     for (let g = 0; g < s.groups; g++) {
-      const wT: MatrixView = { data: w.data, offset: g * coutG * K, rowStride: 1, colStride: K };
-      const dyBlock: MatrixView = { data: dy.data, offset: (n * s.cout + g * coutG) * P, rowStride: P, colStride: 1 };
+      const dyOff = (n * s.cout + g * coutG) * P;
+      dyk.set(dy.data.subarray(dyOff, dyOff + coutG * P));
+      ws.gemm(K, P, coutG, { data: wk, offset: g * coutG * K, rowStride: 1, colStride: K }, { data: dyk, offset: 0, rowStride: P, colStride: 1 }, cols, 0, false);
       const dxOff = (n * s.cin + g * cinG) * s.plane;
-      if (cols === null) {
-        gemm(K, P, coutG, wT, dyBlock, dx.data, dxOff, false);
-      } else {
-        gemm(K, P, coutG, wT, dyBlock, cols, 0, false);
-        scatterAddColumns(cols, cinG, s.plane, s.S.index, s.S.taps, P, dx.data, dxOff);
-      }
+      if (s.S.identity) dx.data.set(cols.subarray(0, K * P), dxOff);
+      else scatterAddColumns(cols, cinG, s.S, dx.data, dxOff);
     }
   }
   return dx;
@@ -116,21 +122,18 @@ function convFilterGradKernel(s: ConvShape, x: Tensor, dy: Tensor): Tensor {
   const { cinG, coutG, K, P } = gemmDims(s);
   const { kH, kW } = s.S.window;
   const dw = empty([s.cout, cinG, kH, kW], x.dtype);
-  const cols = s.S.identity ? null : columnsScratch(x.dtype as 'float32' | 'float64', K * P);
+  const ws = convWorkspace(floatType(x), [coutG * P, K * P, dw.size]);
+  const [dyk, cols, dwk] = ws.buffers as [TypedArray, TypedArray, TypedArray];
+  dwk.fill(0, 0, dw.size);
   for (let n = 0; n < s.n; n++) {
     for (let g = 0; g < s.groups; g++) {
-      const xOff = (n * s.cin + g * cinG) * s.plane;
-      let colsT: MatrixView;
-      if (cols === null) {
-        colsT = { data: x.data, offset: xOff, rowStride: 1, colStride: s.plane };
-      } else {
-        gatherColumns(x.data, xOff, cinG, s.plane, s.S.index, s.S.taps, P, cols);
-        colsT = { data: cols, offset: 0, rowStride: 1, colStride: P };
-      }
-      const dyBlock: MatrixView = { data: dy.data, offset: (n * s.cout + g * coutG) * P, rowStride: P, colStride: 1 };
-      gemm(coutG, K, P, dyBlock, colsT, dw.data, g * coutG * K, true);
+      const dyOff = (n * s.cout + g * coutG) * P;
+      dyk.set(dy.data.subarray(dyOff, dyOff + coutG * P));
+      gatherBlock(s, x, n, g, cols);
+      ws.gemm(coutG, K, P, { data: dyk, offset: 0, rowStride: P, colStride: 1 }, { data: cols, offset: 0, rowStride: 1, colStride: P }, dwk, g * coutG * K, true);
     }
   }
+  dw.data.set(dwk.subarray(0, dw.size));
   return dw;
 }
 

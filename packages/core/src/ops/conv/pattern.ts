@@ -12,6 +12,13 @@ export interface ConvPattern {
   taps: number;
   /** index[t·positions + p] = ih·inW + iw read by tap t at output position p, or -1 (padding). */
   index: Int32Array;
+  /**
+   * The same S as runs, for the gather/scatter kernels: tap row kh reads inside the input for
+   * output rows [rowRange[2kh], rowRange[2kh+1]), tap column kw for output columns
+   * [colRange[2kw], colRange[2kw+1]); outside, it reads padding.
+   */
+  rowRange: Int32Array;
+  colRange: Int32Array;
   /** S is the identity (1×1 taps reading every pixel in order): gathering is a no-op. */
   identity: boolean;
 }
@@ -73,5 +80,22 @@ export function buildPattern(g: Window2d): ConvPattern {
       }
     }
   }
-  return { window: g, positions, taps, index, identity };
+  return {
+    window: g, positions, taps, index, identity,
+    rowRange: insideRanges(g.kH, g.outH, g.inH, g.strideH, g.padTop, g.dilationH),
+    colRange: insideRanges(g.kW, g.outW, g.inW, g.strideW, g.padLeft, g.dilationW),
+  };
+}
+
+/** For each tap k along one axis, the output range [lo, hi) with o·stride - pad + k·dilation inside [0, n). */
+function insideRanges(k: number, out: number, n: number, stride: number, pad: number, dilation: number): Int32Array {
+  const ranges = new Int32Array(2 * k);
+  for (let t = 0; t < k; t++) {
+    const shift = t * dilation - pad;
+    const lo = Math.min(out, Math.max(0, Math.ceil(-shift / stride)));
+    const hi = Math.min(out, Math.max(lo, Math.floor((n - 1 - shift) / stride) + 1));
+    ranges[2 * t] = lo;
+    ranges[2 * t + 1] = hi;
+  }
+  return ranges;
 }
