@@ -100,6 +100,11 @@ export function defineOp<const N extends readonly string[], A = Record<string, n
     const name = raw.slice(variadic ? 3 : 0, optional ? -1 : undefined);
     return { name, optional, variadic, differentiable: !nondiff.has(name) };
   });
+  for (const reserved of ['dy', 'y', 'saved']) {
+    if (inputs.some((i) => i.name === reserved)) {
+      throw new TensorError(`defineOp(${spec.name}): an input may not be named '${reserved}' (the VJP receives its own '${reserved}')`);
+    }
+  }
   if (inputs.some((i) => i.variadic) && inputs.length !== 1) {
     throw new TensorError(`defineOp(${spec.name}): a list input ('...name') must be the op's only input`);
   }
