@@ -27,3 +27,10 @@ export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export { LRScheduler, StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, SequentialLR, type Schedule, type SchedulerState } from './optim/lr-scheduler.js';
 export { clipGradNorm } from './optim/clip.js';
+
+export { encodeSafetensors, decodeSafetensors, type Safetensors } from './checkpoint/safetensors.js';
+export {
+  saveSafetensors, loadSafetensors, saveCheckpoint, loadCheckpoint, OPTIMIZER_PREFIX,
+  type CheckpointContents, type LoadCheckpointOptions,
+} from './checkpoint/checkpoint.js';
+export { writeFileAtomic } from './checkpoint/atomic-write.js';

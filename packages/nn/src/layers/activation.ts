@@ -1,16 +1,15 @@
 // Activation modules: stateless wrappers so activations can sit in a Sequential.
-import type { Tensor } from '@tensorgrad/core';
-import * as ops from '../core-ops.js';
+import * as ops from '@tensorgrad/core';
 import { Module } from '../module/module.js';
 
 export class ReLU extends Module {
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.relu(x);
   }
 }
 
 export class ReLU6 extends Module {
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.relu6(x);
   }
 }
@@ -20,7 +19,7 @@ export class LeakyReLU extends Module {
     super();
   }
 
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.leakyRelu(x, this.negativeSlope);
   }
 }
@@ -30,37 +29,37 @@ export class ELU extends Module {
     super();
   }
 
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.elu(x, this.alpha);
   }
 }
 
 export class GELU extends Module {
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.gelu(x);
   }
 }
 
 export class SiLU extends Module {
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.silu(x);
   }
 }
 
 export class Sigmoid extends Module {
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.sigmoid(x);
   }
 }
 
 export class Tanh extends Module {
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.tanh(x);
   }
 }
 
 export class Softplus extends Module {
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.softplus(x);
   }
 }
@@ -70,7 +69,7 @@ export class Softmax extends Module {
     super();
   }
 
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.softmax(x, this.dim);
   }
 }
@@ -80,7 +79,7 @@ export class LogSoftmax extends Module {
     super();
   }
 
-  forward(x: Tensor): Tensor {
+  forward(x: ops.Tensor): ops.Tensor {
     return ops.logSoftmax(x, this.dim);
   }
 }

@@ -1,5 +1,4 @@
-import { ArgumentError, ShapeError, type Tensor, ones, zeros } from '@tensorgrad/core';
-import { batchNorm } from '../core-ops.js';
+import { ArgumentError, ShapeError, type Tensor, ones, zeros, batchNorm } from '@tensorgrad/core';
 import { Module } from '../module/module.js';
 import { type ParameterOptions, assertPositiveInt } from './options.js';
 

@@ -1,8 +1,7 @@
-import { ArgumentError, ShapeError, type Tensor, zeros } from '@tensorgrad/core';
-import { type Padding, type Pair, conv2d, convTranspose2d } from '../core-ops.js';
+import { ArgumentError, ShapeError, type Tensor, zeros, conv2d, convTranspose2d } from '@tensorgrad/core';
 import { defaultLayerInit } from '../init.js';
 import { Module } from '../module/module.js';
-import { type ParameterOptions, assertPositiveInt } from './options.js';
+import { type Padding, type Pair, type ParameterOptions, assertPositiveInt } from './options.js';
 
 export interface Conv2dOptions extends ParameterOptions {
   stride?: Pair;

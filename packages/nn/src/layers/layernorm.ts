@@ -1,5 +1,4 @@
-import { ShapeError, type Tensor, ones, zeros } from '@tensorgrad/core';
-import { layerNorm } from '../core-ops.js';
+import { ShapeError, type Tensor, ones, zeros, layerNorm } from '@tensorgrad/core';
 import { Module } from '../module/module.js';
 import type { ParameterOptions } from './options.js';
 
@@ -30,6 +29,6 @@ export class LayerNorm extends Module {
     if (x.ndim < this.normalizedShape.length || tail.some((d, i) => d !== this.normalizedShape[i])) {
       throw new ShapeError(`LayerNorm: input [${x.shape.join(',')}] must end with the normalized shape [${this.normalizedShape.join(',')}]`);
     }
-    return layerNorm(x, this.normalizedShape, this.weight, this.bias, { eps: this.eps });
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }
 }

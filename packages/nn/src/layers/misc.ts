@@ -1,5 +1,4 @@
-import { ArgumentError, type Generator, type Tensor, flatten } from '@tensorgrad/core';
-import { dropout, localResponseNorm } from '../core-ops.js';
+import { ArgumentError, type Generator, type Tensor, flatten, dropout, localResponseNorm } from '@tensorgrad/core';
 import { Module } from '../module/module.js';
 
 /** Zeroes each value with probability p while training and scales the rest by 1/(1-p); identity in eval. */

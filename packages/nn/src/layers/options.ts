@@ -1,5 +1,9 @@
 import { ArgumentError, type FloatDType, type Generator } from '@tensorgrad/core';
 
+/** A size for both spatial dims, or [h, w]. */
+export type Pair = number | readonly [number, number];
+export type Padding = Pair | 'same' | 'valid';
+
 /** How a layer creates its parameters: dtype (float32 by default) and the generator of its default init. */
 export interface ParameterOptions {
   dtype?: FloatDType;

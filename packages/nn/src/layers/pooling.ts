@@ -1,6 +1,6 @@
-import type { Tensor } from '@tensorgrad/core';
-import { type Pair, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../core-ops.js';
+import { type Tensor, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '@tensorgrad/core';
 import { Module } from '../module/module.js';
+import type { Pair } from './options.js';
 
 export interface MaxPool2dOptions {
   /** Defaults to kernelSize, as in PyTorch. */

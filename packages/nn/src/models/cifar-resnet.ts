@@ -4,8 +4,7 @@
 // Shortcuts use the paper's option A by default (identity; when the shape changes, subsample by 2
 // and zero-pad the new channels: no parameters, 272,474 parameters for resnet20); option B
 // projects with a 1×1 conv + BN instead.
-import { type Tensor, add, flatten, zeros } from '@tensorgrad/core';
-import { avgPool2d, concat } from '../core-ops.js';
+import { type Tensor, add, flatten, zeros, avgPool2d, concat } from '@tensorgrad/core';
 import { ReLU } from '../layers/activation.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
 import { Conv2d } from '../layers/conv.js';

@@ -1,8 +1,7 @@
 // GoogLeNet / Inception v1 (Szegedy et al. 2014) with torchvision's structure, parameter names
 // and initialisation. As in torchvision, the "5×5" branch uses a 3×3 convolution (a known
 // torchvision quirk kept so its checkpoints load and the parameter count is 6,624,904).
-import { type Generator, type Tensor, flatten } from '@tensorgrad/core';
-import { adaptiveAvgPool2d, concat, relu } from '../core-ops.js';
+import { type Generator, type Tensor, flatten, adaptiveAvgPool2d, concat, relu } from '@tensorgrad/core';
 import * as init from '../init.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
 import { Conv2d, type Conv2dOptions } from '../layers/conv.js';

@@ -3,8 +3,7 @@
 // 28×28 inputs get padding 2 in conv1 so the feature maps match the paper's 32×32 ones:
 // conv1 6@28×28 → pool 6@14×14 → conv2 16@10×10 → pool 16@5×5 → fc 120 → fc 84 → numClasses.
 // 61,706 parameters for 10 classes and one input channel.
-import { ArgumentError, type Tensor, flatten } from '@tensorgrad/core';
-import { relu } from '../core-ops.js';
+import { ArgumentError, type Tensor, flatten, relu } from '@tensorgrad/core';
 import { Conv2d } from '../layers/conv.js';
 import { Linear } from '../layers/linear.js';
 import { MaxPool2d } from '../layers/pooling.js';
