@@ -146,6 +146,28 @@ describe('conv2d', () => {
     expectClose(y32, y64, 1e-5);
   });
 
+  it('float32 (the WebAssembly GEMM path where available) agrees with float64 in value and gradients over random geometries', () => {
+    fc.assert(
+      fc.property(geometryArb, fc.integer({ min: 0, max: 1e6 }), (c, s) => {
+        const x = fillTensor(c.xShape, s);
+        const w = fillTensor(c.wShape, s + 1);
+        const b = c.bias ? fillTensor([c.wShape[0]!], s + 2) : fillTensor([c.wShape[0]!], s + 3);
+        const run = (xx: Tensor, ww: Tensor, bb: Tensor): Tensor[] => {
+          const [y, pullback] = vjp((p, q, r) => conv2d(p, q, r, c.g), xx, ww, bb);
+          const dy = fillTensor([...y.shape], s + 4, { dtype: xx.dtype });
+          return [y, ...pullback(dy)];
+        };
+        const f64 = run(x, w, b);
+        const f32 = run(...([x, w, b].map((t) => tensor(t, { dtype: 'float32' })) as [Tensor, Tensor, Tensor]));
+        f32.forEach((t, i) => {
+          expect(t.dtype).to.equal('float32');
+          expectClose(t, f64[i]!, 1e-4);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('accepts an unbatched [C, H, W] input', () => {
     const x = rnd([2, 5, 5]);
     const w = rnd([3, 2, 3, 3]);
