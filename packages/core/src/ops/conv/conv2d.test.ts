@@ -6,7 +6,7 @@ import { fillTensor } from '../../testing/arbitraries.js';
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { window2d } from './geometry.js';
-import { convPattern } from './pattern.js';
+import { convPattern, convPatternCacheSize } from './pattern.js';
 import { gatherColumns, scatterAddColumns } from '../../kernels/conv.js';
 
 // ---- independent references: direct loops over the definitions, nothing shared with the fast path
@@ -468,6 +468,13 @@ describe('conv pattern cache', () => {
     expect(Array.from(S.index.subarray(4 * 9, 5 * 9))).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(S.identity).to.equal(false);
     expect(convPattern(window2d('test', 4, 4, { kernelSize: 1, stride: 1 })).identity).to.equal(true);
+  });
+
+  it('is bounded: least recently used geometries are evicted', () => {
+    const first = convPattern(window2d('test', 1000, 1, { kernelSize: 1, stride: 1 }));
+    for (let i = 1; i <= 80; i++) convPattern(window2d('test', 1000 + i, 1, { kernelSize: 1, stride: 1 }));
+    expect(convPatternCacheSize()).to.be.at.most(64);
+    expect(convPattern(window2d('test', 1000, 1, { kernelSize: 1, stride: 1 }))).to.not.equal(first);
   });
 });
 

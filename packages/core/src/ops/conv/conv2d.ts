@@ -160,10 +160,7 @@ function checkBias(op: string, b: Tensor | null, channels: number, ref: Tensor):
   checkDType(op, ref, 'input x', b, 'bias');
 }
 
-/**
- * Checks conv2d's x [N, C, H, W] against w [Cout, C/groups, kH, kW]; `xName` names the tensor
- * in the conv's input role (the input x, or the output gradient for convTranspose2d's dual).
- */
+/** Checks conv2d's x [N, C, H, W] against w [Cout, C/groups, kH, kW] and groups. */
 function checkConvOperands(op: string, x: Tensor, w: Tensor, groups: number): void {
   checkRank(op, 'input x', x, '[N, C, H, W]');
   checkRank(op, 'weight', w, '[outChannels, inChannels/groups, kH, kW]');
