@@ -27,3 +27,4 @@ export * from './dispatch/activation.js';
 export * from './dispatch/loss.js';
 export * from './dispatch/norm.js';
 export { greater, greaterEqual, less, lessEqual, equal, notEqual, sign } from './ops/elementwise/compare.js';
+export { setNumThreads } from './threads.js';
