@@ -8,6 +8,7 @@ import { BatchNorm2d } from '../layers/batchnorm.js';
 import { Conv2d } from '../layers/conv.js';
 import { Linear } from '../layers/linear.js';
 import { Flatten } from '../layers/misc.js';
+import { resnet20 } from '../models/cifar-resnet.js';
 import { Sequential } from '../module/containers.js';
 import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR } from '../optim/lr-scheduler.js';
@@ -169,6 +170,23 @@ describe('checkpoints', () => {
       trainStep(fresh, freshOpt, x, y);
     }
     expect(snapshot(fresh)).to.deep.equal(snapshot(model));
+  });
+
+  it("a CIFAR resnet20's full state (BatchNorm buffers included) round-trips bit-exactly through a file", () => {
+    const model = resnet20({ generator: new Generator(8) });
+    noGrad(() => model.train().call(randn([4, 3, 8, 8], { generator: new Generator(9) }))); // non-default running statistics
+    const path = join(dir, 'r20.safetensors');
+    saveCheckpoint(path, { model });
+    const fresh = resnet20({ skipInit: true });
+    loadCheckpoint(path, { model: fresh });
+    const a = model.stateDict();
+    const b = fresh.stateDict();
+    expect([...b.keys()]).to.deep.equal([...a.keys()]);
+    for (const [k, t] of a) {
+      const u = b.get(k)!;
+      expect(Buffer.from(u.data.buffer, u.data.byteOffset, u.data.byteLength).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)), k).to.equal(true);
+    }
+    expect(b.get('layer3.2.bn2.num_batches_tracked')!.item()).to.equal(1);
   });
 
   it('stores optimizer state under its prefix and scalars in __metadata__, readable as plain safetensors', () => {

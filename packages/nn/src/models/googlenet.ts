@@ -1,7 +1,7 @@
 // GoogLeNet / Inception v1 (Szegedy et al. 2014) with torchvision's structure, parameter names
 // and initialisation. As in torchvision, the "5×5" branch uses a 3×3 convolution (a known
 // torchvision quirk kept so its checkpoints load and the parameter count is 6,624,904).
-import { type Generator, type Tensor, flatten, adaptiveAvgPool2d, concat, relu } from '@tensorgrad/core';
+import { type Generator, type Tensor, add, adaptiveAvgPool2d, concat, flatten, mul, relu, tensor } from '@tensorgrad/core';
 import * as init from '../init.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
 import { Conv2d, type Conv2dOptions } from '../layers/conv.js';
@@ -94,6 +94,11 @@ export interface GoogLeNetOptions extends ModelOptions {
   auxLogits?: boolean;
   dropout?: number;
   auxDropout?: number;
+  /**
+   * Map inputs normalised with ImageNet's mean/std to the (x - 0.5) / 0.5 scaling torchvision's
+   * pretrained GoogLeNet was trained with (torchvision's transform_input; default false).
+   */
+  transformInput?: boolean;
 }
 
 export interface GoogLeNetOutputs {
@@ -125,9 +130,11 @@ export class GoogLeNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d(1);
   readonly dropout: Dropout;
   readonly fc: Linear;
+  readonly transformInput: boolean;
 
-  constructor({ numClasses = 1000, auxLogits = false, dropout = 0.2, auxDropout = 0.7, generator, skipInit = false }: GoogLeNetOptions = {}) {
+  constructor({ numClasses = 1000, auxLogits = false, dropout = 0.2, auxDropout = 0.7, transformInput = false, generator, skipInit = false }: GoogLeNetOptions = {}) {
     super();
+    this.transformInput = transformInput;
     // Every conv and linear is initialised at the end, so their default init is skipped.
     const g = { generator, skipInit: true };
     this.conv1 = new BasicConv2d(3, 64, 7, { stride: 2, padding: 3, ...g });
@@ -159,6 +166,7 @@ export class GoogLeNet extends Module {
   /** Logits and, while training with auxLogits, the two auxiliary classifiers' logits. */
   forwardWithAux(x: Tensor): GoogLeNetOutputs {
     const useAux = this.training;
+    if (this.transformInput) x = transformImageNetInput(x);
     x = this.maxpool1.call(this.conv1.call(x));
     x = this.maxpool2.call(this.conv3.call(this.conv2.call(x)));
     x = this.maxpool3.call(this.inception3b.call(this.inception3a.call(x)));
@@ -175,6 +183,16 @@ export class GoogLeNet extends Module {
   forward(x: Tensor): Tensor {
     return this.forwardWithAux(x).logits;
   }
+}
+
+const MEAN = [0.485, 0.456, 0.406];
+const STD = [0.229, 0.224, 0.225];
+
+/** Per channel c: x·std_c/0.5 + (mean_c - 0.5)/0.5, i.e. undo ImageNet normalisation, apply (x - 0.5)/0.5. */
+function transformImageNetInput(x: Tensor): Tensor {
+  const scale = tensor(STD.map((s) => s / 0.5), { shape: [1, 3, 1, 1], dtype: x.dtype });
+  const shift = tensor(MEAN.map((m) => (m - 0.5) / 0.5), { shape: [1, 3, 1, 1], dtype: x.dtype });
+  return add(mul(x, scale), shift);
 }
 
 export const googlenet = (options: GoogLeNetOptions = {}): GoogLeNet => new GoogLeNet(options);

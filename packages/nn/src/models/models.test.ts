@@ -59,6 +59,25 @@ describe('models match torchvision', () => {
     const evalOut = noGrad(() => model.eval().forwardWithAux(x));
     expect([evalOut.aux1, evalOut.aux2]).to.deep.equal([null, null]);
   });
+
+  it("googlenet's transformInput rescales ImageNet-normalised inputs to (x - 0.5) / 0.5 before conv1", () => {
+    const a = googlenet({ numClasses: 3, generator: new Generator(4) }).eval();
+    const b = googlenet({ numClasses: 3, transformInput: true, skipInit: true }).eval();
+    b.loadStateDict(a.stateDict());
+    const pixels = randn([1, 3, 64, 64], { generator: new Generator(5) }); // values in [0, 1] space
+    const mean = [0.485, 0.456, 0.406];
+    const std = [0.229, 0.224, 0.225];
+    const normalised = pixels.clone();
+    const halfScaled = pixels.clone();
+    normalised.data.forEach((v, i) => {
+      const c = Math.floor(i / 4096);
+      normalised.data[i] = (v - mean[c]!) / std[c]!;
+      halfScaled.data[i] = (v - 0.5) / 0.5;
+    });
+    const ya = forward(a, halfScaled);
+    const yb = forward(b, normalised);
+    ya.data.forEach((v, i) => expect(yb.data[i]).to.be.closeTo(v, 1e-4));
+  });
 });
 
 describe('models documented here', () => {
