@@ -51,15 +51,20 @@ abstract class BatchNorm extends Module {
       const want = this.ranks.map((r) => `[N, ${this.numFeatures}${', ·'.repeat(r - 2)}]`).join(' or ');
       throw new ShapeError(`${name}: expected input ${want}, got [${x.shape.join(',')}]`);
     }
-    let momentum = this.momentum ?? 0;
-    const useBatchStats = this.training || this.runningMean === null;
-    if (this.training && this.numBatchesTracked !== null) {
-      const count = this.numBatchesTracked;
-      count.data[0]! += 1;
-      count.markModified();
-      if (this.momentum === null) momentum = 1 / count.data[0]!;
+    const counter = this.training ? this.numBatchesTracked : null;
+    const batches = counter === null ? 0 : counter.data[0]! + 1;
+    const momentum = this.momentum ?? (batches > 0 ? 1 / batches : 0);
+    const y = batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
+      training: this.training || this.runningMean === null,
+      momentum,
+      eps: this.eps,
+    });
+    // Counted only once the batch was accepted, so a rejected input leaves the module unchanged.
+    if (counter !== null) {
+      counter.data[0] = batches;
+      counter.markModified();
     }
-    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, { training: useBatchStats, momentum, eps: this.eps });
+    return y;
   }
 }
 

@@ -81,6 +81,9 @@ describe('layers', () => {
     bn.call(tensor([[5, 50], [7, 70]], { dtype: 'float64' }));
     expect(values(bn.runningMean!)).to.deep.equal([4, 40]);
     expect(bn.numBatchesTracked!.item()).to.equal(2);
+    expect(() => bn.call(randn([1, 2], { dtype: 'float64' }))).to.throw(ShapeError, /more than 1 value per channel/);
+    expect(bn.numBatchesTracked!.item()).to.equal(2);
+    expect(values(bn.runningMean!)).to.deep.equal([4, 40]);
     expect(() => bn.call(randn([2, 3]))).to.throw(ShapeError, /BatchNorm1d: expected input \[N, 2\] or \[N, 2, ·\], got \[2,3\]/);
     expect(() => new BatchNorm2d(2).call(randn([2, 2, 3]))).to.throw(ShapeError, /BatchNorm2d: expected input \[N, 2, ·, ·\]/);
   });
