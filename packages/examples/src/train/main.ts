@@ -1,0 +1,20 @@
+// pnpm start [-- options]: trains a CNN on Fashion-MNIST (see --help).
+import { USAGE, parseArgs } from './options.js';
+import { train } from './run.js';
+import { Progress, formatDuration } from './progress.js';
+
+const parsed = parseArgs(process.argv.slice(2).filter((a) => a !== '--'));
+if (parsed === 'help') {
+  console.log(USAGE);
+} else {
+  const report = await train(parsed, new Progress({ logEverySeconds: parsed.quiet ? Infinity : 15 }));
+  const f = report.final;
+  console.log('');
+  console.log(report.complete ? 'training complete' : `stopped after epoch ${f?.epoch ?? 0} (continue with --resume)`);
+  if (f !== null) {
+    console.log(`  test accuracy ${(100 * f.testAccuracy).toFixed(2)}%  (test loss ${f.testLoss.toFixed(4)}, train accuracy ${(100 * f.trainAccuracy).toFixed(2)}%)`);
+  }
+  console.log(`  training time ${formatDuration(report.trainingSeconds)} over ${report.history.length} epoch(s)`);
+  console.log(`  metrics: ${report.metricsPath}\n  curves:  ${report.chartPath}\n  checkpoint: ${report.checkpoint}`);
+  console.log(JSON.stringify({ final: f, complete: report.complete, trainingSeconds: report.trainingSeconds }));
+}

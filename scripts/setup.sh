@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian/Ubuntu machine for tensorgrad: the Fashion-MNIST data (Debian package
+# dataset-fashion-mnist), pnpm, and the workspace's dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PNPM_VERSION=12.21.0
+sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if [ ! -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  echo "installing Fashion-MNIST (Debian package dataset-fashion-mnist)..."
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dataset-fashion-mnist
+fi
+if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  npm install -g "pnpm@$PNPM_VERSION"
+fi
+pnpm install --frozen-lockfile
