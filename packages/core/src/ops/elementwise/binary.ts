@@ -6,6 +6,7 @@ import { reduceGradTo } from '../reduce/sum-to.js';
 import { binaryCases, binaryForward } from './define.js';
 import { equal, greater } from './compare.js';
 import { log, neg } from './unary.js';
+import { Binary } from '../../kernels/elementwise.js';
 
 const floatResult = (a: DType, b: DType): DType => (promoteTypes(a, b) === 'int32' ? 'float32' : promoteTypes(a, b));
 
@@ -13,7 +14,7 @@ const floatResult = (a: DType, b: DType): DType => (promoteTypes(a, b) === 'int3
 const addOp = defineOp({
   name: 'add',
   inputs: ['a', 'b'],
-  forward: binaryForward('add', (p, q) => p + q),
+  forward: binaryForward('add', Binary.add),
   vjp: ({ dy, a, b }) => ({ a: () => reduceGradTo(dy, a), b: () => reduceGradTo(dy, b) }),
   cases: binaryCases(),
 });
@@ -22,7 +23,7 @@ const addOp = defineOp({
 const subOp = defineOp({
   name: 'sub',
   inputs: ['a', 'b'],
-  forward: binaryForward('sub', (p, q) => p - q),
+  forward: binaryForward('sub', Binary.sub),
   vjp: ({ dy, a, b }) => ({ a: () => reduceGradTo(dy, a), b: () => reduceGradTo(neg(dy), b) }),
   cases: binaryCases(),
 });
@@ -31,7 +32,7 @@ const subOp = defineOp({
 const mulOp = defineOp({
   name: 'mul',
   inputs: ['a', 'b'],
-  forward: binaryForward('mul', (p, q) => p * q),
+  forward: binaryForward('mul', Binary.mul),
   vjp: ({ dy, a, b }) => ({ a: () => reduceGradTo(mul(dy, b), a), b: () => reduceGradTo(mul(dy, a), b) }),
   cases: binaryCases(),
 });
@@ -40,7 +41,7 @@ const mulOp = defineOp({
 const divOp = defineOp({
   name: 'div',
   inputs: ['a', 'b'],
-  forward: binaryForward('div', (p, q) => p / q, floatResult),
+  forward: binaryForward('div', Binary.div, floatResult),
   vjp: ({ dy, a, b }) => ({
     a: () => reduceGradTo(div(dy, b), a),
     b: () => reduceGradTo(neg(div(mul(dy, a), mul(b, b))), b),
@@ -52,7 +53,7 @@ const divOp = defineOp({
 const powOp = defineOp({
   name: 'pow',
   inputs: ['a', 'b'],
-  forward: binaryForward('pow', Math.pow, floatResult),
+  forward: binaryForward('pow', Binary.pow, floatResult),
   vjp: ({ dy, a, b }) => ({
     a: () => reduceGradTo(mul(dy, mul(b, pow(a, sub(b, scalarLike(b, 1))))), a),
     b: () => reduceGradTo(mul(dy, mul(pow(a, b), log(a))), b),
@@ -67,7 +68,7 @@ const tieSplit = (win: Tensor, tie: Tensor): Tensor => add(win, mulScalar(tie, 0
 const maximumOp = defineOp({
   name: 'maximum',
   inputs: ['a', 'b'],
-  forward: binaryForward('maximum', (p, q) => (p >= q || Number.isNaN(p) ? p : q)),
+  forward: binaryForward('maximum', Binary.maximum),
   vjp: ({ dy, a, b }) => ({
     a: () => reduceGradTo(mul(dy, tieSplit(greater(a, b), equal(a, b))), a),
     b: () => reduceGradTo(mul(dy, tieSplit(greater(b, a), equal(a, b))), b),
@@ -80,7 +81,7 @@ const maximumOp = defineOp({
 const minimumOp = defineOp({
   name: 'minimum',
   inputs: ['a', 'b'],
-  forward: binaryForward('minimum', (p, q) => (p <= q || Number.isNaN(p) ? p : q)),
+  forward: binaryForward('minimum', Binary.minimum),
   vjp: ({ dy, a, b }) => ({
     a: () => reduceGradTo(mul(dy, tieSplit(greater(b, a), equal(a, b))), a),
     b: () => reduceGradTo(mul(dy, tieSplit(greater(a, b), equal(a, b))), b),

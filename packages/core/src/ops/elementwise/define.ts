@@ -1,5 +1,5 @@
 // Shared forward and test-case builders for elementwise ops: each op file states only its
-// scalar function and its derivative.
+// scalar function (an op code of the kernel's callback-free loops, or a function) and its derivative.
 import type { Arbitrary } from 'fast-check';
 import type { CaseTools } from '../../autograd/registry.js';
 import { empty } from '../../tensor/creation.js';
@@ -7,9 +7,9 @@ import { type DType, assertFloat, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ValueOptions } from '../../testing/arbitraries.js';
-import { type BinaryFn, type UnaryFn, mapBinary, mapUnary } from '../../kernels/elementwise.js';
+import { type BinaryOp, type UnaryOp, mapBinary, mapUnary } from '../../kernels/elementwise.js';
 
-export function binaryForward(name: string, f: BinaryFn, resultDtype: (a: DType, b: DType) => DType = promoteTypes) {
+export function binaryForward(name: string, f: BinaryOp, resultDtype: (a: DType, b: DType) => DType = promoteTypes) {
   return ({ a, b }: { a: Tensor; b: Tensor }): Tensor => {
     const out = empty(broadcastShapes(name, a.shape, b.shape, ['a', 'b']), resultDtype(a.dtype, b.dtype));
     mapBinary(a.data, a.shape, b.data, b.shape, out.data, out.shape, f);
@@ -17,7 +17,7 @@ export function binaryForward(name: string, f: BinaryFn, resultDtype: (a: DType,
   };
 }
 
-export function unaryForward(name: string, f: UnaryFn, floatOnly = true) {
+export function unaryForward(name: string, f: UnaryOp, floatOnly = true) {
   return ({ x }: { x: Tensor }): Tensor => {
     if (floatOnly) assertFloat(name, 'x', x.dtype);
     const out = empty(x.shape, x.dtype);

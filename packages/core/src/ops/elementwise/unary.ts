@@ -3,12 +3,13 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { div, mul, mulScalar } from './binary.js';
 import { sign } from './compare.js';
 import { unaryCases, unaryForward } from './define.js';
+import { Unary } from '../../kernels/elementwise.js';
 
 // -x;  dx = -dy
 const negOp = defineOp({
   name: 'neg',
   inputs: ['x'],
-  forward: unaryForward('neg', (v) => -v, false),
+  forward: unaryForward('neg', Unary.neg, false),
   vjp: ({ dy }) => ({ x: () => neg(dy) }),
   cases: unaryCases(),
 });
@@ -17,7 +18,7 @@ const negOp = defineOp({
 const expOp = defineOp({
   name: 'exp',
   inputs: ['x'],
-  forward: unaryForward('exp', Math.exp),
+  forward: unaryForward('exp', Unary.exp),
   vjp: ({ dy, y }) => ({ x: () => mul(dy, y) }),
   cases: unaryCases(),
 });
@@ -26,7 +27,7 @@ const expOp = defineOp({
 const logOp = defineOp({
   name: 'log',
   inputs: ['x'],
-  forward: unaryForward('log', Math.log),
+  forward: unaryForward('log', Unary.log),
   vjp: ({ dy, x }) => ({ x: () => div(dy, x) }),
   cases: unaryCases({ min: 0.2, max: 3 }),
 });
@@ -35,7 +36,7 @@ const logOp = defineOp({
 const sqrtOp = defineOp({
   name: 'sqrt',
   inputs: ['x'],
-  forward: unaryForward('sqrt', Math.sqrt),
+  forward: unaryForward('sqrt', Unary.sqrt),
   vjp: ({ dy, y }) => ({ x: () => div(dy, mulScalar(y, 2)) }),
   cases: unaryCases({ min: 0.2, max: 3 }),
 });
@@ -44,7 +45,7 @@ const sqrtOp = defineOp({
 const absOp = defineOp({
   name: 'abs',
   inputs: ['x'],
-  forward: unaryForward('abs', Math.abs, false),
+  forward: unaryForward('abs', Unary.abs, false),
   vjp: ({ dy, x }) => ({ x: () => mul(dy, sign(x)) }),
   cases: unaryCases({ awayFrom: [0] }),
 });
