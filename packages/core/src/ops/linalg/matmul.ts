@@ -6,6 +6,7 @@ import { broadcastShapes, sizeOf, stridesOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { broadcastStrides } from '../../kernels/elementwise.js';
 import { gemm } from '../../kernels/gemm.js';
+import { gemmWasm, wasmGemmAvailable } from '../../kernels/wasm/gemm-wasm.js';
 import { add } from '../elementwise/binary.js';
 import { cast } from '../elementwise/cast.js';
 import { reduceGradTo } from '../reduce/sum-to.js';
@@ -77,6 +78,8 @@ function batchedGemm(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): Ten
   const batchStrides = stridesOf(batch);
   const aCols = a.shape[a.ndim - 1]!;
   const bCols = b.shape[b.ndim - 1]!;
+  // float32 products big enough to amortise staging run in the WebAssembly SIMD kernel.
+  const kernel = dtype === 'float32' && m * n * k >= 512 && wasmGemmAvailable() ? gemmWasm : gemm;
   for (let i = 0; i < sizeOf(batch); i++) {
     let aOff = 0;
     let bOff = 0;
@@ -86,7 +89,7 @@ function batchedGemm(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): Ten
       aOff += idx * aStrides[d]!;
       bOff += idx * bStrides[d]!;
     }
-    gemm(
+    kernel(
       m, n, k,
       { data: A.data, offset: aOff, rowStride: transA ? 1 : aCols, colStride: transA ? aCols : 1 },
       { data: B.data, offset: bOff, rowStride: transB ? 1 : bCols, colStride: transB ? bCols : 1 },
