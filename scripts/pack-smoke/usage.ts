@@ -1,9 +1,21 @@
-import { type Tensor, tensor, valueAndGrad, matmul, sum } from '@tensorgrad/core';
+import { type Tensor, tensor, valueAndGrad, matmul, sum, relu, flatten } from '@tensorgrad/core';
 import { checkGrads, arb } from '@tensorgrad/core/testing';
+import { Module, Conv2d, Linear, Adam } from '@tensorgrad/nn';
+import { DataLoader, type Batch, fashionMnist } from '@tensorgrad/data';
 
 const w: Tensor = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
 const [value, g] = valueAndGrad((a: Tensor) => sum(matmul(a, a)))(w);
 const n: number = value.item() + g.shape[0]!;
 checkGrads((a) => matmul(a, a), [w], { order: 2 });
 void arb.shape({ rank: 2 });
-void n;
+
+class Tiny extends Module {
+  readonly conv = new Conv2d(1, 4, 3, { padding: 1 });
+  readonly fc = new Linear(4 * 8 * 8, 10);
+  forward(x: Tensor): Tensor {
+    return this.fc.call(flatten(relu(this.conv.call(x)), 1));
+  }
+}
+const opt = new Adam(new Tiny().parameters(), { lr: 1e-3 });
+const useLoader = (l: DataLoader, b: Batch): number => l.batchSize + b.labels.size;
+void [n, opt, useLoader, fashionMnist];

@@ -33,6 +33,6 @@ export function buildModel(name: ModelName, generator: Generator, dropoutGenerat
   switch (name) {
     case 'fmnist-cnn': return fmnistCnn(generator, dropoutGenerator) as unknown as Module<[Tensor], Tensor>;
     case 'lenet5': return lenet5({ numClasses: 10, inChannels: 1, generator }) as unknown as Module<[Tensor], Tensor>;
-    case 'resnet20': return resnet20({ numClasses: 10, generator }) as unknown as Module<[Tensor], Tensor>;
+    case 'resnet20': return resnet20({ numClasses: 10, inChannels: 1, generator }) as unknown as Module<[Tensor], Tensor>;
   }
 }

@@ -32,6 +32,8 @@ export class ZeroPadShortcut extends Module {
 
 export interface CifarResNetOptions extends ModelOptions {
   shortcut?: 'A' | 'B';
+  /** Image channels (3 for CIFAR, 1 for MNIST-style data). */
+  inChannels?: number;
 }
 
 export class CifarResNet extends Module {
@@ -44,11 +46,11 @@ export class CifarResNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d(1);
   readonly fc: Linear;
 
-  constructor(readonly blocksPerStage: number, { numClasses = 10, shortcut = 'A', generator, skipInit = false }: CifarResNetOptions = {}) {
+  constructor(readonly blocksPerStage: number, { numClasses = 10, shortcut = 'A', inChannels = 3, generator, skipInit = false }: CifarResNetOptions = {}) {
     super();
     // Convolutions are initialised by initResNet, so their default init is skipped.
     const p = { generator, skipInit: true };
-    this.conv1 = new Conv2d(3, 16, 3, { padding: 1, bias: false, ...p });
+    this.conv1 = new Conv2d(inChannels, 16, 3, { padding: 1, bias: false, ...p });
     let inPlanes = 16;
     const stage = (planes: number, stride: number): Sequential => {
       const blocks: BasicBlock[] = [];
