@@ -89,3 +89,14 @@ describe('softmax and logSoftmax', () => {
     expect(() => softmax(tensor([[1, 2]]), 2)).to.throw(ArgumentError, /softmax: dim must be an integer in \[-2, 1\] for a tensor of rank 2, got 2/);
   });
 });
+
+describe('relu (branch-free loops)', () => {
+  it('keeps NaN, zeroes -inf and -0, passes +inf, and its gradient masks infinite and NaN dy', () => {
+    const x = tensor([NaN, -Infinity, Infinity, -0, -1, 2, -3, 4], { dtype: 'float32', requiresGrad: true });
+    const y = relu(x);
+    expect([...y.data]).to.deep.equal([NaN, 0, Infinity, 0, 0, 2, 0, 4]);
+    expect(Object.is(y.data[3], 0)).to.equal(true);
+    y.backward(tensor([1, 1, 1, 1, Infinity, Infinity, NaN, NaN], { dtype: 'float32' }));
+    expect([...x.grad!.data]).to.deep.equal([0, 0, 1, 0, 0, Infinity, 0, NaN]);
+  });
+});

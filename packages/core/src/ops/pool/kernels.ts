@@ -21,14 +21,20 @@ export function maxPoolForward(x: TypedArray, planes: number, w: PoolWindows, ou
         const c1 = cols.offsets[ow + 1]!;
         let best = -Infinity;
         let at = -1;
-        for (let r = r0; r < r1; r++) {
-          const row = rows.index[r]! * inW;
-          for (let c = c0; c < c1; c++) {
-            const i = row + cols.index[c]!;
-            const v = x[base + i]!;
-            if (v > best || (at === -1 && v === best) || (v !== v && best === best)) {
-              best = v;
-              at = i;
+        if (r1 > r0 && c1 > c0) {
+          // Start at the first tap, then move to a later one only if it is greater (or the first
+          // NaN). The move is integer arithmetic on a 0/1 flag, not a branch: on random data
+          // the branch mispredicts about half the time.
+          at = rows.index[r0]! * inW + cols.index[c0]!;
+          best = x[base + at]!;
+          for (let r = r0; r < r1; r++) {
+            const row = rows.index[r]! * inW;
+            for (let c = c0; c < c1; c++) {
+              const i = row + cols.index[c]!;
+              const v = x[base + i]!;
+              const take = +(v > best) | (+(v !== v) & +(best === best));
+              at += take * (i - at);
+              best = x[base + at]!;
             }
           }
         }

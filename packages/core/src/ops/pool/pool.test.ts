@@ -78,6 +78,13 @@ describe('maxPool2d', () => {
     expect([...x.grad!.data]).to.deep.equal([0, 0, 0, 0, 10, 0, 0, 0, 0]);
   });
 
+  it('propagates the first NaN and handles -inf and all -inf windows (branch-free argmax)', () => {
+    const x = tensor([[[[1, NaN, -Infinity, -Infinity], [NaN, 5, -Infinity, -Infinity], [2, 2, -1, 7], [2, 2, Infinity, 7]]]], { dtype: 'float32' });
+    const [y, idx] = maxPool2d(x, { kernelSize: 2, returnIndices: true });
+    expect([...y.data]).to.deep.equal([NaN, -Infinity, 2, Infinity]);
+    expect([...idx.data]).to.deep.equal([1, 2, 8, 14]);
+  });
+
   it('treats padding as -inf (negative inputs never lose to the padding)', () => {
     const x = tensor([[[[-5, -6], [-7, -8]]]], { dtype: 'float64' });
     expect([...maxPool2d(x, { kernelSize: 3, stride: 1, padding: 1 }).data]).to.deep.equal([-5, -5, -5, -5]);
