@@ -1,4 +1,4 @@
-// batchNorm: y = x̂·w + b with x̂ normalised per channel (dim 1). Training uses the batch's
+// batchNorm: y = x̂·w + b with x̂ normalised per channel (dim 1), fused into one normalize pass. Training uses the batch's
 // statistics and updates the running ones in place (biased variance to normalise, unbiased
 // for the running average, as PyTorch); eval uses the running statistics.
 import { noGrad } from '../../autograd/mode.js';
@@ -44,20 +44,24 @@ export function batchNorm(
   if ((runningMean === null) !== (runningVar === null)) throw new ArgumentError('batchNorm: give both runningMean and runningVar, or neither');
   if (!(eps > 0)) throw new ArgumentError(`batchNorm: eps must be positive, got ${eps}`);
   const perChannel = x.shape.map((d, i) => (i === 1 ? d : 1));
-  let xhat: Tensor;
   if (training || runningMean === null || runningVar === null) {
     const count = x.size / c;
     if (training && count <= 1) {
       throw new ShapeError(`batchNorm: expected more than 1 value per channel when training, got x ${formatShape(x.shape)}`);
     }
-    xhat = normalize(x, { groupStart: 1, groupEnd: 2, eps });
+    // weight and bias are fused into normalize (one pass) unless a dtype differs from x's.
+    const fw = (weight === null || weight.dtype === x.dtype) && (bias === null || bias.dtype === x.dtype);
+    const y = normalize(x, { groupStart: 1, groupEnd: 2, eps }, fw ? weight : null, fw ? bias : null);
     if (training && runningMean !== null && runningVar !== null) {
-      updateRunning(runningMean, runningVar, statsOf.get(xhat)!, momentum);
+      updateRunning(runningMean, runningVar, statsOf.get(y)!, momentum);
     }
-  } else {
-    const invstd = noGrad(() => pow(addScalar(runningVar, eps), scalarLike(runningVar, -0.5)));
-    xhat = mul(sub(x, reshape(runningMean.detach(), perChannel)), reshape(invstd, perChannel));
+    return fw ? y : affine(y, weight, bias, perChannel);
   }
+  const invstd = noGrad(() => pow(addScalar(runningVar, eps), scalarLike(runningVar, -0.5)));
+  return affine(mul(sub(x, reshape(runningMean.detach(), perChannel)), reshape(invstd, perChannel)), weight, bias, perChannel);
+}
+
+function affine(xhat: Tensor, weight: Tensor | null, bias: Tensor | null, perChannel: number[]): Tensor {
   const scaled = weight === null ? xhat : mul(xhat, reshape(weight, perChannel));
   return bias === null ? scaled : add(scaled, reshape(bias, perChannel));
 }

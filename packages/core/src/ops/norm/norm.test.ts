@@ -145,3 +145,32 @@ describe('dropout', () => {
     expect(api.batchNorm([[1, 2], [3, 4]], null, null, null, null, { training: true }).shape).to.deep.equal([2, 2]);
   });
 });
+
+describe('batchNorm with weight and bias fused into normalize', () => {
+  it('float32 agrees with float64 in value and in the gradients of x, weight and bias', () => {
+    const rng = new Generator(11);
+    const make = (shape: number[], dtype: 'float32' | 'float64', seed: Generator): Tensor =>
+      tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => seed.uniform(-2, 3)), { shape, dtype, requiresGrad: true });
+    const shapes = { x: [5, 3, 4, 6], w: [3], b: [3], dy: [5, 3, 4, 6] };
+    const values = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, make(s, 'float64', rng)]));
+    const run = (dtype: 'float32' | 'float64'): Tensor[] => {
+      const [x, w, b, dy] = (['x', 'w', 'b', 'dy'] as const).map((k) => tensor(Array.from(values[k]!.data), { shape: shapes[k], dtype, requiresGrad: k !== 'dy' }));
+      const y = batchNorm(x!, null, null, w!, b!, { training: true });
+      y.backward(dy!);
+      return [y, x!.grad!, w!.grad!, b!.grad!];
+    };
+    const r32 = run('float32');
+    const r64 = run('float64');
+    r32.forEach((t, k) => {
+      expect(t.dtype).to.equal('float32');
+      t.data.forEach((v, i) => expect(v).to.be.closeTo(r64[k]!.data[i]!, 2e-5 * Math.max(1, Math.abs(r64[k]!.data[i]!)), `output ${k} element ${i}`));
+    });
+  });
+
+  it('a weight of another dtype than x takes the unfused path (promoting like mul)', () => {
+    const x = tensor([[1, 2], [3, 5]], { dtype: 'float32' });
+    const y = batchNorm(x, null, null, tensor([2, 3], { dtype: 'float64' }), null, { training: true });
+    expect(y.dtype).to.equal('float64');
+    expect([...y.data].map((v) => Math.round(v * 1e4) / 1e4)).to.deep.equal([-2, -3, 2, 3]);
+  });
+});

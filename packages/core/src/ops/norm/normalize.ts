@@ -1,8 +1,12 @@
-// x̂ = (x − μ)/√(σ² + ε), with μ and the biased σ² taken per group over everything else.
+// y = x̂·w + b with x̂ = (x − μ)/√(σ² + ε), μ and the biased σ² taken per group over everything
+// else; w and b (optional) hold one value per group (batchNorm's per-channel affine, fused so a
+// layer is one pass forward).
 // x is viewed as [outer, G, inner] with G = the product of dims [groupStart, groupEnd):
 // batchNorm groups by channel (dims [1, 2)), layerNorm by the leading dims.
-// VJP: dx = (1/√(σ² + ε))·(g − mean(g) − x̂·mean(g·x̂)), a registered op with a fast kernel;
-// its own VJP differentiates the same formula written with differentiable ops.
+// VJP, with per-group sums S₀ = Σg and S₁ = Σg·x̂ (one pass over g and x, normalizeSums):
+//   dx = w/√(σ² + ε) · (g − S₀/n − x̂·S₁/n)  (normalizeBackward, a second pass),  dw = S₁,  db = S₀.
+// Both are registered ops with fast kernels; their own VJPs differentiate the same formulas
+// written with differentiable ops, so 2nd order works.
 import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { empty } from '../../tensor/creation.js';
@@ -10,9 +14,12 @@ import { assertFloat } from '../../tensor/dtype.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { addScalar, mul, pow, scalarLike, sub } from '../elementwise/binary.js';
+import { addScalar, mul, mulScalar, pow, scalarLike, sub } from '../elementwise/binary.js';
 import { mean } from '../reduce/mean.js';
+import { sum } from '../reduce/sum.js';
+import { concat } from '../shape/concat.js';
 import { reshape } from '../shape/reshape.js';
+import { sliceBox } from '../shape/slice.js';
 
 export interface NormalizeAttrs {
   groupStart: number;
@@ -65,95 +72,189 @@ export function groupStats(x: TypedArray, outer: number, groups: number, inner: 
 /** The statistics behind every output of normalize (batchNorm's running averages read them). */
 export const statsOf = new WeakMap<Tensor, GroupStats>();
 
+/** Statistics of each normalized input, reused by its backward while x is unmodified. */
+const inputStats = new WeakMap<Tensor, { stats: GroupStats; version: number; groupStart: number; groupEnd: number }>();
+
+function statsFor(x: Tensor, attrs: NormalizeAttrs): GroupStats {
+  const hit = inputStats.get(x);
+  if (hit && hit.version === x.version.value && hit.groupStart === attrs.groupStart && hit.groupEnd === attrs.groupEnd) return hit.stats;
+  const [outer, groups, inner] = layout(x, attrs);
+  return groupStats(x.data, outer, groups, inner);
+}
+
+const invstdOf = (stats: GroupStats, eps: number): Float64Array => Float64Array.from(stats.variance, (v) => 1 / Math.sqrt(v + eps));
+
 const normalizeOp = defineOp({
   name: 'normalize',
-  inputs: ['x'],
-  forward: ({ x }, attrs: NormalizeAttrs) => {
+  inputs: ['x', 'weight?', 'bias?'],
+  forward: ({ x, weight, bias }, attrs: NormalizeAttrs) => {
     assertFloat('normalize', 'x', x.dtype);
     const [outer, groups, inner] = layout(x, attrs);
     const stats = groupStats(x.data, outer, groups, inner);
+    inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
+    const invstd = invstdOf(stats, attrs.eps);
     const y = empty(x.shape, x.dtype);
+    const xd = x.data;
+    const yd = y.data;
     for (let o = 0; o < outer; o++) {
       for (let c = 0; c < groups; c++) {
         const base = (o * groups + c) * inner;
         const mu = stats.mean[c]!;
-        const invstd = 1 / Math.sqrt(stats.variance[c]! + attrs.eps);
-        for (let i = 0; i < inner; i++) y.data[base + i] = (x.data[base + i]! - mu) * invstd;
+        const s = invstd[c]! * (weight ? weight.data[c]! : 1);
+        const b = bias ? bias.data[c]! : 0;
+        for (let i = base; i < base + inner; i++) yd[i] = (xd[i]! - mu) * s + b;
       }
     }
     statsOf.set(y, stats);
     return y;
   },
-  vjp: ({ dy, x }, attrs) => ({ x: () => normalizeBackward(dy, x, attrs) }),
-  cases: (tools) => normalizeCases(tools).map(({ x, attrs }) => ({ inputs: { x }, attrs })),
+  vjp: ({ dy, x, weight }, attrs) => {
+    let sums: Tensor | null = null;
+    const S = (): Tensor => (sums ??= normalizeSums(dy, x, attrs));
+    const row = (r: number): Tensor => {
+      const groups = S().shape[1]!;
+      return reshape(sliceBox(S(), [r, 0], [1, groups]), [groups]);
+    };
+    return { x: () => normalizeBackward(dy, x, S(), weight, attrs), weight: () => row(1), bias: () => row(0) };
+  },
+  cases: (tools) =>
+    normalizeCases(tools).chain(({ x, attrs }) => {
+      const g = [sizeOf(x.shape.slice(attrs.groupStart, attrs.groupEnd))];
+      const affine = tools.fc.option(tools.arb.tensorOfShape(g), { nil: null });
+      return tools.fc.record({ inputs: tools.fc.record({ x: tools.fc.constant(x), weight: affine, bias: affine }), attrs: tools.fc.constant(attrs) });
+    }),
 });
 
-// dx = invstd·(g − mean(g) − x̂·mean(g·x̂));  its VJP is the pullback of normalizeGradFormula
-const normalizeBackwardOp = defineOp({
-  name: 'normalizeBackward',
+// [S₀; S₁] per group: S₀ = Σg, S₁ = Σg·x̂ (a [2, G] tensor);  its VJP is the pullback of sumsFormula
+const normalizeSumsOp = defineOp({
+  name: 'normalizeSums',
   inputs: ['g', 'x'],
   forward: ({ g, x }, attrs: NormalizeAttrs) => {
     const [outer, groups, inner] = layout(x, attrs);
-    const { mean: mu, variance, count } = groupStats(x.data, outer, groups, inner);
-    const gMean = new Float64Array(groups);
-    const gxMean = new Float64Array(groups);
-    const invstd = Float64Array.from(variance, (v) => 1 / Math.sqrt(v + attrs.eps));
+    const { mean: mu } = statsFor(x, attrs);
+    const invstd = invstdOf(statsFor(x, attrs), attrs.eps);
+    const out = empty([2, groups], x.dtype);
+    const s0 = new Float64Array(groups);
+    const s1 = new Float64Array(groups);
+    const gd = g.data;
+    const xd = x.data;
     for (let o = 0; o < outer; o++) {
       for (let c = 0; c < groups; c++) {
         const base = (o * groups + c) * inner;
+        const m = mu[c]!;
         let sg = 0;
         let sgx = 0;
-        for (let i = 0; i < inner; i++) {
-          const gv = g.data[base + i]!;
+        for (let i = base; i < base + inner; i++) {
+          const gv = gd[i]!;
           sg += gv;
-          sgx += gv * (x.data[base + i]! - mu[c]!);
+          sgx += gv * (xd[i]! - m);
         }
-        gMean[c]! += sg;
-        gxMean[c]! += sgx * invstd[c]!;
+        s0[c]! += sg;
+        s1[c]! += sgx;
       }
     }
-    const dx = empty(x.shape, x.dtype);
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < groups; c++) {
-        const base = (o * groups + c) * inner;
-        const s = invstd[c]!;
-        const gm = gMean[c]! / count;
-        const gxm = gxMean[c]! / count;
-        for (let i = 0; i < inner; i++) {
-          const xhat = (x.data[base + i]! - mu[c]!) * s;
-          dx.data[base + i] = s * (g.data[base + i]! - gm - xhat * gxm);
-        }
-      }
+    for (let c = 0; c < groups; c++) {
+      out.data[c] = s0[c]!;
+      out.data[groups + c] = s1[c]! * invstd[c]!;
     }
-    return dx;
+    return out;
   },
   vjp: ({ dy, g, x }, attrs) => {
     let grads: Tensor[] | null = null;
-    const pulled = (): Tensor[] => (grads ??= pullbackOf((g2, x2) => normalizeGradFormula(g2, x2, attrs), g, x)[1](dy));
+    const pulled = (): Tensor[] => (grads ??= pullbackOf((g2, x2) => sumsFormula(g2, x2, attrs), g, x)[1](dy));
     return { g: () => pulled()[0]!, x: () => pulled()[1]! };
   },
   cases: (tools) =>
     normalizeCases(tools).chain(({ x, attrs }) => tools.arb.tensorOfShape(x.shape).map((g) => ({ inputs: { g, x }, attrs }))),
 });
 
-/** normalizeBackward written with differentiable ops (for its own derivatives). */
-function normalizeGradFormula(g: Tensor, x: Tensor, attrs: NormalizeAttrs): Tensor {
+// dx = w·invstd·(g − S₀/n − x̂·S₁/n);  its VJP is the pullback of backwardFormula
+const normalizeBackwardOp = defineOp({
+  name: 'normalizeBackward',
+  inputs: ['g', 'x', 'sums', 'weight?'],
+  forward: ({ g, x, sums, weight }, attrs: NormalizeAttrs) => {
+    const [outer, groups, inner] = layout(x, attrs);
+    const stats = statsFor(x, attrs);
+    const invstd = invstdOf(stats, attrs.eps);
+    const dx = empty(x.shape, x.dtype);
+    const gd = g.data;
+    const xd = x.data;
+    const dd = dx.data;
+    for (let c = 0; c < groups; c++) {
+      // dx = s·g + t·(x − μ) + k per group.
+      const s = invstd[c]! * (weight ? weight.data[c]! : 1);
+      const t = (-s * invstd[c]! * sums.data[groups + c]!) / stats.count;
+      const k = (-s * sums.data[c]!) / stats.count;
+      const mu = stats.mean[c]!;
+      for (let o = 0; o < outer; o++) {
+        const base = (o * groups + c) * inner;
+        for (let i = base; i < base + inner; i++) dd[i] = s * gd[i]! + t * (xd[i]! - mu) + k;
+      }
+    }
+    return dx;
+  },
+  vjp: ({ dy, g, x, sums, weight }, attrs) => {
+    let grads: Tensor[] | null = null;
+    const pulled = (): Tensor[] =>
+      (grads ??= weight
+        ? pullbackOf((g2, x2, s2, w2) => backwardFormula(g2, x2, s2, w2, attrs), g, x, sums, weight)[1](dy)
+        : pullbackOf((g2, x2, s2) => backwardFormula(g2, x2, s2, null, attrs), g, x, sums)[1](dy));
+    return { g: () => pulled()[0]!, x: () => pulled()[1]!, sums: () => pulled()[2]!, weight: () => pulled()[3]! };
+  },
+  cases: (tools) =>
+    normalizeCases(tools).chain(({ x, attrs }) => {
+      const groups = sizeOf(x.shape.slice(attrs.groupStart, attrs.groupEnd));
+      return tools.fc.record({
+        inputs: tools.fc.record({
+          g: tools.arb.tensorOfShape(x.shape),
+          x: tools.fc.constant(x),
+          sums: tools.arb.tensorOfShape([2, groups]),
+          weight: tools.fc.option(tools.arb.tensorOfShape([groups]), { nil: null }),
+        }),
+        attrs: tools.fc.constant(attrs),
+      });
+    }),
+});
+
+/** x̂ and 1/√(σ² + ε) of x viewed as [outer, G, inner], with differentiable ops. */
+function xhatFormula(x3: Tensor, eps: number): { xhat: Tensor; invstd: Tensor } {
+  const d = sub(x3, mean(x3, [0, 2], true));
+  const invstd = pow(addScalar(mean(mul(d, d), [0, 2], true), eps), scalarLike(x3, -0.5));
+  return { xhat: mul(d, invstd), invstd };
+}
+
+/** Row r of a [2, G] sums tensor, shaped [1, G, 1] to broadcast against [outer, G, inner]. */
+const sumsRow = (sums: Tensor, r: number): Tensor => reshape(sliceBox(sums, [r, 0], [1, sums.shape[1]!]), [1, sums.shape[1]!, 1]);
+
+/** normalizeSums written with differentiable ops. */
+function sumsFormula(g: Tensor, x: Tensor, attrs: NormalizeAttrs): Tensor {
   const view = layout(x, attrs);
   const g3 = reshape(g, view);
-  const x3 = reshape(x, view);
-  const d = sub(x3, mean(x3, [0, 2], true));
-  const invstd = pow(addScalar(mean(mul(d, d), [0, 2], true), attrs.eps), scalarLike(x, -0.5));
-  const xhat = mul(d, invstd);
-  const centred = sub(sub(g3, mean(g3, [0, 2], true)), mul(xhat, mean(mul(g3, xhat), [0, 2], true)));
-  return reshape(mul(invstd, centred), x.shape);
+  const { xhat } = xhatFormula(reshape(x, view), attrs.eps);
+  return concat([reshape(sum(g3, [0, 2]), [1, view[1]]), reshape(sum(mul(g3, xhat), [0, 2]), [1, view[1]])], 0);
 }
 
-export function normalize(x: Tensor, attrs: NormalizeAttrs): Tensor {
-  return normalizeOp({ x }, attrs);
+/** normalizeBackward written with differentiable ops. */
+function backwardFormula(g: Tensor, x: Tensor, sums: Tensor, weight: Tensor | null, attrs: NormalizeAttrs): Tensor {
+  const view = layout(x, attrs);
+  const n = view[0] * view[2];
+  const { xhat, invstd } = xhatFormula(reshape(x, view), attrs.eps);
+  const centred = sub(sub(reshape(g, view), mulScalar(sumsRow(sums, 0), 1 / n)), mul(xhat, mulScalar(sumsRow(sums, 1), 1 / n)));
+  const scale = weight ? mul(invstd, reshape(weight, [1, view[1], 1])) : invstd;
+  return reshape(mul(scale, centred), x.shape);
 }
 
-function normalizeBackward(g: Tensor, x: Tensor, attrs: NormalizeAttrs): Tensor {
-  return normalizeBackwardOp({ g, x }, attrs);
+/** (x − μ)/√(σ² + ε) per group, times weight and plus bias (one per group) when given. */
+export function normalize(x: Tensor, attrs: NormalizeAttrs, weight: Tensor | null = null, bias: Tensor | null = null): Tensor {
+  return normalizeOp({ x, weight, bias }, attrs);
+}
+
+function normalizeSums(g: Tensor, x: Tensor, attrs: NormalizeAttrs): Tensor {
+  return normalizeSumsOp({ g, x }, attrs);
+}
+
+function normalizeBackward(g: Tensor, x: Tensor, sums: Tensor, weight: Tensor | null, attrs: NormalizeAttrs): Tensor {
+  return normalizeBackwardOp({ g, x, sums, weight }, attrs);
 }
 
 function normalizeCases({ fc, arb }: CaseTools) {
