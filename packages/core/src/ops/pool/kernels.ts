@@ -47,17 +47,21 @@ export function maxPoolForward(x: TypedArray, planes: number, w: PoolWindows, ou
 
 /** out[p, o] = x[p, index[p, o]] (0 where index is -1). */
 export function gatherPlanes(x: TypedArray, inPlane: number, index: Int32Array, outPlane: number, out: TypedArray): void {
-  for (let o = 0; o < index.length; o++) {
-    const i = index[o]!;
-    out[o] = i < 0 ? 0 : x[Math.floor(o / outPlane) * inPlane + i]!;
+  for (let base = 0, o = 0; o < index.length; base += inPlane) {
+    for (const end = o + outPlane; o < end; o++) {
+      const i = index[o]!;
+      out[o] = i < 0 ? 0 : x[base + i]!;
+    }
   }
 }
 
 /** dx (zero-filled) [p, index[p, o]] += dy[p, o]: the transpose of gatherPlanes. */
 export function scatterAddPlanes(dy: TypedArray, outPlane: number, index: Int32Array, inPlane: number, dx: TypedArray): void {
-  for (let o = 0; o < index.length; o++) {
-    const i = index[o]!;
-    if (i >= 0) dx[Math.floor(o / outPlane) * inPlane + i]! += dy[o]!;
+  for (let base = 0, o = 0; o < index.length; base += inPlane) {
+    for (const end = o + outPlane; o < end; o++) {
+      const i = index[o]!;
+      if (i >= 0) dx[base + i]! += dy[o]!;
+    }
   }
 }
 
