@@ -3,6 +3,7 @@
 // Adjacent dims of the same kind (reduced or kept) are merged first: summing [N, C, H, W] over
 // (0, 2, 3) becomes N·C contiguous runs of H·W, each summed in a register.
 import type { TypedArray } from '../tensor/dtype.js';
+import { stridesOf } from '../tensor/shape.js';
 import { collapseDims } from './elementwise.js';
 
 /** Strides into the reduced output for each input dim (0 along reduced dims). */
@@ -11,16 +12,6 @@ function reducedStrides(shape: readonly number[], dims: readonly number[]): numb
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     if (dims.includes(i)) continue;
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
-
-function inputStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
     s *= shape[i]!;
   }
@@ -46,7 +37,7 @@ function reduceRow(combine: Combine, x: TypedArray, ix: number, out: TypedArray,
 /** out (pre-filled with the identity) ⊕= x over dims. */
 export function reduceInto(x: TypedArray, shape: readonly number[], dims: readonly number[], out: TypedArray, combine: Combine): void {
   if (x.length === 0) return;
-  const { shape: s, strides } = collapseDims(shape, [reducedStrides(shape, dims), inputStrides(shape)]);
+  const { shape: s, strides } = collapseDims(shape, [reducedStrides(shape, dims), stridesOf(shape)]);
   const os = strides[0]!;
   const rank = s.length;
   const len = s[rank - 1]!;
