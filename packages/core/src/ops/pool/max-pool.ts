@@ -5,13 +5,16 @@ import { empty } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Pair } from '../conv/geometry.js';
 import { poolCases } from './cases.js';
-import { maxPoolForward } from './kernels.js';
+import { isPairAxis, maxPool2x2Forward, maxPoolForward } from './kernels.js';
 import { planeScatterAdd } from './plane-index.js';
 import { type PoolWindows, type SlidingPoolAttrs, adaptiveWindows, planesOf, pooledShape, slidingGeometry, slidingWindows } from './windows.js';
 
 interface MaxPoolAttrs {
   windows: PoolWindows;
 }
+
+/** 2×2 windows at stride 2, all inside the input: the specialised kernels apply. */
+const pairwise = (w: PoolWindows): boolean => isPairAxis(w.rows, w.outH) && isPairAxis(w.cols, w.outW);
 
 /** The argmax of every output maxPool produced, for returnIndices (the tape keeps its own copy). */
 const argmaxOf = new WeakMap<Tensor, Int32Array>();
@@ -23,12 +26,15 @@ const maxPoolOp = defineOp({
     const { planes } = planesOf('maxPool2d', x);
     const y = empty(pooledShape(x, windows), x.dtype);
     const argmax = new Int32Array(y.size);
-    maxPoolForward(x.data, planes, windows, y.data, argmax);
+    if (pairwise(windows)) maxPool2x2Forward(x.data, planes, windows.inH, windows.inW, windows.outH, windows.outW, y.data, argmax);
+    else maxPoolForward(x.data, planes, windows, y.data, argmax);
     ctx.save(argmax);
     argmaxOf.set(y, argmax);
     return y;
   },
-  vjp: ({ dy, x, saved }) => ({ x: () => planeScatterAdd(dy, { index: saved, inShape: [...x.shape], outShape: [...dy.shape] }) }),
+  vjp: ({ dy, x, saved }, { windows }) => ({
+    x: () => planeScatterAdd(dy, { index: saved, inShape: [...x.shape], outShape: [...dy.shape], pairs: pairwise(windows) }),
+  }),
   cases: (tools) => poolCases(tools, { dilation: true }).map(({ x, windows }) => ({ inputs: { x }, attrs: { windows } })),
 });
 

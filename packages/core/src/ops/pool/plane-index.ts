@@ -6,7 +6,7 @@ import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CaseTools } from '../../autograd/registry.js';
 import { Generator } from '../../tensor/random.js';
-import { gatherPlanes, scatterAddPlanes } from './kernels.js';
+import { gatherPlanes, maxPool2x2Backward, scatterAddPlanes } from './kernels.js';
 
 export interface PlaneIndexAttrs {
   /** Flat index into an input plane for every output element (-1: none). */
@@ -15,6 +15,11 @@ export interface PlaneIndexAttrs {
   inShape: number[];
   /** Shape of the index (gather's output, scatter's input): [...planes, outH, outW]. */
   outShape: number[];
+  /**
+   * The index is the argmax of a 2×2, stride-2, unpadded max pool (each output's index lies in
+   * its own window): scatter-add then writes every input element once (maxPool2x2Backward).
+   */
+  pairs?: boolean;
 }
 
 const planeSize = (shape: readonly number[]): number => (shape[shape.length - 2] ?? 1) * (shape[shape.length - 1] ?? 1);
@@ -36,9 +41,13 @@ const gatherOp = defineOp({
 const scatterAddOp = defineOp({
   name: 'planeScatterAdd',
   inputs: ['g'],
-  forward: ({ g }, { index, inShape, outShape }: PlaneIndexAttrs) => {
+  forward: ({ g }, { index, inShape, outShape, pairs }: PlaneIndexAttrs) => {
     const y = empty(inShape, g.dtype);
-    scatterAddPlanes(g.data, planeSize(outShape), index, planeSize(inShape), y.data);
+    if (pairs === true) {
+      const [inH, inW] = inShape.slice(-2) as [number, number];
+      const [outH, outW] = outShape.slice(-2) as [number, number];
+      maxPool2x2Backward(g.data, g.size / Math.max(outH * outW, 1), inH, inW, outH, outW, index, y.data);
+    } else scatterAddPlanes(g.data, planeSize(outShape), index, planeSize(inShape), y.data);
     return y;
   },
   vjp: ({ dy }, attrs) => ({ g: () => planeGather(dy, attrs) }),

@@ -7,6 +7,9 @@ import { checkGrads } from '../../testing/check-grads.js';
 import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d, globalAvgPool2d } from './avg-pool.js';
 import { type MaxPool2dOptions, adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
 import * as api from '../../index.js';
+import { Generator } from '../../tensor/random.js';
+import { isPairAxis, maxPool2x2Backward, maxPool2x2Forward, maxPoolForward, scatterAddPlanes } from './kernels.js';
+import { slidingGeometry, slidingWindows } from './windows.js';
 
 interface Fixed {
   shape: number[];
@@ -83,6 +86,40 @@ describe('maxPool2d', () => {
     const [y, idx] = maxPool2d(x, { kernelSize: 2, returnIndices: true });
     expect([...y.data]).to.deep.equal([NaN, -Infinity, 2, Infinity]);
     expect([...idx.data]).to.deep.equal([1, 2, 8, 14]);
+  });
+
+  it('the specialised 2×2 stride-2 kernels equal the general ones (ties, NaN, ±inf, odd sizes, float32 and float64)', () => {
+    const rng = new Generator(7);
+    const pick = [0, 1, -1, 2, NaN, Infinity, -Infinity];
+    for (const [inH, inW] of [[2, 2], [4, 6], [7, 7], [5, 8], [28, 28], [3, 2]] as const) {
+      for (const make of [(n: number) => new Float32Array(n), (n: number) => new Float64Array(n)]) {
+        const planes = 3;
+        const x = make(planes * inH * inW).map(() => (rng.random() < 0.7 ? pick[rng.randint(0, 4)]! : pick[rng.randint(0, pick.length)]!));
+        const windows = slidingWindows(slidingGeometry('maxPool2d', inH, inW, { kernelSize: 2 }));
+        const { outH, outW } = windows;
+        expect(isPairAxis(windows.rows, outH) && isPairAxis(windows.cols, outW)).to.equal(true);
+        const [yGeneral, ySpecial] = [make(planes * outH * outW), make(planes * outH * outW)];
+        const [aGeneral, aSpecial] = [new Int32Array(yGeneral.length), new Int32Array(yGeneral.length)];
+        maxPoolForward(x, planes, windows, yGeneral, aGeneral);
+        maxPool2x2Forward(x, planes, inH, inW, outH, outW, ySpecial, aSpecial);
+        expect([...ySpecial]).to.deep.equal([...yGeneral]);
+        expect([...aSpecial]).to.deep.equal([...aGeneral]);
+        const dy = make(yGeneral.length).map(() => rng.normal());
+        const [dxGeneral, dxSpecial] = [make(x.length), make(x.length).fill(5)];
+        scatterAddPlanes(dy, outH * outW, aGeneral, inH * inW, dxGeneral);
+        maxPool2x2Backward(dy, planes, inH, inW, outH, outW, aSpecial, dxSpecial);
+        expect([...dxSpecial]).to.deep.equal([...dxGeneral]);
+      }
+    }
+    const overlapping = slidingWindows(slidingGeometry('maxPool2d', 5, 5, { kernelSize: 2, stride: 1 }));
+    expect(isPairAxis(overlapping.rows, overlapping.outH)).to.equal(false);
+    const ceil = slidingWindows(slidingGeometry('maxPool2d', 5, 5, { kernelSize: 2, ceilMode: true }));
+    expect(isPairAxis(ceil.rows, ceil.outH)).to.equal(false);
+  });
+
+  it('2×2 stride-2 pooling on an odd-sized input has first- and second-order gradients', () => {
+    const x = new Tensor(Float64Array.from({ length: 2 * 7 * 5 }, (_, i) => Math.sin(i * 1.3) * 3), [1, 2, 7, 5]);
+    checkGrads((t: Tensor) => { const y = maxPool2d(t, { kernelSize: 2 }); return api.mul(y, y); }, [x], { order: 2 });
   });
 
   it('treats padding as -inf (negative inputs never lose to the padding)', () => {
