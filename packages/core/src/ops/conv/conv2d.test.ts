@@ -5,7 +5,7 @@ import { checkAdjoint, checkGrads } from '../../testing/index.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { window2d } from './geometry.js';
+import { type PaddingSpec, window2d } from './geometry.js';
 import { convPattern, convPatternCacheSize } from './pattern.js';
 import { gatherColumns, scatterAddColumns } from '../../kernels/conv.js';
 
@@ -455,6 +455,36 @@ describe('conv pattern cache', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('the stride-1 same-width path (one shifted copy per tap) equals the index map S, at an offset, in float32', () => {
+    const cases: [number, number, number, number, PaddingSpec, [number, number]][] = [
+      [28, 28, 3, 3, 1, [1, 1]], [14, 14, 3, 3, 1, [1, 1]], [7, 7, 3, 3, 1, [1, 1]], [1, 9, 3, 3, 1, [1, 1]], [2, 1, 3, 3, 1, [1, 1]],
+      [9, 12, 5, 5, 2, [1, 1]], [10, 10, 3, 3, 2, [2, 2]], [8, 8, 2, 2, 'same', [1, 1]], [6, 13, 1, 3, [0, 1], [1, 1]], [5, 5, 4, 4, 'same', [1, 2]],
+    ];
+    for (const [H, W, kH, kW, padding, dilation] of cases) {
+      const S = convPattern(window2d('test', H, W, { kernelSize: [kH, kW], stride: [1, 1], padding, dilation }));
+      expect(S.window.outW).to.equal(W);
+      const cin = 3;
+      const off = 5;
+      const x = Float32Array.from({ length: off + cin * H * W + 4 }, (_, i) => Math.sin(i) + 2);
+      const rows = cin * S.taps;
+      const cols = new Float32Array(rows * S.positions).fill(NaN);
+      gatherColumns(x, off, cin, S, cols);
+      const dy = Float32Array.from({ length: rows * S.positions }, (_, i) => Math.cos(i));
+      const dx = new Float32Array(x.length);
+      const expectedDx = new Float32Array(x.length);
+      for (let ch = 0; ch < cin; ch++)
+        for (let t = 0; t < S.taps; t++)
+          for (let p = 0; p < S.positions; p++) {
+            const i = S.index[t * S.positions + p]!;
+            const r = (ch * S.taps + t) * S.positions + p;
+            expect(cols[r]).to.equal(i < 0 ? 0 : x[off + ch * H * W + i]);
+            if (i >= 0) expectedDx[off + ch * H * W + i]! += dy[r]!;
+          }
+      scatterAddColumns(dy, cin, S, dx, off);
+      dx.forEach((v, i) => expect(v).to.be.closeTo(expectedDx[i]!, 1e-5));
+    }
   });
 
   it('returns the same pattern for the same geometry and marks padding taps with -1', () => {
