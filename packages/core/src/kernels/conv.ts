@@ -8,21 +8,22 @@ import { type MatrixView, gemm } from './gemm.js';
 import { gemmInMemory, wasmGemmAvailable, wasmScratch } from './wasm/gemm-wasm.js';
 
 /**
- * cols[(c·taps + t)·P + p] = x[xOff + c·plane + S.index[t·P + p]] (0 where S reads padding),
- * computed from S's row/column runs: whole output rows at a time, contiguous when stride is 1.
+ * cols[colsOff + (c·taps + t)·ld + p] = x[xOff + c·plane + S.index[t·P + p]] (0 where S reads
+ * padding), computed from S's row/column runs: whole output rows at a time, contiguous when
+ * stride is 1. Row length ld ≥ P lets several images' columns sit side by side.
  */
-export function gatherColumns(x: TypedArray, xOff: number, channels: number, S: ConvPattern, cols: TypedArray): void {
-  if (sameRows(S)) return gatherSameRows(x, xOff, channels, S, cols);
+export function gatherColumns(x: TypedArray, xOff: number, channels: number, S: ConvPattern, cols: TypedArray, colsOff = 0, ld = S.positions): void {
+  if (sameRows(S)) return gatherSameRows(x, xOff, channels, S, cols, colsOff, ld);
   const g = S.window;
   const { outW, inW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
   const P = S.positions;
-  let r = 0;
+  let r = colsOff;
   for (let c = 0; c < channels; c++) {
     const base = xOff + c * g.inH * inW;
     for (let kh = 0; kh < g.kH; kh++) {
       const ohLo = S.rowRange[2 * kh]!;
       const ohHi = S.rowRange[2 * kh + 1]!;
-      for (let kw = 0; kw < g.kW; kw++, r += P) {
+      for (let kw = 0; kw < g.kW; kw++, r += ld) {
         const owLo = S.colRange[2 * kw]!;
         const owHi = S.colRange[2 * kw + 1]!;
         cols.fill(0, r, r + ohLo * outW);
@@ -73,16 +74,16 @@ function zeroPadColumns(cols: TypedArray, r: number, W: number, ohLo: number, oh
 /** Copies below this length are plain loops: a subarray view per copy costs more. */
 const SHORT_COPY = 48;
 
-function gatherSameRows(x: TypedArray, xOff: number, channels: number, S: ConvPattern, cols: TypedArray): void {
+function gatherSameRows(x: TypedArray, xOff: number, channels: number, S: ConvPattern, cols: TypedArray, colsOff: number, ld: number): void {
   const g = S.window;
   const W = g.inW;
   const P = S.positions;
   const plane = g.inH * W;
-  let r = 0;
+  let r = colsOff;
   for (let c = 0; c < channels; c++) {
     const base = xOff + c * plane;
     for (let kh = 0; kh < g.kH; kh++) {
-      for (let kw = 0; kw < g.kW; kw++, r += P) {
+      for (let kw = 0; kw < g.kW; kw++, r += ld) {
         const { shift, qLo, qHi } = tapSpan(S, kh, kw);
         cols.fill(0, r, r + qLo);
         const from = base + shift;
@@ -96,21 +97,20 @@ function gatherSameRows(x: TypedArray, xOff: number, channels: number, S: ConvPa
 }
 
 /**
- * dx[dxOff + c·plane + S.index[t·P + p]] += cols[(c·taps + t)·P + p]: the adjoint of gatherColumns.
+ * dx[dxOff + c·plane + S.index[t·P + p]] += cols[colsOff + (c·taps + t)·ld + p]: the adjoint of gatherColumns.
  * In the sameRows case `cols` is used as scratch: its padding columns are zeroed.
  */
-export function scatterAddColumns(cols: TypedArray, channels: number, S: ConvPattern, dx: TypedArray, dxOff: number): void {
-  if (sameRows(S)) return scatterAddSameRows(cols, channels, S, dx, dxOff);
+export function scatterAddColumns(cols: TypedArray, channels: number, S: ConvPattern, dx: TypedArray, dxOff: number, colsOff = 0, ld = S.positions): void {
+  if (sameRows(S)) return scatterAddSameRows(cols, channels, S, dx, dxOff, colsOff, ld);
   const g = S.window;
   const { outW, inW, strideH, strideW, dilationH, dilationW, padTop, padLeft } = g;
-  const P = S.positions;
-  let r = 0;
+  let r = colsOff;
   for (let c = 0; c < channels; c++) {
     const base = dxOff + c * g.inH * inW;
     for (let kh = 0; kh < g.kH; kh++) {
       const ohLo = S.rowRange[2 * kh]!;
       const ohHi = S.rowRange[2 * kh + 1]!;
-      for (let kw = 0; kw < g.kW; kw++, r += P) {
+      for (let kw = 0; kw < g.kW; kw++, r += ld) {
         const owLo = S.colRange[2 * kw]!;
         const owHi = S.colRange[2 * kw + 1]!;
         for (let oh = ohLo; oh < ohHi; oh++) {
@@ -125,16 +125,15 @@ export function scatterAddColumns(cols: TypedArray, channels: number, S: ConvPat
 }
 
 /** The sameRows scatter: zero the wrapped (padding) columns, then one contiguous add per tap. */
-function scatterAddSameRows(cols: TypedArray, channels: number, S: ConvPattern, dx: TypedArray, dxOff: number): void {
+function scatterAddSameRows(cols: TypedArray, channels: number, S: ConvPattern, dx: TypedArray, dxOff: number, colsOff: number, ld: number): void {
   const g = S.window;
   const W = g.inW;
-  const P = S.positions;
   const plane = g.inH * W;
-  let r = 0;
+  let r = colsOff;
   for (let c = 0; c < channels; c++) {
     const base = dxOff + c * plane;
     for (let kh = 0; kh < g.kH; kh++) {
-      for (let kw = 0; kw < g.kW; kw++, r += P) {
+      for (let kw = 0; kw < g.kW; kw++, r += ld) {
         const { shift, qLo, qHi } = tapSpan(S, kh, kw);
         zeroPadColumns(cols, r, W, S.rowRange[2 * kh]!, S.rowRange[2 * kh + 1]!, S.colRange[2 * kw]!, S.colRange[2 * kw + 1]!);
         const to = base + shift - r;

@@ -65,15 +65,42 @@ function gemmDims(s: ConvShape): { cinG: number; coutG: number; K: number; P: nu
   return { cinG, coutG: s.cout / s.groups, K: cinG * s.S.taps, P: s.S.positions };
 }
 
-// Each GEMM operand is staged in a conv workspace (see convWorkspace): gathered columns,
-// the weight and one image's block of dy or y. The copies are small next to the products.
+// Each GEMM operand is staged in a conv workspace (see convWorkspace): gathered columns, the
+// weight and a block of dy or y. Images are taken `batch` at a time, their columns side by side
+// (row length L = batch·P), so each GEMM is one wide product instead of one small one per image:
+// small per-image products (P = 49 at 7×7) run the micro-kernel on ragged edges, and wide ones
+// split well across threads. The copies are small next to the products.
 
-/** cols ← gather(x block) for image n, group g. */
-function gatherBlock(s: ConvShape, x: Tensor, n: number, g: number, cols: TypedArray): void {
+/** Floats of gathered columns (or of output block) per chunk of images: ~4 MB, cache-friendly. */
+const CHUNK_FLOATS = 1 << 20;
+
+/** Images per chunk: as many as keep the larger GEMM operand near CHUNK_FLOATS (at least one). */
+function chunkOf(s: ConvShape): number {
+  const { coutG, K, P } = gemmDims(s);
+  return Math.max(1, Math.min(s.n, Math.floor(CHUNK_FLOATS / (Math.max(K, coutG) * P))));
+}
+
+/** dst[dOff..dOff+len) = src[sOff..sOff+len); short runs by a loop (a subarray view costs more). */
+function copyRun(dst: TypedArray, dOff: number, src: TypedArray, sOff: number, len: number): void {
+  if (len >= 48) dst.set(src.subarray(sOff, sOff + len), dOff);
+  else for (let i = 0; i < len; i++) dst[dOff + i] = src[sOff + i]!;
+}
+
+/** cols[.., i·P..] ← gather(x block) for image n, group g, as image i of a chunk with row length L. */
+function gatherBlock(s: ConvShape, x: Tensor, n: number, g: number, cols: TypedArray, i: number, L: number): void {
   const cinG = s.cin / s.groups;
   const xOff = (n * s.cin + g * cinG) * s.plane;
-  if (s.S.identity) cols.set(x.data.subarray(xOff, xOff + cinG * s.plane));
-  else gatherColumns(x.data, xOff, cinG, s.S, cols);
+  if (s.S.identity) for (let c = 0; c < cinG; c++) copyRun(cols, c * L + i * s.plane, x.data, xOff + c * s.plane, s.plane);
+  else gatherColumns(x.data, xOff, cinG, s.S, cols, i * s.S.positions, L);
+}
+
+/** blk[co·L + i·P ..] ← t[n0+i, g·coutG + co, :] for the m images of a chunk (dy or y laid out for the GEMM). */
+function packChannels(s: ConvShape, t: Tensor, n0: number, m: number, g: number, blk: TypedArray, L: number): void {
+  const coutG = s.cout / s.groups;
+  const P = s.S.positions;
+  for (let i = 0; i < m; i++) {
+    for (let co = 0; co < coutG; co++) copyRun(blk, co * L + i * P, t.data, ((n0 + i) * s.cout + g * coutG + co) * P, P);
+  }
 }
 
 const floatType = (t: Tensor): 'float32' | 'float64' => t.dtype as 'float32' | 'float64';
@@ -81,16 +108,21 @@ const floatType = (t: Tensor): 'float32' | 'float64' => t.dtype as 'float32' | '
 /** y = W · gather(x) (+ b). */
 function convForwardKernel(s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null): Tensor {
   const { coutG, K, P } = gemmDims(s);
+  const nb = chunkOf(s);
   const y = empty([s.n, s.cout, s.S.window.outH, s.S.window.outW], x.dtype);
-  const ws = convWorkspace(floatType(x), [w.size, K * P, coutG * P]);
+  const ws = convWorkspace(floatType(x), [w.size, K * nb * P, coutG * nb * P]);
   const [wk, cols, out] = ws.buffers as [TypedArray, TypedArray, TypedArray];
   wk.set(w.data);
-  for (let n = 0; n < s.n; n++) {
+  for (let n0 = 0; n0 < s.n; n0 += nb) {
+    const m = Math.min(nb, s.n - n0);
+    const L = m * P;
     for (let g = 0; g < s.groups; g++) {
-      gatherBlock(s, x, n, g, cols);
-      if (b !== null) for (let co = 0; co < coutG; co++) out.fill(b.data[g * coutG + co]!, co * P, (co + 1) * P);
-      ws.gemm(coutG, P, K, { data: wk, offset: g * coutG * K, rowStride: K, colStride: 1 }, { data: cols, offset: 0, rowStride: P, colStride: 1 }, out, 0, b !== null);
-      y.data.set(out.subarray(0, coutG * P), (n * s.cout + g * coutG) * P);
+      for (let i = 0; i < m; i++) gatherBlock(s, x, n0 + i, g, cols, i, L);
+      if (b !== null) for (let co = 0; co < coutG; co++) out.fill(b.data[g * coutG + co]!, co * L, (co + 1) * L);
+      ws.gemm(coutG, L, K, { data: wk, offset: g * coutG * K, rowStride: K, colStride: 1 }, { data: cols, offset: 0, rowStride: L, colStride: 1 }, out, 0, b !== null);
+      for (let i = 0; i < m; i++) {
+        for (let co = 0; co < coutG; co++) copyRun(y.data, ((n0 + i) * s.cout + g * coutG + co) * P, out, co * L + i * P, P);
+      }
     }
   }
   return y;
@@ -99,19 +131,23 @@ function convForwardKernel(s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null)
 /** dx = scatterAdd(Wᵀ · dy). */
 function convInputGradKernel(s: ConvShape, dy: Tensor, w: Tensor): Tensor {
   const { cinG, coutG, K, P } = gemmDims(s);
+  const nb = chunkOf(s);
   const { inH, inW } = s.S.window;
   const dx = empty([s.n, s.cin, inH, inW], dy.dtype);
-  const ws = convWorkspace(floatType(dy), [w.size, coutG * P, K * P]);
+  const ws = convWorkspace(floatType(dy), [w.size, coutG * nb * P, K * nb * P]);
   const [wk, dyk, cols] = ws.buffers as [TypedArray, TypedArray, TypedArray];
   wk.set(w.data);
-  for (let n = 0; n < s.n; n++) {
+  for (let n0 = 0; n0 < s.n; n0 += nb) {
+    const m = Math.min(nb, s.n - n0);
+    const L = m * P;
     for (let g = 0; g < s.groups; g++) {
-      const dyOff = (n * s.cout + g * coutG) * P;
-      dyk.set(dy.data.subarray(dyOff, dyOff + coutG * P));
-      ws.gemm(K, P, coutG, { data: wk, offset: g * coutG * K, rowStride: 1, colStride: K }, { data: dyk, offset: 0, rowStride: P, colStride: 1 }, cols, 0, false);
-      const dxOff = (n * s.cin + g * cinG) * s.plane;
-      if (s.S.identity) dx.data.set(cols.subarray(0, K * P), dxOff);
-      else scatterAddColumns(cols, cinG, s.S, dx.data, dxOff);
+      packChannels(s, dy, n0, m, g, dyk, L);
+      ws.gemm(K, L, coutG, { data: wk, offset: g * coutG * K, rowStride: 1, colStride: K }, { data: dyk, offset: 0, rowStride: L, colStride: 1 }, cols, 0, false);
+      for (let i = 0; i < m; i++) {
+        const dxOff = ((n0 + i) * s.cin + g * cinG) * s.plane;
+        if (s.S.identity) for (let c = 0; c < cinG; c++) copyRun(dx.data, dxOff + c * s.plane, cols, c * L + i * P, P);
+        else scatterAddColumns(cols, cinG, s.S, dx.data, dxOff, i * P, L);
+      }
     }
   }
   return dx;
@@ -120,17 +156,19 @@ function convInputGradKernel(s: ConvShape, dy: Tensor, w: Tensor): Tensor {
 /** dW = Σ_n dy · gather(x)ᵀ. */
 function convFilterGradKernel(s: ConvShape, x: Tensor, dy: Tensor): Tensor {
   const { cinG, coutG, K, P } = gemmDims(s);
+  const nb = chunkOf(s);
   const { kH, kW } = s.S.window;
   const dw = empty([s.cout, cinG, kH, kW], x.dtype);
-  const ws = convWorkspace(floatType(x), [coutG * P, K * P, dw.size]);
+  const ws = convWorkspace(floatType(x), [coutG * nb * P, K * nb * P, dw.size]);
   const [dyk, cols, dwk] = ws.buffers as [TypedArray, TypedArray, TypedArray];
   dwk.fill(0, 0, dw.size);
-  for (let n = 0; n < s.n; n++) {
+  for (let n0 = 0; n0 < s.n; n0 += nb) {
+    const m = Math.min(nb, s.n - n0);
+    const L = m * P;
     for (let g = 0; g < s.groups; g++) {
-      const dyOff = (n * s.cout + g * coutG) * P;
-      dyk.set(dy.data.subarray(dyOff, dyOff + coutG * P));
-      gatherBlock(s, x, n, g, cols);
-      ws.gemm(coutG, K, P, { data: dyk, offset: 0, rowStride: P, colStride: 1 }, { data: cols, offset: 0, rowStride: 1, colStride: P }, dwk, g * coutG * K, true);
+      packChannels(s, dy, n0, m, g, dyk, L);
+      for (let i = 0; i < m; i++) gatherBlock(s, x, n0 + i, g, cols, i, L);
+      ws.gemm(coutG, K, L, { data: dyk, offset: 0, rowStride: L, colStride: 1 }, { data: cols, offset: 0, rowStride: 1, colStride: L }, dwk, g * coutG * K, true);
     }
   }
   dw.data.set(dwk.subarray(0, dw.size));
