@@ -47,6 +47,29 @@ export class Generator {
     return result;
   }
 
+  /**
+   * Fills `out` with uniform 32-bit unsigned integers: the same stream as repeated nextUint32,
+   * with the state held in locals for the loop.
+   */
+  fillUint32(out: Uint32Array): Uint32Array {
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      out[i] = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl(s3, 11);
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    return out;
+  }
+
   /** Uniform in [0, 1) with 53 random bits. */
   random(): number {
     const hi = this.nextUint32() >>> 5;

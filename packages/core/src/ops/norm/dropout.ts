@@ -15,13 +15,20 @@ export interface DropoutOptions {
   generator?: Rng;
 }
 
+/** Scratch for the random bits, reused across calls (fresh memory is slow to touch). */
+let bits = new Uint32Array(0);
+
 export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: p must be a probability in [0, 1], got ${p}`);
   assertFloat('dropout', 'x', x.dtype);
   if (!(options.training ?? true) || p === 0) return x;
   const rng = options.seed !== undefined ? new Generator(options.seed) : options.generator ?? defaultGenerator;
   const scale = p === 1 ? 0 : 1 / (1 - p);
+  // One 32-bit draw per element: dropped when below p·2³² (p resolved to 2⁻³²).
   const mask = empty(x.shape, x.dtype);
-  for (let i = 0; i < mask.size; i++) mask.data[i] = rng.random() < p ? 0 : scale;
+  if (bits.length < mask.size) bits = new Uint32Array(mask.size);
+  rng.fillUint32(bits.subarray(0, mask.size));
+  const threshold = p * 4294967296;
+  for (let i = 0; i < mask.size; i++) mask.data[i] = scale * +(bits[i]! >= threshold);
   return mul(x, mask);
 }
