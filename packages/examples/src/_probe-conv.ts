@@ -14,16 +14,19 @@ await setNumThreads(threads);
 const opt = new Adam(net.parameters(), { lr: 1e-3 });
 const times: number[] = [];
 const faults: number[] = [];
+const cpu: number[] = [];
 for (let i = 0; i < steps + 3; i++) {
   const f0 = process.resourceUsage().minorPageFault;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   opt.zeroGrad();
   const loss = crossEntropy((net as any).call(x), y);
   loss.backward();
   opt.step();
   const dt = performance.now() - t0;
-  if (i >= 3) { times.push(dt); faults.push(process.resourceUsage().minorPageFault - f0); }
+  const c = process.cpuUsage(c0);
+  if (i >= 3) { times.push(dt); cpu.push((c.user + c.system) / 1000); faults.push(process.resourceUsage().minorPageFault - f0); }
 }
 const med = (a: number[]) => [...a].sort((p, q) => p - q)[a.length >> 1]!;
-console.log(`threads ${threads}: median step ${med(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}), ${(B / med(times) * 1000).toFixed(0)} img/s, minor faults/step ${med(faults)}, load ${loadavg()[0]!.toFixed(2)}`);
+console.log(`threads ${threads}: median step ${med(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}), ${(B / med(times) * 1000).toFixed(0)} img/s, median CPU ${med(cpu).toFixed(1)} ms/step (all threads), minor faults/step ${med(faults)}, load ${loadavg()[0]!.toFixed(2)}`);
 await setNumThreads(1);
