@@ -1,0 +1,143 @@
+// tensorgrad vs TensorFlow.js 4.22 (cpu and wasm backends), side by side in one process:
+// conv2d forward, forward+dx, forward+dx+dW (loss 0.5·Σy²) on five shapes, and one training step
+// (forward, cross-entropy, backward, SGD with momentum) of lenet5 and resnet20.
+// Each case runs on every engine in turn, so load drift on a shared machine hits all alike.
+//
+//   pnpm bench                       full run (several minutes: TensorFlow.js-cpu backward is slow)
+//   pnpm bench --quick               fewer runs; skips the slowest TensorFlow.js-cpu cases
+//   pnpm bench --out=path.json       JSON file (default bench-results.json in the cwd)
+//   pnpm bench --only=a,c,lenet5     a subset of cases
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { CONV_MODES, CONV_SHAPES, type ConvMode, MODEL_CASES, PASSES, describeShape, passFlops } from './cases.js';
+import type { Engine, Prepared } from './engine.js';
+import { type CaseResult, type EngineResult, markdownTable, speedups } from './report.js';
+import { tensorgradEngine, tensorgradSink } from './tensorgrad-engine.js';
+import { tfjsEngine, tfjsSink } from './tfjs-engine.js';
+import { type TimingPolicy, timeIt } from './timing.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const a = args.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
+  return a === undefined ? undefined : a.includes('=') ? a.slice(a.indexOf('=') + 1) : '';
+};
+const quick = flag('quick') !== undefined;
+const outPath = resolve(flag('out') || 'bench-results.json');
+const only = flag('only')?.split(',').filter((s) => s !== '');
+const wanted = (id: string): boolean => only === undefined || only.includes(id);
+
+const policy: TimingPolicy = quick
+  ? { minReps: 3, targetMs: 300, capMs: 4000, maxReps: 50, warmupReps: 1, warmupMs: 0 }
+  : { minReps: 5, targetMs: 3000, capMs: 25000, maxReps: 200, warmupReps: 3, warmupMs: 1500 };
+
+// A full collection between cases, outside the timings, so one case's garbage is not billed to the next.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const OURS = ['tensorgrad-1t', 'tensorgrad-2t'];
+const PEERS = ['tfjs-cpu', 'tfjs-wasm'];
+const engines: Engine[] = [tensorgradEngine(1), tensorgradEngine(2), tfjsEngine('wasm'), tfjsEngine('cpu')];
+
+/** Per-run seconds of TensorFlow.js-cpu backward grow to tens of seconds (anchor README): quick mode leaves those out. */
+function quickSkip(engine: string, caseId: string, mode: string): string | null {
+  if (!quick || engine !== 'tfjs-cpu') return null;
+  if (caseId === 'resnet20') return 'skipped in --quick: tfjs-cpu resnet20 training step takes many seconds per run';
+  if (mode !== 'fwd' && caseId !== 'a' && caseId !== 'lenet5') return 'skipped in --quick: tfjs-cpu conv backward takes 5–45 s per run on shapes b–e';
+  return null;
+}
+
+const uptime = (): string => { try { return execSync('uptime', { encoding: 'utf8' }).trim(); } catch { return `load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`; } };
+const mb = (b: number): number => Math.round(b / 1048576);
+
+async function measure(engine: Engine, caseId: string, mode: string, flops: number | null, prepare: () => Prepared): Promise<EngineResult> {
+  const skip = quickSkip(engine.id, caseId, mode);
+  if (skip !== null) return { skipped: skip };
+  await engine.activate();
+  gc();
+  let prepared: Prepared;
+  try {
+    prepared = prepare();
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  if ('unsupported' in prepared) return { unsupported: prepared.unsupported };
+  try {
+    const t = timeIt(prepared.run, policy);
+    const m = process.memoryUsage();
+    return { ...t, gflops: flops === null ? null : flops / (t.medianMs * 1e6), memoryMB: { rss: mb(m.rss), heapUsed: mb(m.heapUsed), arrayBuffers: mb(m.arrayBuffers) } };
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0]! };
+  } finally {
+    prepared.dispose?.();
+  }
+}
+
+function progress(r: EngineResult, engine: string, label: string): void {
+  const what = 'medianMs' in r ? `${r.medianMs.toFixed(2)} ms median of ${r.reps}${r.gflops === null ? '' : `, ${r.gflops.toFixed(2)} GFLOP/s`}`
+    : 'unsupported' in r ? `unsupported: ${r.unsupported}` : 'skipped' in r ? r.skipped : `error: ${r.error}`;
+  process.stderr.write(`  ${label.padEnd(36)} ${engine.padEnd(14)} ${what}\n`);
+}
+
+const started = new Date();
+const loadBefore = uptime();
+process.stderr.write(`tensorgrad vs TensorFlow.js${quick ? ' (--quick)' : ''}; ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}; ${loadBefore}\n`);
+for (const e of engines) await e.activate();
+const engineInfo = Object.fromEntries(engines.map((e) => [e.id, e.describe()]));
+
+const results: CaseResult[] = [];
+async function runCase(r: Omit<CaseResult, 'engines' | 'speedups'>, prepare: (e: Engine) => Prepared): Promise<void> {
+  const res: CaseResult = { ...r, engines: {}, speedups: {} };
+  for (const e of engines) {
+    res.engines[e.id] = await measure(e, r.id, r.mode, r.flops, () => prepare(e));
+    progress(res.engines[e.id]!, e.id, `${r.label} ${r.mode}`);
+  }
+  res.speedups = speedups(res, OURS, PEERS);
+  results.push(res);
+}
+
+for (const s of CONV_SHAPES) {
+  if (!wanted(s.id)) continue;
+  for (const mode of CONV_MODES as ConvMode[]) {
+    await runCase({ id: s.id, kind: 'conv', label: describeShape(s), mode, flops: PASSES[mode] * passFlops(s) }, (e) => e.conv(s, mode));
+  }
+}
+for (const m of MODEL_CASES) {
+  if (!wanted(m.name)) continue;
+  await runCase({ id: m.name, kind: 'train', label: `${m.name} batch ${m.batch} ${m.input.join('×')}`, mode: 'train step', flops: null }, (e) => e.train(m));
+}
+await engines[0]!.activate(); // back to one thread: stops the GEMM worker so the process can exit
+
+const { table, notes } = markdownTable(results, OURS, PEERS);
+const faults = results.filter((r) => r.kind === 'train').map((r) => ({
+  case: r.id,
+  ...Object.fromEntries(Object.entries(r.engines).map(([e, v]) => [e, 'minorFaultsPerRun' in v ? Math.round(v.minorFaultsPerRun) : null])),
+}));
+const loadAfter = uptime();
+const report = {
+  date: started.toISOString(),
+  mode: quick ? 'quick' : 'full',
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
+  load: { before: loadBefore, after: loadAfter },
+  policy,
+  engines: engineInfo,
+  flopNote: 'FLOPs per conv pass = 2·N·Cout·Ho·Wo·C·K·K; fwd = 1 pass, fwd+dx = 2, fwd+dx+dW = 3. Speed-up = peer median / tensorgrad median.',
+  results,
+  minorPageFaultsPerTrainingStep: faults,
+  table,
+  notes,
+  checksum: tensorgradSink() + tfjsSink(),
+};
+writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
+
+console.log(`\n${started.toISOString()} · ${report.machine.cpus}× ${report.machine.model} · Node ${process.version} · ${quick ? 'quick' : 'full'} mode`);
+console.log(`load before: ${loadBefore}\nload after:  ${loadAfter}\n`);
+for (const [id, d] of Object.entries(engineInfo)) console.log(`${id}: ${d}`);
+console.log(`\nmedian ms per run (GFLOP/s); n=k marks cases timed fewer than 3 times\n\n${table}\n`);
+notes.forEach((n, i) => console.log(`[${i + 1}] ${n}`));
+console.log('\nminor page faults per training step (whole process):');
+for (const f of faults) console.log(`  ${JSON.stringify(f)}`);
+console.log(`\nJSON: ${outPath}`);
