@@ -2,7 +2,7 @@
 // BasicBlocks with 16, 32 and 64 filters (stride 2 entering stages 2 and 3), global average
 // pooling and a linear classifier — 6n+2 layers: resnet20 (n=3), resnet32 (n=5), resnet56 (n=9).
 // Shortcuts use the paper's option A by default (identity; when the shape changes, subsample by 2
-// and zero-pad the new channels: no parameters, 272,474 parameters for resnet20); option B
+// and zero-pad the new channels: no parameters, 269,722 parameters for resnet20); option B
 // projects with a 1×1 conv + BN instead.
 import { type Tensor, add, flatten, zeros, avgPool2d, concat } from '@tensorgrad/core';
 import { ReLU } from '../layers/activation.js';
