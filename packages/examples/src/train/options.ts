@@ -30,11 +30,11 @@ export interface TrainOptions {
 
 export const DEFAULTS: TrainOptions = {
   model: 'fmnist-cnn',
-  epochs: 8,
+  epochs: 6,
   batchSize: 128,
   lr: 2e-3,
   optimizer: 'adam',
-  weightDecay: 5e-4,
+  weightDecay: 0,
   seed: 1,
   out: 'runs/fashion-mnist',
   resume: false,

@@ -1,0 +1,41 @@
+// Times one training step of the job's default model (batch 128, Adam) on random data: wall
+// and CPU time, images/s and minor page faults per step. Not a test.
+// pnpm --filter @tensorgrad/examples run bench:step [-- threads=1 steps=15]
+import { loadavg } from 'node:os';
+import { Generator, crossEntropy, randn, setNumThreads, tensor } from '@tensorgrad/core';
+import { Adam } from '@tensorgrad/nn';
+import { fmnistCnn } from './models.js';
+
+const threads = Number(process.argv[2] ?? 1);
+const steps = Number(process.argv[3] ?? 15);
+const B = 128;
+const x = randn([B, 1, 28, 28]);
+const y = tensor(Array.from({ length: B }, (_, i) => i % 10), { dtype: 'int32' });
+const net = fmnistCnn(new Generator(0), new Generator(1));
+await setNumThreads(threads);
+const opt = new Adam(net.parameters(), { lr: 1e-3 });
+const times: number[] = [];
+const faults: number[] = [];
+const cpu: number[] = [];
+for (let i = 0; i < steps + 3; i++) {
+  const f0 = process.resourceUsage().minorPageFault;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  opt.zeroGrad();
+  crossEntropy(net.call(x), y).backward();
+  opt.step();
+  const dt = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  // The first steps warm up the JIT and the scratch buffers.
+  if (i >= 3) {
+    times.push(dt);
+    cpu.push((c.user + c.system) / 1000);
+    faults.push(process.resourceUsage().minorPageFault - f0);
+  }
+}
+const median = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1]!;
+console.log(
+  `threads ${threads}: median step ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}), ${((B / median(times)) * 1000).toFixed(0)} img/s, ` +
+    `median CPU ${median(cpu).toFixed(1)} ms/step (all threads), minor page faults/step ${median(faults)}, load ${loadavg()[0]!.toFixed(2)}`,
+);
+await setNumThreads(1);
