@@ -17,7 +17,7 @@ export interface Panel {
 
 const W = 520;
 const H = 320;
-const M = { left: 60, right: 20, top: 36, bottom: 44 };
+const M = { left: 60, right: 20, top: 50, bottom: 44 };
 
 /** Panels side by side in one SVG document. */
 export function renderChart(panels: readonly Panel[], xLabel = 'epoch'): string {
@@ -59,9 +59,11 @@ function renderPanel(panel: Panel, xLabel: string): string {
       out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"/>`);
       if (pts.length <= 60) for (const p of pts) out.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
     }
-    const ly = M.top + 14 + i * 16;
-    out.push(`<line x1="${M.left + pw - 120}" x2="${M.left + pw - 100}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
-    out.push(`<text x="${M.left + pw - 95}" y="${ly}">${escape(s.name)}</text>`);
+    // The legend sits in the top margin, one entry per series from the right, clear of the curves.
+    const lx = M.left + pw - 90 * (panel.series.length - i);
+    const ly = M.top - 10;
+    out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"/>`);
+    out.push(`<text x="${lx + 25}" y="${ly}">${escape(s.name)}</text>`);
   });
   return out.join('\n');
 }
