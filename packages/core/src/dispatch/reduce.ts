@@ -7,7 +7,7 @@ import { type TensorLike, publicFn } from './typed.js';
 /** (x, dims?, keepdim?) — dims: one dim or a list; omitted means every dim. */
 export type Reduction = (x: TensorLike, dims?: number | readonly number[], keepdim?: boolean) => Tensor;
 
-export function reduction(name: string, f: (x: Tensor, dims?: number | readonly number[], keepdim?: boolean) => Tensor): Reduction {
+function reduction(name: string, f: (x: Tensor, dims?: number | readonly number[], keepdim?: boolean) => Tensor): Reduction {
   return publicFn<Reduction>(name, ['x', 'dims', 'keepdim'], {
     Tensor: (x: Tensor) => f(x),
     'Tensor, number | Array': (x: Tensor, dims: number | number[]) => f(x, dims),
