@@ -57,8 +57,11 @@ function tapSpan(S: ConvPattern, kh: number, kw: number): { shift: number; qLo: 
   const g = S.window;
   const W = g.inW;
   const shift = (kh * g.dilationH - g.padTop) * W + kw * g.dilationW - g.padLeft;
-  const qLo = Math.max(S.rowRange[2 * kh]! * W, -shift);
-  const qHi = Math.max(qLo, Math.min(S.rowRange[2 * kh + 1]! * W, g.inH * W - shift));
+  // Clamped to the P positions of this column row: a tap that reads only padding (a shift
+  // larger than the plane) must not touch the neighbouring rows of a batched column matrix.
+  const P = S.positions;
+  const qLo = Math.min(P, Math.max(S.rowRange[2 * kh]! * W, -shift));
+  const qHi = Math.min(P, Math.max(qLo, Math.min(S.rowRange[2 * kh + 1]! * W, g.inH * W - shift)));
   return { shift, qLo, qHi };
 }
 
