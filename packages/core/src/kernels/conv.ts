@@ -5,7 +5,7 @@
 import type { ConvPattern } from '../ops/conv/pattern.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { type MatrixView, gemm } from './gemm.js';
-import { gemmInMemory, wasmGemmAvailable, wasmScratch } from './wasm/gemm-wasm.js';
+import { gemmEngine, gemmInMemory, wasmGemmAvailable, wasmScratch } from './wasm/gemm-wasm.js';
 
 /**
  * cols[colsOff + (c·taps + t)·ld + p] = x[xOff + c·plane + S.index[t·P + p]] (0 where S reads
@@ -144,6 +144,63 @@ function scatterAddSameRows(cols: TypedArray, channels: number, S: ConvPattern, 
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// The same gather and scatter-add in WebAssembly (assembly/conv.ts), for float32 operands that
+// all live in wasm memory (wasmScratch views): the input planes are copied there once per chunk
+// of images, the pattern's runs (rowRange, colRange) once per conv.
+
+let wasmGatherEnabled = true;
+
+/** Turns the wasm gather/scatter off (true: back on); for tests and benchmarks. */
+export function setWasmConvGather(enabled: boolean): void {
+  wasmGatherEnabled = enabled;
+}
+
+/** Whether float32 convs gather and scatter in wasm (needs the wasm GEMM, i.e. SIMD). */
+export function wasmConvGatherAvailable(): boolean {
+  return wasmGatherEnabled && wasmGemmAvailable();
+}
+
+/** Floats of wasm scratch stageRanges needs for S (its runs, as int32). */
+export function rangesLength(S: ConvPattern): number {
+  return S.rowRange.length + S.colRange.length;
+}
+
+/** Writes S's rowRange then colRange, as int32, into `view` (a wasmScratch view of rangesLength(S) floats). */
+export function stageRanges(S: ConvPattern, view: Float32Array): void {
+  const ints = new Int32Array(view.buffer, view.byteOffset, rangesLength(S));
+  ints.set(S.rowRange);
+  ints.set(S.colRange, S.rowRange.length);
+}
+
+function wasmExports(what: string, ...views: Float32Array[]) {
+  const engine = gemmEngine();
+  if (!engine) throw new Error(`${what}: WebAssembly SIMD is not available in this runtime`);
+  for (const v of views) {
+    if (v.buffer !== engine.memory.buffer) throw new Error(`${what}: operands must be wasmScratch views (called since the last wasmScratch)`);
+  }
+  return engine.exports;
+}
+
+/**
+ * gatherColumns on wasm memory: x, ranges (staged by stageRanges) and cols are wasmScratch
+ * views; offsets are in elements of x and cols.
+ */
+export function gatherColumnsWasm(x: Float32Array, xOff: number, channels: number, S: ConvPattern, ranges: Float32Array, cols: Float32Array, colsOff = 0, ld = S.positions): void {
+  const g = S.window;
+  wasmExports('gatherColumnsWasm', x, ranges, cols).gatherColumns(
+    x.byteOffset + 4 * xOff, channels, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
+    g.outH, g.outW, ranges.byteOffset, cols.byteOffset + 4 * colsOff, ld);
+}
+
+/** scatterAddColumns on wasm memory (cols is left unchanged); views as for gatherColumnsWasm. */
+export function scatterAddColumnsWasm(cols: Float32Array, channels: number, S: ConvPattern, ranges: Float32Array, dx: Float32Array, dxOff: number, colsOff = 0, ld = S.positions): void {
+  const g = S.window;
+  wasmExports('scatterAddColumnsWasm', cols, ranges, dx).scatterAddColumns(
+    cols.byteOffset + 4 * colsOff, channels, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
+    g.outH, g.outW, ranges.byteOffset, dx.byteOffset + 4 * dxOff, ld);
 }
 
 /** Where a conv's GEMM operands live and the GEMM that reads them there. */

@@ -16,6 +16,9 @@ export interface GemmExports {
   gemm(M: number, N: number, K: number, a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number, ldc: number, accumulate: number, work: number): void;
   workspaceBytes(): number;
   heapBase(): number;
+  /** assembly/conv.ts: the float32 im2col gather / col2im scatter-add (see kernels/conv.ts). */
+  gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
+  scatterAddColumns(cols: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, dx: number, ld: number): void;
 }
 
 /** The wasm instance, its memory, and the layout of that memory. */
