@@ -30,7 +30,7 @@ export interface TrainOptions {
 
 export const DEFAULTS: TrainOptions = {
   model: 'fmnist-cnn',
-  epochs: 6,
+  epochs: 7,
   batchSize: 128,
   lr: 2e-3,
   optimizer: 'adam',
