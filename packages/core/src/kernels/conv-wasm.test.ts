@@ -7,16 +7,9 @@ import { convPattern } from '../ops/conv/pattern.js';
 import { gatherColumns, gatherColumnsWasm, rangesLength, scatterAddColumns, scatterAddColumnsWasm, setWasmConvGather, stageRanges } from './conv.js';
 import { wasmGemmAvailable, wasmScratch } from './wasm/gemm-wasm.js';
 
-/** Deterministic float32 values in [-1, 1). */
-function randomArray(length: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length }, () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 31 - 1;
-  });
-}
+/** Deterministic float32 values in [-1, 1) so failures replay. */
+const randomArray = (length: number, seed: number): Float32Array =>
+  fillTensor([length], seed, { dtype: 'float32', min: -1, max: 1 }).data as Float32Array;
 
 const geometryArb = fc.record({
   channels: fc.integer({ min: 1, max: 3 }),

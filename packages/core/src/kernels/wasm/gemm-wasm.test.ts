@@ -3,17 +3,11 @@ import fc from 'fast-check';
 import type { MatrixView } from '../gemm.js';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './gemm-threads.js';
 import { gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from './gemm-wasm.js';
+import { fillTensor } from '../../testing/arbitraries.js';
 
-/** Deterministic values in [-1, 1) so failures replay. */
-function randomArray(length: number, seed: number): Float32Array {
-  let s = seed >>> 0 || 1;
-  return Float32Array.from({ length }, () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 31 - 1;
-  });
-}
+/** Deterministic float32 values in [-1, 1) so failures replay. */
+const randomArray = (length: number, seed: number): Float32Array =>
+  fillTensor([length], seed, { dtype: 'float32', min: -1, max: 1 }).data as Float32Array;
 
 /** An M×K matrix stored at `offset` in a padded buffer, row-major or transposed, rows `pad` longer. */
 function matrix(rows: number, cols: number, transposed: boolean, offset: number, pad: number, seed: number): MatrixView {
