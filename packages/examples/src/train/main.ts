@@ -1,12 +1,15 @@
 // pnpm start [-- options]: trains a CNN on Fashion-MNIST (see --help).
+import { ArgumentError, TensorError } from '@tensorgrad/core';
 import { USAGE, parseArgs } from './options.js';
 import { train } from './run.js';
 import { Progress, formatDuration } from './progress.js';
 
-const parsed = parseArgs(process.argv.slice(2).filter((a) => a !== '--'));
-if (parsed === 'help') {
-  console.log(USAGE);
-} else {
+async function main(): Promise<void> {
+  const parsed = parseArgs(process.argv.slice(2).filter((a) => a !== '--'));
+  if (parsed === 'help') {
+    console.log(USAGE);
+    return;
+  }
   const report = await train(parsed, new Progress({ logEverySeconds: parsed.quiet ? Infinity : 15 }));
   const f = report.final;
   console.log('');
@@ -17,4 +20,14 @@ if (parsed === 'help') {
   console.log(`  training time ${formatDuration(report.trainingSeconds)} over ${report.history.length} epoch(s)`);
   console.log(`  metrics: ${report.metricsPath}\n  curves:  ${report.chartPath}\n  checkpoint: ${report.checkpoint}`);
   console.log(JSON.stringify({ final: f, complete: report.complete, trainingSeconds: report.trainingSeconds }));
+}
+
+try {
+  await main();
+} catch (e) {
+  // Usage mistakes and bad data (missing files, a checkpoint that does not fit) get their
+  // message, not a stack trace; anything else is a bug and keeps its trace.
+  if (!(e instanceof TensorError)) throw e;
+  console.error(`error: ${e.message}`);
+  process.exit(e instanceof ArgumentError ? 2 : 1);
 }
