@@ -1,8 +1,7 @@
 import { ArgumentError, type FloatDType, type Generator } from '@tensorgrad/core';
 
-/** A size for both spatial dims, or [h, w]. */
-export type Pair = number | readonly [number, number];
-export type Padding = Pair | 'same' | 'valid';
+/** Spatial sizes and padding as core's conv and pooling ops take them. */
+export type { Pair, PaddingSpec as Padding } from '@tensorgrad/core';
 
 /** How a layer creates its parameters: dtype (float32 by default) and the generator of its default init. */
 export interface ParameterOptions {
