@@ -2,7 +2,7 @@ import * as cv from '../ops/conv/conv2d.js';
 import { type CsrMatrix, convMatrix as convMatrixInternal } from '../ops/conv/conv-matrix.js';
 import type { Window2d } from '../ops/conv/geometry.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, publicFn } from './typed.js';
+import { type TensorLike, optionalTensor, publicFn } from './typed.js';
 
 export type { Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv/conv2d.js';
 export type { CsrMatrix } from '../ops/conv/conv-matrix.js';
@@ -16,9 +16,9 @@ function convSignatures<O>(f: (x: Tensor, w: Tensor, b: Tensor | null, options: 
   return {
     'Tensor, Tensor': (x: Tensor, w: Tensor) => f(x, w, null, {} as O),
     'Tensor, Tensor, Object': (x: Tensor, w: Tensor, o: O) => f(x, w, null, o),
-    'Tensor, Tensor, Tensor | null | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined) => f(x, w, b ?? null, {} as O),
-    'Tensor, Tensor, Tensor | null | undefined, Object | undefined': (x: Tensor, w: Tensor, b: Tensor | null | undefined, o: O | undefined) =>
-      f(x, w, b ?? null, o ?? ({} as O)),
+    'Tensor, Tensor, OptionalTensor': (x: Tensor, w: Tensor, b: TensorLike | null | undefined) => f(x, w, optionalTensor(b), {} as O),
+    'Tensor, Tensor, OptionalTensor, Object | undefined': (x: Tensor, w: Tensor, b: TensorLike | null | undefined, o: O | undefined) =>
+      f(x, w, optionalTensor(b), o ?? ({} as O)),
   };
 }
 

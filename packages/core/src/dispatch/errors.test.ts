@@ -22,6 +22,16 @@ describe('error messages of the public API', () => {
     expect(() => untyped(tg.concat)([x23(), 'a'])).to.throw(ArgumentError, /^concat: xs\[1\] must be a Tensor .*got string/);
   });
 
+  it('optional tensor arguments: null, undefined, a tensor or anything that converts to one; other values name the argument', () => {
+    const x = tg.ones([2, 3, 4, 4]);
+    expect(() => untyped(tg.batchNorm)(x, 'a', null)).to.throw(ArgumentError, /^batchNorm: argument 'runningMean' must be Tensor or null, got string/);
+    expect(() => untyped(tg.conv2d)(x, tg.ones([2, 3, 3, 3]), 'b')).to.throw(ArgumentError, /^conv2d: argument 'b' must be .*Tensor or null.*, got string/);
+    const viaArrays = tg.batchNorm(x, null, undefined, [2, 2, 2], [1, 1, 1]);
+    const viaTensors = tg.batchNorm(x, null, null, tg.full([3], 2), tg.ones([3]));
+    expect(viaArrays.toArray()).to.deep.equal(viaTensors.toArray());
+    expect(tg.conv2d(x, tg.ones([2, 3, 3, 3]), [1, 2]).shape).to.deep.equal([2, 2, 2, 2]);
+  });
+
   it('too few or too many arguments: names the op, the count and the usage', () => {
     expect(() => untyped(tg.add)(x23())).to.throw(ArgumentError, /^add: too few arguments: got 1, expected add\(a, b\)$/);
     expect(() => untyped(tg.matmul)()).to.throw(ArgumentError, /^matmul: too few arguments: got 0, expected matmul\(a, b\)$/);

@@ -3,7 +3,7 @@ import { dropout as dropoutInternal, type DropoutOptions } from '../ops/norm/dro
 import { layerNorm as layerNormInternal } from '../ops/norm/layer-norm.js';
 import { localResponseNorm as lrnInternal, type LocalResponseNormOptions } from '../ops/norm/local-response-norm.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, publicFn } from './typed.js';
+import { type TensorLike, optionalTensor, publicFn } from './typed.js';
 
 export type { BatchNormOptions } from '../ops/norm/batch-norm.js';
 export type { DropoutOptions } from '../ops/norm/dropout.js';
@@ -14,21 +14,20 @@ type Opt = TensorLike | null | undefined;
 export const batchNorm = publicFn<
   (x: TensorLike, runningMean: Opt, runningVar: Opt, weight?: Opt, bias?: Opt, options?: bn.BatchNormOptions) => Tensor
 >('batchNorm', ['x', 'runningMean', 'runningVar', 'weight', 'bias', 'options'], {
-  'Tensor, Tensor | null, Tensor | null': (x: Tensor, m: Tensor | null, v: Tensor | null) => bn.batchNorm(x, m, v),
-  'Tensor, Tensor | null, Tensor | null, Tensor | null | undefined, Tensor | null | undefined': (x: Tensor, m: Tensor | null, v: Tensor | null, w?: Tensor | null, b?: Tensor | null) =>
-    bn.batchNorm(x, m, v, w ?? null, b ?? null),
-  'Tensor, Tensor | null, Tensor | null, Tensor | null | undefined, Tensor | null | undefined, Object': (
-    x: Tensor, m: Tensor | null, v: Tensor | null, w: Tensor | null | undefined, b: Tensor | null | undefined, o: bn.BatchNormOptions,
-  ) => bn.batchNorm(x, m, v, w ?? null, b ?? null, o),
+  'Tensor, OptionalTensor, OptionalTensor': (x: Tensor, m: Opt, v: Opt) => bn.batchNorm(x, optionalTensor(m), optionalTensor(v)),
+  'Tensor, OptionalTensor, OptionalTensor, OptionalTensor, OptionalTensor': (x: Tensor, m: Opt, v: Opt, w: Opt, b: Opt) =>
+    bn.batchNorm(x, optionalTensor(m), optionalTensor(v), optionalTensor(w), optionalTensor(b)),
+  'Tensor, OptionalTensor, OptionalTensor, OptionalTensor, OptionalTensor, Object': (x: Tensor, m: Opt, v: Opt, w: Opt, b: Opt, o: bn.BatchNormOptions) =>
+    bn.batchNorm(x, optionalTensor(m), optionalTensor(v), optionalTensor(w), optionalTensor(b), o),
 });
 
 export const layerNorm = publicFn<(x: TensorLike, normalizedShape: number | readonly number[], weight?: Opt, bias?: Opt, eps?: number) => Tensor>(
   'layerNorm', ['x', 'normalizedShape', 'weight', 'bias', 'eps'], {
     'Tensor, number | Array': (x: Tensor, s: number | number[]) => layerNormInternal(x, s),
-    'Tensor, number | Array, Tensor | null | undefined, Tensor | null | undefined': (x: Tensor, s: number | number[], w?: Tensor | null, b?: Tensor | null) =>
-      layerNormInternal(x, s, w ?? null, b ?? null),
-    'Tensor, number | Array, Tensor | null | undefined, Tensor | null | undefined, number': (x: Tensor, s: number | number[], w: Tensor | null | undefined, b: Tensor | null | undefined, eps: number) =>
-      layerNormInternal(x, s, w ?? null, b ?? null, eps),
+    'Tensor, number | Array, OptionalTensor, OptionalTensor': (x: Tensor, s: number | number[], w: Opt, b: Opt) =>
+      layerNormInternal(x, s, optionalTensor(w), optionalTensor(b)),
+    'Tensor, number | Array, OptionalTensor, OptionalTensor, number': (x: Tensor, s: number | number[], w: Opt, b: Opt, eps: number) =>
+      layerNormInternal(x, s, optionalTensor(w), optionalTensor(b), eps),
   },
 );
 

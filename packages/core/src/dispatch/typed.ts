@@ -13,6 +13,7 @@ import type { TypedArray } from '../tensor/dtype.js';
 export type TensorLike = Tensor | number | NestedArray | readonly number[] | TypedArray;
 
 const isTypedArray = (v: unknown): boolean => v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array;
+const isTensorSource = (v: unknown): boolean => typeof v === 'number' || Array.isArray(v) || isTypedArray(v);
 
 /** The parts of typed-function 4 used here. */
 interface TypeDef {
@@ -39,16 +40,29 @@ interface Typed {
   addConversions(conversions: Conversion[]): void;
 }
 
+/** Type name for a tensor argument that may be null or undefined (use it instead of a union). */
+export const OPTIONAL_TENSOR = 'OptionalTensor';
+
 export const typed: Typed = (typedFunction as Typed).create();
 typed.addTypes([
   { name: 'Tensor', test: (v) => v instanceof Tensor },
   { name: 'TypedArray', test: isTypedArray },
+  // Optional tensor arguments are one type that also accepts what converts to a tensor, and
+  // `optionalTensor` converts inside the signature. The union 'Tensor | null | undefined' with
+  // conversions makes typed-function build every combination of argument types (batchNorm alone
+  // held ~38 MB of heap, which every major GC then had to mark).
+  { name: OPTIONAL_TENSOR, test: (v) => v === null || v === undefined || v instanceof Tensor || isTensorSource(v) },
 ]);
 typed.addConversions([
   { from: 'number', to: 'Tensor', convert: (v: number) => tensor(v) },
   { from: 'Array', to: 'Tensor', convert: (v: NestedArray[]) => tensor(v) },
   { from: 'TypedArray', to: 'Tensor', convert: (v: TypedArray) => tensor(v) },
 ]);
+
+/** The value of an OptionalTensor argument: null, or a tensor (converted if need be). */
+export function optionalTensor(v: TensorLike | null | undefined): Tensor | null {
+  return v === null || v === undefined ? null : v instanceof Tensor ? v : tensor(v as NestedArray);
+}
 
 const describeType = (v: unknown): string => {
   if (v === null) return 'null';
@@ -88,7 +102,7 @@ function dispatchMessage(name: string, params: readonly string[], data: TypedErr
     default: {
       const i = data.index ?? 0;
       const param = params[i] ?? `argument ${i + 1}`;
-      const expected = (data.expected ?? []).join(' or ');
+      const expected = (data.expected ?? []).map((t) => (t === OPTIONAL_TENSOR ? 'Tensor or null' : t)).join(' or ');
       return `${name}: argument '${param}' must be ${expected || 'of another type'}, got ${describeType(args[i])} (usage: ${usage})`;
     }
   }
