@@ -2,8 +2,10 @@ import { disableWasmGemmThreads, enableWasmGemmThreads } from './kernels/wasm/ge
 
 /**
  * Number of threads for large float32 GEMMs (conv, linear, matmul): 1 runs everything on the
- * calling thread; n > 1 starts n-1 worker threads sharing the WebAssembly memory (Node).
- * Resolves to false where threads are unavailable (the single-threaded kernel stays in use).
+ * calling thread; n > 1 starts n-1 workers sharing the WebAssembly memory (Node worker_threads,
+ * or Web Workers in a browser, which must be cross-origin isolated: COOP same-origin and COEP
+ * require-corp). Resolves to false where threads are unavailable (the single-threaded kernel
+ * stays in use).
  */
 export async function setNumThreads(n: number): Promise<boolean> {
   if (n <= 1) {

@@ -1,9 +1,12 @@
-// Multi-threaded wasm GEMM (Node worker_threads): the shared-memory build of the kernel is
-// instantiated on one shared WebAssembly.Memory by the calling thread and by threads-1 workers.
+// Multi-threaded wasm GEMM (Node worker_threads or browser Web Workers, see worker-host.ts): the
+// shared-memory build of the kernel is instantiated on one shared WebAssembly.Memory by the
+// calling thread and by threads-1 workers.
 // A large product is cut into column blocks of C (row blocks when M > N, so that the re-packed
 // operand is the smaller one) that all threads, the caller included, claim from a shared counter;
-// the caller then waits on an Atomics flag per worker. Calls stay synchronous; only enabling is asynchronous.
-import { compileGemmModule, createEngine, setGemmEngine, type GemmEngine } from './gemm-wasm.js';
+// the caller then waits on an Atomics flag per worker (spinning where it may not block: a browser
+// page's main thread). Calls stay synchronous; only enabling is asynchronous.
+import { compileGemmModule, createEngine, setGemmEngine } from './gemm-wasm.js';
+import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
 
 /** Below this many flops the split costs more (wake-up ≈ tens of µs) than it saves. */
 const MIN_SPLIT_FLOPS = 1 << 22;
@@ -38,14 +41,13 @@ function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
   }
 }
 
-// Plain CommonJS (eval workers are scripts): the job loop of one worker.
-const workerSource = `
-const { workerData, parentPort } = require('node:worker_threads');
-const { module, memory, control, slot, work } = workerData;
+// The job loop of one worker, for either host: it provides `data` and `ready`.
+const workerBody = `
+const { module, memory, control, slot, work } = data;
 const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const runBlocks = ${runBlocks.toString()};
 const s = slot * ${SLOT};
-parentPort.postMessage('ready');
+ready();
 for (;;) {
   Atomics.wait(control, s, ${IDLE});
   if (Atomics.load(control, s) === ${EXIT}) break;
@@ -55,45 +57,42 @@ for (;;) {
 }
 `;
 
-interface WorkerLike {
-  terminate(): Promise<number>;
-  unref(): void;
+/** For tests: force a host or the caller's spin-wait (the browser main thread's mode). */
+export interface ThreadOptions {
+  host?: HostKind;
+  spin?: boolean;
 }
 
 let active: { workers: WorkerLike[]; control: Int32Array } | null = null;
 
 /**
  * Makes the wasm GEMM use `threads` threads (the caller plus threads-1 workers). Resolves to
- * false, leaving the single-threaded engine, where worker_threads, SharedArrayBuffer or the
- * shared-memory build are unavailable. Views from earlier wasmScratch calls become invalid.
+ * false, leaving the single-threaded engine, where workers, SharedArrayBuffer (in browsers:
+ * cross-origin isolation) or the shared-memory build are unavailable; rejects if a worker fails
+ * to start. Views from earlier wasmScratch calls become invalid.
  */
-export async function enableWasmGemmThreads(threads = 2): Promise<boolean> {
+export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions = {}): Promise<boolean> {
   await disableWasmGemmThreads();
   if (threads <= 1) return true;
   if (typeof SharedArrayBuffer !== 'function') return false;
   const module = compileGemmModule(true);
   if (!module) return false;
-  let Worker: typeof import('node:worker_threads').Worker;
-  try {
-    ({ Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads'));
-  } catch {
-    return false;
-  }
+  const startWorker = await workerHost(options.host);
+  if (!startWorker) return false;
+  const block = !options.spin && canBlockThread();
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
   const control = new Int32Array(new SharedArrayBuffer(4 * SLOT * threads));
   const engine = createEngine(module, memory, threads);
   const { workspaces } = engine;
-  const workers = await Promise.all(
-    Array.from({ length: threads - 1 }, (_, w) => {
-      const workerData = { module, memory, control, slot: w + 1, work: workspaces[w + 1]! };
-      const worker = new Worker(workerSource, { eval: true, workerData });
-      return new Promise<WorkerLike>((resolve, reject) => {
-        worker.once('message', () => resolve(worker));
-        worker.once('error', reject);
-      });
-    }),
+  const started = await Promise.allSettled(
+    Array.from({ length: threads - 1 }, (_, w) => startWorker(workerBody, { module, memory, control, slot: w + 1, work: workspaces[w + 1]! })),
   );
-  for (const worker of workers) worker.unref();
+  const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(workers.map((worker) => worker.terminate())); // no half-started pool
+    throw failed.reason;
+  }
   const gemm = engine.exports.gemm as GemmFn;
   engine.run = (M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) => {
     const acc = accumulate ? 1 : 0;
@@ -113,7 +112,8 @@ export async function enableWasmGemmThreads(threads = 2): Promise<boolean> {
     }
     runBlocks(control, gemm, workspaces[0]!);
     for (let t = 1; t < threads; t++) {
-      while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
+      if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
+      else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
     }
   };
   setGemmEngine(engine);
