@@ -1,6 +1,7 @@
 import { AutogradError, ShapeError, formatShape } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
 import { allocate } from '../tensor/dtype.js';
+import { isPoolable, recordAllocations, recycle } from '../tensor/pool.js';
 import { Tensor } from '../tensor/tensor.js';
 import { withGradMode } from './mode.js';
 import type { Node } from './node.js';
@@ -26,40 +27,57 @@ export function backward(roots: readonly Tensor[], seeds: readonly (Tensor | nul
   const nodeGrads = new Map<Node, Tensor>();
   const leafGrads = new Map<Tensor, Tensor>();
   const add = getOp('add');
+  // With createGraph the gradients are part of a graph the caller may keep: nothing is reused.
+  const recycler = run.createGraph ? null : new GradientRecycler();
   const accumulate = (t: Tensor, g: Tensor): void => {
     const isEnd = t.node === null || targets.has(t);
     const map = (isEnd ? leafGrads : nodeGrads) as Map<Tensor | Node, Tensor>;
     const key = isEnd ? t : t.node!;
     const prev = map.get(key);
-    map.set(key, prev === undefined ? g : add.apply({ a: prev, b: g }, {}));
+    const sum = prev === undefined ? g : add.apply({ a: prev, b: g }, {});
+    map.set(key, sum);
+    recycler?.hold(sum);
+    if (prev !== undefined) recycler?.unhold(prev);
+    if (sum !== g) recycler?.consider(g);
   };
 
-  withGradMode(run.createGraph, () => {
-    roots.forEach((root, i) => accumulate(root, checkedSeed(root, seeds[i] ?? null)));
-    for (const node of nodes) {
-      const dy = nodeGrads.get(node);
-      if (dy === undefined) continue;
-      nodeGrads.delete(node);
-      const thunks = node.op.vjp(vjpArgs(node, dy), node.attrs);
-      const results = new Map<string, Tensor | Tensor[]>();
-      node.inputs.forEach((input, i) => {
-        const spec = specOf(node.op, i);
-        if (!spec.differentiable || input === null || !input.requiresGrad) return;
-        let result = results.get(spec.name);
-        if (result === undefined) {
-          const thunk = thunks[spec.name];
-          if (thunk === undefined) {
-            throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for input '${spec.name}'`);
+  const outerRecording = recycler ? recordAllocations(recycler.allocated) : null;
+  try {
+    withGradMode(run.createGraph, () => {
+      roots.forEach((root, i) => accumulate(root, checkedSeed(root, seeds[i] ?? null)));
+      for (const node of nodes) {
+        const dy = nodeGrads.get(node);
+        if (dy === undefined) continue;
+        nodeGrads.delete(node);
+        const thunks = node.op.vjp(vjpArgs(node, dy), node.attrs);
+        const results = new Map<string, Tensor | Tensor[]>();
+        node.inputs.forEach((input, i) => {
+          const spec = specOf(node.op, i);
+          if (!spec.differentiable || input === null || !input.requiresGrad) return;
+          let result = results.get(spec.name);
+          if (result === undefined) {
+            const thunk = thunks[spec.name];
+            if (thunk === undefined) {
+              throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for input '${spec.name}'`);
+            }
+            result = thunk();
+            results.set(spec.name, result);
           }
-          result = thunk();
-          results.set(spec.name, result);
+          const g = spec.variadic ? (result as Tensor[])[i] : (result as Tensor);
+          if (g === undefined) throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for item ${i} of '${spec.name}'`);
+          accumulate(input, checkedGrad(node, spec.variadic ? `${spec.name}[${i}]` : spec.name, input, g));
+        });
+        if (recycler) {
+          // Only now, with every thunk of this node run: they may share intermediates.
+          recycler.unhold(dy);
+          for (const result of results.values()) for (const g of Array.isArray(result) ? result : [result]) recycler.consider(g);
+          recycler.flush();
         }
-        const g = spec.variadic ? (result as Tensor[])[i] : (result as Tensor);
-        if (g === undefined) throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for item ${i} of '${spec.name}'`);
-        accumulate(input, checkedGrad(node, spec.variadic ? `${spec.name}[${i}]` : spec.name, input, g));
-      });
-    }
-  });
+      }
+    });
+  } finally {
+    if (recycler) recordAllocations(outerRecording);
+  }
 
   if (run.accumulate) {
     for (const [leaf, g] of leafGrads) {
@@ -69,6 +87,63 @@ export function backward(roots: readonly Tensor[], seeds: readonly (Tensor | nul
     }
   }
   return leafGrads;
+}
+
+/**
+ * Gives the storage of consumed gradients back to the pool. A buffer is reused only if this
+ * walk allocated it (so no user tensor and no forward value can share it) and no gradient slot
+ * still holds it; gradients are counted per buffer because VJPs may return the same tensor for
+ * several inputs (add) or views of dy (reshape). The tensor objects that carried it are
+ * released, so a VJP that kept one it returned fails loudly instead of reading reused memory.
+ */
+class GradientRecycler {
+  readonly allocated = new Set<ArrayBufferLike>();
+  private readonly held = new Map<ArrayBufferLike, number>();
+  /** Every gradient tensor seen on each buffer this walk allocated. */
+  private readonly carriers = new Map<ArrayBufferLike, Tensor[]>();
+  private readonly pending = new Set<ArrayBufferLike>();
+
+  hold(t: Tensor): void {
+    const buffer = this.track(t);
+    this.held.set(buffer, (this.held.get(buffer) ?? 0) + 1);
+  }
+
+  unhold(t: Tensor): void {
+    const buffer = this.track(t);
+    const n = this.held.get(buffer)! - 1;
+    if (n > 0) this.held.set(buffer, n);
+    else this.held.delete(buffer);
+    this.pending.add(buffer);
+  }
+
+  /** Marks a gradient as possibly dead: flush reuses it unless a slot holds its buffer. */
+  consider(t: Tensor): void {
+    this.pending.add(this.track(t));
+  }
+
+  flush(): void {
+    for (const buffer of this.pending) {
+      const tensors = this.carriers.get(buffer);
+      if (tensors === undefined || this.held.has(buffer)) continue;
+      const owner = tensors.find((t) => isPoolable(t.data));
+      if (owner === undefined) continue;
+      recycle(owner.data, owner.dtype);
+      for (const t of tensors) t._releaseStorage();
+      this.allocated.delete(buffer);
+      this.carriers.delete(buffer);
+    }
+    this.pending.clear();
+  }
+
+  private track(t: Tensor): ArrayBufferLike {
+    const buffer = t.data.buffer;
+    if (this.allocated.has(buffer)) {
+      const tensors = this.carriers.get(buffer);
+      if (tensors === undefined) this.carriers.set(buffer, [t]);
+      else if (!tensors.includes(t)) tensors.push(t);
+    }
+    return buffer;
+  }
 }
 
 function reachableNodes(roots: readonly Tensor[], targets: ReadonlySet<Tensor>): Node[] {

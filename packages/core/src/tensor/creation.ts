@@ -1,5 +1,5 @@
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
-import { type DType, type TypedArray, allocate, dtypeOfArray, isDType } from './dtype.js';
+import { type DType, type TypedArray, allocate, allocateUninitialized, dtypeOfArray, isDType } from './dtype.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
@@ -162,7 +162,12 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   });
 }
 
-/** Internal: a tensor over fresh storage of a given shape and dtype. */
+/** Internal: a zero-filled tensor of a given shape and dtype (storage may be recycled). */
 export function empty(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/** Internal: a tensor whose storage holds stale values; the caller must write every element. */
+export function uninitialized(shape: Shape, dtype: DType): Tensor {
+  return new Tensor(allocateUninitialized(dtype, sizeOf(shape)), shape);
 }

@@ -1,4 +1,5 @@
 import { DTypeError } from '../errors.js';
+import { takeArray } from './pool.js';
 
 export type DType = 'float32' | 'float64' | 'int32';
 export type FloatDType = 'float32' | 'float64';
@@ -15,12 +16,14 @@ export function isFloatDType(dtype: DType): dtype is FloatDType {
   return dtype !== 'int32';
 }
 
+/** A zero-filled array (recycled storage when the pool has one of this dtype and length). */
 export function allocate(dtype: DType, length: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(length);
-    case 'float64': return new Float64Array(length);
-    case 'int32': return new Int32Array(length);
-  }
+  return takeArray(dtype, length, true);
+}
+
+/** An array whose contents are stale: for kernels that write every element. */
+export function allocateUninitialized(dtype: DType, length: number): TypedArray {
+  return takeArray(dtype, length, false);
 }
 
 export function dtypeOfArray(data: TypedArray): DType {

@@ -24,7 +24,7 @@ export interface BackwardOptions {
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  readonly data: TypedArray;
+  private _data: TypedArray | null;
   /** Accumulated gradient (leaves that require grad, after backward). */
   grad: Tensor | null = null;
   /** The op application that produced this tensor (null for leaves). */
@@ -36,10 +36,30 @@ export class Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new ShapeError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
     }
-    this.data = data;
+    this._data = data;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtypeOfArray(data);
     this.version = version ?? { value: 0 };
+  }
+
+  /** The elements, row-major. */
+  get data(): TypedArray {
+    const data = this._data;
+    if (data === null) {
+      throw new AutogradError(
+        `Tensor ${formatShape(this.shape)}: this intermediate gradient's storage was reused after backward consumed it. ` +
+          'A VJP that keeps a tensor it returned (e.g. a cached constant) must return a clone() of it instead.',
+      );
+    }
+    return data;
+  }
+
+  /**
+   * Internal (autograd's backward): the storage goes back to the pool, and any later access to
+   * this tensor's data throws instead of reading reused memory.
+   */
+  _releaseStorage(): void {
+    this._data = null;
   }
 
   get requiresGrad(): boolean {

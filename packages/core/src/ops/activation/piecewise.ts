@@ -1,7 +1,7 @@
 // Piecewise activations. Their derivative factors (masks, slopes) are piecewise constant and
 // enter the VJPs as plain tensors; elu's curved side uses its output, so 2nd order works.
 import { defineOp } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { uninitialized } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type UnaryFn, mapUnary } from '../../kernels/elementwise.js';
@@ -10,7 +10,7 @@ import { unaryCases, unaryForward } from '../elementwise/define.js';
 
 /** f applied to each element of x, as a plain tensor off the tape. */
 export function pointwise(x: Tensor, f: UnaryFn): Tensor {
-  const out = empty(x.shape, x.dtype);
+  const out = uninitialized(x.shape, x.dtype);
   mapUnary(x.data, out.data, f);
   return out;
 }
@@ -21,7 +21,7 @@ const reluOp = defineOp({
   inputs: ['x'],
   forward: ({ x }) => {
     assertFloat('relu', 'x', x.dtype);
-    const y = empty(x.shape, x.dtype);
+    const y = uninitialized(x.shape, x.dtype);
     const src = x.data;
     const dst = y.data;
     // Multiplying by the mask instead of branching on the sign: random signs mispredict ~half
@@ -44,7 +44,7 @@ const reluGradOp = defineOp({
   inputs: ['g', 'x'],
   nondifferentiable: ['x'],
   forward: ({ g, x }) => {
-    const y = empty(g.shape, g.dtype);
+    const y = uninitialized(g.shape, g.dtype);
     const gd = g.data;
     const xd = x.data;
     const dst = y.data;

@@ -2,7 +2,7 @@
 // scalar function (an op code of the kernel's callback-free loops, or a function) and its derivative.
 import type { Arbitrary } from 'fast-check';
 import type { CaseTools } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { uninitialized } from '../../tensor/creation.js';
 import { type DType, assertFloat, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -11,7 +11,7 @@ import { type BinaryOp, type UnaryOp, mapBinary, mapUnary } from '../../kernels/
 
 export function binaryForward(name: string, f: BinaryOp, resultDtype: (a: DType, b: DType) => DType = promoteTypes) {
   return ({ a, b }: { a: Tensor; b: Tensor }): Tensor => {
-    const out = empty(broadcastShapes(name, a.shape, b.shape, ['a', 'b']), resultDtype(a.dtype, b.dtype));
+    const out = uninitialized(broadcastShapes(name, a.shape, b.shape, ['a', 'b']), resultDtype(a.dtype, b.dtype));
     mapBinary(a.data, a.shape, b.data, b.shape, out.data, out.shape, f);
     return out;
   };
@@ -20,7 +20,7 @@ export function binaryForward(name: string, f: BinaryOp, resultDtype: (a: DType,
 export function unaryForward(name: string, f: UnaryOp, floatOnly = true) {
   return ({ x }: { x: Tensor }): Tensor => {
     if (floatOnly) assertFloat(name, 'x', x.dtype);
-    const out = empty(x.shape, x.dtype);
+    const out = uninitialized(x.shape, x.dtype);
     mapUnary(x.data, out.data, f);
     return out;
   };

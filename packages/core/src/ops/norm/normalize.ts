@@ -9,7 +9,7 @@
 // written with differentiable ops, so 2nd order works.
 import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { empty, uninitialized } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
@@ -93,7 +93,7 @@ const normalizeOp = defineOp({
     const stats = groupStats(x.data, outer, groups, inner);
     inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
     const invstd = invstdOf(stats, attrs.eps);
-    const y = empty(x.shape, x.dtype);
+    const y = uninitialized(x.shape, x.dtype);
     const xd = x.data;
     const yd = y.data;
     for (let o = 0; o < outer; o++) {
@@ -176,7 +176,7 @@ const normalizeBackwardOp = defineOp({
     const [outer, groups, inner] = layout(x, attrs);
     const stats = statsFor(x, attrs);
     const invstd = invstdOf(stats, attrs.eps);
-    const dx = empty(x.shape, x.dtype);
+    const dx = uninitialized(x.shape, x.dtype);
     const gd = g.data;
     const xd = x.data;
     const dd = dx.data;

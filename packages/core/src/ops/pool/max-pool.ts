@@ -1,7 +1,7 @@
 // maxPool2d / adaptiveMaxPool2d: y = max over each window; dx = scatterAdd(dy) to the argmax
 // (overlapping windows accumulate; ties go to the first maximum; padding acts as -inf).
 import { defineOp } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { uninitialized } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Pair } from '../conv/geometry.js';
 import { poolCases } from './cases.js';
@@ -24,7 +24,7 @@ const maxPoolOp = defineOp({
   inputs: ['x'],
   forward: ({ x }, { windows }: MaxPoolAttrs, ctx: { save(v: Int32Array): void }) => {
     const { planes } = planesOf('maxPool2d', x);
-    const y = empty(pooledShape(x, windows), x.dtype);
+    const y = uninitialized(pooledShape(x, windows), x.dtype);
     const argmax = new Int32Array(y.size);
     if (pairwise(windows)) maxPool2x2Forward(x.data, planes, windows.inH, windows.inW, windows.outH, windows.outW, y.data, argmax);
     else maxPoolForward(x.data, planes, windows, y.data, argmax);

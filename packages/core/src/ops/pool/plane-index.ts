@@ -1,7 +1,7 @@
 // Gather and scatter-add by a per-plane index (max pooling's argmax): each is the other's
 // transpose, so each one's VJP is the other and max pooling has gradients of every order.
 import { defineOp } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { empty, uninitialized } from '../../tensor/creation.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CaseTools } from '../../autograd/registry.js';
@@ -29,7 +29,7 @@ const gatherOp = defineOp({
   name: 'planeGather',
   inputs: ['x'],
   forward: ({ x }, { index, outShape }: PlaneIndexAttrs) => {
-    const out = empty(outShape, x.dtype);
+    const out = uninitialized(outShape, x.dtype);
     gatherPlanes(x.data, planeSize(x.shape), index, planeSize(outShape), out.data);
     return out;
   },

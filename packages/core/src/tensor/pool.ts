@@ -1,0 +1,100 @@
+// Storage reuse. First touch of fresh memory is slow (~0.3 GB/s on a small VM) and every fresh
+// ArrayBuffer feeds the garbage collector, so an array that the framework KNOWS nobody can
+// reach any more is kept here for the next tensor of the same dtype and length.
+// Who may recycle: only autograd's backward, for the gradients it created and consumed itself
+// (see autograd/engine.ts). Anything a user could hold is never recycled.
+import type { DType, TypedArray } from './dtype.js';
+
+/** Arrays below this many elements are left to the GC: V8 allocates them cheaply. */
+const MIN_POOLED_LENGTH = 4096;
+const DEFAULT_LIMIT_BYTES = 512 * 1024 * 1024;
+
+const free: Record<DType, Map<number, TypedArray[]>> = { float32: new Map(), float64: new Map(), int32: new Map() };
+let pooledBytes = 0;
+let limitBytes = DEFAULT_LIMIT_BYTES;
+let reused = 0;
+
+function fresh(dtype: DType, length: number): TypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(length);
+    case 'float64': return new Float64Array(length);
+    case 'int32': return new Int32Array(length);
+  }
+}
+
+// Backward asks which arrays it allocated: only those can be its to recycle.
+let tracker: Set<ArrayBufferLike> | null = null;
+
+/**
+ * Records the buffer of every array handed out from now on into `into` (null stops recording).
+ * Returns the previous recorder, to be restored by the caller (backward may nest).
+ */
+export function recordAllocations(into: Set<ArrayBufferLike> | null): Set<ArrayBufferLike> | null {
+  const previous = tracker;
+  tracker = into;
+  return previous;
+}
+
+/**
+ * An array of `length` elements: a recycled one when available, else a new one. With
+ * `zeroed` false the contents are stale values: the caller must write every element.
+ */
+export function takeArray(dtype: DType, length: number, zeroed: boolean): TypedArray {
+  let data: TypedArray | undefined;
+  if (length >= MIN_POOLED_LENGTH) {
+    const list = free[dtype].get(length);
+    data = list?.pop();
+    if (data !== undefined) {
+      pooledBytes -= data.byteLength;
+      reused++;
+      if (zeroed) data.fill(0);
+    }
+  }
+  data ??= fresh(dtype, length);
+  tracker?.add(data.buffer);
+  return data;
+}
+
+/** Whether recycle would keep this array (it must own its whole buffer and be large enough). */
+export function isPoolable(data: TypedArray): boolean {
+  // A view into a larger buffer (e.g. wasm or shared memory) is not ours to hand out.
+  return data.length >= MIN_POOLED_LENGTH && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && !isShared(data.buffer);
+}
+
+/**
+ * Gives `data` back for reuse. The caller guarantees that nothing can read or write it any more
+ * (every tensor that wraps it has been released). Dropped to the GC when the pool is full.
+ */
+export function recycle(data: TypedArray, dtype: DType): void {
+  if (!isPoolable(data) || pooledBytes + data.byteLength > limitBytes) return;
+  let list = free[dtype].get(data.length);
+  if (list === undefined) free[dtype].set(data.length, (list = []));
+  list.push(data);
+  pooledBytes += data.byteLength;
+}
+
+/** Bytes currently held for reuse, and how many arrays were served from the pool so far. */
+export function poolStats(): { bytes: number; arrays: number; reused: number } {
+  let arrays = 0;
+  for (const byLength of Object.values(free)) for (const list of byLength.values()) arrays += list.length;
+  return { bytes: pooledBytes, arrays, reused };
+}
+
+/**
+ * Caps the memory kept for reuse (default 512 MiB); 0 turns reuse off. Lowering the cap drops
+ * what is above it.
+ */
+export function setPoolLimit(bytes: number): void {
+  limitBytes = Math.max(0, bytes);
+  if (pooledBytes > limitBytes) clearPool();
+}
+
+/** Drops every array kept for reuse (they become garbage). */
+export function clearPool(): void {
+  for (const byLength of Object.values(free)) byLength.clear();
+  pooledBytes = 0;
+}
+
+function isShared(buffer: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
+}
