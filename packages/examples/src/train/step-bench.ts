@@ -1,13 +1,16 @@
 // Times one training step of the job's default model (batch 128, Adam) on random data: wall
 // and CPU time, images/s and minor page faults per step. Not a test.
-// pnpm --filter @tensorgrad/examples run bench:step [-- threads=1 steps=15]
+// pnpm --filter @tensorgrad/examples run bench:step [-- threads steps pool]  (defaults 1 15 on;
+// pool off sets setPoolLimit(0): no storage reuse, for before/after comparisons)
 import { loadavg } from 'node:os';
-import { Generator, crossEntropy, randn, setNumThreads, tensor } from '@tensorgrad/core';
+import { Generator, crossEntropy, poolStats, randn, setNumThreads, setPoolLimit, tensor } from '@tensorgrad/core';
 import { Adam } from '@tensorgrad/nn';
 import { fmnistCnn } from './models.js';
 
 const threads = Number(process.argv[2] ?? 1);
 const steps = Number(process.argv[3] ?? 15);
+const pool = (process.argv[4] ?? 'on') !== 'off';
+if (!pool) setPoolLimit(0);
 const B = 128;
 const x = randn([B, 1, 28, 28]);
 const y = tensor(Array.from({ length: B }, (_, i) => i % 10), { dtype: 'int32' });
@@ -35,7 +38,7 @@ for (let i = 0; i < steps + 3; i++) {
 }
 const median = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1]!;
 console.log(
-  `threads ${threads}: median step ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}), ${((B / median(times)) * 1000).toFixed(0)} img/s, ` +
-    `median CPU ${median(cpu).toFixed(1)} ms/step (all threads), minor page faults/step ${median(faults)}, load ${loadavg()[0]!.toFixed(2)}`,
+  `threads ${threads}, pool ${pool ? 'on' : 'off'}: median step ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}), ${((B / median(times)) * 1000).toFixed(0)} img/s, ` +
+    `median CPU ${median(cpu).toFixed(1)} ms/step (all threads), minor page faults/step ${median(faults)}, arrays reused ${poolStats().reused}, load ${loadavg()[0]!.toFixed(2)}`,
 );
 await setNumThreads(1);
