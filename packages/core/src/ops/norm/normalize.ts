@@ -10,6 +10,7 @@
 import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { empty, uninitialized } from '../../tensor/creation.js';
+import { accumulateGradSums, sumRange, sumSquaredDeviations } from '../../kernels/norm.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
@@ -47,22 +48,14 @@ export function groupStats(x: TypedArray, outer: number, groups: number, inner: 
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < groups; c++) {
       const base = (o * groups + c) * inner;
-      let s = 0;
-      for (let i = 0; i < inner; i++) s += x[base + i]!;
-      m[c]! += s;
+      m[c]! += sumRange(x, base, base + inner);
     }
   }
   for (let c = 0; c < groups; c++) m[c]! /= count;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < groups; c++) {
       const base = (o * groups + c) * inner;
-      const mu = m[c]!;
-      let s = 0;
-      for (let i = 0; i < inner; i++) {
-        const d = x[base + i]! - mu;
-        s += d * d;
-      }
-      v[c]! += s;
+      v[c]! += sumSquaredDeviations(x, base, base + inner, m[c]!);
     }
   }
   for (let c = 0; c < groups; c++) v[c]! /= count;
@@ -134,28 +127,17 @@ const normalizeSumsOp = defineOp({
     const { mean: mu } = statsFor(x, attrs);
     const invstd = invstdOf(statsFor(x, attrs), attrs.eps);
     const out = empty([2, groups], x.dtype);
-    const s0 = new Float64Array(groups);
-    const s1 = new Float64Array(groups);
     const gd = g.data;
     const xd = x.data;
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < groups; c++) {
-        const base = (o * groups + c) * inner;
-        const m = mu[c]!;
-        let sg = 0;
-        let sgx = 0;
-        for (let i = base; i < base + inner; i++) {
-          const gv = gd[i]!;
-          sg += gv;
-          sgx += gv * (xd[i]! - m);
-        }
-        s0[c]! += sg;
-        s1[c]! += sgx;
-      }
-    }
+    const sums = new Float64Array(2);
     for (let c = 0; c < groups; c++) {
-      out.data[c] = s0[c]!;
-      out.data[groups + c] = s1[c]! * invstd[c]!;
+      sums.fill(0);
+      for (let o = 0; o < outer; o++) {
+        const base = (o * groups + c) * inner;
+        accumulateGradSums(gd, xd, base, base + inner, mu[c]!, sums);
+      }
+      out.data[c] = sums[0]!;
+      out.data[groups + c] = sums[1]! * invstd[c]!;
     }
     return out;
   },
