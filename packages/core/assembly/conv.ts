@@ -105,3 +105,71 @@ export function scatterAddColumns(
     }
   }
 }
+
+/** dst[c·dstPlane + r·dstRow + j] = src[c·srcPlane + r·srcRow + j] for c < channels, r < rows, j < cols. */
+export function copyPlanes(src: usize, srcPlane: i32, srcRow: i32, dst: usize, dstPlane: i32, dstRow: i32, channels: i32, rows: i32, cols: i32): void {
+  for (let c = 0; c < channels; c++) {
+    for (let r = 0; r < rows; r++) {
+      fcopy(dst + (<usize>(c * dstPlane + r * dstRow) << 2), src + (<usize>(c * srcPlane + r * srcRow) << 2), cols);
+    }
+  }
+}
+
+/** Fills n floats at p with 0. */
+export function zeroFloats(p: usize, n: i32): void {
+  fzero(p, n);
+}
+
+/**
+ * Direct stride-1 convolution on zero-padded planes of row length Wp (no im2col): with
+ * q = oh·Wp + ow and the K input offsets off[k] (bytes; k = (c·kH + kh)·kW + kw,
+ * off = 4·(c·xPlane + kh·dH·Wp + kw·dW)),
+ *   y[co·Q + q] = bias[co] + Σ_k wt[k·coutPad + co] · xp[q + off[k]/4]
+ * for co < coutPad (a multiple of 4) and q < Q (a multiple of 8). Positions with ow ≥ outW are
+ * computed too (reading the next row) and dropped by the caller; xp must be readable (zeros)
+ * up to every off[k]/4 + Q. Register tile: 4 output channels × 8 positions, weights
+ * broadcast, input vectors loaded straight from the padded planes; one flat loop over k.
+ */
+export function directConv(xp: usize, off: usize, K: i32, wt: usize, coutPad: i32, bias: usize, y: usize, Q: i32): void {
+  const wStep = <usize>coutPad << 2;
+  const offEnd = off + (<usize>K << 2);
+  for (let co = 0; co < coutPad; co += 4) {
+    const bp = bias + (<usize>co << 2);
+    const b0 = v128.load32_splat(bp);
+    const b1 = v128.load32_splat(bp, 4);
+    const b2 = v128.load32_splat(bp, 8);
+    const b3 = v128.load32_splat(bp, 12);
+    for (let q = 0; q < Q; q += 8) {
+      let a0 = b0, a1 = b0, c0 = b1, c1 = b1, d0 = b2, d1 = b2, e0 = b3, e1 = b3;
+      let w = wt + (<usize>co << 2);
+      const xq = xp + (<usize>q << 2);
+      for (let k = off; k < offEnd; k += 4, w += wStep) {
+        const x = xq + <usize>load<i32>(k);
+        const x0 = v128.load(x);
+        const x1 = v128.load(x, 16);
+        const w0 = v128.load32_splat(w);
+        a0 = f32x4.add(a0, f32x4.mul(w0, x0));
+        a1 = f32x4.add(a1, f32x4.mul(w0, x1));
+        const w1 = v128.load32_splat(w, 4);
+        c0 = f32x4.add(c0, f32x4.mul(w1, x0));
+        c1 = f32x4.add(c1, f32x4.mul(w1, x1));
+        const w2 = v128.load32_splat(w, 8);
+        d0 = f32x4.add(d0, f32x4.mul(w2, x0));
+        d1 = f32x4.add(d1, f32x4.mul(w2, x1));
+        const w3 = v128.load32_splat(w, 12);
+        e0 = f32x4.add(e0, f32x4.mul(w3, x0));
+        e1 = f32x4.add(e1, f32x4.mul(w3, x1));
+      }
+      const o = y + (<usize>(co * Q + q) << 2);
+      const row = <usize>Q << 2;
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o + row, c0);
+      v128.store(o + row, c1, 16);
+      v128.store(o + 2 * row, d0);
+      v128.store(o + 2 * row, d1, 16);
+      v128.store(o + 3 * row, e0);
+      v128.store(o + 3 * row, e1, 16);
+    }
+  }
+}

@@ -175,13 +175,20 @@ export function stageRanges(S: ConvPattern, view: Float32Array): void {
   ints.set(S.colRange, S.rowRange.length);
 }
 
+/** assembly/conv.ts exports beyond the GEMM module's typed ones (gemm-wasm.ts GemmExports). */
+interface DirectConvExports {
+  copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
+  zeroFloats(p: number, n: number): void;
+  directConv(xp: number, off: number, K: number, wt: number, coutPad: number, bias: number, y: number, Q: number): void;
+}
+
 function wasmExports(what: string, ...views: Float32Array[]) {
   const engine = gemmEngine();
   if (!engine) throw new Error(`${what}: WebAssembly SIMD is not available in this runtime`);
   for (const v of views) {
     if (v.buffer !== engine.memory.buffer) throw new Error(`${what}: operands must be wasmScratch views (called since the last wasmScratch)`);
   }
-  return engine.exports;
+  return engine.exports as typeof engine.exports & DirectConvExports;
 }
 
 /**
@@ -201,6 +208,40 @@ export function scatterAddColumnsWasm(cols: Float32Array, channels: number, S: C
   wasmExports('scatterAddColumnsWasm', cols, ranges, dx).scatterAddColumns(
     cols.byteOffset + 4 * colsOff, channels, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
     g.outH, g.outW, ranges.byteOffset, dx.byteOffset + 4 * dxOff, ld);
+}
+
+const ptr = (v: Float32Array, off: number): number => v.byteOffset + 4 * off;
+
+/** A planar block copy on wasm memory: dst[dOff + c·dstPlane + r·dstRow + j] = src[sOff + c·srcPlane + r·srcRow + j]. */
+export function copyPlanesWasm(src: Float32Array, sOff: number, srcPlane: number, srcRow: number, dst: Float32Array, dOff: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void {
+  wasmExports('copyPlanesWasm', src, dst).copyPlanes(ptr(src, sOff), srcPlane, srcRow, ptr(dst, dOff), dstPlane, dstRow, channels, rows, cols);
+}
+
+/** view[off..off+n) = 0 on wasm memory. */
+export function zeroWasm(view: Float32Array, off: number, n: number): void {
+  wasmExports('zeroWasm', view).zeroFloats(ptr(view, off), n);
+}
+
+/**
+ * Writes, as int32 byte offsets into `view` (a wasmScratch view of channels·kH·kW floats),
+ * where tap k = (c·kH + kh)·kW + kw of directConvWasm reads: c·xPlane + kh·dH·Wp + kw·dW elements.
+ */
+export function stageTapOffsets(view: Float32Array, channels: number, xPlane: number, Wp: number, kH: number, kW: number, dH: number, dW: number): void {
+  const ints = new Int32Array(view.buffer, view.byteOffset, channels * kH * kW);
+  let k = 0;
+  for (let c = 0; c < channels; c++) {
+    for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) ints[k++] = 4 * (c * xPlane + kh * dH * Wp + kw * dW);
+  }
+}
+
+/**
+ * Direct stride-1 convolution in wasm (assembly/conv.ts directConv) over zero-padded planes:
+ * y[co·Q + q] = bias[bOff + co] + Σ_k wt[wOff + k·coutPad + co] · xp[xOff + q + tap k's offset]
+ * for co < coutPad (a multiple of 4), q < Q (a multiple of 8); `offsets` as staged by
+ * stageTapOffsets for K taps. All operands are wasmScratch views.
+ */
+export function directConvWasm(xp: Float32Array, xOff: number, offsets: Float32Array, K: number, wt: Float32Array, wOff: number, coutPad: number, bias: Float32Array, bOff: number, y: Float32Array, Q: number): void {
+  wasmExports('directConvWasm', xp, offsets, wt, bias, y).directConv(ptr(xp, xOff), offsets.byteOffset, K, ptr(wt, wOff), coutPad, ptr(bias, bOff), y.byteOffset, Q);
 }
 
 /** Where a conv's GEMM operands live and the GEMM that reads them there. */

@@ -1,0 +1,50 @@
+// dx by gathering instead of scattering. For stride 1, Cᵀ·dy is itself a convolution: the
+// full correlation of dy with the filter flipped in both spatial axes and with its in/out
+// channels swapped (per group), padded by dilation·(k-1) - padding. So dx runs as a forward
+// gather + GEMM, with no col2im scatter-add.
+import { empty } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type ConvShape, gatheredForward } from './gathered.js';
+import type { Window2d } from './geometry.js';
+import { convPattern } from './pattern.js';
+import type { ConvStrategy } from './strategy.js';
+
+/** The window of the flipped conv: dy's plane in, x's plane out. */
+function flippedWindow(g: Window2d): Window2d {
+  const padTop = g.dilationH * (g.kH - 1) - g.padTop;
+  const padLeft = g.dilationW * (g.kW - 1) - g.padLeft;
+  return {
+    inH: g.outH, inW: g.outW, kH: g.kH, kW: g.kW, strideH: 1, strideW: 1, dilationH: g.dilationH, dilationW: g.dilationW,
+    padTop, padLeft, padBottom: g.inH - g.outH + g.padTop, padRight: g.inW - g.outW + g.padLeft, outH: g.inH, outW: g.inW,
+  };
+}
+
+/** w' [Cin, Cout/G, kH, kW] with w'[g·cinG + ci, co, kh, kw] = w[g·coutG + co, ci, kH-1-kh, kW-1-kw]. */
+function flippedFilter(s: ConvShape, w: Tensor): Tensor {
+  const [cout, cinG, kH, kW] = w.shape as [number, number, number, number];
+  const coutG = cout / s.groups;
+  const taps = kH * kW;
+  const wf = empty([s.cin, coutG, kH, kW], w.dtype);
+  for (let g = 0; g < s.groups; g++) {
+    for (let co = 0; co < coutG; co++) {
+      for (let ci = 0; ci < cinG; ci++) {
+        const src = ((g * coutG + co) * cinG + ci) * taps;
+        const dst = ((g * cinG + ci) * coutG + co) * taps;
+        for (let t = 0; t < taps; t++) wf.data[dst + t] = w.data[src + taps - 1 - t]!;
+      }
+    }
+  }
+  return wf;
+}
+
+export const flippedInputGrad: ConvStrategy<'inputGrad'> = {
+  name: 'flipped',
+  // Negative padding (padding beyond the kernel's extent) would crop; left to the default.
+  applies: ({ S: { window: g } }) =>
+    g.strideH === 1 && g.strideW === 1 && g.padTop <= g.dilationH * (g.kH - 1) && g.padLeft <= g.dilationW * (g.kW - 1),
+  run(s, dy, w) {
+    const { outH, outW } = s.S.window;
+    const S = convPattern(flippedWindow(s.S.window));
+    return gatheredForward({ n: s.n, cin: s.cout, cout: s.cin, groups: s.groups, plane: outH * outW, S }, dy, flippedFilter(s, w), null);
+  },
+};

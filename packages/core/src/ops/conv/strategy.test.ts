@@ -1,0 +1,191 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { conv2d, vjp } from '../../index.js';
+import { wasmGemmAvailable } from '../../kernels/wasm/gemm-wasm.js';
+import { fillTensor } from '../../testing/arbitraries.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { ConvShape } from './gathered.js';
+import { type PaddingSpec, window2d } from './geometry.js';
+import { convPattern } from './pattern.js';
+import { convStrategies } from './strategies.js';
+import { type ConvProduct, type ConvStrategy, type FloatType, TUNE_MIN_FLOPS, clearConvDecisions, convDecisions, convFlops, setConvStrategy } from './strategy.js';
+
+const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
+
+/** The three products straight from C's entries (w[co, ci, t] at row (co, p), column (ci, S.index[t, p])), with Σ|terms| per entry. */
+function reference(s: ConvShape, x: Tensor, w: Tensor, b: Tensor, dy: Tensor) {
+  const { n, cin, cout, groups, plane, S } = s;
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  const P = S.positions;
+  const fwd = { v: new Float64Array(n * cout * P), abs: new Float64Array(n * cout * P) };
+  const dx = { v: new Float64Array(x.size), abs: new Float64Array(x.size) };
+  const dw = { v: new Float64Array(w.size), abs: new Float64Array(w.size) };
+  for (let i = 0; i < n; i++) {
+    for (let co = 0; co < cout; co++) {
+      const grp = Math.floor(co / coutG);
+      for (let p = 0; p < P; p++) {
+        const yi = (i * cout + co) * P + p;
+        fwd.v[yi] = b.data[co]!;
+        fwd.abs[yi] = Math.abs(b.data[co]!);
+        for (let ci = 0; ci < cinG; ci++) {
+          for (let t = 0; t < S.taps; t++) {
+            const at = S.index[t * P + p]!;
+            if (at < 0) continue;
+            const xi = (i * cin + grp * cinG + ci) * plane + at;
+            const wi = (co * cinG + ci) * S.taps + t;
+            const [xv, wv, gv] = [x.data[xi]!, w.data[wi]!, dy.data[yi]!];
+            fwd.v[yi]! += wv * xv;
+            fwd.abs[yi]! += Math.abs(wv * xv);
+            dx.v[xi]! += wv * gv;
+            dx.abs[xi]! += Math.abs(wv * gv);
+            dw.v[wi]! += gv * xv;
+            dw.abs[wi]! += Math.abs(gv * xv);
+          }
+        }
+      }
+    }
+  }
+  return { forward: fwd, inputGrad: dx, filterGrad: dw };
+}
+
+function expectMatches(what: string, got: Tensor, ref: { v: Float64Array; abs: Float64Array }, rel: number): void {
+  expect(got.size, what).to.equal(ref.v.length);
+  for (let i = 0; i < ref.v.length; i++) {
+    const err = Math.abs(got.data[i]! - ref.v[i]!);
+    if (err > rel * (ref.abs[i]! + 1e-30)) expect.fail(`${what}: entry ${i} is ${got.data[i]}, expected ${ref.v[i]} (error ${err})`);
+  }
+}
+
+/** Random geometries, stride 1 most of the time (where the alternative strategies apply), some with a truncated output (as convTranspose2d's VJP makes). */
+const geometryArb = fc.record({
+  n: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), cinG: fc.integer({ min: 1, max: 3 }), coutG: fc.integer({ min: 1, max: 6 }),
+  kH: fc.integer({ min: 1, max: 3 }), kW: fc.integer({ min: 1, max: 3 }), stride: fc.constantFrom(1, 1, 1, 2), strideW: fc.constantFrom(1, 1, 2),
+  dilationH: fc.integer({ min: 1, max: 2 }), dilationW: fc.integer({ min: 1, max: 2 }),
+  padding: fc.constantFrom<PaddingSpec>(0, 1, 2, [1, 0], [0, 2], 'same'), extraH: fc.integer({ min: 0, max: 4 }), extraW: fc.integer({ min: 0, max: 5 }),
+  cropH: fc.integer({ min: 0, max: 1 }), cropW: fc.integer({ min: 0, max: 1 }), dtype: fc.constantFrom<FloatType>('float32', 'float64'), seed: fc.integer({ min: 1, max: 1e6 }),
+});
+
+function caseOf(c: typeof geometryArb extends fc.Arbitrary<infer T> ? T : never) {
+  const stride: [number, number] = c.padding === 'same' ? [1, 1] : [c.stride, c.strideW];
+  const inH = c.dilationH * (c.kH - 1) + 1 + c.extraH;
+  const inW = c.dilationW * (c.kW - 1) + 1 + c.extraW;
+  const full = window2d('conv2d', inH, inW, { kernelSize: [c.kH, c.kW], stride, padding: c.padding, dilation: [c.dilationH, c.dilationW] });
+  const window = { ...full, outH: Math.max(1, full.outH - c.cropH), outW: Math.max(1, full.outW - c.cropW) };
+  const cin = c.groups * c.cinG;
+  const cout = c.groups * c.coutG;
+  const s: ConvShape = { n: c.n, cin, cout, groups: c.groups, plane: inH * inW, S: convPattern(window) };
+  const opts = { dtype: c.dtype, min: -1, max: 1 };
+  const x = fillTensor([c.n, cin, inH, inW], c.seed, opts);
+  const w = fillTensor([cout, c.cinG, c.kH, c.kW], c.seed + 1, opts);
+  const b = fillTensor([cout], c.seed + 2, opts);
+  const dy = fillTensor([c.n, cout, window.outH, window.outW], c.seed + 3, opts);
+  return { s, x, w, b, dy };
+}
+
+function runStrategy(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null, dy: Tensor): Tensor {
+  if (product === 'forward') return (st as ConvStrategy<'forward'>).run(s, x, w, b);
+  if (product === 'inputGrad') return (st as ConvStrategy<'inputGrad'>).run(s, dy, w);
+  return (st as ConvStrategy<'filterGrad'>).run(s, x, dy);
+}
+
+describe('conv strategies', () => {
+  beforeEach(clearConvDecisions);
+  afterEach(() => {
+    for (const p of products) setConvStrategy(p, 'auto');
+    clearConvDecisions();
+  });
+
+  it('every applicable strategy of every product agrees with the explicit C over random geometries (float32 and float64)', () => {
+    const ran = new Set<string>();
+    fc.assert(
+      fc.property(geometryArb, (c) => {
+        const { s, x, w, b, dy } = caseOf(c);
+        const ref = reference(s, x, w, b, dy);
+        for (const product of products) {
+          for (const st of convStrategies[product] as readonly ConvStrategy<ConvProduct>[]) {
+            if (!st.applies(s, c.dtype)) continue;
+            ran.add(`${product}/${st.name}/${c.dtype}`);
+            const got = runStrategy(product, st, s, x, w, b, dy);
+            expect(got.dtype).to.equal(c.dtype);
+            expectMatches(`${product} by ${st.name} (${c.dtype})`, got, ref[product], c.dtype === 'float32' ? 1e-5 : 1e-12);
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+    // Each strategy was exercised where it claims to apply.
+    for (const product of products) {
+      for (const st of convStrategies[product]) {
+        if (st.name !== 'direct' || wasmGemmAvailable()) expect([...ran].some((r) => r.startsWith(`${product}/${st.name}/`)), `${product}/${st.name}`).to.equal(true);
+      }
+    }
+  });
+
+  it('the alternatives claim only the geometries they are correct for', () => {
+    const shape = (stride: number, padding: number, k = 3): ConvShape => {
+      const g = window2d('conv2d', 8, 8, { kernelSize: k, stride, padding });
+      return { n: 1, cin: 2, cout: 4, groups: 1, plane: 64, S: convPattern(g) };
+    };
+    const [direct, flipped] = [convStrategies.forward.find((c) => c.name === 'direct')!, convStrategies.inputGrad.find((c) => c.name === 'flipped')!];
+    expect(direct.applies(shape(1, 1), 'float32')).to.equal(wasmGemmAvailable());
+    expect(direct.applies(shape(2, 1), 'float32')).to.equal(false);
+    expect(direct.applies(shape(1, 1), 'float64')).to.equal(false);
+    expect(flipped.applies(shape(1, 2), 'float64')).to.equal(true);
+    expect(flipped.applies(shape(2, 1), 'float32')).to.equal(false);
+    // Padding 3 with a 3×3 kernel would need a negative padding in the flipped conv.
+    expect(flipped.applies(shape(1, 3), 'float32')).to.equal(false);
+  });
+
+  it('auto times each applicable candidate once per geometry (float32, enough work) and reuses the winner', () => {
+    const x = fillTensor([4, 3, 32, 32], 1, { dtype: 'float32' });
+    const w = fillTensor([16, 3, 3, 3], 2, { dtype: 'float32' });
+    const s: ConvShape = { n: 4, cin: 3, cout: 16, groups: 1, plane: 1024, S: convPattern(window2d('conv2d', 32, 32, { kernelSize: 3, stride: 1, padding: 1 })) };
+    expect(convFlops(s)).to.be.greaterThan(TUNE_MIN_FLOPS);
+    const y = conv2d(x, w, null, { padding: 1 });
+    const [first, ...others] = convDecisions();
+    expect(others).to.have.length(0);
+    const applicable = convStrategies.forward.filter((c) => c.applies(s, 'float32')).map((c) => c.name);
+    expect(first!.product).to.equal('forward');
+    expect(Object.keys(first!.times)).to.deep.equal(applicable);
+    const fastest = Math.min(...Object.values(first!.times));
+    expect(first!.times[first!.winner]).to.equal(fastest);
+    // The second call runs the winner without timing again, and every candidate gave the same y up to rounding.
+    const again = conv2d(x, w, null, { padding: 1 });
+    expect(convDecisions()).to.deep.equal([first]);
+    for (let i = 0; i < y.size; i++) expect(again.data[i]).to.be.closeTo(y.data[i]!, 1e-4);
+    // The input gradient of the same geometry is its own decision.
+    const [, pullback] = vjp((xx) => conv2d(xx, w, null, { padding: 1 }), x);
+    pullback(again);
+    expect(convDecisions().map((d) => d.product)).to.deep.equal(['forward', 'inputGrad']);
+  });
+
+  it('small or float64 convs take the default without timing', () => {
+    conv2d(fillTensor([1, 3, 8, 8], 1, { dtype: 'float32' }), fillTensor([4, 3, 3, 3], 2, { dtype: 'float32' }));
+    conv2d(fillTensor([4, 3, 32, 32], 1), fillTensor([16, 3, 3, 3], 2), null, { padding: 1 });
+    expect(convDecisions()).to.have.length(0);
+  });
+
+  it('setConvStrategy forces a strategy where it applies (bit for bit), the default elsewhere, and rejects unknown names', () => {
+    const x = fillTensor([2, 3, 9, 9], 1, { dtype: 'float32' });
+    const w = fillTensor([5, 3, 3, 3], 2, { dtype: 'float32' });
+    const dy = fillTensor([2, 5, 9, 9], 3, { dtype: 'float32' });
+    const s: ConvShape = { n: 2, cin: 3, cout: 5, groups: 1, plane: 81, S: convPattern(window2d('conv2d', 9, 9, { kernelSize: 3, stride: 1, padding: 1 })) };
+    for (const product of products) {
+      for (const st of convStrategies[product] as readonly ConvStrategy<ConvProduct>[]) {
+        if (!st.applies(s, 'float32')) continue;
+        setConvStrategy(product, st.name);
+        const [y, pullback] = vjp((xx, ww) => conv2d(xx, ww, null, { padding: 1 }), x, w);
+        const [dx, dw] = pullback(dy);
+        const got = { forward: y, inputGrad: dx!, filterGrad: dw! }[product];
+        expect([...got.data], `${product} forced to ${st.name}`).to.deep.equal([...runStrategy(product, st, s, x, w, null, dy).data]);
+      }
+    }
+    setConvStrategy('forward', 'direct');
+    const strided = conv2d(x, w, null, { stride: 2 });
+    setConvStrategy('forward', 'gathered');
+    expect([...strided.data]).to.deep.equal([...conv2d(x, w, null, { stride: 2 }).data]);
+    expect(() => setConvStrategy('forward', 'winograd')).to.throw(/forward has strategies gathered, direct/);
+    expect(convDecisions()).to.have.length(0);
+  });
+});
