@@ -10,7 +10,9 @@
 import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { empty, uninitialized } from '../../tensor/creation.js';
-import { accumulateGradSums, sumRange, sumSquaredDeviations } from '../../kernels/norm.js';
+import {
+  accumulateGradSums, gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, sumRange, sumSquaredDeviations, wasmNormAvailable,
+} from '../../kernels/norm.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
@@ -62,6 +64,11 @@ export function groupStats(x: TypedArray, outer: number, groups: number, inner: 
   return { mean: m, variance: v, count };
 }
 
+/** Float32 tensors of at least this many elements take the WebAssembly kernels (copies cost little then). */
+export const WASM_NORM_MIN_SIZE = 4096;
+
+const useWasm = (x: Tensor): boolean => x.data instanceof Float32Array && x.size >= WASM_NORM_MIN_SIZE && wasmNormAvailable();
+
 /** The statistics behind every output of normalize (batchNorm's running averages read them). */
 export const statsOf = new WeakMap<Tensor, GroupStats>();
 
@@ -83,21 +90,33 @@ const normalizeOp = defineOp({
   forward: ({ x, weight, bias }, attrs: NormalizeAttrs) => {
     assertFloat('normalize', 'x', x.dtype);
     const [outer, groups, inner] = layout(x, attrs);
-    const stats = groupStats(x.data, outer, groups, inner);
-    inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
-    const invstd = invstdOf(stats, attrs.eps);
     const y = uninitialized(x.shape, x.dtype);
-    const xd = x.data;
-    const yd = y.data;
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < groups; c++) {
-        const base = (o * groups + c) * inner;
-        const mu = stats.mean[c]!;
-        const s = invstd[c]! * (weight ? weight.data[c]! : 1);
-        const b = bias ? bias.data[c]! : 0;
-        for (let i = base; i < base + inner; i++) yd[i] = (xd[i]! - mu) * s + b;
+    // y = (x − μ)·scale + shift with scale = w/√(σ² + ε), shift = b per group.
+    const affine = (mean: Float64Array, variance: Float64Array) => {
+      const scale = Float64Array.from(variance, (v, c) => (weight ? weight.data[c]! : 1) / Math.sqrt(v + attrs.eps));
+      const shift = Float64Array.from(mean, (_, c) => (bias ? bias.data[c]! : 0));
+      return { scale, shift };
+    };
+    let stats: GroupStats;
+    if (useWasm(x)) {
+      const { mean, variance } = normalizeForwardWasm(x.data as Float32Array, y.data as Float32Array, outer, groups, inner, affine);
+      stats = { mean, variance, count: outer * inner };
+    } else {
+      stats = groupStats(x.data, outer, groups, inner);
+      const { scale, shift } = affine(stats.mean, stats.variance);
+      const xd = x.data;
+      const yd = y.data;
+      for (let o = 0; o < outer; o++) {
+        for (let c = 0; c < groups; c++) {
+          const base = (o * groups + c) * inner;
+          const mu = stats.mean[c]!;
+          const s = scale[c]!;
+          const b = shift[c]!;
+          for (let i = base; i < base + inner; i++) yd[i] = (xd[i]! - mu) * s + b;
+        }
       }
     }
+    inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
     statsOf.set(y, stats);
     return y;
   },
@@ -127,6 +146,14 @@ const normalizeSumsOp = defineOp({
     const { mean: mu } = statsFor(x, attrs);
     const invstd = invstdOf(statsFor(x, attrs), attrs.eps);
     const out = empty([2, groups], x.dtype);
+    if (useWasm(x)) {
+      const sums = gradSumsWasm(g.data as Float32Array, x.data as Float32Array, outer, groups, inner, mu);
+      for (let c = 0; c < groups; c++) {
+        out.data[c] = sums[c]!;
+        out.data[groups + c] = sums[groups + c]! * invstd[c]!;
+      }
+      return out;
+    }
     const gd = g.data;
     const xd = x.data;
     const sums = new Float64Array(2);
@@ -159,18 +186,22 @@ const normalizeBackwardOp = defineOp({
     const stats = statsFor(x, attrs);
     const invstd = invstdOf(stats, attrs.eps);
     const dx = uninitialized(x.shape, x.dtype);
+    // dx = s·g + t·(x − μ) + k per group.
+    const s = Float64Array.from(invstd, (v, c) => v * (weight ? weight.data[c]! : 1));
+    const t = Float64Array.from(s, (sc, c) => (-sc * invstd[c]! * sums.data[groups + c]!) / stats.count);
+    const k = Float64Array.from(s, (sc, c) => (-sc * sums.data[c]!) / stats.count);
+    if (useWasm(x)) {
+      normalizeBackwardWasm(g.data as Float32Array, x.data as Float32Array, dx.data as Float32Array, outer, groups, inner, stats.mean, s, t, k);
+      return dx;
+    }
     const gd = g.data;
     const xd = x.data;
     const dd = dx.data;
     for (let c = 0; c < groups; c++) {
-      // dx = s·g + t·(x − μ) + k per group.
-      const s = invstd[c]! * (weight ? weight.data[c]! : 1);
-      const t = (-s * invstd[c]! * sums.data[groups + c]!) / stats.count;
-      const k = (-s * sums.data[c]!) / stats.count;
-      const mu = stats.mean[c]!;
+      const sc = s[c]!, tc = t[c]!, kc = k[c]!, mu = stats.mean[c]!;
       for (let o = 0; o < outer; o++) {
         const base = (o * groups + c) * inner;
-        for (let i = base; i < base + inner; i++) dd[i] = s * gd[i]! + t * (xd[i]! - mu) + k;
+        for (let i = base; i < base + inner; i++) dd[i] = sc * gd[i]! + tc * (xd[i]! - mu) + kc;
       }
     }
     return dx;

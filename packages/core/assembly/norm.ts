@@ -1,0 +1,154 @@
+// Normalization kernels (batchNorm / layerNorm, see src/ops/norm/normalize.ts) for WebAssembly
+// SIMD. x is float32 viewed as [outer, groups, inner]; per-group values (mean, scales, sums)
+// are float64 arrays. Sums accumulate in float64 (four f64x2 accumulators, promoted from
+// f32x4 loads), like the TypeScript kernels they replace for float32.
+// All pointers are byte addresses in linear memory.
+
+// Σ over n floats at p, and Σ (x − mu)² when `squares`.
+@inline
+function runSum(p: usize, n: i32, mu: f64, squares: bool): f64 {
+  let a0 = f64x2.splat(0);
+  let a1 = f64x2.splat(0);
+  let a2 = f64x2.splat(0);
+  let a3 = f64x2.splat(0);
+  const m = f64x2.splat(mu);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v = v128.load(p + (<usize>i << 2));
+    const w = v128.load(p + (<usize>i << 2), 16);
+    let v0 = f64x2.promote_low_f32x4(v);
+    let v1 = f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1));
+    let w0 = f64x2.promote_low_f32x4(w);
+    let w1 = f64x2.promote_low_f32x4(v128.shuffle<i32>(w, w, 2, 3, 0, 1));
+    if (squares) {
+      v0 = f64x2.sub(v0, m);
+      v1 = f64x2.sub(v1, m);
+      w0 = f64x2.sub(w0, m);
+      w1 = f64x2.sub(w1, m);
+      a0 = f64x2.add(a0, f64x2.mul(v0, v0));
+      a1 = f64x2.add(a1, f64x2.mul(v1, v1));
+      a2 = f64x2.add(a2, f64x2.mul(w0, w0));
+      a3 = f64x2.add(a3, f64x2.mul(w1, w1));
+    } else {
+      a0 = f64x2.add(a0, v0);
+      a1 = f64x2.add(a1, v1);
+      a2 = f64x2.add(a2, w0);
+      a3 = f64x2.add(a3, w1);
+    }
+  }
+  const a = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < n; i++) {
+    const d = <f64>load<f32>(p + (<usize>i << 2)) - (squares ? mu : 0);
+    s += squares ? d * d : d;
+  }
+  return s;
+}
+
+@inline
+function f64At(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+/** mean[c] and biased variance[c] of each group (two passes). */
+export function normStats(x: usize, outer: i32, groups: i32, inner: i32, mean: usize, variance: usize): void {
+  const count = <f64>outer * <f64>inner;
+  for (let c = 0; c < groups; c++) {
+    let s: f64 = 0;
+    for (let o = 0; o < outer; o++) s += runSum(x + (<usize>((o * groups + c) * inner) << 2), inner, 0, false);
+    const mu = s / count;
+    let v: f64 = 0;
+    for (let o = 0; o < outer; o++) v += runSum(x + (<usize>((o * groups + c) * inner) << 2), inner, mu, true);
+    store<f64>(mean + (<usize>c << 3), mu);
+    store<f64>(variance + (<usize>c << 3), v / count);
+  }
+}
+
+/**
+ * y = a·g + b·(x − mean) + k per group, in float32 arithmetic. Forward: g = 0 (no gradient
+ * operand; a is ignored), b the scale and k the shift. Backward: dx = s·g + t·(x − μ) + k.
+ */
+export function normCombine(g: usize, x: usize, y: usize, outer: i32, groups: i32, inner: i32, mean: usize, a: usize, b: usize, k: usize): void {
+  for (let c = 0; c < groups; c++) {
+    const mu = <f32>f64At(mean, c);
+    const av = <f32>(g === 0 ? 0 : f64At(a, c));
+    const bv = <f32>f64At(b, c);
+    const kv = <f32>f64At(k, c);
+    const mv = f32x4.splat(mu);
+    const am = f32x4.splat(av);
+    const bm = f32x4.splat(bv);
+    const km = f32x4.splat(kv);
+    for (let o = 0; o < outer; o++) {
+      const off = <usize>((o * groups + c) * inner) << 2;
+      const xp = x + off;
+      const yp = y + off;
+      const gp = g + off;
+      let i = 0;
+      if (g === 0) {
+        for (; i + 4 <= inner; i += 4) {
+          const q = <usize>i << 2;
+          v128.store(yp + q, f32x4.add(f32x4.mul(bm, f32x4.sub(v128.load(xp + q), mv)), km));
+        }
+        for (; i < inner; i++) {
+          const q = <usize>i << 2;
+          store<f32>(yp + q, bv * (load<f32>(xp + q) - mu) + kv);
+        }
+      } else {
+        for (; i + 4 <= inner; i += 4) {
+          const q = <usize>i << 2;
+          const t = f32x4.add(f32x4.mul(am, v128.load(gp + q)), f32x4.mul(bm, f32x4.sub(v128.load(xp + q), mv)));
+          v128.store(yp + q, f32x4.add(t, km));
+        }
+        for (; i < inner; i++) {
+          const q = <usize>i << 2;
+          store<f32>(yp + q, av * load<f32>(gp + q) + bv * (load<f32>(xp + q) - mu) + kv);
+        }
+      }
+    }
+  }
+}
+
+/** out[c] = Σ g and out[groups + c] = Σ g·(x − mean[c]) per group (float64). */
+export function normGradSums(g: usize, x: usize, outer: i32, groups: i32, inner: i32, mean: usize, out: usize): void {
+  for (let c = 0; c < groups; c++) {
+    const mu = f64At(mean, c);
+    const m = f64x2.splat(mu);
+    let sg: f64 = 0;
+    let sgx: f64 = 0;
+    for (let o = 0; o < outer; o++) {
+      const off = <usize>((o * groups + c) * inner) << 2;
+      const gp = g + off;
+      const xp = x + off;
+      let s0 = f64x2.splat(0);
+      let s1 = f64x2.splat(0);
+      let t0 = f64x2.splat(0);
+      let t1 = f64x2.splat(0);
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const q = <usize>i << 2;
+        const gv = v128.load(gp + q);
+        const xv = v128.load(xp + q);
+        const g0 = f64x2.promote_low_f32x4(gv);
+        const g1 = f64x2.promote_low_f32x4(v128.shuffle<i32>(gv, gv, 2, 3, 0, 1));
+        const x0 = f64x2.sub(f64x2.promote_low_f32x4(xv), m);
+        const x1 = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<i32>(xv, xv, 2, 3, 0, 1)), m);
+        s0 = f64x2.add(s0, g0);
+        s1 = f64x2.add(s1, g1);
+        t0 = f64x2.add(t0, f64x2.mul(g0, x0));
+        t1 = f64x2.add(t1, f64x2.mul(g1, x1));
+      }
+      const s = f64x2.add(s0, s1);
+      const t = f64x2.add(t0, t1);
+      sg += f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+      sgx += f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+      for (; i < inner; i++) {
+        const q = <usize>i << 2;
+        const gv = <f64>load<f32>(gp + q);
+        sg += gv;
+        sgx += gv * (<f64>load<f32>(xp + q) - mu);
+      }
+    }
+    store<f64>(out + (<usize>c << 3), sg);
+    store<f64>(out + (<usize>(groups + c) << 3), sgx);
+  }
+}
