@@ -124,52 +124,56 @@ export function zeroFloats(p: usize, n: i32): void {
  * Direct stride-1 convolution on zero-padded planes of row length Wp (no im2col): with
  * q = oh·Wp + ow and the K input offsets off[k] (bytes; k = (c·kH + kh)·kW + kw,
  * off = 4·(c·xPlane + kh·dH·Wp + kw·dW)),
- *   y[co·Q + q] = bias[co] + Σ_k wt[k·coutPad + co] · xp[q + off[k]/4]
- * for co < coutPad (a multiple of 4) and q < Q (a multiple of 8). Positions with ow ≥ outW are
- * computed too (reading the next row) and dropped by the caller; xp must be readable (zeros)
- * up to every off[k]/4 + Q. Register tile: 4 output channels × 8 positions, weights
- * broadcast, input vectors loaded straight from the padded planes; one flat loop over k.
+ *   y[co·Q + q] = bias[co] + Σ_k wt[(co/8·K + k)·8 + co%8] · xp[q + off[k]/4]
+ * for co < coutPad (a multiple of 8; weights packed in blocks of 8 output channels) and
+ * q < Q (a multiple of 4). Positions with ow ≥ outW are computed too (reading the next row)
+ * and dropped by the caller; xp must be readable (zeros) up to every off[k]/4 + Q.
+ * Register tile: 4 positions × 8 output channels, input values broadcast and weight vectors
+ * loaded aligned (unaligned vector loads of the input were slower); transposed on store.
  */
 export function directConv(xp: usize, off: usize, K: i32, wt: usize, coutPad: i32, bias: usize, y: usize, Q: i32): void {
-  const wStep = <usize>coutPad << 2;
   const offEnd = off + (<usize>K << 2);
-  for (let co = 0; co < coutPad; co += 4) {
-    const bp = bias + (<usize>co << 2);
-    const b0 = v128.load32_splat(bp);
-    const b1 = v128.load32_splat(bp, 4);
-    const b2 = v128.load32_splat(bp, 8);
-    const b3 = v128.load32_splat(bp, 12);
-    for (let q = 0; q < Q; q += 8) {
-      let a0 = b0, a1 = b0, c0 = b1, c1 = b1, d0 = b2, d1 = b2, e0 = b3, e1 = b3;
-      let w = wt + (<usize>co << 2);
+  const row = <usize>Q << 2;
+  for (let co = 0; co < coutPad; co += 8) {
+    const b0 = v128.load(bias + (<usize>co << 2));
+    const b1 = v128.load(bias + (<usize>co << 2), 16);
+    const wBlock = wt + (<usize>(co * K) << 2);
+    for (let q = 0; q < Q; q += 4) {
+      let p00 = b0, p01 = b1, p10 = b0, p11 = b1, p20 = b0, p21 = b1, p30 = b0, p31 = b1;
+      let w = wBlock;
       const xq = xp + (<usize>q << 2);
-      for (let k = off; k < offEnd; k += 4, w += wStep) {
+      for (let k = off; k < offEnd; k += 4, w += 32) {
         const x = xq + <usize>load<i32>(k);
-        const x0 = v128.load(x);
-        const x1 = v128.load(x, 16);
-        const w0 = v128.load32_splat(w);
-        a0 = f32x4.add(a0, f32x4.mul(w0, x0));
-        a1 = f32x4.add(a1, f32x4.mul(w0, x1));
-        const w1 = v128.load32_splat(w, 4);
-        c0 = f32x4.add(c0, f32x4.mul(w1, x0));
-        c1 = f32x4.add(c1, f32x4.mul(w1, x1));
-        const w2 = v128.load32_splat(w, 8);
-        d0 = f32x4.add(d0, f32x4.mul(w2, x0));
-        d1 = f32x4.add(d1, f32x4.mul(w2, x1));
-        const w3 = v128.load32_splat(w, 12);
-        e0 = f32x4.add(e0, f32x4.mul(w3, x0));
-        e1 = f32x4.add(e1, f32x4.mul(w3, x1));
+        const w0 = v128.load(w);
+        const w1 = v128.load(w, 16);
+        let xv = v128.load32_splat(x);
+        p00 = f32x4.add(p00, f32x4.mul(xv, w0));
+        p01 = f32x4.add(p01, f32x4.mul(xv, w1));
+        xv = v128.load32_splat(x, 4);
+        p10 = f32x4.add(p10, f32x4.mul(xv, w0));
+        p11 = f32x4.add(p11, f32x4.mul(xv, w1));
+        xv = v128.load32_splat(x, 8);
+        p20 = f32x4.add(p20, f32x4.mul(xv, w0));
+        p21 = f32x4.add(p21, f32x4.mul(xv, w1));
+        xv = v128.load32_splat(x, 12);
+        p30 = f32x4.add(p30, f32x4.mul(xv, w0));
+        p31 = f32x4.add(p31, f32x4.mul(xv, w1));
       }
       const o = y + (<usize>(co * Q + q) << 2);
-      const row = <usize>Q << 2;
-      v128.store(o, a0);
-      v128.store(o, a1, 16);
-      v128.store(o + row, c0);
-      v128.store(o + row, c1, 16);
-      v128.store(o + 2 * row, d0);
-      v128.store(o + 2 * row, d1, 16);
-      v128.store(o + 3 * row, e0);
-      v128.store(o + 3 * row, e1, 16);
+      storeTransposed(o, row, p00, p10, p20, p30);
+      storeTransposed(o + 4 * row, row, p01, p11, p21, p31);
     }
   }
+}
+
+/** r0..r3 hold 4 channels at positions 0..3: stores channel j's 4 positions at o + j·row. */
+@inline function storeTransposed(o: usize, row: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(o + row, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+  v128.store(o + 2 * row, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(o + 3 * row, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }

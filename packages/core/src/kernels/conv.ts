@@ -236,8 +236,8 @@ export function stageTapOffsets(view: Float32Array, channels: number, xPlane: nu
 
 /**
  * Direct stride-1 convolution in wasm (assembly/conv.ts directConv) over zero-padded planes:
- * y[co·Q + q] = bias[bOff + co] + Σ_k wt[wOff + k·coutPad + co] · xp[xOff + q + tap k's offset]
- * for co < coutPad (a multiple of 4), q < Q (a multiple of 8); `offsets` as staged by
+ * y[co·Q + q] = bias[bOff + co] + Σ_k wt[wOff + (co/8·K + k)·8 + co%8] · xp[xOff + q + tap k's offset]
+ * for co < coutPad (a multiple of 8), q < Q (a multiple of 4); `offsets` as staged by
  * stageTapOffsets for K taps. All operands are wasmScratch views.
  */
 export function directConvWasm(xp: Float32Array, xOff: number, offsets: Float32Array, K: number, wt: Float32Array, wOff: number, coutPad: number, bias: Float32Array, bOff: number, y: Float32Array, Q: number): void {

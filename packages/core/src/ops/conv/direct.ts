@@ -13,12 +13,12 @@ const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 /** Floats of staged input and output per chunk of images. */
 const CHUNK_FLOATS = 1 << 20;
 
-/** Padded planes of row length Wp; outputs as Q positions (a multiple of 8) of row length Wp. */
+/** Padded planes of row length Wp; outputs as Q positions (a multiple of 4) of row length Wp. */
 interface DirectLayout {
   channels: number;
   xPlane: number;
   Wp: number;
-  /** Output channels per group rounded up to 4 (weights and bias zero-padded). */
+  /** Output channels per group rounded up to 8 (weights and bias zero-padded). */
   coutPad: number;
   Q: number;
 }
@@ -26,16 +26,16 @@ interface DirectLayout {
 function layoutOf(s: ConvShape): DirectLayout {
   const g = s.S.window;
   // Rows of length Wp hold the left padding, the input row and enough zeros that every kept
-  // output column reads inside its row; one spare row and 8 floats cover the dropped columns
+  // output column reads inside its row; one spare row and 4 floats cover the dropped columns
   // and the rounding of Q.
   const Wp = Math.max(g.padLeft + g.inW, g.outW + (g.kW - 1) * g.dilationW);
   const Hp = Math.max(g.padTop + g.inH, g.outH + (g.kH - 1) * g.dilationH) + 1;
   return {
-    channels: s.cin / s.groups, xPlane: Hp * Wp + 8, Wp, coutPad: roundUp(s.cout / s.groups, 4), Q: roundUp(g.outH * Wp, 8),
+    channels: s.cin / s.groups, xPlane: Hp * Wp + 4, Wp, coutPad: roundUp(s.cout / s.groups, 8), Q: roundUp(g.outH * Wp, 4),
   };
 }
 
-/** wt[g][(c·taps + t)·coutPad + co] = w[g·coutG + co, c, t]; bias likewise per group (0 without one). */
+/** wt[g][co/8][c·taps + t][co%8] = w[g·coutG + co, c, t] (blocks of 8 output channels); bias [g][coutPad] (0 without one). */
 function stageFilter(s: ConvShape, L: DirectLayout, w: Tensor, b: Tensor | null, wt: Float32Array, bias: Float32Array): void {
   const coutG = s.cout / s.groups;
   const taps = s.S.taps;
@@ -45,7 +45,8 @@ function stageFilter(s: ConvShape, L: DirectLayout, w: Tensor, b: Tensor | null,
   for (let g = 0; g < s.groups; g++) {
     for (let co = 0; co < coutG; co++) {
       const src = (g * coutG + co) * K;
-      for (let k = 0; k < K; k++) wt[(g * K + k) * L.coutPad + co] = w.data[src + k]!;
+      const dst = g * K * L.coutPad + (co >> 3) * K * 8 + (co & 7);
+      for (let k = 0; k < K; k++) wt[dst + 8 * k] = w.data[src + k]!;
       if (b !== null) bias[g * L.coutPad + co] = b.data[g * coutG + co]!;
     }
   }

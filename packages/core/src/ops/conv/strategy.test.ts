@@ -148,8 +148,11 @@ describe('conv strategies', () => {
     const applicable = convStrategies.forward.filter((c) => c.applies(s, 'float32')).map((c) => c.name);
     expect(first!.product).to.equal('forward');
     expect(Object.keys(first!.times)).to.deep.equal(applicable);
+    // The winner is the fastest, or the default when no alternative is 5% faster.
     const fastest = Math.min(...Object.values(first!.times));
-    expect(first!.times[first!.winner]).to.equal(fastest);
+    const winner = first!.times[first!.winner]!;
+    if (first!.winner === 'gathered') expect(fastest).to.be.at.least(winner * 0.95);
+    else expect(winner).to.equal(fastest).and.to.be.below(first!.times.gathered! * 0.95);
     // The second call runs the winner without timing again, and every candidate gave the same y up to rounding.
     const again = conv2d(x, w, null, { padding: 1 });
     expect(convDecisions()).to.deep.equal([first]);

@@ -2,7 +2,8 @@
 // gradient dx = Cᵀ·dy, filter gradient dW) has candidate strategies, the first of which (the
 // gathered im2col + GEMM path) applies everywhere and is the default. The first float32 call
 // of a geometry with enough work times every applicable candidate on its actual operands and
-// remembers the fastest for that geometry (bounded LRU); later calls run the winner directly.
+// remembers the fastest for that geometry and GEMM engine (bounded LRU); later calls run the
+// winner directly.
 // All candidates compute the same product, so results differ only by float rounding.
 import { gemmEngine } from '../../kernels/wasm/gemm-wasm.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -29,7 +30,9 @@ export interface ConvStrategy<P extends ConvProduct> {
 /** Below this many FLOPs a conv is not worth timing: the default runs. */
 export const TUNE_MIN_FLOPS = 2e6;
 /** Timed runs per candidate (the minimum is kept: the first run may pay for warm-up). */
-const TUNE_RUNS = 2;
+const TUNE_ROUNDS = 3;
+/** How much faster than the default an alternative must be to be chosen. */
+const DEFAULT_MARGIN = 0.05;
 const MAX_DECISIONS = 256;
 
 const overrides: Record<ConvProduct, string> = { forward: 'auto', inputGrad: 'auto', filterGrad: 'auto' };
@@ -106,22 +109,28 @@ export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...oper
   return tune(product, key, usable, s, operands);
 }
 
-/** Times each candidate on the operands, records the fastest, returns its result. */
+/**
+ * Times the candidates on the operands, round-robin so that a load spike on this shared
+ * machine hits them alike, keeping each one's minimum. An alternative must beat the default
+ * by DEFAULT_MARGIN: a near tie is noise, and the default is the well-trodden path.
+ * Records the decision and returns the winner's result.
+ */
 function tune<P extends ConvProduct>(product: P, key: string, usable: readonly ConvStrategy<P>[], s: ConvShape, operands: ConvOperands[P]): Tensor {
-  const times: Record<string, number> = {};
-  let best: { name: string; ms: number; y: Tensor } | null = null;
-  for (const c of usable) {
-    let ms = Infinity;
-    let y: Tensor | null = null;
-    for (let r = 0; r < TUNE_RUNS; r++) {
+  const best = usable.map(() => Infinity);
+  const results: Tensor[] = [];
+  for (let r = 0; r < TUNE_ROUNDS; r++) {
+    usable.forEach((c, i) => {
       const t0 = performance.now();
-      y = c.run(s, ...operands);
-      ms = Math.min(ms, performance.now() - t0);
-    }
-    times[c.name] = ms;
-    if (best === null || ms < best.ms) best = { name: c.name, ms, y: y! };
+      results[i] = c.run(s, ...operands);
+      best[i] = Math.min(best[i]!, performance.now() - t0);
+    });
   }
-  decisions.set(key, { product, key, winner: best!.name, times });
+  let win = 0;
+  best.forEach((ms, i) => {
+    if (ms < best[win]! && ms < best[0]! * (1 - DEFAULT_MARGIN)) win = i;
+  });
+  const times = Object.fromEntries(usable.map((c, i) => [c.name, best[i]!]));
+  decisions.set(key, { product, key, winner: usable[win]!.name, times });
   if (decisions.size > MAX_DECISIONS) decisions.delete(decisions.keys().next().value!);
-  return best!.y;
+  return results[win]!;
 }
