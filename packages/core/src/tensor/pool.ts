@@ -13,6 +13,7 @@ const free: Record<DType, Map<number, TypedArray[]>> = { float32: new Map(), flo
 let pooledBytes = 0;
 let limitBytes = DEFAULT_LIMIT_BYTES;
 let reused = 0;
+let freshLarge = 0;
 
 function fresh(dtype: DType, length: number): TypedArray {
   switch (dtype) {
@@ -50,7 +51,10 @@ export function takeArray(dtype: DType, length: number, zeroed: boolean): TypedA
       if (zeroed) data.fill(0);
     }
   }
-  data ??= fresh(dtype, length);
+  if (data === undefined) {
+    data = fresh(dtype, length);
+    if (length >= MIN_POOLED_LENGTH) freshLarge++;
+  }
   tracker?.add(data.buffer);
   return data;
 }
@@ -73,11 +77,14 @@ export function recycle(data: TypedArray, dtype: DType): void {
   pooledBytes += data.byteLength;
 }
 
-/** Bytes currently held for reuse, and how many arrays were served from the pool so far. */
-export function poolStats(): { bytes: number; arrays: number; reused: number } {
+/**
+ * Bytes and arrays currently held for reuse; how many poolable-size arrays were served from the
+ * pool (`reused`) and how many had to be allocated fresh (`allocated`) so far.
+ */
+export function poolStats(): { bytes: number; arrays: number; reused: number; allocated: number } {
   let arrays = 0;
   for (const byLength of Object.values(free)) for (const list of byLength.values()) arrays += list.length;
-  return { bytes: pooledBytes, arrays, reused };
+  return { bytes: pooledBytes, arrays, reused, allocated: freshLarge };
 }
 
 /**

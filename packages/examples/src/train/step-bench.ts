@@ -19,10 +19,13 @@ await setNumThreads(threads);
 const opt = new Adam(net.parameters(), { lr: 1e-3 });
 const times: number[] = [];
 const faults: number[] = [];
+const fresh: number[] = [];
+const reused: number[] = [];
 const cpu: number[] = [];
 for (let i = 0; i < steps + 3; i++) {
   const f0 = process.resourceUsage().minorPageFault;
   const c0 = process.cpuUsage();
+  const p0 = poolStats();
   const t0 = performance.now();
   opt.zeroGrad();
   crossEntropy(net.call(x), y).backward();
@@ -34,11 +37,13 @@ for (let i = 0; i < steps + 3; i++) {
     times.push(dt);
     cpu.push((c.user + c.system) / 1000);
     faults.push(process.resourceUsage().minorPageFault - f0);
+    fresh.push(poolStats().allocated - p0.allocated);
+    reused.push(poolStats().reused - p0.reused);
   }
 }
 const median = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1]!;
 console.log(
   `threads ${threads}, pool ${pool ? 'on' : 'off'}: median step ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}), ${((B / median(times)) * 1000).toFixed(0)} img/s, ` +
-    `median CPU ${median(cpu).toFixed(1)} ms/step (all threads), minor page faults/step ${median(faults)}, arrays reused ${poolStats().reused}, load ${loadavg()[0]!.toFixed(2)}`,
+    `median CPU ${median(cpu).toFixed(1)} ms/step (all threads), minor page faults/step ${median(faults)}, large arrays/step: ${median(fresh)} fresh, ${median(reused)} reused, load ${loadavg()[0]!.toFixed(2)}`,
 );
 await setNumThreads(1);
