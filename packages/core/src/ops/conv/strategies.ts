@@ -3,12 +3,13 @@
 import { gatheredFilterGrad, gatheredForward, gatheredInputGrad } from './gathered.js';
 import { directForward } from './direct.js';
 import { flippedInputGrad } from './flipped.js';
+import { pointwiseFilterGrad, pointwiseForward, pointwiseInputGrad } from './pointwise.js';
 import type { ConvProduct, ConvStrategy } from './strategy.js';
 
 const always = (): boolean => true;
 
 export const convStrategies: { [P in ConvProduct]: readonly ConvStrategy<P>[] } = {
-  forward: [{ name: 'gathered', applies: always, run: gatheredForward }, directForward],
-  inputGrad: [{ name: 'gathered', applies: always, run: gatheredInputGrad }, flippedInputGrad],
-  filterGrad: [{ name: 'gathered', applies: always, run: gatheredFilterGrad }],
+  forward: [{ name: 'gathered', applies: always, run: gatheredForward }, pointwiseForward, directForward],
+  inputGrad: [{ name: 'gathered', applies: always, run: gatheredInputGrad }, pointwiseInputGrad, flippedInputGrad],
+  filterGrad: [{ name: 'gathered', applies: always, run: gatheredFilterGrad }, pointwiseFilterGrad],
 };

@@ -57,16 +57,19 @@ function expectMatches(what: string, got: Tensor, ref: { v: Float64Array; abs: F
   }
 }
 
-/** Random geometries, stride 1 most of the time (where the alternative strategies apply), some with a truncated output (as convTranspose2d's VJP makes). */
+/** Random geometries, stride 1 most of the time and 1×1 a quarter of the time (where the alternative strategies apply), some with a truncated output (as convTranspose2d's VJP makes). */
 const geometryArb = fc.record({
   n: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), cinG: fc.integer({ min: 1, max: 3 }), coutG: fc.integer({ min: 1, max: 6 }),
   kH: fc.integer({ min: 1, max: 3 }), kW: fc.integer({ min: 1, max: 3 }), stride: fc.constantFrom(1, 1, 1, 2), strideW: fc.constantFrom(1, 1, 2),
   dilationH: fc.integer({ min: 1, max: 2 }), dilationW: fc.integer({ min: 1, max: 2 }),
   padding: fc.constantFrom<PaddingSpec>(0, 1, 2, [1, 0], [0, 2], 'same'), extraH: fc.integer({ min: 0, max: 4 }), extraW: fc.integer({ min: 0, max: 5 }),
-  cropH: fc.integer({ min: 0, max: 1 }), cropW: fc.integer({ min: 0, max: 1 }), dtype: fc.constantFrom<FloatType>('float32', 'float64'), seed: fc.integer({ min: 1, max: 1e6 }),
+  cropH: fc.integer({ min: 0, max: 1 }), cropW: fc.integer({ min: 0, max: 1 }),
+  // A quarter of the cases are 1×1 with stride 1 and no padding, where pointwise applies.
+  oneByOne: fc.constantFrom(false, false, false, true), dtype: fc.constantFrom<FloatType>('float32', 'float64'), seed: fc.integer({ min: 1, max: 1e6 }),
 });
 
-function caseOf(c: typeof geometryArb extends fc.Arbitrary<infer T> ? T : never) {
+function caseOf(r: typeof geometryArb extends fc.Arbitrary<infer T> ? T : never) {
+  const c = r.oneByOne ? { ...r, kH: 1, kW: 1, stride: 1, strideW: 1, padding: 0, cropH: 0, cropW: 0 } : r;
   const stride: [number, number] = c.padding === 'same' ? [1, 1] : [c.stride, c.strideW];
   const inH = c.dilationH * (c.kH - 1) + 1 + c.extraH;
   const inW = c.dilationW * (c.kW - 1) + 1 + c.extraW;
@@ -127,7 +130,8 @@ describe('conv strategies', () => {
       const g = window2d('conv2d', 8, 8, { kernelSize: k, stride, padding });
       return { n: 1, cin: 2, cout: 4, groups: 1, plane: 64, S: convPattern(g) };
     };
-    const [direct, flipped] = [convStrategies.forward.find((c) => c.name === 'direct')!, convStrategies.inputGrad.find((c) => c.name === 'flipped')!];
+    const named = (p: ConvProduct, name: string) => (convStrategies[p] as readonly ConvStrategy<ConvProduct>[]).find((c) => c.name === name)!;
+    const [direct, flipped] = [named('forward', 'direct'), named('inputGrad', 'flipped')];
     expect(direct.applies(shape(1, 1), 'float32')).to.equal(wasmGemmAvailable());
     expect(direct.applies(shape(2, 1), 'float32')).to.equal(false);
     expect(direct.applies(shape(1, 1), 'float64')).to.equal(false);
@@ -135,6 +139,12 @@ describe('conv strategies', () => {
     expect(flipped.applies(shape(2, 1), 'float32')).to.equal(false);
     // Padding 3 with a 3×3 kernel would need a negative padding in the flipped conv.
     expect(flipped.applies(shape(1, 3), 'float32')).to.equal(false);
+    // 1×1: pointwise only without stride or padding (then the planes are the columns), for every product.
+    for (const p of products) {
+      expect(named(p, 'pointwise').applies(shape(1, 0, 1), 'float64'), p).to.equal(true);
+      expect(named(p, 'pointwise').applies(shape(2, 0, 1), 'float32'), p).to.equal(false);
+      expect(named(p, 'pointwise').applies(shape(1, 1, 1), 'float32'), p).to.equal(false);
+    }
   });
 
   it('auto times each applicable candidate once per geometry (float32, enough work) and reuses the winner', () => {
@@ -188,7 +198,7 @@ describe('conv strategies', () => {
     const strided = conv2d(x, w, null, { stride: 2 });
     setConvStrategy('forward', 'gathered');
     expect([...strided.data]).to.deep.equal([...conv2d(x, w, null, { stride: 2 }).data]);
-    expect(() => setConvStrategy('forward', 'winograd')).to.throw(/forward has strategies gathered, direct/);
+    expect(() => setConvStrategy('forward', 'winograd')).to.throw(/forward has strategies gathered, pointwise, direct/);
     expect(convDecisions()).to.have.length(0);
   });
 });
