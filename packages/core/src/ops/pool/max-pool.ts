@@ -8,6 +8,7 @@ import { poolCases } from './cases.js';
 import { isPairAxis, maxPool2x2Forward, maxPoolForward } from './kernels.js';
 import { planeScatterAdd } from './plane-index.js';
 import { type PoolWindows, type SlidingPoolAttrs, adaptiveWindows, planesOf, pooledShape, slidingGeometry, slidingWindows } from './windows.js';
+import { maxPool2x2ForwardWasm, useWasmPool } from './kernels-wasm.js';
 
 interface MaxPoolAttrs {
   windows: PoolWindows;
@@ -26,7 +27,9 @@ const maxPoolOp = defineOp({
     const { planes } = planesOf('maxPool2d', x);
     const y = uninitialized(pooledShape(x, windows), x.dtype);
     const argmax = new Int32Array(y.size);
-    if (pairwise(windows)) maxPool2x2Forward(x.data, planes, windows.inH, windows.inW, windows.outH, windows.outW, y.data, argmax);
+    if (pairwise(windows) && useWasmPool(x.data, x.size)) {
+      maxPool2x2ForwardWasm(x.data, planes, windows.inH, windows.inW, windows.outH, windows.outW, y.data as Float32Array, argmax);
+    } else if (pairwise(windows)) maxPool2x2Forward(x.data, planes, windows.inH, windows.inW, windows.outH, windows.outW, y.data, argmax);
     else maxPoolForward(x.data, planes, windows, y.data, argmax);
     ctx.save(argmax);
     argmaxOf.set(y, argmax);

@@ -7,6 +7,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { CaseTools } from '../../autograd/registry.js';
 import { Generator } from '../../tensor/random.js';
 import { gatherPlanes, maxPool2x2Backward, scatterAddPlanes } from './kernels.js';
+import { maxPool2x2BackwardWasm, useWasmPool } from './kernels-wasm.js';
 
 export interface PlaneIndexAttrs {
   /** Flat index into an input plane for every output element (-1: none). */
@@ -42,11 +43,14 @@ const scatterAddOp = defineOp({
   name: 'planeScatterAdd',
   inputs: ['g'],
   forward: ({ g }, { index, inShape, outShape, pairs }: PlaneIndexAttrs) => {
-    const y = empty(inShape, g.dtype);
+    // The 2×2 kernels write every element of y; the general scatter adds into zeros.
+    const y = pairs === true ? uninitialized(inShape, g.dtype) : empty(inShape, g.dtype);
     if (pairs === true) {
       const [inH, inW] = inShape.slice(-2) as [number, number];
       const [outH, outW] = outShape.slice(-2) as [number, number];
-      maxPool2x2Backward(g.data, g.size / Math.max(outH * outW, 1), inH, inW, outH, outW, index, y.data);
+      const planes = g.size / Math.max(outH * outW, 1);
+      if (useWasmPool(g.data, y.size)) maxPool2x2BackwardWasm(g.data, planes, inH, inW, outH, outW, index, y.data as Float32Array);
+      else maxPool2x2Backward(g.data, planes, inH, inW, outH, outW, index, y.data);
     } else scatterAddPlanes(g.data, planeSize(outShape), index, planeSize(inShape), y.data);
     return y;
   },
