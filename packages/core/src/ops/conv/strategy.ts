@@ -29,7 +29,11 @@ export interface ConvStrategy<P extends ConvProduct> {
 
 /** Below this many FLOPs a conv is not worth timing: the default runs. */
 export const TUNE_MIN_FLOPS = 2e6;
-/** Timed runs per candidate (the minimum is kept: the first run may pay for warm-up). */
+/**
+ * Timed runs per candidate, after one untimed run each: a kernel's first calls pay for JIT
+ * tier-up (wasm starts in a baseline compiler) and fresh pages, several times the steady cost.
+ * The minimum is kept.
+ */
 const TUNE_ROUNDS = 3;
 /** How much faster than the default an alternative must be to be chosen. */
 const DEFAULT_MARGIN = 0.05;
@@ -118,11 +122,11 @@ export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...oper
 function tune<P extends ConvProduct>(product: P, key: string, usable: readonly ConvStrategy<P>[], s: ConvShape, operands: ConvOperands[P]): Tensor {
   const best = usable.map(() => Infinity);
   const results: Tensor[] = [];
-  for (let r = 0; r < TUNE_ROUNDS; r++) {
+  for (let r = 0; r <= TUNE_ROUNDS; r++) {
     usable.forEach((c, i) => {
       const t0 = performance.now();
       results[i] = c.run(s, ...operands);
-      best[i] = Math.min(best[i]!, performance.now() - t0);
+      if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
     });
   }
   let win = 0;
