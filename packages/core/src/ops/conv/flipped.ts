@@ -1,13 +1,14 @@
 // dx by gathering instead of scattering. For stride 1, Cᵀ·dy is itself a convolution: the
 // full correlation of dy with the filter flipped in both spatial axes and with its in/out
 // channels swapped (per group), padded by dilation·(k-1) - padding. So dx runs as a forward
-// gather + GEMM, with no col2im scatter-add.
+// conv (gather + GEMM, or whichever forward strategy wins for that geometry), with no col2im
+// scatter-add.
 import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ConvShape, gatheredForward } from './gathered.js';
+import type { ConvShape } from './gathered.js';
 import type { Window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
-import type { ConvStrategy } from './strategy.js';
+import { type ConvStrategy, runConv } from './strategy.js';
 
 /** The window of the flipped conv: dy's plane in, x's plane out. */
 function flippedWindow(g: Window2d): Window2d {
@@ -45,6 +46,6 @@ export const flippedInputGrad: ConvStrategy<'inputGrad'> = {
   run(s, dy, w) {
     const { outH, outW } = s.S.window;
     const S = convPattern(flippedWindow(s.S.window));
-    return gatheredForward({ n: s.n, cin: s.cout, cout: s.cin, groups: s.groups, plane: outH * outW, S }, dy, flippedFilter(s, w), null);
+    return runConv('forward', { n: s.n, cin: s.cout, cout: s.cin, groups: s.groups, plane: outH * outW, S }, dy, flippedFilter(s, w), null);
   },
 };

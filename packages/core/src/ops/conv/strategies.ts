@@ -8,8 +8,18 @@ import type { ConvProduct, ConvStrategy } from './strategy.js';
 
 const always = (): boolean => true;
 
-export const convStrategies: { [P in ConvProduct]: readonly ConvStrategy<P>[] } = {
-  forward: [{ name: 'gathered', applies: always, run: gatheredForward }, pointwiseForward, directForward],
-  inputGrad: [{ name: 'gathered', applies: always, run: gatheredInputGrad }, pointwiseInputGrad, flippedInputGrad],
-  filterGrad: [{ name: 'gathered', applies: always, run: gatheredFilterGrad }, pointwiseFilterGrad],
-};
+type Table = { [P in ConvProduct]: readonly ConvStrategy<P>[] };
+let table: Table | null = null;
+
+/**
+ * The candidates of `product`, default first. Built on first use: the flipped dx runs a
+ * forward conv through runConv, so this module and strategy.ts import each other.
+ */
+export function convStrategies<P extends ConvProduct>(product: P): readonly ConvStrategy<P>[] {
+  table ??= {
+    forward: [{ name: 'gathered', applies: always, run: gatheredForward }, pointwiseForward, directForward],
+    inputGrad: [{ name: 'gathered', applies: always, run: gatheredInputGrad }, pointwiseInputGrad, flippedInputGrad],
+    filterGrad: [{ name: 'gathered', applies: always, run: gatheredFilterGrad }, pointwiseFilterGrad],
+  };
+  return table[product] as readonly ConvStrategy<P>[];
+}

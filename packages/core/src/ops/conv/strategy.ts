@@ -34,7 +34,7 @@ export const TUNE_MIN_FLOPS = 2e6;
  * tier-up (wasm starts in a baseline compiler) and fresh pages, several times the steady cost.
  * The minimum is kept.
  */
-const TUNE_ROUNDS = 3;
+const TUNE_ROUNDS = 4;
 /** How much faster than the default an alternative must be to be chosen. */
 const DEFAULT_MARGIN = 0.05;
 const MAX_DECISIONS = 256;
@@ -46,7 +46,7 @@ const overrides: Record<ConvProduct, string> = { forward: 'auto', inputGrad: 'au
  * applies (elsewhere the default), or 'auto' to choose by measurement again.
  */
 export function setConvStrategy(product: ConvProduct, name: string): void {
-  const names = convStrategies[product].map((c) => c.name);
+  const names = convStrategies(product).map((c) => c.name);
   if (name !== 'auto' && !names.includes(name)) throw new Error(`setConvStrategy: ${product} has strategies ${names.join(', ')} (or 'auto'), not '${name}'`);
   overrides[product] = name;
 }
@@ -98,7 +98,7 @@ function keyOf(product: ConvProduct, s: ConvShape, dtype: FloatType): string {
 /** Runs `product` with the strategy chosen for this shape (see the file comment). */
 export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...operands: ConvOperands[P]): Tensor {
   const dtype = operands[0].dtype as FloatType;
-  const usable = (convStrategies[product] as readonly ConvStrategy<P>[]).filter((c) => c.applies(s, dtype));
+  const usable = convStrategies(product).filter((c) => c.applies(s, dtype));
   const fallback = usable[0]!;
   const forced = overrides[product];
   if (forced !== 'auto') return (usable.find((c) => c.name === forced) ?? fallback).run(s, ...operands);
@@ -115,7 +115,9 @@ export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...oper
 
 /**
  * Times the candidates on the operands, round-robin so that a load spike on this shared
- * machine hits them alike, keeping each one's minimum. An alternative must beat the default
+ * machine hits them alike, in alternating order (A B B A ...) so that a periodic cost (a GC
+ * every other large allocation, fresh pages) does not always land on the same candidate;
+ * keeps each one's minimum. An alternative must beat the default
  * by DEFAULT_MARGIN: a near tie is noise, and the default is the well-trodden path.
  * Records the decision and returns the winner's result.
  */
@@ -123,11 +125,12 @@ function tune<P extends ConvProduct>(product: P, key: string, usable: readonly C
   const best = usable.map(() => Infinity);
   const results: Tensor[] = [];
   for (let r = 0; r <= TUNE_ROUNDS; r++) {
-    usable.forEach((c, i) => {
+    for (let j = 0; j < usable.length; j++) {
+      const i = r % 2 === 0 ? j : usable.length - 1 - j;
       const t0 = performance.now();
-      results[i] = c.run(s, ...operands);
+      results[i] = usable[i]!.run(s, ...operands);
       if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
-    });
+    }
   }
   let win = 0;
   best.forEach((ms, i) => {
