@@ -4,7 +4,6 @@
 // as much time gathering and packing as multiplying; this one only multiplies.
 import { copyPlanesWasm, directConvWasm, stageTapOffsets, wasmConvGatherAvailable, zeroWasm } from '../../kernels/conv.js';
 import { wasmScratch } from '../../kernels/wasm/gemm-wasm.js';
-import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import type { ConvStrategy } from './strategy.js';
@@ -55,13 +54,12 @@ function stageFilter(s: ConvShape, L: DirectLayout, w: Tensor, b: Tensor | null,
 export const directForward: ConvStrategy<'forward'> = {
   name: 'direct',
   applies: (s, dtype) => dtype === 'float32' && s.S.window.strideH === 1 && s.S.window.strideW === 1 && wasmConvGatherAvailable(),
-  run(s, x, w, b) {
+  run(s, y, x, w, b) {
     const g = s.S.window;
     const L = layoutOf(s);
     const P = s.S.positions;
     const coutG = s.cout / s.groups;
     const nb = Math.max(1, Math.min(s.n, Math.floor(CHUNK_FLOATS / (s.cin * s.plane + s.cout * P))));
-    const y = empty([s.n, s.cout, g.outH, g.outW], x.dtype);
     const K = L.channels * s.S.taps;
     const [xs, xp, wt, bias, yq, ys, offsets] = wasmScratch([
       nb * s.cin * s.plane, L.channels * L.xPlane, s.groups * K * L.coutPad, s.groups * L.coutPad, L.coutPad * L.Q, nb * s.cout * P, K,
@@ -81,6 +79,5 @@ export const directForward: ConvStrategy<'forward'> = {
       }
       y.data.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
     }
-    return y;
   },
 };

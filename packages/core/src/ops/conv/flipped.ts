@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import type { Window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
-import { type ConvStrategy, runConv } from './strategy.js';
+import { type ConvStrategy, runConvInto } from './strategy.js';
 
 /** The window of the flipped conv: dy's plane in, x's plane out. */
 function flippedWindow(g: Window2d): Window2d {
@@ -43,9 +43,9 @@ export const flippedInputGrad: ConvStrategy<'inputGrad'> = {
   // Negative padding (padding beyond the kernel's extent) would crop; left to the default.
   applies: ({ S: { window: g } }) =>
     g.strideH === 1 && g.strideW === 1 && g.padTop <= g.dilationH * (g.kH - 1) && g.padLeft <= g.dilationW * (g.kW - 1),
-  run(s, dy, w) {
+  run(s, dx, dy, w) {
     const { outH, outW } = s.S.window;
     const S = convPattern(flippedWindow(s.S.window));
-    return runConv('forward', { n: s.n, cin: s.cout, cout: s.cin, groups: s.groups, plane: outH * outW, S }, dy, flippedFilter(s, w), null);
+    runConvInto('forward', { n: s.n, cin: s.cout, cout: s.cin, groups: s.groups, plane: outH * outW, S }, dx, dy, flippedFilter(s, w), null);
   },
 };

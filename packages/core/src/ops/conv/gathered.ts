@@ -1,10 +1,10 @@
 // The gathered strategy (the default for every product): im2col through the pattern S into
 // wasm memory (or JS arrays for float64), then the GEMM; for dx the GEMM then col2im.
+// Each writes every element of its output (allocated by runConv).
 //   forward  y  = W · gather_S(x) (+ b)
 //   dx       dx = scatterAdd_Sᵀ(Wᵀ · dy)
 //   dW       dW = dy · gather_S(x)ᵀ
 import { convWorkspace, gatherColumns, gatherColumnsWasm, rangesLength, scatterAddColumns, scatterAddColumnsWasm, stageRanges, wasmConvGatherAvailable } from '../../kernels/conv.js';
-import { empty } from '../../tensor/creation.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvPattern } from './pattern.js';
@@ -93,10 +93,9 @@ function packChannels(s: ConvShape, t: Tensor, n0: number, m: number, g: number,
 export const floatType = (t: Tensor): 'float32' | 'float64' => t.dtype as 'float32' | 'float64';
 
 /** y = W · gather(x) (+ b). */
-export function gatheredForward(s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null): Tensor {
+export function gatheredForward(s: ConvShape, y: Tensor, x: Tensor, w: Tensor, b: Tensor | null): void {
   const { coutG, K, P } = gemmDims(s);
   const nb = chunkOf(s);
-  const y = empty([s.n, s.cout, s.S.window.outH, s.S.window.outW], x.dtype);
   const ws = convWorkspace(floatType(x), [w.size, K * nb * P, coutG * nb * P, ...wasmGatherLengths(s, floatType(x), nb)]);
   const [wk, cols, out, ...staged] = ws.buffers as [TypedArray, TypedArray, TypedArray, ...TypedArray[]];
   wk.set(w.data);
@@ -114,15 +113,12 @@ export function gatheredForward(s: ConvShape, x: Tensor, w: Tensor, b: Tensor | 
       }
     }
   }
-  return y;
 }
 
 /** dx = scatterAdd(Wᵀ · dy). */
-export function gatheredInputGrad(s: ConvShape, dy: Tensor, w: Tensor): Tensor {
+export function gatheredInputGrad(s: ConvShape, dx: Tensor, dy: Tensor, w: Tensor): void {
   const { cinG, coutG, K, P } = gemmDims(s);
   const nb = chunkOf(s);
-  const { inH, inW } = s.S.window;
-  const dx = empty([s.n, s.cin, inH, inW], dy.dtype);
   const ws = convWorkspace(floatType(dy), [w.size, coutG * nb * P, K * nb * P, ...wasmGatherLengths(s, floatType(dy), nb)]);
   const [wk, dyk, cols, dxs, ranges] = ws.buffers as [TypedArray, TypedArray, TypedArray, Float32Array?, Float32Array?];
   wk.set(w.data);
@@ -131,7 +127,9 @@ export function gatheredInputGrad(s: ConvShape, dy: Tensor, w: Tensor): Tensor {
   for (let n0 = 0; n0 < s.n; n0 += nb) {
     const m = Math.min(nb, s.n - n0);
     const L = m * P;
+    // The scatter adds: into zeroed scratch (wasm), or into dx itself (JS), whose storage may hold anything.
     if (dxs) dxs.fill(0, 0, m * size);
+    else if (!s.S.identity) dx.data.fill(0, n0 * size, (n0 + m) * size);
     for (let g = 0; g < s.groups; g++) {
       packChannels(s, dy, n0, m, g, dyk, L);
       ws.gemm(K, L, coutG, { data: wk, offset: g * coutG * K, rowStride: 1, colStride: K }, { data: dyk, offset: 0, rowStride: L, colStride: 1 }, cols, 0, false);
@@ -144,15 +142,12 @@ export function gatheredInputGrad(s: ConvShape, dy: Tensor, w: Tensor): Tensor {
     }
     if (dxs) dx.data.set(dxs.subarray(0, m * size), n0 * size);
   }
-  return dx;
 }
 
 /** dW = Σ_n dy · gather(x)ᵀ. */
-export function gatheredFilterGrad(s: ConvShape, x: Tensor, dy: Tensor): Tensor {
+export function gatheredFilterGrad(s: ConvShape, dw: Tensor, x: Tensor, dy: Tensor): void {
   const { cinG, coutG, K, P } = gemmDims(s);
   const nb = chunkOf(s);
-  const { kH, kW } = s.S.window;
-  const dw = empty([s.cout, cinG, kH, kW], x.dtype);
   const ws = convWorkspace(floatType(x), [coutG * nb * P, K * nb * P, dw.size, ...wasmGatherLengths(s, floatType(x), nb)]);
   const [dyk, cols, dwk, ...staged] = ws.buffers as [TypedArray, TypedArray, TypedArray, ...TypedArray[]];
   dwk.fill(0, 0, dw.size);
@@ -168,5 +163,4 @@ export function gatheredFilterGrad(s: ConvShape, x: Tensor, dy: Tensor): Tensor 
     }
   }
   dw.data.set(dwk.subarray(0, dw.size));
-  return dw;
 }

@@ -4,7 +4,6 @@
 // GoogLeNet's many 1×1 convs). Operands are staged a chunk of images at a time (one copy in,
 // one out) where the GEMM reads them (wasm memory for float32).
 import { convWorkspace } from '../../kernels/conv.js';
-import { empty } from '../../tensor/creation.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type ConvShape, floatType } from './gathered.js';
@@ -26,11 +25,10 @@ function stageImages(t: Tensor, n0: number, m: number, size: number, dst: TypedA
 export const pointwiseForward: ConvStrategy<'forward'> = {
   name: 'pointwise',
   applies,
-  run(s, x, w, b) {
+  run(s, y, x, w, b) {
     const P = s.plane;
     const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
     const nb = chunkOf(s);
-    const y = empty([s.n, s.cout, s.S.window.outH, s.S.window.outW], x.dtype);
     const ws = convWorkspace(floatType(x), [w.size, nb * s.cin * P, nb * s.cout * P]);
     const [wk, xs, ys] = ws.buffers as [TypedArray, TypedArray, TypedArray];
     wk.set(w.data);
@@ -46,7 +44,6 @@ export const pointwiseForward: ConvStrategy<'forward'> = {
       }
       y.data.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
     }
-    return y;
   },
 };
 
@@ -54,12 +51,10 @@ export const pointwiseForward: ConvStrategy<'forward'> = {
 export const pointwiseInputGrad: ConvStrategy<'inputGrad'> = {
   name: 'pointwise',
   applies,
-  run(s, dy, w) {
+  run(s, dx, dy, w) {
     const P = s.plane;
     const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
     const nb = chunkOf(s);
-    const { inH, inW } = s.S.window;
-    const dx = empty([s.n, s.cin, inH, inW], dy.dtype);
     const ws = convWorkspace(floatType(dy), [w.size, nb * s.cout * P, nb * s.cin * P]);
     const [wk, dys, dxs] = ws.buffers as [TypedArray, TypedArray, TypedArray];
     wk.set(w.data);
@@ -73,7 +68,6 @@ export const pointwiseInputGrad: ConvStrategy<'inputGrad'> = {
       }
       dx.data.set(dxs.subarray(0, m * s.cin * P), n0 * s.cin * P);
     }
-    return dx;
   },
 };
 
@@ -81,11 +75,10 @@ export const pointwiseInputGrad: ConvStrategy<'inputGrad'> = {
 export const pointwiseFilterGrad: ConvStrategy<'filterGrad'> = {
   name: 'pointwise',
   applies,
-  run(s, x, dy) {
+  run(s, dw, x, dy) {
     const P = s.plane;
     const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
     const nb = chunkOf(s);
-    const dw = empty([s.cout, cinG, 1, 1], x.dtype);
     const ws = convWorkspace(floatType(x), [nb * s.cin * P, nb * s.cout * P, dw.size]);
     const [xs, dys, dwk] = ws.buffers as [TypedArray, TypedArray, TypedArray];
     dwk.fill(0, 0, dw.size);
@@ -100,6 +93,5 @@ export const pointwiseFilterGrad: ConvStrategy<'filterGrad'> = {
       }
     }
     dw.data.set(dwk.subarray(0, dw.size));
-    return dw;
   },
 };

@@ -3,12 +3,13 @@ import fc from 'fast-check';
 import { conv2d, vjp } from '../../index.js';
 import { wasmGemmAvailable } from '../../kernels/wasm/gemm-wasm.js';
 import { fillTensor } from '../../testing/arbitraries.js';
+import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import { type PaddingSpec, window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
 import { convStrategies } from './strategies.js';
-import { type ConvProduct, type ConvStrategy, type FloatType, TUNE_MIN_FLOPS, clearConvDecisions, convDecisions, convFlops, setConvStrategy } from './strategy.js';
+import { type ConvProduct, type ConvStrategy, type FloatType, TUNE_MIN_FLOPS, clearConvDecisions, convDecisions, convFlops, convOutputShape, setConvStrategy } from './strategy.js';
 
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 
@@ -53,7 +54,7 @@ function expectMatches(what: string, got: Tensor, ref: { v: Float64Array; abs: F
   expect(got.size, what).to.equal(ref.v.length);
   for (let i = 0; i < ref.v.length; i++) {
     const err = Math.abs(got.data[i]! - ref.v[i]!);
-    if (err > rel * (ref.abs[i]! + 1e-30)) expect.fail(`${what}: entry ${i} is ${got.data[i]}, expected ${ref.v[i]} (error ${err})`);
+    if (!(err <= rel * (ref.abs[i]! + 1e-30))) expect.fail(`${what}: entry ${i} is ${got.data[i]}, expected ${ref.v[i]} (error ${err})`);
   }
 }
 
@@ -86,10 +87,14 @@ function caseOf(r: typeof geometryArb extends fc.Arbitrary<infer T> ? T : never)
   return { s, x, w, b, dy };
 }
 
+/** Runs one strategy into an output pre-filled with NaN: an element it fails to write shows. */
 function runStrategy(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null, dy: Tensor): Tensor {
-  if (product === 'forward') return (st as ConvStrategy<'forward'>).run(s, x, w, b);
-  if (product === 'inputGrad') return (st as ConvStrategy<'inputGrad'>).run(s, dy, w);
-  return (st as ConvStrategy<'filterGrad'>).run(s, x, dy);
+  const out = empty(convOutputShape(product, s), x.dtype);
+  out.data.fill(NaN);
+  if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, x, w, b);
+  else if (product === 'inputGrad') (st as ConvStrategy<'inputGrad'>).run(s, out, dy, w);
+  else (st as ConvStrategy<'filterGrad'>).run(s, out, x, dy);
+  return out;
 }
 
 describe('conv strategies', () => {
@@ -99,7 +104,7 @@ describe('conv strategies', () => {
     clearConvDecisions();
   });
 
-  it('every applicable strategy of every product agrees with the explicit C over random geometries (float32 and float64)', () => {
+  it('every applicable strategy of every product writes all of its output and agrees with the explicit C over random geometries (float32 and float64)', () => {
     const ran = new Set<string>();
     fc.assert(
       fc.property(geometryArb, (c) => {

@@ -6,6 +6,7 @@
 // winner directly.
 // All candidates compute the same product, so results differ only by float rounding.
 import { gemmEngine } from '../../kernels/wasm/gemm-wasm.js';
+import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import { convStrategies } from './strategies.js';
@@ -24,7 +25,16 @@ export interface ConvStrategy<P extends ConvProduct> {
   name: string;
   /** Whether this algorithm is correct (and available) for the shape and dtype. */
   applies(s: ConvShape, dtype: FloatType): boolean;
-  run(s: ConvShape, ...operands: ConvOperands[P]): Tensor;
+  /** Writes every element of `out` (shaped by convOutputShape; its prior contents are arbitrary). */
+  run(s: ConvShape, out: Tensor, ...operands: ConvOperands[P]): void;
+}
+
+/** Shape of a product's result: y [N, Cout, outH, outW], dx [N, Cin, inH, inW], dW [Cout, Cin/G, kH, kW]. */
+export function convOutputShape(product: ConvProduct, s: ConvShape): number[] {
+  const g = s.S.window;
+  if (product === 'forward') return [s.n, s.cout, g.outH, g.outW];
+  if (product === 'inputGrad') return [s.n, s.cin, g.inH, g.inW];
+  return [s.cout, s.cin / s.groups, g.kH, g.kW];
 }
 
 /** Below this many FLOPs a conv is not worth timing: the default runs. */
@@ -95,40 +105,47 @@ function keyOf(product: ConvProduct, s: ConvShape, dtype: FloatType): string {
   return [product, dtype, engineId(), s.n, s.cin, s.cout, s.groups, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW].join(',');
 }
 
-/** Runs `product` with the strategy chosen for this shape (see the file comment). */
+/** Runs `product` with the strategy chosen for this shape (see the file comment) into a new tensor. */
 export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...operands: ConvOperands[P]): Tensor {
+  const out = empty(convOutputShape(product, s), operands[0].dtype);
+  runConvInto(product, s, out, ...operands);
+  return out;
+}
+
+/** runConv writing into `out` (shaped by convOutputShape). */
+export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out: Tensor, ...operands: ConvOperands[P]): void {
   const dtype = operands[0].dtype as FloatType;
   const usable = convStrategies(product).filter((c) => c.applies(s, dtype));
   const fallback = usable[0]!;
   const forced = overrides[product];
-  if (forced !== 'auto') return (usable.find((c) => c.name === forced) ?? fallback).run(s, ...operands);
-  if (usable.length === 1 || dtype !== 'float32' || convFlops(s) < TUNE_MIN_FLOPS) return fallback.run(s, ...operands);
+  if (forced !== 'auto') return (usable.find((c) => c.name === forced) ?? fallback).run(s, out, ...operands);
+  if (usable.length === 1 || dtype !== 'float32' || convFlops(s) < TUNE_MIN_FLOPS) return fallback.run(s, out, ...operands);
   const key = keyOf(product, s, dtype);
   const known = decisions.get(key);
   if (known !== undefined) {
     decisions.delete(key);
     decisions.set(key, known);
-    return (usable.find((c) => c.name === known.winner) ?? fallback).run(s, ...operands);
+    return (usable.find((c) => c.name === known.winner) ?? fallback).run(s, out, ...operands);
   }
-  return tune(product, key, usable, s, operands);
+  tune(product, key, usable, s, out, operands);
 }
 
 /**
- * Times the candidates on the operands, round-robin so that a load spike on this shared
- * machine hits them alike, in alternating order (A B B A ...) so that a periodic cost (a GC
- * every other large allocation, fresh pages) does not always land on the same candidate;
- * keeps each one's minimum. An alternative must beat the default
- * by DEFAULT_MARGIN: a near tie is noise, and the default is the well-trodden path.
- * Records the decision and returns the winner's result.
+ * Times the candidates on the operands and keeps each one's minimum. All write into the same
+ * `out`, so after the untimed round no run pays for fresh pages (for outputs of several MB
+ * that cost is as large as the differences measured). Round-robin in alternating order
+ * (A B B A ...), so a load spike or a periodic cost (a GC every other run) hits them alike.
+ * An alternative must beat the default by DEFAULT_MARGIN: a near tie is noise.
+ * Records the decision; out ends holding the winner's result.
  */
-function tune<P extends ConvProduct>(product: P, key: string, usable: readonly ConvStrategy<P>[], s: ConvShape, operands: ConvOperands[P]): Tensor {
+function tune<P extends ConvProduct>(product: P, key: string, usable: readonly ConvStrategy<P>[], s: ConvShape, out: Tensor, operands: ConvOperands[P]): void {
   const best = usable.map(() => Infinity);
-  const results: Tensor[] = [];
+  let last = 0;
   for (let r = 0; r <= TUNE_ROUNDS; r++) {
     for (let j = 0; j < usable.length; j++) {
-      const i = r % 2 === 0 ? j : usable.length - 1 - j;
+      const i = (last = r % 2 === 0 ? j : usable.length - 1 - j);
       const t0 = performance.now();
-      results[i] = usable[i]!.run(s, ...operands);
+      usable[i]!.run(s, out, ...operands);
       if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
     }
   }
@@ -139,5 +156,5 @@ function tune<P extends ConvProduct>(product: P, key: string, usable: readonly C
   const times = Object.fromEntries(usable.map((c, i) => [c.name, best[i]!]));
   decisions.set(key, { product, key, winner: usable[win]!.name, times });
   if (decisions.size > MAX_DECISIONS) decisions.delete(decisions.keys().next().value!);
-  return results[win]!;
+  if (win !== last) usable[win]!.run(s, out, ...operands);
 }
