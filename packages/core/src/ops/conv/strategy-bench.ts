@@ -1,7 +1,8 @@
 // Conv strategy choice, measured: for the bench shapes a–e and the default training model's
-// three convs, the median ms of forward and of forward+dx+dW (loss ½Σy²) with every product
+// three convs, the median (and min) ms of forward and of forward+dx+dW (loss ½Σy²) with every product
 // forced to the gathered default versus chosen by measurement ('auto'), interleaved in one
-// process so load drift hits both alike; then each decision with its candidates' times.
+// process so load drift hits both alike; then each decision with its candidates' times (those
+// exclude the output's allocation, whose fresh pages dominate the spread of the op timings).
 // Not a test. From packages/core:
 //   npx tsx --conditions=@tensorgrad/source src/ops/conv/strategy-bench.ts [threads=1] [ids=a,b,...]
 import { conv2d, grad, mul, randn, setNumThreads, sum, type Tensor } from '../../index.js';
@@ -20,7 +21,7 @@ const shapes: [string, number, number, number, number, number, number, number][]
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 const useStrategy = (name: string): void => products.forEach((p) => setConvStrategy(p, name));
 const median = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1]!;
-const REPS = 10;
+const REPS = 20;
 
 for (const [id, n, c, hw, k, cout, stride, padding] of shapes) {
   if (only !== undefined && !only.includes(id)) continue;
@@ -46,7 +47,8 @@ for (const [id, n, c, hw, k, cout, stride, padding] of shapes) {
         times[v]!.push(performance.now() - t0);
       }
     }
-    console.log(`${threads}t ${id.padEnd(2)} ${mode.padEnd(9)}  gathered ${median(times.gathered!).toFixed(2).padStart(6)} ms   auto ${median(times.auto!).toFixed(2).padStart(6)} ms`);
+    const show = (v: string): string => `${median(times[v]!).toFixed(2).padStart(6)} (${Math.min(...times[v]!).toFixed(2).padStart(6)})`;
+    console.log(`${threads}t ${id.padEnd(2)} ${mode.padEnd(9)}  gathered ${show('gathered')}   auto ${show('auto')}`);
   }
 }
 useStrategy('auto');
