@@ -177,3 +177,147 @@ export function directConv(xp: usize, off: usize, K: i32, wt: usize, coutPad: i3
   v128.store(o + 2 * row, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
   v128.store(o + 3 * row, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
+
+// Winograd F(2×2, 3×3): a 2×2 output tile from a 4×4 input tile d with 16 multiplies per channel
+// pair instead of 36: Y = Aᵀ[Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)]A. The Σ_c is 16 GEMMs (one per element ξ
+// of the 4×4 transformed tile) done by the host; these are the transforms, 4 tiles along x per
+// SIMD vector. Tile t = ty·tilesW + tx reads padded rows 2ty..2ty+3, columns 2tx..2tx+3.
+
+/**
+ * v[(ξ·channels + c)·ldv + t] = (Bᵀ d B)[ξ] for tile t of plane c of xp (row length Wp, planes
+ * xPlane apart), Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]. Tiles go 4 at a time: the last
+ * group of a row also writes up to 3 slots past the row (the next row's, written again after,
+ * or past the image: the caller leaves room); it reads columns up to 2·roundUp(tilesW, 4) + 1.
+ */
+export function winogradInput(xp: usize, channels: i32, xPlane: i32, Wp: i32, tilesH: i32, tilesW: i32, v: usize, ldv: i32): void {
+  const xi = <usize>(channels * ldv) << 2;
+  const rowBytes = <usize>Wp << 2;
+  for (let c = 0; c < channels; c++) {
+    const plane = xp + (<usize>(c * xPlane) << 2);
+    const vc = v + (<usize>(c * ldv) << 2);
+    for (let ty = 0; ty < tilesH; ty++) {
+      for (let tx = 0; tx < tilesW; tx += 4) {
+        const src = plane + (<usize>(2 * ty * Wp + 2 * tx) << 2);
+        const dst = vc + (<usize>(ty * tilesW + tx) << 2);
+        const a0 = v128.load(src + 0 * rowBytes);
+        const b0 = v128.load(src + 0 * rowBytes, 16);
+        const c0 = v128.load(src + 0 * rowBytes, 8);
+        const e0 = v128.load(src + 0 * rowBytes, 24);
+        const d00 = v128.shuffle<f32>(a0, b0, 0, 2, 4, 6);
+        const d01 = v128.shuffle<f32>(a0, b0, 1, 3, 5, 7);
+        const d02 = v128.shuffle<f32>(c0, e0, 0, 2, 4, 6);
+        const d03 = v128.shuffle<f32>(c0, e0, 1, 3, 5, 7);
+        const s00 = f32x4.sub(d00, d02);
+        const s01 = f32x4.add(d01, d02);
+        const s02 = f32x4.sub(d02, d01);
+        const s03 = f32x4.sub(d01, d03);
+        const a1 = v128.load(src + 1 * rowBytes);
+        const b1 = v128.load(src + 1 * rowBytes, 16);
+        const c1 = v128.load(src + 1 * rowBytes, 8);
+        const e1 = v128.load(src + 1 * rowBytes, 24);
+        const d10 = v128.shuffle<f32>(a1, b1, 0, 2, 4, 6);
+        const d11 = v128.shuffle<f32>(a1, b1, 1, 3, 5, 7);
+        const d12 = v128.shuffle<f32>(c1, e1, 0, 2, 4, 6);
+        const d13 = v128.shuffle<f32>(c1, e1, 1, 3, 5, 7);
+        const s10 = f32x4.sub(d10, d12);
+        const s11 = f32x4.add(d11, d12);
+        const s12 = f32x4.sub(d12, d11);
+        const s13 = f32x4.sub(d11, d13);
+        const a2 = v128.load(src + 2 * rowBytes);
+        const b2 = v128.load(src + 2 * rowBytes, 16);
+        const c2 = v128.load(src + 2 * rowBytes, 8);
+        const e2 = v128.load(src + 2 * rowBytes, 24);
+        const d20 = v128.shuffle<f32>(a2, b2, 0, 2, 4, 6);
+        const d21 = v128.shuffle<f32>(a2, b2, 1, 3, 5, 7);
+        const d22 = v128.shuffle<f32>(c2, e2, 0, 2, 4, 6);
+        const d23 = v128.shuffle<f32>(c2, e2, 1, 3, 5, 7);
+        const s20 = f32x4.sub(d20, d22);
+        const s21 = f32x4.add(d21, d22);
+        const s22 = f32x4.sub(d22, d21);
+        const s23 = f32x4.sub(d21, d23);
+        const a3 = v128.load(src + 3 * rowBytes);
+        const b3 = v128.load(src + 3 * rowBytes, 16);
+        const c3 = v128.load(src + 3 * rowBytes, 8);
+        const e3 = v128.load(src + 3 * rowBytes, 24);
+        const d30 = v128.shuffle<f32>(a3, b3, 0, 2, 4, 6);
+        const d31 = v128.shuffle<f32>(a3, b3, 1, 3, 5, 7);
+        const d32 = v128.shuffle<f32>(c3, e3, 0, 2, 4, 6);
+        const d33 = v128.shuffle<f32>(c3, e3, 1, 3, 5, 7);
+        const s30 = f32x4.sub(d30, d32);
+        const s31 = f32x4.add(d31, d32);
+        const s32 = f32x4.sub(d32, d31);
+        const s33 = f32x4.sub(d31, d33);
+        v128.store(dst + 0 * xi, f32x4.sub(s00, s20));
+        v128.store(dst + 4 * xi, f32x4.add(s10, s20));
+        v128.store(dst + 8 * xi, f32x4.sub(s20, s10));
+        v128.store(dst + 12 * xi, f32x4.sub(s10, s30));
+        v128.store(dst + 1 * xi, f32x4.sub(s01, s21));
+        v128.store(dst + 5 * xi, f32x4.add(s11, s21));
+        v128.store(dst + 9 * xi, f32x4.sub(s21, s11));
+        v128.store(dst + 13 * xi, f32x4.sub(s11, s31));
+        v128.store(dst + 2 * xi, f32x4.sub(s02, s22));
+        v128.store(dst + 6 * xi, f32x4.add(s12, s22));
+        v128.store(dst + 10 * xi, f32x4.sub(s22, s12));
+        v128.store(dst + 14 * xi, f32x4.sub(s12, s32));
+        v128.store(dst + 3 * xi, f32x4.sub(s03, s23));
+        v128.store(dst + 7 * xi, f32x4.add(s13, s23));
+        v128.store(dst + 11 * xi, f32x4.sub(s23, s13));
+        v128.store(dst + 15 * xi, f32x4.sub(s13, s33));
+      }
+    }
+  }
+}
+
+/**
+ * For each output channel co and tile t: the 2×2 tile Aᵀ m A + bias[co], Aᵀ = [1 1 1 0; 0 1 -1 -1],
+ * m[ξ] = mt[(ξ·couts + co)·ldm + t], into y (planes yPlane apart, row length Wy ≥ 2·roundUp(tilesW, 4))
+ * at rows 2ty, 2ty+1, columns 2tx, 2tx+1. Columns past 2·tilesW get values of other tiles (the
+ * caller drops them); mt is read up to 3 tiles past the image.
+ */
+export function winogradOutput(mt: usize, couts: i32, ldm: i32, tilesH: i32, tilesW: i32, bias: usize, y: usize, yPlane: i32, Wy: i32): void {
+  const xi = <usize>(couts * ldm) << 2;
+  const rowBytes = <usize>Wy << 2;
+  for (let co = 0; co < couts; co++) {
+    const bv = v128.load32_splat(bias + (<usize>co << 2));
+    const mc = mt + (<usize>(co * ldm) << 2);
+    const yc = y + (<usize>(co * yPlane) << 2);
+    for (let ty = 0; ty < tilesH; ty++) {
+      for (let tx = 0; tx < tilesW; tx += 4) {
+        const src = mc + (<usize>(ty * tilesW + tx) << 2);
+        const m00 = v128.load(src + 0 * xi);
+        const m10 = v128.load(src + 4 * xi);
+        const m20 = v128.load(src + 8 * xi);
+        const m30 = v128.load(src + 12 * xi);
+        const u00 = f32x4.add(f32x4.add(m00, m10), m20);
+        const u10 = f32x4.sub(f32x4.sub(m10, m20), m30);
+        const m01 = v128.load(src + 1 * xi);
+        const m11 = v128.load(src + 5 * xi);
+        const m21 = v128.load(src + 9 * xi);
+        const m31 = v128.load(src + 13 * xi);
+        const u01 = f32x4.add(f32x4.add(m01, m11), m21);
+        const u11 = f32x4.sub(f32x4.sub(m11, m21), m31);
+        const m02 = v128.load(src + 2 * xi);
+        const m12 = v128.load(src + 6 * xi);
+        const m22 = v128.load(src + 10 * xi);
+        const m32 = v128.load(src + 14 * xi);
+        const u02 = f32x4.add(f32x4.add(m02, m12), m22);
+        const u12 = f32x4.sub(f32x4.sub(m12, m22), m32);
+        const m03 = v128.load(src + 3 * xi);
+        const m13 = v128.load(src + 7 * xi);
+        const m23 = v128.load(src + 11 * xi);
+        const m33 = v128.load(src + 15 * xi);
+        const u03 = f32x4.add(f32x4.add(m03, m13), m23);
+        const u13 = f32x4.sub(f32x4.sub(m13, m23), m33);
+        const dst = yc + (<usize>(2 * ty * Wy + 2 * tx) << 2);
+        const y00 = f32x4.add(bv, f32x4.add(f32x4.add(u00, u01), u02));
+        const y01 = f32x4.add(bv, f32x4.sub(f32x4.sub(u01, u02), u03));
+        v128.store(dst + 0 * rowBytes, v128.shuffle<f32>(y00, y01, 0, 4, 1, 5));
+        v128.store(dst + 0 * rowBytes, v128.shuffle<f32>(y00, y01, 2, 6, 3, 7), 16);
+        const y10 = f32x4.add(bv, f32x4.add(f32x4.add(u10, u11), u12));
+        const y11 = f32x4.add(bv, f32x4.sub(f32x4.sub(u11, u12), u13));
+        v128.store(dst + 1 * rowBytes, v128.shuffle<f32>(y10, y11, 0, 4, 1, 5));
+        v128.store(dst + 1 * rowBytes, v128.shuffle<f32>(y10, y11, 2, 6, 3, 7), 16);
+      }
+    }
+  }
+}

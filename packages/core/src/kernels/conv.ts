@@ -180,6 +180,8 @@ interface DirectConvExports {
   copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
   zeroFloats(p: number, n: number): void;
   directConv(xp: number, off: number, K: number, wt: number, coutPad: number, bias: number, y: number, Q: number): void;
+  winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
+  winogradOutput(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
 }
 
 function wasmExports(what: string, ...views: Float32Array[]) {
@@ -242,6 +244,29 @@ export function stageTapOffsets(view: Float32Array, channels: number, xPlane: nu
  */
 export function directConvWasm(xp: Float32Array, xOff: number, offsets: Float32Array, K: number, wt: Float32Array, wOff: number, coutPad: number, bias: Float32Array, bOff: number, y: Float32Array, Q: number): void {
   wasmExports('directConvWasm', xp, offsets, wt, bias, y).directConv(ptr(xp, xOff), offsets.byteOffset, K, ptr(wt, wOff), coutPad, ptr(bias, bOff), y.byteOffset, Q);
+}
+
+/** Tiles of Winograd F(2×2, 3×3) over one image: tilesH × tilesW, each a 4×4 input / 2×2 output patch. */
+export interface WinogradTiles {
+  tilesH: number;
+  tilesW: number;
+}
+
+/**
+ * Winograd input transform in wasm (assembly/conv.ts winogradInput): v[vOff + (ξ·channels + c)·ldv + t]
+ * = (Bᵀ d B)[ξ] for tile t of each padded plane of xp (row length Wp, planes xPlane apart).
+ * Writes up to 3 tiles past the image's last; reads columns up to 2·roundUp(tilesW, 4) + 1.
+ */
+export function winogradInputWasm(xp: Float32Array, channels: number, xPlane: number, Wp: number, T: WinogradTiles, v: Float32Array, vOff: number, ldv: number): void {
+  wasmExports('winogradInputWasm', xp, v).winogradInput(xp.byteOffset, channels, xPlane, Wp, T.tilesH, T.tilesW, ptr(v, vOff), ldv);
+}
+
+/**
+ * Winograd output transform in wasm (assembly/conv.ts winogradOutput): 2×2 tiles Aᵀ m A + bias into
+ * y (planes yPlane apart, row length Wy ≥ 2·roundUp(tilesW, 4)), m[ξ] = mt[mOff + (ξ·couts + co)·ldm + t].
+ */
+export function winogradOutputWasm(mt: Float32Array, mOff: number, couts: number, ldm: number, T: WinogradTiles, bias: Float32Array, bOff: number, y: Float32Array, yPlane: number, Wy: number): void {
+  wasmExports('winogradOutputWasm', mt, bias, y).winogradOutput(ptr(mt, mOff), couts, ldm, T.tilesH, T.tilesW, ptr(bias, bOff), y.byteOffset, yPlane, Wy);
 }
 
 /** Where a conv's GEMM operands live and the GEMM that reads them there. */

@@ -4,6 +4,7 @@ import { gatheredFilterGrad, gatheredForward, gatheredInputGrad } from './gather
 import { directForward } from './direct.js';
 import { flippedInputGrad } from './flipped.js';
 import { pointwiseFilterGrad, pointwiseForward, pointwiseInputGrad } from './pointwise.js';
+import { winogradForward } from './winograd.js';
 import type { ConvProduct, ConvStrategy } from './strategy.js';
 
 const always = (): boolean => true;
@@ -17,7 +18,7 @@ let table: Table | null = null;
  */
 export function convStrategies<P extends ConvProduct>(product: P): readonly ConvStrategy<P>[] {
   table ??= {
-    forward: [{ name: 'gathered', applies: always, run: gatheredForward }, pointwiseForward, directForward],
+    forward: [{ name: 'gathered', applies: always, run: gatheredForward }, pointwiseForward, directForward, winogradForward],
     inputGrad: [{ name: 'gathered', applies: always, run: gatheredInputGrad }, pointwiseInputGrad, flippedInputGrad],
     filterGrad: [{ name: 'gathered', applies: always, run: gatheredFilterGrad }, pointwiseFilterGrad],
   };

@@ -58,19 +58,22 @@ function expectMatches(what: string, got: Tensor, ref: { v: Float64Array; abs: F
   }
 }
 
-/** Random geometries, stride 1 most of the time and 1×1 a quarter of the time (where the alternative strategies apply), some with a truncated output (as convTranspose2d's VJP makes). */
+/** Random geometries, stride 1 most of the time, often 1×1 or 3×3 (where the alternative strategies apply), some with a truncated output (as convTranspose2d's VJP makes). */
 const geometryArb = fc.record({
   n: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), cinG: fc.integer({ min: 1, max: 3 }), coutG: fc.integer({ min: 1, max: 6 }),
   kH: fc.integer({ min: 1, max: 3 }), kW: fc.integer({ min: 1, max: 3 }), stride: fc.constantFrom(1, 1, 1, 2), strideW: fc.constantFrom(1, 1, 2),
   dilationH: fc.integer({ min: 1, max: 2 }), dilationW: fc.integer({ min: 1, max: 2 }),
   padding: fc.constantFrom<PaddingSpec>(0, 1, 2, [1, 0], [0, 2], 'same'), extraH: fc.integer({ min: 0, max: 4 }), extraW: fc.integer({ min: 0, max: 5 }),
   cropH: fc.integer({ min: 0, max: 1 }), cropW: fc.integer({ min: 0, max: 1 }),
-  // A quarter of the cases are 1×1 with stride 1 and no padding, where pointwise applies.
-  oneByOne: fc.constantFrom(false, false, false, true), dtype: fc.constantFrom<FloatType>('float32', 'float64'), seed: fc.integer({ min: 1, max: 1e6 }),
+  // Some cases are 1×1 with stride 1 and no padding (pointwise applies), some 3×3 with stride 1 (winograd).
+  kernel: fc.constantFrom('any', 'any', '1x1', '3x3'), dtype: fc.constantFrom<FloatType>('float32', 'float64'), seed: fc.integer({ min: 1, max: 1e6 }),
 });
 
 function caseOf(r: typeof geometryArb extends fc.Arbitrary<infer T> ? T : never) {
-  const c = r.oneByOne ? { ...r, kH: 1, kW: 1, stride: 1, strideW: 1, padding: 0, cropH: 0, cropW: 0 } : r;
+  const c =
+    r.kernel === '1x1' ? { ...r, kH: 1, kW: 1, stride: 1, strideW: 1, padding: 0, cropH: 0, cropW: 0 }
+    : r.kernel === '3x3' ? { ...r, kH: 3, kW: 3, stride: 1, strideW: 1, dilationH: 1, dilationW: 1 }
+    : r;
   const stride: [number, number] = c.padding === 'same' ? [1, 1] : [c.stride, c.strideW];
   const inH = c.dilationH * (c.kH - 1) + 1 + c.extraH;
   const inW = c.dilationW * (c.kW - 1) + 1 + c.extraW;
@@ -206,7 +209,7 @@ describe('conv strategies', () => {
     const strided = conv2d(x, w, null, { stride: 2 });
     setConvStrategy('forward', 'gathered');
     expect([...strided.data]).to.deep.equal([...conv2d(x, w, null, { stride: 2 }).data]);
-    expect(() => setConvStrategy('forward', 'winograd')).to.throw(/forward has strategies gathered, pointwise, direct/);
+    expect(() => setConvStrategy('forward', 'fft')).to.throw(/forward has strategies gathered, pointwise, direct, winograd \(or 'auto'\), not 'fft'/);
     expect(convDecisions()).to.have.length(0);
   });
 });

@@ -1,0 +1,89 @@
+// Winograd F(2×2, 3×3) for float32 3×3 stride-1 undilated convs: each 2×2 output tile costs
+// 16 multiplies per (input, output) channel pair instead of 36, at the price of transforming
+// input tiles (Bᵀ d B), filters (G g Gᵀ) and outputs (Aᵀ m A). The channel sums become 16 GEMMs
+// (coutG × cinG times cinG × tiles), one per element ξ of the transformed 4×4 tile, over a chunk
+// of images. Transforms run in wasm (assembly/conv.ts); padding comes from zero-padded planes.
+import { copyPlanesWasm, winogradInputWasm, winogradOutputWasm, wasmConvGatherAvailable, zeroWasm } from '../../kernels/conv.js';
+import { gemmInMemory, wasmScratch } from '../../kernels/wasm/gemm-wasm.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { ConvShape } from './gathered.js';
+import type { ConvStrategy } from './strategy.js';
+
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+/** Floats of transformed tiles (input and output) per chunk of images. */
+const CHUNK_FLOATS = 1 << 20;
+/** Tile slots the transforms may write (input) or read (output) past a chunk's last tile. */
+const SLACK = 4;
+
+/** U[(g·16 + ξ)·coutG·cinG + co·cinG + c] = (G w[g·coutG + co, c] Gᵀ)[ξ], G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]. */
+function transformFilter(s: ConvShape, w: Tensor, U: Float32Array): void {
+  const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
+  const block = coutG * cinG;
+  const gw = new Float64Array(12);
+  for (let g = 0; g < s.groups; g++) {
+    for (let co = 0; co < coutG; co++) {
+      for (let c = 0; c < cinG; c++) {
+        const k = ((g * coutG + co) * cinG + c) * 9;
+        for (let j = 0; j < 3; j++) {
+          const [a, b, d] = [w.data[k + j]!, w.data[k + 3 + j]!, w.data[k + 6 + j]!];
+          gw[j] = a;
+          gw[3 + j] = (a + b + d) / 2;
+          gw[6 + j] = (a - b + d) / 2;
+          gw[9 + j] = d;
+        }
+        for (let i = 0; i < 4; i++) {
+          const [a, b, d] = [gw[3 * i]!, gw[3 * i + 1]!, gw[3 * i + 2]!];
+          const row = [a, (a + b + d) / 2, (a - b + d) / 2, d];
+          for (let j = 0; j < 4; j++) U[(g * 16 + 4 * i + j) * block + co * cinG + c] = row[j]!;
+        }
+      }
+    }
+  }
+}
+
+export const winogradForward: ConvStrategy<'forward'> = {
+  name: 'winograd',
+  applies: (s, dtype) => {
+    const g = s.S.window;
+    return dtype === 'float32' && g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 && wasmConvGatherAvailable();
+  },
+  run(s, y, x, w, b) {
+    const g = s.S.window;
+    const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
+    const P = s.S.positions;
+    const T = { tilesH: Math.ceil(g.outH / 2), tilesW: Math.ceil(g.outW / 2) };
+    const perImage = T.tilesH * T.tilesW;
+    const Wp = Math.max(g.padLeft + g.inW, 2 * roundUp(T.tilesW, 4) + 2);
+    const xPlane = Math.max(g.padTop + g.inH, 2 * T.tilesH + 2) * Wp;
+    const Wy = 2 * roundUp(T.tilesW, 4);
+    const yPlane = 2 * T.tilesH * Wy;
+    const nb = Math.max(1, Math.min(s.n, Math.floor(CHUNK_FLOATS / (16 * (cinG + coutG) * perImage))));
+    const ld = nb * perImage + SLACK;
+    const [xs, xp, V, M, U, bias, yq, ys] = wasmScratch([
+      nb * s.cin * s.plane, cinG * xPlane, 16 * cinG * ld, 16 * coutG * ld, 16 * s.groups * coutG * cinG, s.cout, coutG * yPlane, nb * s.cout * P,
+    ]) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    transformFilter(s, w, U);
+    if (b !== null) bias.set(b.data);
+    else bias.fill(0);
+    for (let n0 = 0; n0 < s.n; n0 += nb) {
+      const m = Math.min(nb, s.n - n0);
+      xs.set(x.data.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
+      for (let gr = 0; gr < s.groups; gr++) {
+        for (let i = 0; i < m; i++) {
+          zeroWasm(xp, 0, xp.length);
+          copyPlanesWasm(xs, (i * s.cin + gr * cinG) * s.plane, s.plane, g.inW, xp, g.padTop * Wp + g.padLeft, xPlane, Wp, cinG, g.inH, g.inW);
+          winogradInputWasm(xp, cinG, xPlane, Wp, T, V, i * perImage, ld);
+        }
+        for (let xi = 0; xi < 16; xi++) {
+          gemmInMemory(coutG, m * perImage, cinG, { data: U, offset: (gr * 16 + xi) * coutG * cinG, rowStride: cinG, colStride: 1 },
+            { data: V, offset: xi * cinG * ld, rowStride: ld, colStride: 1 }, M, xi * coutG * ld, false, ld);
+        }
+        for (let i = 0; i < m; i++) {
+          winogradOutputWasm(M, i * perImage, coutG, ld, T, bias, gr * coutG, yq, yPlane, Wy);
+          copyPlanesWasm(yq, 0, yPlane, Wy, ys, (i * s.cout + gr * coutG) * P, P, g.outW, coutG, g.outH, g.outW);
+        }
+      }
+      y.data.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
+    }
+  },
+};
