@@ -182,6 +182,7 @@ interface DirectConvExports {
   directConv(xp: number, off: number, K: number, wt: number, coutPad: number, bias: number, y: number, Q: number): void;
   winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
   winogradOutput(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
+  winogradGradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
 }
 
 function wasmExports(what: string, ...views: Float32Array[]) {
@@ -267,6 +268,16 @@ export function winogradInputWasm(xp: Float32Array, channels: number, xPlane: nu
  */
 export function winogradOutputWasm(mt: Float32Array, mOff: number, couts: number, ldm: number, T: WinogradTiles, bias: Float32Array, bOff: number, y: Float32Array, yPlane: number, Wy: number): void {
   wasmExports('winogradOutputWasm', mt, bias, y).winogradOutput(ptr(mt, mOff), couts, ldm, T.tilesH, T.tilesW, ptr(bias, bOff), y.byteOffset, yPlane, Wy);
+}
+
+/**
+ * The filter gradient's Winograd transform of dy in wasm (assembly/conv.ts winogradGradOutput):
+ * dt[dOff + (ξ·couts + co)·ldt + t] = (A g Aᵀ)[ξ] for the 2×2 tile g of each plane of dyp (row
+ * length Wd ≥ 2·roundUp(tilesW, 4), planes dyPlane apart, zero outside the output). Writes up to
+ * 3 tiles past the image's last.
+ */
+export function winogradGradOutputWasm(dyp: Float32Array, couts: number, dyPlane: number, Wd: number, T: WinogradTiles, dt: Float32Array, dOff: number, ldt: number): void {
+  wasmExports('winogradGradOutputWasm', dyp, dt).winogradGradOutput(dyp.byteOffset, couts, dyPlane, Wd, T.tilesH, T.tilesW, ptr(dt, dOff), ldt);
 }
 
 /** Where a conv's GEMM operands live and the GEMM that reads them there. */

@@ -4,7 +4,7 @@ import { gatheredFilterGrad, gatheredForward, gatheredInputGrad } from './gather
 import { directForward } from './direct.js';
 import { flippedInputGrad } from './flipped.js';
 import { pointwiseFilterGrad, pointwiseForward, pointwiseInputGrad } from './pointwise.js';
-import { winogradForward } from './winograd.js';
+import { winogradFilterGrad, winogradForward } from './winograd.js';
 import type { ConvProduct, ConvStrategy } from './strategy.js';
 
 const always = (): boolean => true;
@@ -20,7 +20,7 @@ export function convStrategies<P extends ConvProduct>(product: P): readonly Conv
   table ??= {
     forward: [{ name: 'gathered', applies: always, run: gatheredForward }, pointwiseForward, directForward, winogradForward],
     inputGrad: [{ name: 'gathered', applies: always, run: gatheredInputGrad }, pointwiseInputGrad, flippedInputGrad],
-    filterGrad: [{ name: 'gathered', applies: always, run: gatheredFilterGrad }, pointwiseFilterGrad],
+    filterGrad: [{ name: 'gathered', applies: always, run: gatheredFilterGrad }, pointwiseFilterGrad, winogradFilterGrad],
   };
   return table[product] as readonly ConvStrategy<P>[];
 }

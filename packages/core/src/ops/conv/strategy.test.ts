@@ -90,6 +90,13 @@ function caseOf(r: typeof geometryArb extends fc.Arbitrary<infer T> ? T : never)
   return { s, x, w, b, dy };
 }
 
+/** max_i |a[i] - b[i]| (b absent: max |a[i]|). */
+function maxAbsDiff(a: ArrayLike<number>, b?: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - (b?.[i] ?? 0)));
+  return m;
+}
+
 /** Runs one strategy into an output pre-filled with NaN: an element it fails to write shows. */
 function runStrategy(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null, dy: Tensor): Tensor {
   const out = empty(convOutputShape(product, s), x.dtype);
@@ -129,6 +136,25 @@ describe('conv strategies', () => {
     for (const product of products) {
       for (const st of convStrategies(product)) {
         if (st.name !== 'direct' || wasmGemmAvailable()) expect([...ran].some((r) => r.startsWith(`${product}/${st.name}/`)), `${product}/${st.name}`).to.equal(true);
+      }
+    }
+  });
+
+  it('every strategy agrees with the gathered default on a batch processed in several chunks', () => {
+    // 21 images of 16×28×28 → 16 channels: several chunks for every strategy's staging.
+    const s: ConvShape = { n: 21, cin: 16, cout: 16, groups: 1, plane: 784, S: convPattern(window2d('conv2d', 28, 28, { kernelSize: 3, stride: 1, padding: 1 })) };
+    const x = fillTensor([21, 16, 28, 28], 1, { dtype: 'float32', min: -1, max: 1 });
+    const w = fillTensor([16, 16, 3, 3], 2, { dtype: 'float32', min: -1, max: 1 });
+    const b = fillTensor([16], 3, { dtype: 'float32', min: -1, max: 1 });
+    const dy = fillTensor([21, 16, 28, 28], 4, { dtype: 'float32', min: -1, max: 1 });
+    for (const product of products) {
+      const [base, ...others] = convStrategies(product) as readonly ConvStrategy<ConvProduct>[];
+      const ref = runStrategy(product, base!, s, x, w, b, dy);
+      const scale = maxAbsDiff(ref.data);
+      for (const st of others.filter((o) => o.applies(s, 'float32'))) {
+        const got = runStrategy(product, st, s, x, w, b, dy);
+        const err = maxAbsDiff(got.data, ref.data);
+        expect(err, `${product} by ${st.name}`).to.be.below(1e-5 * scale);
       }
     }
   });
@@ -174,7 +200,7 @@ describe('conv strategies', () => {
     // The second call runs the winner without timing again, and every candidate gave the same y up to rounding.
     const again = conv2d(x, w, null, { padding: 1 });
     expect(convDecisions()).to.deep.equal([first]);
-    expect(Math.max(...again.data.map((v, i) => Math.abs(v - y.data[i]!)))).to.be.below(1e-4);
+    expect(maxAbsDiff(again.data, y.data)).to.be.below(1e-4);
     // The input gradient of the same geometry is its own decision; its flipped candidate is a
     // forward conv of dy (16 channels in, 3 out), which makes its own forward decision.
     const [, pullback] = vjp((xx) => conv2d(xx, w, null, { padding: 1 }), x);
