@@ -3,6 +3,8 @@
 //   convTranspose2d   dx = C(w)ᵀ·dy (+ b)      = scatterAdd_Sᵀ(Wᵀ · dy)
 //   conv2dFilterGrad  dW = ∂⟨dy, C(w)·x⟩/∂w    = dy · gather_S(x)ᵀ
 // All three are bilinear, so each one's VJP is one of the others: gradients of any order.
+// Each product runs through runConv (strategy.ts), which picks its algorithm per shape by
+// measurement among the gathered path above and alternatives (strategies.ts).
 import type * as FastCheck from 'fast-check';
 import { defineOp, type CaseTools } from '../../autograd/registry.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';

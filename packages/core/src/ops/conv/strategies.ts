@@ -1,5 +1,10 @@
 // The candidate algorithms of each conv product, the default (gathered) first. runConv times
-// the applicable ones per shape; tests check every one against the reference kernels.
+// the applicable ones per shape; tests check every one against the explicit C.
+//   gathered   im2col + GEMM (dx: GEMM + col2im)         any geometry, any dtype
+//   pointwise  GEMM per image straight on the planes      1×1, stride 1, no padding
+//   direct     wasm direct conv, no im2col                float32, stride 1 (forward)
+//   winograd   F(2×2, 3×3), 16 GEMMs on transformed tiles  float32, 3×3, stride 1, no dilation
+//   flipped    dx as the forward conv of dy with the flipped filter (any forward strategy)  stride 1
 import { gatheredFilterGrad, gatheredForward, gatheredInputGrad } from './gathered.js';
 import { directForward } from './direct.js';
 import { flippedInputGrad } from './flipped.js';
