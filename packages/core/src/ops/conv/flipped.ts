@@ -3,8 +3,8 @@
 // channels swapped (per group), padded by dilation·(k-1) - padding. So dx runs as a forward
 // conv (gather + GEMM, or whichever forward strategy wins for that geometry), with no col2im
 // scatter-add.
-import { empty } from '../../tensor/creation.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import type { TypedArray } from '../../tensor/dtype.js';
+import { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import type { Window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
@@ -20,12 +20,23 @@ function flippedWindow(g: Window2d): Window2d {
   };
 }
 
+// The flipped filter is only read (copied) by the forward strategies and never escapes a call:
+// one array per dtype is reused instead of a fresh one per call.
+const filterArrays: { float32?: Float32Array; float64?: Float64Array } = {};
+
+function filterArray(dtype: 'float32' | 'float64', n: number): TypedArray {
+  const have = filterArrays[dtype];
+  if (have !== undefined && have.length >= n) return have.subarray(0, n);
+  const fresh = dtype === 'float32' ? (filterArrays.float32 = new Float32Array(n)) : (filterArrays.float64 = new Float64Array(n));
+  return fresh;
+}
+
 /** w' [Cin, Cout/G, kH, kW] with w'[g·cinG + ci, co, kh, kw] = w[g·coutG + co, ci, kH-1-kh, kW-1-kw]. */
 function flippedFilter(s: ConvShape, w: Tensor): Tensor {
   const [cout, cinG, kH, kW] = w.shape as [number, number, number, number];
   const coutG = cout / s.groups;
   const taps = kH * kW;
-  const wf = empty([s.cin, coutG, kH, kW], w.dtype);
+  const wf = new Tensor(filterArray(w.dtype as 'float32' | 'float64', s.cin * coutG * kH * kW), [s.cin, coutG, kH, kW]);
   for (let g = 0; g < s.groups; g++) {
     for (let co = 0; co < coutG; co++) {
       for (let ci = 0; ci < cinG; ci++) {
