@@ -1,9 +1,10 @@
 // Picking a conv algorithm per shape by measurement. Each product (forward y = C·x, input
 // gradient dx = Cᵀ·dy, filter gradient dW) has candidate strategies, the first of which (the
-// gathered im2col + GEMM path) applies everywhere and is the default. The first float32 call
+// gathered im2col + GEMM path) applies everywhere and is the default. The second float32 call
 // of a geometry with enough work times every applicable candidate on its actual operands and
 // remembers the fastest for that geometry and GEMM engine (bounded LRU); later calls run the
-// winner directly.
+// winner directly. The first call runs the default: a geometry used once (inference on one
+// batch, a test) would pay for timing every candidate and gain nothing (nn's tests: 7 -> 12 s).
 // All candidates compute the same product, so results differ only by float rounding.
 import { gemmEngine } from '../../kernels/wasm/gemm-wasm.js';
 import { empty } from '../../tensor/creation.js';
@@ -69,11 +70,13 @@ export interface ConvDecision {
   times: Record<string, number>;
 }
 
-const decisions = new Map<string, ConvDecision>();
+/** Per key: the decision, or SEEN after a first call. Least recently used first. */
+const decisions = new Map<string, ConvDecision | typeof SEEN>();
+const SEEN = 'seen';
 
 /** The decisions made so far, least recently used first (for benchmarks and reports). */
 export function convDecisions(): ConvDecision[] {
-  return [...decisions.values()];
+  return [...decisions.values()].filter((d): d is ConvDecision => d !== SEEN);
 }
 
 /** Forgets all decisions (tests, or after a change of machine load). */
@@ -105,6 +108,13 @@ function keyOf(product: ConvProduct, s: ConvShape, dtype: FloatType): string {
   return [product, dtype, engineId(), s.n, s.cin, s.cout, s.groups, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW].join(',');
 }
 
+/** Sets key's entry as the most recently used, evicting the least recently used beyond MAX_DECISIONS. */
+function remember(key: string, entry: ConvDecision | typeof SEEN): void {
+  decisions.delete(key);
+  decisions.set(key, entry);
+  if (decisions.size > MAX_DECISIONS) decisions.delete(decisions.keys().next().value!);
+}
+
 /** Runs `product` with the strategy chosen for this shape (see the file comment) into a new tensor. */
 export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...operands: ConvOperands[P]): Tensor {
   const out = empty(convOutputShape(product, s), operands[0].dtype);
@@ -122,12 +132,13 @@ export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out
   if (usable.length === 1 || dtype !== 'float32' || convFlops(s) < TUNE_MIN_FLOPS) return fallback.run(s, out, ...operands);
   const key = keyOf(product, s, dtype);
   const known = decisions.get(key);
-  if (known !== undefined) {
-    decisions.delete(key);
-    decisions.set(key, known);
-    return (usable.find((c) => c.name === known.winner) ?? fallback).run(s, out, ...operands);
+  if (known === undefined) {
+    remember(key, SEEN);
+    return fallback.run(s, out, ...operands);
   }
-  tune(product, key, usable, s, out, operands);
+  if (known === SEEN) return tune(product, key, usable, s, out, operands);
+  remember(key, known);
+  (usable.find((c) => c.name === known.winner) ?? fallback).run(s, out, ...operands);
 }
 
 /**
@@ -154,7 +165,6 @@ function tune<P extends ConvProduct>(product: P, key: string, usable: readonly C
     if (ms < best[win]! && ms < best[0]! * (1 - DEFAULT_MARGIN)) win = i;
   });
   const times = Object.fromEntries(usable.map((c, i) => [c.name, best[i]!]));
-  decisions.set(key, { product, key, winner: usable[win]!.name, times });
-  if (decisions.size > MAX_DECISIONS) decisions.delete(decisions.keys().next().value!);
+  remember(key, { product, key, winner: usable[win]!.name, times });
   if (win !== last) usable[win]!.run(s, out, ...operands);
 }
