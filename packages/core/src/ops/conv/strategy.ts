@@ -45,7 +45,7 @@ export const TUNE_MIN_FLOPS = 2e6;
  * tier-up (wasm starts in a baseline compiler) and fresh pages, several times the steady cost.
  * The minimum is kept.
  */
-const TUNE_ROUNDS = 4;
+const TUNE_ROUNDS = 2;
 /** How much faster than the default an alternative must be to be chosen. */
 const DEFAULT_MARGIN = 0.05;
 const MAX_DECISIONS = 256;
