@@ -40,7 +40,7 @@ function chunkOf(s: ConvShape): number {
 }
 
 /** dst[dOff..dOff+len) = src[sOff..sOff+len); short runs by a loop (a subarray view costs more). */
-export function copyRun(dst: TypedArray, dOff: number, src: TypedArray, sOff: number, len: number): void {
+function copyRun(dst: TypedArray, dOff: number, src: TypedArray, sOff: number, len: number): void {
   if (len >= 48) dst.set(src.subarray(sOff, sOff + len), dOff);
   else for (let i = 0; i < len; i++) dst[dOff + i] = src[sOff + i]!;
 }

@@ -1,5 +1,5 @@
-// Conv strategy choice, measured: for the bench shapes a–e and the default training model's
-// three convs, the median (and min) ms of forward and of forward+dx+dW (loss ½Σy²) with every product
+// Conv strategy choice, measured: for the bench shapes a–e, the default training model's
+// three convs (L1–L3) and two ResNet-50 1×1 convs (p1, p2), the median (and min) ms of forward and of forward+dx+dW (loss ½Σy²) with every product
 // forced to the gathered default versus chosen by measurement ('auto'), interleaved in one
 // process so load drift hits both alike; then each decision with its candidates' times (those
 // exclude the output's allocation, whose fresh pages dominate the spread of the op timings).
@@ -17,6 +17,7 @@ const shapes: [string, number, number, number, number, number, number, number][]
   ['a', 8, 3, 32, 3, 16, 1, 1], ['b', 8, 16, 32, 3, 32, 1, 1], ['c', 32, 64, 16, 3, 64, 1, 1],
   ['d', 1, 3, 224, 11, 96, 4, 2], ['e', 64, 1, 28, 5, 32, 1, 2],
   ['L1', 128, 1, 28, 3, 32, 1, 1], ['L2', 128, 32, 14, 3, 64, 1, 1], ['L3', 128, 64, 7, 3, 128, 1, 1],
+  ['p1', 8, 256, 56, 1, 64, 1, 0], ['p2', 32, 1024, 14, 1, 256, 1, 0],
 ];
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 const useStrategy = (name: string): void => products.forEach((p) => setConvStrategy(p, name));
