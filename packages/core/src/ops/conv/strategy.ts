@@ -1,10 +1,11 @@
 // Picking a conv algorithm per shape by measurement. Each product (forward y = C·x, input
 // gradient dx = Cᵀ·dy, filter gradient dW) has candidate strategies, the first of which (the
-// gathered im2col + GEMM path) applies everywhere and is the default. The second float32 call
+// gathered im2col + GEMM path) applies everywhere and is the default. The first float32 call
 // of a geometry with enough work times every applicable candidate on its actual operands and
-// remembers the fastest for that geometry and GEMM engine (bounded LRU); later calls run the
-// winner directly. The first call runs the default: a geometry used once (inference on one
-// batch, a test) would pay for timing every candidate and gain nothing (nn's tests: 7 -> 12 s).
+// remembers the fastest for that geometry and GEMM engine (bounded LRU); that call and all
+// later ones return the winner's result. So within a process every call of a geometry runs
+// the same algorithm: a training run resumed in the same process repeats the straight run bit
+// for bit (waiting for a second call to tune broke that: the first call used the default).
 // All candidates compute the same product, so results differ only by float rounding.
 import { gemmEngine } from '../../kernels/wasm/gemm-wasm.js';
 import { empty } from '../../tensor/creation.js';
@@ -70,13 +71,12 @@ export interface ConvDecision {
   times: Record<string, number>;
 }
 
-/** Per key: the decision, or SEEN after a first call. Least recently used first. */
-const decisions = new Map<string, ConvDecision | typeof SEEN>();
-const SEEN = 'seen';
+/** Least recently used first. */
+const decisions = new Map<string, ConvDecision>();
 
 /** The decisions made so far, least recently used first (for benchmarks and reports). */
 export function convDecisions(): ConvDecision[] {
-  return [...decisions.values()].filter((d): d is ConvDecision => d !== SEEN);
+  return [...decisions.values()];
 }
 
 /** Forgets all decisions (tests, or after a change of machine load). */
@@ -109,7 +109,7 @@ function keyOf(product: ConvProduct, s: ConvShape, dtype: FloatType): string {
 }
 
 /** Sets key's entry as the most recently used, evicting the least recently used beyond MAX_DECISIONS. */
-function remember(key: string, entry: ConvDecision | typeof SEEN): void {
+function remember(key: string, entry: ConvDecision): void {
   decisions.delete(key);
   decisions.set(key, entry);
   if (decisions.size > MAX_DECISIONS) decisions.delete(decisions.keys().next().value!);
@@ -132,11 +132,7 @@ export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out
   if (usable.length === 1 || dtype !== 'float32' || convFlops(s) < TUNE_MIN_FLOPS) return fallback.run(s, out, ...operands);
   const key = keyOf(product, s, dtype);
   const known = decisions.get(key);
-  if (known === undefined) {
-    remember(key, SEEN);
-    return fallback.run(s, out, ...operands);
-  }
-  if (known === SEEN) return tune(product, key, usable, s, out, operands);
+  if (known === undefined) return tune(product, key, usable, s, out, operands);
   remember(key, known);
   (usable.find((c) => c.name === known.winner) ?? fallback).run(s, out, ...operands);
 }
