@@ -3,7 +3,7 @@
 // report (metrics JSON + SVG curves) at the end.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError, Generator, type Tensor, crossEntropy, noGrad, setNumThreads } from '@tensorgrad/core';
+import { ArgumentError, Generator, type Tensor, convChoices, crossEntropy, noGrad, restoreConvChoices, setNumThreads } from '@tensorgrad/core';
 import type { Batch, DataLoader, RawImage } from '@tensorgrad/data';
 import {
   Adam, CosineAnnealingLR, LinearLR, type LRScheduler, type Module, type Optimizer, SGD, SequentialLR, loadCheckpoint, loadSafetensors, saveCheckpoint,
@@ -22,6 +22,8 @@ interface ResumeState {
   history: EpochRecord[];
   dropoutRng: number[];
   elapsedSeconds: number;
+  /** The conv algorithm measured fastest per layer shape: a resume runs the same ones (same rounding). */
+  convChoices: Record<string, string>;
 }
 
 export async function train(requested: TrainOptions, progress = new Progress()): Promise<TrainReport> {
@@ -48,10 +50,11 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
   const stepsPerEpoch = loaders.train.length;
   const scheduler = makeScheduler(optimizer, stepsPerEpoch, options.epochs);
 
-  let state: ResumeState = { epochsDone: 0, history: [], dropoutRng: dropoutRng.getState(), elapsedSeconds: 0 };
+  let state: ResumeState = { epochsDone: 0, history: [], dropoutRng: dropoutRng.getState(), elapsedSeconds: 0, convChoices: {} };
   if (options.resume) {
     state = loadCheckpoint(checkpointPath, { model, optimizer, scheduler }) as unknown as ResumeState & { options: unknown };
     dropoutRng.setState(state.dropoutRng);
+    restoreConvChoices(state.convChoices ?? {});
     progress.log(`resumed from ${checkpointPath} after epoch ${state.epochsDone}/${options.epochs}`);
   }
   const parameterCount = model.parameters().reduce((n, p) => n + p.size, 0);
@@ -76,6 +79,7 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
       history: [...state.history, record],
       dropoutRng: dropoutRng.getState(),
       elapsedSeconds: state.elapsedSeconds + (performance.now() - t0) / 1000,
+      convChoices: convChoices(),
     };
     saveCheckpoint(checkpointPath, { model, optimizer, scheduler, metadata: { ...state, options: pick(options) } as never });
     progress.log(

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Generator } from '@tensorgrad/core';
+import { Generator, restoreConvChoices } from '@tensorgrad/core';
 import { encodeIdx } from '@tensorgrad/data';
 import { loadSafetensors } from '@tensorgrad/nn';
 import { DEFAULTS, type TrainOptions } from './options.js';
@@ -55,6 +55,11 @@ describe('training job (synthetic data)', function () {
     const out = mkdtempSync(join(tmpdir(), 'tg-b-'));
     const first = await train(base(out, { stopAfter: 1 }), silent());
     expect(first.complete).to.equal(false);
+    // A new process would measure the conv algorithms again and might pick others: simulate
+    // that by switching every choice to the default; the resume must restore the checkpoint's.
+    const saved = (JSON.parse(loadSafetensors(first.checkpoint).metadata['tensorgrad.metadata']!) as { convChoices: Record<string, string> }).convChoices;
+    expect(Object.keys(saved)).to.not.be.empty;
+    restoreConvChoices(Object.fromEntries(Object.keys(saved).map((key) => [key, 'gathered'])));
     // The resumed invocation may pass different run-defining options: the checkpoint's win.
     const resumed = await train(base(out, { resume: true, lr: 1 }), silent());
     expect(resumed.complete).to.equal(true);

@@ -9,7 +9,9 @@ import type { ConvShape } from './gathered.js';
 import { type PaddingSpec, window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
 import { convStrategies } from './strategies.js';
-import { type ConvProduct, type ConvStrategy, type FloatType, TUNE_MIN_FLOPS, clearConvDecisions, convDecisions, convFlops, convOutputShape, setConvStrategy } from './strategy.js';
+import {
+  type ConvProduct, type ConvStrategy, type FloatType, TUNE_MIN_FLOPS, clearConvDecisions, convChoices, convDecisions, convFlops, convOutputShape, restoreConvChoices, setConvStrategy,
+} from './strategy.js';
 
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 
@@ -214,6 +216,26 @@ describe('conv strategies', () => {
     const later = convDecisions().filter((d) => d !== first);
     expect(later.filter((d) => d.product === 'inputGrad')).to.have.length(1);
     for (const d of later.filter((e) => e.product === 'forward')) expect(d.key.split(',').slice(3, 6)).to.deep.equal(['4', '16', '3']);
+  });
+
+  it('convChoices / restoreConvChoices carry the choices to another process (here: after forgetting them)', () => {
+    const x = fillTensor([4, 8, 16, 16], 1, { dtype: 'float32' });
+    const w = fillTensor([16, 8, 3, 3], 2, { dtype: 'float32' });
+    conv2d(x, w, null, { padding: 1 });
+    const choices = convChoices();
+    const [key] = Object.keys(choices);
+    expect(key).to.match(/^forward,float32,\d+,4,8,16,1,16,16,3,3,/);
+    // Force a choice other than the measured one, as a checkpoint from another run might hold.
+    const other = convStrategies('forward').map((c) => c.name).find((n) => n !== choices[key!] && n !== 'pointwise' && n !== 'direct') ?? 'gathered';
+    clearConvDecisions();
+    restoreConvChoices({ [key!]: other });
+    const y = conv2d(x, w, null, { padding: 1 });
+    expect(convDecisions().map((d) => [d.key, d.winner, d.times])).to.deep.equal([[key, other, {}]]); // no timing ran
+    setConvStrategy('forward', other);
+    expect([...conv2d(x, w, null, { padding: 1 }).data]).to.deep.equal([...y.data]);
+    setConvStrategy('forward', 'auto');
+    expect(() => restoreConvChoices({ [key!]: 'fft' })).to.throw(/restoreConvChoices: forward has algorithms gathered, .* not 'fft'/);
+    expect(() => restoreConvChoices({ 'sideways,float32': 'gathered' })).to.throw(/not a conv choice key/);
   });
 
   it('small or float64 convs take the default without timing', () => {

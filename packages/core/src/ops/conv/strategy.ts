@@ -7,8 +7,9 @@
 // the same algorithm: a training run resumed in the same process repeats the straight run bit
 // for bit (waiting for a second call to tune broke that: the first call used the default).
 // All candidates compute the same product, so results differ only by float rounding.
+import { ArgumentError } from '../../errors.js';
 import { gemmEngine } from '../../kernels/wasm/gemm-wasm.js';
-import { empty } from '../../tensor/creation.js';
+import { uninitialized } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import { convStrategies } from './strategies.js';
@@ -79,6 +80,27 @@ export function convDecisions(): ConvDecision[] {
   return [...decisions.values()];
 }
 
+/**
+ * The algorithm chosen for each conv geometry measured so far, by key (product, dtype, GEMM
+ * threads and geometry). Saved with a checkpoint and given to restoreConvChoices in a new
+ * process, it makes that process run the same algorithms, so training continues with the same
+ * float rounding instead of whatever a new measurement picks.
+ */
+export function convChoices(): Record<string, string> {
+  return Object.fromEntries([...decisions.values()].map((d) => [d.key, d.winner]));
+}
+
+/** Adopts choices from convChoices (replacing any made for the same keys); unknown algorithms throw. */
+export function restoreConvChoices(choices: Readonly<Record<string, string>>): void {
+  for (const [key, winner] of Object.entries(choices)) {
+    const product = key.split(',')[0] as ConvProduct;
+    if (!(product in overrides)) throw new ArgumentError(`restoreConvChoices: '${key}' is not a conv choice key (it starts with forward, inputGrad or filterGrad)`);
+    const names = convStrategies(product).map((c) => c.name);
+    if (!names.includes(winner)) throw new ArgumentError(`restoreConvChoices: ${product} has algorithms ${names.join(', ')}, not '${winner}' (key ${key})`);
+    remember(key, { product, key, winner, times: {} });
+  }
+}
+
 /** Forgets all decisions (tests, or after a change of machine load). */
 export function clearConvDecisions(): void {
   decisions.clear();
@@ -89,18 +111,10 @@ export function convFlops(s: ConvShape): number {
   return 2 * s.n * s.cout * (s.cin / s.groups) * s.S.taps * s.S.positions;
 }
 
-// The GEMM engine (one or more threads) changes which algorithm wins: it is part of the key.
-const engineIds = new WeakMap<object, number>();
-let engines = 0;
+// The GEMM engine (how many threads split it) changes which algorithm wins: it is part of the
+// key, as a thread count so that keys mean the same in another process (restoreConvChoices).
 function engineId(): number {
-  const e = gemmEngine();
-  if (e === null) return 0;
-  let id = engineIds.get(e);
-  if (id === undefined) {
-    id = ++engines;
-    engineIds.set(e, id);
-  }
-  return id;
+  return gemmEngine()?.workspaces.length ?? 0;
 }
 
 function keyOf(product: ConvProduct, s: ConvShape, dtype: FloatType): string {
@@ -117,7 +131,8 @@ function remember(key: string, entry: ConvDecision): void {
 
 /** Runs `product` with the strategy chosen for this shape (see the file comment) into a new tensor. */
 export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...operands: ConvOperands[P]): Tensor {
-  const out = empty(convOutputShape(product, s), operands[0].dtype);
+  // Every strategy writes every element (the strategy test pre-fills outputs with NaN).
+  const out = uninitialized(convOutputShape(product, s), operands[0].dtype);
   runConvInto(product, s, out, ...operands);
   return out;
 }
