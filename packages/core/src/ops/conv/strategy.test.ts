@@ -10,7 +10,7 @@ import { type PaddingSpec, window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
 import { convStrategies } from './strategies.js';
 import {
-  type ConvProduct, type ConvStrategy, type FloatType, TUNE_MIN_FLOPS, clearConvDecisions, convChoices, convDecisions, convFlops, convOutputShape, restoreConvChoices, setConvStrategy,
+  type ConvProduct, type ConvStrategy, type FloatType, TUNE_MIN_FLOPS, clearConvDecisions, convChoices, convDecisions, convFlops, convOutputShape, restoreConvChoices, setConvStrategy, setConvTuning,
 } from './strategy.js';
 
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
@@ -236,6 +236,21 @@ describe('conv strategies', () => {
     setConvStrategy('forward', 'auto');
     expect(() => restoreConvChoices({ [key!]: 'fft' })).to.throw(/restoreConvChoices: forward has algorithms gathered, .* not 'fft'/);
     expect(() => restoreConvChoices({ 'sideways,float32': 'gathered' })).to.throw(/not a conv choice key/);
+  });
+
+  it('setConvTuning(false) runs the default without timing (bit for bit the gathered result)', () => {
+    const x = fillTensor([4, 8, 16, 16], 1, { dtype: 'float32' });
+    const w = fillTensor([16, 8, 3, 3], 2, { dtype: 'float32' });
+    setConvTuning(false);
+    try {
+      const y = conv2d(x, w, null, { padding: 1 });
+      expect(convDecisions()).to.have.length(0);
+      setConvStrategy('forward', 'gathered');
+      expect([...conv2d(x, w, null, { padding: 1 }).data]).to.deep.equal([...y.data]);
+    } finally {
+      setConvTuning(true);
+      setConvStrategy('forward', 'auto');
+    }
   });
 
   it('small or float64 convs take the default without timing', () => {

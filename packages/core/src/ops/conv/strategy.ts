@@ -64,6 +64,18 @@ export function setConvStrategy(product: ConvProduct, name: string): void {
   overrides[product] = name;
 }
 
+let tuning = true;
+
+/**
+ * Whether conv algorithms are chosen by measurement (default true). Off, every conv runs the
+ * default gathered algorithm, so runs with the same seed repeat bit for bit across processes
+ * (measurement can pick differently from one process to the next when candidates are close;
+ * the results then differ by float rounding). Choices given to restoreConvChoices still apply.
+ */
+export function setConvTuning(enabled: boolean): void {
+  tuning = enabled;
+}
+
 export interface ConvDecision {
   product: ConvProduct;
   key: string;
@@ -147,7 +159,7 @@ export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out
   if (usable.length === 1 || dtype !== 'float32' || convFlops(s) < TUNE_MIN_FLOPS) return fallback.run(s, out, ...operands);
   const key = keyOf(product, s, dtype);
   const known = decisions.get(key);
-  if (known === undefined) return tune(product, key, usable, s, out, operands);
+  if (known === undefined) return tuning ? tune(product, key, usable, s, out, operands) : fallback.run(s, out, ...operands);
   remember(key, known);
   (usable.find((c) => c.name === known.winner) ?? fallback).run(s, out, ...operands);
 }
