@@ -15,8 +15,8 @@ const MR = 4;
 /** Blocks per thread: threads claim blocks from a shared counter, so a thread descheduled by a
  *  busy machine delays the product by at most one block. */
 const BLOCKS_PER_THREAD = 4;
-/** Int32 slots per thread in the control block. Slot 0 holds the job; slot t its state. */
-const SLOT = 16;
+/** Int32 slots per thread in the control block. Slot 0 holds the job (19 values); slot t its state. */
+const SLOT = 24;
 const IDLE = 0;
 const BUSY = 1;
 const EXIT = 2;
@@ -24,19 +24,22 @@ const EXIT = 2;
 type GemmFn = (...args: number[]) => void;
 
 /**
- * Runs blocks of the job in control[0..15] until none is left: the 12 gemm arguments, then
- * byColumns, block size, block count and the claim counter. Shared verbatim (via toString) by the
- * calling thread and the workers, so it must not reference anything outside itself.
+ * Runs blocks of the job in control[0..18] until none is left: the 12 gemm arguments, then the
+ * mode (0: row blocks of one product, 1: column blocks, 2: whole products of a strided batch),
+ * block size, block count, the claim counter and the batch's a/b/c strides. Shared verbatim
+ * (via toString) by the calling thread and the workers, so it must not reference anything outside itself.
  */
 function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
   const M = control[0]!, N = control[1]!, K = control[2]!;
   const a = control[3]! >>> 0, aRs = control[4]!, aCs = control[5]!;
   const b = control[6]! >>> 0, bRs = control[7]!, bCs = control[8]!;
   const c = control[9]! >>> 0, ldc = control[10]!, acc = control[11]!;
-  const byColumns = control[12] === 1, size = control[13]!, count = control[14]!;
+  const mode = control[12]!, size = control[13]!, count = control[14]!;
+  const aStride = control[16]!, bStride = control[17]!, cStride = control[18]!;
   for (let i = Atomics.add(control, 15, 1); i < count; i = Atomics.add(control, 15, 1)) {
     const from = i * size;
-    if (byColumns) gemm(M, Math.min(size, N - from), K, a, aRs, aCs, b + 4 * from * bCs, bRs, bCs, c + 4 * from, ldc, acc, work);
+    if (mode === 2) gemm(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, acc, work);
+    else if (mode === 1) gemm(M, Math.min(size, N - from), K, a, aRs, aCs, b + 4 * from * bCs, bRs, bCs, c + 4 * from, ldc, acc, work);
     else gemm(Math.min(size, M - from), N, K, a + 4 * from * aRs, aRs, aCs, b, bRs, bCs, c + 4 * from * ldc, ldc, acc, work);
   }
 }
@@ -94,6 +97,19 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
     throw failed.reason;
   }
   const gemm = engine.exports.gemm as GemmFn;
+  // Hands a job to every thread (the caller included) and waits for the workers to finish it.
+  const runJob = (job: number[]): void => {
+    control.set(job);
+    for (let t = 1; t < threads; t++) {
+      Atomics.store(control, t * SLOT, BUSY);
+      Atomics.notify(control, t * SLOT);
+    }
+    runBlocks(control, gemm, workspaces[0]!);
+    for (let t = 1; t < threads; t++) {
+      if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
+      else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
+    }
+  };
   engine.run = (M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) => {
     const acc = accumulate ? 1 : 0;
     if (2 * M * N * K < MIN_SPLIT_FLOPS) {
@@ -105,16 +121,16 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
     const total = byColumns ? N : M;
     const unit = byColumns ? NR : MR;
     const size = Math.max(unit, Math.ceil(total / (threads * BLOCKS_PER_THREAD) / unit) * unit);
-    control.set([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0]);
-    for (let t = 1; t < threads; t++) {
-      Atomics.store(control, t * SLOT, BUSY);
-      Atomics.notify(control, t * SLOT);
+    runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0, 0, 0, 0]);
+  };
+  engine.runBatched = (count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate) => {
+    const flops = 2 * M * N * K;
+    if (count * flops < MIN_SPLIT_FLOPS || count < threads) {
+      // Too little in all, or too few products to share out: each product splits itself.
+      for (let i = 0; i < count; i++) engine.run(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate);
+      return;
     }
-    runBlocks(control, gemm, workspaces[0]!);
-    for (let t = 1; t < threads; t++) {
-      if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
-      else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
-    }
+    runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, 2, 1, count, 0, aStride, bStride, cStride]);
   };
   setGemmEngine(engine);
   active = { workers, control };

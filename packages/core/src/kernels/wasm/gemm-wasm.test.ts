@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { MatrixView } from '../gemm.js';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './gemm-threads.js';
-import { gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from './gemm-wasm.js';
+import { gemmBatchedInMemory, gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from './gemm-wasm.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 
 /** Deterministic float32 values in [-1, 1) so failures replay. */
@@ -73,6 +73,28 @@ const arbCase = (maxDim: number, minDim = 1): fc.Arbitrary<Case> =>
     seed: fc.nat(1e6),
   });
 
+
+/**
+ * gemmBatchedInMemory against one gemmInMemory per product, bit for bit (a product's result does
+ * not depend on how products are shared out): `count` products, A transposed, C with a row stride.
+ */
+function checkBatched(count: number, M: number, N: number, K: number, accumulate: boolean, seed: number): void {
+  const ldc = N + 3;
+  const [aStride, bStride, cStride] = [M * K + 5, K * N + 2, M * ldc + 7];
+  const [a, b, c, expected] = wasmScratch([count * aStride, count * bStride, count * cStride, count * cStride]) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  a.set(randomArray(a.length, seed));
+  b.set(randomArray(b.length, seed + 1));
+  c.set(randomArray(c.length, seed + 2));
+  expected.set(c);
+  const A: MatrixView = { data: a, offset: 3, rowStride: 1, colStride: M };
+  const B: MatrixView = { data: b, offset: 1, rowStride: N, colStride: 1 };
+  for (let i = 0; i < count; i++) {
+    gemmInMemory(M, N, K, { ...A, offset: 3 + i * aStride }, { ...B, offset: 1 + i * bStride }, expected, 2 + i * cStride, accumulate, ldc);
+  }
+  gemmBatchedInMemory(count, M, N, K, A, aStride, B, bStride, c, 2, cStride, accumulate, ldc);
+  expect(Buffer.from(c.buffer, c.byteOffset, c.byteLength).equals(Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength))).to.equal(true);
+}
+
 describe('gemmWasm (WebAssembly SIMD SGEMM)', () => {
   it('is available on Node 20', () => {
     expect(wasmGemmAvailable()).to.equal(true);
@@ -136,6 +158,11 @@ describe('gemmWasm (WebAssembly SIMD SGEMM)', () => {
     expect(() => gemmWasm(2, 2, 2, A, A, new Float64Array(4), 0, false)).to.throw(TypeError);
   });
 
+  it('gemmBatchedInMemory equals one gemmInMemory per product (strided batch)', () => {
+    checkBatched(16, 9, 37, 13, false, 31);
+    checkBatched(3, 64, 70, 40, true, 41);
+  });
+
   it('gemmInMemory multiplies views that live in wasm memory, with a row stride for C', () => {
     const M = 6;
     const N = 10;
@@ -175,6 +202,13 @@ describe('gemmWasm on 2 threads (worker_threads, shared memory)', () => {
 
   it('matches the reference on random shapes', () => {
     fc.assert(fc.property(arbCase(200, 60), runCase), { numRuns: 12 });
+  });
+
+  it('gemmBatchedInMemory shares whole products between threads: equal to one product at a time, bit for bit', () => {
+    checkBatched(16, 64, 300, 32, false, 51); // the Winograd shape: products too small to split alone
+    checkBatched(16, 64, 300, 32, true, 52);
+    checkBatched(1, 200, 300, 100, false, 53); // fewer products than threads: each product splits
+    checkBatched(5, 3, 4, 5, true, 54); // too little work: no split at all
   });
 
   it('gemmInMemory works on the shared memory', () => {

@@ -34,6 +34,15 @@ export interface GemmEngine {
    * otherwise a direct call on workspace 0.
    */
   run(M: number, N: number, K: number, a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number, ldc: number, accumulate: boolean): void;
+  /**
+   * `count` independent products of one shape, product i on operands displaced by i·aStride,
+   * i·bStride and i·cStride elements (a strided batch); the threaded engine hands whole products
+   * to its threads, which pays where each product is too small to split.
+   */
+  runBatched(
+    count: number, M: number, N: number, K: number, a: number, aRs: number, aCs: number, aStride: number, b: number, bRs: number, bCs: number, bStride: number,
+    c: number, ldc: number, cStride: number, accumulate: boolean,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -73,6 +82,11 @@ export function createEngine(module: WebAssembly.Module, memory: WebAssembly.Mem
     scratchBase: base + threads * wsBytes,
     run(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) {
       exports.gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, workspaces[0]!);
+    },
+    runBatched(count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate) {
+      for (let i = 0; i < count; i++) {
+        exports.gemm(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate ? 1 : 0, workspaces[0]!);
+      }
     },
   };
   ensureBytes(engine, engine.scratchBase);
@@ -149,6 +163,22 @@ export function gemmInMemory(M: number, N: number, K: number, A: MatrixView, B: 
   const b = pointerOf(engine, 'B', B.data, B.offset);
   const c = pointerOf(engine, 'C', C, cOffset);
   engine.run(M, N, K, a, A.rowStride, A.colStride, b, B.rowStride, B.colStride, c, ldc, accumulate);
+}
+
+/**
+ * gemmInMemory for `count` products of one shape: product i reads A and B displaced by
+ * i·aStride and i·bStride elements and writes C displaced by i·cStride (all wasmScratch views).
+ */
+export function gemmBatchedInMemory(
+  count: number, M: number, N: number, K: number, A: MatrixView, aStride: number, B: MatrixView, bStride: number, C: Float32Array, cOffset: number, cStride: number,
+  accumulate: boolean, ldc = N,
+): void {
+  if (count === 0 || M === 0 || N === 0) return;
+  const engine = requireEngine();
+  const a = pointerOf(engine, 'A', A.data, A.offset);
+  const b = pointerOf(engine, 'B', B.data, B.offset);
+  const c = pointerOf(engine, 'C', C, cOffset);
+  engine.runBatched(count, M, N, K, a, A.rowStride, A.colStride, aStride, b, B.rowStride, B.colStride, bStride, c, ldc, cStride, accumulate);
 }
 
 /** The elements [lo, hi) of `data` a rows×cols view reads, or null if not a compact span. */

@@ -5,7 +5,7 @@
 // the adjoint in w: dW = Gᵀ[Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ d B)]G, 16 GEMMs summing over tiles.
 // Transforms run in wasm (assembly/conv.ts); padding comes from zero-padded planes.
 import { type WinogradTiles, copyPlanesWasm, wasmConvGatherAvailable, winogradGradOutputWasm, winogradInputWasm, winogradOutputWasm, zeroWasm } from '../../kernels/conv.js';
-import { gemmInMemory, wasmScratch } from '../../kernels/wasm/gemm-wasm.js';
+import { gemmBatchedInMemory, wasmScratch } from '../../kernels/wasm/gemm-wasm.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import type { ConvStrategy } from './strategy.js';
@@ -92,10 +92,9 @@ export const winogradForward: ConvStrategy<'forward'> = {
       xs.set(x.data.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
       for (let gr = 0; gr < s.groups; gr++) {
         for (let i = 0; i < m; i++) transformInput(s, L, xs, i, gr, xp, V);
-        for (let xi = 0; xi < 16; xi++) {
-          gemmInMemory(coutG, m * perImage, cinG, { data: U, offset: (gr * 16 + xi) * coutG * cinG, rowStride: cinG, colStride: 1 },
-            { data: V, offset: xi * cinG * ld, rowStride: ld, colStride: 1 }, M, xi * coutG * ld, false, ld);
-        }
+        // One product per element ξ of the transformed tile (a strided batch of 16).
+        gemmBatchedInMemory(16, coutG, m * perImage, cinG, { data: U, offset: gr * 16 * coutG * cinG, rowStride: cinG, colStride: 1 }, coutG * cinG,
+          { data: V, offset: 0, rowStride: ld, colStride: 1 }, cinG * ld, M, 0, coutG * ld, false, ld);
         for (let i = 0; i < m; i++) {
           winogradOutputWasm(M, i * perImage, coutG, ld, T, bias, gr * coutG, yq, yPlane, Wy);
           copyPlanesWasm(yq, 0, yPlane, Wy, ys, (i * s.cout + gr * coutG) * P, P, g.outW, coutG, g.outH, g.outW);
@@ -154,10 +153,8 @@ export const winogradFilterGrad: ConvStrategy<'filterGrad'> = {
           copyPlanesWasm(dys, (i * s.cout + gr * coutG) * P, P, g.outW, dyp, 0, yPlane, Wy, coutG, g.outH, g.outW);
           winogradGradOutputWasm(dyp, coutG, yPlane, Wy, T, D, i * perImage, ld);
         }
-        for (let xi = 0; xi < 16; xi++) {
-          gemmInMemory(coutG, cinG, m * perImage, { data: D, offset: xi * coutG * ld, rowStride: ld, colStride: 1 },
-            { data: V, offset: xi * cinG * ld, rowStride: 1, colStride: ld }, Macc, (gr * 16 + xi) * coutG * cinG, n0 > 0);
-        }
+        gemmBatchedInMemory(16, coutG, cinG, m * perImage, { data: D, offset: 0, rowStride: ld, colStride: 1 }, coutG * ld,
+          { data: V, offset: 0, rowStride: 1, colStride: ld }, cinG * ld, Macc, gr * 16 * coutG * cinG, coutG * cinG, n0 > 0);
       }
     }
     untransformFilterGrad(s, Macc, dw);
