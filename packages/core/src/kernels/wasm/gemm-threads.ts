@@ -112,7 +112,7 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
   };
   engine.run = (M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) => {
     const acc = accumulate ? 1 : 0;
-    if (2 * M * N * K < MIN_SPLIT_FLOPS) {
+    if (engine.serial || 2 * M * N * K < MIN_SPLIT_FLOPS) {
       gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, workspaces[0]!);
       return;
     }
@@ -125,7 +125,7 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
   };
   engine.runBatched = (count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate) => {
     const flops = 2 * M * N * K;
-    if (count * flops < MIN_SPLIT_FLOPS || count < threads) {
+    if (engine.serial || count * flops < MIN_SPLIT_FLOPS || count < threads) {
       // Too little in all, or too few products to share out: each product splits itself.
       for (let i = 0; i < count; i++) engine.run(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate);
       return;

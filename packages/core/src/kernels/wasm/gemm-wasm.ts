@@ -27,6 +27,8 @@ export interface GemmEngine {
   exports: GemmExports;
   /** Byte address of each thread's packing workspace (index 0: the calling thread). */
   workspaces: number[];
+  /** Set by withSerialGemm: the threaded engine then runs every product on the calling thread. */
+  serial: boolean;
   /** First byte of the region handed out by wasmScratch. */
   scratchBase: number;
   /**
@@ -79,6 +81,7 @@ export function createEngine(module: WebAssembly.Module, memory: WebAssembly.Mem
     memory,
     exports,
     workspaces,
+    serial: false,
     scratchBase: base + threads * wsBytes,
     run(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) {
       exports.gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, workspaces[0]!);
@@ -107,6 +110,21 @@ export function gemmEngine(): GemmEngine | null {
 /** Replaces the engine (the threaded variant installs itself here); null restores the default. */
 export function setGemmEngine(engine: GemmEngine | null): void {
   current = engine ?? undefined;
+}
+
+/**
+ * Runs fn with every GEMM on the calling thread when `serial` (a threaded engine's workers stay
+ * parked): small or memory-bound products can lose more to the hand-off than they gain.
+ */
+export function withSerialGemm<T>(serial: boolean, fn: () => T): T {
+  const engine = serial ? gemmEngine() : null;
+  if (!engine || engine.serial) return fn();
+  engine.serial = true;
+  try {
+    return fn();
+  } finally {
+    engine.serial = false;
+  }
 }
 
 /** Whether the WebAssembly SIMD GEMM can run here. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { conv2d, vjp } from '../../index.js';
+import { conv2d, setNumThreads, vjp } from '../../index.js';
 import { wasmGemmAvailable } from '../../kernels/wasm/gemm-wasm.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import { empty } from '../../tensor/creation.js';
@@ -250,6 +250,26 @@ describe('conv strategies', () => {
     } finally {
       setConvTuning(true);
       setConvStrategy('forward', 'auto');
+    }
+  });
+
+  it('with 2 GEMM threads every strategy is also timed with its GEMMs on the calling thread alone (/1t): same results', async () => {
+    const x = fillTensor([4, 8, 16, 16], 1, { dtype: 'float32' });
+    const w = fillTensor([16, 8, 3, 3], 2, { dtype: 'float32' });
+    expect(await setNumThreads(2)).to.equal(true);
+    try {
+      conv2d(x, w, null, { padding: 1 });
+      const [d] = convDecisions();
+      const names = convStrategies('forward').filter((c) => c.name !== 'pointwise').map((c) => c.name);
+      expect(Object.keys(d!.times).sort()).to.deep.equal(names.flatMap((n) => [n, `${n}/1t`]).sort());
+      expect(d!.key.split(',')[2]).to.equal('2');
+      const results = ['gathered', 'gathered/1t'].map((winner) => {
+        restoreConvChoices({ [d!.key]: winner });
+        return [...conv2d(x, w, null, { padding: 1 }).data];
+      });
+      expect(results[1]).to.deep.equal(results[0]); // a GEMM's result does not depend on its threads
+    } finally {
+      await setNumThreads(1);
     }
   });
 

@@ -8,7 +8,7 @@
 // for bit (waiting for a second call to tune broke that: the first call used the default).
 // All candidates compute the same product, so results differ only by float rounding.
 import { ArgumentError } from '../../errors.js';
-import { gemmEngine } from '../../kernels/wasm/gemm-wasm.js';
+import { gemmEngine, withSerialGemm } from '../../kernels/wasm/gemm-wasm.js';
 import { uninitialized } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
@@ -108,7 +108,7 @@ export function restoreConvChoices(choices: Readonly<Record<string, string>>): v
     const product = key.split(',')[0] as ConvProduct;
     if (!(product in overrides)) throw new ArgumentError(`restoreConvChoices: '${key}' is not a conv choice key (it starts with forward, inputGrad or filterGrad)`);
     const names = convStrategies(product).map((c) => c.name);
-    if (!names.includes(winner)) throw new ArgumentError(`restoreConvChoices: ${product} has algorithms ${names.join(', ')}, not '${winner}' (key ${key})`);
+    if (!names.includes(winner.endsWith(SERIAL) ? winner.slice(0, -SERIAL.length) : winner)) throw new ArgumentError(`restoreConvChoices: ${product} has algorithms ${names.join(', ')}, not '${winner}' (key ${key})`);
     remember(key, { product, key, winner, times: {} });
   }
 }
@@ -149,6 +149,31 @@ export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...oper
   return out;
 }
 
+/**
+ * A candidate of the measurement: a strategy, on all GEMM threads or (name suffix SERIAL) on the
+ * calling thread only. With one thread there is only the first kind.
+ */
+interface Variant<P extends ConvProduct> {
+  name: string;
+  strategy: ConvStrategy<P>;
+  serial: boolean;
+}
+
+/** The suffix of a strategy run with its GEMMs on the calling thread only (threaded engines). */
+export const SERIAL = '/1t';
+
+function variantsOf<P extends ConvProduct>(usable: readonly ConvStrategy<P>[]): Variant<P>[] {
+  const threaded = (gemmEngine()?.workspaces.length ?? 1) > 1;
+  return usable.flatMap((strategy) => [
+    { name: strategy.name, strategy, serial: false },
+    ...(threaded ? [{ name: strategy.name + SERIAL, strategy, serial: true }] : []),
+  ]);
+}
+
+function runVariant<P extends ConvProduct>(v: Variant<P>, s: ConvShape, out: Tensor, operands: ConvOperands[P]): void {
+  withSerialGemm(v.serial, () => v.strategy.run(s, out, ...operands));
+}
+
 /** runConv writing into `out` (shaped by convOutputShape). */
 export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out: Tensor, ...operands: ConvOperands[P]): void {
   const dtype = operands[0].dtype as FloatType;
@@ -156,12 +181,14 @@ export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out
   const fallback = usable[0]!;
   const forced = overrides[product];
   if (forced !== 'auto') return (usable.find((c) => c.name === forced) ?? fallback).run(s, out, ...operands);
-  if (usable.length === 1 || dtype !== 'float32' || convFlops(s) < TUNE_MIN_FLOPS) return fallback.run(s, out, ...operands);
+  if (dtype !== 'float32' || convFlops(s) < TUNE_MIN_FLOPS) return fallback.run(s, out, ...operands);
+  const variants = variantsOf(usable);
+  if (variants.length === 1) return fallback.run(s, out, ...operands);
   const key = keyOf(product, s, dtype);
   const known = decisions.get(key);
-  if (known === undefined) return tuning ? tune(product, key, usable, s, out, operands) : fallback.run(s, out, ...operands);
+  if (known === undefined) return tuning ? tune(product, key, variants, s, out, operands) : fallback.run(s, out, ...operands);
   remember(key, known);
-  (usable.find((c) => c.name === known.winner) ?? fallback).run(s, out, ...operands);
+  runVariant(variants.find((v) => v.name === known.winner) ?? variants[0]!, s, out, operands);
 }
 
 /**
@@ -172,14 +199,14 @@ export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out
  * An alternative must beat the default by DEFAULT_MARGIN: a near tie is noise.
  * Records the decision; out ends holding the winner's result.
  */
-function tune<P extends ConvProduct>(product: P, key: string, usable: readonly ConvStrategy<P>[], s: ConvShape, out: Tensor, operands: ConvOperands[P]): void {
-  const best = usable.map(() => Infinity);
+function tune<P extends ConvProduct>(product: P, key: string, variants: readonly Variant<P>[], s: ConvShape, out: Tensor, operands: ConvOperands[P]): void {
+  const best = variants.map(() => Infinity);
   let last = 0;
   for (let r = 0; r <= TUNE_ROUNDS; r++) {
-    for (let j = 0; j < usable.length; j++) {
-      const i = (last = r % 2 === 0 ? j : usable.length - 1 - j);
+    for (let j = 0; j < variants.length; j++) {
+      const i = (last = r % 2 === 0 ? j : variants.length - 1 - j);
       const t0 = performance.now();
-      usable[i]!.run(s, out, ...operands);
+      runVariant(variants[i]!, s, out, operands);
       if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
     }
   }
@@ -187,7 +214,7 @@ function tune<P extends ConvProduct>(product: P, key: string, usable: readonly C
   best.forEach((ms, i) => {
     if (ms < best[win]! && ms < best[0]! * (1 - DEFAULT_MARGIN)) win = i;
   });
-  const times = Object.fromEntries(usable.map((c, i) => [c.name, best[i]!]));
-  remember(key, { product, key, winner: usable[win]!.name, times });
-  if (win !== last) usable[win]!.run(s, out, ...operands);
+  const times = Object.fromEntries(variants.map((v, i) => [v.name, best[i]!]));
+  remember(key, { product, key, winner: variants[win]!.name, times });
+  if (win !== last) runVariant(variants[win]!, s, out, operands);
 }
