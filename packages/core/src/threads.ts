@@ -1,4 +1,8 @@
+import { ArgumentError } from './errors.js';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './kernels/wasm/gemm-threads.js';
+
+/** More would only add hand-offs: the work is split in a handful of blocks per thread. */
+const MAX_THREADS = 64;
 
 /**
  * Number of threads for large float32 GEMMs (conv, linear, matmul): 1 runs everything on the
@@ -8,7 +12,10 @@ import { disableWasmGemmThreads, enableWasmGemmThreads } from './kernels/wasm/ge
  * stays in use).
  */
 export async function setNumThreads(n: number): Promise<boolean> {
-  if (n <= 1) {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
+    throw new ArgumentError(`setNumThreads: n must be an integer from 1 to ${MAX_THREADS}, got ${typeof n === 'number' ? n : typeof n}`);
+  }
+  if (n === 1) {
     await disableWasmGemmThreads();
     return true;
   }

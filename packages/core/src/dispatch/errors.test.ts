@@ -32,6 +32,14 @@ describe('error messages of the public API', () => {
     expect(tg.conv2d(x, tg.ones([2, 3, 3, 3]), [1, 2]).shape).to.deep.equal([2, 2, 2, 2]);
   });
 
+  it('setNumThreads rejects what is not a thread count', async () => {
+    for (const n of [NaN, 0, 1.5, -2, 1000]) {
+      const error = await tg.setNumThreads(n).then(() => null, (e: unknown) => e);
+      expect(error, String(n)).to.be.instanceOf(ArgumentError);
+      expect((error as Error).message).to.match(/^setNumThreads: n must be an integer from 1 to 64, got /);
+    }
+  });
+
   it('too few or too many arguments: names the op, the count and the usage', () => {
     expect(() => untyped(tg.add)(x23())).to.throw(ArgumentError, /^add: too few arguments: got 1, expected add\(a, b\)$/);
     expect(() => untyped(tg.matmul)()).to.throw(ArgumentError, /^matmul: too few arguments: got 0, expected matmul\(a, b\)$/);

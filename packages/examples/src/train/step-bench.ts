@@ -7,9 +7,11 @@ import { Generator, crossEntropy, poolStats, randn, setNumThreads, setPoolLimit,
 import { Adam } from '@tensorgrad/nn';
 import { fmnistCnn } from './models.js';
 
-const threads = Number(process.argv[2] ?? 1);
-const steps = Number(process.argv[3] ?? 15);
-const pool = (process.argv[4] ?? 'on') !== 'off';
+// `pnpm run bench:step -- 2 15` passes the '--' through.
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const threads = Number(args[0] ?? 1);
+const steps = Number(args[1] ?? 15);
+const pool = (args[2] ?? 'on') !== 'off';
 if (!pool) setPoolLimit(0);
 const B = 128;
 const x = randn([B, 1, 28, 28]);
