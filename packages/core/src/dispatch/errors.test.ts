@@ -40,6 +40,13 @@ describe('error messages of the public API', () => {
     }
   });
 
+  it('memory and conv-algorithm controls reject bad values', () => {
+    for (const bytes of [NaN, -1, '1e6']) expect(() => untyped(tg.setPoolLimit)(bytes), String(bytes)).to.throw(ArgumentError, /^setPoolLimit: bytes must be a number >= 0/);
+    expect(() => untyped(tg.setConvTuning)('no')).to.throw(ArgumentError, /^setConvTuning: enabled must be true or false, got string/);
+    expect(() => untyped(tg.restoreConvChoices)(null)).to.throw(ArgumentError, /^restoreConvChoices: choices must be an object .* got null/);
+    expect(() => untyped(tg.restoreConvChoices)({ k: 3 })).to.throw(ArgumentError, /the algorithm of 'k' must be a string, got number/);
+  });
+
   it('too few or too many arguments: names the op, the count and the usage', () => {
     expect(() => untyped(tg.add)(x23())).to.throw(ArgumentError, /^add: too few arguments: got 1, expected add\(a, b\)$/);
     expect(() => untyped(tg.matmul)()).to.throw(ArgumentError, /^matmul: too few arguments: got 0, expected matmul\(a, b\)$/);

@@ -3,6 +3,7 @@
 // reach any more is kept here for the next tensor of the same dtype and length.
 // Who may recycle: only autograd's backward, for the gradients it created and consumed itself
 // (see autograd/engine.ts). Anything a user could hold is never recycled.
+import { ArgumentError } from '../errors.js';
 import type { DType, TypedArray } from './dtype.js';
 
 /** Arrays below this many elements are left to the GC: V8 allocates them cheaply. */
@@ -92,7 +93,10 @@ export function poolStats(): { bytes: number; arrays: number; reused: number; al
  * what is above it.
  */
 export function setPoolLimit(bytes: number): void {
-  limitBytes = Math.max(0, bytes);
+  if (typeof bytes !== 'number' || !(bytes >= 0)) {
+    throw new ArgumentError(`setPoolLimit: bytes must be a number >= 0 (Infinity for no cap), got ${typeof bytes === 'number' ? bytes : typeof bytes}`);
+  }
+  limitBytes = bytes;
   if (pooledBytes > limitBytes) clearPool();
 }
 

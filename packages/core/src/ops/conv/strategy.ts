@@ -73,6 +73,7 @@ let tuning = true;
  * the results then differ by float rounding). Choices given to restoreConvChoices still apply.
  */
 export function setConvTuning(enabled: boolean): void {
+  if (typeof enabled !== 'boolean') throw new ArgumentError(`setConvTuning: enabled must be true or false, got ${typeof enabled}`);
   tuning = enabled;
 }
 
@@ -104,7 +105,11 @@ export function convChoices(): Record<string, string> {
 
 /** Adopts choices from convChoices (replacing any made for the same keys); unknown algorithms throw. */
 export function restoreConvChoices(choices: Readonly<Record<string, string>>): void {
+  if (typeof choices !== 'object' || choices === null || Array.isArray(choices)) {
+    throw new ArgumentError(`restoreConvChoices: choices must be an object of key -> algorithm (from convChoices()), got ${choices === null ? 'null' : Array.isArray(choices) ? 'Array' : typeof choices}`);
+  }
   for (const [key, winner] of Object.entries(choices)) {
+    if (typeof winner !== 'string') throw new ArgumentError(`restoreConvChoices: the algorithm of '${key}' must be a string, got ${typeof winner}`);
     const product = key.split(',')[0] as ConvProduct;
     if (!(product in overrides)) throw new ArgumentError(`restoreConvChoices: '${key}' is not a conv choice key (it starts with forward, inputGrad or filterGrad)`);
     const names = convStrategies(product).map((c) => c.name);
