@@ -5,7 +5,7 @@
 import type { ConvPattern } from '../ops/conv/pattern.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { type MatrixView, gemm } from './gemm.js';
-import { gemmEngine, gemmInMemory, wasmGemmAvailable, wasmScratch } from './wasm/gemm-wasm.js';
+import { type GemmExports, gemmEngine, gemmInMemory, wasmGemmAvailable, wasmKernels, wasmScratch } from './wasm/gemm-wasm.js';
 
 /**
  * cols[colsOff + (c·taps + t)·ld + p] = x[xOff + c·plane + S.index[t·P + p]] (0 where S reads
@@ -175,23 +175,13 @@ export function stageRanges(S: ConvPattern, view: Float32Array): void {
   ints.set(S.colRange, S.rowRange.length);
 }
 
-/** assembly/conv.ts exports beyond the GEMM module's typed ones (gemm-wasm.ts GemmExports). */
-interface DirectConvExports {
-  copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
-  zeroFloats(p: number, n: number): void;
-  directConv(xp: number, off: number, K: number, wt: number, coutPad: number, bias: number, y: number, Q: number): void;
-  winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
-  winogradOutput(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
-  winogradGradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
-}
-
-function wasmExports(what: string, ...views: Float32Array[]) {
-  const engine = gemmEngine();
-  if (!engine) throw new Error(`${what}: WebAssembly SIMD is not available in this runtime`);
+function wasmExports(what: string, ...views: Float32Array[]): GemmExports {
+  const kernels = wasmKernels(what);
+  const { buffer } = gemmEngine()!.memory;
   for (const v of views) {
-    if (v.buffer !== engine.memory.buffer) throw new Error(`${what}: operands must be wasmScratch views (called since the last wasmScratch)`);
+    if (v.buffer !== buffer) throw new Error(`${what}: operands must be wasmScratch views (called since the last wasmScratch)`);
   }
-  return engine.exports as typeof engine.exports & DirectConvExports;
+  return kernels;
 }
 
 /**

@@ -9,7 +9,7 @@ import { WASM_NORM_MIN_SIZE } from '../ops/norm/normalize.js';
 import { cast } from '../ops/elementwise/cast.js';
 import { fillTensor } from '../testing/arbitraries.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { wasmNormAvailable } from './norm.js';
+import { wasmGemmAvailable } from './wasm/gemm-wasm.js';
 
 function expectClose(actual: Tensor, expected: Tensor, what: string): void {
   const a = actual.data;
@@ -42,7 +42,7 @@ function compare(norm: Norm, shape: number[], affineShape: number[], seed: numbe
 
 describe('normalization kernels in WebAssembly (float32) agree with float64', function () {
   before(function () {
-    if (!wasmNormAvailable()) this.skip();
+    if (!wasmGemmAvailable()) this.skip();
   });
 
   it('batchNorm training forward and gradients over random shapes, odd inner sizes included', () => {

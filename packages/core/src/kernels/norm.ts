@@ -3,7 +3,7 @@
 // add every element (add latency, ~4 cycles), four let the additions overlap (batch norm's
 // forward and backward were bound by exactly that).
 import type { TypedArray } from '../tensor/dtype.js';
-import { gemmEngine, wasmScratch } from './wasm/gemm-wasm.js';
+import { wasmKernels, wasmScratch } from './wasm/gemm-wasm.js';
 
 /** Σ x[i] over [from, to). */
 export function sumRange(x: TypedArray, from: number, to: number): number {
@@ -60,22 +60,7 @@ export function accumulateGradSums(g: TypedArray, x: TypedArray, from: number, t
 // Float32 in WebAssembly SIMD (assembly/norm.ts): operands are copied into wasm scratch (a
 // memcpy runs ~30 GB/s here, the JavaScript passes ~1 G elements/s), computed there, copied back.
 
-interface NormExports {
-  normStats(x: number, outer: number, groups: number, inner: number, mean: number, variance: number): void;
-  normCombine(g: number, x: number, y: number, outer: number, groups: number, inner: number, mean: number, a: number, b: number, k: number): void;
-  normGradSums(g: number, x: number, outer: number, groups: number, inner: number, mean: number, out: number): void;
-}
-
-/** Whether the float32 normalization kernels can run in WebAssembly here. */
-export function wasmNormAvailable(): boolean {
-  return gemmEngine() !== null;
-}
-
-function normExports(): NormExports {
-  const engine = gemmEngine();
-  if (!engine) throw new Error('normalize: WebAssembly SIMD is not available in this runtime');
-  return engine.exports as unknown as NormExports;
-}
+const normExports = () => wasmKernels('normalize');
 
 /** Scratch for n floats per data operand and `perGroup` float64 arrays of `groups` values. */
 function scratch(n: number, operands: number, groups: number, perGroup: number): { data: Float32Array[]; group: Float64Array[] } {

@@ -19,6 +19,20 @@ export interface GemmExports {
   /** assembly/conv.ts: the float32 im2col gather / col2im scatter-add (see kernels/conv.ts). */
   gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
   scatterAddColumns(cols: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, dx: number, ld: number): void;
+  /** assembly/conv.ts: planar copies, zeroing, the direct conv and the Winograd transforms (see ops/conv). */
+  copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
+  zeroFloats(p: number, n: number): void;
+  directConv(xp: number, off: number, K: number, wt: number, coutPad: number, bias: number, y: number, Q: number): void;
+  winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
+  winogradOutput(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
+  winogradGradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
+  /** assembly/norm.ts (see kernels/norm.ts). */
+  normStats(x: number, outer: number, groups: number, inner: number, mean: number, variance: number): void;
+  normCombine(g: number, x: number, y: number, outer: number, groups: number, inner: number, mean: number, a: number, b: number, k: number): void;
+  normGradSums(g: number, x: number, outer: number, groups: number, inner: number, mean: number, out: number): void;
+  /** assembly/pool.ts (see ops/pool/kernels-wasm.ts). */
+  maxPool2x2Forward(x: number, planes: number, inH: number, inW: number, outH: number, outW: number, y: number, argmax: number): void;
+  maxPool2x2Backward(dy: number, planes: number, inH: number, inW: number, outH: number, outW: number, argmax: number, dx: number): void;
 }
 
 /** The wasm instance, its memory, and the layout of that memory. */
@@ -130,6 +144,13 @@ export function withSerialGemm<T>(serial: boolean, fn: () => T): T {
 /** Whether the WebAssembly SIMD GEMM can run here. */
 export function wasmGemmAvailable(): boolean {
   return gemmEngine() !== null;
+}
+
+/** The module's kernels for `what` (a caller's name for the error where WebAssembly SIMD is missing). */
+export function wasmKernels(what: string): GemmExports {
+  const engine = gemmEngine();
+  if (!engine) throw new Error(`${what}: WebAssembly SIMD is not available in this runtime`);
+  return engine.exports;
 }
 
 function requireEngine(): GemmEngine {

@@ -11,8 +11,9 @@ import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { empty, uninitialized } from '../../tensor/creation.js';
 import {
-  accumulateGradSums, gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, sumRange, sumSquaredDeviations, wasmNormAvailable,
+  accumulateGradSums, gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, sumRange, sumSquaredDeviations,
 } from '../../kernels/norm.js';
+import { wasmGemmAvailable } from '../../kernels/wasm/gemm-wasm.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
@@ -67,7 +68,7 @@ export function groupStats(x: TypedArray, outer: number, groups: number, inner: 
 /** Float32 tensors of at least this many elements take the WebAssembly kernels (copies cost little then). */
 export const WASM_NORM_MIN_SIZE = 4096;
 
-const useWasm = (x: Tensor): boolean => x.data instanceof Float32Array && x.size >= WASM_NORM_MIN_SIZE && wasmNormAvailable();
+const useWasm = (x: Tensor): boolean => x.data instanceof Float32Array && x.size >= WASM_NORM_MIN_SIZE && wasmGemmAvailable();
 
 /** The statistics behind every output of normalize (batchNorm's running averages read them). */
 export const statsOf = new WeakMap<Tensor, GroupStats>();
@@ -143,8 +144,9 @@ const normalizeSumsOp = defineOp({
   inputs: ['g', 'x'],
   forward: ({ g, x }, attrs: NormalizeAttrs) => {
     const [outer, groups, inner] = layout(x, attrs);
-    const { mean: mu } = statsFor(x, attrs);
-    const invstd = invstdOf(statsFor(x, attrs), attrs.eps);
+    const stats = statsFor(x, attrs);
+    const mu = stats.mean;
+    const invstd = invstdOf(stats, attrs.eps);
     const out = empty([2, groups], x.dtype);
     if (useWasm(x)) {
       const sums = gradSumsWasm(g.data as Float32Array, x.data as Float32Array, outer, groups, inner, mu);

@@ -27,10 +27,10 @@ const maxPoolOp = defineOp({
     const { planes } = planesOf('maxPool2d', x);
     const y = uninitialized(pooledShape(x, windows), x.dtype);
     const argmax = new Int32Array(y.size);
-    if (pairwise(windows) && useWasmPool(x.data, x.size)) {
-      maxPool2x2ForwardWasm(x.data, planes, windows.inH, windows.inW, windows.outH, windows.outW, y.data as Float32Array, argmax);
-    } else if (pairwise(windows)) maxPool2x2Forward(x.data, planes, windows.inH, windows.inW, windows.outH, windows.outW, y.data, argmax);
-    else maxPoolForward(x.data, planes, windows, y.data, argmax);
+    const { inH, inW, outH, outW } = windows;
+    if (!pairwise(windows)) maxPoolForward(x.data, planes, windows, y.data, argmax);
+    else if (useWasmPool(x.data, x.size)) maxPool2x2ForwardWasm(x.data, planes, inH, inW, outH, outW, y.data as Float32Array, argmax);
+    else maxPool2x2Forward(x.data, planes, inH, inW, outH, outW, y.data, argmax);
     ctx.save(argmax);
     argmaxOf.set(y, argmax);
     return y;
