@@ -5,7 +5,7 @@
 // operand is the smaller one) that all threads, the caller included, claim from a shared counter;
 // the caller then waits on an Atomics flag per worker (spinning where it may not block: a browser
 // page's main thread). Calls stay synchronous; only enabling is asynchronous.
-import { compileGemmModule, createEngine, setGemmEngine } from './gemm-wasm.js';
+import { compileGemmModule, createEngine, runEach, setGemmEngine } from './gemm-wasm.js';
 import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
 
 /** Below this many flops the split costs more (wake-up ≈ tens of µs) than it saves. */
@@ -123,13 +123,10 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
     const size = Math.max(unit, Math.ceil(total / (threads * BLOCKS_PER_THREAD) / unit) * unit);
     runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0, 0, 0, 0]);
   };
-  engine.runBatched = (count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate) => {
-    const flops = 2 * M * N * K;
-    if (engine.serial || count * flops < MIN_SPLIT_FLOPS || count < threads) {
-      // Too little in all, or too few products to share out: each product splits itself.
-      for (let i = 0; i < count; i++) engine.run(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate);
-      return;
-    }
+  engine.runBatched = (...batch) => {
+    const [count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate] = batch;
+    // Too little in all, or too few products to share out: each product splits itself.
+    if (engine.serial || count * 2 * M * N * K < MIN_SPLIT_FLOPS || count < threads) return runEach(engine, ...batch);
     runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, 2, 1, count, 0, aStride, bStride, cStride]);
   };
   setGemmEngine(engine);

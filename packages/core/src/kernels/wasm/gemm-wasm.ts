@@ -100,14 +100,17 @@ export function createEngine(module: WebAssembly.Module, memory: WebAssembly.Mem
     run(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) {
       exports.gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, workspaces[0]!);
     },
-    runBatched(count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate) {
-      for (let i = 0; i < count; i++) {
-        exports.gemm(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate ? 1 : 0, workspaces[0]!);
-      }
+    runBatched(...batch) {
+      runEach(engine, ...batch);
     },
   };
   ensureBytes(engine, engine.scratchBase);
   return engine;
+}
+
+/** A strided batch as one engine.run per product (each may still split itself across threads). */
+export function runEach(engine: GemmEngine, ...[count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate]: Parameters<GemmEngine['runBatched']>): void {
+  for (let i = 0; i < count; i++) engine.run(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate);
 }
 
 let current: GemmEngine | null | undefined;
