@@ -8,6 +8,7 @@ export {
 export { Generator, defaultGenerator, manualSeed } from './tensor/random.js';
 export { broadcastShapes, sizeOf } from './tensor/shape.js';
 export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError } from './errors.js';
+export { checkOptions, optionKeys, suggestKey, checkNumber, type NumberRule } from './options.js';
 
 export { grad, valueAndGrad, vjp, type Pullback, type GradOptions } from './autograd/grad.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
