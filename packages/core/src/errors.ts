@@ -19,6 +19,9 @@ export class ArgumentError extends TensorError {}
 /** Backward through a graph that can no longer be differentiated (modified saved tensor...). */
 export class AutogradError extends TensorError {}
 
+/** Anomaly detection (setDetectAnomaly): an op or a VJP produced NaN or ±Infinity. */
+export class AnomalyError extends TensorError {}
+
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
