@@ -211,7 +211,7 @@ describe('conv strategies', () => {
     // The input gradient of the same geometry is its own decision; its flipped candidate is a
     // forward conv of dy (16 channels in, 3 out), which makes its own forward decision.
     const [, pullback] = vjp((xx) => conv2d(xx, w, null, { padding: 1 }), x);
-    const dx = pullback(again)[0]!;
+    const dx = pullback(again, { retainGraph: true })[0]!; // called twice: keep the graph
     expect([...pullback(again)[0]!.data]).to.deep.equal([...dx.data]);
     const later = convDecisions().filter((d) => d !== first);
     expect(later.filter((d) => d.product === 'inputGrad')).to.have.length(1);
