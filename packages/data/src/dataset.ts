@@ -1,5 +1,7 @@
 import { ArgumentError, Generator, ShapeError, Tensor } from '@tensorgrad/core';
+import { checkDataset, show } from './check.js';
 import { formatShape } from './image.js';
+import { checkSeed } from './loader/seed.js';
 
 /** Random access to a fixed number of items (PyTorch's map-style Dataset). */
 export interface Dataset<T> {
@@ -59,6 +61,10 @@ export class Subset<T> implements Dataset<T> {
   readonly indices: Int32Array;
 
   constructor(readonly dataset: Dataset<T>, indices: ArrayLike<number>) {
+    checkDataset('Subset', dataset);
+    if (typeof indices !== 'object' || indices === null || !Number.isInteger(indices.length)) {
+      throw new ArgumentError(`Subset: indices must be an array of dataset indices, got ${show(indices)}`);
+    }
     this.indices = Int32Array.from(indices, (i) => {
       checkIndex('Subset', i, dataset.length);
       return i;
@@ -85,6 +91,8 @@ export function subset<T>(dataset: Dataset<T>, indices: ArrayLike<number>): Subs
  * parts, one each). The same seed gives the same split.
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], seed = 0): Subset<T>[] {
+  checkDataset('randomSplit', dataset);
+  checkSeed('randomSplit', seed);
   const n = dataset.length;
   const counts = splitCounts(lengths, n);
   const perm = new Generator(seed).permutation(n);
@@ -98,6 +106,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
 }
 
 function splitCounts(lengths: readonly number[], n: number): number[] {
+  if (!Array.isArray(lengths)) throw new ArgumentError(`randomSplit: lengths must be an array of counts or fractions, got ${show(lengths)}`);
   if (lengths.length === 0 || lengths.some((l) => !(l >= 0) || !Number.isFinite(l))) {
     throw new ArgumentError(`randomSplit: lengths must be non-negative numbers, got [${lengths.join(', ')}]`);
   }

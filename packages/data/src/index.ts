@@ -5,10 +5,10 @@ export { DataError } from './errors.js';
 export { type RawImage } from './image.js';
 export { type Dataset, type Sample, TensorDataset, Subset, subset, randomSplit } from './dataset.js';
 
-export { parseIdx, readIdx, encodeIdx, type IdxArray, type IdxType, type IdxData } from './datasets/idx.js';
+export { parseIdx, readIdx, encodeIdx, type EncodeIdxOptions, type IdxArray, type IdxType, type IdxData } from './datasets/idx.js';
 export { ImageArrayDataset } from './datasets/image-array.js';
 export { fashionMnist, mnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type MnistOptions } from './datasets/mnist.js';
-export { cifar10, parseCifar10, CIFAR10_CLASSES } from './datasets/cifar10.js';
+export { cifar10, parseCifar10, CIFAR10_CLASSES, type Cifar10Options } from './datasets/cifar10.js';
 export { ImageFolder, type ImageFolderOptions } from './datasets/image-folder.js';
 export { decodeImage } from './datasets/decode.js';
 
@@ -18,13 +18,13 @@ export { deriveSeed } from './loader/seed.js';
 export { type Transform, compose } from './transforms/transform.js';
 export { type Size } from './transforms/size.js';
 export { toTensor } from './transforms/to-tensor.js';
-export { normalize, denormalize } from './transforms/normalize.js';
+export { normalize, denormalize, type ChannelStats } from './transforms/normalize.js';
 export { hflip, vflip, randomHorizontalFlip, randomVerticalFlip } from './transforms/flip.js';
-export { crop, pad, randomCrop, centerCrop, fiveCrop, tenCrop, type PaddingMode, type PadOptions } from './transforms/crop.js';
+export { crop, pad, randomCrop, centerCrop, fiveCrop, tenCrop, type PaddingMode, type PadOptions, type RandomCropOptions } from './transforms/crop.js';
 export { resize, resizedCrop, randomResizedCrop, type RandomResizedCropOptions } from './transforms/resize.js';
 export {
   warpAffine, affineMatrix, affine, randomRotation, randomTranslate, randomAffine,
   type Affine, type AffineParams, type WarpOptions, type RandomAffineOptions,
 } from './transforms/affine.js';
 export { colorJitter, type ColorJitterOptions } from './transforms/color.js';
-export { pcaLighting, computeRgbPca, type RgbPca } from './transforms/pca-lighting.js';
+export { pcaLighting, computeRgbPca, type RgbPca, type ComputeRgbPcaOptions } from './transforms/pca-lighting.js';

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
+import { ArgumentError, optionKeys } from '@tensorgrad/core';
+import { checkBytes, show } from '../check.js';
 import { DataError } from '../errors.js';
 import { ImageArrayDataset } from './image-array.js';
 import { readFileBytes } from './idx.js';
+import { rootAndTrain } from './root-options.js';
 
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
@@ -15,6 +18,8 @@ const RECORD = 1 + 3 * PLANE;
  * RawImage convention of every other reader.
  */
 export function parseCifar10(batches: ReadonlyArray<{ bytes: Uint8Array; source: string }>): ImageArrayDataset {
+  if (!Array.isArray(batches) || batches.length === 0) throw new ArgumentError(`parseCifar10: batches must be a non-empty array of { bytes, source }, got ${show(batches)}`);
+  batches.forEach((b, i) => checkBytes('parseCifar10', `batches[${i}].bytes`, b?.bytes));
   let total = 0;
   for (const { bytes, source } of batches) {
     if (bytes.length === 0 || bytes.length % RECORD !== 0) {
@@ -43,11 +48,20 @@ export function parseCifar10(batches: ReadonlyArray<{ bytes: Uint8Array; source:
   return new ImageArrayDataset(pixels, labels, SIDE, SIDE, 3, CIFAR10_CLASSES);
 }
 
+export interface Cifar10Options {
+  /** The directory of the binary version: data_batch_1..5.bin and test_batch.bin. */
+  root: string;
+  /** The 50000 training images (true, the default) or the 10000 test images. */
+  train?: boolean;
+}
+const CIFAR10_OPTIONS = optionKeys<Cifar10Options>()(['root', 'train']);
+
 /** CIFAR-10 from the directory of the binary version (data_batch_1..5.bin, test_batch.bin). */
-export function cifar10(options: { root: string; train?: boolean }): ImageArrayDataset {
-  const names = options.train ?? true ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
+export function cifar10(options: Cifar10Options): ImageArrayDataset {
+  const { root, train } = rootAndTrain('cifar10', options, CIFAR10_OPTIONS, true);
+  const names = train ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
   return parseCifar10(names.map((name) => {
-    const source = join(options.root, name);
+    const source = join(root!, name);
     return { bytes: readFileBytes('cifar10', source), source };
   }));
 }

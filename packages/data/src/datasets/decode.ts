@@ -1,6 +1,7 @@
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { ArgumentError } from '@tensorgrad/core';
+import { checkBytes } from '../check.js';
 import { DataError } from '../errors.js';
 import type { RawImage } from '../image.js';
 
@@ -12,6 +13,7 @@ const JPEG_MAGIC = [0xff, 0xd8];
  * HWC uint8 image with 1 (grey) or 3 (RGB) channels. Alpha is dropped.
  */
 export function decodeImage(bytes: Uint8Array, channels: 1 | 3 = 3, source = 'image data'): RawImage {
+  checkBytes('decodeImage', 'bytes', bytes);
   if (channels !== 1 && channels !== 3) throw new ArgumentError(`decodeImage: channels must be 1 or 3, got ${String(channels)}`);
   const rgba = decodeRgba(bytes, source);
   const n = rgba.width * rgba.height;

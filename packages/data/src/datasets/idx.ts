@@ -2,7 +2,8 @@
 // of dimensions, then one big-endian uint32 per dimension; then the values, big-endian.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { ArgumentError } from '@tensorgrad/core';
+import { ArgumentError, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { checkBoolean, checkBytes, checkPath, show } from '../check.js';
 import { DataError } from '../errors.js';
 import { maybeGunzip } from './gzip.js';
 
@@ -21,6 +22,7 @@ const TYPES: ReadonlyArray<[code: number, type: IdxType, bytes: number]> = [
 
 /** Parses an IDX file's bytes (gzipped or not); `source` names the file in error messages. */
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
+  checkBytes('parseIdx', 'bytes', bytes);
   const buf = maybeGunzip(bytes, source);
   if (buf.length < 4) throw new DataError(`readIdx: ${source} is truncated: ${buf.length} bytes, an IDX header needs at least 4`);
   if (buf[0] !== 0 || buf[1] !== 0) {
@@ -47,6 +49,7 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
 
 /** Reads an IDX file (gzipped or not). */
 export function readIdx(path: string): IdxArray {
+  checkPath('readIdx', 'path', path);
   return parseIdx(readFileBytes('readIdx', path), path);
 }
 
@@ -58,10 +61,22 @@ export function readFileBytes(op: string, path: string): Uint8Array {
   }
 }
 
+export interface EncodeIdxOptions {
+  /** Gzip the bytes (readIdx and parseIdx read both). Default false. */
+  gzip?: boolean;
+}
+const ENCODE_IDX_OPTIONS = optionKeys<EncodeIdxOptions>()(['gzip']);
+
 /** Encodes an array as IDX bytes (gzipped when asked), the inverse of parseIdx. */
-export function encodeIdx(array: IdxArray, options: { gzip?: boolean } = {}): Uint8Array {
+export function encodeIdx(array: IdxArray, options: EncodeIdxOptions = {}): Uint8Array {
+  checkOptions('encodeIdx', options, ENCODE_IDX_OPTIONS);
+  const { gzip = false } = options;
+  checkBoolean('encodeIdx', 'gzip', gzip);
+  if (typeof array !== 'object' || array === null) throw new ArgumentError(`encodeIdx: array must be { type, shape, data }, got ${show(array)}`);
   const entry = TYPES.find(([, type]) => type === array.type);
-  if (entry === undefined) throw new ArgumentError(`encodeIdx: unknown type ${String(array.type)}`);
+  if (entry === undefined) throw new ArgumentError(`encodeIdx: array.type must be one of ${TYPES.map(([, t]) => t).join(', ')}, got ${show(array.type)}`);
+  if (!Array.isArray(array.shape)) throw new ArgumentError(`encodeIdx: array.shape must be an array of sizes, got ${show(array.shape)}`);
+  array.shape.forEach((s, d) => checkNumber('encodeIdx', `array.shape[${d}]`, s, { integer: true, min: 0, max: 0xffffffff }));
   const count = array.shape.reduce((a, b) => a * b, 1);
   if (count !== array.data.length) {
     throw new ArgumentError(`encodeIdx: shape [${array.shape.join(',')}] needs ${count} values, got ${array.data.length}`);
@@ -75,7 +90,7 @@ export function encodeIdx(array: IdxArray, options: { gzip?: boolean } = {}): Ui
   array.shape.forEach((s, d) => view.setUint32(4 + 4 * d, s));
   const write = setter(view, type);
   for (let i = 0; i < count; i++) write(headerSize + i * bytesPer, array.data[i]!);
-  return options.gzip ? gzipSync(out) : out;
+  return gzip ? gzipSync(out) : out;
 }
 
 function decode(view: DataView, offset: number, count: number, type: IdxType): IdxData {

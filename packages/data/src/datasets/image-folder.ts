@@ -1,5 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { ArgumentError, checkOptions, optionKeys } from '@tensorgrad/core';
+import { checkOneOf, checkPath, show } from '../check.js';
 import { type Dataset, type Sample, checkIndex } from '../dataset.js';
 import { DataError } from '../errors.js';
 import type { RawImage } from '../image.js';
@@ -9,9 +11,10 @@ import { readFileBytes } from './idx.js';
 export interface ImageFolderOptions {
   /** 3 for RGB (default), 1 for greyscale. */
   channels?: 1 | 3;
-  /** File extensions taken as images (lower case, with the dot). */
+  /** File extensions taken as images, with the dot; matched ignoring case. Default .png, .jpg, .jpeg. */
   extensions?: readonly string[];
 }
+const IMAGE_FOLDER_OPTIONS = optionKeys<ImageFolderOptions>()(['channels', 'extensions']);
 
 /**
  * One sub-directory per class (torchvision's ImageFolder): classes are the sub-directory
@@ -24,13 +27,17 @@ export class ImageFolder implements Dataset<Sample<RawImage>> {
   private readonly channels: 1 | 3;
 
   constructor(readonly root: string, options: ImageFolderOptions = {}) {
-    this.channels = options.channels ?? 3;
-    const extensions = options.extensions ?? ['.png', '.jpg', '.jpeg'];
+    checkPath('ImageFolder', 'root', root);
+    checkOptions('ImageFolder', options, IMAGE_FOLDER_OPTIONS);
+    const { channels = 3, extensions = ['.png', '.jpg', '.jpeg'] } = options;
+    checkOneOf('ImageFolder', 'channels', channels, [1, 3] as const);
+    this.channels = channels;
+    checkExtensions(extensions);
     this.classes = listDir(root).filter((name) => statSync(join(root, name)).isDirectory());
     if (this.classes.length === 0) throw new DataError(`ImageFolder: ${root} has no class sub-directories`);
     this.files = this.classes.flatMap((name, label) =>
       listDir(join(root, name))
-        .filter((file) => extensions.includes(extname(file).toLowerCase()))
+        .filter((file) => extensions.some((e) => e.toLowerCase() === extname(file).toLowerCase()))
         .map((file) => ({ path: join(root, name, file), label })),
     );
     if (this.files.length === 0) throw new DataError(`ImageFolder: no ${extensions.join('/')} files under the class directories of ${root}`);
@@ -53,4 +60,16 @@ function listDir(dir: string): string[] {
   } catch (e) {
     throw new DataError(`ImageFolder: cannot list ${dir}: ${(e as Error).message}`);
   }
+}
+
+/** `png` or `*.png` would match no file: ImageFolder would then read fewer images, or none. */
+function checkExtensions(extensions: unknown): void {
+  if (!Array.isArray(extensions) || extensions.length === 0) {
+    throw new ArgumentError(`ImageFolder: extensions must be a non-empty array such as ['.png', '.jpg'], got ${show(extensions)}`);
+  }
+  extensions.forEach((e, i) => {
+    if (typeof e !== 'string' || !/^\.[^./\\*]+$/.test(e)) {
+      throw new ArgumentError(`ImageFolder: extensions[${i}] must be a file extension with its dot, such as '.png', got ${show(e)}`);
+    }
+  });
 }

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { optionKeys } from '@tensorgrad/core';
 import { DataError } from '../errors.js';
 import { ImageArrayDataset } from './image-array.js';
 import { readIdx } from './idx.js';
+import { rootAndTrain } from './root-options.js';
 
 export interface MnistOptions {
   /** Directory holding the four IDX files (gzipped or not). Default: the Debian package's. */
@@ -10,6 +12,7 @@ export interface MnistOptions {
   /** The 60000 training images (true, the default) or the 10000 test images. */
   train?: boolean;
 }
+const MNIST_OPTIONS = optionKeys<MnistOptions>()(['root', 'train']);
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -19,13 +22,15 @@ export const FASHION_MNIST_CLASSES = [
 
 /** Fashion-MNIST from `root` or from the Debian package dataset-fashion-mnist. */
 export function fashionMnist(options: MnistOptions = {}): ImageArrayDataset {
-  return readMnistFormat('fashionMnist', options.root ?? FASHION_MNIST_DIR, options.train ?? true, FASHION_MNIST_CLASSES, options.root === undefined);
+  const { root, train } = rootAndTrain('fashionMnist', options, MNIST_OPTIONS, false);
+  return readMnistFormat('fashionMnist', root ?? FASHION_MNIST_DIR, train, FASHION_MNIST_CLASSES, root === undefined);
 }
 
 /** MNIST digits from a directory holding the original IDX files. */
 export function mnist(options: MnistOptions & { root: string }): ImageArrayDataset {
+  const { root, train } = rootAndTrain('mnist', options, MNIST_OPTIONS, true);
   const digits = Array.from({ length: 10 }, (_, i) => String(i));
-  return readMnistFormat('mnist', options.root, options.train ?? true, digits, false);
+  return readMnistFormat('mnist', root!, train, digits, false);
 }
 
 /**

@@ -117,7 +117,7 @@ describe('DataLoader', () => {
     expect(() => new DataLoader(data, { batchSize: 2 }).batch(0, 0)).to.throw(ArgumentError, 'sample 0 became RawImage 4x4x1, expected a Tensor');
     const ragged = { length: 2, get: (i: number) => ({ input: tensor(new Float32Array(i + 1)), label: 0 }) };
     expect(() => new DataLoader(ragged, { batchSize: 2 }).batch(0, 0)).to.throw(ShapeError, 'sample 1 has shape [2] but earlier samples of the batch have [1]');
-    expect(() => new DataLoader(data, { batchSize: 0 })).to.throw(ArgumentError, 'batchSize must be a positive integer, got 0');
+    expect(() => new DataLoader(data, { batchSize: 0 })).to.throw(ArgumentError, 'DataLoader: batchSize must be a finite integer >= 1, got 0');
   });
 
   it('batches a TensorDataset without a transform', () => {

@@ -1,9 +1,10 @@
-import { ArgumentError, Generator, ShapeError, Tensor } from '@tensorgrad/core';
+import { ArgumentError, Generator, ShapeError, Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { checkBoolean, checkDataset, checkFunction } from '../check.js';
 import type { Dataset, Sample } from '../dataset.js';
 import { describe, formatShape } from '../image.js';
 import type { Transform } from '../transforms/transform.js';
 import { BufferPool } from './buffer-pool.js';
-import { AUGMENT_STREAM, SHUFFLE_STREAM, deriveSeed } from './seed.js';
+import { AUGMENT_STREAM, MAX_KEY, SHUFFLE_STREAM, checkSeed, deriveSeed } from './seed.js';
 
 export interface DataLoaderOptions<X> {
   batchSize: number;
@@ -18,6 +19,7 @@ export interface DataLoaderOptions<X> {
   /** Samples prepared between yields to the event loop while prefetching. Default 32. */
   prefetchSlice?: number;
 }
+const DATA_LOADER_OPTIONS = optionKeys<DataLoaderOptions<unknown>>()(['batchSize', 'shuffle', 'seed', 'dropLast', 'transform', 'prefetchSlice']);
 
 export interface Batch {
   /** [N, ...sample shape] float32: NCHW for images. */
@@ -55,15 +57,21 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
   private readonly pool = new BufferPool();
 
   constructor(readonly dataset: Dataset<Sample<X>>, options: DataLoaderOptions<X>) {
-    const { batchSize, seed = 0, prefetchSlice = 32 } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
-    if (!Number.isSafeInteger(seed)) throw new ArgumentError(`DataLoader: seed must be an integer, got ${seed}`);
-    if (!Number.isInteger(prefetchSlice) || prefetchSlice < 1) throw new ArgumentError(`DataLoader: prefetchSlice must be a positive integer, got ${prefetchSlice}`);
+    checkDataset('DataLoader', dataset);
+    if (options === undefined) throw new ArgumentError(`DataLoader: options with at least batchSize are required; accepted: ${DATA_LOADER_OPTIONS.join(', ')}`);
+    checkOptions('DataLoader', options, DATA_LOADER_OPTIONS);
+    const { batchSize, shuffle = false, seed = 0, dropLast = false, transform, prefetchSlice = 32 } = options;
+    checkNumber('DataLoader', 'batchSize', batchSize, { integer: true, min: 1 });
+    checkBoolean('DataLoader', 'shuffle', shuffle);
+    checkSeed('DataLoader', seed);
+    checkBoolean('DataLoader', 'dropLast', dropLast);
+    if (transform !== undefined) checkFunction('DataLoader', 'transform', transform);
+    checkNumber('DataLoader', 'prefetchSlice', prefetchSlice, { integer: true, min: 1 });
     this.batchSize = batchSize;
-    this.shuffle = options.shuffle ?? false;
+    this.shuffle = shuffle;
     this.seed = seed;
-    this.dropLast = options.dropLast ?? false;
-    this.transform = options.transform;
+    this.dropLast = dropLast;
+    this.transform = transform;
     this.prefetchSlice = prefetchSlice;
   }
 
@@ -75,6 +83,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
 
   /** The dataset indices of an epoch, in visiting order. */
   order(epoch: number): Int32Array {
+    checkEpoch(epoch);
     const n = this.dataset.length;
     if (this.shuffle) return new Generator(deriveSeed(this.seed, epoch, SHUFFLE_STREAM)).permutation(n);
     return Int32Array.from({ length: n }, (_, i) => i);
@@ -139,6 +148,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
 
   /** Incremental construction of one batch: step(k) adds up to k samples, false when done. */
   private builder(epoch: number, index: number, order: Int32Array) {
+    checkEpoch(epoch);
     if (!Number.isInteger(index) || index < 0 || index >= this.length) {
       throw new ArgumentError(`DataLoader.batch: index must be an integer in [0, ${this.length}), got ${index}`);
     }
@@ -186,6 +196,11 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
     };
     return { size, step, finish };
   }
+}
+
+/** Epochs key the shuffle and augmentation seeds: 1.5 or -1 would silently alias another epoch. */
+function checkEpoch(epoch: number): void {
+  checkNumber('DataLoader', 'epoch', epoch, { integer: true, min: 0, max: MAX_KEY });
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -2,6 +2,8 @@
 // sample's augmentation can be regenerated directly: a run resumed at epoch k replays it
 // without re-running epochs 0..k-1, and the result does not depend on batch order.
 
+import { checkNumber } from '@tensorgrad/core';
+
 function mix32(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x85ebca6b);
   h ^= h >>> 13;
@@ -9,8 +11,18 @@ function mix32(h: number, v: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Keys are hashed as 32-bit words: a larger or fractional key would alias another. */
+export const MAX_KEY = 0xffffffff;
+
+/** Seeds are any safe integer (negative ones included); 1.5 would alias 1. */
+export function checkSeed(fn: string, seed: number): void {
+  checkNumber(fn, 'seed', seed, { integer: true, min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
+}
+
 /** A Generator seed (an integer below 2^53) that is a hash of the seed and the keys. */
 export function deriveSeed(seed: number, ...keys: number[]): number {
+  checkSeed('deriveSeed', seed);
+  keys.forEach((k, i) => checkNumber('deriveSeed', `key ${i}`, k, { integer: true, min: 0, max: MAX_KEY }));
   const words = [seed >>> 0, Math.floor(seed / 4294967296) >>> 0, ...keys.map((k) => k >>> 0)];
   let lo = 0x243f6a88;
   let hi = 0x85a308d3;

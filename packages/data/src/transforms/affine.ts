@@ -1,4 +1,5 @@
-import { ArgumentError, type Tensor } from '@tensorgrad/core';
+import { ArgumentError, type NumberRule, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { checkOneOf, checkPair, checkRange, show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
 
@@ -11,18 +12,40 @@ export interface WarpOptions {
   /** Default bilinear. */
   interpolation?: 'bilinear' | 'nearest';
 }
+const WARP_OPTIONS = optionKeys<WarpOptions>()(['fill', 'interpolation']);
+const INTERPOLATIONS = ['bilinear', 'nearest'] as const;
+
+interface Sampling {
+  fill: number;
+  nearest: boolean;
+}
+
+/** The checked warp options of `fn`, with their defaults. */
+function samplingOf(fn: string, options: WarpOptions | undefined, accepted: readonly string[] = WARP_OPTIONS): Sampling {
+  checkOptions(fn, options, accepted);
+  const { fill = 0, interpolation = 'bilinear' } = options ?? {};
+  checkNumber(fn, 'fill', fill);
+  checkOneOf(fn, 'interpolation', interpolation, INTERPOLATIONS);
+  return { fill, nearest: interpolation === 'nearest' };
+}
 
 /**
  * Warps x by `forward` (in pixel coordinates, y pointing down): output pixel p takes the input
  * value at forward⁻¹(p), interpolated; samples outside the image are `fill`.
  */
 export function warpAffine(x: Tensor, forward: Affine, options: WarpOptions = {}): Tensor {
-  const { c, h, w } = chwOf('warpAffine', x);
-  const fill = options.fill ?? 0;
-  const nearest = (options.interpolation ?? 'bilinear') === 'nearest';
+  chwOf('warpAffine', x);
+  if (!Array.isArray(forward) || forward.length !== 6) throw new ArgumentError(`warpAffine: forward must be a 2x3 matrix [a, b, tx, c, d, ty], got ${show(forward)}`);
+  forward.forEach((v, i) => checkNumber('warpAffine', `forward[${i}]`, v));
+  return warp('warpAffine', x, forward, samplingOf('warpAffine', options));
+}
+
+/** warpAffine without the option checks, for transforms that checked theirs when they were made. */
+function warp(op: string, x: Tensor, forward: Affine, { fill, nearest }: Sampling): Tensor {
+  const { c, h, w } = chwOf(op, x);
   const [a, b, tx, cc, d, ty] = forward;
   const det = a * d - b * cc;
-  if (!(Math.abs(det) > 1e-12)) throw new ArgumentError(`warpAffine: matrix [${forward.join(', ')}] is not invertible`);
+  if (!(Math.abs(det) > 1e-12)) throw new ArgumentError(`${op}: matrix [${forward.join(', ')}] is not invertible`);
   // Inverse map, evaluated per output pixel.
   const ia = d / det, ib = -b / det, ic = -cc / det, id = a / det;
   const out = new Float32Array(c * h * w);
@@ -58,12 +81,31 @@ export interface AffineParams {
   /** Shear parallel to x, in degrees. */
   shear?: number;
 }
+const AFFINE_PARAMS = optionKeys<AffineParams>()(['angle', 'translate', 'scale', 'shear']);
+// A shear of ±90° maps the plane onto a line; beyond, it equals a shear within (-90°, 90°).
+const SHEAR_RULE: NumberRule = { min: -90, max: 90, minExclusive: true, maxExclusive: true };
+
+function checkParams(fn: string, p: AffineParams): void {
+  if (p === undefined) throw new ArgumentError(`${fn}: params must be an object with keys among ${AFFINE_PARAMS.join(', ')}, got undefined`);
+  checkOptions(fn, p, AFFINE_PARAMS, 'params');
+  if (p.angle !== undefined) checkNumber(fn, 'angle', p.angle);
+  if (p.translate !== undefined) checkPair(fn, 'translate', p.translate);
+  if (p.scale !== undefined) checkNumber(fn, 'scale', p.scale, { min: 0, minExclusive: true });
+  if (p.shear !== undefined) checkNumber(fn, 'shear', p.shear, SHEAR_RULE);
+}
 
 /**
  * The forward matrix of torchvision's affine: about the centre ((w-1)/2, (h-1)/2), scale and
  * shear, then rotate, then translate.
  */
 export function affineMatrix(h: number, w: number, p: AffineParams): Affine {
+  checkNumber('affineMatrix', 'h', h, { integer: true, min: 1 });
+  checkNumber('affineMatrix', 'w', w, { integer: true, min: 1 });
+  checkParams('affineMatrix', p);
+  return matrixOf(h, w, p);
+}
+
+function matrixOf(h: number, w: number, p: AffineParams): Affine {
   const cx = (w - 1) / 2, cy = (h - 1) / 2;
   const s = p.scale ?? 1;
   const t = ((p.angle ?? 0) * Math.PI) / 180;
@@ -77,33 +119,41 @@ export function affineMatrix(h: number, w: number, p: AffineParams): Affine {
 
 /** Deterministic affine transform of the image, e.g. affine({ angle: 90 }). */
 export function affine(params: AffineParams, options: WarpOptions = {}): Transform {
+  checkParams('affine', params);
+  const sampling = samplingOf('affine', options);
   return (x) => {
     const { h, w } = chwOf('affine', x);
-    return warpAffine(x, affineMatrix(h, w, params), options);
+    return warp('affine', x, matrixOf(h, w, params), sampling);
   };
 }
 
 /** Rotation by an angle drawn uniformly from [-degrees, degrees] (or [min, max]). */
 export function randomRotation(degrees: number | readonly [number, number], options: WarpOptions = {}): Transform {
   const [lo, hi] = range('randomRotation', 'degrees', degrees);
+  const sampling = samplingOf('randomRotation', options);
   return (x, rng) => {
     const { h, w } = chwOf('randomRotation', x);
-    return warpAffine(x, affineMatrix(h, w, { angle: rng.uniform(lo, hi) }), options);
+    return warp('randomRotation', x, matrixOf(h, w, { angle: rng.uniform(lo, hi) }), sampling);
   };
 }
+
+const TRANSLATE_OPTIONS = optionKeys<Pick<WarpOptions, 'fill'>>()(['fill']);
+const FRACTION: NumberRule = { min: 0, max: 1 };
 
 /**
  * A shift by a whole number of pixels, up to maxFraction of the width and height (one number
  * for both, or [x, y]); uncovered pixels are `fill`. Whole pixels, so nothing is blurred.
  */
 export function randomTranslate(maxFraction: number | readonly [number, number], options: Pick<WarpOptions, 'fill'> = {}): Transform {
-  const [fx, fy] = typeof maxFraction === 'number' ? [maxFraction, maxFraction] : maxFraction;
-  if (!(fx >= 0 && fx <= 1 && fy >= 0 && fy <= 1)) throw new ArgumentError(`randomTranslate: maxFraction must be in [0, 1], got ${JSON.stringify(maxFraction)}`);
+  const [fx, fy] = typeof maxFraction === 'number'
+    ? (checkNumber('randomTranslate', 'maxFraction', maxFraction, FRACTION), [maxFraction, maxFraction])
+    : checkPair('randomTranslate', 'maxFraction', maxFraction, FRACTION);
+  const sampling = { ...samplingOf('randomTranslate', options, TRANSLATE_OPTIONS), nearest: true };
   return (x, rng) => {
     const { h, w } = chwOf('randomTranslate', x);
     const mx = Math.floor(fx * w), my = Math.floor(fy * h);
     const translate: [number, number] = [rng.randint(-mx, mx + 1), rng.randint(-my, my + 1)];
-    return warpAffine(x, affineMatrix(h, w, { translate }), { ...options, interpolation: 'nearest' });
+    return warp('randomTranslate', x, matrixOf(h, w, { translate }), sampling);
   };
 }
 
@@ -114,30 +164,31 @@ export interface RandomAffineOptions extends WarpOptions {
   translate?: readonly [number, number];
   /** Scale range [min, max]. Default none. */
   scale?: readonly [number, number];
-  /** x-shear range in degrees: ±shear or [min, max]. Default 0. */
+  /** x-shear range in degrees, within (-90, 90): ±shear or [min, max]. Default 0. */
   shear?: number | readonly [number, number];
 }
+const RANDOM_AFFINE_OPTIONS = optionKeys<RandomAffineOptions>()(['degrees', 'translate', 'scale', 'shear', 'fill', 'interpolation']);
 
 /** torchvision's RandomAffine: random rotation, translation, scale and shear in one warp. */
-export function randomAffine(options: RandomAffineOptions): Transform {
+export function randomAffine(options: RandomAffineOptions = {}): Transform {
+  const sampling = samplingOf('randomAffine', options, RANDOM_AFFINE_OPTIONS);
   const [dlo, dhi] = range('randomAffine', 'degrees', options.degrees ?? 0);
-  const [slo, shi] = range('randomAffine', 'shear', options.shear ?? 0);
-  const [tx, ty] = options.translate ?? [0, 0];
-  const [zlo, zhi] = options.scale ?? [1, 1];
-  if (!(zlo > 0 && zlo <= zhi)) throw new ArgumentError(`randomAffine: scale must satisfy 0 < min <= max, got [${zlo}, ${zhi}]`);
-  if (!(tx >= 0 && tx <= 1 && ty >= 0 && ty <= 1)) throw new ArgumentError(`randomAffine: translate fractions must be in [0, 1], got [${tx}, ${ty}]`);
+  const [slo, shi] = range('randomAffine', 'shear', options.shear ?? 0, SHEAR_RULE);
+  const [tx, ty] = checkPair('randomAffine', 'translate', options.translate ?? [0, 0], FRACTION);
+  const [zlo, zhi] = checkRange('randomAffine', 'scale', options.scale ?? [1, 1], { min: 0, minExclusive: true });
   return (x, rng) => {
     const { h, w } = chwOf('randomAffine', x);
     const angle = rng.uniform(dlo, dhi);
     const translate: [number, number] = [Math.round(rng.uniform(-tx * w, tx * w)), Math.round(rng.uniform(-ty * h, ty * h))];
     const scale = rng.uniform(zlo, zhi);
     const shear = rng.uniform(slo, shi);
-    return warpAffine(x, affineMatrix(h, w, { angle, translate, scale, shear }), options);
+    return warp('randomAffine', x, matrixOf(h, w, { angle, translate, scale, shear }), sampling);
   };
 }
 
-function range(op: string, name: string, value: number | readonly [number, number]): [number, number] {
-  const [lo, hi] = typeof value === 'number' ? [-Math.abs(value), Math.abs(value)] : value;
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi)) throw new ArgumentError(`${op}: ${name} must be a number or [min, max], got ${JSON.stringify(value)}`);
-  return [lo, hi];
+/** ±value or a [min, max] pair, within the rule. */
+function range(op: string, name: string, value: number | readonly [number, number], rule: NumberRule = {}): [number, number] {
+  if (typeof value !== 'number') return checkRange(op, name, value, rule);
+  checkNumber(op, name, value, rule);
+  return [-Math.abs(value), Math.abs(value)];
 }

@@ -1,4 +1,4 @@
-import { ArgumentError, type Generator, type Tensor } from '@tensorgrad/core';
+import { type Generator, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
 
@@ -10,6 +10,7 @@ export interface ColorJitterOptions {
   /** Factor f from [max(0, 1 - s), 1 + s]; blends with each pixel's grey: f x + (1 - f) grey. */
   saturation?: number;
 }
+const COLOR_JITTER_OPTIONS = optionKeys<ColorJitterOptions>()(['brightness', 'contrast', 'saturation']);
 
 type Adjustment = (x: Float32Array, c: number, plane: number, f: number) => void;
 
@@ -18,10 +19,11 @@ type Adjustment = (x: Float32Array, c: number, plane: number, f: number) => void
  * adjustments in a random order, each with a random factor (a zero strength gives factor 1,
  * which leaves an image in [0, 1] unchanged).
  */
-export function colorJitter(options: ColorJitterOptions): Transform {
+export function colorJitter(options: ColorJitterOptions = {}): Transform {
+  checkOptions('colorJitter', options, COLOR_JITTER_OPTIONS);
   const adjustments = ([['brightness', brightness], ['contrast', contrast], ['saturation', saturation]] as const).map(([name, adjust]) => {
     const strength = options[name] ?? 0;
-    if (!(strength >= 0) || !Number.isFinite(strength)) throw new ArgumentError(`colorJitter: ${name} must be a non-negative number, got ${strength}`);
+    checkNumber('colorJitter', name, strength, { min: 0 });
     return [strength, adjust] as const;
   });
   return (x: Tensor, rng: Generator) => {

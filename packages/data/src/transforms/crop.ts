@@ -1,4 +1,5 @@
-import { ArgumentError, Tensor } from '@tensorgrad/core';
+import { ArgumentError, Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { checkOneOf } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import { hflip } from './flip.js';
 import { type Size, sizeOf } from './size.js';
@@ -13,16 +14,45 @@ export interface PadOptions {
   /** The value of constant padding. Default 0. */
   fill?: number;
 }
+const PAD_OPTIONS = optionKeys<PadOptions>()(['paddingMode', 'fill']);
+const PADDING_MODES: readonly PaddingMode[] = ['constant', 'edge', 'reflect'];
+
+export interface RandomCropOptions extends PadOptions {
+  /** Pixels added on every side before the window is drawn. Default 0. */
+  padding?: number;
+}
+const RANDOM_CROP_OPTIONS = optionKeys<RandomCropOptions>()(['padding', 'paddingMode', 'fill']);
+
+interface Padding {
+  mode: PaddingMode;
+  fill: number;
+}
+
+/** The checked padding options of `fn`, with their defaults. */
+function paddingOf(fn: string, options: PadOptions | undefined, accepted: readonly string[] = PAD_OPTIONS): Padding {
+  checkOptions(fn, options, accepted);
+  const { paddingMode = 'constant', fill = 0 } = options ?? {};
+  checkOneOf(fn, 'paddingMode', paddingMode, PADDING_MODES);
+  checkNumber(fn, 'fill', fill);
+  return { mode: paddingMode, fill };
+}
 
 /**
  * The height x width window whose top-left corner is (top, left); the window may reach outside
  * the image, where pixels come from the padding mode. Padding and cropping in one pass.
  */
 export function crop(x: Tensor, top: number, left: number, height: number, width: number, options: PadOptions = {}): Tensor {
+  chwOf('crop', x);
+  checkNumber('crop', 'top', top, { integer: true });
+  checkNumber('crop', 'left', left, { integer: true });
+  checkNumber('crop', 'height', height, { integer: true, min: 1 });
+  checkNumber('crop', 'width', width, { integer: true, min: 1 });
+  return cropWindow(x, top, left, height, width, paddingOf('crop', options));
+}
+
+/** crop without the argument checks, for transforms that checked theirs when they were made. */
+function cropWindow(x: Tensor, top: number, left: number, height: number, width: number, { mode, fill }: Padding): Tensor {
   const { c, h, w } = chwOf('crop', x);
-  const mode = options.paddingMode ?? 'constant';
-  if (!['constant', 'edge', 'reflect'].includes(mode)) throw new ArgumentError(`crop: paddingMode must be constant, edge or reflect, got ${String(mode)}`);
-  const fill = options.fill ?? 0;
   const rows = sourceIndices(top, height, h, mode);
   const cols = sourceIndices(left, width, w, mode);
   // Output columns [inLo, inHi) read the image directly: copied as one block per row.
@@ -64,10 +94,11 @@ function sourceIndices(start: number, count: number, n: number, mode: PaddingMod
 
 /** Pads every side by `padding` pixels. */
 export function pad(padding: number, options: PadOptions = {}): Transform {
-  checkPadding('pad', padding);
+  checkNumber('pad', 'padding', padding, { integer: true, min: 0 });
+  const mode = paddingOf('pad', options);
   return (x) => {
     const { h, w } = chwOf('pad', x);
-    return crop(x, -padding, -padding, h + 2 * padding, w + 2 * padding, options);
+    return cropWindow(x, -padding, -padding, h + 2 * padding, w + 2 * padding, mode);
   };
 }
 
@@ -76,10 +107,11 @@ export function pad(padding: number, options: PadOptions = {}): Transform {
  * randomCrop(32, { padding: 4 })). Without padding this is AlexNet's patch extraction:
  * randomCrop(224) of a 256x256 image.
  */
-export function randomCrop(size: Size, options: PadOptions & { padding?: number } = {}): Transform {
+export function randomCrop(size: Size, options: RandomCropOptions = {}): Transform {
   const [ch, cw] = sizeOf('randomCrop', size);
+  const mode = paddingOf('randomCrop', options, RANDOM_CROP_OPTIONS);
   const padding = options.padding ?? 0;
-  checkPadding('randomCrop', padding);
+  checkNumber('randomCrop', 'padding', padding, { integer: true, min: 0 });
   return (x, rng) => {
     const { h, w } = chwOf('randomCrop', x);
     if (h + 2 * padding < ch || w + 2 * padding < cw) {
@@ -87,16 +119,18 @@ export function randomCrop(size: Size, options: PadOptions & { padding?: number 
     }
     const top = rng.randint(0, h + 2 * padding - ch + 1) - padding;
     const left = rng.randint(0, w + 2 * padding - cw + 1) - padding;
-    return crop(x, top, left, ch, cw, options);
+    return cropWindow(x, top, left, ch, cw, mode);
   };
 }
+
+const ZERO_PADDING: Padding = { mode: 'constant', fill: 0 };
 
 /** The central window (zero padded when the image is smaller), rounding as torchvision. */
 export function centerCrop(size: Size): Transform {
   const [ch, cw] = sizeOf('centerCrop', size);
   return (x) => {
     const { h, w } = chwOf('centerCrop', x);
-    return crop(x, Math.round((h - ch) / 2), Math.round((w - cw) / 2), ch, cw);
+    return cropWindow(x, Math.round((h - ch) / 2), Math.round((w - cw) / 2), ch, cw, ZERO_PADDING);
   };
 }
 
@@ -116,7 +150,7 @@ function fiveCrops(op: string, x: Tensor, ch: number, cw: number): Tensor[] {
   const { h, w } = chwOf(op, x);
   if (ch > h || cw > w) throw new ArgumentError(`${op}: crop ${ch}x${cw} is larger than the image ${h}x${w}`);
   const corners: Array<[number, number]> = [[0, 0], [0, w - cw], [h - ch, 0], [h - ch, w - cw], [Math.round((h - ch) / 2), Math.round((w - cw) / 2)]];
-  return corners.map(([top, left]) => crop(x, top, left, ch, cw));
+  return corners.map(([top, left]) => cropWindow(x, top, left, ch, cw, ZERO_PADDING));
 }
 
 function stack(images: Tensor[]): Tensor {
@@ -124,8 +158,4 @@ function stack(images: Tensor[]): Tensor {
   const out = new Float32Array(first.size * images.length);
   images.forEach((img, i) => out.set(img.data, i * first.size));
   return new Tensor(out, [images.length, ...first.shape]);
-}
-
-function checkPadding(op: string, padding: number): void {
-  if (!Number.isInteger(padding) || padding < 0) throw new ArgumentError(`${op}: padding must be a non-negative integer, got ${padding}`);
 }

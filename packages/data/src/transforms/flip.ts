@@ -1,5 +1,4 @@
-import type { Tensor } from '@tensorgrad/core';
-import { ArgumentError } from '@tensorgrad/core';
+import { type Tensor, checkNumber } from '@tensorgrad/core';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
 
@@ -34,6 +33,6 @@ export function randomVerticalFlip(p = 0.5): Transform {
 
 /** Applies f with probability p; always draws once, so the stream does not depend on p. */
 export function randomly(op: string, p: number, f: (x: Tensor) => Tensor): Transform {
-  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`${op}: probability p must be in [0, 1], got ${p}`);
+  checkNumber(op, 'probability p', p, { min: 0, max: 1 });
   return (x, rng) => (rng.random() < p ? f(x) : x);
 }

@@ -1,24 +1,29 @@
-import { ArgumentError, type Tensor } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, checkNumber } from '@tensorgrad/core';
+import { show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
 
+/** Per-channel statistics: one number per channel, or one (alone or in an array) for all. */
+export type ChannelStats = number | readonly number[];
+
 /** (x - mean[c]) / std[c] per channel; one value broadcasts to every channel. */
-export function normalize(mean: readonly number[], std: readonly number[]): Transform {
+export function normalize(mean: ChannelStats, std: ChannelStats): Transform {
   return channelAffine('normalize', mean, std, (m, s) => [1 / s, -m / s]);
 }
 
 /** The inverse of normalize(mean, std): x * std[c] + mean[c], e.g. to display an input. */
-export function denormalize(mean: readonly number[], std: readonly number[]): Transform {
+export function denormalize(mean: ChannelStats, std: ChannelStats): Transform {
   return channelAffine('denormalize', mean, std, (m, s) => [s, m]);
 }
 
-function channelAffine(op: string, mean: readonly number[], std: readonly number[], coefficients: (m: number, s: number) => [number, number]): Transform {
-  if (mean.length === 0 || mean.length !== std.length) {
-    throw new ArgumentError(`${op}: mean and std must be non-empty and of equal length, got ${mean.length} and ${std.length}`);
+function channelAffine(op: string, meanStats: ChannelStats, stdStats: ChannelStats, coefficients: (m: number, s: number) => [number, number]): Transform {
+  const mean = statsOf(op, 'mean', meanStats);
+  const std = statsOf(op, 'std', stdStats);
+  if (mean.length !== std.length) {
+    throw new ArgumentError(`${op}: mean and std must have equal lengths, got ${mean.length} and ${std.length}`);
   }
-  std.forEach((s, i) => {
-    if (!(s > 0) || !Number.isFinite(s)) throw new ArgumentError(`${op}: std must be positive and finite, got std[${i}] = ${s}`);
-  });
+  std.forEach((s, i) => checkNumber(op, `std[${i}]`, s, { min: 0, minExclusive: true }));
+  mean.forEach((m, i) => checkNumber(op, `mean[${i}]`, m)); // a NaN mean would make every pixel NaN
   return (x: Tensor) => {
     const { c, h, w } = chwOf(op, x);
     if (mean.length !== 1 && mean.length !== c) throw new ArgumentError(`${op}: ${mean.length} channel statistics for an image with ${c} channels`);
@@ -31,4 +36,10 @@ function channelAffine(op: string, mean: readonly number[], std: readonly number
     }
     return chwImage(c, h, w, out);
   };
+}
+
+function statsOf(op: string, name: string, stats: ChannelStats): readonly number[] {
+  if (typeof stats === 'number') return [stats];
+  if (!Array.isArray(stats) || stats.length === 0) throw new ArgumentError(`${op}: ${name} must be a number or a non-empty array of numbers (one per channel), got ${show(stats)}`);
+  return stats;
 }

@@ -1,4 +1,5 @@
-import { ArgumentError, type Tensor } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { checkDataset, checkNumbers } from '../check.js';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Dataset, Sample } from '../dataset.js';
 import { type RawImage, chwImage, chwOf, isRawImage } from '../image.js';
@@ -16,12 +17,21 @@ export interface RgbPca {
   eigenvectors: number[][];
 }
 
+export interface ComputeRgbPcaOptions {
+  /** Use only the first maxImages images. Default: all. */
+  maxImages?: number;
+}
+const COMPUTE_RGB_PCA_OPTIONS = optionKeys<ComputeRgbPcaOptions>()(['maxImages']);
+
 /**
  * The RGB covariance of every pixel of the first `maxImages` images of a dataset (RawImages
  * are scaled to [0, 1] as toTensor does, so the result fits images after toTensor) and its
  * eigen-decomposition, for pcaLighting.
  */
-export function computeRgbPca(dataset: Dataset<Sample<Tensor | RawImage>>, options: { maxImages?: number } = {}): RgbPca {
+export function computeRgbPca(dataset: Dataset<Sample<Tensor | RawImage>>, options: ComputeRgbPcaOptions = {}): RgbPca {
+  checkDataset('computeRgbPca', dataset);
+  checkOptions('computeRgbPca', options, COMPUTE_RGB_PCA_OPTIONS);
+  if (options.maxImages !== undefined) checkNumber('computeRgbPca', 'maxImages', options.maxImages, { integer: true, min: 1 });
   const count = Math.min(dataset.length, options.maxImages ?? dataset.length);
   if (count < 1) throw new ArgumentError('computeRgbPca: the dataset is empty');
   const sum = [0, 0, 0];
@@ -61,11 +71,13 @@ export function computeRgbPca(dataset: Dataset<Sample<Tensor | RawImage>>, optio
  * object identity does not.
  */
 export function pcaLighting(pca: Pick<RgbPca, 'eigenvalues' | 'eigenvectors'>, std = 0.1): Transform {
-  const { eigenvalues, eigenvectors } = pca;
-  if (eigenvalues.length !== 3 || eigenvectors.length !== 3 || eigenvectors.some((v) => v.length !== 3)) {
-    throw new ArgumentError('pcaLighting: expected 3 eigenvalues and 3 eigenvectors of length 3');
+  const { eigenvalues, eigenvectors } = pca ?? {};
+  if (eigenvalues?.length !== 3 || eigenvectors?.length !== 3 || eigenvectors.some((v) => v?.length !== 3)) {
+    throw new ArgumentError('pcaLighting: pca must have 3 eigenvalues and 3 eigenvectors of length 3 (see computeRgbPca)');
   }
-  if (!(std >= 0)) throw new ArgumentError(`pcaLighting: std must be non-negative, got ${std}`);
+  checkNumbers('pcaLighting', 'pca.eigenvalues', eigenvalues);
+  eigenvectors.forEach((v, i) => checkNumbers('pcaLighting', `pca.eigenvectors[${i}]`, v));
+  checkNumber('pcaLighting', 'std', std, { min: 0 });
   return (x, rng) => {
     const { c, h, w } = chwOf('pcaLighting', x);
     if (c !== 3) throw new ArgumentError(`pcaLighting: image must have 3 channels (RGB), got ${c}`);

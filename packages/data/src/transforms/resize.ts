@@ -1,4 +1,5 @@
-import { ArgumentError, type Tensor } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { checkRange } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import { type Size, sizeOf } from './size.js';
 import type { Transform } from './transform.js';
@@ -9,6 +10,10 @@ import type { Transform } from './transform.js';
  */
 export function resizedCrop(x: Tensor, top: number, left: number, height: number, width: number, outH: number, outW: number): Tensor {
   const { c, h, w } = chwOf('resizedCrop', x);
+  // A fractional window or output size would index between array elements and give NaN.
+  for (const [name, v, min] of [['top', top, 0], ['left', left, 0], ['height', height, 1], ['width', width, 1], ['outH', outH, 1], ['outW', outW, 1]] as const) {
+    checkNumber('resizedCrop', name, v, { integer: true, min });
+  }
   if (top < 0 || left < 0 || height < 1 || width < 1 || top + height > h || left + width > w) {
     throw new ArgumentError(`resizedCrop: window top ${top}, left ${left}, ${height}x${width} is not inside the ${h}x${w} image`);
   }
@@ -66,14 +71,14 @@ export interface RandomResizedCropOptions {
   /** Range of the window's width/height ratio (sampled log-uniformly). Default [3/4, 4/3]. */
   ratio?: readonly [number, number];
 }
+const RANDOM_RESIZED_CROP_OPTIONS = optionKeys<RandomResizedCropOptions>()(['scale', 'ratio']);
 
 /** A window of random area and aspect ratio, resized to `size` (the Inception recipe). */
 export function randomResizedCrop(size: Size, options: RandomResizedCropOptions = {}): Transform {
   const [outH, outW] = sizeOf('randomResizedCrop', size);
-  const [smin, smax] = options.scale ?? [0.08, 1];
-  const [rmin, rmax] = options.ratio ?? [3 / 4, 4 / 3];
-  if (!(smin > 0 && smin <= smax && smax <= 1)) throw new ArgumentError(`randomResizedCrop: scale must satisfy 0 < min <= max <= 1, got [${smin}, ${smax}]`);
-  if (!(rmin > 0 && rmin <= rmax)) throw new ArgumentError(`randomResizedCrop: ratio must satisfy 0 < min <= max, got [${rmin}, ${rmax}]`);
+  checkOptions('randomResizedCrop', options, RANDOM_RESIZED_CROP_OPTIONS);
+  const [smin, smax] = checkRange('randomResizedCrop', 'scale', options.scale ?? [0.08, 1], { min: 0, minExclusive: true, max: 1 });
+  const [rmin, rmax] = checkRange('randomResizedCrop', 'ratio', options.ratio ?? [3 / 4, 4 / 3], { min: 0, minExclusive: true });
   return (x, rng) => {
     const { h, w } = chwOf('randomResizedCrop', x);
     // torchvision's sampler: up to 10 tries, then the central crop of clamped ratio.
