@@ -1,4 +1,4 @@
-import { type Tensor, tensor, valueAndGrad, matmul, sum, relu, flatten } from '@tensorgrad/core';
+import { type Tensor, tensor, valueAndGrad, matmul, sum, relu, flatten, defineOp, mul } from '@tensorgrad/core';
 import { checkGrads, arb } from '@tensorgrad/core/testing';
 import { Module, Conv2d, Linear, Adam } from '@tensorgrad/nn';
 import { DataLoader, type Batch, fashionMnist } from '@tensorgrad/data';
@@ -8,6 +8,22 @@ const [value, g] = valueAndGrad((a: Tensor) => sum(matmul(a, a)))(w);
 const n: number = value.item() + g.shape[0]!;
 checkGrads((a) => matmul(a, a), [w], { order: 2 });
 void arb.shape({ rank: 2 });
+// An op's cases are typed with fast-check once '@tensorgrad/core/testing' is imported.
+const double = defineOp({
+  name: 'usage.double',
+  inputs: ['x'],
+  forward: ({ x }) => mul(x, tensor(2, { dtype: x.dtype })),
+  vjp: ({ dy }) => ({ x: () => mul(dy, tensor(2, { dtype: dy.dtype })) }),
+  cases: ({ fc, arb: a }) => fc.tuple(a.tensor({ rank: 1 })).map(([x]) => ({ inputs: { x }, attrs: {} })),
+});
+const misnamed = defineOp({
+  name: 'usage.misnamed',
+  inputs: ['x'],
+  forward: ({ x }) => x,
+  vjp: ({ dy }) => ({ x: () => dy }),
+  // @ts-expect-error: cases are typed (a fast-check Arbitrary of the op's inputs), so a wrong input name is caught
+  cases: ({ fc }) => fc.constant({ inputs: { y: tensor(1) }, attrs: {} }),
+});
 
 class Tiny extends Module {
   readonly conv = new Conv2d(1, 4, 3, { padding: 1 });
@@ -18,4 +34,4 @@ class Tiny extends Module {
 }
 const opt = new Adam(new Tiny().parameters(), { lr: 1e-3 });
 const useLoader = (l: DataLoader, b: Batch): number => l.batchSize + b.labels.size;
-void [n, opt, useLoader, fashionMnist];
+void [n, opt, useLoader, fashionMnist, double, misnamed];

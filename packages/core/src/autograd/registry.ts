@@ -1,7 +1,5 @@
-import type * as FastCheck from 'fast-check';
 import { ArgumentError, TensorError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import type * as Arbitraries from '../testing/arbitraries.js';
 import { isGradEnabled, withGradMode } from './mode.js';
 import { Node } from './node.js';
 
@@ -36,10 +34,17 @@ export interface OpCase<N extends readonly string[], A> {
   attrs: A;
 }
 
-export interface CaseTools {
-  fc: typeof FastCheck;
-  arb: typeof Arbitraries;
-}
+/**
+ * What an op's `cases` receives: fast-check as `fc` and tensorgrad's arbitraries as `arb`.
+ * Declared empty here so that the main entry's type declarations never need fast-check (an
+ * optional peer dependency); '@tensorgrad/core/testing' adds the members (see
+ * testing/index.ts). A file that writes `cases` imports that entry (a type-only import
+ * is enough) to have them typed.
+ */
+export interface CaseTools {}
+
+/** What an op's `cases` returns: a fast-check Arbitrary of T once '@tensorgrad/core/testing' is imported. */
+export interface CaseArbitrary<T> {}
 
 export interface GradCheckSettings {
   /** Highest derivative order checked by the generic test (default 2). */
@@ -60,7 +65,7 @@ export interface OpSpec<N extends readonly string[], A, S> {
   /** Returns a thunk per differentiable input; only the thunks of inputs needing grad run. */
   vjp(args: VjpArgs<N, S>, attrs: A): VjpResult<N>;
   /** Random valid inputs and attributes for the registry-wide gradient test. */
-  cases(tools: CaseTools): FastCheck.Arbitrary<OpCase<N, A>>;
+  cases(tools: CaseTools): CaseArbitrary<OpCase<N, A>>;
   gradCheck?: GradCheckSettings;
 }
 
@@ -78,7 +83,7 @@ export interface OpDef {
   inputs: readonly InputSpec[];
   forward(inputs: Record<string, Tensor | Tensor[] | null>, attrs: unknown, ctx: ForwardContext<unknown>): Tensor;
   vjp(args: Record<string, unknown>, attrs: unknown): Record<string, (() => Tensor | Tensor[]) | undefined>;
-  cases(tools: CaseTools): FastCheck.Arbitrary<OpCase<readonly string[], unknown>>;
+  cases(tools: CaseTools): CaseArbitrary<OpCase<readonly string[], unknown>>;
   gradCheck: GradCheckSettings;
   /** Applies the op to inputs given by name. */
   apply(inputs: Record<string, Tensor | Tensor[] | null>, attrs: unknown): Tensor;

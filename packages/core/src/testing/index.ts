@@ -1,5 +1,19 @@
 // '@tensorgrad/core/testing': prove gradients right. See README "Testing your own ops".
+import type * as FastCheck from 'fast-check';
+import type * as Arbitraries from './arbitraries.js';
+
 export { checkGrads, GradCheckError, type CheckGradsOptions, type GradCheckReport } from './check-grads.js';
 export { checkAdjoint, AdjointError, type CheckAdjointOptions } from './check-adjoint.js';
 export * as arb from './arbitraries.js';
 export { checkRegisteredOp } from './check-op.js';
+
+// The registry declares an op's CaseTools and CaseArbitrary empty so that the main entry's
+// declarations never import fast-check (an optional peer dependency: a consumer without it can
+// type-check against '@tensorgrad/core' with skipLibCheck off). This entry gives them their types.
+declare module '../autograd/registry.js' {
+  interface CaseTools {
+    fc: typeof FastCheck;
+    arb: typeof Arbitraries;
+  }
+  interface CaseArbitrary<T> extends FastCheck.Arbitrary<T> {}
+}
