@@ -87,9 +87,8 @@ export function loadCheckpoint(path: string, { model, optimizer, scheduler, stri
   let schedulerState: SchedulerState | undefined;
   if (scheduler !== undefined) {
     schedulerState = parseJson(where, metadata, META_SCHEDULER) as SchedulerState;
-    if (!Number.isInteger(schedulerState.lastEpoch) || !Array.isArray(schedulerState.baseLrs) || schedulerState.baseLrs.length !== scheduler.baseLrs.length) {
-      throw new CheckpointError(`${where}: scheduler state ${JSON.stringify(schedulerState)} does not fit a scheduler over ${scheduler.baseLrs.length} group(s)`);
-    }
+    const problems = scheduler.checkStateDict(schedulerState);
+    if (problems.length > 0) throw new StateDictError(`${where}: scheduler`, problems);
   }
   const user = metadata[META_USER] === undefined ? undefined : (parseJson(where, metadata, META_USER) as Json);
 

@@ -1,7 +1,10 @@
-// Learning-rate schedules as closed forms of the epoch (PyTorch's _get_closed_form_lr), so a
-// schedule can be resumed from its epoch counter alone and chained with SequentialLR.
-import { ArgumentError } from '@tensorgrad/core';
-import type { Optimizer } from './optimizer.js';
+// Learning-rate schedules with PyTorch 1.13's semantics. Each step() computes every group's new
+// lr from its *current* lr (PyTorch's chainable get_lr), so two schedulers on one optimizer
+// compose multiplicatively, e.g. a LinearLR warm-up and a StepLR decay both apply at each epoch.
+// step(epoch) jumps to an epoch with the closed form (PyTorch's _get_closed_form_lr).
+import { ArgumentError, checkNumber } from '@tensorgrad/core';
+import { StateDictError } from '../errors.js';
+import { Optimizer } from './optimizer.js';
 
 type AnyOptimizer = Optimizer<any>;
 
@@ -12,116 +15,279 @@ const initialLrs = new WeakMap<object, number>();
 export interface SchedulerState {
   lastEpoch: number;
   baseLrs: number[];
+  /** getLastLr() after the last step (absent in checkpoints written before chaining existed). */
+  lastLr?: number[];
+  /** SequentialLR: the state of each of its schedulers. */
+  schedulers?: SchedulerState[];
 }
 
-/** The lr at `epoch` of a group whose base lr is `base`. */
+/** The lr at `epoch` of a group whose base lr is `base` (the closed form). */
 export type Schedule = (base: number, epoch: number) => number;
 
+/** The lr at `epoch` computed from the group's current lr (PyTorch's chainable get_lr). */
+export type ChainedSchedule = (lr: number, epoch: number, base: number) => number;
+
 /**
- * Sets each group's lr to schedule(base lr, epoch). Subclasses pass their schedule to the
- * constructor (a closure over their arguments), so it is usable from the first epoch.
+ * Sets each group's lr at every step. Subclasses pass their schedule to the constructor as
+ * closures over their arguments: the closed form `lrAt` (used by step(epoch)) and the chainable
+ * form (used by step()); without a chainable form the closed form serves for both, as in
+ * PyTorch's LambdaLR. Constructing a scheduler performs its step to epoch 0.
  */
 export class LRScheduler {
-  lastEpoch = 0;
+  lastEpoch = -1;
   baseLrs: number[];
+  protected lastLr: number[] = [];
+  readonly #chained: ChainedSchedule;
 
   constructor(
     readonly optimizer: AnyOptimizer,
     readonly lrAt: Schedule,
+    chained?: ChainedSchedule,
   ) {
+    const name = new.target.name;
+    if (!(optimizer instanceof Optimizer)) throw new ArgumentError(`${name}: optimizer must be an Optimizer (SGD, Adam...), got ${describe(optimizer)}`);
+    if (typeof lrAt !== 'function') throw new ArgumentError(`${name}: lrAt must be a function (base lr, epoch) => lr, got ${describe(lrAt)}`);
+    this.#chained = chained ?? ((_lr, epoch, base) => lrAt(base, epoch));
     this.baseLrs = optimizer.paramGroups.map((g) => {
       if (!initialLrs.has(g)) initialLrs.set(g, g.lr);
       return initialLrs.get(g)!;
     });
-    this.apply();
+    this.#advance(undefined);
   }
 
-  /** Advances one epoch (call after optimizer.step(), once per epoch or per iteration). */
-  step(): void {
-    this.lastEpoch++;
-    this.apply();
+  /**
+   * Advances one epoch (call after optimizer.step(), once per epoch or per iteration), or with
+   * `epoch`, jumps to that epoch using the closed form.
+   */
+  step(epoch?: number): void {
+    this.#advance(epoch);
   }
 
+  #advance(epoch: number | undefined): void {
+    const where = `${this.constructor.name}.step`;
+    const groups = this.optimizer.paramGroups;
+    let next: number;
+    let lrs: number[];
+    if (epoch === undefined) {
+      next = this.lastEpoch + 1;
+      lrs = groups.map((g, i) => this.#chained(g.lr, next, this.baseLrs[i]!));
+    } else {
+      checkNumber(where, 'epoch', epoch, { min: 0, integer: true });
+      next = epoch;
+      lrs = this.baseLrs.map((base) => this.lrAt(base, next));
+    }
+    // A non-finite or negative lr never reaches the optimizer (it would drive weights to ±Infinity).
+    lrs.forEach((lr, i) => checkNumber(where, `the lr of group ${i} at epoch ${next}`, lr, { min: 0 }));
+    this.lastEpoch = next;
+    groups.forEach((g, i) => {
+      g.lr = lrs[i]!;
+    });
+    this.lastLr = lrs;
+  }
+
+  /** The lrs this scheduler set at its last step (PyTorch's get_last_lr). */
   getLastLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.lr);
+    return [...this.lastLr];
   }
 
   stateDict(): SchedulerState {
-    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs], lastLr: [...this.lastLr] };
   }
 
+  /** Every way `state` does not fit this scheduler (empty when it fits). */
+  checkStateDict(state: unknown): string[] {
+    const groups = this.optimizer.paramGroups.length;
+    if (typeof state !== 'object' || state === null) return [`expected a scheduler state object, got ${describe(state)}`];
+    const { lastEpoch, baseLrs, lastLr } = state as Partial<SchedulerState>;
+    const problems: string[] = [];
+    // -1: a SequentialLR's scheduler that has not started yet.
+    if (!Number.isInteger(lastEpoch) || lastEpoch! < -1) problems.push(`lastEpoch must be an integer >= -1, got ${JSON.stringify(lastEpoch)}`);
+    if (!isLrList(baseLrs, groups)) problems.push(`baseLrs must be ${groups} finite lr(s) >= 0, got ${JSON.stringify(baseLrs)}`);
+    if (lastLr !== undefined && !isLrList(lastLr, groups)) problems.push(`lastLr must be ${groups} finite lr(s) >= 0, got ${JSON.stringify(lastLr)}`);
+    return problems;
+  }
+
+  /**
+   * Restores the state saved by stateDict(). As in PyTorch, the groups' current lrs are the
+   * optimizer's state: load the optimizer's state dict too (loadCheckpoint does both).
+   */
   loadStateDict(state: SchedulerState): void {
-    if (!Number.isInteger(state.lastEpoch) || state.baseLrs.length !== this.baseLrs.length) {
-      throw new ArgumentError(`${this.constructor.name}.loadStateDict: expected an integer lastEpoch and ${this.baseLrs.length} base lr(s), got ${JSON.stringify(state)}`);
-    }
+    const problems = this.checkStateDict(state);
+    if (problems.length > 0) throw new StateDictError(`${this.constructor.name}.loadStateDict`, problems);
     this.lastEpoch = state.lastEpoch;
     this.baseLrs = [...state.baseLrs];
-    this.apply();
-  }
-
-  protected apply(): void {
-    this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = this.lrAt(this.baseLrs[i]!, this.lastEpoch);
-    });
+    this.lastLr = state.lastLr === undefined ? this.baseLrs.map((base) => this.lrAt(base, this.lastEpoch)) : [...state.lastLr];
   }
 }
 
-function checkPositiveInt(where: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`${where}: ${name} must be a positive integer, got ${v}`);
+function isLrList(v: unknown, n: number): v is number[] {
+  return Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0);
 }
 
-/** lr = base · γ^⌊epoch / stepSize⌋. */
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  return typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : `${typeof v} ${String(v)}`;
+}
+
+const positiveInt = { min: 1, integer: true };
+
+/** lr = base · γ^⌊epoch / stepSize⌋; chained: ×γ every stepSize epochs. */
 export class StepLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, stepSize: number, gamma = 0.1) {
-    checkPositiveInt('StepLR', 'stepSize', stepSize);
-    super(optimizer, (base, epoch) => base * gamma ** Math.floor(epoch / stepSize));
+    checkNumber('StepLR', 'stepSize', stepSize, positiveInt);
+    checkNumber('StepLR', 'gamma', gamma, { min: 0 });
+    super(
+      optimizer,
+      (base, epoch) => base * gamma ** Math.floor(epoch / stepSize),
+      (lr, epoch) => (epoch === 0 || epoch % stepSize !== 0 ? lr : lr * gamma),
+    );
   }
 }
 
-/** lr = base · γ^(number of milestones ≤ epoch). */
+/** lr = base · γ^(number of milestones ≤ epoch); chained: ×γ^(times epoch is listed) at each milestone. */
 export class MultiStepLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, milestones: readonly number[], gamma = 0.1) {
-    milestones.forEach((m) => checkPositiveInt('MultiStepLR', 'each milestone', m));
-    super(optimizer, (base, epoch) => base * gamma ** milestones.filter((m) => m <= epoch).length);
-  }
-}
-
-/** lr = ηmin + (base - ηmin)(1 + cos(π·epoch / tMax)) / 2 (SGDR without restarts). */
-export class CosineAnnealingLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, tMax: number, etaMin = 0) {
-    checkPositiveInt('CosineAnnealingLR', 'tMax', tMax);
-    super(optimizer, (base, epoch) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * epoch) / tMax))) / 2);
-  }
-}
-
-/** Linear warm-up: lr = base · (start + (end - start) · min(epoch, totalIters) / totalIters). */
-export class LinearLR extends LRScheduler {
-  constructor(optimizer: AnyOptimizer, startFactor = 1 / 3, endFactor = 1, totalIters = 5) {
-    if (!(startFactor > 0 && startFactor <= 1) || !(endFactor >= 0 && endFactor <= 1)) {
-      throw new ArgumentError(`LinearLR: startFactor must be in (0, 1] and endFactor in [0, 1], got ${startFactor} and ${endFactor}`);
-    }
-    checkPositiveInt('LinearLR', 'totalIters', totalIters);
-    super(optimizer, (base, epoch) => base * (startFactor + ((endFactor - startFactor) * Math.min(epoch, totalIters)) / totalIters));
+    if (!Array.isArray(milestones)) throw new ArgumentError(`MultiStepLR: milestones must be an array of epochs, got ${describe(milestones)}`);
+    milestones.forEach((m, i) => checkNumber('MultiStepLR', `milestones[${i}]`, m, positiveInt));
+    checkNumber('MultiStepLR', 'gamma', gamma, { min: 0 });
+    const count = (epoch: number): number => milestones.filter((m) => m === epoch).length;
+    super(
+      optimizer,
+      (base, epoch) => base * gamma ** milestones.filter((m) => m <= epoch).length,
+      (lr, epoch) => (count(epoch) === 0 ? lr : lr * gamma ** count(epoch)),
+    );
   }
 }
 
 /**
- * Runs schedulers one after another: schedulers[i] takes over at milestones[i-1], counting its
- * epochs from there — e.g. LinearLR warm-up for 5 epochs, then CosineAnnealingLR.
+ * lr = ηmin + (base - ηmin)(1 + cos(π·epoch / tMax)) / 2 (SGDR without restarts). Chained, as
+ * PyTorch: the lr moves by the ratio of consecutive cosine factors, so it composes with others.
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, tMax: number, etaMin = 0) {
+    checkNumber('CosineAnnealingLR', 'tMax', tMax, positiveInt);
+    checkNumber('CosineAnnealingLR', 'etaMin', etaMin, { min: 0 });
+    super(
+      optimizer,
+      (base, epoch) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * epoch) / tMax))) / 2,
+      (lr, epoch, base) => {
+        if (epoch === 0) return lr;
+        // At the minimum the ratio below would be 0/0; PyTorch adds the step from the minimum instead.
+        if ((epoch - 1 - tMax) % (2 * tMax) === 0) return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
+        return ((1 + Math.cos((Math.PI * epoch) / tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / tMax))) * (lr - etaMin) + etaMin;
+      },
+    );
+  }
+}
+
+/**
+ * Linear warm-up: lr = base · (start + (end - start) · min(epoch, totalIters) / totalIters);
+ * chained: ×start at epoch 0, then the ratio of consecutive factors until totalIters.
+ */
+export class LinearLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, startFactor = 1 / 3, endFactor = 1, totalIters = 5) {
+    checkNumber('LinearLR', 'startFactor', startFactor, { min: 0, minExclusive: true, max: 1 });
+    checkNumber('LinearLR', 'endFactor', endFactor, { min: 0, max: 1 });
+    checkNumber('LinearLR', 'totalIters', totalIters, positiveInt);
+    const slope = endFactor - startFactor;
+    super(
+      optimizer,
+      (base, epoch) => base * (startFactor + (slope * Math.min(totalIters, epoch)) / totalIters),
+      (lr, epoch) => {
+        if (epoch === 0) return lr * startFactor;
+        if (epoch > totalIters) return lr;
+        return lr * (1 + slope / (totalIters * startFactor + (epoch - 1) * slope));
+      },
+    );
+  }
+}
+
+/**
+ * Runs schedulers one after another: schedulers[i] takes over at milestones[i-1], restarting
+ * from its epoch 0 there — e.g. LinearLR warm-up for 5 epochs, then CosineAnnealingLR. As in
+ * PyTorch, only the active scheduler steps; the others keep their state.
  */
 export class SequentialLR extends LRScheduler {
+  readonly #schedulers: readonly LRScheduler[];
+  readonly #milestones: readonly number[];
+
   constructor(optimizer: AnyOptimizer, schedulers: readonly LRScheduler[], milestones: readonly number[]) {
+    if (!Array.isArray(schedulers) || !schedulers.every((s) => s instanceof LRScheduler)) {
+      throw new ArgumentError(`SequentialLR: schedulers must be an array of LRSchedulers, got ${describe(schedulers)}`);
+    }
+    if (!Array.isArray(milestones)) throw new ArgumentError(`SequentialLR: milestones must be an array of epochs, got ${describe(milestones)}`);
     if (schedulers.length !== milestones.length + 1) {
       throw new ArgumentError(`SequentialLR: needs one milestone fewer than schedulers, got ${schedulers.length} scheduler(s) and ${milestones.length} milestone(s)`);
     }
-    if (schedulers.some((s) => s.optimizer !== optimizer)) throw new ArgumentError('SequentialLR: every scheduler must drive the same optimizer');
+    schedulers.forEach((s, i) => {
+      if (s.optimizer !== optimizer) throw new ArgumentError(`SequentialLR: schedulers[${i}] drives another optimizer; every scheduler must drive the same optimizer`);
+    });
     milestones.forEach((m, i) => {
-      checkPositiveInt('SequentialLR', 'each milestone', m);
+      checkNumber('SequentialLR', `milestones[${i}]`, m, positiveInt);
       if (i > 0 && m <= milestones[i - 1]!) throw new ArgumentError(`SequentialLR: milestones must increase, got [${milestones.join(', ')}]`);
     });
-    super(optimizer, (base, epoch) => {
-      const i = milestones.filter((m) => m <= epoch).length;
-      return schedulers[i]!.lrAt(base, epoch - (i === 0 ? 0 : milestones[i - 1]!));
+    // The base class's step to epoch 0 leaves the lrs as they are (identity); PyTorch's set-up follows.
+    super(
+      optimizer,
+      (base, epoch) => {
+        const i = phaseOf(milestones, epoch);
+        return schedulers[i]!.lrAt(base, epoch - (i === 0 ? 0 : milestones[i - 1]!));
+      },
+      (lr) => lr,
+    );
+    this.#schedulers = schedulers;
+    this.#milestones = milestones;
+    // PyTorch: reset the lrs to their initial values, undo every scheduler's step to epoch 0,
+    // and redo it for the first one only.
+    optimizer.paramGroups.forEach((g, i) => {
+      g.lr = this.baseLrs[i]!;
     });
+    for (const s of schedulers) s.lastEpoch -= 1;
+    schedulers[0]!.step();
+    this.lastLr = schedulers[0]!.getLastLr();
   }
+
+  /** Steps the active scheduler; at a milestone the next one starts at its epoch 0 (closed form). */
+  override step(epoch?: number): void {
+    if (epoch !== undefined) throw new ArgumentError(`SequentialLR.step: takes no epoch (PyTorch's SequentialLR only advances one epoch at a time), got ${epoch}`);
+    const next = this.lastEpoch + 1;
+    const i = phaseOf(this.#milestones, next);
+    const scheduler = this.#schedulers[i]!;
+    if (i > 0 && this.#milestones[i - 1] === next) scheduler.step(0);
+    else scheduler.step();
+    this.lastEpoch = next;
+    this.lastLr = scheduler.getLastLr();
+  }
+
+  override stateDict(): SchedulerState {
+    return { ...super.stateDict(), schedulers: this.#schedulers.map((s) => s.stateDict()) };
+  }
+
+  override checkStateDict(state: unknown): string[] {
+    const problems = super.checkStateDict(state);
+    const subs = (state as SchedulerState | null)?.schedulers;
+    if (subs === undefined) return problems;
+    if (!Array.isArray(subs) || subs.length !== this.#schedulers.length) {
+      return [...problems, `schedulers must hold ${this.#schedulers.length} scheduler state(s), got ${JSON.stringify(subs)}`];
+    }
+    return [...problems, ...subs.flatMap((s, i) => this.#schedulers[i]!.checkStateDict(s).map((p) => `schedulers[${i}]: ${p}`))];
+  }
+
+  override loadStateDict(state: SchedulerState): void {
+    super.loadStateDict(state);
+    if (state.schedulers !== undefined) {
+      state.schedulers.forEach((s, i) => this.#schedulers[i]!.loadStateDict(s));
+      return;
+    }
+    // A state saved before SequentialLR recorded its schedulers: the active one's epoch follows
+    // from the milestones (the others are not stepped again before they restart at epoch 0).
+    const i = phaseOf(this.#milestones, state.lastEpoch);
+    const start = i === 0 ? 0 : this.#milestones[i - 1]!;
+    this.#schedulers[i]!.loadStateDict({ lastEpoch: state.lastEpoch - start, baseLrs: state.baseLrs });
+  }
+}
+
+/** Which of a SequentialLR's schedulers is active at `epoch` (PyTorch's bisect_right). */
+function phaseOf(milestones: readonly number[], epoch: number): number {
+  return milestones.filter((m) => m <= epoch).length;
 }
