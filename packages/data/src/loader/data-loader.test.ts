@@ -1,12 +1,14 @@
 import { expect } from 'chai';
-import { ArgumentError, ShapeError, Tensor, tensor } from '@tensorgrad/core';
+import { ArgumentError, Generator, ShapeError, Tensor, tensor } from '@tensorgrad/core';
 import { TensorDataset } from '../dataset.js';
 import { ImageArrayDataset } from '../datasets/image-array.js';
+import type { RawImage } from '../image.js';
 import { randomCrop } from '../transforms/crop.js';
 import { randomHorizontalFlip } from '../transforms/flip.js';
-import { compose } from '../transforms/transform.js';
+import { type Transform, compose } from '../transforms/transform.js';
 import { toTensor } from '../transforms/to-tensor.js';
 import { type Batch, DataLoader } from './data-loader.js';
+import { deriveSeed } from './seed.js';
 
 /** n 1x4x4 images whose pixels all hold their own index, labels index mod 10. */
 function indexImages(n: number): ImageArrayDataset {
@@ -15,8 +17,27 @@ function indexImages(n: number): ImageArrayDataset {
   return new ImageArrayDataset(pixels, Uint8Array.from({ length: n }, (_, i) => i % 10), 4, 4, 1);
 }
 
+/** n 1x4x4 images without symmetry (pixel p of image i is 16 i + p mod 256), so flips and crops show. */
+function patternImages(n: number): ImageArrayDataset {
+  const pixels = Uint8Array.from({ length: n * 16 }, (_, q) => q % 256);
+  return new ImageArrayDataset(pixels, new Uint8Array(n), 4, 4, 1);
+}
+
 const augment = compose(toTensor(), randomHorizontalFlip(), randomCrop(4, { padding: 2 }));
 const flat = (batches: Iterable<Batch>): number[][] => Array.from(batches, (b) => Array.from(b.inputs.data));
+const orderOf = (batches: Iterable<Batch>): number[] => Array.from(batches).flatMap((b) => Array.from(b.indices));
+
+/** The transformed input of each dataset index in an epoch's batches. */
+function rowsByIndex(batches: Iterable<Batch>): Map<number, number[]> {
+  const rows = new Map<number, number[]>();
+  for (const b of batches) {
+    const size = b.inputs.size / b.indices.length;
+    b.indices.forEach((i, k) => rows.set(i, Array.from(b.inputs.data.subarray(k * size, (k + 1) * size))));
+  }
+  return rows;
+}
+
+const sameValues = (a: number[], b: number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 describe('DataLoader', () => {
   const data = indexImages(25);
@@ -55,17 +76,68 @@ describe('DataLoader', () => {
     expect(flat(make(1).batches(0))).to.not.deep.equal(flat(make(2).batches(0)));
   });
 
-  it('draws a new order and new augmentations each epoch, and replays epoch k directly', () => {
-    const loader = new DataLoader(data, { batchSize: 5, shuffle: true, seed: 9, transform: augment });
-    const epochs = [flat(loader), flat(loader), flat(loader)];
-    expect(epochs[1]).to.not.deep.equal(epochs[0]);
-    const resumed = new DataLoader(data, { batchSize: 5, shuffle: true, seed: 9, transform: augment });
-    resumed.epoch = 2;
-    expect(flat(resumed)).to.deep.equal(epochs[2]);
-    // Without shuffling the order repeats, but the augmentation of the same sample changes.
+  it('shuffles each epoch into a new order of sample indices, and the same (seed, epoch) replays it', () => {
+    // No augmentation: the orders themselves are compared, not pixels an augmentation would change anyway.
+    const make = (seed: number) => new DataLoader(data, { batchSize: 4, shuffle: true, seed, transform: toTensor() });
+    const loader = make(9);
+    const epochs = [0, 1, 2, 3].map(() => orderOf(loader));
+    const identity = Array.from({ length: 25 }, (_, i) => i);
+    for (let e = 0; e < 4; e++) {
+      expect([...epochs[e]!].sort((a, b) => a - b)).to.deep.equal(identity);
+      expect(epochs[e], `epoch ${e} is not shuffled`).to.not.deep.equal(identity);
+      for (let f = 0; f < e; f++) expect(epochs[e], `epochs ${f} and ${e} have the same order`).to.not.deep.equal(epochs[f]);
+    }
+    // A fresh loader replays any epoch directly, however it is asked for.
+    const again = make(9);
+    expect(orderOf(again.batches(2))).to.deep.equal(epochs[2]);
+    expect(Array.from(again.order(1))).to.deep.equal(epochs[1]);
+    again.epoch = 3;
+    expect(orderOf(again)).to.deep.equal(epochs[3]);
+    expect(orderOf(make(10).batches(0))).to.not.deep.equal(epochs[0]);
+  });
+
+  it('augments sample i of epoch e from (seed, e, i) alone: not its batch size, its position or the shuffle', async () => {
+    const images = patternImages(25);
+    const make = (batchSize: number, shuffle: boolean) => new DataLoader(images, { batchSize, shuffle, seed: 5, transform: augment });
+    const byEpoch: Array<Map<number, number[]>> = [];
+    for (const epoch of [0, 1, 3]) {
+      const reference = rowsByIndex(make(4, false).batches(epoch));
+      expect(reference.size).to.equal(25);
+      for (const [batchSize, shuffle] of [[7, false], [4, true], [7, true], [25, true]] as const) {
+        expect(rowsByIndex(make(batchSize, shuffle).batches(epoch)), `batch size ${batchSize}, shuffle ${shuffle}`).to.deep.equal(reference);
+      }
+      const prefetched: Batch[] = [];
+      for await (const b of make(7, true).prefetched(epoch)) prefetched.push(b);
+      expect(rowsByIndex(prefetched)).to.deep.equal(reference);
+      // The documented formula: the generator of sample i is seeded from deriveSeed(seed, epoch, 1, i).
+      for (const [i, row] of reference) {
+        expect(row).to.deep.equal(Array.from(augment(images.get(i).input, new Generator(deriveSeed(5, epoch, 1, i))).data));
+      }
+      byEpoch.push(reference);
+    }
+    // New augmentations each epoch: flip x 25 crop offsets, so a sample repeats by chance about 1 time in 50.
+    for (const [a, b] of [[0, 1], [0, 2], [1, 2]] as const) {
+      const same = [...byEpoch[a]!].filter(([i, row]) => sameValues(row, byEpoch[b]!.get(i)!)).length;
+      expect(same, `samples augmented alike in two epochs`).to.be.at.most(4);
+    }
+    // Every sample of every epoch gets a generator of its own: two draws from it are never repeated.
+    const draws: Transform<RawImage, Tensor> = (_, rng) => new Tensor(Float32Array.of(rng.random(), rng.random()), [2]);
+    const seen = new Set<string>();
+    for (const epoch of [0, 1, 2]) {
+      for (const b of new DataLoader(images, { batchSize: 4, shuffle: true, seed: 5, transform: draws }).batches(epoch)) {
+        for (let k = 0; k < b.indices.length; k++) seen.add(`${b.inputs.data[2 * k]},${b.inputs.data[2 * k + 1]}`);
+      }
+    }
+    expect(seen.size).to.equal(3 * 25);
+  });
+
+  it('without shuffling the order repeats but augmentations change, and the same seed replays them', () => {
     const ordered = new DataLoader(data, { batchSize: 25, seed: 9, transform: augment });
     expect(Array.from(ordered.batch(0, 0).indices)).to.deep.equal(Array.from(ordered.batch(1, 0).indices));
     expect(Array.from(ordered.batch(0, 0).inputs.data)).to.not.deep.equal(Array.from(ordered.batch(1, 0).inputs.data));
+    const resumed = new DataLoader(data, { batchSize: 25, seed: 9, transform: augment });
+    resumed.epoch = 1;
+    expect(flat(resumed)).to.deep.equal(flat([ordered.batch(1, 0)]));
   });
 
   it('prefetching yields the same batches as synchronous iteration', async () => {

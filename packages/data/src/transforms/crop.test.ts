@@ -31,6 +31,29 @@ describe('crops and padding', () => {
     });
   }
 
+  for (const padding of [0, 2]) {
+    it(`randomCrop with padding ${padding} draws every offset in [0, H-h]x[0, W-w] of the padded image, and no other`, () => {
+      // Distinct pixels and a fill no pixel has: each crop matches exactly one window.
+      const x = new Tensor(Float32Array.from({ length: 5 * 6 }, (_, i) => i + 1), [1, 5, 6]);
+      const padded = pad(padding, { fill: -1 })(x, new Generator());
+      const [H, W] = [5 + 2 * padding, 6 + 2 * padding];
+      const t = randomCrop([3, 4], { padding, fill: -1 });
+      const rng = new Generator(7);
+      const counts = new Map<string, number>();
+      for (let k = 0; k < 1500; k++) {
+        const at = windows(padded, t(x, rng));
+        expect(at, `draw ${k} is not a window of the padded image`).to.have.length(1);
+        counts.set(at[0]!, (counts.get(at[0]!) ?? 0) + 1);
+      }
+      const expected: string[] = [];
+      for (let top = 0; top <= H - 3; top++) for (let left = 0; left <= W - 4; left++) expected.push(`${top},${left}`);
+      expect([...counts.keys()].sort()).to.deep.equal(expected.sort());
+      // Uniform: each of the n offsets about 1500/n times (a lost offset doubles a neighbour).
+      const mean = 1500 / expected.length;
+      for (const [at, c] of counts) expect(c, `offset ${at}`).to.be.within(mean / 2.5, mean * 2.5);
+    });
+  }
+
   it('centerCrop, fiveCrop and tenCrop take the expected windows', () => {
     const x = randomImage(2, 6, 7);
     const g = new Generator();
