@@ -4,7 +4,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/dtype.js';
 import { reduceGradTo } from '../reduce/sum-to.js';
 import { binaryCases, binaryForward } from './define.js';
-import { equal, greater } from './compare.js';
+import { equal, greater, greaterEqual } from './compare.js';
+import { where } from './where.js';
 import { log, neg } from './unary.js';
 import { Binary } from '../../kernels/elementwise.js';
 
@@ -49,14 +50,25 @@ const divOp = defineOp({
   cases: binaryCases({}, { min: 0.5, max: 2 }),
 });
 
-// a ^ b;  da = dy·b·a^(b-1), db = dy·a^b·ln a
+// a ^ b;  da = dy·b·a^(b−1), but 0 where b = 0;  db = dy·a^b·ln a, but 0 where a = 0 and b ≥ 0.
+// The exceptions are PyTorch's (pow_backward_self, pow_backward_exponent): a^0 is constant in a
+// and 0^b constant in b ≥ 0, where the formulas give 0·∞ = NaN or ±∞. where() masks the formula
+// (its gradient too), so second-order gradients stay finite there as well.
 const powOp = defineOp({
   name: 'pow',
   inputs: ['a', 'b'],
   forward: binaryForward('pow', Binary.pow, floatResult),
-  vjp: ({ dy, a, b }) => ({
-    a: () => reduceGradTo(mul(dy, mul(b, pow(a, sub(b, scalarLike(b, 1))))), a),
-    b: () => reduceGradTo(mul(dy, mul(pow(a, b), log(a))), b),
+  vjp: ({ dy, a, b, y }) => ({
+    a: () => {
+      // A constant exponent 0 (a number: PyTorch's pow(Tensor, Scalar)) gives a constant 0, so
+      // higher orders are 0 too, not 0·∞ from the masked formula at a = 0.
+      if (b.size === 1 && !b.requiresGrad && b.data[0] === 0) return new Tensor(allocate(a.dtype, a.size), a.shape);
+      return reduceGradTo(where(equal(b, scalarLike(b, 0)), scalarLike(dy, 0), mul(dy, mul(b, pow(a, sub(b, scalarLike(b, 1)))))), a);
+    },
+    b: () => {
+      const flat = mul(equal(a, scalarLike(a, 0)), greaterEqual(b, scalarLike(b, 0)));
+      return reduceGradTo(mul(dy, where(flat, scalarLike(dy, 0), mul(y, log(a)))), b);
+    },
   }),
   cases: binaryCases({ min: 0.5, max: 2 }, { min: -2, max: 2 }),
 });

@@ -14,6 +14,7 @@ import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
 import { logSoftmax } from '../activation/softmax.js';
 import { classGather } from './class-index.js';
+import { where } from '../elementwise/where.js';
 import { type Reduction, checkReduction, reduce } from './reduction.js';
 
 export interface NllLossOptions {
@@ -122,7 +123,9 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   const w = targetWeights(logits, target, c);
   const keep = empty(target.shape, logits.dtype);
   for (let k = 0; k < target.size; k++) keep.data[k] = target.data[k] === c.ignoreIndex ? 0 : 1;
-  const smooth = mul(neg(sum(weighted, c.classDim)), keep);
+  // where, not a product with the mask: when every target is ignored, 'mean' divides by 0 and
+  // the ∞ gradient must stop at the mask (0), not become 0·∞ = NaN (PyTorch's masked_fill).
+  const smooth = where(keep, neg(sum(weighted, c.classDim)), scalarLike(keep, 0));
   const smoothReduced = c.reduction === 'mean' ? div(sum(smooth), scalarLike(smooth, sumOf(w))) : reduce(smooth, c.reduction);
   return add(mulScalar(hard, 1 - eps), mulScalar(smoothReduced, eps / c.classes));
 }
