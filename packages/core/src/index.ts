@@ -7,10 +7,11 @@ export {
 } from './tensor/creation.js';
 export { Generator, defaultGenerator, manualSeed } from './tensor/random.js';
 export { broadcastShapes, sizeOf } from './tensor/shape.js';
-export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError } from './errors.js';
+export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError } from './errors.js';
 export { checkOptions, optionKeys, suggestKey, checkNumber, type NumberRule } from './options.js';
 
-export { grad, valueAndGrad, vjp, type Pullback, type GradOptions } from './autograd/grad.js';
+export { grad, valueAndGrad, vjp, type Pullback, type PullbackOptions, type GradOptions } from './autograd/grad.js';
+export { detectAnomaly, setDetectAnomaly, isAnomalyDetectionEnabled } from './autograd/anomaly.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
 export {
   defineOp, listOps, getOp,

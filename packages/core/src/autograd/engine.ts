@@ -4,7 +4,8 @@ import { allocate } from '../tensor/dtype.js';
 import { isPoolable, recordAllocations, recycle } from '../tensor/pool.js';
 import { Tensor } from '../tensor/tensor.js';
 import { withGradMode } from './mode.js';
-import type { Node } from './node.js';
+import { type Edge, Node } from './node.js';
+import { checkGradient, isAnomalyDetectionEnabled, pauseAnomalyDetection } from './anomaly.js';
 import { getOp, specOf } from './registry.js';
 
 export interface BackwardRun {
@@ -12,30 +13,39 @@ export interface BackwardRun {
   accumulate: boolean;
   /** Record the VJPs on the tape so the gradients are themselves differentiable. */
   createGraph: boolean;
+  /** Keep what each node saved for its VJP, so the graph can be walked again (else released). */
+  retainGraph: boolean;
   /** Tensors whose gradients are wanted; the walk stops at them (functional grad). */
   targets?: readonly Tensor[];
 }
 
 /**
- * Reverse mode: walks the nodes reachable from `roots` in decreasing sequence number, runs
- * each VJP once with the summed gradient of its output, and returns the gradients of the
+ * Reverse mode: walks the nodes reachable from `roots` (with targets: only those on a path to
+ * a target) in decreasing sequence number, runs each VJP once with the summed gradient of its
+ * output, releases what the node saved unless retainGraph, and returns the gradients of the
  * leaves (or targets) it reached.
  */
 export function backward(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: BackwardRun): Map<Tensor, Tensor> {
-  const targets = new Set(run.targets ?? []);
-  const nodes = reachableNodes(roots, targets);
+  const detect = isAnomalyDetectionEnabled();
+  // Forward ops inside VJPs may produce and then mask NaN (pow's where): only VJP results are checked.
+  return detect ? pauseAnomalyDetection(() => walk(roots, seeds, run, true)) : walk(roots, seeds, run, false);
+}
+
+function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: BackwardRun, detect: boolean): Map<Tensor, Tensor> {
+  // A target is reached through its edge: the target itself if a leaf, else the node that made it.
+  const targets = new Map<Edge, Tensor>((run.targets ?? []).map((t) => [edgeOf(t), t]));
+  const nodes = reachableNodes(roots.map(edgeOf), targets);
   const nodeGrads = new Map<Node, Tensor>();
-  const leafGrads = new Map<Tensor, Tensor>();
+  const endGrads = new Map<Edge, Tensor>();
   const add = getOp('add');
   // With createGraph the gradients are part of a graph the caller may keep: nothing is reused.
   const recycler = run.createGraph ? null : new GradientRecycler();
-  const accumulate = (t: Tensor, g: Tensor): void => {
-    const isEnd = t.node === null || targets.has(t);
-    const map = (isEnd ? leafGrads : nodeGrads) as Map<Tensor | Node, Tensor>;
-    const key = isEnd ? t : t.node!;
-    const prev = map.get(key);
+  const accumulate = (edge: Edge, g: Tensor): void => {
+    const isEnd = !(edge instanceof Node) || targets.has(edge);
+    const map = (isEnd ? endGrads : nodeGrads) as Map<Edge, Tensor>;
+    const prev = map.get(edge);
     const sum = prev === undefined ? g : add.apply({ a: prev, b: g }, {});
-    map.set(key, sum);
+    map.set(edge, sum);
     recycler?.hold(sum);
     if (prev !== undefined) recycler?.unhold(prev);
     if (sum !== g) recycler?.consider(g);
@@ -44,16 +54,18 @@ export function backward(roots: readonly Tensor[], seeds: readonly (Tensor | nul
   const outerRecording = recycler ? recordAllocations(recycler.allocated) : null;
   try {
     withGradMode(run.createGraph, () => {
-      roots.forEach((root, i) => accumulate(root, checkedSeed(root, seeds[i] ?? null)));
+      roots.forEach((root, i) => accumulate(edgeOf(root), checkedSeed(root, seeds[i] ?? null)));
       for (const node of nodes) {
         const dy = nodeGrads.get(node);
         if (dy === undefined) continue;
         nodeGrads.delete(node);
-        const thunks = node.op.vjp(vjpArgs(node, dy), node.attrs);
+        const inputs = node.inputs;
+        if (inputs === null) throw releasedError(node);
+        const thunks = node.op.vjp(vjpArgs(node, inputs, dy), node.attrs);
         const results = new Map<string, Tensor | Tensor[]>();
-        node.inputs.forEach((input, i) => {
+        node.edges.forEach((edge, i) => {
           const spec = specOf(node.op, i);
-          if (!spec.differentiable || input === null || !input.requiresGrad) return;
+          if (!spec.differentiable || edge === null || (!(edge instanceof Node) && !edge.requiresGrad)) return;
           let result = results.get(spec.name);
           if (result === undefined) {
             const thunk = thunks[spec.name];
@@ -63,10 +75,14 @@ export function backward(roots: readonly Tensor[], seeds: readonly (Tensor | nul
             result = thunk();
             results.set(spec.name, result);
           }
+          const name = spec.variadic ? `${spec.name}[${i}]` : spec.name;
           const g = spec.variadic ? (result as Tensor[])[i] : (result as Tensor);
           if (g === undefined) throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for item ${i} of '${spec.name}'`);
-          accumulate(input, checkedGrad(node, spec.variadic ? `${spec.name}[${i}]` : spec.name, input, g));
+          checkedGrad(node, name, inputs[i]!, g);
+          if (detect) checkGradient(node, name, g, dy);
+          accumulate(edge, g);
         });
+        if (!run.retainGraph) node.release();
         if (recycler) {
           // Only now, with every thunk of this node run: they may share intermediates.
           recycler.unhold(dy);
@@ -79,14 +95,28 @@ export function backward(roots: readonly Tensor[], seeds: readonly (Tensor | nul
     if (recycler) recordAllocations(outerRecording);
   }
 
+  const grads = new Map<Tensor, Tensor>();
+  for (const [edge, g] of endGrads) grads.set(targets.get(edge) ?? (edge as Tensor), g);
   if (run.accumulate) {
-    for (const [leaf, g] of leafGrads) {
+    for (const [leaf, g] of grads) {
       if (!leaf.requiresGrad || leaf.node !== null) continue;
       const grad = run.createGraph ? g : g.detach();
       leaf.grad = leaf.grad === null ? grad : withGradMode(run.createGraph, () => add.apply({ a: leaf.grad, b: grad }, {}));
     }
   }
-  return leafGrads;
+  return grads;
+}
+
+/** Where a tensor's gradient goes: the node that produced it, or the tensor itself for a leaf. */
+const edgeOf = (t: Tensor): Edge => t.node ?? t;
+
+function releasedError(node: Node): AutogradError {
+  return new AutogradError(
+    `backward: trying to backward through the graph a second time: op '${node.op.name}' already ran its VJP in an earlier backward, ` +
+      'which released the values it saved (as PyTorch does). Pass { retainGraph: true } to the first backward ' +
+      '(t.backward(seed, { retainGraph: true }), pullback(dy, { retainGraph: true }), grad(f, { retainGraph: true })) ' +
+      'to walk the same graph again, or recompute the forward.',
+  );
 }
 
 /**
@@ -146,16 +176,30 @@ class GradientRecycler {
   }
 }
 
-function reachableNodes(roots: readonly Tensor[], targets: ReadonlySet<Tensor>): Node[] {
+/**
+ * The nodes to run, in decreasing sequence number (a reverse topological order). With targets,
+ * only nodes with a path to a target: a closure's unrelated graph is neither walked nor released.
+ */
+function reachableNodes(roots: readonly Edge[], targets: ReadonlyMap<Edge, Tensor>): Node[] {
   const seen = new Set<Node>();
-  const stack: Tensor[] = [...roots];
+  const stack: Edge[] = [...roots];
   while (stack.length > 0) {
-    const t = stack.pop()!;
-    if (t.node === null || targets.has(t) || seen.has(t.node)) continue;
-    seen.add(t.node);
-    for (const input of t.node.inputs) if (input !== null && input.requiresGrad) stack.push(input);
+    const edge = stack.pop()!;
+    if (!(edge instanceof Node) || targets.has(edge) || seen.has(edge)) continue;
+    seen.add(edge);
+    edge.edges.forEach((e, i) => { if (e !== null && specOf(edge.op, i).differentiable) stack.push(e); });
   }
-  return [...seen].sort((a, b) => b.seq - a.seq);
+  const nodes = [...seen].sort((a, b) => b.seq - a.seq);
+  if (targets.size === 0) return nodes;
+  // Increasing seq visits a node's inputs first.
+  const leadsToTarget = new Set<Node>();
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const node = nodes[k]!;
+    if (node.edges.some((e, i) => e !== null && specOf(node.op, i).differentiable && (targets.has(e) || (e instanceof Node && leadsToTarget.has(e))))) {
+      leadsToTarget.add(node);
+    }
+  }
+  return nodes.filter((n) => leadsToTarget.has(n));
 }
 
 function checkedSeed(root: Tensor, seed: Tensor | null): Tensor {
@@ -172,7 +216,7 @@ function checkedSeed(root: Tensor, seed: Tensor | null): Tensor {
 }
 
 /** The VJP's view of a node: inputs and output are checked for in-place modification on access. */
-function vjpArgs(node: Node, dy: Tensor): Record<string, unknown> {
+function vjpArgs(node: Node, inputs: readonly (Tensor | null)[], dy: Tensor): Record<string, unknown> {
   const args: Record<string, unknown> = { dy, saved: node.saved };
   const check = (t: Tensor, recorded: number, what: string): Tensor => {
     if (t.version.value !== recorded) {
@@ -184,25 +228,25 @@ function vjpArgs(node: Node, dy: Tensor): Record<string, unknown> {
     return t;
   };
   const checkedInput = (i: number): Tensor | null => {
-    const t = node.inputs[i] ?? null;
+    const t = inputs[i] ?? null;
     return t === null ? null : check(t, node.inputVersions[i]!, `input ${i} ('${specOf(node.op, i).name}')`);
   };
+  const output = node.output!;
   node.op.inputs.forEach((spec, i) => {
     Object.defineProperty(args, spec.name, {
       enumerable: true,
-      get: () => (spec.variadic ? node.inputs.map((_, j) => checkedInput(j)) : checkedInput(i)),
+      get: () => (spec.variadic ? inputs.map((_, j) => checkedInput(j)) : checkedInput(i)),
     });
   });
-  Object.defineProperty(args, 'y', { enumerable: true, get: () => check(node.output, node.outputVersion, 'the output') });
+  Object.defineProperty(args, 'y', { enumerable: true, get: () => check(output, node.outputVersion, 'the output') });
   return args;
 }
 
-function checkedGrad(node: Node, name: string, input: Tensor, g: Tensor): Tensor {
+function checkedGrad(node: Node, name: string, input: Tensor, g: Tensor): void {
   if (!shapesEqual(g.shape, input.shape) || g.dtype !== input.dtype) {
     throw new AutogradError(
       `backward: VJP of op '${node.op.name}' returned a gradient for '${name}' of shape ${formatShape(g.shape)} ${g.dtype}, ` +
         `but the input is ${formatShape(input.shape)} ${input.dtype}`,
     );
   }
-  return g;
 }

@@ -1,11 +1,23 @@
 import { ArgumentError, ShapeError, formatShape } from '../errors.js';
 import { allocate } from '../tensor/dtype.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backward } from './engine.js';
 import { isGradEnabled, withGradMode } from './mode.js';
 import { identity } from './identity.js';
 
-export type Pullback = (dy: Tensor) => Tensor[];
+export interface PullbackOptions {
+  /**
+   * Keep what f's ops saved so the pullback can be called again (PyTorch's retain_graph).
+   * Default: true where the pullback is itself recorded (nested in another grad), else false:
+   * a second call then throws an AutogradError.
+   */
+  retainGraph?: boolean;
+}
+
+const PULLBACK_OPTIONS = optionKeys<PullbackOptions>()(['retainGraph']);
+
+export type Pullback = (dy: Tensor, options?: PullbackOptions) => Tensor[];
 
 /**
  * Evaluates f at xs and returns its value with the pullback dy ↦ (∂f/∂xs)ᵀ·dy.
@@ -20,9 +32,12 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]): [Tensor, P
   const tracked = xs.map(track);
   const y = withGradMode(true, () => f(...tracked));
   if (!(y instanceof Tensor)) throw new ArgumentError('vjp: f must return a Tensor');
-  const pullback: Pullback = (dy) => {
+  const pullback: Pullback = (dy, options = {}) => {
+    checkOptions('vjp pullback', options, PULLBACK_OPTIONS);
+    const retainGraph = checkedFlag('vjp pullback', 'retainGraph', options.retainGraph ?? nested);
+    if (!(dy instanceof Tensor)) throw new ArgumentError(`vjp pullback: dy must be a Tensor, got ${typeof dy}`);
     const grads = y.requiresGrad
-      ? backward([y], [dy], { accumulate: false, createGraph: nested, targets: tracked })
+      ? backward([y], [dy], { accumulate: false, createGraph: nested, retainGraph, targets: tracked })
       : new Map<Tensor, Tensor>();
     return tracked.map((t) => {
       const g = grads.get(t);
@@ -36,7 +51,14 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]): [Tensor, P
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0). An array returns an array. */
   argnums?: number | readonly number[];
+  /**
+   * Keep what f's ops saved after the gradient is computed, for tensors f kept (in a closure)
+   * to be differentiated again later; see PullbackOptions.
+   */
+  retainGraph?: boolean;
 }
+
+const GRAD_OPTIONS = optionKeys<GradOptions>()(['argnums', 'retainGraph']);
 
 type GradOf<O extends GradOptions> = O['argnums'] extends readonly number[] ? Tensor[] : Tensor;
 
@@ -45,6 +67,7 @@ export function grad<O extends GradOptions = { argnums?: number }>(
   f: (...xs: Tensor[]) => Tensor,
   options?: O,
 ): (...xs: Tensor[]) => GradOf<O> {
+  checkOptions('grad', options, GRAD_OPTIONS);
   const vg = valueAndGrad(f, options);
   return (...xs) => vg(...xs)[1];
 }
@@ -54,7 +77,9 @@ export function valueAndGrad<O extends GradOptions = { argnums?: number }>(
   f: (...xs: Tensor[]) => Tensor,
   options?: O,
 ): (...xs: Tensor[]) => [Tensor, GradOf<O>] {
+  checkOptions('valueAndGrad', options, GRAD_OPTIONS);
   const argnums = options?.argnums ?? 0;
+  const retain = options?.retainGraph === undefined ? {} : { retainGraph: checkedFlag('grad', 'retainGraph', options.retainGraph) };
   const wanted = typeof argnums === 'number' ? [argnums] : [...argnums];
   return (...xs) => {
     for (const a of wanted) {
@@ -71,9 +96,14 @@ export function valueAndGrad<O extends GradOptions = { argnums?: number }>(
     if (value.size !== 1) {
       throw new ShapeError(`grad: f must return a one-element tensor, got shape ${formatShape(value.shape)}; use vjp for non-scalar outputs`);
     }
-    const grads = pullback(new Tensor(allocate(value.dtype, 1).fill(1), value.shape));
+    const grads = pullback(new Tensor(allocate(value.dtype, 1).fill(1), value.shape), retain);
     return [value, (typeof argnums === 'number' ? grads[0]! : grads) as GradOf<O>];
   };
+}
+
+function checkedFlag(fn: string, name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new ArgumentError(`${fn}: ${name} must be a boolean, got ${typeof value} ${String(value)}`);
+  return value;
 }
 
 /** x as an input of a new differentiation: linked to x's graph when x is tracked, else a fresh leaf. */

@@ -4,24 +4,70 @@ import type { OpDef } from './registry.js';
 let nextSeq = 0;
 
 /**
+ * Where an input's gradient goes: the node that produced it, or the leaf itself (a leaf that
+ * required grad when the op ran). Edges outlive `release()`, like PyTorch's next_functions.
+ */
+export type Edge = Node | Tensor;
+
+/**
  * One recorded op application. The output tensor holds its node and the node holds its
  * inputs, so the tape is just the graph reachable from live tensors. Sequence numbers
  * increase in execution order, so decreasing seq is a valid reverse topological order.
+ *
+ * What only the VJP needs (input and output values, what forward saved) is dropped by
+ * `release()` after backward ran the VJP, so activations die with the user's references
+ * instead of with the graph; the edges stay, so a second backward can say what happened.
  */
 export class Node {
   readonly seq = nextSeq++;
   /** Versions of the inputs and output when recorded, to detect later in-place writes. */
   readonly inputVersions: readonly number[];
   readonly outputVersion: number;
+  /** One per input: null where no gradient can flow (no grad needed, or a null input). */
+  readonly edges: readonly (Edge | null)[];
+  private _inputs: readonly (Tensor | null)[] | null;
+  private _saved: unknown;
+  private _output: Tensor | null;
 
   constructor(
     readonly op: OpDef,
-    readonly inputs: readonly (Tensor | null)[],
+    inputs: readonly (Tensor | null)[],
     readonly attrs: unknown,
-    readonly saved: unknown,
-    readonly output: Tensor,
+    saved: unknown,
+    output: Tensor,
+    /** Where the forward op was called (anomaly detection only; undefined otherwise). */
+    readonly forwardStack?: string,
   ) {
     this.inputVersions = inputs.map((t) => (t === null ? 0 : t.version.value));
     this.outputVersion = output.version.value;
+    this.edges = inputs.map((t) => (t === null || !t.requiresGrad ? null : t.node ?? t));
+    this._inputs = inputs;
+    this._saved = saved;
+    this._output = output;
+  }
+
+  /** True once backward ran this node's VJP without retainGraph. */
+  get released(): boolean {
+    return this._inputs === null;
+  }
+
+  /** The inputs as recorded (the VJP's view); null after release. */
+  get inputs(): readonly (Tensor | null)[] | null {
+    return this._inputs;
+  }
+
+  get saved(): unknown {
+    return this._saved;
+  }
+
+  get output(): Tensor | null {
+    return this._output;
+  }
+
+  /** Drops every reference the VJP needed (backward without retainGraph). */
+  release(): void {
+    this._inputs = null;
+    this._saved = undefined;
+    this._output = null;
   }
 }

@@ -1,5 +1,6 @@
 import { ArgumentError, TensorError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { callerStack, checkForward, isAnomalyDetectionEnabled, pauseAnomalyDetection } from './anomaly.js';
 import { isGradEnabled, withGradMode } from './mode.js';
 import { Node } from './node.js';
 
@@ -12,7 +13,10 @@ export type OpInputs<N extends readonly string[]> = {
 };
 
 export interface ForwardContext<S> {
-  /** Keeps values for the VJP (e.g. argmax indices). Inputs and output are kept anyway. */
+  /**
+   * Keeps values for the VJP (e.g. argmax indices). Inputs and output are kept anyway; all of
+   * it is released once backward ran the VJP (unless retainGraph).
+   */
   save(value: S): void;
 }
 
@@ -148,6 +152,20 @@ function applyOp(def: OpDef, given: Record<string, Tensor | Tensor[] | null>, at
     }
     named[spec.name] = value;
   }
+  // Anomaly detection: one boolean test when off.
+  if (isAnomalyDetectionEnabled()) {
+    const stack = callerStack();
+    const y = pauseAnomalyDetection(() => record(def, named, inputs, attrs, stack));
+    checkForward(def, inputs, y, stack);
+    return y;
+  }
+  return record(def, named, inputs, attrs, undefined);
+}
+
+/** Runs the forward and, when some differentiable input needs a gradient, records its node. */
+function record(
+  def: OpDef, named: Record<string, Tensor | Tensor[] | null>, inputs: (Tensor | null)[], attrs: unknown, stack: string | undefined,
+): Tensor {
   let saved: unknown = undefined;
   const ctx: ForwardContext<unknown> = { save: (v) => { saved = v; } };
   // Forward computes values only; what it calls internally is not part of the tape.
@@ -156,7 +174,7 @@ function applyOp(def: OpDef, given: Record<string, Tensor | Tensor[] | null>, at
   if (!needsGrad) return y;
   // An op may return an input unchanged (e.g. a no-op reshape): give the output its own identity.
   if (inputs.includes(y)) y = y.detach();
-  y.node = new Node(def, inputs, attrs, saved, y);
+  y.node = new Node(def, inputs, attrs, saved, y, stack);
   y.requiresGrad = true;
   return y;
 }

@@ -1,8 +1,10 @@
 import { ArgumentError, AutogradError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import type { Node } from '../autograd/node.js';
 import { backward as runBackward } from '../autograd/engine.js';
+import { checkOptions, optionKeys } from '../options.js';
 import { type DType, type TypedArray, dtypeOfArray, isFloatDType } from './dtype.js';
-import { type Shape, sizeOf } from './shape.js';
+import { formatTensor } from './format.js';
+import { type Shape, assertValidShape, sizeOf } from './shape.js';
 
 /** Shared by a tensor and its views (reshape), so modifying one is seen through the other. */
 export interface VersionCounter {
@@ -14,7 +16,15 @@ export type NestedArray = number | NestedArray[];
 export interface BackwardOptions {
   /** Record the backward computation itself so the gradients can be differentiated again. */
   createGraph?: boolean;
+  /**
+   * Keep the values each op saved for its VJP so the graph can be walked again (PyTorch's
+   * retain_graph). Default: createGraph. Without it, backward releases them as it goes, and a
+   * second backward through the same graph throws an AutogradError.
+   */
+  retainGraph?: boolean;
 }
+
+const BACKWARD_OPTIONS = optionKeys<BackwardOptions>()(['createGraph', 'retainGraph']);
 
 /**
  * A dense, contiguous, row-major tensor. Garbage-collected like any JavaScript object:
@@ -33,6 +43,7 @@ export class Tensor {
   readonly version: VersionCounter;
 
   constructor(data: TypedArray, shape: Shape, version?: VersionCounter) {
+    assertValidShape('Tensor', shape);
     if (data.length !== sizeOf(shape)) {
       throw new ShapeError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
     }
@@ -149,9 +160,15 @@ export class Tensor {
 
   /**
    * Backpropagates from this tensor: sums d(this)/d(leaf) · seed into `.grad` of every leaf
-   * that requires grad. The seed defaults to 1 for a one-element tensor.
+   * that requires grad. The seed defaults to 1 for a one-element tensor. Releases what the graph
+   * saved for its VJPs unless `retainGraph` (or `createGraph`) is set.
    */
   backward(seed?: Tensor, options: BackwardOptions = {}): void {
+    checkOptions('backward', options, BACKWARD_OPTIONS);
+    const createGraph = options.createGraph ?? false;
+    const retainGraph = options.retainGraph ?? createGraph;
+    if (typeof createGraph !== 'boolean') throw new ArgumentError(`backward: createGraph must be a boolean, got ${typeof createGraph}`);
+    if (typeof retainGraph !== 'boolean') throw new ArgumentError(`backward: retainGraph must be a boolean, got ${typeof retainGraph}`);
     if (!this.requiresGrad) {
       throw new AutogradError('backward: tensor does not require grad (no input of the computation had requiresGrad set)');
     }
@@ -159,10 +176,11 @@ export class Tensor {
       throw new ShapeError(`backward: a seed gradient is needed for a non-scalar output of shape ${formatShape(this.shape)}`);
     }
     if (seed !== undefined && !(seed instanceof Tensor)) throw new ArgumentError('backward: seed must be a Tensor');
-    runBackward([this], seed === undefined ? [null] : [seed], { accumulate: true, createGraph: options.createGraph ?? false });
+    runBackward([this], seed === undefined ? [null] : [seed], { accumulate: true, createGraph, retainGraph });
   }
 
+  /** Shape, dtype and values: every value of a small tensor, a few from each end of a large one. */
   toString(): string {
-    return `Tensor(shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return formatTensor(this.shape, this.dtype, this._data, this.requiresGrad);
   }
 }
