@@ -52,6 +52,10 @@ describe('image decoding and ImageFolder', () => {
     expect(folder.get(0).label).to.equal(0);
     expect(folder.get(1).label).to.equal(1);
     expect(folder.get(1).input.width).to.equal(4);
+    // Extensions match ignoring case, as the default ones do (b.JPG above).
+    const pngOnly = new ImageFolder(root, { extensions: ['.PNG'], channels: 1 });
+    expect(pngOnly.files.map((f) => f.path)).to.deep.equal([join(root, 'cat', 'a.png')]);
+    expect(pngOnly.get(0).input.channels).to.equal(1);
   });
 
   it('rejects corrupt, truncated and unknown files, naming them', () => {

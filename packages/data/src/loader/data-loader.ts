@@ -1,5 +1,5 @@
 import { ArgumentError, Generator, ShapeError, Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
-import { checkBoolean, checkDataset, checkFunction } from '../check.js';
+import { checkBoolean, checkDataset, checkFunction, show } from '../check.js';
 import type { Dataset, Sample } from '../dataset.js';
 import { describe, formatShape } from '../image.js';
 import type { Transform } from '../transforms/transform.js';
@@ -175,6 +175,10 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
           throw new ShapeError(`DataLoader: sample ${i} has shape ${formatShape(x.shape)} but earlier samples of the batch have ${formatShape(sampleShape)}; add a crop or resize`);
         }
         buffer.set(x.data, done * x.size);
+        // An Int32Array would store 1.5 as 1 and 'cat' as 0 without a word.
+        if (!Number.isInteger(sample.label) || Math.abs(sample.label) > 0x7fffffff) {
+          throw new ArgumentError(`DataLoader: sample ${i} has label ${show(sample.label)}, expected an integer class index`);
+        }
         labels[done] = sample.label;
       }
       return done < size;

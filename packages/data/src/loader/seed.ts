@@ -2,7 +2,8 @@
 // sample's augmentation can be regenerated directly: a run resumed at epoch k replays it
 // without re-running epochs 0..k-1, and the result does not depend on batch order.
 
-import { checkNumber } from '@tensorgrad/core';
+import { ArgumentError, checkNumber } from '@tensorgrad/core';
+import { show } from '../check.js';
 
 function mix32(h: number, v: number): number {
   h = Math.imul(h ^ v, 0x85ebca6b);
@@ -16,7 +17,7 @@ export const MAX_KEY = 0xffffffff;
 
 /** Seeds are any safe integer (negative ones included); 1.5 would alias 1. */
 export function checkSeed(fn: string, seed: number): void {
-  checkNumber(fn, 'seed', seed, { integer: true, min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
+  if (!Number.isSafeInteger(seed)) throw new ArgumentError(`${fn}: seed must be an integer of magnitude below 2^53, got ${show(seed)}`);
 }
 
 /** A Generator seed (an integer below 2^53) that is a hash of the seed and the keys. */

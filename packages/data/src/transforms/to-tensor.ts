@@ -14,10 +14,10 @@ export function toTensor(): Transform<RawImage, Tensor> {
 const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 export function rawToChw(image: RawImage): Tensor {
-  if (!isRawImage(image)) throw new ArgumentError(`toTensor: expected a RawImage (HWC uint8), got ${describe(image)}`);
+  if (!isRawImage(image)) throw new ArgumentError(`toTensor: image must be a RawImage (HWC uint8 data with height, width, channels), got ${describe(image)}`);
   const { data, height: h, width: w, channels: c } = image;
   if (data.length !== h * w * c) {
-    throw new ArgumentError(`toTensor: RawImage ${h}x${w}x${c} needs ${h * w * c} bytes, got ${data.length}`);
+    throw new ArgumentError(`toTensor: image data of a ${h}x${w}x${c} RawImage needs ${h * w * c} bytes, got ${data.length}`);
   }
   const out = new Float32Array(c * h * w);
   const plane = h * w;
