@@ -106,6 +106,9 @@ describe('DataLoader', () => {
       for (const [batchSize, shuffle] of [[7, false], [4, true], [7, true], [25, true]] as const) {
         expect(rowsByIndex(make(batchSize, shuffle).batches(epoch)), `batch size ${batchSize}, shuffle ${shuffle}`).to.deep.equal(reference);
       }
+      const dropped = rowsByIndex(new DataLoader(images, { batchSize: 7, shuffle: true, seed: 5, dropLast: true, transform: augment }).batches(epoch));
+      expect(dropped.size).to.equal(21);
+      for (const [i, row] of dropped) expect(row).to.deep.equal(reference.get(i));
       const prefetched: Batch[] = [];
       for await (const b of make(7, true).prefetched(epoch)) prefetched.push(b);
       expect(rowsByIndex(prefetched)).to.deep.equal(reference);
