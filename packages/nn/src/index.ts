@@ -9,7 +9,7 @@ export { Conv2d, ConvTranspose2d, type Conv2dOptions, type ConvTranspose2dOption
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pooling.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batchnorm.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layernorm.js';
-export { Dropout, LocalResponseNorm, Flatten, Identity, type LocalResponseNormOptions } from './layers/misc.js';
+export { Dropout, LocalResponseNorm, Flatten, Identity, type DropoutOptions, type LocalResponseNormOptions } from './layers/misc.js';
 export { ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax } from './layers/activation.js';
 export type { ParameterOptions } from './layers/options.js';
 
@@ -25,8 +25,10 @@ export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamState, t
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
-export { LRScheduler, StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, SequentialLR, type Schedule, type SchedulerState } from './optim/lr-scheduler.js';
-export { clipGradNorm } from './optim/clip.js';
+export {
+  LRScheduler, StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, SequentialLR, type Schedule, type ChainedSchedule, type SchedulerState,
+} from './optim/lr-scheduler.js';
+export { clipGradNorm, type ClipGradNormOptions } from './optim/clip.js';
 
 export { encodeSafetensors, decodeSafetensors, type Safetensors } from './checkpoint/safetensors.js';
 export {

@@ -1,6 +1,7 @@
 // PyTorch's torch.nn.init: each function fills a tensor in place (and returns it) from a
 // seedable generator, with PyTorch's fan computations and gains.
-import { ArgumentError, ShapeError, type Generator, type Tensor, defaultGenerator } from '@tensorgrad/core';
+import { ArgumentError, type Generator, ShapeError, Tensor, checkNumber, checkOptions, defaultGenerator, optionKeys } from '@tensorgrad/core';
+import { checkGenerator, show } from './check.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 export type FanMode = 'fan_in' | 'fan_out';
@@ -9,6 +10,8 @@ export interface RandomInit {
   generator?: Generator;
 }
 
+const RANDOM_INIT_OPTIONS = optionKeys<RandomInit>()(['generator']);
+
 export interface KaimingOptions extends RandomInit {
   /** Negative slope of the leaky ReLU that follows (only with nonlinearity 'leaky_relu'). */
   a?: number;
@@ -16,8 +19,11 @@ export interface KaimingOptions extends RandomInit {
   nonlinearity?: Nonlinearity;
 }
 
+const KAIMING_OPTIONS = optionKeys<KaimingOptions>()(['a', 'mode', 'nonlinearity', 'generator']);
+
 /** fan_in = size(1)·receptive field, fan_out = size(0)·receptive field (weights are [out, in, ...]). */
 export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
+  checkTensor('init.calculateFanInAndFanOut', t);
   if (t.ndim < 2) {
     throw new ShapeError(`init: fan in and fan out need a tensor with at least 2 dims, got shape [${t.shape.join(',')}]`);
   }
@@ -45,24 +51,46 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
   }
 }
 
+function checkTensor(fn: string, t: unknown): void {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`${fn}: t must be a Tensor, got ${show(t)}`);
+}
+
+/** The generator of checked RandomInit options (the default one when absent). */
+function generatorOf(fn: string, options: RandomInit, accepted: readonly string[] = RANDOM_INIT_OPTIONS): Generator {
+  checkOptions(fn, options, accepted);
+  checkGenerator(fn, options.generator);
+  return options.generator ?? defaultGenerator;
+}
+
 function fill(t: Tensor, sample: () => number): Tensor {
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = sample();
   return t.markModified();
 }
 
-export function uniform(t: Tensor, low = 0, high = 1, { generator = defaultGenerator }: RandomInit = {}): Tensor {
+export function uniform(t: Tensor, low = 0, high = 1, options: RandomInit = {}): Tensor {
+  checkTensor('init.uniform', t);
+  const generator = generatorOf('init.uniform', options);
+  checkNumber('init.uniform', 'low', low);
+  checkNumber('init.uniform', 'high', high);
   if (!(low <= high)) throw new ArgumentError(`init.uniform: low must be ≤ high, got ${low} and ${high}`);
   return fill(t, () => generator.uniform(low, high));
 }
 
-export function normal(t: Tensor, mean = 0, std = 1, { generator = defaultGenerator }: RandomInit = {}): Tensor {
-  if (!(std >= 0)) throw new ArgumentError(`init.normal: std must be ≥ 0, got ${std}`);
+export function normal(t: Tensor, mean = 0, std = 1, options: RandomInit = {}): Tensor {
+  checkTensor('init.normal', t);
+  const generator = generatorOf('init.normal', options);
+  checkNumber('init.normal', 'mean', mean);
+  checkNumber('init.normal', 'std', std, { min: 0 });
   return fill(t, () => generator.normal(mean, std));
 }
 
 /** Normal(mean, std) restricted to [a, b] (by rejection, exact for the truncated distribution). */
-export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { generator = defaultGenerator }: RandomInit = {}): Tensor {
+export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2, options: RandomInit = {}): Tensor {
+  checkTensor('init.truncNormal', t);
+  const generator = generatorOf('init.truncNormal', options);
+  checkNumber('init.truncNormal', 'mean', mean);
+  [a, b].forEach((v, i) => checkNumber('init.truncNormal', i === 0 ? 'a' : 'b', v));
   if (!(a < b) || !(std > 0)) throw new ArgumentError(`init.truncNormal: need a < b and std > 0, got a=${a}, b=${b}, std=${std}`);
   return fill(t, () => {
     for (;;) {
@@ -73,6 +101,8 @@ export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2, { gener
 }
 
 export function constant(t: Tensor, value: number): Tensor {
+  checkTensor('init.constant', t);
+  if (typeof value !== 'number') throw new ArgumentError(`init.constant: value must be a number, got ${show(value)}`);
   t.data.fill(value);
   return t.markModified();
 }
@@ -85,8 +115,12 @@ export function ones(t: Tensor): Tensor {
   return constant(t, 1);
 }
 
-function kaimingStd(t: Tensor, { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' }: KaimingOptions): number {
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new ArgumentError(`init.kaiming: mode must be 'fan_in' or 'fan_out', got '${String(mode)}'`);
+function kaimingStd(fn: string, t: Tensor, options: KaimingOptions): number {
+  checkTensor(fn, t);
+  generatorOf(fn, options, KAIMING_OPTIONS);
+  const { a = 0, mode = 'fan_in', nonlinearity = 'leaky_relu' } = options;
+  checkNumber(fn, 'a', a);
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new ArgumentError(`${fn}: mode must be 'fan_in' or 'fan_out', got ${show(mode)}`);
   const fans = calculateFanInAndFanOut(t);
   const fan = mode === 'fan_in' ? fans.fanIn : fans.fanOut;
   return calculateGain(nonlinearity, a) / Math.sqrt(fan);
@@ -94,33 +128,39 @@ function kaimingStd(t: Tensor, { a = 0, mode = 'fan_in', nonlinearity = 'leaky_r
 
 /** U(-b, b) with b = gain·√(3 / fan) (He et al. 2015). */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, options);
-  return uniform(t, -bound, bound, options);
+  const bound = Math.sqrt(3) * kaimingStd('init.kaimingUniform', t, options);
+  return uniform(t, -bound, bound, { generator: options.generator });
 }
 
 /** N(0, std²) with std = gain / √fan (He et al. 2015). */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, options), options);
+  return normal(t, 0, kaimingStd('init.kaimingNormal', t, options), { generator: options.generator });
 }
 
 export interface XavierOptions extends RandomInit {
   gain?: number;
 }
 
-function xavierStd(t: Tensor, gain: number): number {
+const XAVIER_OPTIONS = optionKeys<XavierOptions>()(['gain', 'generator']);
+
+function xavierStd(fn: string, t: Tensor, options: XavierOptions): number {
+  checkTensor(fn, t);
+  generatorOf(fn, options, XAVIER_OPTIONS);
+  const { gain = 1 } = options;
+  checkNumber(fn, 'gain', gain, { min: 0 });
   const { fanIn, fanOut } = calculateFanInAndFanOut(t);
   return gain * Math.sqrt(2 / (fanIn + fanOut));
 }
 
 /** U(-b, b) with b = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio 2010). */
 export function xavierUniform(t: Tensor, options: XavierOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * xavierStd(t, options.gain ?? 1);
-  return uniform(t, -bound, bound, options);
+  const bound = Math.sqrt(3) * xavierStd('init.xavierUniform', t, options);
+  return uniform(t, -bound, bound, { generator: options.generator });
 }
 
 /** N(0, std²) with std = gain·√(2 / (fan_in + fan_out)) (Glorot & Bengio 2010). */
 export function xavierNormal(t: Tensor, options: XavierOptions = {}): Tensor {
-  return normal(t, 0, xavierStd(t, options.gain ?? 1), options);
+  return normal(t, 0, xavierStd('init.xavierNormal', t, options), { generator: options.generator });
 }
 
 /**

@@ -4,12 +4,13 @@
 // scalar state, scheduler state, user metadata such as the epoch or RNG state) as JSON strings
 // in __metadata__.
 import { readFileSync } from 'node:fs';
-import { Tensor } from '@tensorgrad/core';
+import { ArgumentError, Tensor, checkOptions, optionKeys } from '@tensorgrad/core';
+import { checkBool, show } from '../check.js';
 import { CheckpointError, StateDictError } from '../errors.js';
-import type { Module } from '../module/module.js';
-import type { LRScheduler, SchedulerState } from '../optim/lr-scheduler.js';
-import type { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { Module } from '../module/module.js';
+import { LRScheduler, type SchedulerState } from '../optim/lr-scheduler.js';
+import { Optimizer, type OptimizerStateDict, type ParamState } from '../optim/optimizer.js';
+import { writeAtomically } from './atomic-write.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 export const OPTIMIZER_PREFIX = '__optimizer__.';
@@ -27,9 +28,11 @@ export interface CheckpointContents {
   metadata?: Json;
 }
 
+const CHECKPOINT_CONTENTS = optionKeys<CheckpointContents>()(['model', 'optimizer', 'scheduler', 'metadata']);
+
 /** Saves tensors and metadata to a safetensors file, atomically. */
 export function saveSafetensors(path: string, tensors: Map<string, Tensor> | Record<string, Tensor>, metadata: Record<string, string> = {}): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
+  writeAtomically('saveSafetensors', path, encodeSafetensors(tensors, metadata));
 }
 
 export function loadSafetensors(path: string): ReturnType<typeof decodeSafetensors> {
@@ -37,7 +40,14 @@ export function loadSafetensors(path: string): ReturnType<typeof decodeSafetenso
 }
 
 /** Writes model (+ optimizer, scheduler, metadata) to path atomically. */
-export function saveCheckpoint(path: string, { model, optimizer, scheduler, metadata }: CheckpointContents): void {
+export function saveCheckpoint(path: string, contents: CheckpointContents): void {
+  const fn = 'saveCheckpoint';
+  if (contents === undefined) throw new ArgumentError(`${fn}: contents must be an object { model, optimizer?, scheduler?, metadata? }, got undefined`);
+  checkOptions(fn, contents, CHECKPOINT_CONTENTS, 'contents');
+  const { model, optimizer, scheduler, metadata } = contents;
+  checkParts(fn, model, optimizer, scheduler);
+  // JSON has no NaN or Infinity (JSON.stringify writes null): refuse rather than read back null.
+  if (metadata !== undefined) checkJson(fn, metadata, 'metadata');
   const tensors = new Map(model.stateDict());
   for (const key of tensors.keys()) {
     if (key.startsWith(OPTIMIZER_PREFIX)) throw new CheckpointError(`saveCheckpoint: model key '${key}' collides with the optimizer prefix '${OPTIMIZER_PREFIX}'`);
@@ -56,7 +66,38 @@ export function saveCheckpoint(path: string, { model, optimizer, scheduler, meta
   }
   if (scheduler !== undefined) meta[META_SCHEDULER] = JSON.stringify(scheduler.stateDict());
   if (metadata !== undefined) meta[META_USER] = JSON.stringify(metadata);
-  saveSafetensors(path, tensors, meta);
+  writeAtomically(fn, path, encodeSafetensors(tensors, meta));
+}
+
+/** The model, optimizer and scheduler given to save/loadCheckpoint are what they claim to be. */
+function checkParts(fn: string, model: unknown, optimizer: unknown, scheduler: unknown): void {
+  if (!(model instanceof Module)) throw new ArgumentError(`${fn}: model must be a Module, got ${show(model)}`);
+  if (optimizer !== undefined && !(optimizer instanceof Optimizer)) throw new ArgumentError(`${fn}: optimizer must be an Optimizer, got ${show(optimizer)}`);
+  if (scheduler !== undefined && !(scheduler instanceof LRScheduler)) throw new ArgumentError(`${fn}: scheduler must be an LRScheduler, got ${show(scheduler)}`);
+}
+
+/**
+ * Throws unless value survives JSON unchanged: finite numbers, strings, booleans, null, arrays
+ * and plain objects of them (no NaN/Infinity, undefined, functions, Maps or class instances).
+ */
+function checkJson(fn: string, value: unknown, at: string): void {
+  const fail = (why: string): never => {
+    throw new ArgumentError(`${fn}: ${at} is ${why}, which JSON cannot store faithfully${typeof value === 'number' ? ' (store it as a string, e.g. String(x))' : ''}`);
+  };
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) fail(String(value));
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkJson(fn, v, `${at}[${i}]`));
+    return;
+  }
+  if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+    for (const [k, v] of Object.entries(value)) checkJson(fn, v, `${at}.${k}`);
+    return;
+  }
+  fail(typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'object'}` : typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
 }
 
 export interface LoadCheckpointOptions {
@@ -67,12 +108,20 @@ export interface LoadCheckpointOptions {
   strict?: boolean;
 }
 
+const LOAD_CHECKPOINT_OPTIONS = optionKeys<LoadCheckpointOptions>()(['model', 'optimizer', 'scheduler', 'strict']);
+
 /**
  * Loads a checkpoint into model (and optimizer, scheduler) and returns its user metadata.
  * The file is read and every part checked before anything is written: a truncated, corrupted
  * or mismatched file throws (CheckpointError or StateDictError) and changes nothing.
  */
-export function loadCheckpoint(path: string, { model, optimizer, scheduler, strict = true }: LoadCheckpointOptions): Json | undefined {
+export function loadCheckpoint(path: string, options: LoadCheckpointOptions): Json | undefined {
+  const fn = 'loadCheckpoint';
+  if (options === undefined) throw new ArgumentError(`${fn}: options must be an object { model, optimizer?, scheduler?, strict? }, got undefined`);
+  checkOptions(fn, options, LOAD_CHECKPOINT_OPTIONS);
+  const { model, optimizer, scheduler, strict = true } = options;
+  checkParts(fn, model, optimizer, scheduler);
+  checkBool(fn, 'strict', strict);
   const { tensors, metadata } = loadSafetensors(path);
   const where = `loadCheckpoint(${path})`;
   const modelSd = new Map([...tensors].filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX)));
@@ -130,6 +179,7 @@ function parseJson(where: string, metadata: Record<string, string>, key: string)
 }
 
 function readBytes(path: string): Uint8Array {
+  if (typeof path !== 'string' || path === '') throw new ArgumentError(`loadSafetensors: path must be a non-empty string, got ${show(path)}`);
   try {
     return readFileSync(path);
   } catch (e) {

@@ -20,7 +20,12 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 
 /** Serialises tensors (in the given order) and string metadata. */
 export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
+  if (tensors === null || typeof tensors !== 'object') throw new CheckpointError(`encodeSafetensors: tensors must be a Map or an object of name → Tensor, got ${String(tensors)}`);
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+  for (const [k, v] of Object.entries(metadata ?? {})) {
+    // The format allows only strings here; a reader (ours included) rejects anything else.
+    if (typeof v !== 'string') throw new CheckpointError(`encodeSafetensors: metadata.${k} must be a string, got ${typeof v}`);
+  }
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;

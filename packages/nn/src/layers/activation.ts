@@ -17,6 +17,7 @@ export class ReLU6 extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    ops.checkNumber('LeakyReLU', 'negativeSlope', negativeSlope);
   }
 
   forward(x: ops.Tensor): ops.Tensor {
@@ -27,6 +28,7 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    ops.checkNumber('ELU', 'alpha', alpha);
   }
 
   forward(x: ops.Tensor): ops.Tensor {
@@ -67,6 +69,7 @@ export class Softplus extends Module {
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    ops.checkNumber('Softmax', 'dim', dim, { integer: true });
   }
 
   forward(x: ops.Tensor): ops.Tensor {
@@ -77,6 +80,7 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();
+    ops.checkNumber('LogSoftmax', 'dim', dim, { integer: true });
   }
 
   forward(x: ops.Tensor): ops.Tensor {

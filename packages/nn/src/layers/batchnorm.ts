@@ -1,8 +1,9 @@
-import { ArgumentError, ShapeError, type Tensor, ones, zeros, batchNorm } from '@tensorgrad/core';
+import { ArgumentError, ShapeError, type Tensor, batchNorm, checkNumber, checkOptions, ones, optionKeys, zeros } from '@tensorgrad/core';
 import { Module } from '../module/module.js';
-import { type ParameterOptions, assertPositiveInt } from './options.js';
+import { type ParameterOptions } from './options.js';
+import { assertPositiveInt, checkBool, checkFloatDType, checkTensorInput } from '../check.js';
 
-export interface BatchNormOptions extends Omit<ParameterOptions, 'generator'> {
+export interface BatchNormOptions extends Pick<ParameterOptions, 'dtype'> {
   eps?: number;
   /** Weight of the new batch in the running averages; null means a cumulative average (1/numBatchesTracked). */
   momentum?: number | null;
@@ -11,6 +12,8 @@ export interface BatchNormOptions extends Omit<ParameterOptions, 'generator'> {
   /** Keep running mean and variance for evaluation (default true); without them eval uses batch statistics. */
   trackRunningStats?: boolean;
 }
+
+const BATCH_NORM_OPTIONS = optionKeys<BatchNormOptions>()(['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
 
 /**
  * Batch normalisation over dim 1. Training: normalise with the batch's statistics and update
@@ -29,12 +32,19 @@ abstract class BatchNorm extends Module {
 
   constructor(
     readonly numFeatures: number,
-    { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = 'float32' }: BatchNormOptions = {},
+    options: BatchNormOptions = {},
   ) {
     super();
-    assertPositiveInt(new.target.name, 'numFeatures', numFeatures);
+    const name = new.target.name;
+    checkOptions(name, options, BATCH_NORM_OPTIONS);
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true, dtype = 'float32' } = options;
+    assertPositiveInt(name, 'numFeatures', numFeatures);
+    checkNumber(name, 'eps', eps, { min: 0, minExclusive: true });
+    checkBool(name, 'affine', affine);
+    checkBool(name, 'trackRunningStats', trackRunningStats);
+    checkFloatDType(name, dtype);
     if (momentum !== null && !(momentum >= 0 && momentum <= 1)) {
-      throw new ArgumentError(`${new.target.name}: momentum must be in [0, 1] or null, got ${momentum}`);
+      throw new ArgumentError(`${name}: momentum must be in [0, 1] or null, got ${momentum}`);
     }
     this.eps = eps;
     this.momentum = momentum;
@@ -47,6 +57,7 @@ abstract class BatchNorm extends Module {
 
   forward(x: Tensor): Tensor {
     const name = this.constructor.name;
+    checkTensorInput(name, x);
     if (!this.ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
       const want = this.ranks.map((r) => `[N, ${this.numFeatures}${', ·'.repeat(r - 2)}]`).join(' or ');
       throw new ShapeError(`${name}: expected input ${want}, got [${x.shape.join(',')}]`);

@@ -1,7 +1,8 @@
-import { ArgumentError, ShapeError, type Tensor, zeros, conv2d, convTranspose2d } from '@tensorgrad/core';
+import { ArgumentError, ShapeError, type Tensor, checkOptions, conv2d, convTranspose2d, optionKeys, zeros } from '@tensorgrad/core';
 import { defaultLayerInit } from '../init.js';
 import { Module } from '../module/module.js';
-import { type Padding, type Pair, type ParameterOptions, assertPositiveInt } from './options.js';
+import { type Padding, type Pair, type ParameterOptions } from './options.js';
+import { assertPositiveInt, checkBool, checkFloatDType, checkPadding, checkPair, checkTensorInput } from '../check.js';
 
 export interface Conv2dOptions extends ParameterOptions {
   stride?: Pair;
@@ -11,8 +12,24 @@ export interface Conv2dOptions extends ParameterOptions {
   bias?: boolean;
 }
 
+const CONV2D_OPTIONS = optionKeys<Conv2dOptions>()(['stride', 'padding', 'dilation', 'groups', 'bias', 'dtype', 'generator', 'skipInit']);
+
 export function kernelPair(k: Pair): [number, number] {
   return typeof k === 'number' ? [k, k] : [k[0], k[1]];
+}
+
+/** The arguments both convolution layers share, checked when the layer is built. */
+function checkConvArguments(
+  where: string, inChannels: number, outChannels: number, kernelSize: unknown,
+  o: { stride: unknown; dilation: unknown; groups: number; bias: unknown; dtype: unknown; skipInit: unknown },
+): void {
+  checkPair(where, 'kernelSize', kernelSize, 1);
+  checkPair(where, 'stride', o.stride, 1);
+  checkPair(where, 'dilation', o.dilation, 1);
+  checkBool(where, 'bias', o.bias);
+  checkBool(where, 'skipInit', o.skipInit);
+  checkFloatDType(where, o.dtype);
+  checkGroups(where, inChannels, outChannels, o.groups);
 }
 
 function checkGroups(where: string, inChannels: number, outChannels: number, groups: number): void {
@@ -25,6 +42,7 @@ function checkGroups(where: string, inChannels: number, outChannels: number, gro
 }
 
 function checkInput(where: string, x: Tensor, channels: number): void {
+  checkTensorInput(where, x);
   if (x.ndim !== 4 || x.shape[1] !== channels) {
     throw new ShapeError(`${where}: expected input [N, ${channels}, H, W], got [${x.shape.join(',')}]`);
   }
@@ -43,10 +61,13 @@ export class Conv2d extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     readonly kernelSize: Pair,
-    { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator, skipInit = false }: Conv2dOptions = {},
+    options: Conv2dOptions = {},
   ) {
     super();
-    checkGroups('Conv2d', inChannels, outChannels, groups);
+    checkOptions('Conv2d', options, CONV2D_OPTIONS);
+    const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator, skipInit = false } = options;
+    checkConvArguments('Conv2d', inChannels, outChannels, kernelSize, { stride, dilation, groups, bias, dtype, skipInit });
+    checkPadding('Conv2d', padding);
     this.stride = stride;
     this.padding = padding;
     this.dilation = dilation;
@@ -71,6 +92,8 @@ export interface ConvTranspose2dOptions extends ParameterOptions {
   bias?: boolean;
 }
 
+const CONV_TRANSPOSE2D_OPTIONS = optionKeys<ConvTranspose2dOptions>()(['stride', 'padding', 'outputPadding', 'dilation', 'groups', 'bias', 'dtype', 'generator', 'skipInit']);
+
 /**
  * Transposed convolution (the adjoint of Conv2d), weight [in, out/groups, kH, kW]. PyTorch's
  * default init reads fan_in from dim 1, i.e. out/groups·kH·kW.
@@ -88,10 +111,14 @@ export class ConvTranspose2d extends Module {
     readonly inChannels: number,
     readonly outChannels: number,
     readonly kernelSize: Pair,
-    { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator, skipInit = false }: ConvTranspose2dOptions = {},
+    options: ConvTranspose2dOptions = {},
   ) {
     super();
-    checkGroups('ConvTranspose2d', inChannels, outChannels, groups);
+    checkOptions('ConvTranspose2d', options, CONV_TRANSPOSE2D_OPTIONS);
+    const { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator, skipInit = false } = options;
+    checkConvArguments('ConvTranspose2d', inChannels, outChannels, kernelSize, { stride, dilation, groups, bias, dtype, skipInit });
+    checkPair('ConvTranspose2d', 'padding', padding, 0);
+    checkPair('ConvTranspose2d', 'outputPadding', outputPadding, 0);
     this.stride = stride;
     this.padding = padding;
     this.outputPadding = outputPadding;

@@ -1,11 +1,14 @@
-import { type Tensor, linear, zeros } from '@tensorgrad/core';
+import { type Tensor, checkOptions, linear, optionKeys, zeros } from '@tensorgrad/core';
 import { defaultLayerInit } from '../init.js';
 import { Module } from '../module/module.js';
-import { type ParameterOptions, assertPositiveInt } from './options.js';
+import { type ParameterOptions } from './options.js';
+import { assertPositiveInt, checkBool, checkFloatDType } from '../check.js';
 
 export interface LinearOptions extends ParameterOptions {
   bias?: boolean;
 }
+
+const LINEAR_OPTIONS = optionKeys<LinearOptions>()(['bias', 'dtype', 'generator', 'skipInit']);
 
 /** y = x·Wᵀ + b with W [outFeatures, inFeatures]; PyTorch's default init U(±1/√inFeatures). */
 export class Linear extends Module {
@@ -15,11 +18,16 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    { bias = true, dtype = 'float32', generator, skipInit = false }: LinearOptions = {},
+    options: LinearOptions = {},
   ) {
     super();
+    checkOptions('Linear', options, LINEAR_OPTIONS);
+    const { bias = true, dtype = 'float32', generator, skipInit = false } = options;
     assertPositiveInt('Linear', 'inFeatures', inFeatures);
     assertPositiveInt('Linear', 'outFeatures', outFeatures);
+    checkBool('Linear', 'bias', bias);
+    checkBool('Linear', 'skipInit', skipInit);
+    checkFloatDType('Linear', dtype);
     this.weight = this.parameter(zeros([outFeatures, inFeatures], { dtype }));
     this.bias = bias ? this.parameter(zeros([outFeatures], { dtype })) : null;
     if (!skipInit) defaultLayerInit(this.weight, this.bias, { generator });

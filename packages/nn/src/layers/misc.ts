@@ -1,14 +1,24 @@
-import { ArgumentError, type Generator, type Tensor, flatten, dropout, localResponseNorm } from '@tensorgrad/core';
+import { ArgumentError, type Generator, type Tensor, checkNumber, checkOptions, dropout, flatten, localResponseNorm, optionKeys } from '@tensorgrad/core';
+import { assertPositiveInt, checkGenerator, show } from '../check.js';
 import { Module } from '../module/module.js';
+
+export interface DropoutOptions {
+  /** Draws the dropout masks (default: core's default generator). */
+  generator?: Generator;
+}
+
+const DROPOUT_OPTIONS = optionKeys<DropoutOptions>()(['generator']);
 
 /** Zeroes each value with probability p while training and scales the rest by 1/(1-p); identity in eval. */
 export class Dropout extends Module {
   readonly #generator: Generator | undefined;
 
-  constructor(readonly p = 0.5, { generator }: { generator?: Generator } = {}) {
+  constructor(readonly p = 0.5, options: DropoutOptions = {}) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new ArgumentError(`Dropout: p must be in [0, 1], got ${p}`);
-    this.#generator = generator;
+    checkOptions('Dropout', options, DROPOUT_OPTIONS);
+    if (!(typeof p === 'number' && p >= 0 && p <= 1)) throw new ArgumentError(`Dropout: p must be in [0, 1], got ${show(p)}`);
+    checkGenerator('Dropout', options.generator);
+    this.#generator = options.generator;
   }
 
   forward(x: Tensor): Tensor {
@@ -23,14 +33,22 @@ export interface LocalResponseNormOptions {
   k?: number;
 }
 
+const LOCAL_RESPONSE_NORM_OPTIONS = optionKeys<LocalResponseNormOptions>()(['alpha', 'beta', 'k']);
+
 /** Krizhevsky et al.'s cross-channel normalisation: x / (k + α/n·Σ x²)^β over n neighbouring channels. */
 export class LocalResponseNorm extends Module {
   readonly alpha: number;
   readonly beta: number;
   readonly k: number;
 
-  constructor(readonly size: number, { alpha = 1e-4, beta = 0.75, k = 1 }: LocalResponseNormOptions = {}) {
+  constructor(readonly size: number, options: LocalResponseNormOptions = {}) {
     super();
+    checkOptions('LocalResponseNorm', options, LOCAL_RESPONSE_NORM_OPTIONS);
+    const { alpha = 1e-4, beta = 0.75, k = 1 } = options;
+    assertPositiveInt('LocalResponseNorm', 'size', size);
+    checkNumber('LocalResponseNorm', 'alpha', alpha);
+    checkNumber('LocalResponseNorm', 'beta', beta);
+    checkNumber('LocalResponseNorm', 'k', k);
     this.alpha = alpha;
     this.beta = beta;
     this.k = k;
@@ -45,6 +63,8 @@ export class LocalResponseNorm extends Module {
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    checkNumber('Flatten', 'startDim', startDim, { integer: true });
+    checkNumber('Flatten', 'endDim', endDim, { integer: true });
   }
 
   forward(x: Tensor): Tensor {

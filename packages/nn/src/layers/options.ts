@@ -1,4 +1,4 @@
-import { ArgumentError, type FloatDType, type Generator } from '@tensorgrad/core';
+import type { FloatDType, Generator } from '@tensorgrad/core';
 
 /** Spatial sizes and padding as core's conv and pooling ops take them. */
 export type { Pair, PaddingSpec as Padding } from '@tensorgrad/core';
@@ -12,8 +12,4 @@ export interface ParameterOptions {
    * (ResNet, GoogLeNet) use it so that tens of millions of weights are not drawn twice.
    */
   skipInit?: boolean;
-}
-
-export function assertPositiveInt(where: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new ArgumentError(`${where}: ${name} must be a positive integer, got ${value}`);
 }

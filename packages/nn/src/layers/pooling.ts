@@ -1,4 +1,5 @@
-import { type Tensor, adaptiveAvgPool2d, avgPool2d, maxPool2d } from '@tensorgrad/core';
+import { type Tensor, adaptiveAvgPool2d, avgPool2d, checkOptions, maxPool2d, optionKeys } from '@tensorgrad/core';
+import { checkBool, checkPair } from '../check.js';
 import { Module } from '../module/module.js';
 import type { Pair } from './options.js';
 
@@ -10,14 +11,23 @@ export interface MaxPool2dOptions {
   ceilMode?: boolean;
 }
 
+const MAX_POOL2D_OPTIONS = optionKeys<MaxPool2dOptions>()(['stride', 'padding', 'dilation', 'ceilMode']);
+
 export class MaxPool2d extends Module {
   readonly stride: Pair;
   readonly padding: Pair;
   readonly dilation: Pair;
   readonly ceilMode: boolean;
 
-  constructor(readonly kernelSize: Pair, { stride, padding = 0, dilation = 1, ceilMode = false }: MaxPool2dOptions = {}) {
+  constructor(readonly kernelSize: Pair, options: MaxPool2dOptions = {}) {
     super();
+    checkOptions('MaxPool2d', options, MAX_POOL2D_OPTIONS);
+    const { stride, padding = 0, dilation = 1, ceilMode = false } = options;
+    checkPair('MaxPool2d', 'kernelSize', kernelSize, 1);
+    if (stride !== undefined) checkPair('MaxPool2d', 'stride', stride, 1);
+    checkPair('MaxPool2d', 'padding', padding, 0);
+    checkPair('MaxPool2d', 'dilation', dilation, 1);
+    checkBool('MaxPool2d', 'ceilMode', ceilMode);
     this.stride = stride ?? kernelSize;
     this.padding = padding;
     this.dilation = dilation;
@@ -37,14 +47,23 @@ export interface AvgPool2dOptions {
   countIncludePad?: boolean;
 }
 
+const AVG_POOL2D_OPTIONS = optionKeys<AvgPool2dOptions>()(['stride', 'padding', 'ceilMode', 'countIncludePad']);
+
 export class AvgPool2d extends Module {
   readonly stride: Pair;
   readonly padding: Pair;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 
-  constructor(readonly kernelSize: Pair, { stride, padding = 0, ceilMode = false, countIncludePad = true }: AvgPool2dOptions = {}) {
+  constructor(readonly kernelSize: Pair, options: AvgPool2dOptions = {}) {
     super();
+    checkOptions('AvgPool2d', options, AVG_POOL2D_OPTIONS);
+    const { stride, padding = 0, ceilMode = false, countIncludePad = true } = options;
+    checkPair('AvgPool2d', 'kernelSize', kernelSize, 1);
+    if (stride !== undefined) checkPair('AvgPool2d', 'stride', stride, 1);
+    checkPair('AvgPool2d', 'padding', padding, 0);
+    checkBool('AvgPool2d', 'ceilMode', ceilMode);
+    checkBool('AvgPool2d', 'countIncludePad', countIncludePad);
     this.stride = stride ?? kernelSize;
     this.padding = padding;
     this.ceilMode = ceilMode;
@@ -62,6 +81,7 @@ export class AvgPool2d extends Module {
 export class AdaptiveAvgPool2d extends Module {
   constructor(readonly outputSize: Pair) {
     super();
+    checkPair('AdaptiveAvgPool2d', 'outputSize', outputSize, 1);
   }
 
   forward(x: Tensor): Tensor {

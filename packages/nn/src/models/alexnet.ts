@@ -6,7 +6,7 @@
 //    and dropout 0.5; one tower (the paper split conv2/4/5 across two GPUs with groups=2, which
 //    we do not reproduce), so 62,378,344 parameters for 1000 classes. Init as in the paper:
 //    weights N(0, 0.01²), biases 1 in conv2, conv4, conv5 and the hidden FC layers, 0 elsewhere.
-import { type Tensor, flatten } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, checkNumber, flatten, optionKeys } from '@tensorgrad/core';
 import * as init from '../init.js';
 import { ReLU } from '../layers/activation.js';
 import { Conv2d } from '../layers/conv.js';
@@ -15,12 +15,14 @@ import { Dropout, LocalResponseNorm } from '../layers/misc.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../layers/pooling.js';
 import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
-import type { ModelOptions } from './options.js';
+import { type ModelOptions, checkModelOptions } from './options.js';
 
 export interface AlexNetOptions extends ModelOptions {
   variant?: 'torchvision' | 'paper';
   dropout?: number;
 }
+
+const ALEXNET_OPTIONS = optionKeys<AlexNetOptions>()(['numClasses', 'variant', 'dropout', 'generator', 'skipInit']);
 
 /** features → adaptive average pool to 6×6 → flatten → classifier (torchvision's layout). */
 export class AlexNet extends Module {
@@ -28,8 +30,11 @@ export class AlexNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d(6);
   readonly classifier: Sequential;
 
-  constructor({ numClasses = 1000, variant = 'torchvision', dropout = 0.5, generator, skipInit = false }: AlexNetOptions = {}) {
+  constructor(options: AlexNetOptions = {}) {
     super();
+    const { numClasses = 1000, variant = 'torchvision', dropout = 0.5, generator, skipInit = false } = checkModelOptions('AlexNet', options, ALEXNET_OPTIONS);
+    if (variant !== 'torchvision' && variant !== 'paper') throw new ArgumentError(`AlexNet: variant must be 'torchvision' or 'paper', got ${JSON.stringify(variant)}`);
+    checkNumber('AlexNet', 'dropout', dropout, { min: 0, max: 1 });
     // The paper variant initialises every weight itself (below), so default init is skipped.
     const g = { generator, skipInit: skipInit || variant === 'paper' };
     const pool = (): MaxPool2d => new MaxPool2d(3, { stride: 2 });
@@ -51,8 +56,8 @@ export class AlexNet extends Module {
           new Conv2d(c4, c5, 3, { padding: 1, ...g }), new ReLU(), pool(),
         );
     this.classifier = new Sequential(
-      new Dropout(dropout, g), new Linear(c5 * 36, 4096, g), new ReLU(),
-      new Dropout(dropout, g), new Linear(4096, 4096, g), new ReLU(),
+      new Dropout(dropout, { generator }), new Linear(c5 * 36, 4096, g), new ReLU(),
+      new Dropout(dropout, { generator }), new Linear(4096, 4096, g), new ReLU(),
       new Linear(4096, numClasses, g),
     );
     if (variant === 'paper' && !skipInit) {
@@ -71,4 +76,4 @@ export class AlexNet extends Module {
   }
 }
 
-export const alexnet = (options: AlexNetOptions = {}): AlexNet => new AlexNet(options);
+export const alexnet = (options: AlexNetOptions = {}): AlexNet => new AlexNet(checkModelOptions('alexnet', options, ALEXNET_OPTIONS));

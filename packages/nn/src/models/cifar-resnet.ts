@@ -4,7 +4,8 @@
 // Shortcuts use the paper's option A by default (identity; when the shape changes, subsample by 2
 // and zero-pad the new channels: no parameters, 269,722 parameters for resnet20); option B
 // projects with a 1×1 conv + BN instead.
-import { type Tensor, add, flatten, zeros, avgPool2d, concat } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, avgPool2d, concat, flatten, optionKeys, zeros } from '@tensorgrad/core';
+import { assertPositiveInt } from '../check.js';
 import { ReLU } from '../layers/activation.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
 import { Conv2d } from '../layers/conv.js';
@@ -12,13 +13,15 @@ import { Linear } from '../layers/linear.js';
 import { AdaptiveAvgPool2d } from '../layers/pooling.js';
 import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
-import type { ModelOptions } from './options.js';
+import { type ModelOptions, checkModelOptions } from './options.js';
 import { BasicBlock, initResNet } from './resnet.js';
 
 /** Option A shortcut: x[:, :, ::stride, ::stride] with extra zero channels. */
 export class ZeroPadShortcut extends Module {
   constructor(readonly outChannels: number, readonly stride: number) {
     super();
+    assertPositiveInt('ZeroPadShortcut', 'outChannels', outChannels);
+    assertPositiveInt('ZeroPadShortcut', 'stride', stride);
   }
 
   forward(x: Tensor): Tensor {
@@ -36,6 +39,8 @@ export interface CifarResNetOptions extends ModelOptions {
   inChannels?: number;
 }
 
+const CIFAR_RESNET_OPTIONS = optionKeys<CifarResNetOptions>()(['numClasses', 'shortcut', 'inChannels', 'generator', 'skipInit']);
+
 export class CifarResNet extends Module {
   readonly conv1: Conv2d;
   readonly bn1 = new BatchNorm2d(16);
@@ -46,8 +51,11 @@ export class CifarResNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d(1);
   readonly fc: Linear;
 
-  constructor(readonly blocksPerStage: number, { numClasses = 10, shortcut = 'A', inChannels = 3, generator, skipInit = false }: CifarResNetOptions = {}) {
+  constructor(readonly blocksPerStage: number, options: CifarResNetOptions = {}) {
     super();
+    const { numClasses = 10, shortcut = 'A', inChannels = 3, generator, skipInit = false } = checkModelOptions('CifarResNet', options, CIFAR_RESNET_OPTIONS);
+    assertPositiveInt('CifarResNet', 'blocksPerStage', blocksPerStage);
+    if (shortcut !== 'A' && shortcut !== 'B') throw new ArgumentError(`CifarResNet: shortcut must be 'A' or 'B', got ${JSON.stringify(shortcut)}`);
     // Convolutions are initialised by initResNet, so their default init is skipped.
     const p = { generator, skipInit: true };
     this.conv1 = new Conv2d(inChannels, 16, 3, { padding: 1, bias: false, ...p });
@@ -79,6 +87,6 @@ export class CifarResNet extends Module {
   }
 }
 
-export const resnet20 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(3, options);
-export const resnet32 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(5, options);
-export const resnet56 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(9, options);
+export const resnet20 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(3, checkModelOptions('resnet20', options, CIFAR_RESNET_OPTIONS));
+export const resnet32 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(5, checkModelOptions('resnet32', options, CIFAR_RESNET_OPTIONS));
+export const resnet56 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(9, checkModelOptions('resnet56', options, CIFAR_RESNET_OPTIONS));

@@ -1,7 +1,8 @@
 // GoogLeNet / Inception v1 (Szegedy et al. 2014) with torchvision's structure, parameter names
 // and initialisation. As in torchvision, the "5×5" branch uses a 3×3 convolution (a known
 // torchvision quirk kept so its checkpoints load and the parameter count is 6,624,904).
-import { type Generator, type Tensor, add, adaptiveAvgPool2d, concat, flatten, mul, relu, tensor } from '@tensorgrad/core';
+import { type Generator, type Tensor, adaptiveAvgPool2d, add, checkNumber, checkOptions, concat, flatten, mul, optionKeys, relu, tensor } from '@tensorgrad/core';
+import { checkBool } from '../check.js';
 import * as init from '../init.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
 import { Conv2d, type Conv2dOptions } from '../layers/conv.js';
@@ -10,7 +11,9 @@ import { Dropout } from '../layers/misc.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../layers/pooling.js';
 import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
-import type { ModelOptions } from './options.js';
+import { type ModelOptions, checkModelOptions } from './options.js';
+
+const BASIC_CONV2D_OPTIONS = optionKeys<Omit<Conv2dOptions, 'bias'>>()(['stride', 'padding', 'dilation', 'groups', 'dtype', 'generator', 'skipInit']);
 
 /** conv (no bias) → BatchNorm (eps 1e-3) → ReLU. */
 export class BasicConv2d extends Module {
@@ -19,6 +22,7 @@ export class BasicConv2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: Omit<Conv2dOptions, 'bias'> = {}) {
     super();
+    checkOptions('BasicConv2d', options, BASIC_CONV2D_OPTIONS);
     this.conv = new Conv2d(inChannels, outChannels, kernelSize, { ...options, bias: false });
     this.bn = new BatchNorm2d(outChannels, { eps: 0.001 });
   }
@@ -30,6 +34,7 @@ export class BasicConv2d extends Module {
 
 /** Four parallel branches (1×1; 1×1→3×3; 1×1→3×3; 3×3 max pool→1×1) concatenated along channels. */
 type Init = { generator?: Generator; skipInit?: boolean };
+const INIT_OPTIONS = optionKeys<Init>()(['generator', 'skipInit']);
 
 export class Inception extends Module {
   readonly branch1: BasicConv2d;
@@ -42,6 +47,7 @@ export class Inception extends Module {
     g: Init = {},
   ) {
     super();
+    checkOptions('Inception', g, INIT_OPTIONS, 'g');
     this.branch1 = new BasicConv2d(inChannels, ch1x1, 1, g);
     this.branch2 = new Sequential(
       new BasicConv2d(inChannels, ch3x3red, 1, g),
@@ -75,12 +81,14 @@ export class InceptionAux extends Module {
   readonly fc2: Linear;
   readonly dropout: Dropout;
 
-  constructor(inChannels: number, numClasses: number, { dropout = 0.7, ...g }: Init & { dropout?: number } = {}) {
+  constructor(inChannels: number, numClasses: number, options: Init & { dropout?: number } = {}) {
     super();
+    checkOptions('InceptionAux', options, [...INIT_OPTIONS, 'dropout']);
+    const { dropout = 0.7, ...g } = options;
     this.conv = new BasicConv2d(inChannels, 128, 1, g);
     this.fc1 = new Linear(2048, 1024, g);
     this.fc2 = new Linear(1024, numClasses, g);
-    this.dropout = new Dropout(dropout, g);
+    this.dropout = new Dropout(dropout, { generator: g.generator });
   }
 
   forward(x: Tensor): Tensor {
@@ -100,6 +108,8 @@ export interface GoogLeNetOptions extends ModelOptions {
    */
   transformInput?: boolean;
 }
+
+const GOOGLENET_OPTIONS = optionKeys<GoogLeNetOptions>()(['numClasses', 'auxLogits', 'dropout', 'auxDropout', 'transformInput', 'generator', 'skipInit']);
 
 export interface GoogLeNetOutputs {
   logits: Tensor;
@@ -132,8 +142,14 @@ export class GoogLeNet extends Module {
   readonly fc: Linear;
   readonly transformInput: boolean;
 
-  constructor({ numClasses = 1000, auxLogits = false, dropout = 0.2, auxDropout = 0.7, transformInput = false, generator, skipInit = false }: GoogLeNetOptions = {}) {
+  constructor(options: GoogLeNetOptions = {}) {
     super();
+    const { numClasses = 1000, auxLogits = false, dropout = 0.2, auxDropout = 0.7, transformInput = false, generator, skipInit = false } =
+      checkModelOptions('GoogLeNet', options, GOOGLENET_OPTIONS);
+    checkBool('GoogLeNet', 'auxLogits', auxLogits);
+    checkBool('GoogLeNet', 'transformInput', transformInput);
+    checkNumber('GoogLeNet', 'dropout', dropout, { min: 0, max: 1 });
+    checkNumber('GoogLeNet', 'auxDropout', auxDropout, { min: 0, max: 1 });
     this.transformInput = transformInput;
     // Every conv and linear is initialised at the end, so their default init is skipped.
     const g = { generator, skipInit: true };
@@ -151,7 +167,7 @@ export class GoogLeNet extends Module {
     this.inception5b = new Inception(832, 384, 192, 384, 48, 128, 128, g);
     this.aux1 = auxLogits ? new InceptionAux(512, numClasses, { dropout: auxDropout, ...g }) : null;
     this.aux2 = auxLogits ? new InceptionAux(528, numClasses, { dropout: auxDropout, ...g }) : null;
-    this.dropout = new Dropout(dropout, g);
+    this.dropout = new Dropout(dropout, { generator: g.generator });
     this.fc = new Linear(1024, numClasses, g);
     // torchvision: convs and linears N(0, 0.01²) truncated to [-2, 2], BN γ=1 β=0.
     for (const m of skipInit ? [] : this.modules()) {
@@ -195,4 +211,4 @@ function transformImageNetInput(x: Tensor): Tensor {
   return add(mul(x, scale), shift);
 }
 
-export const googlenet = (options: GoogLeNetOptions = {}): GoogLeNet => new GoogLeNet(options);
+export const googlenet = (options: GoogLeNetOptions = {}): GoogLeNet => new GoogLeNet(checkModelOptions('googlenet', options, GOOGLENET_OPTIONS));

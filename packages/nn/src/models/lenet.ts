@@ -3,18 +3,21 @@
 // 28×28 inputs get padding 2 in conv1 so the feature maps match the paper's 32×32 ones:
 // conv1 6@28×28 → pool 6@14×14 → conv2 16@10×10 → pool 16@5×5 → fc 120 → fc 84 → numClasses.
 // 61,706 parameters for 10 classes and one input channel.
-import { ArgumentError, type Tensor, flatten, relu } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, flatten, optionKeys, relu } from '@tensorgrad/core';
 import { Conv2d } from '../layers/conv.js';
 import { Linear } from '../layers/linear.js';
 import { MaxPool2d } from '../layers/pooling.js';
 import { Module } from '../module/module.js';
-import type { ModelOptions } from './options.js';
+import { assertPositiveInt } from '../check.js';
+import { type ModelOptions, checkModelOptions } from './options.js';
 
 export interface LeNet5Options extends ModelOptions {
   inChannels?: number;
   /** 28 (MNIST) or 32 (the paper's padded digits, CIFAR). */
   inputSize?: 28 | 32;
 }
+
+const LENET5_OPTIONS = optionKeys<LeNet5Options>()(['numClasses', 'inChannels', 'inputSize', 'generator', 'skipInit']);
 
 export class LeNet5 extends Module {
   readonly conv1: Conv2d;
@@ -24,9 +27,11 @@ export class LeNet5 extends Module {
   readonly fc2: Linear;
   readonly fc3: Linear;
 
-  constructor({ numClasses = 10, inChannels = 1, inputSize = 28, generator, skipInit = false }: LeNet5Options = {}) {
+  constructor(options: LeNet5Options = {}) {
     super();
-    if (inputSize !== 28 && inputSize !== 32) throw new ArgumentError(`lenet5: inputSize must be 28 or 32, got ${String(inputSize)}`);
+    const { numClasses = 10, inChannels = 1, inputSize = 28, generator, skipInit = false } = checkModelOptions('LeNet5', options, LENET5_OPTIONS);
+    if (inputSize !== 28 && inputSize !== 32) throw new ArgumentError(`LeNet5: inputSize must be 28 or 32, got ${String(inputSize)}`);
+    assertPositiveInt('LeNet5', 'inChannels', inChannels);
     this.conv1 = new Conv2d(inChannels, 6, 5, { padding: inputSize === 28 ? 2 : 0, generator, skipInit });
     this.conv2 = new Conv2d(6, 16, 5, { generator, skipInit });
     this.fc1 = new Linear(16 * 5 * 5, 120, { generator, skipInit });
@@ -41,4 +46,4 @@ export class LeNet5 extends Module {
   }
 }
 
-export const lenet5 = (options: LeNet5Options = {}): LeNet5 => new LeNet5(options);
+export const lenet5 = (options: LeNet5Options = {}): LeNet5 => new LeNet5(checkModelOptions('lenet5', options, LENET5_OPTIONS));

@@ -1,4 +1,5 @@
-import type { Generator } from '@tensorgrad/core';
+import { type Generator, checkOptions } from '@tensorgrad/core';
+import { assertPositiveInt, checkBool, checkGenerator } from '../check.js';
 
 export interface ModelOptions {
   numClasses?: number;
@@ -10,4 +11,17 @@ export interface ModelOptions {
    * would be wasted time.
    */
   skipInit?: boolean;
+}
+
+/**
+ * Checks a model's options (unknown keys, and the keys every model shares) and returns them, so
+ * a factory can check under its own name: `resnet18: unknown option 'num_classes'`.
+ */
+export function checkModelOptions<O extends ModelOptions>(fn: string, options: O, accepted: readonly string[]): O {
+  checkOptions(fn, options, accepted);
+  const { numClasses, generator, skipInit } = options ?? {};
+  if (numClasses !== undefined) assertPositiveInt(fn, 'numClasses', numClasses);
+  checkGenerator(fn, generator);
+  if (skipInit !== undefined) checkBool(fn, 'skipInit', skipInit);
+  return options;
 }

@@ -1,6 +1,7 @@
 // ResNets for ImageNet (He et al. 2015), with torchvision's structure, parameter names and
 // initialisation, so torchvision checkpoints load: resnet18/34 (BasicBlock), resnet50/101 (Bottleneck).
-import { type Generator, type Tensor, add, flatten } from '@tensorgrad/core';
+import { type Generator, type Tensor, add, checkOptions, flatten, optionKeys } from '@tensorgrad/core';
+import { assertPositiveInt, checkBool } from '../check.js';
 import * as init from '../init.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
 import { Conv2d } from '../layers/conv.js';
@@ -9,7 +10,7 @@ import { AdaptiveAvgPool2d, MaxPool2d } from '../layers/pooling.js';
 import { ReLU } from '../layers/activation.js';
 import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
-import type { ModelOptions } from './options.js';
+import { type ModelOptions, checkModelOptions } from './options.js';
 
 export interface BlockOptions {
   stride?: number;
@@ -18,6 +19,16 @@ export interface BlockOptions {
   generator?: Generator;
   /** Leave conv weights at zero (ResNet initialises them itself). */
   skipInit?: boolean;
+}
+
+const BLOCK_OPTIONS = optionKeys<BlockOptions>()(['stride', 'downsample', 'generator', 'skipInit']);
+
+/** Checks a residual block's options; the convolutions check stride, generator and skipInit. */
+function blockOptions(fn: string, inPlanes: number, planes: number, options: BlockOptions): BlockOptions {
+  checkOptions(fn, options, BLOCK_OPTIONS);
+  assertPositiveInt(fn, 'inPlanes', inPlanes);
+  assertPositiveInt(fn, 'planes', planes);
+  return options;
 }
 
 /** Two 3×3 convolutions with a shortcut: relu(bn2(conv2(relu(bn1(conv1 x)))) + shortcut(x)). */
@@ -30,8 +41,9 @@ export class BasicBlock extends Module {
   readonly bn2: BatchNorm2d;
   readonly downsample: Module | null;
 
-  constructor(inPlanes: number, planes: number, { stride = 1, downsample = null, generator, skipInit }: BlockOptions = {}) {
+  constructor(inPlanes: number, planes: number, options: BlockOptions = {}) {
     super();
+    const { stride = 1, downsample = null, generator, skipInit } = blockOptions('BasicBlock', inPlanes, planes, options);
     const p = { generator, skipInit };
     this.conv1 = new Conv2d(inPlanes, planes, 3, { stride, padding: 1, bias: false, ...p });
     this.bn1 = new BatchNorm2d(planes);
@@ -58,8 +70,9 @@ export class Bottleneck extends Module {
   readonly relu = new ReLU();
   readonly downsample: Module | null;
 
-  constructor(inPlanes: number, planes: number, { stride = 1, downsample = null, generator, skipInit }: BlockOptions = {}) {
+  constructor(inPlanes: number, planes: number, options: BlockOptions = {}) {
     super();
+    const { stride = 1, downsample = null, generator, skipInit } = blockOptions('Bottleneck', inPlanes, planes, options);
     const p = { generator, skipInit };
     const out = planes * Bottleneck.expansion;
     this.conv1 = new Conv2d(inPlanes, planes, 1, { bias: false, ...p });
@@ -86,6 +99,8 @@ export interface ResNetOptions extends ModelOptions {
   zeroInitResidual?: boolean;
 }
 
+const RESNET_OPTIONS = optionKeys<ResNetOptions>()(['numClasses', 'zeroInitResidual', 'generator', 'skipInit']);
+
 export class ResNet extends Module {
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
@@ -98,8 +113,10 @@ export class ResNet extends Module {
   readonly avgpool = new AdaptiveAvgPool2d(1);
   readonly fc: Linear;
 
-  constructor(block: BlockClass, layers: readonly [number, number, number, number], { numClasses = 1000, zeroInitResidual = false, generator, skipInit = false }: ResNetOptions = {}) {
+  constructor(block: BlockClass, layers: readonly [number, number, number, number], options: ResNetOptions = {}) {
     super();
+    const { numClasses = 1000, zeroInitResidual = false, generator, skipInit = false } = checkModelOptions('ResNet', options, RESNET_OPTIONS);
+    checkBool('ResNet', 'zeroInitResidual', zeroInitResidual);
     // Convolutions are initialised below (initResNet), so their default init is skipped.
     const p = { generator, skipInit: true };
     this.conv1 = new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false, ...p });
@@ -147,7 +164,7 @@ export function initResNet(model: Module, zeroInitResidual: boolean, generator: 
   }
 }
 
-export const resnet18 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], options);
-export const resnet34 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], options);
-export const resnet50 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], options);
-export const resnet101 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], options);
+export const resnet18 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], checkModelOptions('resnet18', options, RESNET_OPTIONS));
+export const resnet34 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], checkModelOptions('resnet34', options, RESNET_OPTIONS));
+export const resnet50 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], checkModelOptions('resnet50', options, RESNET_OPTIONS));
+export const resnet101 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], checkModelOptions('resnet101', options, RESNET_OPTIONS));

@@ -18,7 +18,7 @@
 // maps" is local response normalisation with AlexNet's constants. An adaptive 6×6 average pool
 // before the classifier (as in torchvision's AlexNet) lets other input sizes through.
 // 62,357,608 parameters for 1000 classes.
-import { type Tensor, flatten } from '@tensorgrad/core';
+import { type Tensor, checkNumber, flatten, optionKeys } from '@tensorgrad/core';
 import { ReLU } from '../layers/activation.js';
 import { Conv2d } from '../layers/conv.js';
 import { Linear } from '../layers/linear.js';
@@ -26,19 +26,23 @@ import { Dropout, LocalResponseNorm } from '../layers/misc.js';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../layers/pooling.js';
 import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
-import type { ModelOptions } from './options.js';
+import { type ModelOptions, checkModelOptions } from './options.js';
 
 export interface ZFNetOptions extends ModelOptions {
   dropout?: number;
 }
+
+const ZFNET_OPTIONS = optionKeys<ZFNetOptions>()(['numClasses', 'dropout', 'generator', 'skipInit']);
 
 export class ZFNet extends Module {
   readonly features: Sequential;
   readonly avgpool = new AdaptiveAvgPool2d(6);
   readonly classifier: Sequential;
 
-  constructor({ numClasses = 1000, dropout = 0.5, generator, skipInit = false }: ZFNetOptions = {}) {
+  constructor(options: ZFNetOptions = {}) {
     super();
+    const { numClasses = 1000, dropout = 0.5, generator, skipInit = false } = checkModelOptions('ZFNet', options, ZFNET_OPTIONS);
+    checkNumber('ZFNet', 'dropout', dropout, { min: 0, max: 1 });
     const g = { generator, skipInit };
     const lrn = (): LocalResponseNorm => new LocalResponseNorm(5, { alpha: 1e-4, beta: 0.75, k: 2 });
     this.features = new Sequential(
@@ -49,8 +53,8 @@ export class ZFNet extends Module {
       new Conv2d(384, 256, 3, { padding: 1, ...g }), new ReLU(), new MaxPool2d(3, { stride: 2 }),
     );
     this.classifier = new Sequential(
-      new Dropout(dropout, g), new Linear(256 * 36, 4096, g), new ReLU(),
-      new Dropout(dropout, g), new Linear(4096, 4096, g), new ReLU(),
+      new Dropout(dropout, { generator }), new Linear(256 * 36, 4096, g), new ReLU(),
+      new Dropout(dropout, { generator }), new Linear(4096, 4096, g), new ReLU(),
       new Linear(4096, numClasses, g),
     );
   }
@@ -60,4 +64,4 @@ export class ZFNet extends Module {
   }
 }
 
-export const zfnet = (options: ZFNetOptions = {}): ZFNet => new ZFNet(options);
+export const zfnet = (options: ZFNetOptions = {}): ZFNet => new ZFNet(checkModelOptions('zfnet', options, ZFNET_OPTIONS));

@@ -127,7 +127,7 @@ describe('Module', () => {
     expect(message).to.contain("unexpected key 'extra.weight'");
     expect(message).to.contain("'layer1.0.fc.weight' has shape [3,2] but the module expects [2,3]");
     expect(message).to.contain("'layer1.0.fc.bias' has dtype float64 but the module expects float32");
-    expect(message).to.contain("'scale' must be a Tensor, got number");
+    expect(message).to.contain("'scale' must be a Tensor, got 3");
     for (const [k, t] of a.stateDict()) expect(Array.from(t.data), k).to.deep.equal(before.get(k));
   });
 

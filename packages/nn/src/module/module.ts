@@ -1,4 +1,5 @@
-import { ArgumentError, Tensor, noGrad } from '@tensorgrad/core';
+import { ArgumentError, Tensor, checkOptions, noGrad, optionKeys } from '@tensorgrad/core';
+import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
 import { snakeCase } from './names.js';
 
@@ -10,6 +11,8 @@ export interface LoadStateDictOptions {
   strict?: boolean;
 }
 
+const LOAD_STATE_DICT_OPTIONS = optionKeys<LoadStateDictOptions>()(['strict']);
+
 export interface LoadResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -19,9 +22,18 @@ export interface LoadResult {
 // parameter can be shared by two modules (weight tying) by plain assignment.
 const parameterTensors = new WeakSet<Tensor>();
 const bufferTensors = new WeakSet<Tensor>();
+// Each parameter's dotted name in the module it was last listed from (namedParameters or
+// parameters), so an optimizer built from model.parameters() names a bad gradient 'fc.weight'.
+const parameterNames = new WeakMap<Tensor, string>();
+
+/** The dotted name under which t was last listed by a module's parameters(), if any. */
+export function parameterName(t: Tensor): string | undefined {
+  return parameterNames.get(t);
+}
 
 /** Marks t as a trainable parameter (sets requiresGrad) and returns it; assign it to a Module property. */
 export function parameter(t: Tensor): Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`parameter: t must be a Tensor, got ${show(t)}`);
   if (bufferTensors.has(t)) throw new ArgumentError('parameter: this tensor is already a buffer');
   t.requiresGrad = true;
   parameterTensors.add(t);
@@ -30,6 +42,7 @@ export function parameter(t: Tensor): Tensor {
 
 /** Marks t as a buffer: state that is saved and loaded but not trained (running statistics). */
 export function buffer(t: Tensor): Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`buffer: t must be a Tensor, got ${show(t)}`);
   if (parameterTensors.has(t)) throw new ArgumentError('buffer: this tensor is already a parameter');
   bufferTensors.add(t);
   return t;
@@ -55,8 +68,20 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   abstract forward(...args: In): Out;
 
-  /** Runs forward (PyTorch's `module(x)`). */
+  /**
+   * Runs forward (PyTorch's `module(x)`). A missing input (no arguments, or undefined/null as
+   * the first) throws an ArgumentError naming the module instead of a TypeError deep inside;
+   * nn's layers also check that their input is a Tensor. Other arguments are passed as given
+   * (a module may take optional ones).
+   */
   call(...args: In): Out {
+    const input: unknown = args[0];
+    if (this.forward.length > 0 && (input === undefined || input === null)) {
+      throw new ArgumentError(
+        `${this.constructor.name}.call: input (argument 0) is ${args.length === 0 ? 'missing' : String(input)}; ` +
+          `forward takes ${this.forward.length} argument(s), e.g. model.call(x) with x a Tensor`,
+      );
+    }
     return this.forward(...args);
   }
 
@@ -128,7 +153,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Every parameter once (shared ones under their first name), PyTorch's order. */
   *namedParameters(): Generator<[string, Tensor]> {
-    yield* this.#namedTensors('parameters');
+    for (const [name, t] of this.#namedTensors('parameters')) {
+      parameterNames.set(t, name);
+      yield [name, t];
+    }
   }
 
   parameters(): Tensor[] {
@@ -161,6 +189,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Sets training mode on this module and all descendants (Dropout, BatchNorm read it). */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new ArgumentError(`${this.constructor.name}.train: mode must be a boolean, got ${show(mode)}`);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -213,7 +242,11 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * every problem, or returns what loadStateDict would copy.
    */
   checkStateDict(sd: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadResult & { copies: [Tensor, Tensor][] } {
+    const where = `${this.constructor.name}.loadStateDict`;
+    checkOptions(where, options, LOAD_STATE_DICT_OPTIONS);
     const strict = options.strict ?? true;
+    if (typeof strict !== 'boolean') throw new ArgumentError(`${where}: strict must be a boolean, got ${show(strict)}`);
+    if (sd === null || typeof sd !== 'object') throw new ArgumentError(`${where}: sd must be a Map or an object of name → Tensor, got ${show(sd)}`);
     const entries = sd instanceof Map ? sd : new Map(Object.entries(sd));
     const own = this.stateDict();
     const problems: string[] = [];
@@ -228,7 +261,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       const source: unknown = entries.get(key);
       if (source === undefined) continue;
       if (!(source instanceof Tensor)) {
-        problems.push(`'${key}' must be a Tensor, got ${describe(source)}`);
+        problems.push(`'${key}' must be a Tensor, got ${show(source)}`);
       } else if (!sameShape(source.shape, target.shape)) {
         problems.push(`'${key}' has shape [${source.shape.join(',')}] but the module expects [${target.shape.join(',')}]`);
       } else if (source.dtype !== target.dtype) {
@@ -237,7 +270,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
         copies.push([target, source]);
       }
     }
-    if (problems.length > 0) throw new StateDictError(`${this.constructor.name}.loadStateDict`, problems);
+    if (problems.length > 0) throw new StateDictError(where, problems);
     return { missingKeys, unexpectedKeys, copies };
   }
 }
@@ -255,8 +288,3 @@ function holdsModulesOrTensors(value: unknown): boolean {
   return items.some((v) => v instanceof Module || v instanceof Tensor);
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
-}

@@ -1,5 +1,6 @@
-import type { Tensor } from '@tensorgrad/core';
-import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, checkRange } from './optimizer.js';
+import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { checkBool } from '../check.js';
 
 export type AdamOptions = {
   lr: number;
@@ -9,6 +10,8 @@ export type AdamOptions = {
   amsgrad: boolean;
 };
 
+const ADAM_OPTIONS = optionKeys<AdamOptions>()(['lr', 'betas', 'eps', 'weightDecay', 'amsgrad']);
+
 /**
  * Adam (Kingma & Ba) as PyTorch computes it: m = β₁m + (1-β₁)g, v = β₂v + (1-β₂)g²,
  * p = p - lr/(1-β₁ᵗ) · m / (√v / √(1-β₂ᵗ) + ε). Adam adds λp to g (L2 penalty); AdamW
@@ -17,17 +20,21 @@ export type AdamOptions = {
 export class Adam extends Optimizer<AdamOptions> {
   protected readonly decoupled: boolean = false;
 
-  constructor(params: ParamsInput<AdamOptions>, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false }: Partial<AdamOptions> = {}) {
+  constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    checkOptions(new.target.name, options, ADAM_OPTIONS);
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false } = options;
     super(params, { lr, betas, eps, weightDecay, amsgrad });
   }
 
-  protected validate(g: ParamGroup<AdamOptions>): void {
-    const name = this.constructor.name;
-    checkRange(name, 'lr', g.lr, 0);
-    checkRange(name, 'eps', g.eps, 0);
-    checkRange(name, 'betas[0]', g.betas[0], 0, 1, false);
-    checkRange(name, 'betas[1]', g.betas[1], 0, 1, false);
-    checkRange(name, 'weightDecay', g.weightDecay, 0);
+  protected validate(g: ParamGroup<AdamOptions>, fn: string): void {
+    checkNumber(fn, 'lr', g.lr, { min: 0 });
+    // eps = 0 would give 0/0 = NaN wherever a gradient entry is 0 at the first step.
+    checkNumber(fn, 'eps', g.eps, { min: 0, minExclusive: true });
+    if (!Array.isArray(g.betas) || g.betas.length !== 2) throw new ArgumentError(`${fn}: betas must be a pair [beta1, beta2], got ${JSON.stringify(g.betas)}`);
+    checkNumber(fn, 'betas[0]', g.betas[0], { min: 0, max: 1, maxExclusive: true });
+    checkNumber(fn, 'betas[1]', g.betas[1], { min: 0, max: 1, maxExclusive: true });
+    checkNumber(fn, 'weightDecay', g.weightDecay, { min: 0 });
+    checkBool(fn, 'amsgrad', g.amsgrad);
   }
 
   protected update(p: Tensor, grad: Tensor, { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad }: ParamGroup<AdamOptions>, state: ParamState): void {
@@ -57,6 +64,7 @@ export class AdamW extends Adam {
   protected override readonly decoupled: boolean = true;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    checkOptions('AdamW', options, ADAM_OPTIONS);
     super(params, { weightDecay: 0.01, ...options });
   }
 }

@@ -3,6 +3,7 @@
 // compose multiplicatively, e.g. a LinearLR warm-up and a StepLR decay both apply at each epoch.
 // step(epoch) jumps to an epoch with the closed form (PyTorch's _get_closed_form_lr).
 import { ArgumentError, checkNumber } from '@tensorgrad/core';
+import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
 import { Optimizer } from './optimizer.js';
 
@@ -45,8 +46,8 @@ export class LRScheduler {
     chained?: ChainedSchedule,
   ) {
     const name = new.target.name;
-    if (!(optimizer instanceof Optimizer)) throw new ArgumentError(`${name}: optimizer must be an Optimizer (SGD, Adam...), got ${describe(optimizer)}`);
-    if (typeof lrAt !== 'function') throw new ArgumentError(`${name}: lrAt must be a function (base lr, epoch) => lr, got ${describe(lrAt)}`);
+    if (!(optimizer instanceof Optimizer)) throw new ArgumentError(`${name}: optimizer must be an Optimizer (SGD, Adam...), got ${show(optimizer)}`);
+    if (typeof lrAt !== 'function') throw new ArgumentError(`${name}: lrAt must be a function (base lr, epoch) => lr, got ${show(lrAt)}`);
     this.#chained = chained ?? ((_lr, epoch, base) => lrAt(base, epoch));
     this.baseLrs = optimizer.paramGroups.map((g) => {
       if (!initialLrs.has(g)) initialLrs.set(g, g.lr);
@@ -97,7 +98,7 @@ export class LRScheduler {
   /** Every way `state` does not fit this scheduler (empty when it fits). */
   checkStateDict(state: unknown): string[] {
     const groups = this.optimizer.paramGroups.length;
-    if (typeof state !== 'object' || state === null) return [`expected a scheduler state object, got ${describe(state)}`];
+    if (typeof state !== 'object' || state === null) return [`expected a scheduler state object, got ${show(state)}`];
     const { lastEpoch, baseLrs, lastLr } = state as Partial<SchedulerState>;
     const problems: string[] = [];
     // -1: a SequentialLR's scheduler that has not started yet.
@@ -124,10 +125,6 @@ function isLrList(v: unknown, n: number): v is number[] {
   return Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0);
 }
 
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : `${typeof v} ${String(v)}`;
-}
 
 const positiveInt = { min: 1, integer: true };
 
@@ -147,7 +144,7 @@ export class StepLR extends LRScheduler {
 /** lr = base · γ^(number of milestones ≤ epoch); chained: ×γ^(times epoch is listed) at each milestone. */
 export class MultiStepLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, milestones: readonly number[], gamma = 0.1) {
-    if (!Array.isArray(milestones)) throw new ArgumentError(`MultiStepLR: milestones must be an array of epochs, got ${describe(milestones)}`);
+    if (!Array.isArray(milestones)) throw new ArgumentError(`MultiStepLR: milestones must be an array of epochs, got ${show(milestones)}`);
     milestones.forEach((m, i) => checkNumber('MultiStepLR', `milestones[${i}]`, m, positiveInt));
     checkNumber('MultiStepLR', 'gamma', gamma, { min: 0 });
     const count = (epoch: number): number => milestones.filter((m) => m === epoch).length;
@@ -213,9 +210,9 @@ export class SequentialLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, schedulers: readonly LRScheduler[], milestones: readonly number[]) {
     if (!Array.isArray(schedulers) || !schedulers.every((s) => s instanceof LRScheduler)) {
-      throw new ArgumentError(`SequentialLR: schedulers must be an array of LRSchedulers, got ${describe(schedulers)}`);
+      throw new ArgumentError(`SequentialLR: schedulers must be an array of LRSchedulers, got ${show(schedulers)}`);
     }
-    if (!Array.isArray(milestones)) throw new ArgumentError(`SequentialLR: milestones must be an array of epochs, got ${describe(milestones)}`);
+    if (!Array.isArray(milestones)) throw new ArgumentError(`SequentialLR: milestones must be an array of epochs, got ${show(milestones)}`);
     if (schedulers.length !== milestones.length + 1) {
       throw new ArgumentError(`SequentialLR: needs one milestone fewer than schedulers, got ${schedulers.length} scheduler(s) and ${milestones.length} milestone(s)`);
     }

@@ -1,5 +1,7 @@
-import { ArgumentError, Tensor, noGrad, zerosLike } from '@tensorgrad/core';
+import { ArgumentError, DTypeError, ShapeError, Tensor, checkOptions, noGrad, zerosLike } from '@tensorgrad/core';
+import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
+import { Module, parameterName } from '../module/module.js';
 
 /** Hyperparameters of a parameter group (lr, momentum, betas...). */
 export type Hyperparameters = Record<string, number | boolean | readonly number[]>;
@@ -24,41 +26,72 @@ export interface OptimizerStateDict {
 /**
  * Base of the optimizers: holds parameter groups and per-parameter state, and applies
  * `update` to every parameter that has a gradient, in place and outside the tape.
+ * Hyperparameters are checked at construction, in every group, and again at each step (a
+ * scheduler or the user may have changed them); gradients are checked against their parameters'
+ * shapes and dtypes before anything is updated.
  */
 export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyperparameters & { lr: number }> {
   readonly paramGroups: ParamGroup<H>[];
   readonly state = new Map<Tensor, ParamState>();
+  // How errors name each parameter: its dotted name when it came from a Module, else its place.
+  readonly #names = new Map<Tensor, string>();
 
   constructor(params: ParamsInput<H>, defaults: H) {
     const name = new.target.name;
+    if (params instanceof Module) {
+      throw new ArgumentError(`${name}: params must be the model's parameters, not the model itself: pass model.parameters()`);
+    }
+    if (params === null || typeof params !== 'object' || !(Symbol.iterator in params)) {
+      throw new ArgumentError(`${name}: params must be an iterable of Tensors or an array of parameter groups, got ${show(params)}`);
+    }
     const list = [...(params as Iterable<unknown>)];
-    const groups = list.length > 0 && !(list[0] instanceof Tensor)
-      ? (list as (Partial<H> & { params: Iterable<Tensor> })[])
-      : [{ params: list as Tensor[] } as unknown as Partial<H> & { params: Iterable<Tensor> }];
+    const grouped = list.length > 0 && !(list[0] instanceof Tensor);
+    const groups = grouped ? list : [{ params: list }];
+    const groupKeys = [...Object.keys(defaults), 'params'];
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((g, gi) => {
-      const ps = [...g.params];
+      const where = grouped ? `param group ${gi}` : 'params';
+      checkOptions(name, g, groupKeys, where);
+      const given = (g as { params?: unknown } | undefined)?.params;
+      if (given === undefined || given === null || typeof given !== 'object' || !(Symbol.iterator in given)) {
+        throw new ArgumentError(`${name}: ${where} must have 'params', an iterable of Tensors, got ${show(given)}`);
+      }
+      const ps = [...(given as Iterable<unknown>)];
       ps.forEach((p, i) => {
-        if (!(p instanceof Tensor)) throw new ArgumentError(`${name}: group ${gi} parameter ${i} must be a Tensor`);
-        if (!p.isLeaf || !p.requiresGrad) throw new ArgumentError(`${name}: group ${gi} parameter ${i} must be a leaf tensor that requires grad (${p.toString()})`);
-        if (seen.has(p)) throw new ArgumentError(`${name}: a parameter appears more than once (group ${gi}, index ${i})`);
+        const at = grouped ? `group ${gi} parameter ${i}` : `parameter ${i}`;
+        if (!(p instanceof Tensor)) throw new ArgumentError(`${name}: ${at} must be a Tensor, got ${show(p)}`);
+        if (!p.isLeaf || !p.requiresGrad) throw new ArgumentError(`${name}: ${at} must be a leaf tensor that requires grad (${p.toString()})`);
+        if (seen.has(p)) throw new ArgumentError(`${name}: a parameter appears more than once (${at})`);
         seen.add(p);
+        const dotted = parameterName(p);
+        this.#names.set(p, dotted === undefined ? at : `'${dotted}'`);
       });
-      const group = { ...defaults, ...g, params: ps } as ParamGroup<H>;
-      this.validate(group);
+      const group = { ...defaults, ...(g as object), params: ps } as ParamGroup<H>;
+      this.validate(group, grouped ? `${name} (param group ${gi})` : name);
       return group;
     });
     if (seen.size === 0) throw new ArgumentError(`${name}: got an empty parameter list`);
   }
 
-  /** Throws an ArgumentError naming the optimizer for out-of-range hyperparameters. */
-  protected abstract validate(group: ParamGroup<H>): void;
+  /**
+   * Throws an ArgumentError for hyperparameters that are not finite or out of range; `fn` names
+   * the optimizer and the group in the message ('SGD', 'Adam.step (param group 1)').
+   */
+  protected abstract validate(group: ParamGroup<H>, fn: string): void;
 
   /** Updates p.data in place from its gradient g (both as typed arrays); state persists across steps. */
   protected abstract update(p: Tensor, g: Tensor, group: ParamGroup<H>, state: ParamState): void;
 
-  /** One optimisation step over every parameter with a gradient. */
+  /**
+   * One optimisation step over every parameter with a gradient. Every group's hyperparameters
+   * and every gradient are checked first, so a bad one throws before any parameter changes.
+   */
   step(): void {
+    const name = `${this.constructor.name}.step`;
+    this.paramGroups.forEach((group, gi) => {
+      this.validate(group, `${name} (param group ${gi})`);
+      for (const p of group.params) if (p.grad !== null) this.#checkGrad(name, p);
+    });
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
@@ -70,6 +103,16 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
         }
       }
     });
+  }
+
+  #checkGrad(where: string, p: Tensor): void {
+    const g: unknown = p.grad;
+    const param = `parameter ${this.#names.get(p)!}`;
+    if (!(g instanceof Tensor)) throw new ArgumentError(`${where}: the gradient of ${param} must be a Tensor, got ${show(g)}; nothing was updated`);
+    if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
+      throw new ShapeError(`${where}: the gradient of ${param} has shape [${g.shape.join(',')}] but the parameter has shape [${p.shape.join(',')}]; nothing was updated`);
+    }
+    if (g.dtype !== p.dtype) throw new DTypeError(`${where}: the gradient of ${param} has dtype ${g.dtype} but the parameter is ${p.dtype}; nothing was updated`);
   }
 
   /** Drops every parameter's gradient (set to null, like PyTorch's default). */
@@ -130,6 +173,12 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
       for (const key of Object.keys(own)) {
         if (key !== 'params' && !(key in g)) problems.push(`group ${gi} lacks hyperparameter '${key}'`);
       }
+      for (const key of Object.keys(g)) if (!(key in own)) problems.push(`group ${gi} has unknown hyperparameter '${key}'`);
+      try {
+        this.validate({ ...own, ...g, params: own.params }, `${this.constructor.name}.loadStateDict (group ${gi})`);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
     });
     for (const [i, s] of sd.state) {
       const p = params[i];
@@ -149,7 +198,3 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
   }
 }
 
-export function checkRange(where: string, name: string, value: unknown, min: number, max = Infinity, maxInclusive = true): void {
-  const ok = typeof value === 'number' && value >= min && (maxInclusive ? value <= max : value < max);
-  if (!ok) throw new ArgumentError(`${where}: ${name} must be in [${min}, ${max}${maxInclusive ? ']' : ')'}, got ${String(value)}`);
-}

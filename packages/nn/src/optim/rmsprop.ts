@@ -1,5 +1,6 @@
-import type { Tensor } from '@tensorgrad/core';
-import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, checkRange } from './optimizer.js';
+import { type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { checkBool } from '../check.js';
 
 export type RMSpropOptions = {
   lr: number;
@@ -10,21 +11,28 @@ export type RMSpropOptions = {
   centered: boolean;
 };
 
+const RMSPROP_OPTIONS = optionKeys<RMSpropOptions>()(['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered']);
+
 /**
  * PyTorch's RMSprop: s = αs + (1-α)g²; with centered, ḡ = αḡ + (1-α)g and s - ḡ² replaces s;
  * a = √s + ε; p -= lr·g/a, or with momentum b = μb + g/a, p -= lr·b.
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: ParamsInput<RMSpropOptions>, { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false }: Partial<RMSpropOptions> = {}) {
+  constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+    checkOptions('RMSprop', options, RMSPROP_OPTIONS);
+    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = options;
     super(params, { lr, alpha, eps, weightDecay, momentum, centered });
   }
 
-  protected validate(g: ParamGroup<RMSpropOptions>): void {
-    checkRange('RMSprop', 'lr', g.lr, 0);
-    checkRange('RMSprop', 'alpha', g.alpha, 0);
-    checkRange('RMSprop', 'eps', g.eps, 0);
-    checkRange('RMSprop', 'momentum', g.momentum, 0);
-    checkRange('RMSprop', 'weightDecay', g.weightDecay, 0);
+  protected validate(g: ParamGroup<RMSpropOptions>, fn: string): void {
+    checkNumber(fn, 'lr', g.lr, { min: 0 });
+    // alpha > 1 makes (1 - alpha)·g² negative: the square average, then its root, turns NaN.
+    checkNumber(fn, 'alpha', g.alpha, { min: 0, max: 1 });
+    // eps = 0 would give 0/0 = NaN wherever a gradient entry is 0 at the first step.
+    checkNumber(fn, 'eps', g.eps, { min: 0, minExclusive: true });
+    checkNumber(fn, 'momentum', g.momentum, { min: 0 });
+    checkNumber(fn, 'weightDecay', g.weightDecay, { min: 0 });
+    checkBool(fn, 'centered', g.centered);
   }
 
   protected update(p: Tensor, grad: Tensor, { lr, alpha, eps, weightDecay, momentum, centered }: ParamGroup<RMSpropOptions>, state: ParamState): void {

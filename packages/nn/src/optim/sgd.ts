@@ -1,5 +1,6 @@
-import { ArgumentError, type Tensor } from '@tensorgrad/core';
-import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, checkRange } from './optimizer.js';
+import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { checkBool } from '../check.js';
 
 export type SGDOptions = {
   lr: number;
@@ -9,21 +10,27 @@ export type SGDOptions = {
   nesterov: boolean;
 };
 
+const SGD_OPTIONS = optionKeys<SGDOptions>()(['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov']);
+
 /**
  * PyTorch's SGD: d = g + λp; with momentum, b = d on the first step, then b = μb + (1-τ)d,
  * and d = d + μb (nesterov) or d = b; finally p = p - lr·d.
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsInput<SGDOptions>, { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false }: Partial<SGDOptions> = {}) {
+  constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    checkOptions('SGD', options, SGD_OPTIONS);
+    const { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = options;
     super(params, { lr, momentum, dampening, weightDecay, nesterov });
   }
 
-  protected validate(g: ParamGroup<SGDOptions>): void {
-    checkRange('SGD', 'lr', g.lr, 0);
-    checkRange('SGD', 'momentum', g.momentum, 0);
-    checkRange('SGD', 'weightDecay', g.weightDecay, 0);
+  protected validate(g: ParamGroup<SGDOptions>, fn: string): void {
+    checkNumber(fn, 'lr', g.lr, { min: 0 });
+    checkNumber(fn, 'momentum', g.momentum, { min: 0 });
+    checkNumber(fn, 'dampening', g.dampening, { min: 0, max: 1 });
+    checkNumber(fn, 'weightDecay', g.weightDecay, { min: 0 });
+    checkBool(fn, 'nesterov', g.nesterov);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
-      throw new ArgumentError(`SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${g.momentum}, dampening ${g.dampening}`);
+      throw new ArgumentError(`${fn}: nesterov needs momentum > 0 and dampening 0, got momentum ${g.momentum}, dampening ${g.dampening}`);
     }
   }
 
