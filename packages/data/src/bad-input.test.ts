@@ -161,6 +161,8 @@ const cases: Record<string, BadCall> = {
   'randomSplit of a number': { call: () => randomSplit(tensors, bad(0.8)), error: ArgumentError, fn: 'randomSplit', arg: 'lengths' },
   'subset of a number': { call: () => subset(tensors, bad(2)), error: ArgumentError, fn: 'Subset', arg: 'indices' },
   'TensorDataset with 2 labels for 3 rows': { call: () => new TensorDataset(tensor([[1], [2], [3]]), [0, 1]), error: ShapeError, fn: 'TensorDataset', arg: 'labels' },
+  'TensorDataset of nested arrays': { call: () => new TensorDataset(bad([[1, 2], [3, 4]]), [0, 1]), error: ArgumentError, fn: 'TensorDataset', arg: 'inputs' },
+  'ImageArrayDataset of a number array': { call: () => new ImageArrayDataset(bad([0, 0, 0, 0]), new Uint8Array(1), 2, 2, 1), error: ArgumentError, fn: 'ImageArrayDataset', arg: 'pixels' },
   'ImageArrayDataset of 0 channels': { call: () => new ImageArrayDataset(new Uint8Array(0), new Uint8Array(0), 4, 4, 0), error: ArgumentError, fn: 'ImageArrayDataset', arg: 'channels' },
 };
 

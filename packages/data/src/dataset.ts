@@ -32,6 +32,7 @@ export class TensorDataset implements Dataset<Sample<Tensor>> {
   private readonly labels: Int32Array;
 
   constructor(readonly inputs: Tensor, labels: Tensor | ArrayLike<number>) {
+    if (!(inputs instanceof Tensor)) throw new ArgumentError(`TensorDataset: inputs must be a Tensor [N, ...] (e.g. tensor(rows)), got ${show(inputs)}`);
     if (inputs.shape.length === 0) throw new ShapeError('TensorDataset: inputs must have a leading sample dimension, got a 0-d tensor');
     this.length = inputs.shape[0]!;
     this.rowShape = inputs.shape.slice(1);

@@ -1,4 +1,5 @@
 import { ArgumentError, ShapeError } from '@tensorgrad/core';
+import { checkBytes } from '../check.js';
 import { type Dataset, type Sample, checkIndex } from '../dataset.js';
 import type { RawImage } from '../image.js';
 
@@ -18,6 +19,7 @@ export class ImageArrayDataset implements Dataset<Sample<RawImage>> {
     readonly channels: number,
     readonly classes: readonly string[] = [],
   ) {
+    checkBytes('ImageArrayDataset', 'pixels', pixels);
     if (![height, width, channels].every((s) => Number.isInteger(s) && s > 0)) {
       throw new ArgumentError(`ImageArrayDataset: height, width and channels must be positive integers, got ${height}x${width}x${channels}`);
     }
