@@ -1,0 +1,88 @@
+// `pnpm mutation [--core-only | --nn-only] [--concurrency N] [--seed N] [--with-static] [glob ...]`
+// Runs Stryker over core's ops and nn's optimizers (targets.mjs), one package at a time in its
+// own directory, then writes reports/mutation/<target>.{json,html,txt} and prints the scores.
+// A glob (relative to the repository root, e.g. packages/core/src/ops/pool/**/*.ts) narrows the
+// run to the matching files of its package. Not part of `pnpm test`: a full run takes hours.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatSummary, score, summarize } from './summary.mjs';
+import { targets } from './targets.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const reports = path.join(root, 'reports/mutation');
+const stryker = path.join(path.dirname(createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json')), 'bin/stryker.js');
+
+const USAGE = 'usage: pnpm mutation [--core-only | --nn-only] [--concurrency N] [--seed N] [--with-static] [glob ...]';
+
+function parseArgs(argv) {
+  const options = { only: null, concurrency: '1', seed: '1', withStatic: false, globs: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') continue; // pnpm passes it through
+    else if (arg === '--core-only') options.only = 'core';
+    else if (arg === '--nn-only') options.only = 'nn';
+    else if (arg === '--with-static') options.withStatic = true;
+    else if (arg === '--concurrency' || arg === '--seed') {
+      const value = argv[++i];
+      if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${arg} needs a non-negative integer; got ${value}\n${USAGE}`);
+      options[arg.slice(2)] = value;
+    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    else options.globs.push(arg.replace(/^\.\//, ''));
+  }
+  return options;
+}
+
+/** The mutate globs of a target (relative to its package), or null when it is not selected. */
+function mutateFor(name, target, options) {
+  if (options.only !== null && options.only !== name) return null;
+  if (options.globs.length === 0) return target.mutate;
+  const mine = options.globs.filter((g) => g.startsWith(`${target.dir}/`)).map((g) => g.slice(target.dir.length + 1));
+  return mine.length === 0 ? null : mine;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const selected = Object.entries(targets).flatMap(([name, target]) => {
+  const mutate = mutateFor(name, target, options);
+  return mutate === null ? [] : [{ name, target, mutate }];
+});
+if (selected.length === 0) throw new Error(`no target matches ${options.globs.join(' ')} (globs start with ${Object.values(targets).map((t) => t.dir).join(' or ')})\n${USAGE}`);
+
+mkdirSync(reports, { recursive: true });
+const results = [];
+let failed = false;
+for (const { name, target, mutate } of selected) {
+  const dir = path.join(root, target.dir);
+  console.log(`\n### Stryker: ${target.label} (${mutate.join(' ')}) in ${target.dir}`);
+  const started = Date.now();
+  const run = spawnSync(process.execPath, [stryker, 'run', path.join(here, 'stryker.config.mjs')], {
+    cwd: dir,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      MUTATION_TARGET: name,
+      MUTATION_MUTATE: JSON.stringify(mutate),
+      MUTATION_CONCURRENCY: options.concurrency,
+      MUTATION_SEED: options.seed,
+      MUTATION_IGNORE_STATIC: options.withStatic ? '0' : '1',
+      TSX_TSCONFIG_PATH: path.join(dir, 'tsconfig.json'),
+    },
+  });
+  if (run.status !== 0) {
+    console.error(`Stryker failed for ${target.label} (exit ${run.status ?? run.signal}); no report written for it.`);
+    failed = true;
+    continue;
+  }
+  const minutes = (Date.now() - started) / 60000;
+  const summary = summarize(JSON.parse(readFileSync(path.join(reports, `${name}.json`), 'utf8')), `${target.dir}/`);
+  const text = `${formatSummary(target.label, summary)}\n\n(${minutes.toFixed(1)} min, concurrency ${options.concurrency}, fast-check seed ${options.seed}${options.withStatic ? ', static mutants run' : ', static mutants ignored'})\n`;
+  writeFileSync(path.join(reports, `${name}.txt`), text);
+  console.log(`\n${formatSummary(target.label, summary, { survivors: false })}\n(surviving mutants listed in reports/mutation/${name}.txt)`);
+  results.push({ label: target.label, score: score(summary.total), minutes });
+}
+console.log('\n### Mutation scores (goal ≥ 90% killed)');
+for (const r of results) console.log(`${r.label.padEnd(16)} ${r.score === null ? '-' : `${r.score.toFixed(1)}%`}  (${r.minutes.toFixed(1)} min)`);
+if (failed) process.exitCode = 1;
