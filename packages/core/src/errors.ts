@@ -22,6 +22,26 @@ export class AutogradError extends TensorError {}
 /** Anomaly detection (setDetectAnomaly): an op or a VJP produced NaN or ±Infinity. */
 export class AnomalyError extends TensorError {}
 
+/**
+ * A tensor too large for one typed array or for the memory the JavaScript engine will give.
+ * Thrown where the array is made, which may not know the op; the public function the user
+ * called names it on its way out (`op` is then set and the message starts with it).
+ */
+export class AllocationError extends TensorError {
+  constructor(
+    /** The message without the op: `cannot allocate a float32 tensor of shape ...`. */
+    readonly detail: string,
+    readonly op?: string,
+  ) {
+    super(op === undefined ? detail : `${op}: ${detail}`);
+  }
+
+  /** This error as thrown by `op` (pad allocating through full is reported as pad). */
+  named(op: string): AllocationError {
+    return this.op === op ? this : new AllocationError(this.detail, op);
+  }
+}
+
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }

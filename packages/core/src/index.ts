@@ -7,8 +7,8 @@ export {
 } from './tensor/creation.js';
 export { Generator, defaultGenerator, manualSeed } from './tensor/random.js';
 export { broadcastShapes, sizeOf } from './tensor/shape.js';
-export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError } from './errors.js';
-export { checkOptions, optionKeys, suggestKey, checkNumber, type NumberRule } from './options.js';
+export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError, AllocationError } from './errors.js';
+export { checkOptions, optionKeys, suggestKey, checkNumber, checkBoolean, type NumberRule } from './options.js';
 
 export { grad, valueAndGrad, vjp, type Pullback, type PullbackOptions, type GradOptions } from './autograd/grad.js';
 export { detectAnomaly, setDetectAnomaly, isAnomalyDetectionEnabled } from './autograd/anomaly.js';

@@ -104,3 +104,9 @@ export function checkNumber(fn: string, name: string, value: unknown, rule: Numb
   const kind = integer ? 'a finite integer' : 'a finite number';
   throw new ArgumentError(`${fn}: ${name} must be ${kind}${bounds === '' ? '' : ` ${bounds}`}, got ${typeof value === 'number' ? value : describe(value)}`);
 }
+
+/** Throws an ArgumentError unless a boolean option is true, false or left out (`ceilMode: 'yes'`). */
+export function checkBoolean(fn: string, name: string, value: unknown): void {
+  if (value === undefined || typeof value === 'boolean') return;
+  throw new ArgumentError(`${fn}: ${name} must be true or false, got ${typeof value === 'number' ? value : describe(value)}`);
+}

@@ -1,12 +1,11 @@
 import * as cls from '../ops/loss/classification.js';
 import * as reg from '../ops/loss/regression.js';
-import type { Reduction } from '../ops/loss/reduction.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, publicFn } from './typed.js';
 
 export type { Reduction as LossReduction } from '../ops/loss/reduction.js';
 export type { NllLossOptions, CrossEntropyOptions } from '../ops/loss/classification.js';
-export type { BceWithLogitsOptions } from '../ops/loss/regression.js';
+export type { BceWithLogitsOptions, MseLossOptions } from '../ops/loss/regression.js';
 
 type Loss<O> = (input: TensorLike, target: TensorLike, options?: O) => Tensor;
 
@@ -19,7 +18,7 @@ function loss<O>(name: string, params: [string, string], f: (a: Tensor, b: Tenso
 
 export const crossEntropy = loss<cls.CrossEntropyOptions>('crossEntropy', ['logits', 'target'], cls.crossEntropy);
 export const nllLoss = loss<cls.NllLossOptions>('nllLoss', ['input', 'target'], cls.nllLoss);
-export const mseLoss = loss<{ reduction?: Reduction }>('mseLoss', ['input', 'target'], reg.mseLoss);
+export const mseLoss = loss<reg.MseLossOptions>('mseLoss', ['input', 'target'], reg.mseLoss);
 export const binaryCrossEntropyWithLogits = loss<reg.BceWithLogitsOptions>(
   'binaryCrossEntropyWithLogits',
   ['logits', 'target'],

@@ -3,7 +3,7 @@
 // below this layer dispatches on types.
 // @ts-ignore typed-function ships no type declarations; the interfaces below describe what we use.
 import typedFunction from 'typed-function';
-import { ArgumentError } from '../errors.js';
+import { AllocationError, ArgumentError } from '../errors.js';
 import { tensor } from '../tensor/creation.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { NestedArray } from '../tensor/tensor.js';
@@ -75,7 +75,8 @@ const describeType = (v: unknown): string => {
 
 /**
  * A public function: typed-function dispatch plus errors that name the op and the argument.
- * `params` names the arguments for messages.
+ * `params` names the arguments for messages. An AllocationError from anywhere inside (a tensor
+ * too large to make) leaves named after this function, the op the user called.
  */
 export function publicFn<F extends (...args: any[]) => unknown>(name: string, params: readonly string[], signatures: Signatures): F {
   const fn = typed(name, signatures);
@@ -83,6 +84,7 @@ export function publicFn<F extends (...args: any[]) => unknown>(name: string, pa
     try {
       return fn(...args);
     } catch (e) {
+      if (e instanceof AllocationError) throw e.named(name);
       const data = (e as { data?: TypedErrorData }).data;
       if (!(e instanceof TypeError) || data === undefined || data.fn !== name) throw e;
       throw new ArgumentError(dispatchMessage(name, params, data, args));

@@ -1,6 +1,7 @@
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
-import { type DType, type TypedArray, allocate, allocateUninitialized, dtypeOfArray, isDType } from './dtype.js';
-import { type Generator, defaultGenerator } from './random.js';
+import { checkOptions, optionKeys } from '../options.js';
+import { type DType, type TypedArray, allocate, allocateUninitialized, checkInt32Values, dtypeOfArray, isDType } from './dtype.js';
+import { Generator, defaultGenerator } from './random.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
@@ -9,6 +10,7 @@ export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
+const TENSOR_OPTIONS = optionKeys<TensorOptions>()(['shape', 'dtype', 'requiresGrad']);
 
 export type TensorData = number | NestedArray | readonly number[] | TypedArray | Tensor;
 
@@ -17,9 +19,8 @@ export type TensorData = number | NestedArray | readonly number[] | TypedArray |
  * another tensor (copied). Default dtype: the typed array's, else float32.
  */
 export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
-  if (options.dtype !== undefined && !isDType(options.dtype)) {
-    throw new DTypeError(`tensor: dtype must be 'float32', 'float64' or 'int32', got ${String(options.dtype)}`);
-  }
+  checkOptions('tensor', options, TENSOR_OPTIONS);
+  checkCommon('tensor', options);
   let values: ArrayLike<number>;
   let shape: number[];
   let dtype: DType;
@@ -51,11 +52,22 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     }
     shape = [...options.shape];
   }
-  const out = allocate(dtype, values.length);
+  if (dtype === 'int32' && !(values instanceof Int32Array)) checkInt32Values('tensor', 'data', values);
+  const out = allocate(dtype, values.length, shape, 'tensor');
   out.set(values as ArrayLike<number>);
   const t = new Tensor(out, shape);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
+}
+
+/** dtype and requiresGrad, shared by every creation function's options. */
+function checkCommon(op: string, options: CreationOptions): void {
+  if (options.dtype !== undefined && !isDType(options.dtype)) {
+    throw new DTypeError(`${op}: dtype must be 'float32', 'float64' or 'int32', got ${String(options.dtype)}`);
+  }
+  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== 'boolean') {
+    throw new ArgumentError(`${op}: requiresGrad must be true or false, got ${typeof options.requiresGrad} ${String(options.requiresGrad)}`);
+  }
 }
 
 function dtypeOfTyped(data: TypedArray): DType {
@@ -99,45 +111,75 @@ export interface CreationOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
+const CREATION_OPTIONS = optionKeys<CreationOptions>()(['dtype', 'requiresGrad']);
 
 function make(op: string, shape: Shape, options: CreationOptions, fill: (data: TypedArray) => void): Tensor {
   assertValidShape(op, shape);
   const dtype = options.dtype ?? 'float32';
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${String(dtype)}`);
-  const data = allocate(dtype, sizeOf(shape));
+  const data = allocate(dtype, sizeOf(shape), shape, op);
   fill(data);
   const t = new Tensor(data, shape);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
 }
 
+/** Checks a creation function's options (the accepted keys, dtype, requiresGrad). */
+function creationOptions<O extends CreationOptions>(op: string, options: O, accepted: readonly string[] = CREATION_OPTIONS): O {
+  checkOptions(op, options, accepted);
+  checkCommon(op, options);
+  return options;
+}
+
 export function zeros(shape: Shape, options: CreationOptions = {}): Tensor {
+  creationOptions('zeros', options);
   return make('zeros', shape, options, () => {});
 }
 
 export function ones(shape: Shape, options: CreationOptions = {}): Tensor {
+  creationOptions('ones', options);
   return make('ones', shape, options, (d) => d.fill(1));
 }
 
 export function full(shape: Shape, value: number, options: CreationOptions = {}): Tensor {
+  creationOptions('full', options);
+  if (typeof value !== 'number') throw new ArgumentError(`full: value must be a number, got ${describe(value)}`);
+  if (options.dtype === 'int32') checkInt32Values('full', 'value', [value]);
   return make('full', shape, options, (d) => d.fill(value));
 }
 
 export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
-  return zeros(t.shape, { dtype: t.dtype, ...options });
+  creationOptions('zerosLike', options);
+  return zeros(likeShape('zerosLike', t), { dtype: t.dtype, ...options });
 }
 
 export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
-  return ones(t.shape, { dtype: t.dtype, ...options });
+  creationOptions('onesLike', options);
+  return ones(likeShape('onesLike', t), { dtype: t.dtype, ...options });
+}
+
+function likeShape(op: string, t: Tensor): Shape {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: t must be a Tensor, got ${describe(t)}`);
+  return t.shape;
 }
 
 /** Values start, start+step, ... below end (PyTorch's arange). */
 export function arange(start: number, end?: number, step = 1, options: CreationOptions = {}): Tensor {
+  creationOptions('arange', options);
   if (end === undefined) [start, end] = [0, start];
-  if (step === 0 || !Number.isFinite(step)) throw new ArgumentError(`arange: step must be a finite non-zero number, got ${step}`);
+  for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || (name === 'step' && v === 0)) {
+      throw new ArgumentError(`arange: ${name} must be a finite${name === 'step' ? ' non-zero' : ''} number, got ${typeof v === 'number' ? v : describe(v)}`);
+    }
+  }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const ints = [start, end, step].every(Number.isInteger);
-  return make('arange', [n], { dtype: options.dtype ?? (ints ? 'int32' : 'float32'), ...options }, (d) => {
+  const dtype = options.dtype ?? (ints ? 'int32' : 'float32');
+  // The values run from start to its last value below end: both must fit when stored as int32.
+  if (dtype === 'int32' && n > 0) {
+    checkInt32Values('arange', 'start', [start]);
+    checkInt32Values('arange', 'the last value (start + (n-1)·step)', [start + (n - 1) * step]);
+  }
+  return make('arange', [n], { ...options, dtype }, (d) => {
     for (let i = 0; i < n; i++) d[i] = start + i * step;
   });
 }
@@ -145,10 +187,17 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
 export interface RandomOptions extends CreationOptions {
   generator?: Generator;
 }
+const RANDOM_OPTIONS = optionKeys<RandomOptions>()(['dtype', 'requiresGrad', 'generator']);
+
+function generatorOf(op: string, options: RandomOptions): Generator {
+  const g = options.generator ?? defaultGenerator;
+  if (!(g instanceof Generator)) throw new ArgumentError(`${op}: generator must be a Generator, got ${describe(g)}`);
+  return g;
+}
 
 /** Uniform in [0, 1), from a seedable generator (the default one unless given). */
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
+  const g = generatorOf('rand', creationOptions('rand', options, RANDOM_OPTIONS));
   return make('rand', shape, options, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = g.random();
   });
@@ -156,7 +205,7 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
 
 /** Standard normal, from a seedable generator (the default one unless given). */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
+  const g = generatorOf('randn', creationOptions('randn', options, RANDOM_OPTIONS));
   return make('randn', shape, options, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = g.normal();
   });
@@ -164,10 +213,10 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
 
 /** Internal: a zero-filled tensor of a given shape and dtype (storage may be recycled). */
 export function empty(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocate(dtype, sizeOf(shape)), shape);
+  return new Tensor(allocate(dtype, sizeOf(shape), shape), shape);
 }
 
 /** Internal: a tensor whose storage holds stale values; the caller must write every element. */
 export function uninitialized(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocateUninitialized(dtype, sizeOf(shape)), shape);
+  return new Tensor(allocateUninitialized(dtype, sizeOf(shape), shape), shape);
 }

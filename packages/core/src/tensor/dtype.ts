@@ -16,14 +16,33 @@ export function isFloatDType(dtype: DType): dtype is FloatDType {
   return dtype !== 'int32';
 }
 
-/** A zero-filled array (recycled storage when the pool has one of this dtype and length). */
-export function allocate(dtype: DType, length: number): TypedArray {
-  return takeArray(dtype, length, true);
+/**
+ * A zero-filled array (recycled storage when the pool has one of this dtype and length).
+ * `shape` and `op` name the tensor in the AllocationError a too-large size throws.
+ */
+export function allocate(dtype: DType, length: number, shape?: readonly number[], op?: string): TypedArray {
+  return takeArray(dtype, length, true, shape, op);
 }
 
 /** An array whose contents are stale: for kernels that write every element. */
-export function allocateUninitialized(dtype: DType, length: number): TypedArray {
-  return takeArray(dtype, length, false);
+export function allocateUninitialized(dtype: DType, length: number, shape?: readonly number[]): TypedArray {
+  return takeArray(dtype, length, false, shape);
+}
+
+/**
+ * Throws a DTypeError unless every value can be stored as int32: finite and, truncated toward
+ * zero (PyTorch's float → int conversion, which storing does), within [-2^31, 2^31-1].
+ * NaN, ±Infinity and 3e10 used to wrap silently (0, 0, -64771072).
+ */
+export function checkInt32Values(op: string, arg: string, values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > -2147483649 && v < 2147483648) continue;
+    throw new DTypeError(
+      `${op}: ${arg}${values.length === 1 ? '' : `[${i}] (flat index)`} = ${v} cannot be stored as int32 ` +
+        '(finite values from -2147483648 to 2147483647; fractions are truncated toward zero as in PyTorch)',
+    );
+  }
 }
 
 export function dtypeOfArray(data: TypedArray): DType {

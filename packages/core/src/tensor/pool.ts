@@ -5,6 +5,7 @@
 // (see autograd/engine.ts). Anything a user could hold is never recycled.
 import { ArgumentError } from '../errors.js';
 import type { DType, TypedArray } from './dtype.js';
+import { newArray } from './limits.js';
 
 /** Arrays below this many elements are left to the GC: V8 allocates them cheaply. */
 const MIN_POOLED_LENGTH = 4096;
@@ -15,14 +16,6 @@ let pooledBytes = 0;
 let limitBytes = DEFAULT_LIMIT_BYTES;
 let reused = 0;
 let freshLarge = 0;
-
-function fresh(dtype: DType, length: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(length);
-    case 'float64': return new Float64Array(length);
-    case 'int32': return new Int32Array(length);
-  }
-}
 
 // Backward asks which arrays it allocated: only those can be its to recycle.
 let tracker: Set<ArrayBufferLike> | null = null;
@@ -40,8 +33,9 @@ export function recordAllocations(into: Set<ArrayBufferLike> | null): Set<ArrayB
 /**
  * An array of `length` elements: a recycled one when available, else a new one. With
  * `zeroed` false the contents are stale values: the caller must write every element.
+ * `shape` and `op` only describe the tensor in the error a too-large size throws (see limits.ts).
  */
-export function takeArray(dtype: DType, length: number, zeroed: boolean): TypedArray {
+export function takeArray(dtype: DType, length: number, zeroed: boolean, shape?: readonly number[], op?: string): TypedArray {
   let data: TypedArray | undefined;
   if (length >= MIN_POOLED_LENGTH) {
     const list = free[dtype].get(length);
@@ -53,7 +47,7 @@ export function takeArray(dtype: DType, length: number, zeroed: boolean): TypedA
     }
   }
   if (data === undefined) {
-    data = fresh(dtype, length);
+    data = newArray(dtype, length, shape, op);
     if (length >= MIN_POOLED_LENGTH) freshLarge++;
   }
   tracker?.add(data.buffer);

@@ -1,5 +1,6 @@
 // A small, fast, seedable generator (xoshiro128**, seeded through splitmix32) so runs replay
 // exactly across machines and JavaScript engines: Math.random cannot be seeded.
+import { ArgumentError } from '../errors.js';
 
 function splitmix32(state: number): [number, number] {
   state = (state + 0x9e3779b9) | 0;
@@ -16,11 +17,19 @@ export class Generator {
   private s3 = 0;
   private spareNormal: number | null = null;
 
+  /** `seed`: an integer with |seed| <= 2^53-1 (see manualSeed). */
   constructor(seed = 0) {
+    checkSeed('Generator', seed);
     this.manualSeed(seed);
   }
 
+  /**
+   * Restarts the stream from `seed`: any integer with |seed| <= 2^53-1 (negative ones too, as
+   * PyTorch's manual_seed accepts). NaN, ±Infinity, fractions and larger magnitudes throw: they
+   * used to be floored or wrapped silently, so `NaN` drew the stream of 0 and 1.5 that of 1.
+   */
   manualSeed(seed: number): this {
+    checkSeed('Generator.manualSeed', seed);
     let st = Math.floor(seed) | 0;
     const words: number[] = [];
     for (let i = 0; i < 4; i++) {
@@ -125,11 +134,14 @@ export class Generator {
     return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? NaN];
   }
 
-  setState(state: readonly number[]): this {
-    if (state.length !== 5) throw new RangeError(`Generator.setState: expected 5 numbers, got ${state.length}`);
-    [this.s0, this.s1, this.s2, this.s3] = state.slice(0, 4).map((v) => v | 0) as [number, number, number, number];
-    const spare = state[4]!;
-    this.spareNormal = Number.isNaN(spare) ? null : spare;
+  /** Restores getState(); the last entry may be null (NaN after a JSON round trip). */
+  setState(state: readonly (number | null)[]): this {
+    const spare = state?.[4];
+    if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every(Number.isInteger) || state.slice(0, 4).every((v) => v === 0) || !(typeof spare === 'number' || spare === null)) {
+      throw new ArgumentError(`Generator.setState: state must be the 5 numbers of getState() (4 integers, not all 0, then a number, NaN or null), got ${JSON.stringify(state)}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = (state as number[]).slice(0, 4).map((v) => v | 0) as [number, number, number, number];
+    this.spareNormal = spare === null || Number.isNaN(spare) ? null : spare;
     return this;
   }
 }
@@ -141,7 +153,14 @@ function rotl(x: number, k: number): number {
 /** The generator used when a creation function is not given one. */
 export const defaultGenerator = new Generator(0);
 
-/** Seeds the default generator (PyTorch's torch.manual_seed). */
+/** Seeds the default generator (PyTorch's torch.manual_seed); seed as in Generator.manualSeed. */
 export function manualSeed(seed: number): void {
+  checkSeed('manualSeed', seed);
   defaultGenerator.manualSeed(seed);
+}
+
+function checkSeed(fn: string, seed: unknown): void {
+  if (typeof seed === 'number' && Number.isSafeInteger(seed)) return;
+  const got = typeof seed === 'number' ? String(seed) : typeof seed === 'bigint' ? `the bigint ${seed}n (pass a number)` : typeof seed;
+  throw new ArgumentError(`${fn}: seed must be an integer from -(2^53-1) to 2^53-1, got ${got}`);
 }

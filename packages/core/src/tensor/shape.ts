@@ -25,6 +25,9 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 }
 
 export function assertValidShape(op: string, shape: Shape): void {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: shape must be an array of non-negative integers, got ${shape === null ? 'null' : typeof shape} ${String(shape)}`);
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${op}: shape must contain non-negative integers, got ${formatShape(shape)}`);

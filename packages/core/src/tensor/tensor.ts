@@ -3,7 +3,7 @@ import type { Node } from '../autograd/node.js';
 import { backward as runBackward } from '../autograd/engine.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { type DType, type TypedArray, dtypeOfArray, isFloatDType } from './dtype.js';
-import { type Shape, sizeOf } from './shape.js';
+import { type Shape, assertValidShape, sizeOf } from './shape.js';
 
 /** Shared by a tensor and its views (reshape), so modifying one is seen through the other. */
 export interface VersionCounter {
@@ -42,6 +42,7 @@ export class Tensor {
   readonly version: VersionCounter;
 
   constructor(data: TypedArray, shape: Shape, version?: VersionCounter) {
+    assertValidShape('Tensor', shape);
     if (data.length !== sizeOf(shape)) {
       throw new ShapeError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
     }

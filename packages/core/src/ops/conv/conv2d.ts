@@ -8,7 +8,9 @@
 import type * as FastCheck from 'fast-check';
 import { defineOp, type CaseTools } from '../../autograd/registry.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
+import { checkAllocation } from '../../tensor/limits.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
@@ -83,6 +85,9 @@ function checkConvOperands(op: string, x: Tensor, w: Tensor, groups: number): vo
   const cout = w.shape[0]!;
   const cw = w.shape[1]!;
   const where = `(x ${formatShape(x.shape)}, weight ${formatShape(w.shape)}, groups ${groups})`;
+  // An empty batch is fine (as in PyTorch); no channels would silently give zeros or nothing.
+  if (c === 0) throw new ShapeError(`${op}: input x has 0 channels; a convolution needs at least 1 ${where}`);
+  if (cout === 0) throw new ShapeError(`${op}: weight has 0 output channels; a convolution needs at least 1 ${where}`);
   if (c % groups !== 0) throw new ShapeError(`${op}: groups ${groups} must divide the input channels, but input x has ${c} channels ${where}`);
   if (cout % groups !== 0) throw new ShapeError(`${op}: groups ${groups} must divide the output channels, but weight has ${cout} ${where}`);
   if (cw * groups !== c) {
@@ -97,7 +102,10 @@ function checkConvOperands(op: string, x: Tensor, w: Tensor, groups: number): vo
 function convShapeOf(op: string, x: Tensor, w: Tensor, attrs: ConvAttrs): ConvShape {
   const [n, cin, inH, inW] = x.shape as [number, number, number, number];
   const [cout, , kH, kW] = w.shape as [number, number, number, number];
-  const S = convPattern(convWindow(op, inH, inW, kH, kW, attrs));
+  const g = convWindow(op, inH, inW, kH, kW, attrs);
+  // Before the pattern (kH·kW index entries per output position) is built for a huge output.
+  checkAllocation(x.dtype, n * cout * g.outH * g.outW, [n, cout, g.outH, g.outW]);
+  const S = convPattern(g);
   return { n, cin, cout, groups: attrs.groups, plane: inH * inW, S };
 }
 
@@ -256,6 +264,7 @@ export interface Conv2dOptions {
   dilation?: Pair;
   groups?: number;
 }
+const CONV2D_OPTIONS = optionKeys<Conv2dOptions>()(['stride', 'padding', 'dilation', 'groups']);
 
 export interface ConvTranspose2dOptions {
   stride?: Pair;
@@ -264,9 +273,11 @@ export interface ConvTranspose2dOptions {
   dilation?: Pair;
   groups?: number;
 }
+const CONV_TRANSPOSE2D_OPTIONS = optionKeys<ConvTranspose2dOptions>()(['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
 
 /** conv2d's attributes from user options (PyTorch defaults: stride 1, padding 0, dilation 1, groups 1). */
 export function convAttrs(op: string, options: Conv2dOptions): ConvAttrs {
+  checkOptions(op, options, CONV2D_OPTIONS);
   const padding = options.padding ?? 0;
   if (typeof padding !== 'string') pair(op, 'padding', padding, 0);
   else if (padding !== 'same' && padding !== 'valid') {
@@ -297,6 +308,7 @@ export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, options: C
  */
 export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
   const op = 'convTranspose2d';
+  checkOptions(op, options, CONV_TRANSPOSE2D_OPTIONS);
   const stride = pair(op, 'stride', options.stride ?? 1);
   const padding = pair(op, 'padding', options.padding ?? 0, 0);
   const outputPadding = pair(op, 'outputPadding', options.outputPadding ?? 0, 0);
@@ -312,6 +324,9 @@ export function convTranspose2d(x: Tensor, w: Tensor, b: Tensor | null = null, o
   }
   return unbatched(op, x, (x4) => {
     checkRank(op, 'weight', w, '[inChannels, outChannels/groups, kH, kW]');
+    if (w.shape[0] === 0 || w.shape[1] === 0) {
+      throw new ShapeError(`${op}: weight ${formatShape(w.shape)} has no input or output channels; a convolution needs at least 1 of each (x ${formatShape(x4.shape)})`);
+    }
     const size = [2, 3].map((d, i) => (x4.shape[d]! - 1) * stride[i]! - 2 * padding[i]! + dilation[i]! * (w.shape[d]! - 1) + outputPadding[i]! + 1);
     if (size.some((s) => s < 1)) {
       throw new ShapeError(`${op}: output size [${size.join(',')}] is not positive (x ${formatShape(x4.shape)}, weight ${formatShape(w.shape)}, padding [${padding.join(',')}])`);

@@ -34,6 +34,9 @@ export interface WindowAttrs {
 
 /** [h, w] from a number or a pair, each a positive (or non-negative) integer. */
 export function pair(op: string, name: string, value: Pair, min = 1): [number, number] {
+  if (value === undefined || value === null) {
+    throw new ArgumentError(`${op}: ${name} is required: an integer >= ${min} or a pair [h, w] of them, got ${value}`);
+  }
   const p: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
   if ((typeof value !== 'number' && (!Array.isArray(value) || value.length !== 2)) || !p.every((v) => Number.isInteger(v) && v >= min)) {
     throw new ArgumentError(`${op}: ${name} must be an integer >= ${min} or a pair [h, w] of them, got ${JSON.stringify(value)}`);

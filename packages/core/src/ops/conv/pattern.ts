@@ -2,6 +2,7 @@
 // block of C has the same nonzero positions: output pixel p reads input pixel S[t, p] through
 // kernel tap t (or nothing, where the tap falls on padding). S depends only on the window
 // geometry, so it is built once per geometry and kept in a small LRU cache.
+import { newArray } from '../../tensor/limits.js';
 import type { Window2d } from './geometry.js';
 
 export interface ConvPattern {
@@ -62,7 +63,7 @@ export function convPatternCacheSize(): number {
 export function buildPattern(g: Window2d): ConvPattern {
   const positions = g.outH * g.outW;
   const taps = g.kH * g.kW;
-  const index = new Int32Array(taps * positions);
+  const index = newArray('int32', taps * positions, [taps, positions]) as Int32Array;
   let identity = taps === 1 && positions === g.inH * g.inW;
   for (let kh = 0; kh < g.kH; kh++) {
     for (let kw = 0; kw < g.kW; kw++) {

@@ -1,5 +1,5 @@
 import { DTypeError } from '../../errors.js';
-import { type DType, isDType } from '../../tensor/dtype.js';
+import { type DType, checkInt32Values, isDType } from '../../tensor/dtype.js';
 import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp } from '../../autograd/registry.js';
@@ -11,9 +11,11 @@ const castOp = defineOp({
   forward: ({ x }, { dtype }: { dtype: DType }) => {
     if (!isDType(dtype)) throw new DTypeError(`cast: unknown dtype ${String(dtype)}`);
     if (x.dtype === dtype) return x;
+    // To int32: truncation toward zero (PyTorch); NaN, ±Infinity and overflow are rejected
+    // where PyTorch stores an undefined value.
+    if (dtype === 'int32') checkInt32Values('cast', 'x', x.data);
     const out = empty(x.shape, dtype);
-    if (dtype === 'int32') for (let i = 0; i < x.size; i++) out.data[i] = Math.trunc(x.data[i]!);
-    else out.data.set(x.data);
+    out.data.set(x.data);
     return out;
   },
   vjp: ({ dy, x }) => ({ x: () => cast(dy, x.dtype) }),

@@ -3,10 +3,12 @@
 // ignoreIndex and label smoothing. Built from logSoftmax and classGather, so every gradient
 // (and gradients of gradients) comes from registered VJPs.
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../options.js';
 import { empty } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { checkTensorOption } from './reduction.js';
 import { add, div, mul, mulScalar, scalarLike } from '../elementwise/binary.js';
 import { neg } from '../elementwise/unary.js';
 import { mean } from '../reduce/mean.js';
@@ -24,11 +26,13 @@ export interface NllLossOptions {
   /** Per-class weights, shape [C]. */
   weight?: Tensor | null;
 }
+const NLL_LOSS_OPTIONS = optionKeys<NllLossOptions>()(['reduction', 'ignoreIndex', 'weight']);
 
 export interface CrossEntropyOptions extends NllLossOptions {
   /** Mixes the target with the uniform distribution: (1 − ε)·onehot + ε/C (default 0). */
   labelSmoothing?: number;
 }
+const CROSS_ENTROPY_OPTIONS = optionKeys<CrossEntropyOptions>()(['reduction', 'ignoreIndex', 'weight', 'labelSmoothing']);
 
 interface Checked {
   classDim: number;
@@ -38,13 +42,15 @@ interface Checked {
   weight: Tensor | null;
 }
 
-function checkInput(op: string, input: Tensor, options: NllLossOptions): Checked {
+function checkInput(op: string, input: Tensor, options: NllLossOptions, accepted: readonly string[]): Checked {
+  checkOptions(op, options, accepted);
   assertFloat(op, 'input', input.dtype);
   if (input.ndim === 0) throw new ShapeError(`${op}: input must have a class dim ([C], [N, C] or [N, C, d1, ...]), got a 0-d tensor`);
   const classDim = input.ndim === 1 ? 0 : 1;
   const classes = input.shape[classDim]!;
   const weight = options.weight ?? null;
   if (weight !== null) {
+    checkTensorOption(op, 'weight', weight);
     assertFloat(op, 'weight', weight.dtype);
     if (weight.ndim !== 1 || weight.shape[0] !== classes) {
       throw new ShapeError(`${op}: weight must have shape [${classes}] (one per class of input ${formatShape(input.shape)}), got ${formatShape(weight.shape)}`);
@@ -96,7 +102,7 @@ function nll(input: Tensor, target: Tensor, c: Checked): Tensor {
 
 /** The negative log-likelihood of int32 class targets given log-probabilities `input`. */
 export function nllLoss(input: Tensor, target: Tensor, options: NllLossOptions = {}): Tensor {
-  const c = checkInput('nllLoss', input, options);
+  const c = checkInput('nllLoss', input, options, NLL_LOSS_OPTIONS);
   if (target.dtype !== 'int32') throw new DTypeError(`nllLoss: target must be int32 class indices, got ${target.dtype}`);
   checkClassTarget('nllLoss', input, target, c);
   return nll(input, target, c);
@@ -110,7 +116,7 @@ const classBroadcast = (input: Tensor, c: Checked): number[] => input.shape.map(
  * logits' shape), PyTorch's torch.nn.functional.cross_entropy.
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const c = checkInput('crossEntropy', logits, options);
+  const c = checkInput('crossEntropy', logits, options, CROSS_ENTROPY_OPTIONS);
   const eps = options.labelSmoothing ?? 0;
   if (!(eps >= 0 && eps <= 1)) throw new ArgumentError(`crossEntropy: labelSmoothing must be in [0, 1], got ${eps}`);
   const lsm = logSoftmax(logits, c.classDim);

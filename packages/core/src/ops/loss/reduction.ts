@@ -1,5 +1,5 @@
 import { ArgumentError } from '../../errors.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { mean } from '../reduce/mean.js';
 import { sum } from '../reduce/sum.js';
 
@@ -10,6 +10,12 @@ export function checkReduction(op: string, reduction: unknown): Reduction {
     throw new ArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
   }
   return reduction;
+}
+
+/** A tensor-valued loss option (class weights, posWeight): a Tensor, null or left out. */
+export function checkTensorOption(op: string, name: string, value: unknown): void {
+  if (value === undefined || value === null || value instanceof Tensor) return;
+  throw new ArgumentError(`${op}: ${name} must be a Tensor or null, got ${Array.isArray(value) ? 'an Array (wrap it in tensor())' : typeof value}`);
 }
 
 /** Per-element losses reduced as asked. */

@@ -1,11 +1,12 @@
 // mseLoss and binaryCrossEntropyWithLogits (in the stable log-sigmoid form).
 import { ShapeError, formatShape } from '../../errors.js';
+import { checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, mul, scalarLike, sub } from '../elementwise/binary.js';
 import { logSigmoid } from '../activation/smooth.js';
-import { type Reduction, checkReduction, reduce } from './reduction.js';
+import { type Reduction, checkReduction, checkTensorOption, reduce } from './reduction.js';
 
 function checkPair(op: string, input: Tensor, target: Tensor, names: [string, string]): void {
   assertFloat(op, names[0], input.dtype);
@@ -15,8 +16,14 @@ function checkPair(op: string, input: Tensor, target: Tensor, names: [string, st
   }
 }
 
+export interface MseLossOptions {
+  reduction?: Reduction;
+}
+const MSE_LOSS_OPTIONS = optionKeys<MseLossOptions>()(['reduction']);
+
 /** (input − target)², reduced. */
-export function mseLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, options: MseLossOptions = {}): Tensor {
+  checkOptions('mseLoss', options, MSE_LOSS_OPTIONS);
   const reduction = checkReduction('mseLoss', options.reduction ?? 'mean');
   checkPair('mseLoss', input, target, ['input', 'target']);
   const d = sub(input, target);
@@ -30,13 +37,18 @@ export interface BceWithLogitsOptions {
   /** Per-element rescaling, broadcast against the logits. */
   weight?: Tensor | null;
 }
+const BCE_WITH_LOGITS_OPTIONS = optionKeys<BceWithLogitsOptions>()(['reduction', 'posWeight', 'weight']);
 
 /**
  * −[p·t·log σ(x) + (1 − t)·log σ(−x)] = (1 − t)·x − (1 + (p − 1)·t)·log σ(x), with log σ
  * evaluated without overflow (PyTorch's binary_cross_entropy_with_logits).
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, options: BceWithLogitsOptions = {}): Tensor {
-  const reduction = checkReduction('binaryCrossEntropyWithLogits', options.reduction ?? 'mean');
+  const op = 'binaryCrossEntropyWithLogits';
+  checkOptions(op, options, BCE_WITH_LOGITS_OPTIONS);
+  const reduction = checkReduction(op, options.reduction ?? 'mean');
+  checkTensorOption(op, 'posWeight', options.posWeight);
+  checkTensorOption(op, 'weight', options.weight);
   checkPair('binaryCrossEntropyWithLogits', logits, target, ['logits', 'target']);
   const one = scalarLike(logits, 1);
   const coef = options.posWeight ? add(one, mul(sub(options.posWeight, one), target)) : one;

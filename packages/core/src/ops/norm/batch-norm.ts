@@ -3,6 +3,7 @@
 // for the running average, as PyTorch); eval uses the running statistics.
 import { noGrad } from '../../autograd/mode.js';
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
+import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, addScalar, mul, pow, scalarLike, sub } from '../elementwise/binary.js';
@@ -16,6 +17,7 @@ export interface BatchNormOptions {
   momentum?: number;
   eps?: number;
 }
+const BATCH_NORM_OPTIONS = optionKeys<BatchNormOptions>()(['training', 'momentum', 'eps']);
 
 function checkPerChannel(name: string, t: Tensor | null, c: number, x: Tensor): void {
   if (t === null) return;
@@ -33,7 +35,11 @@ export function batchNorm(
   bias: Tensor | null = null,
   options: BatchNormOptions = {},
 ): Tensor {
+  checkOptions('batchNorm', options, BATCH_NORM_OPTIONS);
   const { training = false, momentum = 0.1, eps = 1e-5 } = options;
+  checkBoolean('batchNorm', 'training', training);
+  checkNumber('batchNorm', 'momentum', momentum, { min: 0, max: 1 });
+  checkNumber('batchNorm', 'eps', eps, { min: 0, minExclusive: true });
   assertFloat('batchNorm', 'x', x.dtype);
   if (x.ndim < 2) throw new ShapeError(`batchNorm: x must be at least 2-D [N, C, ...], got ${formatShape(x.shape)}`);
   const c = x.shape[1]!;
@@ -42,7 +48,6 @@ export function batchNorm(
   checkPerChannel('weight', weight, c, x);
   checkPerChannel('bias', bias, c, x);
   if ((runningMean === null) !== (runningVar === null)) throw new ArgumentError('batchNorm: give both runningMean and runningVar, or neither');
-  if (!(eps > 0)) throw new ArgumentError(`batchNorm: eps must be positive, got ${eps}`);
   const perChannel = x.shape.map((d, i) => (i === 1 ? d : 1));
   if (training || runningMean === null || runningVar === null) {
     const count = x.size / c;

@@ -1,5 +1,6 @@
 // dropout: y = x·m/(1 − p) with m ~ Bernoulli(1 − p) from a seedable generator; identity in eval.
 import { ArgumentError } from '../../errors.js';
+import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { empty } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { type Generator as Rng, Generator, defaultGenerator } from '../../tensor/random.js';
@@ -14,12 +15,19 @@ export interface DropoutOptions {
   /** Draws the mask from this generator (default: the global one). */
   generator?: Rng;
 }
+const DROPOUT_OPTIONS = optionKeys<DropoutOptions>()(['training', 'seed', 'generator']);
 
 /** Scratch for the random bits, reused across calls (fresh memory is slow to touch). */
 let bits = new Uint32Array(0);
 
 export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: p must be a probability in [0, 1], got ${p}`);
+  checkOptions('dropout', options, DROPOUT_OPTIONS);
+  checkBoolean('dropout', 'training', options.training);
+  if (options.generator !== undefined && !(options.generator instanceof Generator)) {
+    throw new ArgumentError(`dropout: generator must be a Generator, got ${typeof options.generator}`);
+  }
+  if (options.seed !== undefined && options.generator !== undefined) throw new ArgumentError('dropout: give seed or generator, not both');
   assertFloat('dropout', 'x', x.dtype);
   if (!(options.training ?? true) || p === 0) return x;
   const rng = options.seed !== undefined ? new Generator(options.seed) : options.generator ?? defaultGenerator;

@@ -1,5 +1,6 @@
 // layerNorm: y = x̂·w + b with x̂ normalised over the trailing dims `normalizedShape`.
-import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
+import { ShapeError, formatShape } from '../../errors.js';
+import { checkNumber } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -17,7 +18,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
       throw new ShapeError(`layerNorm: ${name} must have shape normalizedShape ${formatShape(shape)}, got ${formatShape(t.shape)}`);
     }
   }
-  if (!(eps > 0)) throw new ArgumentError(`layerNorm: eps must be positive, got ${eps}`);
+  checkNumber('layerNorm', 'eps', eps, { min: 0, minExclusive: true });
   const xhat = normalize(x, { groupStart: 0, groupEnd: x.ndim - shape.length, eps });
   const scaled = weight === null ? xhat : mul(xhat, weight);
   return bias === null ? scaled : add(scaled, bias);

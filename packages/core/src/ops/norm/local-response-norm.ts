@@ -3,6 +3,7 @@
 // built from channelWindowSum, a registered linear op whose VJP is the mirrored window sum.
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
+import { checkNumber, checkOptions, optionKeys } from '../../options.js';
 import { empty } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
@@ -52,9 +53,12 @@ export interface LocalResponseNormOptions {
   beta?: number;
   k?: number;
 }
+const LOCAL_RESPONSE_NORM_OPTIONS = optionKeys<LocalResponseNormOptions>()(['alpha', 'beta', 'k']);
 
 export function localResponseNorm(x: Tensor, size: number, options: LocalResponseNormOptions = {}): Tensor {
+  checkOptions('localResponseNorm', options, LOCAL_RESPONSE_NORM_OPTIONS);
   const { alpha = 1e-4, beta = 0.75, k = 1 } = options;
+  for (const [name, v] of [['alpha', alpha], ['beta', beta], ['k', k]] as const) checkNumber('localResponseNorm', name, v);
   assertFloat('localResponseNorm', 'x', x.dtype);
   if (x.ndim < 3) throw new ShapeError(`localResponseNorm: x must be at least 3-D [N, C, ...], got ${formatShape(x.shape)}`);
   if (!Number.isInteger(size) || size < 1) throw new ArgumentError(`localResponseNorm: size must be a positive integer, got ${size}`);

@@ -2,6 +2,7 @@
 // matrix; dx = Aᵀ·dy spreads dy uniformly over each window. A is linear, so the VJP of Aᵀ is A.
 import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError } from '../../errors.js';
+import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Pair, Window2d } from '../conv/geometry.js';
@@ -103,9 +104,12 @@ export interface AvgPool2dOptions extends Omit<SlidingPoolAttrs, 'dilation'> {
   /** Divide every window by this instead. */
   divisorOverride?: number | null;
 }
+const AVG_POOL2D_OPTIONS = optionKeys<AvgPool2dOptions>()(['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
 
 /** Average pooling over [N, C, H, W] or [C, H, W]; stride defaults to the kernel size. */
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
+  checkOptions('avgPool2d', options, AVG_POOL2D_OPTIONS);
+  checkBoolean('avgPool2d', 'countIncludePad', options.countIncludePad);
   const { inH, inW } = planesOf('avgPool2d', x);
   const override = options.divisorOverride ?? null;
   if (override !== null && !(Number.isInteger(override) && override > 0)) {

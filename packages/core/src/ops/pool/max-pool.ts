@@ -1,6 +1,7 @@
 // maxPool2d / adaptiveMaxPool2d: y = max over each window; dx = scatterAdd(dy) to the argmax
 // (overlapping windows accumulate; ties go to the first maximum; padding acts as -inf).
 import { defineOp } from '../../autograd/registry.js';
+import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { uninitialized } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Pair } from '../conv/geometry.js';
@@ -51,19 +52,35 @@ export interface MaxPool2dOptions extends SlidingPoolAttrs {
   /** Also return the argmax as int32 flat indices into each input plane (PyTorch's return_indices). */
   returnIndices?: boolean;
 }
+const MAX_POOL2D_OPTIONS = optionKeys<MaxPool2dOptions>()(['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+
+export interface AdaptiveMaxPool2dOptions {
+  /** As for maxPool2d. */
+  returnIndices?: boolean;
+}
+const ADAPTIVE_MAX_POOL2D_OPTIONS = optionKeys<AdaptiveMaxPool2dOptions>()(['returnIndices']);
+
+/** The returnIndices flag of checked options. */
+function returnIndicesOf(op: string, options: { returnIndices?: boolean }, accepted: readonly string[]): boolean {
+  checkOptions(op, options, accepted);
+  checkBoolean(op, 'returnIndices', options.returnIndices);
+  return options.returnIndices ?? false;
+}
 
 /** Max pooling over [N, C, H, W] or [C, H, W]; stride defaults to the kernel size. */
 export function maxPool2d(x: Tensor, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor;
 export function maxPool2d(x: Tensor, options: MaxPool2dOptions): Tensor | [Tensor, Tensor] {
+  const returnIndices = returnIndicesOf('maxPool2d', options, MAX_POOL2D_OPTIONS);
   const { inH, inW } = planesOf('maxPool2d', x);
-  return apply(x, slidingWindows(slidingGeometry('maxPool2d', inH, inW, options)), options.returnIndices ?? false);
+  return apply(x, slidingWindows(slidingGeometry('maxPool2d', inH, inW, options)), returnIndices);
 }
 
 /** Max over PyTorch's adaptive windows [floor(i·in/out), ceil((i+1)·in/out)). */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options: { returnIndices: true }): [Tensor, Tensor];
-export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options?: { returnIndices?: boolean }): Tensor;
-export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options?: AdaptiveMaxPool2dOptions): Tensor;
+export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options: AdaptiveMaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+  const returnIndices = returnIndicesOf('adaptiveMaxPool2d', options, ADAPTIVE_MAX_POOL2D_OPTIONS);
   const { inH, inW } = planesOf('adaptiveMaxPool2d', x);
-  return apply(x, adaptiveWindows('adaptiveMaxPool2d', inH, inW, outputSize), options.returnIndices ?? false);
+  return apply(x, adaptiveWindows('adaptiveMaxPool2d', inH, inW, outputSize), returnIndices);
 }

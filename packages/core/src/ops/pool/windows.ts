@@ -3,6 +3,7 @@
 // windows (stride, padding, dilation, ceil mode; padded taps are simply absent) and PyTorch's
 // adaptive windows are both this one structure, so one set of kernels serves every pool.
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
+import { checkBoolean } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type Pair, type Window2d, pair, window2d } from '../conv/geometry.js';
@@ -66,12 +67,17 @@ export function planesOf(op: string, x: Tensor): { planes: number; inH: number; 
   }
   const inH = x.shape[x.ndim - 2]!;
   const inW = x.shape[x.ndim - 1]!;
+  // An empty batch pools to an empty batch (as in PyTorch); empty planes or channels are an error.
+  if (x.shape.slice(x.ndim - 3).includes(0)) {
+    throw new ShapeError(`${op}: x ${formatShape(x.shape)} has an empty channel, height or width dim; only the batch dim may be 0`);
+  }
   return { planes: x.size / Math.max(inH * inW, 1), inH, inW };
 }
 
 /** PyTorch's geometry for a sliding pool, with its rule that padding is at most half the kernel. */
 export function slidingGeometry(op: string, inH: number, inW: number, attrs: SlidingPoolAttrs): Window2d {
   const k = pair(op, 'kernelSize', attrs.kernelSize);
+  checkBoolean(op, 'ceilMode', attrs.ceilMode);
   const p = pair(op, 'padding', attrs.padding ?? 0, 0);
   if (p[0] > k[0] >> 1 || p[1] > k[1] >> 1) {
     throw new ArgumentError(
