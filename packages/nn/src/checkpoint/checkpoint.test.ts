@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Generator, type Tensor, crossEntropy, noGrad, randn, tensor } from '@tensorgrad/core';
 import { expect } from 'chai';
 import { CheckpointError, StateDictError } from '../errors.js';
@@ -13,6 +15,7 @@ import { Sequential } from '../module/containers.js';
 import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR } from '../optim/lr-scheduler.js';
 import { SGD } from '../optim/sgd.js';
+import { temporaryPath } from './atomic-write.js';
 import { OPTIMIZER_PREFIX, loadCheckpoint, loadSafetensors, saveCheckpoint, saveSafetensors } from './checkpoint.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
@@ -113,15 +116,62 @@ describe('safetensors', () => {
     expect(() => loadSafetensors(join(dir, 'missing.safetensors'))).to.throw(CheckpointError, /cannot read .*missing\.safetensors/);
   });
 
-  it('writes atomically: replaces an existing file and leaves no temporary files', () => {
+  it('writes atomically: a new file renamed over the old one, never the old file rewritten in place', () => {
     const path = join(dir, 'w.safetensors');
     writeFileSync(path, 'old contents');
-    saveSafetensors(path, { w: tensor([1, 2]) });
+    // A reader that opened the old file keeps reading it whole: the new bytes go to another
+    // inode that replaces the name. Writing in place (truncate + write) would change what it reads.
+    const reader = openSync(path, 'r');
+    try {
+      const oldInode = fstatSync(reader).ino;
+      saveSafetensors(path, { w: tensor([1, 2]) });
+      const seen = Buffer.alloc(64);
+      const n = readSync(reader, seen, 0, 64, 0);
+      expect(seen.subarray(0, n).toString()).to.equal('old contents');
+      expect(statSync(path).ino).to.not.equal(oldInode);
+    } finally {
+      closeSync(reader);
+    }
     expect(readdirSync(dir)).to.deep.equal(['w.safetensors']);
     expect(Array.from(loadSafetensors(path).tensors.get('w')!.data)).to.deep.equal([1, 2]);
     expect(() => saveSafetensors(join(dir, 'no-such-dir', 'w.safetensors'), { w: tensor([1]) })).to.throw(
       CheckpointError, /saveSafetensors: cannot write .*no-such-dir\/w\.safetensors: the directory .*no-such-dir does not exist/,
     );
+  });
+
+  it("removes the temporary files of writers killed mid-save (SIGKILL), but not a live writer's or another path's", async () => {
+    const path = join(dir, 'ckpt.safetensors');
+    // A child process writes part of its temporary copy under the name a saver of `path` with
+    // its pid uses, then hangs as if in the middle of a long write.
+    const writer = async (): Promise<{ pid: number; tmp: string; kill: () => Promise<void> }> => {
+      const child = spawn(process.execPath, ['-e', `
+        process.stdin.once('data', (name) => {
+          require('fs').writeFileSync(String(name), Buffer.alloc(4096, 1));
+          process.stdout.write('written');
+        });
+        setInterval(() => {}, 1000);`], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const tmp = temporaryPath(path, child.pid!);
+      child.stdin.write(tmp);
+      await once(child.stdout, 'data');
+      return { pid: child.pid!, tmp, kill: async () => { child.kill('SIGKILL'); await once(child, 'exit'); } };
+    };
+    const dead = await writer();
+    const live = await writer();
+    try {
+      await dead.kill();
+      // The same dead writer's leftover under the name older versions used (no host tag), and a
+      // leftover of another checkpoint in the same directory.
+      const legacy = join(dir, `.ckpt.safetensors.${dead.pid}.0123456789ab.tmp`);
+      const other = temporaryPath(join(dir, 'other.safetensors'), dead.pid);
+      writeFileSync(legacy, 'partial');
+      writeFileSync(other, 'partial');
+      expect(readdirSync(dir)).to.include.members([basename(dead.tmp), basename(live.tmp)]);
+      saveSafetensors(path, { w: tensor([1, 2]) });
+      expect(readdirSync(dir).sort()).to.deep.equal([basename(live.tmp), basename(other), 'ckpt.safetensors'].sort());
+      expect(Array.from(loadSafetensors(path).tensors.get('w')!.data)).to.deep.equal([1, 2]);
+    } finally {
+      await live.kill();
+    }
   });
 });
 

@@ -1,4 +1,6 @@
-import { ArgumentError, type Tensor, tensor } from '@tensorgrad/core';
+import { ArgumentError, DTypeError, ShapeError, type Tensor, tensor } from '@tensorgrad/core';
+import { Linear } from '../layers/linear.js';
+import { Sequential } from '../module/containers.js';
 import { expect } from 'chai';
 import { StateDictError } from '../errors.js';
 import { Adam, AdamW } from './adam.js';
@@ -142,5 +144,60 @@ describe('Optimizer', () => {
     expect(() => o3.loadStateDict(bad)).to.throw(StateDictError, /expAvg has shape \[3\] but parameter 0 has \[2\][^]*expAvgSq has dtype float32[^]*state for parameter 5/);
     expect(o3.state.size).to.equal(0);
     expect(o3.paramGroups[0]!.lr).to.equal(0.1);
+  });
+});
+
+describe('Optimizer checks what it is given', () => {
+  const net = (): Sequential => new Sequential(new Linear(2, 3, { dtype: 'float64' }), new Linear(3, 1, { dtype: 'float64' }));
+  const snapshot = (m: Sequential): number[][] => m.parameters().map((p) => Array.from(p.data));
+  const fillGrads = (m: Sequential): void => {
+    for (const p of m.parameters()) p.grad = tensor(new Array<number>(p.size).fill(1), { shape: p.shape, dtype: 'float64' });
+  };
+
+  it('a gradient of the wrong shape or dtype throws, naming the parameter, and nothing is updated', () => {
+    for (const make of [(ps: Tensor[]) => new Adam(ps, { lr: 0.1 }), (ps: Tensor[]) => new SGD(ps, { lr: 0.1, momentum: 0.9 })]) {
+      const m = net();
+      const opt = make(m.parameters());
+      fillGrads(m);
+      const before = snapshot(m);
+      const last = m.parameters()[3]!; // '1.bias': every parameter before it has a good gradient
+      last.grad = tensor([1, 2], { dtype: 'float64' });
+      expect(() => opt.step()).to.throw(ShapeError, /\.step: the gradient of parameter '1\.bias' has shape \[2\] but the parameter has shape \[1\]; nothing was updated/);
+      last.grad = tensor([1], { dtype: 'float32' });
+      expect(() => opt.step()).to.throw(DTypeError, /the gradient of parameter '1\.bias' has dtype float32 but the parameter is float64/);
+      expect(snapshot(m)).to.deep.equal(before);
+      expect(opt.state.size).to.equal(0);
+      last.grad = tensor([1], { dtype: 'float64' });
+      opt.step();
+      expect(snapshot(m)[0]).to.not.deep.equal(before[0]);
+    }
+    // Parameters that do not come from a module are named by their place.
+    const p = tensor([1, 2], { requiresGrad: true });
+    const opt = new SGD([{ params: [tensor([1], { requiresGrad: true })] }, { params: [p] }]);
+    p.grad = tensor([1]);
+    expect(() => opt.step()).to.throw(ShapeError, /gradient of parameter group 1 parameter 0 has shape \[1\]/);
+  });
+
+  it('non-finite or out-of-range hyperparameters are refused at construction, in groups and at each step', () => {
+    const p = tensor([1, 2], { requiresGrad: true });
+    expect(() => new SGD([p], { lr: Infinity })).to.throw(ArgumentError, /SGD: lr must be a finite number >= 0, got Infinity/);
+    expect(() => new Adam([p], { lr: NaN })).to.throw(ArgumentError, /Adam: lr must be a finite number >= 0, got NaN/);
+    expect(() => new Adam([p], { eps: 0 })).to.throw(ArgumentError, /Adam: eps must be a finite number > 0, got 0/);
+    expect(() => new RMSprop([p], { alpha: 1.5 })).to.throw(ArgumentError, /RMSprop: alpha must be a finite number >= 0 and <= 1, got 1.5/);
+    expect(() => new SGD([p], { momentum: 0.9, dampening: 0.1, nesterov: true })).to.throw(ArgumentError, /nesterov needs momentum > 0 and dampening 0/);
+    expect(() => new SGD([{ params: [p], lr: -0.1 }])).to.throw(ArgumentError, /SGD \(param group 0\): lr must be a finite number >= 0, got -0.1/);
+    const opt = new SGD([p], { lr: 0.1 });
+    p.grad = tensor([1, 1]);
+    opt.paramGroups[0]!.lr = Infinity; // e.g. set by hand or by a schedule gone wrong
+    expect(() => opt.step()).to.throw(ArgumentError, /SGD.step \(param group 0\): lr must be a finite number >= 0, got Infinity/);
+    expect(Array.from(p.data)).to.deep.equal([1, 2]);
+  });
+
+  it('options and param groups are strict: weight_decay suggests weightDecay', () => {
+    const p = tensor([1], { requiresGrad: true });
+    expect(() => new Adam([p], { lr: 1e-3, weight_decay: 0.1 } as never)).to.throw(ArgumentError, /Adam: unknown option 'weight_decay' in options \(did you mean 'weightDecay'\?\)/);
+    expect(() => new AdamW([p], { betas1: 0.9 } as never)).to.throw(ArgumentError, /AdamW: unknown option 'betas1'.*did you mean 'betas'/);
+    expect(() => new SGD([{ params: [p], moment: 0.9 }] as never)).to.throw(ArgumentError, /SGD: unknown option 'moment' in param group 0 \(did you mean 'momentum'\?\)/);
+    expect(() => new SGD(net() as never)).to.throw(ArgumentError, /SGD: params must be the model's parameters, not the model itself: pass model.parameters\(\)/);
   });
 });
