@@ -149,6 +149,16 @@ const shapesAndArguments: BadCall[] = [
   { what: 'clamp with a NaN bound', call: () => tg.clamp(x4(), NaN), error: ArgumentError, fn: 'clamp', arg: 'min', says: /got NaN/ },
   { what: 'narrow with a fractional start', call: () => tg.narrow(x4(), 0, 0.5, 1), error: ArgumentError, fn: 'narrow', arg: 'start', says: /got 0\.5/ },
   { what: 'item of a tensor of 6', call: () => tg.ones([2, 3]).item(), error: ShapeError, fn: 'item', arg: 'tensor', says: /exactly one element, got shape \[2,3\]/ },
+  { what: 'flatten from a fractional dim', call: () => tg.flatten(x4(), 1.5), error: ArgumentError, fn: 'flatten', arg: 'startDim', says: /must be an integer, got 1\.5/ },
+  { what: 'broadcastTo a fractional shape', call: () => tg.broadcastTo(tg.ones([1]), [1.5]), error: ShapeError, fn: 'broadcastTo', arg: 'shape', says: /non-negative integers, got \[1\.5\]/ },
+  { what: 'copy_ of NaN into an int32 tensor', call: () => tg.zeros([2], { dtype: 'int32' }).copy_(tg.tensor([1, NaN])), error: DTypeError, fn: 'copy_', arg: 'src[1]', says: /= NaN cannot be stored as int32/ },
+  { what: 'rand with dtype int32 (every draw would be 0)', call: () => tg.rand([2], { dtype: 'int32' }), error: DTypeError, fn: 'rand', arg: 'dtype', says: /'float32' or 'float64' .* got int32/ },
+  { what: 'convMatrix with 0 input channels', call: () => tg.convMatrix([0, 4, 4], tg.ones([1, 0, 3, 3])), error: ShapeError, fn: 'convMatrix', arg: 'input', says: /got 0 and 1/ },
+  { what: 'Generator.randint with NaN', call: () => new tg.Generator(1).randint(0, NaN), error: ArgumentError, fn: 'Generator.randint', arg: 'high', says: /integers low < high, got low 0, high NaN/ },
+  { what: 'Generator.uniform with low > high', call: () => new tg.Generator(1).uniform(1, 0), error: ArgumentError, fn: 'Generator.uniform', arg: 'low', says: /finite low <= high, got low 1, high 0/ },
+  { what: 'Generator.normal with a NaN std', call: () => new tg.Generator(1).normal(0, NaN), error: ArgumentError, fn: 'Generator.normal', arg: 'std', says: /got mean 0, std NaN/ },
+  { what: 'Generator.permutation(-1)', call: () => new tg.Generator(1).permutation(-1), error: ArgumentError, fn: 'Generator.permutation', arg: 'n', says: /integer from 0 to 2\^31-1, got -1/ },
+  { what: 'Generator.permutation(1.5)', call: () => new tg.Generator(1).permutation(1.5), error: ArgumentError, fn: 'Generator.permutation', arg: 'n', says: /got 1\.5/ },
   { what: 'setPoolLimit(NaN)', call: () => tg.setPoolLimit(NaN), error: ArgumentError, fn: 'setPoolLimit', arg: 'bytes', says: /got NaN/ },
 ];
 

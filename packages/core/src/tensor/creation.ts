@@ -190,6 +190,8 @@ export interface RandomOptions extends CreationOptions {
 const RANDOM_OPTIONS = optionKeys<RandomOptions>()(['dtype', 'requiresGrad', 'generator']);
 
 function generatorOf(op: string, options: RandomOptions): Generator {
+  // PyTorch has no int rand/randn either; int32 would silently truncate every draw to 0.
+  if (options.dtype === 'int32') throw new DTypeError(`${op}: dtype must be 'float32' or 'float64' (random floats), got int32`);
   const g = options.generator ?? defaultGenerator;
   if (!(g instanceof Generator)) throw new ArgumentError(`${op}: generator must be a Generator, got ${describe(g)}`);
   return g;

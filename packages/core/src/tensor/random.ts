@@ -88,16 +88,26 @@ export class Generator {
 
   /** Uniform in [low, high). */
   uniform(low = 0, high = 1): number {
+    if (!(Number.isFinite(low) && Number.isFinite(high) && low <= high)) {
+      throw new ArgumentError(`Generator.uniform: need finite low <= high, got low ${low}, high ${high}`);
+    }
     return low + (high - low) * this.random();
   }
 
   /** Uniform integer in [low, high). */
   randint(low: number, high: number): number {
+    if (!(Number.isSafeInteger(low) && Number.isSafeInteger(high) && low < high)) {
+      throw new ArgumentError(`Generator.randint: need integers low < high, got low ${low}, high ${high}`);
+    }
     return low + Math.floor(this.random() * (high - low));
   }
 
-  /** Standard normal (Box-Muller; the second value is kept for the next call). */
+  /** Normal (Box-Muller; the second value is kept for the next call). */
   normal(mean = 0, std = 1): number {
+    // Compared only when given, so randn's per-element draws with the defaults skip it.
+    if ((mean !== 0 || std !== 1) && !(Number.isFinite(mean) && Number.isFinite(std) && std >= 0)) {
+      throw new ArgumentError(`Generator.normal: need a finite mean and a finite std >= 0, got mean ${mean}, std ${std}`);
+    }
     if (this.spareNormal !== null) {
       const z = this.spareNormal;
       this.spareNormal = null;
@@ -124,6 +134,7 @@ export class Generator {
 
   /** A random permutation of 0..n-1. */
   permutation(n: number): Int32Array {
+    if (!(Number.isInteger(n) && n >= 0 && n <= 2 ** 31 - 1)) throw new ArgumentError(`Generator.permutation: n must be an integer from 0 to 2^31-1, got ${n}`);
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p) as Int32Array;

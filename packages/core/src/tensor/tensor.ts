@@ -2,7 +2,7 @@ import { ArgumentError, AutogradError, DTypeError, ShapeError, formatShape } fro
 import type { Node } from '../autograd/node.js';
 import { backward as runBackward } from '../autograd/engine.js';
 import { checkOptions, optionKeys } from '../options.js';
-import { type DType, type TypedArray, dtypeOfArray, isFloatDType } from './dtype.js';
+import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isFloatDType } from './dtype.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
 
 /** Shared by a tensor and its views (reshape), so modifying one is seen through the other. */
@@ -153,6 +153,7 @@ export class Tensor {
     if (this.node !== null && this.requiresGrad) {
       throw new AutogradError('copy_: cannot modify a non-leaf tensor that is part of a graph in place');
     }
+    if (this.dtype === 'int32' && src.dtype !== 'int32') checkInt32Values('copy_', 'src', src.data);
     this.data.set(src.data);
     return this.markModified();
   }

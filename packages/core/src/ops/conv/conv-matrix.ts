@@ -81,6 +81,7 @@ export function convMatrix(input: readonly number[] | Window2d, w: Tensor, optio
     if (g.kH !== kH || g.kW !== kW) throw new ShapeError(`${op}: geometry has a ${g.kH}×${g.kW} kernel but weight ${formatShape(w.shape)} is ${kH}×${kW}`);
     cin = cinG * groups;
   }
+  if (cin === 0 || cout === 0) throw new ShapeError(`${op}: a convolution needs at least 1 input and 1 output channel, got ${cin} and ${cout} (weight ${formatShape(w.shape)})`);
   if (cin !== cinG * groups || cout % groups !== 0) {
     throw new ShapeError(`${op}: weight ${formatShape(w.shape)} with groups ${groups} does not fit ${cin} input channels`);
   }

@@ -1,7 +1,7 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ShapeError, formatShape } from '../../errors.js';
 import { empty } from '../../tensor/creation.js';
-import { broadcastShapes, shapesEqual } from '../../tensor/shape.js';
+import { assertValidShape, broadcastShapes, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { broadcastStrides, mapStrided } from '../../kernels/elementwise.js';
 import { sumTo } from '../reduce/sum-to.js';
@@ -30,6 +30,7 @@ const broadcastToOp = defineOp({
 
 /** x broadcast (NumPy rules) to `shape`. */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  assertValidShape('broadcastTo', shape);
   if (shapesEqual(x.shape, shape)) return x;
   const target = [...shape];
   const result = broadcastShapes('broadcastTo', x.shape, target);

@@ -1,5 +1,5 @@
 import { defineOp } from '../../autograd/registry.js';
-import { ShapeError, formatShape } from '../../errors.js';
+import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { type Shape, shapesEqual, sizeOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -36,6 +36,9 @@ function resolveShape(op: string, x: Tensor, shape: Shape): number[] {
 
 /** Flattens dims startDim..endDim into one (PyTorch's flatten; default all but nothing kept). */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  for (const [name, d] of [['startDim', startDim], ['endDim', endDim]] as const) {
+    if (!Number.isInteger(d)) throw new ArgumentError(`flatten: ${name} must be an integer, got ${d}`);
+  }
   if (x.ndim === 0) return reshape(x, [1]);
   const s = startDim < 0 ? startDim + x.ndim : startDim;
   const e = endDim < 0 ? endDim + x.ndim : endDim;
