@@ -4,6 +4,8 @@
 import { expect } from 'chai';
 import { AllocationError, ArgumentError, DTypeError, ShapeError, type TensorError } from './errors.js';
 import * as tg from './index.js';
+import { convWorkspace } from './kernels/conv.js';
+import { wasmGemmAvailable, wasmScratch } from './kernels/wasm/gemm-wasm.js';
 
 type ErrorClass = new (...args: never[]) => TensorError;
 
@@ -195,6 +197,17 @@ describe('bad input to core: the error class, the function, the argument, expect
   });
 });
 
+describe('workspaces too large for memory fail like tensors (named by the public function on its way out)', () => {
+  it('a conv workspace over the element limit throws an AllocationError before allocating', () => {
+    expect(() => convWorkspace('float64', [2 ** 31])).to.throw(AllocationError, /^cannot allocate a float64 tensor of shape \[2147483648\] .*2\^31-1 elements/);
+  });
+
+  it('WebAssembly scratch past the module memory throws an AllocationError, not a RangeError from grow', function () {
+    if (!wasmGemmAvailable()) this.skip();
+    expect(() => wasmScratch([2 ** 31])).to.throw(AllocationError, /^cannot allocate 8\.6 GB of WebAssembly memory for the operands of a float32 GEMM/);
+  });
+});
+
 describe('what stays allowed (PyTorch behaviour kept next to the new checks)', () => {
   it('int32 data: fractions truncate toward zero as in PyTorch; the int32 limits themselves fit', () => {
     expect(tg.tensor([1.5, -1.5, 2.7, -2147483648, 2147483647], { dtype: 'int32' }).toArray()).to.deep.equal([1, -1, 2, -2147483648, 2147483647]);
@@ -209,13 +222,19 @@ describe('what stays allowed (PyTorch behaviour kept next to the new checks)', (
     expect(tg.full([1], NaN).data[0]).to.be.NaN;
   });
 
-  it('seeds: negative and large integers are distinct streams; getState survives JSON (NaN → null)', () => {
+  it('seeds: negative and large integers are distinct streams; getState survives JSON, with or without a cached normal', () => {
     const first = (seed: number) => new tg.Generator(seed).nextUint32();
     expect(new Set([first(0), first(-1), first(2 ** 53 - 1), first(-(2 ** 53 - 1)), first(1)]).size).to.equal(5);
     const g = new tg.Generator(7);
-    const state = JSON.parse(JSON.stringify(g.getState())) as (number | null)[];
-    expect(state[4]).to.equal(null);
-    expect(new tg.Generator(0).setState(state).random()).to.equal(g.random());
+    const viaJson = () => JSON.parse(JSON.stringify(g.getState())) as number[];
+    expect(viaJson()).to.deep.equal(g.getState());
+    expect(new tg.Generator(0).setState(viaJson()).random()).to.equal(g.random());
+    g.normal(); // caches the second draw of the pair: the state has 5 entries
+    expect(viaJson()).to.have.length(5).and.to.deep.equal(g.getState());
+    expect(new tg.Generator(0).setState(viaJson()).normal()).to.equal(g.normal());
+    // The older 5-entry form with NaN (null after JSON) for no cached draw still restores.
+    const h = new tg.Generator(9);
+    expect(new tg.Generator(0).setState([...h.getState(), null]).random()).to.equal(h.random());
   });
 
   it('an empty batch works as in PyTorch (conv2d, convTranspose2d, pools, batchNorm in eval)', () => {

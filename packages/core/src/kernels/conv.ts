@@ -4,6 +4,7 @@
 // position), row length P.
 import type { ConvPattern } from '../ops/conv/pattern.js';
 import type { TypedArray } from '../tensor/dtype.js';
+import { MAX_TENSOR_ELEMENTS, newArray } from '../tensor/limits.js';
 import { type MatrixView, gemm } from './gemm.js';
 import { type GemmExports, gemmEngine, gemmInMemory, wasmGemmAvailable, wasmKernels, wasmScratch } from './wasm/gemm-wasm.js';
 
@@ -294,7 +295,8 @@ export function convWorkspace(dtype: 'float32' | 'float64', lengths: readonly nu
   const buffers = lengths.map((n, i) => {
     const have = pool[i];
     if (have !== undefined && have.length >= n) return have;
-    const fresh = dtype === 'float32' ? new Float32Array(Math.max(n, 2 * (have?.length ?? 0))) : new Float64Array(Math.max(n, 2 * (have?.length ?? 0)));
+    // Checked like a tensor: a huge image's columns fail with an AllocationError, not a RangeError.
+    const fresh = newArray(dtype, Math.max(n, Math.min(2 * (have?.length ?? 0), MAX_TENSOR_ELEMENTS)));
     pool[i] = fresh;
     return fresh;
   });

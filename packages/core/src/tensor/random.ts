@@ -140,19 +140,31 @@ export class Generator {
     return this.shuffle(p) as Int32Array;
   }
 
-  /** Snapshot of the full state, for checkpoints that must resume exactly. */
+  /**
+   * Snapshot of the full state, for checkpoints that must resume exactly: the 4 state words,
+   * then the cached second normal draw when there is one. Plain finite numbers, so JSON keeps it.
+   */
   getState(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3, this.spareNormal ?? NaN];
+    const words = [this.s0, this.s1, this.s2, this.s3];
+    return this.spareNormal === null ? words : [...words, this.spareNormal];
   }
 
-  /** Restores getState(); the last entry may be null (NaN after a JSON round trip). */
+  /**
+   * Restores getState(). Also takes the 5-entry form of earlier versions, whose last entry was
+   * NaN (null after JSON) when no normal draw was cached.
+   */
   setState(state: readonly (number | null)[]): this {
     const spare = state?.[4];
-    if (!Array.isArray(state) || state.length !== 5 || !state.slice(0, 4).every(Number.isInteger) || state.slice(0, 4).every((v) => v === 0) || !(typeof spare === 'number' || spare === null)) {
-      throw new ArgumentError(`Generator.setState: state must be the 5 numbers of getState() (4 integers, not all 0, then a number, NaN or null), got ${JSON.stringify(state)}`);
+    if (
+      !Array.isArray(state) || (state.length !== 4 && state.length !== 5) || !state.slice(0, 4).every(Number.isInteger) ||
+      state.slice(0, 4).every((v) => v === 0) || !(spare === undefined || typeof spare === 'number' || spare === null)
+    ) {
+      throw new ArgumentError(
+        `Generator.setState: state must be what getState() returned (4 integers, not all 0, then optionally a number), got ${JSON.stringify(state)}`,
+      );
     }
     [this.s0, this.s1, this.s2, this.s3] = (state as number[]).slice(0, 4).map((v) => v | 0) as [number, number, number, number];
-    this.spareNormal = spare === null || Number.isNaN(spare) ? null : spare;
+    this.spareNormal = spare === undefined || spare === null || Number.isNaN(spare) ? null : spare;
     return this;
   }
 }

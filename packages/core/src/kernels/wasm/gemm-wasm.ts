@@ -8,7 +8,9 @@
 //  - wasmScratch + gemmInMemory: operands already in wasm memory (e.g. gathered there by a conv),
 //    no copies.
 // If WebAssembly SIMD is unavailable, wasmGemmAvailable() is false and the TS kernel is the one.
+import { AllocationError } from '../../errors.js';
 import type { TypedArray } from '../../tensor/dtype.js';
+import { formatBytes } from '../../tensor/limits.js';
 import type { MatrixView } from '../gemm.js';
 import { gemmWasmBase64, gemmWasmSharedBase64 } from './gemm.wasm.generated.js';
 
@@ -165,7 +167,14 @@ function requireEngine(): GemmEngine {
 /** Grows the memory to at least `bytes`, by at least a quarter each time (growing copies). */
 function ensureBytes(engine: GemmEngine, bytes: number): void {
   const have = engine.memory.buffer.byteLength;
-  if (bytes > have) engine.memory.grow(Math.ceil(Math.max(bytes - have, have / 4) / PAGE));
+  if (bytes <= have) return;
+  try {
+    engine.memory.grow(Math.ceil(Math.max(bytes - have, have / 4) / PAGE));
+  } catch (e) {
+    // Past the module's 4 GB (or the engine's refusal): the op's public entry names it.
+    if (!(e instanceof RangeError)) throw e;
+    throw new AllocationError(`cannot allocate ${formatBytes(bytes)} of WebAssembly memory for the operands of a float32 GEMM (${e.message})`);
+  }
 }
 
 /**
