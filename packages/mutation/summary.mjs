@@ -21,12 +21,13 @@ const STATUS_KEYS = {
   Pending: 'pending',
 };
 
-const empty = () => ({ killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, errors: 0, pending: 0 });
+const empty = () => ({ killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, static: 0, errors: 0, pending: 0 });
 
-function count(counts, status) {
+// An ignored static mutant was skipped for its cost (ignoreStatic), not excluded as test data.
+function count(counts, { status, static: isStatic }) {
   const key = STATUS_KEYS[status];
   if (key === undefined) throw new Error(`unknown mutant status ${status}`);
-  counts[key]++;
+  counts[key === 'ignored' && isStatic === true ? 'static' : key]++;
 }
 
 function snippet(source, { start, end }) {
@@ -47,7 +48,7 @@ export function summarize(report, prefix = '') {
     const counts = empty();
     if (!folders.has(folder)) folders.set(folder, empty());
     for (const m of mutants) {
-      for (const c of [counts, folders.get(folder), total]) count(c, m.status);
+      for (const c of [counts, folders.get(folder), total]) count(c, m);
       if (m.status === 'Survived' || m.status === 'NoCoverage') {
         const { line, column } = m.location.start;
         survivors.push({ path, line, column, status: m.status, static: m.static === true, mutator: m.mutatorName, original: snippet(source, m.location), replacement: m.replacement ?? '' });
@@ -61,12 +62,12 @@ export function summarize(report, prefix = '') {
 
 const pct = (s) => (s === null ? '   -  ' : `${s.toFixed(1).padStart(5)}%`);
 const row = (name, c) =>
-  `${name.padEnd(58)} ${[c.killed, c.timeout, c.survived, c.noCoverage, c.ignored, c.errors].map((n) => String(n).padStart(6)).join(' ')}  ${pct(score(c))}`;
-const HEADER = `${'where'.padEnd(58)}   kill   tout   surv  nocov    ign    err   score`;
+  `${name.padEnd(58)} ${[c.killed, c.timeout, c.survived, c.noCoverage, c.ignored, c.static, c.errors].map((n) => String(n).padStart(6)).join(' ')}  ${pct(score(c))}`;
+const HEADER = `${'where'.padEnd(58)}   kill   tout   surv  nocov    ign   stat    err   score`;
 
 /** Text tables: per folder, per file, the target's total, then the surviving mutants. */
 export function formatSummary(label, s, { survivors = true } = {}) {
-  const out = [`== ${label}: mutation score ${pct(score(s.total)).trim()} (kill = killed, tout = timeout (counts as killed), nocov = no test reaches it, ign = ignored, err = invalid mutant)`, HEADER];
+  const out = [`== ${label}: mutation score ${pct(score(s.total)).trim()} (kill = killed, tout = timeout (counts as killed), nocov = no test reaches it, ign = test data, stat = static, skipped, err = invalid mutant)`, HEADER];
   for (const f of s.folders) out.push(row(f.path + '/', f.counts));
   out.push(row(`TOTAL ${label}`, s.total), '', HEADER);
   for (const f of s.files) out.push(row(f.path, f.counts));

@@ -21,6 +21,7 @@ const report = {
         { status: 'Timeout', location: at(1, 3, 9) },
         { status: 'NoCoverage', static: true, mutatorName: 'StringLiteral', replacement: '""', location: at(1, 3, 9) },
         { status: 'Ignored', location: at(1, 3, 9) },
+        { status: 'Ignored', static: true, location: at(1, 3, 9) },
         { status: 'RuntimeError', location: at(1, 3, 9) },
         { status: 'CompileError', location: at(1, 3, 9) },
       ],
@@ -29,11 +30,11 @@ const report = {
 };
 
 describe('mutation summary', () => {
-  it('counts per file, per folder and in total; timeouts count as killed, invalid and ignored mutants not at all', () => {
+  it('counts per file, per folder and in total; timeouts count as killed, invalid, test-data and skipped static mutants not at all', () => {
     const s = summarize(report, 'packages/core/');
     assert.deepEqual(s.files.map((f) => f.path), ['packages/core/src/ops/a/one.ts', 'packages/core/src/ops/b/two.ts']);
-    assert.deepEqual(s.folders[0], { path: 'packages/core/src/ops/a', counts: { killed: 1, timeout: 1, survived: 0, noCoverage: 1, ignored: 1, errors: 2, pending: 0 } });
-    assert.deepEqual(s.total, { killed: 2, timeout: 1, survived: 2, noCoverage: 1, ignored: 1, errors: 2, pending: 0 });
+    assert.deepEqual(s.folders[0], { path: 'packages/core/src/ops/a', counts: { killed: 1, timeout: 1, survived: 0, noCoverage: 1, ignored: 1, static: 1, errors: 2, pending: 0 } });
+    assert.deepEqual(s.total, { killed: 2, timeout: 1, survived: 2, noCoverage: 1, ignored: 1, static: 1, errors: 2, pending: 0 });
     assert.equal(score(s.total), 50); // (2 killed + 1 timeout) / (3 + 2 survived + 1 no coverage)
     assert.equal(score(s.folders[0].counts), (100 * 2) / 3);
     assert.equal(score({ killed: 0, timeout: 0, survived: 0, noCoverage: 0 }), null);
