@@ -18,6 +18,11 @@ const stryker = path.join(path.dirname(createRequire(import.meta.url).resolve('@
 
 const USAGE = 'usage: pnpm mutation [--core-only | --nn-only] [--concurrency N] [--seed N] [--with-static] [glob ...]';
 
+function usageError(message) {
+  console.error(`${message}\n${USAGE}`);
+  process.exit(2);
+}
+
 function parseArgs(argv) {
   const options = { only: null, concurrency: '1', seed: '1', withStatic: false, globs: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -28,9 +33,10 @@ function parseArgs(argv) {
     else if (arg === '--with-static') options.withStatic = true;
     else if (arg === '--concurrency' || arg === '--seed') {
       const value = argv[++i];
-      if (value === undefined || !/^\d+$/.test(value)) throw new Error(`${arg} needs a non-negative integer; got ${value}\n${USAGE}`);
+      const valid = arg === '--seed' ? /^\d+$/ : /^[1-9]\d*$/;
+      if (value === undefined || !valid.test(value)) usageError(`${arg} needs a ${arg === '--seed' ? 'non-negative' : 'positive'} integer; got ${value}`);
       options[arg.slice(2)] = value;
-    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    } else if (arg.startsWith('-')) usageError(`unknown option ${arg}`);
     else options.globs.push(arg.replace(/^\.\//, ''));
   }
   return options;
@@ -49,7 +55,7 @@ const selected = Object.entries(targets).flatMap(([name, target]) => {
   const mutate = mutateFor(name, target, options);
   return mutate === null ? [] : [{ name, target, mutate }];
 });
-if (selected.length === 0) throw new Error(`no target matches ${options.globs.join(' ')} (globs start with ${Object.values(targets).map((t) => t.dir).join(' or ')})\n${USAGE}`);
+if (selected.length === 0) usageError(`no target matches ${options.globs.join(' ')} (globs start with ${Object.values(targets).map((t) => t.dir).join(' or ')})`);
 
 mkdirSync(reports, { recursive: true });
 const results = [];
