@@ -116,7 +116,7 @@ const cases: Case[] = [
   ['negative max norm', () => clipGradNorm(params(), -1), ArgumentError, 'clipGradNorm', 'maxNorm'],
   ['snake_case clip option', () => clipGradNorm(params(), 1, { norm_type: 2 } as never), ArgumentError, 'clipGradNorm', "did you mean 'normType'"],
   // checkpoints
-  ['NaN in checkpoint metadata', () => saveCheckpoint(join(dir, 'a.safetensors'), { model: net(), metadata: { loss: NaN } }), ArgumentError, 'saveCheckpoint', 'metadata.loss'],
+  ['undefined in checkpoint metadata', () => saveCheckpoint(join(dir, 'a.safetensors'), { model: net(), metadata: { best: [1, undefined as never] } }), ArgumentError, 'saveCheckpoint', 'metadata.best[1]'],
   ['a Date in checkpoint metadata', () => saveCheckpoint(join(dir, 'a.safetensors'), { model: net(), metadata: { when: new Date() as never } }), ArgumentError, 'saveCheckpoint', 'metadata.when'],
   ['British spelling of optimizer', () => saveCheckpoint(join(dir, 'a.safetensors'), { model: net(), optimiser: sgd() } as never), ArgumentError, 'saveCheckpoint', "did you mean 'optimizer'"],
   ['saving into a missing directory', () => saveCheckpoint(join(dir, 'runs', 'a.safetensors'), { model: net() }), CheckpointError, 'saveCheckpoint', `directory ${join(dir, 'runs')} does not exist`],

@@ -224,6 +224,21 @@ describe('checkpoints', () => {
     expect(snapshot(fresh)).to.deep.equal(snapshot(model));
   });
 
+  it('metadata round-trips exactly, NaN, ±Infinity and -0 included (JSON alone would give null and 0)', () => {
+    const path = join(dir, 'meta.safetensors');
+    const metadata = { loss: NaN, best: [Infinity, -0, 1.5], nested: { low: -Infinity, ok: null, s: 'NaN' } };
+    saveCheckpoint(path, { model: tinyNet(), metadata });
+    const back = loadCheckpoint(path, { model: tinyNet() }) as typeof metadata;
+    expect(back.loss).to.be.NaN;
+    expect(back.best).to.deep.equal([Infinity, -0, 1.5]);
+    expect(Object.is(back.best[1], -0)).to.equal(true);
+    expect(back.nested).to.deep.equal({ low: -Infinity, ok: null, s: 'NaN' });
+    // The plain JSON entry stays standard for other readers.
+    expect(JSON.parse(loadSafetensors(path).metadata['tensorgrad.metadata']!)).to.deep.equal({ loss: null, best: [null, 0, 1.5], nested: { low: null, ok: null, s: 'NaN' } });
+    saveCheckpoint(path, { model: tinyNet(), metadata: NaN });
+    expect(loadCheckpoint(path, { model: tinyNet() })).to.be.NaN;
+  });
+
   it("a CIFAR resnet20's full state (BatchNorm buffers included) round-trips bit-exactly through a file", () => {
     const model = resnet20({ generator: new Generator(8) });
     noGrad(() => model.train().call(randn([4, 3, 8, 8], { generator: new Generator(9) }))); // non-default running statistics

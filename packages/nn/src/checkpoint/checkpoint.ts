@@ -17,6 +17,10 @@ export const OPTIMIZER_PREFIX = '__optimizer__.';
 const META_OPTIMIZER = 'tensorgrad.optimizer';
 const META_SCHEDULER = 'tensorgrad.scheduler';
 const META_USER = 'tensorgrad.metadata';
+// JSON writes NaN and ±Infinity as null and -0 as 0: such numbers of the user's metadata are
+// listed here as [path, String(value)] and put back on load, so metadata round-trips exactly
+// while tensorgrad.metadata stays plain JSON for other readers.
+const META_USER_NUMBERS = 'tensorgrad.metadata.numbers';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -46,8 +50,8 @@ export function saveCheckpoint(path: string, contents: CheckpointContents): void
   checkOptions(fn, contents, CHECKPOINT_CONTENTS, 'contents');
   const { model, optimizer, scheduler, metadata } = contents;
   checkParts(fn, model, optimizer, scheduler);
-  // JSON has no NaN or Infinity (JSON.stringify writes null): refuse rather than read back null.
-  if (metadata !== undefined) checkJson(fn, metadata, 'metadata');
+  const numbers: [(string | number)[], string][] = [];
+  if (metadata !== undefined) checkJson(fn, metadata, [], numbers);
   const tensors = new Map(model.stateDict());
   for (const key of tensors.keys()) {
     if (key.startsWith(OPTIMIZER_PREFIX)) throw new CheckpointError(`saveCheckpoint: model key '${key}' collides with the optimizer prefix '${OPTIMIZER_PREFIX}'`);
@@ -66,6 +70,7 @@ export function saveCheckpoint(path: string, contents: CheckpointContents): void
   }
   if (scheduler !== undefined) meta[META_SCHEDULER] = JSON.stringify(scheduler.stateDict());
   if (metadata !== undefined) meta[META_USER] = JSON.stringify(metadata);
+  if (numbers.length > 0) meta[META_USER_NUMBERS] = JSON.stringify(numbers);
   writeAtomically(fn, path, encodeSafetensors(tensors, meta));
 }
 
@@ -77,27 +82,55 @@ function checkParts(fn: string, model: unknown, optimizer: unknown, scheduler: u
 }
 
 /**
- * Throws unless value survives JSON unchanged: finite numbers, strings, booleans, null, arrays
- * and plain objects of them (no NaN/Infinity, undefined, functions, Maps or class instances).
+ * Throws unless value can be stored as JSON: numbers, strings, booleans, null, arrays and plain
+ * objects of them (not undefined, functions, Maps, Dates or other class instances, which would
+ * come back changed). Numbers JSON cannot write (NaN, ±Infinity, -0) are collected in `numbers`.
  */
-function checkJson(fn: string, value: unknown, at: string): void {
-  const fail = (why: string): never => {
-    throw new ArgumentError(`${fn}: ${at} is ${why}, which JSON cannot store faithfully${typeof value === 'number' ? ' (store it as a string, e.g. String(x))' : ''}`);
-  };
+function checkJson(fn: string, value: unknown, path: (string | number)[], numbers: [(string | number)[], string][]): void {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) fail(String(value));
+    if (!Number.isFinite(value) || Object.is(value, -0)) numbers.push([path, Object.is(value, -0) ? '-0' : String(value)]);
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((v, i) => checkJson(fn, v, `${at}[${i}]`));
+    value.forEach((v, i) => checkJson(fn, v, [...path, i], numbers));
     return;
   }
   if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
-    for (const [k, v] of Object.entries(value)) checkJson(fn, v, `${at}.${k}`);
+    for (const [k, v] of Object.entries(value)) checkJson(fn, v, [...path, k], numbers);
     return;
   }
-  fail(typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'object'}` : typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
+  const what = typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'object'}` : value === undefined ? 'undefined' : `a ${typeof value}`;
+  const at = path.reduce<string>((a, k) => (typeof k === 'number' ? `${a}[${k}]` : `${a}.${k}`), 'metadata');
+  throw new ArgumentError(`${fn}: ${at} is ${what}, which a checkpoint's JSON metadata cannot store (convert it to a string, number, array or plain object)`);
+}
+
+/** The user metadata with the numbers JSON could not write put back (see META_USER_NUMBERS). */
+function readUserMetadata(where: string, metadata: Record<string, string>): Json | undefined {
+  if (metadata[META_USER] === undefined) return undefined;
+  let user = parseJson(where, metadata, META_USER) as Json;
+  if (metadata[META_USER_NUMBERS] === undefined) return user;
+  const numbers = parseJson(where, metadata, META_USER_NUMBERS) as [(string | number)[], string][];
+  for (const entry of Array.isArray(numbers) ? numbers : [null]) {
+    const [path, text] = Array.isArray(entry) ? entry : [];
+    const value = Number(text);
+    if (!Array.isArray(path) || typeof text !== 'string' || (Number.isFinite(value) && text !== '-0')) {
+      throw new CheckpointError(`${where}: __metadata__ '${META_USER_NUMBERS}' holds an invalid entry ${JSON.stringify(entry)}`);
+    }
+    if (path.length === 0) {
+      user = value;
+      continue;
+    }
+    let parent: any = user;
+    for (const key of path.slice(0, -1)) parent = parent?.[key];
+    const last = path[path.length - 1]!;
+    // JSON.stringify wrote null for NaN and ±Infinity, 0 for -0.
+    if (parent === null || typeof parent !== 'object' || parent[last] !== (text === '-0' ? 0 : null)) {
+      throw new CheckpointError(`${where}: __metadata__ '${META_USER_NUMBERS}' names ${JSON.stringify(path)}, which does not hold what JSON wrote for ${text}`);
+    }
+    parent[last] = value;
+  }
+  return user;
 }
 
 export interface LoadCheckpointOptions {
@@ -139,7 +172,7 @@ export function loadCheckpoint(path: string, options: LoadCheckpointOptions): Js
     const problems = scheduler.checkStateDict(schedulerState);
     if (problems.length > 0) throw new StateDictError(`${where}: scheduler`, problems);
   }
-  const user = metadata[META_USER] === undefined ? undefined : (parseJson(where, metadata, META_USER) as Json);
+  const user = readUserMetadata(where, metadata);
 
   model.loadStateDict(modelSd, { strict });
   if (optimizer !== undefined) optimizer.loadStateDict(optimizerSd!);
