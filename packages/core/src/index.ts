@@ -31,5 +31,5 @@ export * from './dispatch/norm.js';
 export { greater, greaterEqual, less, lessEqual, equal, notEqual, sign } from './ops/elementwise/compare.js';
 export { setNumThreads } from './threads.js';
 export { poolStats, setPoolLimit, clearPool } from './tensor/pool.js';
-export { convChoices, restoreConvChoices, setConvTuning } from './ops/conv/strategy.js';
+export { type ConvTuning, convChoices, convRuleChoice, convTuning, restoreConvChoices, setConvTuning } from './ops/conv/strategy.js';
 export type { Pair, PaddingSpec, Window2d } from './ops/conv/geometry.js';

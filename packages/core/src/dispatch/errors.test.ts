@@ -42,7 +42,7 @@ describe('error messages of the public API', () => {
 
   it('memory and conv-algorithm controls reject bad values', () => {
     for (const bytes of [NaN, -1, '1e6']) expect(() => untyped(tg.setPoolLimit)(bytes), String(bytes)).to.throw(ArgumentError, /^setPoolLimit: bytes must be a number >= 0/);
-    expect(() => untyped(tg.setConvTuning)('no')).to.throw(ArgumentError, /^setConvTuning: enabled must be true or false, got string/);
+    expect(() => untyped(tg.setConvTuning)('no')).to.throw(ArgumentError, /^setConvTuning: mode must be one of 'rule', 'benchmark', 'off' .* got 'no'/);
     expect(() => untyped(tg.restoreConvChoices)(null)).to.throw(ArgumentError, /^restoreConvChoices: choices must be an object .* got null/);
     expect(() => untyped(tg.restoreConvChoices)({ k: 3 })).to.throw(ArgumentError, /the algorithm of 'k' must be a string, got number/);
   });

@@ -1,15 +1,17 @@
 // Conv strategy choice, measured: for the bench shapes a–e, the default training model's
 // three convs (L1–L3) and two ResNet-50 1×1 convs (p1, p2), the median (and min) ms of forward and of forward+dx+dW (loss ½Σy²) with every product
-// forced to the gathered default versus chosen by measurement ('auto'), interleaved in one
+// forced to the gathered default versus chosen by the tuning mode given (default benchmark:
+// by measurement; rule: by the committed table) ('auto'), interleaved in one
 // process so load drift hits both alike; then each decision with its candidates' times (those
 // exclude the output's allocation, whose fresh pages dominate the spread of the op timings).
 // Not a test. From packages/core:
-//   npx tsx --conditions=@tensorgrad/source src/ops/conv/strategy-bench.ts [threads=1] [ids=a,b,...]
+//   npx tsx --conditions=@tensorgrad/source src/ops/conv/strategy-bench.ts [threads=1] [ids=a,b,...|all] [benchmark|rule]
 import { conv2d, grad, mul, randn, setNumThreads, sum, type Tensor } from '../../index.js';
-import { type ConvProduct, convDecisions, setConvStrategy } from './strategy.js';
+import { type ConvProduct, type ConvTuning, convDecisions, setConvStrategy, setConvTuning } from './strategy.js';
 
 const threads = Number(process.argv[2] ?? 1);
-const only = process.argv[3]?.split(',');
+const only = process.argv[3] === undefined || process.argv[3] === 'all' ? undefined : process.argv[3].split(',');
+setConvTuning((process.argv[4] ?? 'benchmark') as ConvTuning);
 if (!(await setNumThreads(threads))) throw new Error(`setNumThreads(${threads}) unavailable`);
 
 // id, N, C, H=W, K, Cout, stride, padding
@@ -53,9 +55,9 @@ for (const [id, n, c, hw, k, cout, stride, padding] of shapes) {
   }
 }
 useStrategy('auto');
-console.log('\ndecisions (N,Cin,Cout,G,inH,inW,kH,kW,sH,sW,dH,dW,padT,padL,outH,outW -> winner {best ms of each candidate}):');
+console.log('\ndecisions (source; N,Cin,Cout,G,inH,inW,kH,kW,sH,sW,dH,dW,padT,padL,outH,outW -> winner {best ms of each candidate}):');
 for (const d of convDecisions()) {
   const ms = Object.entries(d.times).map(([name, t]) => `${name} ${t.toFixed(2)}`).join(', ');
-  console.log(`  ${d.product.padEnd(10)} ${d.key.split(',').slice(3).join(',').padEnd(44)} -> ${d.winner.padEnd(9)} {${ms}}`);
+  console.log(`  ${d.source.padEnd(9)} ${d.product.padEnd(10)} ${d.key.split(',').slice(3).join(',').padEnd(44)} -> ${d.winner.padEnd(9)} {${ms}}`);
 }
 await setNumThreads(1);

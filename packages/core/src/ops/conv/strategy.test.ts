@@ -9,9 +9,13 @@ import type { ConvShape } from './gathered.js';
 import { type PaddingSpec, window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
 import { convStrategies } from './strategies.js';
+import { RULE_TABLE } from './rule-table.js';
+import { ruleChoice, ruleVariants } from './rule.js';
 import {
-  type ConvProduct, type ConvStrategy, type FloatType, TUNE_MIN_FLOPS, clearConvDecisions, convChoices, convDecisions, convFlops, convOutputShape, restoreConvChoices, setConvStrategy, setConvTuning,
+  type ConvProduct, type ConvStrategy, type FloatType, SERIAL, TUNE_MIN_FLOPS, clearConvDecisions, convChoices, convDecisions, convFlops, convOutputShape, convRuleChoice, convTuning,
+  restoreConvChoices, setConvStrategy, setConvTuning,
 } from './strategy.js';
+import { ArgumentError } from '../../errors.js';
 
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 
@@ -118,6 +122,7 @@ describe('conv strategies', () => {
   beforeEach(clearConvDecisions);
   afterEach(() => {
     for (const p of products) setConvStrategy(p, 'auto');
+    setConvTuning('rule');
     clearConvDecisions();
   });
 
@@ -188,7 +193,8 @@ describe('conv strategies', () => {
     }
   });
 
-  it('auto times each applicable candidate at the first call of a geometry (float32, enough work) and reuses the winner', () => {
+  it('benchmark mode times each applicable candidate at the first call of a geometry (float32, enough work) and reuses the winner', () => {
+    setConvTuning('benchmark');
     const x = fillTensor([4, 3, 32, 32], 1, { dtype: 'float32' });
     const w = fillTensor([16, 3, 3, 3], 2, { dtype: 'float32' });
     const s: ConvShape = { n: 4, cin: 3, cout: 16, groups: 1, plane: 1024, S: convPattern(window2d('conv2d', 32, 32, { kernelSize: 3, stride: 1, padding: 1 })) };
@@ -248,12 +254,13 @@ describe('conv strategies', () => {
       setConvStrategy('forward', 'gathered');
       expect([...conv2d(x, w, null, { padding: 1 }).data]).to.deep.equal([...y.data]);
     } finally {
-      setConvTuning(true);
+      setConvTuning('rule');
       setConvStrategy('forward', 'auto');
     }
   });
 
-  it('with 2 GEMM threads every strategy is also timed with its GEMMs on the calling thread alone (/1t): same results', async () => {
+  it('with 2 GEMM threads benchmark mode also times every strategy with its GEMMs on the calling thread alone (/1t): same results', async () => {
+    setConvTuning('benchmark');
     const x = fillTensor([4, 8, 16, 16], 1, { dtype: 'float32' });
     const w = fillTensor([16, 8, 3, 3], 2, { dtype: 'float32' });
     expect(await setNumThreads(2)).to.equal(true);
@@ -302,5 +309,114 @@ describe('conv strategies', () => {
     expect([...strided.data]).to.deep.equal([...conv2d(x, w, null, { stride: 2 }).data]);
     expect(() => setConvStrategy('forward', 'fft')).to.throw(/forward has strategies gathered, pointwise, direct, winograd \(or 'auto'\), not 'fft'/);
     expect(convDecisions()).to.have.length(0);
+  });
+
+  it('by default (rule) the algorithms are a function of the conv alone: no timing, the same after forgetting, and the same bits with 1 and 2 threads', async () => {
+    expect(convTuning()).to.equal('rule');
+    const x = fillTensor([8, 16, 16, 16], 1, { dtype: 'float32', min: -1, max: 1 });
+    const w = fillTensor([32, 16, 3, 3], 2, { dtype: 'float32', min: -1, max: 1 });
+    const dy = fillTensor([8, 32, 16, 16], 3, { dtype: 'float32', min: -1, max: 1 });
+    const step = (): number[][] => {
+      const [y, pullback] = vjp((xx, ww) => conv2d(xx, ww, null, { padding: 1 }), x, w);
+      return [y, ...pullback(dy)].map((t) => [...t!.data]);
+    };
+    const first = step();
+    const decided = convDecisions();
+    // (A flipped dx adds the decision of its inner forward conv.)
+    expect([...new Set(decided.map((d) => d.product))].sort()).to.deep.equal(['filterGrad', 'forward', 'inputGrad']);
+    for (const d of decided) {
+      expect(d.source, d.key).to.equal('rule');
+      expect(d.times, d.key).to.deep.equal({});
+      expect(d.winner, d.key).to.equal(convRuleChoice(d.key));
+    }
+    clearConvDecisions(); // as a fresh process would start
+    expect(step()).to.deep.equal(first);
+    expect(convChoices()).to.deep.equal(Object.fromEntries(decided.map((d) => [d.key, d.winner])));
+    expect(await setNumThreads(2)).to.equal(true);
+    try {
+      expect(step()).to.deep.equal(first);
+      const threaded = convDecisions().filter((d) => d.key.split(',')[2] === '2');
+      expect(threaded.length).to.be.at.least(3);
+      for (const d of threaded) expect(d.winner.replace(SERIAL, ''), d.key).to.equal(convRuleChoice(d.key.replace(/^(\w+,\w+,)2,/, '$11,')));
+    } finally {
+      await setNumThreads(1);
+    }
+  });
+
+  it('the rule table picks the same algorithm for every thread count: only the /1t variant (the same bits) differs', () => {
+    let compared = 0;
+    for (const product of products) {
+      for (const [signature, rows] of Object.entries(RULE_TABLE[2][product])) {
+        const applicable = signature.split('+');
+        const single = new Map((RULE_TABLE[1][product][signature] ?? []).map((r) => [r.slice(0, 5).join(','), applicable[r[5]]]));
+        expect(single.size, `${product} ${signature}: no duplicate points`).to.equal(RULE_TABLE[1][product][signature]?.length ?? 0);
+        for (const r of rows) {
+          const algorithm = ruleVariants(applicable, 2)[r[5]]!.replace(SERIAL, '');
+          expect(algorithm, `${product} ${signature} ${r.join(',')}`).to.equal(single.get(r.slice(0, 5).join(',')) ?? 'gathered');
+          compared++;
+        }
+      }
+    }
+    expect(compared).to.be.greaterThan(100);
+  });
+
+  it('the rule runs the choice of the nearest measured point with the same applicable algorithms, the default where there is none', () => {
+    const at = (r: readonly number[]): ConvShape => ({ n: r[0]!, cin: r[1]!, cout: r[2]!, groups: 1, plane: 1, S: { positions: r[3]!, taps: r[4]! } as ConvShape['S'] });
+    let rows = 0;
+    for (const threads of [1, 2] as const) {
+      for (const product of products) {
+        for (const [signature, list] of Object.entries(RULE_TABLE[threads][product])) {
+          const applicable = signature.split('+');
+          for (const r of list) {
+            rows++;
+            const chosen = ruleVariants(applicable, threads)[r[5]];
+            expect(ruleChoice(product, at(r), applicable, threads), `${threads} ${product} ${r.join(',')}`).to.equal(chosen);
+            // Off the grid (every feature ×1.2: 0.26 each in log2, while grid points are at least
+            // 1.47 apart in some feature) the nearest point is still this one; a grouped conv
+            // counts its channels per group.
+            const off = { ...at(r.map((v, i) => (i < 5 ? v * 1.2 : v))), groups: 2, cin: r[1] * 2.4, cout: r[2] * 2.4 };
+            expect(ruleChoice(product, off, applicable, threads), `${threads} ${product} ${r.join(',')} off the grid`).to.equal(chosen);
+          }
+        }
+      }
+    }
+    expect(rows, 'the table has rows').to.be.greaterThan(1000);
+    // Applicable algorithms no row was measured with: the default.
+    expect(ruleChoice('forward', at([8, 16, 16, 256, 9]), ['gathered', 'fft'], 2)).to.equal('gathered');
+    expect(ruleChoice('forward', at([8, 16, 16, 256, 9]), ['gathered', 'fft'], 1)).to.equal('gathered');
+  });
+
+  it('setConvTuning takes rule, benchmark or off (true and false: benchmark and off), rejects the rest, and forgets the previous mode\'s choices but not restored ones', () => {
+    const x = fillTensor([4, 8, 16, 16], 1, { dtype: 'float32' });
+    const w = fillTensor([16, 8, 3, 3], 2, { dtype: 'float32' });
+    for (const [mode, now] of [[true, 'benchmark'], ['off', 'off'], [false, 'off'], ['benchmark', 'benchmark'], ['rule', 'rule']] as const) {
+      setConvTuning(mode);
+      expect(convTuning()).to.equal(now);
+    }
+    for (const bad of ['fast', 'Rule', '', 1, null, undefined, {}]) {
+      expect(() => setConvTuning(bad as never)).to.throw(ArgumentError, /^setConvTuning: mode must be one of 'rule', 'benchmark', 'off' \(or true \/ false for 'benchmark' \/ 'off'\), got /);
+    }
+    expect(convTuning()).to.equal('rule');
+    conv2d(x, w, null, { padding: 1 });
+    const [ruled] = convDecisions();
+    expect(ruled!.source).to.equal('rule');
+    restoreConvChoices({ 'forward,float32,1,9,9,9,1,9,9,3,3,1,1,1,1,1,1,9,9': 'gathered' });
+    setConvTuning('benchmark');
+    expect(convDecisions().map((d) => d.source)).to.deep.equal(['restored']);
+    conv2d(x, w, null, { padding: 1 });
+    expect(convDecisions().map((d) => d.source)).to.deep.equal(['restored', 'benchmark']);
+    setConvTuning('benchmark'); // the same mode: nothing forgotten
+    expect(convDecisions()).to.have.length(2);
+    setConvTuning('rule');
+    expect(convDecisions().map((d) => d.source)).to.deep.equal(['restored']);
+  });
+
+  it('convRuleChoice rejects what is not a key of convChoices', () => {
+    for (const bad of ['', 'forward', 'sideways,float32,1,4,8,16,1,16,16,3,3,1,1,1,1,1,1,16,16', 'forward,int32,1,4,8,16,1,16,16,3,3,1,1,1,1,1,1,16,16', 'forward,float32,1,4,8,16,1,16,16,3,3,1,1,1,1,1,1,16', 'forward,float32,1,4,8,16,1,16,16,3,3,1,1,1,1,1,1,16,x', 7]) {
+      expect(() => convRuleChoice(bad as string), String(bad)).to.throw(ArgumentError, /^convRuleChoice: key must be a key of convChoices\(\)/);
+    }
+    // Too little work, or float64: the default, as runConv would run.
+    expect(convRuleChoice('forward,float32,1,1,3,4,1,8,8,3,3,1,1,1,1,0,0,6,6')).to.equal('gathered');
+    expect(convRuleChoice('forward,float64,1,8,16,32,1,16,16,3,3,1,1,1,1,1,1,16,16')).to.equal('gathered');
   });
 });

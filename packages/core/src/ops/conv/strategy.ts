@@ -1,17 +1,24 @@
-// Picking a conv algorithm per shape by measurement. Each product (forward y = C·x, input
-// gradient dx = Cᵀ·dy, filter gradient dW) has candidate strategies, the first of which (the
-// gathered im2col + GEMM path) applies everywhere and is the default. The first float32 call
-// of a geometry with enough work times every applicable candidate on its actual operands and
-// remembers the fastest for that geometry and GEMM engine (bounded LRU); that call and all
-// later ones return the winner's result. So within a process every call of a geometry runs
-// the same algorithm: a training run resumed in the same process repeats the straight run bit
-// for bit (waiting for a second call to tune broke that: the first call used the default).
-// All candidates compute the same product, so results differ only by float rounding.
+// Picking a conv algorithm per shape. Each product (forward y = C·x, input gradient dx = Cᵀ·dy,
+// filter gradient dW) has candidate strategies, the first of which (the gathered im2col + GEMM
+// path) applies everywhere and is the default. All compute the same product but round
+// differently, so the choice decides the bits of a result. Three modes (setConvTuning):
+//   'rule' (default)  a fixed function of product, geometry, dtype and thread count, from a table
+//                     measured once and committed (rule.ts): the same seed gives the same bits in
+//                     every process, like cudnn.deterministic.
+//   'benchmark'       the first float32 call of a geometry with enough work times every
+//                     applicable candidate on its actual operands and keeps the fastest for that
+//                     geometry and GEMM thread count (bounded LRU), like cudnn.benchmark: perhaps
+//                     faster on this machine, but another process may pick differently.
+//   'off'             the default everywhere.
+// Either way a geometry's first call and all later ones run one algorithm (the decision is
+// remembered), so a run resumed in the same process repeats the straight run bit for bit.
 import { ArgumentError } from '../../errors.js';
 import { gemmEngine, withSerialGemm } from '../../kernels/wasm/gemm-wasm.js';
 import { uninitialized } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
+import { convPattern } from './pattern.js';
+import { SERIAL, ruleChoice } from './rule.js';
 import { convStrategies } from './strategies.js';
 
 export type ConvProduct = 'forward' | 'inputGrad' | 'filterGrad';
@@ -64,24 +71,39 @@ export function setConvStrategy(product: ConvProduct, name: string): void {
   overrides[product] = name;
 }
 
-let tuning = true;
+export type ConvTuning = 'rule' | 'benchmark' | 'off';
+const TUNINGS: readonly ConvTuning[] = ['rule', 'benchmark', 'off'];
+let tuning: ConvTuning = 'rule';
 
 /**
- * Whether conv algorithms are chosen by measurement (default true). Off, every conv runs the
- * default gathered algorithm, so runs with the same seed repeat bit for bit across processes
- * (measurement can pick differently from one process to the next when candidates are close;
- * the results then differ by float rounding). Choices given to restoreConvChoices still apply.
+ * How conv algorithms are chosen (see the file comment): 'rule' (default, reproducible across
+ * processes), 'benchmark' (timed per geometry, may differ between processes) or 'off' (the
+ * default algorithm everywhere). `true` and `false` are the older forms of 'benchmark' and
+ * 'off'. Changing the mode forgets the choices the previous mode made; choices given to
+ * restoreConvChoices are kept and still apply in every mode.
  */
-export function setConvTuning(enabled: boolean): void {
-  if (typeof enabled !== 'boolean') throw new ArgumentError(`setConvTuning: enabled must be true or false, got ${typeof enabled}`);
-  tuning = enabled;
+export function setConvTuning(mode: ConvTuning | boolean): void {
+  const next = mode === true ? 'benchmark' : mode === false ? 'off' : mode;
+  if (!TUNINGS.includes(next)) {
+    throw new ArgumentError(`setConvTuning: mode must be one of 'rule', 'benchmark', 'off' (or true / false for 'benchmark' / 'off'), got ${typeof mode === 'string' ? `'${mode}'` : String(mode)}`);
+  }
+  if (next === tuning) return;
+  tuning = next;
+  for (const [key, d] of decisions) if (d.source !== 'restored') decisions.delete(key);
+}
+
+/** The current conv tuning mode (setConvTuning). */
+export function convTuning(): ConvTuning {
+  return tuning;
 }
 
 export interface ConvDecision {
   product: ConvProduct;
   key: string;
   winner: string;
-  /** Best time of each candidate, ms. */
+  /** Who chose: the rule table, a measurement, or restoreConvChoices. */
+  source: 'rule' | 'benchmark' | 'restored';
+  /** Best time of each candidate, ms (measured decisions only). */
   times: Record<string, number>;
 }
 
@@ -94,10 +116,11 @@ export function convDecisions(): ConvDecision[] {
 }
 
 /**
- * The algorithm chosen for each conv geometry measured so far, by key (product, dtype, GEMM
- * threads and geometry). Saved with a checkpoint and given to restoreConvChoices in a new
- * process, it makes that process run the same algorithms, so training continues with the same
- * float rounding instead of whatever a new measurement picks.
+ * The algorithm chosen for each conv geometry run so far (by the rule, a measurement or
+ * restoreConvChoices), by key (product, dtype, GEMM threads and geometry). Saved with a
+ * checkpoint and given to restoreConvChoices in a new process, it makes that process run the
+ * same algorithms, so training continues with the same float rounding instead of whatever a
+ * new measurement (or another version's rule table) picks.
  */
 export function convChoices(): Record<string, string> {
   return Object.fromEntries([...decisions.values()].map((d) => [d.key, d.winner]));
@@ -114,13 +137,39 @@ export function restoreConvChoices(choices: Readonly<Record<string, string>>): v
     if (!(product in overrides)) throw new ArgumentError(`restoreConvChoices: '${key}' is not a conv choice key (it starts with forward, inputGrad or filterGrad)`);
     const names = convStrategies(product).map((c) => c.name);
     if (!names.includes(winner.endsWith(SERIAL) ? winner.slice(0, -SERIAL.length) : winner)) throw new ArgumentError(`restoreConvChoices: ${product} has algorithms ${names.join(', ')}, not '${winner}' (key ${key})`);
-    remember(key, { product, key, winner, times: {} });
+    remember(key, { product, key, winner, source: 'restored', times: {} });
   }
 }
 
 /** Forgets all decisions (tests, or after a change of machine load). */
 export function clearConvDecisions(): void {
   decisions.clear();
+}
+
+/** Whether a conv's algorithm is chosen at all (by rule or measurement): float32 with enough work. */
+function chosen(s: ConvShape, dtype: FloatType): boolean {
+  return dtype === 'float32' && convFlops(s) >= TUNE_MIN_FLOPS;
+}
+
+/**
+ * The variant the rule picks for a key of convChoices(), with this version's table: a resumed
+ * run can tell whether a checkpoint's choices are the ones the rule makes now.
+ */
+export function convRuleChoice(key: string): string {
+  const [product, dtype, ...rest] = typeof key === 'string' ? key.split(',') : [];
+  const v = rest.map(Number);
+  if (!(String(product) in overrides) || (dtype !== 'float32' && dtype !== 'float64') || v.length !== 17 || !v.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ArgumentError(`convRuleChoice: key must be a key of convChoices() (product,dtype,threads and 16 geometry numbers), got ${JSON.stringify(key)}`);
+  }
+  // (The defaults never apply: the length was checked; they give the names type number.)
+  const [threads = 0, n = 0, cin = 0, cout = 0, groups = 0, inH = 0, inW = 0, kH = 0, kW = 0, strideH = 0, strideW = 0, dilationH = 0, dilationW = 0, padTop = 0, padLeft = 0, outH = 0, outW = 0] = v;
+  // The key leaves out the bottom and right padding: the least that yields the output size.
+  const padBottom = Math.max(0, (outH - 1) * strideH + dilationH * (kH - 1) + 1 - inH - padTop);
+  const padRight = Math.max(0, (outW - 1) * strideW + dilationW * (kW - 1) + 1 - inW - padLeft);
+  const S = convPattern({ inH, inW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padBottom, padLeft, padRight, outH, outW });
+  const s: ConvShape = { n, cin, cout, groups, plane: inH * inW, S };
+  const usable = convStrategies(product as ConvProduct).filter((c) => c.applies(s, dtype)).map((c) => c.name);
+  return chosen(s, dtype) ? ruleChoice(product as ConvProduct, s, usable, threads) : usable[0]!;
 }
 
 /** 2·N·Cout·(Cin/G)·taps·positions: the multiply-adds of any of the three products, doubled. */
@@ -164,8 +213,7 @@ interface Variant<P extends ConvProduct> {
   serial: boolean;
 }
 
-/** The suffix of a strategy run with its GEMMs on the calling thread only (threaded engines). */
-export const SERIAL = '/1t';
+export { SERIAL };
 
 function variantsOf<P extends ConvProduct>(usable: readonly ConvStrategy<P>[]): Variant<P>[] {
   const threaded = (gemmEngine()?.workspaces.length ?? 1) > 1;
@@ -186,14 +234,20 @@ export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out
   const fallback = usable[0]!;
   const forced = overrides[product];
   if (forced !== 'auto') return (usable.find((c) => c.name === forced) ?? fallback).run(s, out, ...operands);
-  if (dtype !== 'float32' || convFlops(s) < TUNE_MIN_FLOPS) return fallback.run(s, out, ...operands);
+  if (!chosen(s, dtype)) return fallback.run(s, out, ...operands);
   const variants = variantsOf(usable);
   if (variants.length === 1) return fallback.run(s, out, ...operands);
   const key = keyOf(product, s, dtype);
   const known = decisions.get(key);
-  if (known === undefined) return tuning ? tune(product, key, variants, s, out, operands) : fallback.run(s, out, ...operands);
-  remember(key, known);
-  runVariant(variants.find((v) => v.name === known.winner) ?? variants[0]!, s, out, operands);
+  if (known !== undefined) {
+    remember(key, known);
+    return runVariant(variants.find((v) => v.name === known.winner) ?? variants[0]!, s, out, operands);
+  }
+  if (tuning === 'off') return fallback.run(s, out, ...operands);
+  if (tuning === 'benchmark') return tune(product, key, variants, s, out, operands);
+  const winner = ruleChoice(product, s, usable.map((c) => c.name), engineId());
+  remember(key, { product, key, winner, source: 'rule', times: {} });
+  runVariant(variants.find((v) => v.name === winner) ?? variants[0]!, s, out, operands);
 }
 
 /**
@@ -220,6 +274,6 @@ function tune<P extends ConvProduct>(product: P, key: string, variants: readonly
     if (ms < best[win]! && ms < best[0]! * (1 - DEFAULT_MARGIN)) win = i;
   });
   const times = Object.fromEntries(variants.map((v, i) => [v.name, best[i]!]));
-  remember(key, { product, key, winner: variants[win]!.name, times });
+  remember(key, { product, key, winner: variants[win]!.name, source: 'benchmark', times });
   if (win !== last) runVariant(variants[win]!, s, out, operands);
 }

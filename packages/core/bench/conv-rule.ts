@@ -1,0 +1,178 @@
+// Measures the conv algorithms on a grid of geometries and writes the rule table that picks an
+// algorithm without timing at run time (src/ops/conv/rule-table.ts, read by rule.ts).
+// Not a test. From packages/core, on a machine as quiet as you can get:
+//   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts measure 1   -> bench/results/conv-rule-1t.json
+//   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts measure 2   -> bench/results/conv-rule-2t.json
+//   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts table       -> src/ops/conv/rule-table.ts
+// Each grid point times variants of one product on random operands the way benchmark mode does
+// (one untimed run, then ROUNDS timed runs in alternating order, minimum kept). With 1 thread
+// every applicable algorithm is timed: the winner is the algorithm of the rule at every thread
+// count (so that results do not depend on it). With 2 threads only that winner is timed, with
+// its GEMMs threaded and on the calling thread alone ('/1t': the same bits): the faster runs.
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setNumThreads } from '../src/index.js';
+import { withSerialGemm } from '../src/kernels/wasm/gemm-wasm.js';
+import { empty } from '../src/tensor/creation.js';
+import type { Tensor } from '../src/tensor/tensor.js';
+import { fillTensor } from '../src/testing/arbitraries.js';
+import type { ConvShape } from '../src/ops/conv/gathered.js';
+import { window2d } from '../src/ops/conv/geometry.js';
+import { convPattern } from '../src/ops/conv/pattern.js';
+import { convStrategies } from '../src/ops/conv/strategies.js';
+import { type ConvProduct, type ConvStrategy, SERIAL, TUNE_MIN_FLOPS, convFlops, convOutputShape, setConvTuning } from '../src/ops/conv/strategy.js';
+import { type RuleRow, type RuleTable, ruleSignature, ruleVariants } from '../src/ops/conv/rule.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const resultsDir = join(here, 'results');
+const tablePath = join(here, '..', 'src', 'ops', 'conv', 'rule-table.ts');
+const ROUNDS = 4;
+/** Above this a grid point is skipped (time); TUNE_MIN_FLOPS is the floor, as at run time. */
+const MAX_FLOPS = 1e9;
+/** An alternative must beat the default by this much, as in benchmark mode. */
+const DEFAULT_MARGIN = 0.05;
+const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
+
+interface Measurement {
+  product: ConvProduct;
+  /** Features of rule.ts: images, input and output channels (per group), output positions, taps. */
+  n: number; cin: number; cout: number; positions: number; taps: number;
+  kernel: number; stride: number; padding: number; side: number;
+  signature: string;
+  /** Best ms of each variant. */
+  times: Record<string, number>;
+}
+
+// kernel, stride, padding: 1×1 (pointwise applies), 3×3 (Winograd), 5×5 (direct, flipped), 3×3 stride 2 (only the default).
+const families: [number, number, number][] = [[1, 1, 0], [3, 1, 1], [5, 1, 2], [3, 2, 1]];
+const batches = [8, 32, 128];
+const inputChannels = [1, 3, 16, 64, 256];
+const outputChannels = [16, 64, 256];
+const sides = [7, 14, 28, 56];
+
+function shapeOf(n: number, cin: number, cout: number, k: number, stride: number, padding: number, side: number): ConvShape {
+  const inSide = side * stride;
+  return { n, cin, cout, groups: 1, plane: inSide * inSide, S: convPattern(window2d('conv2d', inSide, inSide, { kernelSize: k, stride, padding })) };
+}
+
+function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, serial: boolean, s: ConvShape, out: Tensor, x: Tensor, w: Tensor, dy: Tensor): void {
+  withSerialGemm(serial, () => {
+    if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, x, w, null);
+    else if (product === 'inputGrad') (st as ConvStrategy<'inputGrad'>).run(s, out, dy, w);
+    else (st as ConvStrategy<'filterGrad'>).run(s, out, x, dy);
+  });
+}
+
+/** The algorithm of a 1-thread measurement: the fastest, unless it beats the default by less than the margin. */
+function winner(times: Record<string, number>): string {
+  const base = times.gathered!;
+  let win = 'gathered';
+  for (const [name, ms] of Object.entries(times)) if (ms < times[win]! && ms < base * (1 - DEFAULT_MARGIN)) win = name;
+  return win;
+}
+
+const samePoint = (a: Measurement, b: Pick<Measurement, 'product' | 'n' | 'cin' | 'cout' | 'kernel' | 'stride' | 'padding' | 'side'>): boolean =>
+  a.product === b.product && a.n === b.n && a.cin === b.cin && a.cout === b.cout && a.kernel === b.kernel && a.stride === b.stride && a.padding === b.padding && a.side === b.side;
+
+/** `single`: the 1-thread measurements, whose winners the multi-thread run times (see the file comment). */
+function measure(threads: number, single: Measurement[]): Measurement[] {
+  const rows: Measurement[] = [];
+  for (const [k, stride, padding] of families) {
+    for (const n of batches) for (const cin of inputChannels) for (const cout of outputChannels) for (const side of sides) {
+      const s = shapeOf(n, cin, cout, k, stride, padding, side);
+      const flops = convFlops(s);
+      if (flops < TUNE_MIN_FLOPS || flops > MAX_FLOPS) continue;
+      const x = fillTensor([n, cin, side * stride, side * stride], 1, { dtype: 'float32', min: -1, max: 1 });
+      const w = fillTensor([cout, cin, k, k], 2, { dtype: 'float32', min: -1, max: 1 });
+      const dy = fillTensor([n, cout, s.S.window.outH, s.S.window.outW], 3, { dtype: 'float32', min: -1, max: 1 });
+      for (const product of products) {
+        const usable = (convStrategies(product) as readonly ConvStrategy<ConvProduct>[]).filter((c) => c.applies(s, 'float32'));
+        const point = { product, n, cin, cout, kernel: k, stride, padding, side };
+        const chosen = threads > 1 ? winner(single.find((m) => samePoint(m, point))?.times ?? { gathered: 1 }) : null;
+        const variants: [ConvStrategy<ConvProduct>, boolean][] = chosen === null
+          ? usable.map((st) => [st, false])
+          : [[usable.find((st) => st.name === chosen)!, false], [usable.find((st) => st.name === chosen)!, true]];
+        if (variants.length < 2) continue;
+        const out = empty(convOutputShape(product, s), 'float32');
+        const best = variants.map(() => Infinity);
+        for (let r = 0; r <= ROUNDS; r++) {
+          for (let j = 0; j < variants.length; j++) {
+            const i = r % 2 === 0 ? j : variants.length - 1 - j;
+            const t0 = performance.now();
+            run(product, variants[i]![0], variants[i]![1], s, out, x, w, dy);
+            if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
+          }
+        }
+        const times = Object.fromEntries(variants.map(([st, serial], i) => [st.name + (serial ? SERIAL : ''), Number(best[i]!.toPrecision(4))]));
+        rows.push({
+          ...point, positions: s.S.positions, taps: k * k,
+          signature: ruleSignature(usable.map((c) => c.name)), times,
+        });
+        console.log(`${threads}t ${product.padEnd(10)} k${k}s${stride} n${n} cin${cin} cout${cout} ${side}x${side}  ${JSON.stringify(times)}  load ${loadavg()[0]!.toFixed(2)}`);
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * The table: at 1 thread each point's winner; with more threads the same algorithm (so results
+ * do not depend on the thread count), on the calling thread alone where that measured faster.
+ */
+function buildTable(one: Measurement[], two: Measurement[]): RuleTable {
+  const table: RuleTable = { 1: { forward: {}, inputGrad: {}, filterGrad: {} }, 2: { forward: {}, inputGrad: {}, filterGrad: {} } };
+  const add = (threads: 1 | 2, m: Measurement, choice: string): void => {
+    const variant = ruleVariants(m.signature.split('+'), threads).indexOf(choice);
+    if (variant < 0) throw new Error(`${choice} is not a variant of ${m.signature}`);
+    (table[threads][m.product][m.signature] ??= []).push([m.n, m.cin, m.cout, m.positions, m.taps, variant]);
+  };
+  for (const m of one) add(1, m, winner(m.times));
+  for (const m of two) {
+    const [threaded, serial] = Object.keys(m.times) as [string, string];
+    add(2, m, m.times[serial]! < m.times[threaded]! ? serial : threaded);
+  }
+  return table;
+}
+
+function writeTable(table: RuleTable, sources: string[]): void {
+  // Eight rows a line.
+  const rows = (rs: RuleRow[]): string =>
+    rs.map((r, i) => `${i % 8 === 0 ? '\n        ' : ' '}${JSON.stringify(r)},`).join('');
+  const bySignature = (t: 1 | 2, p: ConvProduct): string =>
+    Object.entries(table[t][p]).map(([sig, rs]) => `      // ${ruleVariants(sig.split('+'), t).map((v, i) => `${i} ${v}`).join(', ')}\n      '${sig}': [${rows(rs)}\n      ],`).join('\n');
+  const body = ([1, 2] as const).map((t) => `  ${t}: {\n${products.map((p) => `    ${p}: {\n${bySignature(t, p)}\n    },`).join('\n')}\n  },`).join('\n');
+  writeFileSync(tablePath, `// Generated by packages/core/bench/conv-rule.ts (measure 1, measure 2, table) from
+// bench/results/conv-rule-1t.json and -2t.json; do not edit. Measured:
+${sources.map((line) => `//   ${line}`).join('\n')}
+// Rows by thread count, product and applicable algorithms: [images, input channels, output
+// channels, output positions, taps, chosen variant (numbered in the comment above each list)].
+// rule.ts picks the row nearest a conv and runs its variant.
+import type { RuleTable } from './rule.js';
+
+export const RULE_TABLE: RuleTable = {
+${body}
+};
+`);
+}
+
+const read = (t: number): { about: string; rows: Measurement[] } => JSON.parse(readFileSync(join(resultsDir, `conv-rule-${t}t.json`), 'utf8'));
+const [command, arg] = process.argv.slice(2);
+if (command === 'measure') {
+  const threads = Number(arg);
+  if (!(await setNumThreads(threads))) throw new Error(`setNumThreads(${threads}) unavailable`);
+  setConvTuning('benchmark'); // the flipped dx's inner forward conv is timed as in benchmark mode
+  const started = new Date().toISOString();
+  const rows = measure(threads, threads > 1 ? read(1).rows : []);
+  mkdirSync(resultsDir, { recursive: true });
+  const about = `${started} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, ${threads} thread(s), load at end ${loadavg()[0]!.toFixed(2)}`;
+  // One row a line: small, and a new measurement diffs row by row.
+  writeFileSync(join(resultsDir, `conv-rule-${threads}t.json`), `{"about": ${JSON.stringify(about)},\n"rows": [\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
+  await setNumThreads(1);
+} else if (command === 'table') {
+  const [one, two] = [read(1), read(2)];
+  writeTable(buildTable(one.rows, two.rows), [one.about, two.about]);
+} else {
+  throw new Error('usage: conv-rule.ts measure <threads> | table');
+}
