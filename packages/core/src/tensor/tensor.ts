@@ -3,6 +3,7 @@ import type { Node } from '../autograd/node.js';
 import { backward as runBackward } from '../autograd/engine.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isFloatDType } from './dtype.js';
+import { formatTensor } from './format.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
 
 /** Shared by a tensor and its views (reshape), so modifying one is seen through the other. */
@@ -179,7 +180,8 @@ export class Tensor {
     runBackward([this], seed === undefined ? [null] : [seed], { accumulate: true, createGraph, retainGraph });
   }
 
+  /** Shape, dtype and values: every value of a small tensor, a few from each end of a large one. */
   toString(): string {
-    return `Tensor(shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    return formatTensor(this.shape, this.dtype, this._data, this.requiresGrad);
   }
 }

@@ -1,7 +1,8 @@
 import { noGrad } from '../autograd/mode.js';
-import { TensorError, formatShape } from '../errors.js';
+import { ArgumentError, TensorError, formatShape } from '../errors.js';
+import { checkNumber, checkOptions, optionKeys } from '../options.js';
 import { Generator } from '../tensor/random.js';
-import { shapesEqual } from '../tensor/shape.js';
+import { shapesEqual, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export class AdjointError extends TensorError {}
@@ -15,9 +16,12 @@ export interface CheckAdjointOptions {
   trials?: number;
 }
 
+const CHECK_ADJOINT_OPTIONS = optionKeys<CheckAdjointOptions>()(['rtol', 'atol', 'seed', 'trials']);
+
 /**
  * Checks that applyTranspose is the adjoint of the linear map apply: ⟨A·x, y⟩ = ⟨x, Aᵀ·y⟩
- * for random float64 x of shape xShape and y of A·x's shape.
+ * for random float64 x of shape xShape and y of A·x's shape. A check that would compare
+ * nothing (empty x or A·x, or both products exactly 0 in every trial) throws instead of passing.
  */
 export function checkAdjoint(
   apply: (x: Tensor) => Tensor,
@@ -25,14 +29,27 @@ export function checkAdjoint(
   xShape: readonly number[],
   options: CheckAdjointOptions = {},
 ): { lhs: number; rhs: number } {
+  if (typeof apply !== 'function' || typeof applyTranspose !== 'function') {
+    throw new ArgumentError('checkAdjoint: apply and applyTranspose must be functions');
+  }
+  if (!Array.isArray(xShape) || xShape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ArgumentError(`checkAdjoint: xShape must be an array of non-negative integers, got ${String(xShape)}`);
+  }
+  if (sizeOf(xShape) === 0) throw new ArgumentError(`checkAdjoint: xShape ${formatShape(xShape)} has no elements, so nothing would be compared`);
+  checkOptions('checkAdjoint', options, CHECK_ADJOINT_OPTIONS);
   const { rtol = 1e-10, atol = 1e-12, seed = 0, trials = 3 } = options;
+  checkNumber('checkAdjoint', 'rtol', rtol, { min: 0 });
+  checkNumber('checkAdjoint', 'atol', atol, { min: 0 });
+  checkNumber('checkAdjoint', 'seed', seed, { integer: true });
+  checkNumber('checkAdjoint', 'trials', trials, { min: 1, integer: true });
   const rng = new Generator(seed);
   let last = { lhs: 0, rhs: 0 };
+  let allZero = true;
   for (let t = 0; t < trials; t++) {
     const x = normal(xShape, rng);
-    const ax = noGrad(() => apply(x));
+    const ax = float64Result('apply', noGrad(() => apply(x)));
     const y = normal(ax.shape, rng);
-    const aty = noGrad(() => applyTranspose(y));
+    const aty = float64Result('applyTranspose', noGrad(() => applyTranspose(y)));
     if (!shapesEqual(aty.shape, xShape)) {
       throw new AdjointError(`checkAdjoint: applyTranspose returned shape ${formatShape(aty.shape)}, expected x's shape ${formatShape(xShape)}`);
     }
@@ -41,9 +58,26 @@ export function checkAdjoint(
     if (!(Math.abs(lhs - rhs) <= atol + rtol * (Math.abs(lhs) + Math.abs(rhs)))) {
       throw new AdjointError(`checkAdjoint: <A x, y> = ${lhs} but <x, A^T y> = ${rhs} (trial ${t}, difference ${Math.abs(lhs - rhs).toExponential(2)})`);
     }
+    allZero &&= lhs === 0 && rhs === 0;
     last = { lhs, rhs };
   }
+  if (allZero) {
+    throw new AdjointError(
+      `checkAdjoint: <A x, y> and <x, A^T y> were exactly 0 in all ${trials} trial(s) with random x and y, so nothing was compared ` +
+        '(apply and applyTranspose return zeros?)',
+    );
+  }
   return last;
+}
+
+/** A result the float64 comparison can use: a non-empty float64 tensor. */
+function float64Result(what: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`checkAdjoint: ${what} must return a Tensor, got ${typeof t}`);
+  if (t.dtype !== 'float64') {
+    throw new ArgumentError(`checkAdjoint: ${what} returned ${t.dtype} for float64 input; the check compares in float64, so compute in the input's dtype`);
+  }
+  if (t.size === 0) throw new ArgumentError(`checkAdjoint: ${what} returned an empty tensor (shape ${formatShape(t.shape)}), so nothing would be compared`);
+  return t;
 }
 
 function normal(shape: readonly number[], rng: Generator): Tensor {

@@ -1,52 +1,73 @@
 import * as fc from 'fast-check';
 import type { OpDef } from '../autograd/registry.js';
-import { Tensor } from '../tensor/tensor.js';
+import { ArgumentError } from '../errors.js';
+import { checkOptions, optionKeys } from '../options.js';
+import type { Tensor } from '../tensor/tensor.js';
 import * as arb from './arbitraries.js';
-import { checkGrads } from './check-grads.js';
+import { type GradCase, type GradPropertyOptions, type GradPropertyReport, assertGradCases } from './grad-property.js';
+
+const CHECK_OP_OPTIONS = optionKeys<GradPropertyOptions>()(['numRuns', 'seed']);
 
 /**
  * Property-tests one registered op: for random cases from its own `cases` arbitrary, checks
- * its VJP (and, unless the op opts out, its second-order VJP) against finite differences.
+ * its VJP (and, unless the op opts out, its second-order VJP) against finite differences: every
+ * case at first order, then every case at second order. A failure throws with the checkGrads
+ * message (order, input, element, analytic vs numeric, input values) in front.
  */
-export function checkRegisteredOp(def: OpDef, options: { numRuns?: number; seed?: number } = {}): void {
+export function checkRegisteredOp(def: OpDef, options: GradPropertyOptions = {}): GradPropertyReport {
+  checkOptions(`checkRegisteredOp(${def.name})`, options, CHECK_OP_OPTIONS);
   const settings = def.gradCheck;
-  fc.assert(
-    fc.property(def.cases({ fc, arb }), ({ inputs, attrs }) => {
-      const given = inputs as Record<string, Tensor | Tensor[] | null>;
-      // Differentiate every float input that the op declares differentiable.
-      const slots: { name: string; index: number | null }[] = [];
-      const tensors: Tensor[] = [];
-      for (const spec of def.inputs) {
-        const value = given[spec.name];
-        if (value === null || value === undefined) continue;
-        const list = Array.isArray(value) ? value : [value];
-        list.forEach((t, index) => {
-          slots.push({ name: spec.name, index: Array.isArray(value) ? index : null });
-          tensors.push(t);
-        });
-      }
-      const wrt = tensors.flatMap((t, i) => {
-        const spec = def.inputs.find((s) => s.name === slots[i]!.name)!;
-        return spec.differentiable && t.dtype === 'float64' ? [i] : [];
-      });
-      const f = (...xs: Tensor[]): Tensor => {
-        const named: Record<string, Tensor | Tensor[] | null> = { ...given };
-        for (const spec of def.inputs) if (Array.isArray(given[spec.name])) named[spec.name] = [];
-        xs.forEach((x, i) => {
-          const slot = slots[i]!;
-          if (slot.index === null) named[slot.name] = x;
-          else (named[slot.name] as Tensor[])[slot.index] = x;
-        });
-        return def.apply(named as Record<string, Tensor | null>, attrs);
-      };
-      checkGrads(f, tensors, {
-        wrt,
-        order: settings.order ?? 2,
-        ...(settings.rtol !== undefined && { rtol: settings.rtol }),
-        ...(settings.atol !== undefined && { atol: settings.atol }),
-        ...(settings.eps !== undefined && { eps: settings.eps }),
-      });
-    }),
-    { numRuns: options.numRuns ?? settings.numRuns ?? 12, ...(options.seed !== undefined && { seed: options.seed }) },
-  );
+  return assertGradCases(`checkRegisteredOp(${def.name})`, def.cases({ fc, arb }), (c) => gradCase(def, c), settings.order ?? 2, {
+    numRuns: options.numRuns ?? settings.numRuns ?? 12,
+    ...(options.seed !== undefined && { seed: options.seed }),
+  });
+}
+
+/** The op applied to one case, as a function of its flattened tensor inputs. */
+function gradCase(def: OpDef, { inputs, attrs }: { inputs: unknown; attrs: unknown }): GradCase {
+  const given = inputs as Record<string, Tensor | Tensor[] | null>;
+  const slots: { name: string; index: number | null }[] = [];
+  const tensors: Tensor[] = [];
+  for (const spec of def.inputs) {
+    const value = given[spec.name];
+    if (value === null || value === undefined) continue;
+    const list = Array.isArray(value) ? value : [value];
+    list.forEach((t, index) => {
+      slots.push({ name: spec.name, index: Array.isArray(value) ? index : null });
+      tensors.push(t);
+    });
+  }
+  // Differentiate every float input the op declares differentiable (float32 ones are checked
+  // on float64 copies). A case with none would compare nothing: that is an error, not a pass.
+  const wrt = tensors.flatMap((t, i) => {
+    const spec = def.inputs.find((s) => s.name === slots[i]!.name)!;
+    return spec.differentiable && t.dtype !== 'int32' ? [i] : [];
+  });
+  if (wrt.length === 0) {
+    const described = tensors.map((t, i) => `${slots[i]!.name} ${t.dtype}`).join(', ') || 'none';
+    throw new ArgumentError(
+      `checkRegisteredOp(${def.name}): a case has no differentiable float input (inputs: ${described}), so its gradient check would compare nothing`,
+    );
+  }
+  const f = (...xs: Tensor[]): Tensor => {
+    const named: Record<string, Tensor | Tensor[] | null> = { ...given };
+    for (const spec of def.inputs) if (Array.isArray(given[spec.name])) named[spec.name] = [];
+    xs.forEach((x, i) => {
+      const slot = slots[i]!;
+      if (slot.index === null) named[slot.name] = x;
+      else (named[slot.name] as Tensor[])[slot.index] = x;
+    });
+    return def.apply(named as Record<string, Tensor | null>, attrs);
+  };
+  const { rtol, atol, eps } = def.gradCheck;
+  return {
+    f,
+    inputs: tensors,
+    options: {
+      wrt,
+      ...(rtol !== undefined && { rtol }),
+      ...(atol !== undefined && { atol }),
+      ...(eps !== undefined && { eps }),
+    },
+  };
 }

@@ -2,7 +2,10 @@
 import type * as FastCheck from 'fast-check';
 import type * as Arbitraries from './arbitraries.js';
 
-export { checkGrads, GradCheckError, type CheckGradsOptions, type GradCheckReport } from './check-grads.js';
+export { checkGrads, GradCheckError, type CheckGradsOptions, type GradCheckReport, type GradCheckFailure } from './check-grads.js';
+export {
+  checkGradsProperty, type CheckGradsPropertyOptions, type GradPropertyOptions, type GradPropertyReport, type GradCase,
+} from './grad-property.js';
 export { checkAdjoint, AdjointError, type CheckAdjointOptions } from './check-adjoint.js';
 export * as arb from './arbitraries.js';
 export { checkRegisteredOp } from './check-op.js';
