@@ -10,7 +10,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const report = await train(parsed, new Progress({ logEverySeconds: parsed.quiet ? Infinity : 15 }));
+  const report = await train(parsed, new Progress({ logEverySeconds: parsed.quiet ? Infinity : parsed.logEvery }));
   const f = report.final;
   console.log('');
   console.log(report.complete ? 'training complete' : `stopped after epoch ${f?.epoch ?? 0} (continue with --resume)`);

@@ -3,7 +3,10 @@
 // report (metrics JSON + SVG curves) at the end.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError, Generator, type Tensor, convChoices, crossEntropy, noGrad, restoreConvChoices, setNumThreads } from '@tensorgrad/core';
+import {
+  ArgumentError, Generator, type Tensor, convChoices, convRuleChoice, convTuning, crossEntropy, isAnomalyDetectionEnabled, noGrad, restoreConvChoices, setConvTuning,
+  setDetectAnomaly, setNumThreads,
+} from '@tensorgrad/core';
 import type { Batch, DataLoader, RawImage } from '@tensorgrad/data';
 import {
   Adam, CosineAnnealingLR, LinearLR, type LRScheduler, type Module, type Optimizer, SGD, SequentialLR, loadCheckpoint, loadSafetensors, saveCheckpoint,
@@ -14,15 +17,15 @@ import type { TrainOptions } from './options.js';
 import { Progress } from './progress.js';
 import { type EpochRecord, type TrainReport, writeReport } from './report.js';
 
-/** Options that change the computation: a resumed run must use the checkpoint's. */
-const RUN_DEFINING = ['model', 'epochs', 'batchSize', 'lr', 'optimizer', 'weightDecay', 'seed', 'limitTrain', 'limitTest'] as const;
+/** Options that change the computation: a resumed run must use the checkpoint's (convTuning: the rounding). */
+const RUN_DEFINING = ['model', 'epochs', 'batchSize', 'lr', 'optimizer', 'weightDecay', 'seed', 'limitTrain', 'limitTest', 'convTuning'] as const;
 
 interface ResumeState {
   epochsDone: number;
   history: EpochRecord[];
   dropoutRng: number[];
   elapsedSeconds: number;
-  /** The conv algorithm measured fastest per layer shape: a resume runs the same ones (same rounding). */
+  /** The conv algorithm of each layer shape (by the rule or measured): a resume runs the same ones (same rounding). */
   convChoices: Record<string, string>;
 }
 
@@ -33,9 +36,13 @@ export async function train(requested: TrainOptions, progress = new Progress()):
     throw new ArgumentError(`--resume: no checkpoint at ${checkpointPath}; run without --resume first`);
   }
   await setNumThreads(requested.threads ? 2 : 1);
+  const [tuning, anomaly] = [convTuning(), isAnomalyDetectionEnabled()];
+  setDetectAnomaly(requested.detectAnomaly);
   try {
     return await run(requested, checkpointPath, progress);
   } finally {
+    setConvTuning(tuning);
+    setDetectAnomaly(anomaly);
     await setNumThreads(1);
   }
 }
@@ -43,6 +50,7 @@ export async function train(requested: TrainOptions, progress = new Progress()):
 async function run(requested: TrainOptions, checkpointPath: string, progress: Progress): Promise<TrainReport> {
   // Model, optimizer and schedule are built from the options; a resume then overwrites their state.
   const options = requested.resume ? { ...requested, ...savedRunOptions(checkpointPath) } : requested;
+  setConvTuning(options.convTuning);
   const loaders = fashionMnistLoaders({ root: options.data, batchSize: options.batchSize, seed: options.seed, limitTrain: options.limitTrain, limitTest: options.limitTest });
   const dropoutRng = new Generator(options.seed + 1);
   const model = buildModel(options.model, new Generator(options.seed), dropoutRng);
@@ -54,7 +62,7 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
   if (options.resume) {
     state = loadCheckpoint(checkpointPath, { model, optimizer, scheduler }) as unknown as ResumeState & { options: unknown };
     dropoutRng.setState(state.dropoutRng);
-    restoreConvChoices(state.convChoices ?? {});
+    restoreSavedConvChoices(options.convTuning, state.convChoices ?? {}, progress);
     progress.log(`resumed from ${checkpointPath} after epoch ${state.epochsDone}/${options.epochs}`);
   }
   const parameterCount = model.parameters().reduce((n, p) => n + p.size, 0);
@@ -160,6 +168,17 @@ function makeScheduler(optimizer: Optimizer<any>, stepsPerEpoch: number, epochs:
   const total = stepsPerEpoch * epochs;
   const warm = Math.max(1, Math.round(total * 0.03));
   return new SequentialLR(optimizer, [new LinearLR(optimizer, 0.1, 1, warm), new CosineAnnealingLR(optimizer, Math.max(1, total - warm))], [warm]);
+}
+
+/**
+ * Makes the resumed run use the checkpoint's conv algorithms, so it continues with the same
+ * rounding: measured ones (benchmark) would differ in a new process, and rule ones differ only
+ * if this version's table does (a table measured again since), which is worth a note.
+ */
+function restoreSavedConvChoices(mode: TrainOptions['convTuning'], saved: Record<string, string>, progress: Progress): void {
+  restoreConvChoices(saved);
+  const changed = mode === 'rule' ? Object.entries(saved).filter(([key, choice]) => convRuleChoice(key) !== choice).length : 0;
+  if (changed > 0) progress.log(`note: this version's conv rule differs from the checkpoint's for ${changed} layer shape(s); continuing with the checkpoint's algorithms`);
 }
 
 function pick(o: TrainOptions): Partial<TrainOptions> {

@@ -2,36 +2,15 @@
 // needs no download): it learns, writes its report, and a run interrupted after one epoch and
 // resumed ends bit-identical to the uninterrupted run.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Generator, restoreConvChoices } from '@tensorgrad/core';
-import { encodeIdx } from '@tensorgrad/data';
+import { AnomalyError, isAnomalyDetectionEnabled, restoreConvChoices } from '@tensorgrad/core';
 import { loadSafetensors } from '@tensorgrad/nn';
 import { DEFAULTS, type TrainOptions } from './options.js';
 import { Progress } from './progress.js';
 import { train } from './run.js';
-
-/** Class k is a bright horizontal band at rows 2k..2k+5 plus noise: learnable in a few steps. */
-function writeSyntheticFashionMnist(dir: string, trainCount: number, testCount: number): void {
-  const rng = new Generator(123);
-  const write = (prefix: string, n: number): void => {
-    const images = new Uint8Array(n * 28 * 28);
-    const labels = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const k = rng.randint(0, 10);
-      labels[i] = k;
-      for (let p = 0; p < 784; p++) {
-        const row = Math.floor(p / 28);
-        images[i * 784 + p] = Math.min(255, (row >= 2 * k + 2 && row < 2 * k + 6 ? 200 : 0) + rng.randint(0, 40));
-      }
-    }
-    writeFileSync(join(dir, `${prefix}-images-idx3-ubyte.gz`), encodeIdx({ type: 'uint8', shape: [n, 28, 28], data: images }, { gzip: true }));
-    writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte.gz`), encodeIdx({ type: 'uint8', shape: [n], data: labels }, { gzip: true }));
-  };
-  write('train', trainCount);
-  write('t10k', testCount);
-}
+import { writeSyntheticFashionMnist } from './synthetic-data.js';
 
 const silent = (): Progress => new Progress({ stream: { isTTY: false, write: () => true }, logEverySeconds: Infinity });
 
@@ -55,8 +34,9 @@ describe('training job (synthetic data)', function () {
     const out = mkdtempSync(join(tmpdir(), 'tg-b-'));
     const first = await train(base(out, { stopAfter: 1 }), silent());
     expect(first.complete).to.equal(false);
-    // A new process would measure the conv algorithms again and might pick others: simulate
-    // that by switching every choice to the default; the resume must restore the checkpoint's.
+    // A new process in benchmark mode (or with a rule table measured again) could pick other
+    // conv algorithms: simulate that by switching every choice to the default; the resume must
+    // restore the checkpoint's.
     const saved = (JSON.parse(loadSafetensors(first.checkpoint).metadata['tensorgrad.metadata']!) as { convChoices: Record<string, string> }).convChoices;
     expect(Object.keys(saved)).to.not.be.empty;
     restoreConvChoices(Object.fromEntries(Object.keys(saved).map((key) => [key, 'gathered'])));
@@ -69,6 +49,15 @@ describe('training job (synthetic data)', function () {
     const b = loadSafetensors(resumed.checkpoint).tensors;
     expect([...b.keys()]).to.deep.equal([...a.keys()]);
     for (const [k, t] of a) expect(Buffer.from(b.get(k)!.data.buffer).equals(Buffer.from(t.data.buffer)), k).to.equal(true);
+  });
+
+  it('with --detect-anomaly stops at the first op that produces NaN or Infinity, and switches detection off again', async () => {
+    // lr 1e38: Adam's first step moves every weight by ~1e38, so the next forward overflows.
+    let error: unknown;
+    await train(base(mkdtempSync(join(tmpdir(), 'tg-nan-')), { lr: 1e38, epochs: 1, detectAnomaly: true }), silent()).catch((e: unknown) => { error = e; });
+    expect(error).to.be.instanceOf(AnomalyError);
+    expect(String(error)).to.match(/NaN|Infinity/);
+    expect(isAnomalyDetectionEnabled()).to.equal(false);
   });
 
   it('refuses --resume without a checkpoint', async () => {
