@@ -63,9 +63,10 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
         if (inputs === null) throw releasedError(node);
         const thunks = node.op.vjp(vjpArgs(node, inputs, dy), node.attrs);
         const results = new Map<string, Tensor | Tensor[]>();
-        node.edges.forEach((edge, i) => {
+        for (let i = 0; i < node.arity; i++) {
+          const edge = node.edge(i);
           const spec = specOf(node.op, i);
-          if (!spec.differentiable || edge === null || (!(edge instanceof Node) && !edge.requiresGrad)) return;
+          if (!spec.differentiable || edge === null || (!(edge instanceof Node) && !edge.requiresGrad)) continue;
           let result = results.get(spec.name);
           if (result === undefined) {
             const thunk = thunks[spec.name];
@@ -81,7 +82,7 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
           checkedGrad(node, name, inputs[i]!, g);
           if (detect) checkGradient(node, name, g, dy);
           accumulate(edge, g);
-        });
+        }
         if (!run.retainGraph) node.release();
         if (recycler) {
           // Only now, with every thunk of this node run: they may share intermediates.
@@ -187,7 +188,10 @@ function reachableNodes(roots: readonly Edge[], targets: ReadonlyMap<Edge, Tenso
     const edge = stack.pop()!;
     if (!(edge instanceof Node) || targets.has(edge) || seen.has(edge)) continue;
     seen.add(edge);
-    edge.edges.forEach((e, i) => { if (e !== null && specOf(edge.op, i).differentiable) stack.push(e); });
+    for (let i = 0; i < edge.arity; i++) {
+      const e = edge.edge(i);
+      if (e !== null && specOf(edge.op, i).differentiable) stack.push(e);
+    }
   }
   const nodes = [...seen].sort((a, b) => b.seq - a.seq);
   if (targets.size === 0) return nodes;
@@ -195,8 +199,12 @@ function reachableNodes(roots: readonly Edge[], targets: ReadonlyMap<Edge, Tenso
   const leadsToTarget = new Set<Node>();
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
-    if (node.edges.some((e, i) => e !== null && specOf(node.op, i).differentiable && (targets.has(e) || (e instanceof Node && leadsToTarget.has(e))))) {
-      leadsToTarget.add(node);
+    for (let i = 0; i < node.arity; i++) {
+      const e = node.edge(i);
+      if (e !== null && specOf(node.op, i).differentiable && (targets.has(e) || (e instanceof Node && leadsToTarget.has(e)))) {
+        leadsToTarget.add(node);
+        break;
+      }
     }
   }
   return nodes.filter((n) => leadsToTarget.has(n));

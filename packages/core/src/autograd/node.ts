@@ -23,15 +23,16 @@ export class Node {
   /** Versions of the inputs and output when recorded, to detect later in-place writes. */
   readonly inputVersions: readonly number[];
   readonly outputVersion: number;
-  /** One per input: null where no gradient can flow (no grad needed, or a null input). */
-  readonly edges: readonly (Edge | null)[];
-  private _inputs: readonly (Tensor | null)[] | null;
+  /** The inputs until release, then their edges: one array either way (no allocation per node). */
+  private readonly links: (Tensor | Edge | null)[];
+  private _released = false;
   private _saved: unknown;
   private _output: Tensor | null;
 
   constructor(
     readonly op: OpDef,
-    inputs: readonly (Tensor | null)[],
+    /** Owned by the node from now on (release rewrites it in place). */
+    inputs: (Tensor | null)[],
     readonly attrs: unknown,
     saved: unknown,
     output: Tensor,
@@ -40,20 +41,32 @@ export class Node {
   ) {
     this.inputVersions = inputs.map((t) => (t === null ? 0 : t.version.value));
     this.outputVersion = output.version.value;
-    this.edges = inputs.map((t) => (t === null || !t.requiresGrad ? null : t.node ?? t));
-    this._inputs = inputs;
+    this.links = inputs;
     this._saved = saved;
     this._output = output;
   }
 
   /** True once backward ran this node's VJP without retainGraph. */
   get released(): boolean {
-    return this._inputs === null;
+    return this._released;
+  }
+
+  /** Number of (flattened) inputs. */
+  get arity(): number {
+    return this.links.length;
+  }
+
+  /** Where the gradient of input i goes; null where none can flow (no grad needed, or a null input). */
+  edge(i: number): Edge | null {
+    const link = this.links[i] ?? null;
+    if (this._released || link === null) return link;
+    const t = link as Tensor;
+    return t.requiresGrad ? t.node ?? t : null;
   }
 
   /** The inputs as recorded (the VJP's view); null after release. */
   get inputs(): readonly (Tensor | null)[] | null {
-    return this._inputs;
+    return this._released ? null : (this.links as (Tensor | null)[]);
   }
 
   get saved(): unknown {
@@ -64,9 +77,10 @@ export class Node {
     return this._output;
   }
 
-  /** Drops every reference the VJP needed (backward without retainGraph). */
+  /** Drops every reference the VJP needed (backward without retainGraph); edges are kept. */
   release(): void {
-    this._inputs = null;
+    for (let i = 0; i < this.links.length; i++) this.links[i] = this.edge(i);
+    this._released = true;
     this._saved = undefined;
     this._output = null;
   }
