@@ -1,6 +1,6 @@
 import { ArgumentError, ShapeError, formatShape } from '../errors.js';
 import { allocate } from '../tensor/dtype.js';
-import { checkOptions, optionKeys } from '../options.js';
+import { checkBoolean, checkOptions, optionKeys } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backward } from './engine.js';
 import { isGradEnabled, withGradMode } from './mode.js';
@@ -34,7 +34,8 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]): [Tensor, P
   if (!(y instanceof Tensor)) throw new ArgumentError('vjp: f must return a Tensor');
   const pullback: Pullback = (dy, options = {}) => {
     checkOptions('vjp pullback', options, PULLBACK_OPTIONS);
-    const retainGraph = checkedFlag('vjp pullback', 'retainGraph', options.retainGraph ?? nested);
+    checkBoolean('vjp pullback', 'retainGraph', options.retainGraph);
+    const retainGraph = options.retainGraph ?? nested;
     if (!(dy instanceof Tensor)) throw new ArgumentError(`vjp pullback: dy must be a Tensor, got ${typeof dy}`);
     const grads = y.requiresGrad
       ? backward([y], [dy], { accumulate: false, createGraph: nested, retainGraph, targets: tracked })
@@ -79,7 +80,8 @@ export function valueAndGrad<O extends GradOptions = { argnums?: number }>(
 ): (...xs: Tensor[]) => [Tensor, GradOf<O>] {
   checkOptions('valueAndGrad', options, GRAD_OPTIONS);
   const argnums = options?.argnums ?? 0;
-  const retain = options?.retainGraph === undefined ? {} : { retainGraph: checkedFlag('grad', 'retainGraph', options.retainGraph) };
+  checkBoolean('valueAndGrad', 'retainGraph', options?.retainGraph);
+  const retain = options?.retainGraph === undefined ? {} : { retainGraph: options.retainGraph };
   const wanted = typeof argnums === 'number' ? [argnums] : [...argnums];
   return (...xs) => {
     for (const a of wanted) {
@@ -99,11 +101,6 @@ export function valueAndGrad<O extends GradOptions = { argnums?: number }>(
     const grads = pullback(new Tensor(allocate(value.dtype, 1).fill(1), value.shape), retain);
     return [value, (typeof argnums === 'number' ? grads[0]! : grads) as GradOf<O>];
   };
-}
-
-function checkedFlag(fn: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new ArgumentError(`${fn}: ${name} must be a boolean, got ${typeof value} ${String(value)}`);
-  return value;
 }
 
 /** x as an input of a new differentiation: linked to x's graph when x is tracked, else a fresh leaf. */

@@ -121,12 +121,13 @@ describe('backward releases saved values (retainGraph)', () => {
     expect(() => sum(exp(x)).backward(undefined, { retain_graph: true } as never)).to.throw(
       ArgumentError, /backward: unknown option 'retain_graph' in options \(did you mean 'retainGraph'\?\); accepted: createGraph, retainGraph/,
     );
-    expect(() => sum(exp(x)).backward(undefined, { retainGraph: 1 } as never)).to.throw(ArgumentError, /backward: retainGraph must be a boolean, got number/);
+    expect(() => sum(exp(x)).backward(undefined, { retainGraph: 1 } as never)).to.throw(ArgumentError, /backward: retainGraph must be true or false, got 1/);
     expect(() => grad((t: Tensor) => sum(t), { argnum: 0 } as never)).to.throw(ArgumentError, /grad: unknown option 'argnum'.*did you mean 'argnums'/);
     expect(() => valueAndGrad((t: Tensor) => sum(t), { retain_graph: true } as never)).to.throw(ArgumentError, /valueAndGrad: unknown option 'retain_graph'.*'retainGraph'/);
-    expect(() => valueAndGrad((t: Tensor) => sum(t), { retainGraph: 'yes' } as never)).to.throw(ArgumentError, /retainGraph must be a boolean, got string/);
+    expect(() => valueAndGrad((t: Tensor) => sum(t), { retainGraph: 'yes' } as never)).to.throw(ArgumentError, /valueAndGrad: retainGraph must be true or false, got string yes/);
     const [, pullback] = vjp((t: Tensor) => exp(t), f64([1], false));
     expect(() => pullback(f64([1], false), { keepGraph: true } as never)).to.throw(ArgumentError, /vjp pullback: unknown option 'keepGraph'.*accepted: retainGraph/);
     expect(() => pullback(f64([1], false), 'retain' as never)).to.throw(ArgumentError, /vjp pullback: options must be an object/);
+    expect(() => pullback(f64([1], false), { retainGraph: null } as never)).to.throw(ArgumentError, /vjp pullback: retainGraph must be true or false, got null/);
   });
 });

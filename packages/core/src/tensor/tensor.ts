@@ -1,7 +1,7 @@
 import { ArgumentError, AutogradError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import type { Node } from '../autograd/node.js';
 import { backward as runBackward } from '../autograd/engine.js';
-import { checkOptions, optionKeys } from '../options.js';
+import { checkBoolean, checkOptions, optionKeys } from '../options.js';
 import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isFloatDType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
@@ -166,10 +166,10 @@ export class Tensor {
    */
   backward(seed?: Tensor, options: BackwardOptions = {}): void {
     checkOptions('backward', options, BACKWARD_OPTIONS);
+    checkBoolean('backward', 'createGraph', options.createGraph);
+    checkBoolean('backward', 'retainGraph', options.retainGraph);
     const createGraph = options.createGraph ?? false;
     const retainGraph = options.retainGraph ?? createGraph;
-    if (typeof createGraph !== 'boolean') throw new ArgumentError(`backward: createGraph must be a boolean, got ${typeof createGraph}`);
-    if (typeof retainGraph !== 'boolean') throw new ArgumentError(`backward: retainGraph must be a boolean, got ${typeof retainGraph}`);
     if (!this.requiresGrad) {
       throw new AutogradError('backward: tensor does not require grad (no input of the computation had requiresGrad set)');
     }
