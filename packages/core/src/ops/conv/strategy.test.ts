@@ -10,7 +10,7 @@ import { type PaddingSpec, window2d } from './geometry.js';
 import { convPattern } from './pattern.js';
 import { convStrategies } from './strategies.js';
 import { RULE_TABLE } from './rule-table.js';
-import { ruleChoice, ruleVariants } from './rule.js';
+import { type RuleTable, ruleChoice } from './rule.js';
 import {
   type ConvProduct, type ConvStrategy, type FloatType, SERIAL, TUNE_MIN_FLOPS, clearConvDecisions, convChoices, convDecisions, convFlops, convOutputShape, convRuleChoice, convTuning,
   restoreConvChoices, setConvStrategy, setConvTuning,
@@ -343,47 +343,49 @@ describe('conv strategies', () => {
     }
   });
 
-  it('the rule table picks the same algorithm for every thread count: only the /1t variant (the same bits) differs', () => {
+  it('the rule picks the same algorithm for every thread count: only the /1t variant (the same bits) differs', () => {
     let compared = 0;
     for (const product of products) {
-      for (const [signature, rows] of Object.entries(RULE_TABLE[2][product])) {
-        const applicable = signature.split('+');
-        const single = new Map((RULE_TABLE[1][product][signature] ?? []).map((r) => [r.slice(0, 5).join(','), applicable[r[5]]]));
-        expect(single.size, `${product} ${signature}: no duplicate points`).to.equal(RULE_TABLE[1][product][signature]?.length ?? 0);
-        for (const r of rows) {
-          const algorithm = ruleVariants(applicable, 2)[r[5]]!.replace(SERIAL, '');
-          expect(algorithm, `${product} ${signature} ${r.join(',')}`).to.equal(single.get(r.slice(0, 5).join(',')) ?? 'gathered');
-          compared++;
-        }
-      }
-    }
-    expect(compared).to.be.greaterThan(100);
-  });
-
-  it('the rule runs the choice of the nearest measured point with the same applicable algorithms, the default where there is none', () => {
-    const at = (r: readonly number[]): ConvShape => ({ n: r[0]!, cin: r[1]!, cout: r[2]!, groups: 1, plane: 1, S: { positions: r[3]!, taps: r[4]! } as ConvShape['S'] });
-    let rows = 0;
-    for (const threads of [1, 2] as const) {
-      for (const product of products) {
-        for (const [signature, list] of Object.entries(RULE_TABLE[threads][product])) {
-          const applicable = signature.split('+');
-          for (const r of list) {
-            rows++;
-            const chosen = ruleVariants(applicable, threads)[r[5]];
-            expect(ruleChoice(product, at(r), applicable, threads), `${threads} ${product} ${r.join(',')}`).to.equal(chosen);
-            // Off the grid (every feature ×1.2: 0.26 each in log2, while grid points are at least
-            // 1.47 apart in some feature) the nearest point is still this one; a grouped conv
-            // counts its channels per group.
-            const off = { ...at(r.map((v, i) => (i < 5 ? v * 1.2 : v))), groups: 2, cin: r[1] * 2.4, cout: r[2] * 2.4 };
-            expect(ruleChoice(product, off, applicable, threads), `${threads} ${product} ${r.join(',')} off the grid`).to.equal(chosen);
+      for (const threads of [1, 2] as const) {
+        for (const [signature, rows] of Object.entries(RULE_TABLE[threads][product])) {
+          for (const r of rows) {
+            const s = { n: r[0]!, cin: r[1]!, cout: r[2]!, groups: 1, plane: 1, S: { positions: r[3]!, taps: r[4]! } } as ConvShape;
+            const one = ruleChoice(product, s, signature.split('+'), 1);
+            for (const t of [2, 3, 8]) expect(ruleChoice(product, s, signature.split('+'), t).replace(SERIAL, ''), `${product} ${r.join(',')} ${t} threads`).to.equal(one);
+            compared++;
           }
         }
       }
     }
-    expect(rows, 'the table has rows').to.be.greaterThan(1000);
-    // Applicable algorithms no row was measured with: the default.
-    expect(ruleChoice('forward', at([8, 16, 16, 256, 9]), ['gathered', 'fft'], 2)).to.equal('gathered');
-    expect(ruleChoice('forward', at([8, 16, 16, 256, 9]), ['gathered', 'fft'], 1)).to.equal('gathered');
+    expect(compared).to.be.greaterThan(1000);
+  });
+
+  it('the rule weighs the nearest measured points (same applicable algorithms) by closeness, keeps the default unless 5% faster, and picks /1t by the 2-thread rows', () => {
+    const at = (n: number, cin = 16): ConvShape => ({ n, cin, cout: 16, groups: 1, plane: 1, S: { positions: 256, taps: 9 } as ConvShape['S'] });
+    const applicable = ['gathered', 'direct', 'winograd'];
+    const sig = applicable.join('+');
+    const none = { forward: {}, inputGrad: {}, filterGrad: {} };
+    // Times in % of gathered's: at 8 images Winograd is far faster, at 64 a little slower.
+    const table = (serial: number): RuleTable => ({
+      1: { ...none, forward: { [sig]: [[8, 16, 16, 256, 9, 105, 40], [64, 16, 16, 256, 9, 104, 110]] } },
+      2: { ...none, forward: { [sig]: [[8, 16, 16, 256, 9, serial], [64, 16, 16, 256, 9, serial]] } },
+    });
+    const t = table(120);
+    expect(ruleChoice('forward', at(8), applicable, 1, t)).to.equal('winograd');
+    expect(ruleChoice('forward', at(64), applicable, 1, t)).to.equal('gathered'); // its own point dominates
+    // 24 images: nearer 64 (log2 distance 1.42) than 8 (1.58), but weighed together (0.33 and
+    // 0.28) the mean of Winograd's times is 69% of gathered's: a nearest-point rule would say gathered.
+    expect(ruleChoice('forward', at(24), applicable, 1, t)).to.equal('winograd');
+    // Direct at 104-105%: never; and a 4% gain is within the margin, so the default stays.
+    const close: RuleTable = { ...t, 1: { ...none, forward: { [sig]: [[8, 16, 16, 256, 9, 96, 97]] } } };
+    expect(ruleChoice('forward', at(8), applicable, 1, close)).to.equal('gathered');
+    // Threads: the same algorithm, on the calling thread alone where the 2-thread rows say it is faster.
+    expect(ruleChoice('forward', at(8), applicable, 2, t)).to.equal('winograd');
+    expect(ruleChoice('forward', at(8), applicable, 2, table(80))).to.equal('winograd/1t');
+    expect(ruleChoice('forward', at(64), applicable, 4, table(80))).to.equal('gathered/1t');
+    // Applicable algorithms no row was measured with, or a product without rows: the default.
+    expect(ruleChoice('forward', at(8), ['gathered', 'direct'], 2, t)).to.equal('gathered');
+    expect(ruleChoice('inputGrad', at(8), applicable, 1, t)).to.equal('gathered');
   });
 
   it('setConvTuning takes rule, benchmark or off (true and false: benchmark and off), rejects the rest, and forgets the previous mode\'s choices but not restored ones', () => {
