@@ -61,9 +61,10 @@ function convStep(): { y: Tensor; dx: Tensor | null; dw: Tensor | null } {
 }
 
 /**
- * conv2d may pick its algorithm per shape by timing (ops/conv/strategy.ts), and the winner can
- * differ between thread counts; different algorithms round differently. So conv results must
- * match to float32 rounding, and whether they are bit-identical is reported.
+ * conv2d picks its algorithm per shape by the committed rule (ops/conv/rule.ts), the same at
+ * every thread count, so results should be bit-identical; under setConvTuning('benchmark') the
+ * winner can differ between thread counts and algorithms round differently. So conv results
+ * must match to float32 rounding, and whether they are bit-identical is reported.
  */
 function close(what: string, a: Tensor | null, b: Tensor | null): boolean {
   if (!a || !b) return void failures.push(`${what}: missing tensor`), false;
