@@ -4,7 +4,7 @@
 // differently, so the choice decides the bits of a result. Three modes (setConvTuning):
 //   'rule' (default)  a fixed function of product, geometry, dtype and thread count, from a table
 //                     measured once and committed (rule.ts): the same seed gives the same bits in
-//                     every process, like cudnn.deterministic.
+//                     every process (like cuDNN's heuristics with cudnn.benchmark off).
 //   'benchmark'       the first float32 call of a geometry with enough work times every
 //                     applicable candidate on its actual operands and keeps the fastest for that
 //                     geometry and GEMM thread count (bounded LRU), like cudnn.benchmark: perhaps
@@ -63,7 +63,7 @@ const overrides: Record<ConvProduct, string> = { forward: 'auto', inputGrad: 'au
 
 /**
  * Internal override for tests and benchmarks: run strategy `name` for `product` wherever it
- * applies (elsewhere the default), or 'auto' to choose by measurement again.
+ * applies (elsewhere the default), or 'auto' to choose by the tuning mode again.
  */
 export function setConvStrategy(product: ConvProduct, name: string): void {
   const names = convStrategies(product).map((c) => c.name);
@@ -85,7 +85,7 @@ let tuning: ConvTuning = 'rule';
 export function setConvTuning(mode: ConvTuning | boolean): void {
   const next = mode === true ? 'benchmark' : mode === false ? 'off' : mode;
   if (!TUNINGS.includes(next)) {
-    throw new ArgumentError(`setConvTuning: mode must be one of 'rule', 'benchmark', 'off' (or true / false for 'benchmark' / 'off'), got ${typeof mode === 'string' ? `'${mode}'` : String(mode)}`);
+    throw new ArgumentError(`setConvTuning: mode must be one of 'rule', 'benchmark', 'off' (or true / false for 'benchmark' / 'off'), got ${typeof mode === 'string' ? `'${mode}'` : typeof mode === 'object' && mode !== null ? `an ${Array.isArray(mode) ? 'array' : 'object'}` : String(mode)}`);
   }
   if (next === tuning) return;
   tuning = next;
