@@ -28,7 +28,7 @@ import { clipGradNorm } from './optim/clip.js';
 import { CosineAnnealingLR, LinearLR, MultiStepLR, SequentialLR, StepLR } from './optim/lr-scheduler.js';
 import { RMSprop } from './optim/rmsprop.js';
 import { SGD } from './optim/sgd.js';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint/checkpoint.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint/files.js';
 import { encodeSafetensors } from './checkpoint/safetensors.js';
 
 type ErrorClass = new (...args: any[]) => TensorError;

@@ -1,4 +1,6 @@
 // @tensorgrad/nn — modules, layers, models, optimizers, LR schedules and safetensors checkpoints.
+// The main entry: runs in browsers and Node (checkpoints as bytes). Node resolves the package to
+// node.ts instead, which adds checkpoint files (package.json's "node" export condition).
 export { Module, parameter, buffer, type StateDict, type LoadStateDictOptions, type LoadResult } from './module/module.js';
 export { Sequential, ModuleList, ModuleDict } from './module/containers.js';
 export { StateDictError, CheckpointError } from './errors.js';
@@ -20,6 +22,7 @@ export { BasicConv2d, Inception, InceptionAux, GoogLeNet, googlenet, type GoogLe
 export { AlexNet, alexnet, type AlexNetOptions } from './models/alexnet.js';
 export { ZFNet, zfnet, type ZFNetOptions } from './models/zfnet.js';
 export { LeNet5, lenet5, type LeNet5Options } from './models/lenet.js';
+export { FmnistCnn, fmnistCnn, type FmnistCnnOptions } from './models/fmnist-cnn.js';
 
 export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamState, type ParamsInput, type Hyperparameters } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
@@ -32,7 +35,5 @@ export { clipGradNorm, type ClipGradNormOptions } from './optim/clip.js';
 
 export { encodeSafetensors, decodeSafetensors, type Safetensors } from './checkpoint/safetensors.js';
 export {
-  saveSafetensors, loadSafetensors, saveCheckpoint, loadCheckpoint, OPTIMIZER_PREFIX,
-  type CheckpointContents, type LoadCheckpointOptions,
+  checkpointToBytes, loadCheckpointFromBytes, OPTIMIZER_PREFIX, type CheckpointContents, type LoadCheckpointOptions, type Json,
 } from './checkpoint/checkpoint.js';
-export { writeFileAtomic } from './checkpoint/atomic-write.js';

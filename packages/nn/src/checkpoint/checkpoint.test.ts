@@ -16,7 +16,8 @@ import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR } from '../optim/lr-scheduler.js';
 import { SGD } from '../optim/sgd.js';
 import { temporaryPath } from './atomic-write.js';
-import { OPTIMIZER_PREFIX, loadCheckpoint, loadSafetensors, saveCheckpoint, saveSafetensors } from './checkpoint.js';
+import { OPTIMIZER_PREFIX } from './checkpoint.js';
+import { loadCheckpoint, loadSafetensors, saveCheckpoint, saveSafetensors } from './files.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 const fixture = (name: string): URL => new URL(`../../fixtures/${name}`, import.meta.url);

@@ -3,15 +3,14 @@
 // state tensors under OPTIMIZER_PREFIX, and everything else (optimizer hyperparameters and
 // scalar state, scheduler state, user metadata such as the epoch or RNG state) as JSON strings
 // in __metadata__.
-import { readFileSync } from 'node:fs';
+// This file works on bytes only, so it runs in browsers; files.ts (the node entry) adds paths.
 import { ArgumentError, Tensor, checkOptions, optionKeys } from '@tensorgrad/core';
 import { checkBool, show } from '../check.js';
 import { CheckpointError, StateDictError } from '../errors.js';
 import { Module } from '../module/module.js';
 import { LRScheduler, type SchedulerState } from '../optim/lr-scheduler.js';
 import { Optimizer, type OptimizerStateDict, type ParamState } from '../optim/optimizer.js';
-import { writeAtomically } from './atomic-write.js';
-import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { type Safetensors, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 export const OPTIMIZER_PREFIX = '__optimizer__.';
 const META_OPTIMIZER = 'tensorgrad.optimizer';
@@ -22,7 +21,7 @@ const META_USER = 'tensorgrad.metadata';
 // while tensorgrad.metadata stays plain JSON for other readers.
 const META_USER_NUMBERS = 'tensorgrad.metadata.numbers';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface CheckpointContents {
   model: Module<any, any>;
@@ -34,18 +33,17 @@ export interface CheckpointContents {
 
 const CHECKPOINT_CONTENTS = optionKeys<CheckpointContents>()(['model', 'optimizer', 'scheduler', 'metadata']);
 
-/** Saves tensors and metadata to a safetensors file, atomically. */
-export function saveSafetensors(path: string, tensors: Map<string, Tensor> | Record<string, Tensor>, metadata: Record<string, string> = {}): void {
-  writeAtomically('saveSafetensors', path, encodeSafetensors(tensors, metadata));
+/**
+ * Serialises model (+ optimizer, scheduler, metadata) to safetensors bytes: the very bytes
+ * saveCheckpoint writes to a file for the same state, so a checkpoint made in a page loads in
+ * Node and the other way round.
+ */
+export function checkpointToBytes(contents: CheckpointContents): Uint8Array {
+  return encodeCheckpoint('checkpointToBytes', contents);
 }
 
-export function loadSafetensors(path: string): ReturnType<typeof decodeSafetensors> {
-  return decodeSafetensors(readBytes(path), path);
-}
-
-/** Writes model (+ optimizer, scheduler, metadata) to path atomically. */
-export function saveCheckpoint(path: string, contents: CheckpointContents): void {
-  const fn = 'saveCheckpoint';
+/** checkpointToBytes, with errors naming `fn` (the public function the user called). */
+export function encodeCheckpoint(fn: string, contents: CheckpointContents): Uint8Array {
   if (contents === undefined) throw new ArgumentError(`${fn}: contents must be an object { model, optimizer?, scheduler?, metadata? }, got undefined`);
   checkOptions(fn, contents, CHECKPOINT_CONTENTS, 'contents');
   const { model, optimizer, scheduler, metadata } = contents;
@@ -54,7 +52,7 @@ export function saveCheckpoint(path: string, contents: CheckpointContents): void
   if (metadata !== undefined) checkJson(fn, metadata, [], numbers);
   const tensors = new Map(model.stateDict());
   for (const key of tensors.keys()) {
-    if (key.startsWith(OPTIMIZER_PREFIX)) throw new CheckpointError(`saveCheckpoint: model key '${key}' collides with the optimizer prefix '${OPTIMIZER_PREFIX}'`);
+    if (key.startsWith(OPTIMIZER_PREFIX)) throw new CheckpointError(`${fn}: model key '${key}' collides with the optimizer prefix '${OPTIMIZER_PREFIX}'`);
   }
   const meta: Record<string, string> = { format: 'pt' };
   if (optimizer !== undefined) {
@@ -71,7 +69,7 @@ export function saveCheckpoint(path: string, contents: CheckpointContents): void
   if (scheduler !== undefined) meta[META_SCHEDULER] = JSON.stringify(scheduler.stateDict());
   if (metadata !== undefined) meta[META_USER] = JSON.stringify(metadata);
   if (numbers.length > 0) meta[META_USER_NUMBERS] = JSON.stringify(numbers);
-  writeAtomically(fn, path, encodeSafetensors(tensors, meta));
+  return encodeSafetensors(tensors, meta);
 }
 
 /** The model, optimizer and scheduler given to save/loadCheckpoint are what they claim to be. */
@@ -144,19 +142,37 @@ export interface LoadCheckpointOptions {
 const LOAD_CHECKPOINT_OPTIONS = optionKeys<LoadCheckpointOptions>()(['model', 'optimizer', 'scheduler', 'strict']);
 
 /**
- * Loads a checkpoint into model (and optimizer, scheduler) and returns its user metadata.
- * The file is read and every part checked before anything is written: a truncated, corrupted
- * or mismatched file throws (CheckpointError or StateDictError) and changes nothing.
+ * Loads checkpoint bytes (what checkpointToBytes or saveCheckpoint made; a Uint8Array or an
+ * ArrayBuffer such as `await response.arrayBuffer()`) into model (and optimizer, scheduler) and
+ * returns the user metadata. Every part is checked before anything is written: truncated,
+ * corrupted or mismatched bytes throw (CheckpointError or StateDictError) and change nothing.
  */
-export function loadCheckpoint(path: string, options: LoadCheckpointOptions): Json | undefined {
-  const fn = 'loadCheckpoint';
+export function loadCheckpointFromBytes(bytes: Uint8Array | ArrayBuffer, options: LoadCheckpointOptions): Json | undefined {
+  const fn = 'loadCheckpointFromBytes';
+  checkLoadOptions(fn, options);
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
+    throw new ArgumentError(`${fn}: bytes must be a Uint8Array or an ArrayBuffer of a safetensors checkpoint, got ${show(bytes)}`);
+  }
+  const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  return applyCheckpoint(fn, decodeSafetensors(data, 'checkpoint bytes'), options);
+}
+
+/** Checks load(Checkpoint|CheckpointFromBytes)'s options, before any bytes are read. */
+export function checkLoadOptions(fn: string, options: LoadCheckpointOptions): void {
   if (options === undefined) throw new ArgumentError(`${fn}: options must be an object { model, optimizer?, scheduler?, strict? }, got undefined`);
   checkOptions(fn, options, LOAD_CHECKPOINT_OPTIONS);
   const { model, optimizer, scheduler, strict = true } = options;
   checkParts(fn, model, optimizer, scheduler);
   checkBool(fn, 'strict', strict);
-  const { tensors, metadata } = loadSafetensors(path);
-  const where = `loadCheckpoint(${path})`;
+}
+
+/**
+ * Checks every part of a decoded checkpoint against model, optimizer and scheduler, then loads
+ * them all (or throws having changed nothing); returns the user metadata. `where` names the
+ * checkpoint in error messages.
+ */
+export function applyCheckpoint(where: string, { tensors, metadata }: Safetensors, options: LoadCheckpointOptions): Json | undefined {
+  const { model, optimizer, scheduler, strict = true } = options;
   const modelSd = new Map([...tensors].filter(([k]) => !k.startsWith(OPTIMIZER_PREFIX)));
   model.checkStateDict(modelSd, { strict });
 
@@ -208,14 +224,5 @@ function parseJson(where: string, metadata: Record<string, string>, key: string)
     return JSON.parse(text);
   } catch (e) {
     throw new CheckpointError(`${where}: __metadata__ '${key}' is not valid JSON (${(e as Error).message})`);
-  }
-}
-
-function readBytes(path: string): Uint8Array {
-  if (typeof path !== 'string' || path === '') throw new ArgumentError(`loadSafetensors: path must be a non-empty string, got ${show(path)}`);
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new CheckpointError(`loadSafetensors: cannot read ${path}: ${(e as Error).message}`);
   }
 }
