@@ -56,7 +56,7 @@ describe('checkpoints as bytes (checkpointToBytes, loadCheckpointFromBytes)', ()
 
     // Bytes (as an ArrayBuffer, what fetch or File.arrayBuffer() give) into a fresh model.
     const fresh = trained(2);
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const ab = new Uint8Array(bytes).buffer;
     const meta = loadCheckpointFromBytes(ab, { model: fresh.model, optimizer: fresh.optimizer, scheduler: fresh.scheduler }) as typeof metadata;
     expect(meta.epoch).to.equal(3);
     expect(meta.loss).to.be.NaN;
