@@ -5,8 +5,7 @@
 // tuning is the conv tuning mode: rule, benchmark or off)
 import { loadavg } from 'node:os';
 import { type ConvTuning, Generator, crossEntropy, poolStats, randn, setConvTuning, setNumThreads, setPoolLimit, tensor } from '@tensorgrad/core';
-import { Adam } from '@tensorgrad/nn';
-import { fmnistCnn } from './models.js';
+import { Adam, fmnistCnn } from '@tensorgrad/nn';
 
 // `pnpm run bench:step -- 2 15` passes the '--' through.
 const args = process.argv.slice(2).filter((a) => a !== '--');
@@ -19,7 +18,7 @@ setConvTuning(tuning);
 const B = 128;
 const x = randn([B, 1, 28, 28]);
 const y = tensor(Array.from({ length: B }, (_, i) => i % 10), { dtype: 'int32' });
-const net = fmnistCnn(new Generator(0), new Generator(1));
+const net = fmnistCnn({ generator: new Generator(0), dropoutGenerator: new Generator(1) });
 await setNumThreads(threads);
 const opt = new Adam(net.parameters(), { lr: 1e-3 });
 const times: number[] = [];

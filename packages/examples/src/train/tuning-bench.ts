@@ -7,8 +7,7 @@
 //   npx tsx --conditions=@tensorgrad/source src/train/tuning-bench.ts [threads=1] [steps per mode=15]
 import { loadavg } from 'node:os';
 import { type ConvTuning, Generator, convChoices, crossEntropy, randn, restoreConvChoices, setConvTuning, setNumThreads, tensor } from '@tensorgrad/core';
-import { Adam } from '@tensorgrad/nn';
-import { fmnistCnn } from './models.js';
+import { Adam, fmnistCnn } from '@tensorgrad/nn';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const threads = Number(args[0] ?? 1);
@@ -18,7 +17,7 @@ const B = 128;
 const x = randn([B, 1, 28, 28]);
 const y = tensor(Array.from({ length: B }, (_, i) => i % 10), { dtype: 'int32' });
 await setNumThreads(threads);
-const net = fmnistCnn(new Generator(0), new Generator(1));
+const net = fmnistCnn({ generator: new Generator(0), dropoutGenerator: new Generator(1) });
 const opt = new Adam(net.parameters(), { lr: 1e-3 });
 const step = (): number => {
   const t0 = performance.now();
