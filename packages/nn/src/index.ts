@@ -23,7 +23,6 @@ export { AlexNet, alexnet, type AlexNetOptions } from './models/alexnet.js';
 export { ZFNet, zfnet, type ZFNetOptions } from './models/zfnet.js';
 export { LeNet5, lenet5, type LeNet5Options } from './models/lenet.js';
 export { FmnistCnn, fmnistCnn, type FmnistCnnOptions } from './models/fmnist-cnn.js';
-export { FmnistCnn, fmnistCnn, type FmnistCnnOptions } from './models/fmnist-cnn.js';
 
 export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamState, type ParamsInput, type Hyperparameters } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
