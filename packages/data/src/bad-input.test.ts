@@ -4,12 +4,12 @@
 import { expect } from 'chai';
 import { ArgumentError, Generator, ShapeError, Tensor, tensor } from '@tensorgrad/core';
 import { TensorDataset, randomSplit, subset } from './dataset.js';
-import { cifar10 } from './datasets/cifar10.js';
-import { decodeImage } from './datasets/decode.js';
-import { encodeIdx, parseIdx, readIdx } from './datasets/idx.js';
+import { cifar10 } from './datasets/cifar10-node.js';
+import { decodeImage } from './datasets/decode-node.js';
+import { encodeIdx, parseIdx, readIdx } from './datasets/idx-node.js';
 import { ImageArrayDataset } from './datasets/image-array.js';
-import { ImageFolder } from './datasets/image-folder.js';
-import { fashionMnist, mnist } from './datasets/mnist.js';
+import { ImageFolder } from './datasets/image-folder-node.js';
+import { fashionMnist, mnist } from './datasets/mnist-node.js';
 import type { RawImage } from './image.js';
 import { DataLoader } from './loader/data-loader.js';
 import { deriveSeed } from './loader/seed.js';

@@ -1,16 +1,20 @@
 // @tensorgrad/data — datasets, a seeded data loader, and augmentation transforms.
+// The main entry: runs in browsers and Node (datasets from bytes and URLs). Node resolves the
+// package to node.ts instead, which adds files and directories (package.json's "node" condition).
 // Image convention: readers produce RawImage (HWC uint8); toTensor makes CHW float32 in [0, 1];
 // all other transforms take and return CHW float32 tensors; the loader collates NCHW float32.
 export { DataError } from './errors.js';
 export { type RawImage } from './image.js';
 export { type Dataset, type Sample, TensorDataset, Subset, subset, randomSplit } from './dataset.js';
 
-export { parseIdx, readIdx, encodeIdx, type EncodeIdxOptions, type IdxArray, type IdxType, type IdxData } from './datasets/idx.js';
+export { gunzip } from './datasets/gzip.js';
+export { parseIdx, parseIdxAsync, encodeIdx, type EncodeIdxOptions, type IdxArray, type IdxType, type IdxData } from './datasets/idx.js';
 export { ImageArrayDataset } from './datasets/image-array.js';
-export { fashionMnist, mnist, FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, type MnistOptions } from './datasets/mnist.js';
-export { cifar10, parseCifar10, CIFAR10_CLASSES, type Cifar10Options } from './datasets/cifar10.js';
-export { ImageFolder, type ImageFolderOptions } from './datasets/image-folder.js';
-export { decodeImage } from './datasets/decode.js';
+export {
+  fashionMnistFromBytes, fashionMnistFromUrl, mnistFromBytes, mnistFromUrl, FASHION_MNIST_CLASSES, type MnistBytes, type MnistUrlOptions,
+} from './datasets/mnist.js';
+export { parseCifar10, CIFAR10_CLASSES } from './datasets/cifar10.js';
+export { decodeImageAsync } from './datasets/decode.js';
 
 export { DataLoader, type DataLoaderOptions, type Batch } from './loader/data-loader.js';
 export { deriveSeed } from './loader/seed.js';

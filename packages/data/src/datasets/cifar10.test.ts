@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
-import { cifar10, parseCifar10 } from './cifar10.js';
+import { parseCifar10 } from './cifar10.js';
+import { cifar10 } from './cifar10-node.js';
 
 function record(label: number, r: number, g: number, b: number): Uint8Array {
   const rec = new Uint8Array(3073);

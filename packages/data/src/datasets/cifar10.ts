@@ -1,10 +1,9 @@
-import { join } from 'node:path';
-import { ArgumentError, optionKeys } from '@tensorgrad/core';
+// CIFAR-10 from the bytes of its binary batches: runs in browsers (cifar10-node.ts reads the
+// batch files of a directory for the node entry).
+import { ArgumentError } from '@tensorgrad/core';
 import { checkBytes, show } from '../check.js';
 import { DataError } from '../errors.js';
 import { ImageArrayDataset } from './image-array.js';
-import { readFileBytes } from './idx.js';
-import { rootAndTrain } from './root-options.js';
 
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
@@ -46,22 +45,4 @@ export function parseCifar10(batches: ReadonlyArray<{ bytes: Uint8Array; source:
     }
   }
   return new ImageArrayDataset(pixels, labels, SIDE, SIDE, 3, CIFAR10_CLASSES);
-}
-
-export interface Cifar10Options {
-  /** The directory of the binary version: data_batch_1..5.bin and test_batch.bin. */
-  root: string;
-  /** The 50000 training images (true, the default) or the 10000 test images. */
-  train?: boolean;
-}
-const CIFAR10_OPTIONS = optionKeys<Cifar10Options>()(['root', 'train']);
-
-/** CIFAR-10 from the directory of the binary version (data_batch_1..5.bin, test_batch.bin). */
-export function cifar10(options: Cifar10Options): ImageArrayDataset {
-  const { root, train } = rootAndTrain('cifar10', options, CIFAR10_OPTIONS, true);
-  const names = train ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
-  return parseCifar10(names.map((name) => {
-    const source = join(root!, name);
-    return { bytes: readFileBytes('cifar10', source), source };
-  }));
 }

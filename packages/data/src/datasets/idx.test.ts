@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
-import { encodeIdx, parseIdx, readIdx } from './idx.js';
+import { encodeIdx, parseIdx, readIdx } from './idx-node.js';
 
 describe('IDX reader', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tg-idx-'));

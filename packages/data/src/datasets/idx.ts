@@ -1,11 +1,11 @@
 // IDX: the format of MNIST and Fashion-MNIST. Header: two zero bytes, a type code, the number
 // of dimensions, then one big-endian uint32 per dimension; then the values, big-endian.
-import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+// This file runs in browsers: it gunzips asynchronously (gzip.ts); idx-node.ts adds files and
+// Node's synchronous zlib for the node entry.
 import { ArgumentError, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
-import { checkBoolean, checkBytes, checkPath, show } from '../check.js';
+import { checkBoolean, checkBytes, show } from '../check.js';
 import { DataError } from '../errors.js';
-import { maybeGunzip } from './gzip.js';
+import { gunzip, isGzip } from './gzip.js';
 
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -20,10 +20,27 @@ const TYPES: ReadonlyArray<[code: number, type: IdxType, bytes: number]> = [
   [0x08, 'uint8', 1], [0x09, 'int8', 1], [0x0b, 'int16', 2], [0x0c, 'int32', 4], [0x0d, 'float32', 4], [0x0e, 'float64', 8],
 ];
 
-/** Parses an IDX file's bytes (gzipped or not); `source` names the file in error messages. */
+/**
+ * Parses an IDX file's uncompressed bytes; `source` names the file in error messages. Gzipped
+ * bytes need parseIdxAsync here (browsers gunzip asynchronously); in Node, '@tensorgrad/data'
+ * resolves to the node entry, whose parseIdx also gunzips.
+ */
 export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   checkBytes('parseIdx', 'bytes', bytes);
-  const buf = maybeGunzip(bytes, source);
+  if (isGzip(bytes)) {
+    throw new DataError(`parseIdx: ${source} is gzipped; gunzipping is asynchronous outside Node: use await parseIdxAsync(bytes) (or parseIdx(await gunzip(bytes)))`);
+  }
+  return decodeIdx(bytes, source);
+}
+
+/** Parses an IDX file's bytes, gzipped or not, on any platform (DecompressionStream). */
+export async function parseIdxAsync(bytes: Uint8Array, source = 'IDX data'): Promise<IdxArray> {
+  checkBytes('parseIdxAsync', 'bytes', bytes);
+  return decodeIdx(await gunzip(bytes, source), source);
+}
+
+/** Parses uncompressed IDX bytes. */
+export function decodeIdx(buf: Uint8Array, source: string): IdxArray {
   if (buf.length < 4) throw new DataError(`readIdx: ${source} is truncated: ${buf.length} bytes, an IDX header needs at least 4`);
   if (buf[0] !== 0 || buf[1] !== 0) {
     throw new DataError(`readIdx: ${source} has a wrong magic number 0x${hex(buf, 4)}: an IDX file starts with two zero bytes`);
@@ -47,28 +64,26 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
   return { type, shape, data: decode(view, headerSize, count, type) };
 }
 
-/** Reads an IDX file (gzipped or not). */
-export function readIdx(path: string): IdxArray {
-  checkPath('readIdx', 'path', path);
-  return parseIdx(readFileBytes('readIdx', path), path);
-}
-
-export function readFileBytes(op: string, path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new DataError(`${op}: cannot read ${path}: ${(e as Error).message}`);
-  }
-}
-
 export interface EncodeIdxOptions {
   /** Gzip the bytes (readIdx and parseIdx read both). Default false. */
   gzip?: boolean;
 }
 const ENCODE_IDX_OPTIONS = optionKeys<EncodeIdxOptions>()(['gzip']);
 
-/** Encodes an array as IDX bytes (gzipped when asked), the inverse of parseIdx. */
+/**
+ * Encodes an array as IDX bytes, the inverse of parseIdx. `gzip: true` compresses with Node's
+ * zlib, which only the node entry has (compress with CompressionStream('gzip') elsewhere).
+ */
 export function encodeIdx(array: IdxArray, options: EncodeIdxOptions = {}): Uint8Array {
+  const { bytes, gzip } = encodeIdxBytes(array, options);
+  if (gzip) {
+    throw new ArgumentError("encodeIdx: gzip: true compresses with Node's zlib, which this browser-safe entry does not include; in Node, '@tensorgrad/data' resolves to the node entry, which has it");
+  }
+  return bytes;
+}
+
+/** The checked options and uncompressed bytes of encodeIdx. */
+export function encodeIdxBytes(array: IdxArray, options: EncodeIdxOptions): { bytes: Uint8Array; gzip: boolean } {
   checkOptions('encodeIdx', options, ENCODE_IDX_OPTIONS);
   const { gzip = false } = options;
   checkBoolean('encodeIdx', 'gzip', gzip);
@@ -90,7 +105,7 @@ export function encodeIdx(array: IdxArray, options: EncodeIdxOptions = {}): Uint
   array.shape.forEach((s, d) => view.setUint32(4 + 4 * d, s));
   const write = setter(view, type);
   for (let i = 0; i < count; i++) write(headerSize + i * bytesPer, array.data[i]!);
-  return gzip ? gzipSync(out) : out;
+  return { bytes: out, gzip };
 }
 
 function decode(view: DataView, offset: number, count: number, type: IdxType): IdxData {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { DataError } from '../errors.js';
-import { decodeImage } from './decode.js';
-import { ImageFolder } from './image-folder.js';
+import { decodeImage } from './decode-node.js';
+import { ImageFolder } from './image-folder-node.js';
 
 /** RGBA pixels of a w x h image whose red channel encodes the column, green the row. */
 function gradient(w: number, h: number): Buffer {

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from '../errors.js';
-import { encodeIdx } from './idx.js';
-import { FASHION_MNIST_DIR, fashionMnist } from './mnist.js';
+import { encodeIdx } from './idx-node.js';
+import { FASHION_MNIST_DIR, fashionMnist } from './mnist-node.js';
 
 describe('fashionMnist', () => {
   it('reads the four IDX files from a named directory', () => {

@@ -160,8 +160,24 @@ describe('DataLoader', () => {
     const it = loader.prefetched(0);
     await it.next();
     expect(gets).to.be.within(8, 15);
-    for (let k = 0; k < 6; k++) await new Promise((r) => setImmediate(r));
+    // The consumer awaits timers (as it would a worker or I/O): batch 1 is built meanwhile.
+    for (let k = 0; k < 200 && gets < 16; k++) await new Promise((r) => setTimeout(r, 1));
+    await new Promise((r) => setTimeout(r, 5));
     expect(gets).to.equal(16); // batch 1 is ready before it is asked for, and no further
+    await it.return?.(undefined);
+  });
+
+  it('prefetching yields to the event loop between slices, so timers and messages are not held up for a whole batch', async () => {
+    let gets = 0;
+    const busy = (ms: number): void => {
+      for (const end = performance.now() + ms; performance.now() < end; );
+    };
+    const slow = { length: data.length, get: (i: number) => (gets++, busy(2), data.get(i)) };
+    const loader = new DataLoader(slow, { batchSize: 8, transform: toTensor(), prefetchSlice: 1 });
+    const it = loader.prefetched(0);
+    await it.next(); // batch 1's preparation starts now: 8 samples of 2 ms, one per slice
+    const seen = await new Promise<number>((resolve) => setTimeout(() => resolve(gets), 0));
+    expect(seen).to.be.below(16); // a timer of 1 ms ran before batch 1 was complete
     await it.return?.(undefined);
   });
 

@@ -4,6 +4,7 @@ import type { Dataset, Sample } from '../dataset.js';
 import { describe, formatShape } from '../image.js';
 import type { Transform } from '../transforms/transform.js';
 import { BufferPool } from './buffer-pool.js';
+import { nextTask } from './next-task.js';
 import { AUGMENT_STREAM, MAX_KEY, SHUFFLE_STREAM, checkSeed, deriveSeed } from './seed.js';
 
 export interface DataLoaderOptions<X> {
@@ -140,7 +141,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
   private async buildAsync(epoch: number, index: number, order: Int32Array, cancelled: { value: boolean }): Promise<Batch> {
     const build = this.builder(epoch, index, order);
     while (build.step(this.prefetchSlice)) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTask();
       if (cancelled.value) throw new Error('DataLoader: prefetch abandoned');
     }
     return build.finish();

@@ -5,8 +5,8 @@ import { checkOneOf, checkPath, show } from '../check.js';
 import { type Dataset, type Sample, checkIndex } from '../dataset.js';
 import { DataError } from '../errors.js';
 import type { RawImage } from '../image.js';
-import { decodeImage } from './decode.js';
-import { readFileBytes } from './idx.js';
+import { decodeImage } from './decode-node.js';
+import { readFileBytes } from './idx-node.js';
 
 export interface ImageFolderOptions {
   /** 3 for RGB (default), 1 for greyscale. */
