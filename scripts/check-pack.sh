@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs each published package, installs the tarballs with plain npm into a scratch project
 # outside the workspace, runs an ESM script that computes a gradient, and type-checks a
-# TypeScript usage against the shipped declarations. Then installs core alone (fast-check is
+# TypeScript usage against the shipped declarations, both as Node resolves them (the "node"
+# condition: file checkpoints and datasets) and as a browser bundler does (byte-level only). Then installs core alone (fast-check is
 # only an optional peer of '@tensorgrad/core/testing') and proves its main entry loads, runs and
 # type-checks with skipLibCheck off, without fast-check.
 set -euo pipefail
@@ -19,6 +20,7 @@ npm install --no-audit --no-fund --silent "$scratch"/tarballs/*.tgz fast-check@4
 cp "$root/scripts/pack-smoke/"* .
 node smoke.mjs
 npx tsc -p tsconfig.json
+npx tsc -p tsconfig.browser.json
 mkdir -p "$scratch/core-alone"
 cd "$scratch/core-alone"
 npm init -y >/dev/null

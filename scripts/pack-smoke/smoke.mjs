@@ -1,7 +1,11 @@
 import { tensor, grad, mul, sum, randn } from '@tensorgrad/core';
 import { checkGrads } from '@tensorgrad/core/testing';
-import { lenet5, SGD, encodeSafetensors, decodeSafetensors } from '@tensorgrad/nn';
-import { TensorDataset, DataLoader, randomHorizontalFlip } from '@tensorgrad/data';
+import { lenet5, SGD, encodeSafetensors, decodeSafetensors, saveCheckpoint, checkpointToBytes, loadCheckpointFromBytes } from '@tensorgrad/nn';
+import { TensorDataset, DataLoader, randomHorizontalFlip, encodeIdx, fashionMnistFromBytes } from '@tensorgrad/data';
+import { loadCheckpoint } from '@tensorgrad/nn/node';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const x = tensor([1, 2, 3], { dtype: 'float64' });
 const g = grad((t) => sum(mul(t, t)))(x);
@@ -23,4 +27,12 @@ for (const batch of loader) {
 }
 const roundTrip = decodeSafetensors(encodeSafetensors(model.stateDict()));
 if (roundTrip.tensors.size !== model.stateDict().size) throw new Error('safetensors round trip lost tensors');
-console.log('smoke: d/dx sum(x^2) =', g.toArray(), `| lenet5 trained ${batches} batches | state dict of ${roundTrip.tensors.size} tensors round-tripped`);
+// Node's import of the main entry has the file functions (the "node" condition), writing the
+// bytes of the browser-safe checkpointToBytes; the gzip of encodeIdx is Node's.
+const path = join(mkdtempSync(join(tmpdir(), 'smoke-')), 'ckpt.safetensors');
+saveCheckpoint(path, { model, optimizer: opt, metadata: { batches } });
+if (!readFileSync(path).equals(checkpointToBytes({ model, optimizer: opt, metadata: { batches } }))) throw new Error('saveCheckpoint and checkpointToBytes disagree');
+if (loadCheckpoint(path, { model: lenet5() }).batches !== batches || loadCheckpointFromBytes(readFileSync(path), { model: lenet5() }).batches !== batches) throw new Error('checkpoint metadata lost');
+const ds = await fashionMnistFromBytes({ images: encodeIdx({ type: 'uint8', shape: [1, 2, 2], data: new Uint8Array(4) }, { gzip: true }), labels: encodeIdx({ type: 'uint8', shape: [1], data: Uint8Array.of(7) }) });
+if (ds.get(0).label !== 7) throw new Error('fashionMnistFromBytes');
+console.log('smoke: d/dx sum(x^2) =', g.toArray(), `| lenet5 trained ${batches} batches | state dict of ${roundTrip.tensors.size} tensors round-tripped | checkpoint file = checkpointToBytes`);

@@ -1,7 +1,9 @@
 import { type Tensor, tensor, valueAndGrad, matmul, sum, relu, flatten, defineOp, mul } from '@tensorgrad/core';
 import { checkGrads, arb } from '@tensorgrad/core/testing';
-import { Module, Conv2d, Linear, Adam } from '@tensorgrad/nn';
-import { DataLoader, type Batch, fashionMnist } from '@tensorgrad/data';
+import { Module, Conv2d, Linear, Adam, saveCheckpoint, checkpointToBytes, loadCheckpointFromBytes } from '@tensorgrad/nn';
+import { DataLoader, type Batch, fashionMnist, fashionMnistFromUrl, readIdx } from '@tensorgrad/data';
+import { loadCheckpoint } from '@tensorgrad/nn/node';
+import { ImageFolder } from '@tensorgrad/data/node';
 
 const w: Tensor = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
 const [value, g] = valueAndGrad((a: Tensor) => sum(matmul(a, a)))(w);
@@ -34,4 +36,5 @@ class Tiny extends Module {
 }
 const opt = new Adam(new Tiny().parameters(), { lr: 1e-3 });
 const useLoader = (l: DataLoader, b: Batch): number => l.batchSize + b.labels.size;
-void [n, opt, useLoader, fashionMnist, double, misnamed];
+const bytes: Uint8Array = checkpointToBytes({ model: new Tiny(), optimizer: opt });
+void [n, opt, useLoader, fashionMnist, double, misnamed, saveCheckpoint, loadCheckpointFromBytes, fashionMnistFromUrl, readIdx, loadCheckpoint, ImageFolder, bytes];
