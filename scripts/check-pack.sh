@@ -2,9 +2,9 @@
 # Packs each published package, installs the tarballs with plain npm into a scratch project
 # outside the workspace, runs an ESM script that computes a gradient, and type-checks a
 # TypeScript usage against the shipped declarations, both as Node resolves them (the "node"
-# condition: file checkpoints and datasets) and as a browser bundler does (byte-level only). Then installs core alone (fast-check is
-# only an optional peer of '@tensorgrad/core/testing') and proves its main entry loads, runs and
-# type-checks with skipLibCheck off, without fast-check.
+# condition: file checkpoints and datasets) and as a browser bundler does (byte-level only).
+# Then installs core alone (fast-check is only an optional peer of '@tensorgrad/core/testing')
+# and proves its main entry loads, runs and type-checks with skipLibCheck off, without fast-check.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d)"
