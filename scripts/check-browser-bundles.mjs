@@ -100,6 +100,9 @@ try {
     const ownBytes = Object.entries(own).filter(([f]) => real(f).startsWith(join(root, 'packages', pkg))).reduce((a, [, v]) => a + v.bytesInOutput, 0);
     row(name, sizes(result.code), pkg === 'core' ? '' : `   (its own code ${kb(ownBytes)} minified; the rest is core and dependencies)`);
   }
+  // What a training page importing all three ships (core is shared, so it is counted once).
+  const all = await bundle(PACKAGES.map((pkg) => `export * from '@tensorgrad/${pkg}';`).join('\n'), project);
+  if (all.errors.length === 0) row('core + nn + data together', sizes(all.code));
   if (process.argv.includes('--compare-tfjs')) {
     const tfjsDir = dirname(realpathSync(join(root, 'packages', 'bench', 'node_modules', '@tensorflow', 'tfjs', 'package.json')));
     const cases = [
