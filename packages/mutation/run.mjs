@@ -7,6 +7,9 @@
 // while modules load) are skipped unless --with-static: each needs a fresh process and the whole
 // suite until a test fails (~5 s each here): about an hour more for core's ~410, nearly all op
 // names, input lists and whole defineOp specs that every test of the op would catch.
+// --fresh-runner starts a new test process for every mutant (slow: module loading each time) so
+// that code run once and cached per process (lazily built tables, memoised conv decisions and
+// patterns) runs under the mutant; with a reused process such mutants can survive unexercised.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +23,7 @@ const root = path.resolve(here, '../..');
 const reports = path.join(root, 'reports/mutation');
 const stryker = path.join(path.dirname(createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json')), 'bin/stryker.js');
 
-const USAGE = 'usage: pnpm mutation [--core-only | --nn-only] [--concurrency N] [--seed N] [--with-static] [glob ...]';
+const USAGE = 'usage: pnpm mutation [--core-only | --nn-only] [--concurrency N] [--seed N] [--with-static] [--fresh-runner] [glob ...]';
 
 function usageError(message) {
   console.error(`${message}\n${USAGE}`);
@@ -28,13 +31,14 @@ function usageError(message) {
 }
 
 function parseArgs(argv) {
-  const options = { only: null, concurrency: '1', seed: '1', withStatic: false, globs: [] };
+  const options = { only: null, concurrency: '1', seed: '1', withStatic: false, freshRunner: false, globs: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') continue; // pnpm passes it through
     else if (arg === '--core-only') options.only = 'core';
     else if (arg === '--nn-only') options.only = 'nn';
     else if (arg === '--with-static') options.withStatic = true;
+    else if (arg === '--fresh-runner') options.freshRunner = true;
     else if (arg === '--concurrency' || arg === '--seed') {
       const value = argv[++i];
       const valid = arg === '--seed' ? /^\d+$/ : /^[1-9]\d*$/;
@@ -78,6 +82,7 @@ for (const { name, target, mutate } of selected) {
       MUTATION_CONCURRENCY: options.concurrency,
       MUTATION_SEED: options.seed,
       MUTATION_IGNORE_STATIC: options.withStatic ? '0' : '1',
+      MUTATION_FRESH_RUNNER: options.freshRunner ? '1' : '0',
       TSX_TSCONFIG_PATH: path.join(dir, 'tsconfig.json'),
     },
   });
@@ -88,7 +93,7 @@ for (const { name, target, mutate } of selected) {
   }
   const minutes = (Date.now() - started) / 60000;
   const summary = summarize(JSON.parse(readFileSync(path.join(reports, `${name}.json`), 'utf8')), `${target.dir}/`);
-  const text = `${formatSummary(target.label, summary)}\n\n(${minutes.toFixed(1)} min, concurrency ${options.concurrency}, fast-check seed ${options.seed}${options.withStatic ? ', static mutants run' : ', static mutants ignored'})\n`;
+  const text = `${formatSummary(target.label, summary)}\n\n(${minutes.toFixed(1)} min, concurrency ${options.concurrency}, fast-check seed ${options.seed}${options.withStatic ? ', static mutants run' : ', static mutants ignored'}${options.freshRunner ? ', a fresh test process per mutant' : ''})\n`;
   writeFileSync(path.join(reports, `${name}.txt`), text);
   console.log(`\n${formatSummary(target.label, summary, { survivors: false })}\n(surviving mutants listed in reports/mutation/${name}.txt)`);
   results.push({ label: target.label, score: score(summary.total), minutes });

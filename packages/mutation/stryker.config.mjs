@@ -1,7 +1,7 @@
 // Stryker options for one target of targets.mjs. run.mjs starts Stryker in the target's package
 // directory with MUTATION_TARGET (core | nn), MUTATION_MUTATE (JSON list of globs relative to that
-// package), MUTATION_CONCURRENCY, MUTATION_SEED (read by fixed-seed.mjs) and
-// MUTATION_IGNORE_STATIC set, and TSX_TSCONFIG_PATH pointing at the package's tsconfig (the
+// package), MUTATION_CONCURRENCY, MUTATION_SEED (read by fixed-seed.mjs), MUTATION_IGNORE_STATIC
+// and MUTATION_FRESH_RUNNER set, and TSX_TSCONFIG_PATH pointing at the package's tsconfig (the
 // sandbox copy's relative `extends` would not resolve).
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -37,6 +37,8 @@ export default {
   // Static mutants (code run while modules load: op names, input lists, tables) each need a
   // fresh process and the whole suite; they are skipped (reported as ignored) unless asked for.
   ignoreStatic: process.env.MUTATION_IGNORE_STATIC !== '0',
+  // 0: reuse a test process for any number of mutants; 1: a fresh one for each (--fresh-runner).
+  maxTestRunnerReuse: process.env.MUTATION_FRESH_RUNNER === '1' ? 1 : 0,
   // The machine is shared: a slow test is not a hang. A real hang still ends as "Timeout"
   // (killed), as Stryker counts it.
   timeoutMS: 10000,
