@@ -3,7 +3,7 @@
 // own directory, then writes reports/mutation/<target>.{json,html,txt} and prints the scores.
 // A glob (relative to the repository root, e.g. packages/core/src/ops/pool/**/*.ts) narrows the
 // run to the matching files of its package. Not part of `pnpm test`: a full run (about 5,800
-// mutants) took 35 minutes at concurrency 1 on a busy 2-core machine. Static mutants (code run
+// mutants) took 23 minutes at concurrency 1 on the shared 2-core machine at load 2-4, 35 at 10-13. Static mutants (code run
 // while modules load) are skipped unless --with-static: each needs a fresh process and the whole
 // suite until a test fails (~5 s each here): about an hour more for core's ~410, nearly all op
 // names, input lists and whole defineOp specs that every test of the op would catch.
