@@ -3,11 +3,11 @@
 // Runs Stryker over core's ops and nn's optimizers (targets.mjs), one package at a time in its
 // own directory, then writes reports/mutation/<target>.{json,html,txt} and prints the scores.
 // A glob (relative to the repository root, e.g. packages/core/src/ops/pool/**/*.ts) narrows the
-// run to the matching files of its package. Not part of `pnpm test`: a full run (about 5,800
+// run to the matching files of its package. Not part of `pnpm test`: a full run (about 6,400
 // mutants) took 23 minutes at concurrency 1 on the shared 2-core machine at load 2-4, 35 at
 // load 10-13. Static mutants (code run while modules load) are skipped unless --with-static:
 // each needs a fresh process and the whole suite until a test fails (~5 s each here): about an
-// hour more for core's ~410, nearly all op names, input lists and whole defineOp specs that every
+// hour more for core's ~470, nearly all op names, input lists and whole defineOp specs that every
 // test of the op would catch.
 // --fresh-runner starts a new test process for every mutant (slower: modules load each time) so
 // that code run once and cached per process (lazily built tables, memoised conv decisions and
