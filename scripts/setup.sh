@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian/Ubuntu machine for tensorgrad: the Fashion-MNIST data (Debian package
-# dataset-fashion-mnist), pnpm, and the workspace's dependencies.
+# dataset-fashion-mnist), Chromium (Debian package chromium), pnpm, and the workspace's dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PNPM_VERSION=12.21.0
@@ -10,6 +10,13 @@ if [ ! -e /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
   echo "installing Fashion-MNIST (Debian package dataset-fashion-mnist)..."
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dataset-fashion-mnist
+fi
+# Debian's Chromium, for the training page's browser test (driven by playwright-core from npm,
+# which downloads no browser of its own).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Chromium (Debian package chromium)..."
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 fi
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install -g "pnpm@$PNPM_VERSION"

@@ -4,18 +4,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ArgumentError, Generator, type Tensor, convChoices, convRuleChoice, convTuning, crossEntropy, isAnomalyDetectionEnabled, noGrad, restoreConvChoices, setConvTuning,
-  setDetectAnomaly, setNumThreads,
+  ArgumentError, convChoices, convRuleChoice, convTuning, isAnomalyDetectionEnabled, restoreConvChoices, setConvTuning, setDetectAnomaly, setNumThreads,
 } from '@tensorgrad/core';
-import type { Batch, DataLoader, RawImage } from '@tensorgrad/data';
-import {
-  Adam, CosineAnnealingLR, LinearLR, type LRScheduler, type Module, type Optimizer, SGD, SequentialLR, loadCheckpoint, loadSafetensors, saveCheckpoint,
-} from '@tensorgrad/nn';
-import { fashionMnistLoaders } from './data.js';
-import { buildModel } from './models.js';
+import { loadCheckpoint, loadSafetensors, saveCheckpoint } from '@tensorgrad/nn';
+import { readFashionMnist } from './data.js';
 import type { TrainOptions } from './options.js';
 import { Progress } from './progress.js';
 import { type EpochRecord, type TrainReport, writeReport } from './report.js';
+import { type Training, buildTraining, evaluate, trainStep } from './session.js';
 
 /** Options that change the computation: a resumed run must use the checkpoint's (convTuning: the rounding). */
 const RUN_DEFINING = ['model', 'epochs', 'batchSize', 'lr', 'optimizer', 'weightDecay', 'seed', 'limitTrain', 'limitTest', 'convTuning'] as const;
@@ -51,12 +47,8 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
   // Model, optimizer and schedule are built from the options; a resume then overwrites their state.
   const options = requested.resume ? { ...requested, ...savedRunOptions(checkpointPath) } : requested;
   setConvTuning(options.convTuning);
-  const loaders = fashionMnistLoaders({ root: options.data, batchSize: options.batchSize, seed: options.seed, limitTrain: options.limitTrain, limitTest: options.limitTest });
-  const dropoutRng = new Generator(options.seed + 1);
-  const model = buildModel(options.model, new Generator(options.seed), dropoutRng);
-  const optimizer = makeOptimizer(options, model);
-  const stepsPerEpoch = loaders.train.length;
-  const scheduler = makeScheduler(optimizer, stepsPerEpoch, options.epochs);
+  const training = buildTraining(options, readFashionMnist(options.data));
+  const { loaders, model, optimizer, scheduler, dropoutRng, stepsPerEpoch } = training;
 
   let state: ResumeState = { epochsDone: 0, history: [], dropoutRng: dropoutRng.getState(), elapsedSeconds: 0, convChoices: {} };
   if (options.resume) {
@@ -75,7 +67,7 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
   const lastEpoch = Math.min(options.epochs, state.epochsDone + (requested.stopAfter ?? Infinity));
   for (let epoch = state.epochsDone; epoch < lastEpoch; epoch++) {
     const t0 = performance.now();
-    const fit = await trainEpoch(model, optimizer, scheduler, loaders.train, epoch, progress, `epoch ${epoch + 1}/${options.epochs}`);
+    const fit = await trainEpoch(training, epoch, progress, `epoch ${epoch + 1}/${options.epochs}`);
     const seconds = (performance.now() - t0) / 1000;
     const test = evaluate(model, loaders.test);
     const record: EpochRecord = {
@@ -102,72 +94,24 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
   });
 }
 
-async function trainEpoch(
-  model: Module<[Tensor], Tensor>, optimizer: Optimizer<any>, scheduler: LRScheduler, loader: DataLoader<RawImage>, epoch: number, progress: Progress, label: string,
-): Promise<{ loss: number; accuracy: number; lr: number }> {
-  model.train();
-  progress.start(label, loader.length);
+/** One epoch of training steps, batch i+1 prepared while batch i trains; mean loss, accuracy and the lr it started with. */
+async function trainEpoch(training: Training, epoch: number, progress: Progress, label: string): Promise<{ loss: number; accuracy: number; lr: number }> {
+  const { loaders, optimizer } = training;
+  progress.start(label, loaders.train.length);
   let lossSum = 0;
   let correct = 0;
   let seen = 0;
   const lr = optimizer.paramGroups[0]!.lr;
-  for await (const batch of loader.prefetched(epoch)) {
-    optimizer.zeroGrad();
-    const logits = model.call(batch.inputs);
-    const loss = crossEntropy(logits, batch.labels);
-    loss.backward();
-    optimizer.step();
-    scheduler.step();
+  for await (const batch of loaders.train.prefetched(epoch)) {
+    const step = trainStep(training, batch);
     const n = batch.labels.size;
-    lossSum += loss.item() * n;
-    correct += countCorrect(logits, batch);
+    lossSum += step.loss * n;
+    correct += step.correct;
     seen += n;
     batch.release();
     progress.tick(n, { loss: lossSum / seen, acc: correct / seen, lr: optimizer.paramGroups[0]!.lr });
   }
   return { loss: lossSum / seen, accuracy: correct / seen, lr };
-}
-
-/** Mean loss and accuracy on a loader, in eval mode without recording. */
-export function evaluate(model: Module<[Tensor], Tensor>, loader: DataLoader<RawImage>): { loss: number; accuracy: number } {
-  model.eval();
-  let lossSum = 0;
-  let correct = 0;
-  let seen = 0;
-  noGrad(() => {
-    for (const batch of loader.batches(0)) {
-      const logits = model.call(batch.inputs);
-      lossSum += crossEntropy(logits, batch.labels, { reduction: 'sum' }).item();
-      correct += countCorrect(logits, batch);
-      seen += batch.labels.size;
-      batch.release();
-    }
-  });
-  return { loss: lossSum / seen, accuracy: correct / seen };
-}
-
-function countCorrect(logits: Tensor, batch: Batch): number {
-  const [n, k] = logits.shape as [number, number];
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (logits.data[i * k + j]! > logits.data[i * k + best]!) best = j;
-    if (best === batch.labels.data[i]) correct++;
-  }
-  return correct;
-}
-
-function makeOptimizer(o: TrainOptions, model: Module<[Tensor], Tensor>): Optimizer<any> {
-  return o.optimizer === 'adam'
-    ? new Adam(model.parameters(), { lr: o.lr, weightDecay: o.weightDecay })
-    : new SGD(model.parameters(), { lr: o.lr, momentum: 0.9, nesterov: true, weightDecay: o.weightDecay });
-}
-
-/** Linear warm-up from lr/10 over the first 3% of steps, then cosine annealing to zero; stepped per batch. */
-function makeScheduler(optimizer: Optimizer<any>, stepsPerEpoch: number, epochs: number): LRScheduler {
-  const total = stepsPerEpoch * epochs;
-  const warm = Math.max(1, Math.round(total * 0.03));
-  return new SequentialLR(optimizer, [new LinearLR(optimizer, 0.1, 1, warm), new CosineAnnealingLR(optimizer, Math.max(1, total - warm))], [warm]);
 }
 
 /**

@@ -1,0 +1,124 @@
+// The computation of the Fashion-MNIST training job, with no files and no Node built-ins: the
+// data pipeline (seeded shuffle and augmentation), the model, optimizer and schedule built from
+// the run's options, one training step, evaluation. The Node job (run.ts) and the training
+// page's worker (packages/web) both run this code, so one seed gives the same per-step losses
+// in Node and in a browser.
+import { Generator, type Tensor, crossEntropy, noGrad } from '@tensorgrad/core';
+import {
+  type Batch, DataLoader, type Dataset, type RawImage, type Sample, type Transform, compose, normalize, randomCrop, randomHorizontalFlip, subset, toTensor,
+} from '@tensorgrad/data';
+import { Adam, CosineAnnealingLR, LinearLR, type LRScheduler, type Module, type Optimizer, SGD, SequentialLR } from '@tensorgrad/nn';
+import { buildModel } from './models.js';
+import type { TrainOptions } from './options.js';
+
+/** Mean and std of the Fashion-MNIST training pixels in [0, 1]. */
+export const FASHION_MNIST_MEAN = 0.286;
+export const FASHION_MNIST_STD = 0.353;
+
+/** The options that define the computation (the rest only say where files go and what is shown). */
+export type RunConfig = Pick<TrainOptions, 'model' | 'epochs' | 'batchSize' | 'lr' | 'optimizer' | 'weightDecay' | 'seed' | 'limitTrain' | 'limitTest'>;
+
+export type ImageDataset = Dataset<Sample<RawImage>>;
+
+export interface FashionMnistLoaders {
+  train: DataLoader<RawImage>;
+  test: DataLoader<RawImage>;
+}
+
+/**
+ * The job's loaders over the two datasets (the first limitTrain / limitTest images when given):
+ * training batches shuffled per epoch from the seed, each image augmented with a random 28×28
+ * crop of the image padded by 2 (translations of up to ±2 px) and a horizontal flip, then
+ * normalised; test batches of 500, normalised only.
+ */
+export function fashionMnistLoadersFrom(
+  datasets: { train: ImageDataset; test: ImageDataset },
+  options: { batchSize: number; seed: number; limitTrain?: number | undefined; limitTest?: number | undefined },
+): FashionMnistLoaders {
+  const limit = (ds: ImageDataset, n?: number): ImageDataset =>
+    n === undefined || n >= ds.length ? ds : subset(ds, Array.from({ length: n }, (_, i) => i));
+  const augment = compose<RawImage, Tensor>(toTensor(), randomCrop(28, { padding: 2 }), randomHorizontalFlip(), normalizeFashionMnist());
+  return {
+    train: new DataLoader(limit(datasets.train, options.limitTrain), { batchSize: options.batchSize, shuffle: true, seed: options.seed, transform: augment }),
+    test: new DataLoader(limit(datasets.test, options.limitTest), { batchSize: 500, transform: testTransform() }),
+  };
+}
+
+const normalizeFashionMnist = (): Transform<Tensor, Tensor> => normalize([FASHION_MNIST_MEAN], [FASHION_MNIST_STD]);
+
+/** What test images go through: to a tensor in [0, 1], then normalised. */
+export const testTransform = (): Transform<RawImage, Tensor> => compose<RawImage, Tensor>(toTensor(), normalizeFashionMnist());
+
+export interface Training {
+  loaders: FashionMnistLoaders;
+  model: Module<[Tensor], Tensor>;
+  optimizer: Optimizer<any>;
+  scheduler: LRScheduler;
+  /** Draws the dropout masks; its state goes into checkpoints so a resume draws the same masks. */
+  dropoutRng: Generator;
+  stepsPerEpoch: number;
+}
+
+/** Everything a run needs, freshly initialised from the config's seed. */
+export function buildTraining(config: RunConfig, datasets: { train: ImageDataset; test: ImageDataset }): Training {
+  const loaders = fashionMnistLoadersFrom(datasets, config);
+  const dropoutRng = new Generator(config.seed + 1);
+  const model = buildModel(config.model, new Generator(config.seed), dropoutRng);
+  const optimizer = config.optimizer === 'adam'
+    ? new Adam(model.parameters(), { lr: config.lr, weightDecay: config.weightDecay })
+    : new SGD(model.parameters(), { lr: config.lr, momentum: 0.9, nesterov: true, weightDecay: config.weightDecay });
+  const stepsPerEpoch = loaders.train.length;
+  return { loaders, model, optimizer, scheduler: makeScheduler(optimizer, stepsPerEpoch * config.epochs), dropoutRng, stepsPerEpoch };
+}
+
+/** Linear warm-up from lr/10 over the first 3% of steps, then cosine annealing to zero; stepped per batch. */
+function makeScheduler(optimizer: Optimizer<any>, totalSteps: number): LRScheduler {
+  const warm = Math.max(1, Math.round(totalSteps * 0.03));
+  return new SequentialLR(optimizer, [new LinearLR(optimizer, 0.1, 1, warm), new CosineAnnealingLR(optimizer, Math.max(1, totalSteps - warm))], [warm]);
+}
+
+/** One optimisation step on a batch (training mode): its mean loss and how many it classified right. */
+export function trainStep(t: Training, batch: Batch): { loss: number; correct: number } {
+  t.model.train();
+  t.optimizer.zeroGrad();
+  const logits = t.model.call(batch.inputs);
+  const loss = crossEntropy(logits, batch.labels);
+  loss.backward();
+  t.optimizer.step();
+  t.scheduler.step();
+  return { loss: loss.item(), correct: countCorrect(logits, batch.labels) };
+}
+
+/** Mean loss and accuracy on a loader, in eval mode without recording. */
+export function evaluate(model: Module<[Tensor], Tensor>, loader: DataLoader<RawImage>): { loss: number; accuracy: number } {
+  model.eval();
+  let lossSum = 0;
+  let correct = 0;
+  let seen = 0;
+  noGrad(() => {
+    for (const batch of loader.batches(0)) {
+      const logits = model.call(batch.inputs);
+      lossSum += crossEntropy(logits, batch.labels, { reduction: 'sum' }).item();
+      correct += countCorrect(logits, batch.labels);
+      seen += batch.labels.size;
+      batch.release();
+    }
+  });
+  return { loss: lossSum / seen, accuracy: correct / seen };
+}
+
+/** The predicted class of each row of [N, K] logits (the first maximum on ties). */
+export function argmaxRows(logits: Tensor): Int32Array {
+  const [n, k] = logits.shape as [number, number];
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (logits.data[i * k + j]! > logits.data[i * k + best]!) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+function countCorrect(logits: Tensor, labels: Tensor): number {
+  return argmaxRows(logits).reduce((n, p, i) => n + (p === labels.data[i] ? 1 : 0), 0);
+}

@@ -1,0 +1,50 @@
+// Messages between the page (app.ts) and the training worker (worker.ts).
+import type { PageConfig } from './config.js';
+import type { EvalRecord, Predictions, StepRecord } from './trainer.js';
+
+export type ToWorker =
+  /**
+   * Read the settings from the page's query string, fetch the dataset from dataUrl and prepare a
+   * fresh run (training waits for 'resume' unless ?autostart=1).
+   */
+  | { type: 'init'; query: string; dataUrl: string }
+  | { type: 'resume' }
+  | { type: 'pause' }
+  | { type: 'threads'; threads: 1 | 2 }
+  /** Send the run as safetensors bytes ('checkpoint' back). */
+  | { type: 'checkpoint' }
+  /** Continue from these checkpoint bytes (paused; 'loaded' back). */
+  | { type: 'load'; bytes: Uint8Array }
+  | { type: 'predict' };
+
+export interface RunInfo {
+  config: PageConfig;
+  step: number;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  trainImages: number;
+  testImages: number;
+  parameters: number;
+  /** Class names by label. */
+  classes: readonly string[];
+  losses: number[];
+  evals: EvalRecord[];
+}
+
+/** A step with its wall time in the worker. */
+export interface TimedStep extends StepRecord {
+  ms: number;
+}
+
+export type FromWorker =
+  | { type: 'status'; text: string }
+  | { type: 'ready'; run: RunInfo; dataMs: number }
+  | { type: 'loaded'; run: RunInfo }
+  | { type: 'steps'; steps: TimedStep[] }
+  | { type: 'eval'; evaluation: EvalRecord }
+  | { type: 'predictions'; predictions: Predictions }
+  | { type: 'state'; running: boolean; done: boolean }
+  /** The thread count in use (setNumThreads(2) resolves false without cross-origin isolation). */
+  | { type: 'threads'; threads: number; isolated: boolean }
+  | { type: 'checkpoint'; bytes: Uint8Array; step: number }
+  | { type: 'error'; message: string };

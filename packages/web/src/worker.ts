@@ -1,0 +1,153 @@
+// The training worker: fetches Fashion-MNIST from the page's server, runs PageTraining one step
+// at a time and reports steps, evaluations and predictions to the page. Between steps it lets
+// queued messages in, so pause, thread changes and checkpoint requests take effect after the
+// step in progress; the page's own thread never computes.
+import { setNumThreads } from '@tensorgrad/core';
+import { FASHION_MNIST_CLASSES, fashionMnistFromUrl } from '@tensorgrad/data';
+import { settingsFromParams } from './config.js';
+import type { FromWorker, RunInfo, TimedStep, ToWorker } from './protocol.js';
+import { type Datasets, PageTraining } from './trainer.js';
+
+interface WorkerScope {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+  crossOriginIsolated: boolean;
+}
+const scope = self as unknown as WorkerScope;
+const post = (message: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(message, transfer);
+
+/** Steps are sent in groups, at most this often, so messages do not cost training time. */
+const POST_EVERY_MS = 150;
+/** Test images shown with their predicted and true classes. */
+const SHOWN = 32;
+
+let datasets: Datasets | null = null;
+let run: PageTraining | null = null;
+let running = false;
+let loop: Promise<void> | null = null;
+let threads = 1;
+
+// A macrotask without setTimeout's 4 ms clamp: lets messages in between steps.
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+const yieldToEvents = (): Promise<void> => new Promise((resolve) => {
+  waiting.push(resolve);
+  channel.port2.postMessage(null);
+});
+
+function info(r: PageTraining): RunInfo {
+  return {
+    config: r.config, step: r.step, totalSteps: r.totalSteps, stepsPerEpoch: r.stepsPerEpoch, trainImages: r.trainImages, testImages: r.testImages,
+    parameters: r.training.model.numParameters(), classes: FASHION_MNIST_CLASSES, losses: [...r.losses], evals: [...r.evals],
+  };
+}
+
+function sendPredictions(r: PageTraining): void {
+  const predictions = r.predictions(SHOWN);
+  post({ type: 'predictions', predictions });
+}
+
+async function useThreads(n: 1 | 2): Promise<void> {
+  const ok = await setNumThreads(n);
+  threads = ok ? n : 1;
+  post({ type: 'threads', threads, isolated: scope.crossOriginIsolated });
+}
+
+async function trainLoop(r: PageTraining): Promise<void> {
+  let pending: TimedStep[] = [];
+  let lastPost = performance.now();
+  const flush = (): void => {
+    if (pending.length > 0) post({ type: 'steps', steps: pending });
+    pending = [];
+    lastPost = performance.now();
+  };
+  while (running && !r.done) {
+    const t0 = performance.now();
+    const { record, evaluation } = r.advance();
+    pending.push({ ...record, ms: performance.now() - t0 });
+    if (evaluation !== undefined) {
+      flush();
+      post({ type: 'eval', evaluation });
+      sendPredictions(r);
+    } else if (performance.now() - lastPost >= POST_EVERY_MS) {
+      flush();
+    }
+    await yieldToEvents();
+  }
+  flush();
+  running = false;
+  post({ type: 'state', running: false, done: r.done });
+}
+
+/** Stops the loop after its current step and waits for it. */
+async function stop(): Promise<void> {
+  running = false;
+  await loop;
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  switch (message.type) {
+    case 'init': {
+      const settings = settingsFromParams(new URLSearchParams(message.query));
+      await useThreads(settings.threads);
+      post({ type: 'status', text: 'fetching Fashion-MNIST…' });
+      const t0 = performance.now();
+      const [train, test] = await Promise.all([
+        fashionMnistFromUrl(message.dataUrl, { train: true }),
+        fashionMnistFromUrl(message.dataUrl, { train: false }),
+      ]);
+      datasets = { train, test };
+      run = new PageTraining(settings.config, datasets);
+      post({ type: 'ready', run: info(run), dataMs: performance.now() - t0 });
+      if (settings.autostart) await handle({ type: 'resume' });
+      return;
+    }
+    case 'resume': {
+      if (run === null || running || run.done) return;
+      running = true;
+      post({ type: 'state', running: true, done: false });
+      loop = trainLoop(run);
+      return;
+    }
+    case 'pause':
+      await stop();
+      return;
+    case 'threads': {
+      // Between steps, never during one; the results are the same bits either way.
+      const wasRunning = running;
+      await stop();
+      await useThreads(message.threads);
+      if (wasRunning) await handle({ type: 'resume' });
+      return;
+    }
+    case 'checkpoint': {
+      if (run === null) throw new Error('no run to save yet');
+      const bytes = run.checkpoint();
+      post({ type: 'checkpoint', bytes, step: run.step }, [bytes.buffer]);
+      return;
+    }
+    case 'load': {
+      if (datasets === null) throw new Error('the dataset is still loading');
+      await stop();
+      run = PageTraining.fromCheckpoint(message.bytes, datasets);
+      post({ type: 'loaded', run: info(run) });
+      post({ type: 'state', running: false, done: run.done });
+      sendPredictions(run);
+      return;
+    }
+    case 'predict':
+      if (run !== null) sendPredictions(run);
+      return;
+  }
+}
+
+// Messages are handled one after another (a checkpoint request waits for a thread change...);
+// the training loop runs beside them and yields between steps.
+let queue = Promise.resolve();
+scope.onmessage = (event) => {
+  queue = queue.then(() => handle(event.data)).catch((e: unknown) => {
+    running = false;
+    post({ type: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+  });
+};

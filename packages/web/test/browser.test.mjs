@@ -1,0 +1,210 @@
+// The training page in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core;
+// no browser download), against the same training run in Node:
+//  - served with COOP/COEP (cross-origin isolated: 2 threads) and without (1 thread), the page
+//    trains STEPS steps on a slice of Fashion-MNIST from the server's real files; the loss falls;
+//  - its per-step losses equal, bit for bit, those of the same run in Node: the page's own
+//    training code (src/trainer.ts, bundled for Node) on the packages' node entries;
+//  - a checkpoint downloaded from the page is byte-identical to the one Node writes for the same
+//    state (checkpointToBytes, and saveCheckpoint's file), and loaded in Node with nn's
+//    loadCheckpoint it gives the predictions the page showed (same logits, bit for bit);
+//  - a checkpoint written by Node halfway, uploaded to the page and resumed there, continues
+//    with Node's losses;
+//  - a screenshot of the page after training goes to test-output/ (with step times, batch 128,
+//    1 and 2 threads, browser and Node, in test-output/step-times.json).
+// Needs the packages built (pnpm build). Run: pnpm --filter @tensorgrad/web test:browser
+import { expect } from 'chai';
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { Generator, noGrad, setNumThreads, tensor } from '@tensorgrad/core';
+import { fashionMnist } from '@tensorgrad/data';
+import { fmnistCnn, loadCheckpoint, saveCheckpoint } from '@tensorgrad/nn';
+import { buildPage } from '../scripts/build.mjs';
+import { startServer } from '../server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'test-output');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const STEPS = 200;
+// 80 batches of 32 per epoch, 3 epochs for the schedule (warm-up and cosine over 240 steps), stopped after STEPS.
+const QUERY = `limitTrain=2560&limitTest=500&batchSize=32&epochs=3&steps=${STEPS}&evalEvery=50&autostart=1`;
+const HALF = 100;
+
+/** The page's training code (trainer.ts, config.ts), bundled for Node; the packages stay external, so Node loads their node entries. */
+async function nodeTrainer() {
+  const dir = join(out, 'node-trainer');
+  await build({
+    stdin: {
+      contents: "export * from './src/trainer.ts'; export * from './src/config.ts'; export { testTransform } from '@tensorgrad/examples/train/session';",
+      resolveDir: root, loader: 'ts', sourcefile: 'node-entry.ts',
+    },
+    outfile: join(dir, 'trainer.mjs'), bundle: true, format: 'esm', platform: 'node', target: 'es2022',
+    external: ['@tensorgrad/core', '@tensorgrad/nn', '@tensorgrad/data'], logLevel: 'warning',
+  });
+  return import(pathToFileURL(join(dir, 'trainer.mjs')).href);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+describe('training page in Chromium', function () {
+  let browser;
+  let isolated;
+  let plain;
+  let node; // the Node bundle of trainer.ts/config.ts
+  let datasets;
+  let nodeRun; // the same run in Node, STEPS steps
+  let nodeHalf; // its checkpoint after HALF steps
+  const pages = {};
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: bash scripts/setup.sh installs Debian's chromium (or set CHROMIUM)`);
+    mkdirSync(out, { recursive: true });
+    await buildPage();
+    [isolated, plain, node] = await Promise.all([startServer({ port: 0 }), startServer({ port: 0, isolation: false }), nodeTrainer()]);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    datasets = { train: fashionMnist({ train: true }), test: fashionMnist({ train: false }) };
+  });
+
+  after(async () => {
+    await browser?.close();
+    await Promise.all([isolated?.close(), plain?.close()]);
+  });
+
+  /** Opens the page with a query and waits until training is done; returns the page and its state. */
+  async function train(server, query, timeout = 150_000) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}?${query}`);
+    await page.waitForFunction(() => ['done', 'error'].includes(globalThis.tgPage?.phase), null, { timeout, polling: 200 });
+    const state = await page.evaluate(() => ({ ...globalThis.tgPage, crossOriginIsolated: globalThis.crossOriginIsolated }));
+    expect(state.error, state.error ?? '').to.equal(null);
+    expect(errors).to.deep.equal([]);
+    return { page, state };
+  }
+
+  it(`trains ${STEPS} steps cross-origin isolated on 2 threads, and without isolation on 1 thread; the loss falls`, async () => {
+    // One after the other: side by side they would share the 2 cores and time each other out.
+    pages.isolated = await train(isolated, `${QUERY}&threads=2`);
+    pages.plain = await train(plain, `${QUERY}&threads=2`); // asks for 2, gets 1
+    const [a, b] = [pages.isolated.state, pages.plain.state];
+    expect([a.crossOriginIsolated, a.threads]).to.deep.equal([true, 2]);
+    expect([b.crossOriginIsolated, b.threads]).to.deep.equal([false, 1]);
+    for (const { state } of [pages.isolated, pages.plain]) {
+      expect(state.losses).to.have.length(STEPS);
+      const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+      const [first, last] = [mean(state.losses.slice(0, 20)), mean(state.losses.slice(-20))];
+      expect(last, `mean loss of the first 20 steps ${first}, of the last 20 ${last}`).to.be.lessThan(0.6 * first);
+      expect(state.evals.map((e) => e.step)).to.deep.equal([50, 100, 150, 200]);
+      expect(state.evals.at(-1).accuracy).to.be.greaterThan(0.7);
+    }
+  });
+
+  it('gives the per-step losses of the same run in Node, bit for bit, on 1 and 2 threads', async () => {
+    const { config } = node.settingsFromParams(new URLSearchParams(QUERY));
+    nodeRun = new node.PageTraining(config, datasets);
+    while (!nodeRun.done) {
+      nodeRun.advance();
+      if (nodeRun.step === HALF) nodeHalf = nodeRun.checkpoint();
+    }
+    expect(nodeRun.losses).to.have.length(STEPS);
+    expect(pages.isolated.state.losses).to.deep.equal(nodeRun.losses);
+    expect(pages.plain.state.losses).to.deep.equal(nodeRun.losses);
+    expect(pages.isolated.state.evals).to.deep.equal(nodeRun.evals);
+  });
+
+  it("downloads a checkpoint byte-identical to Node's; loaded in Node it predicts what the page showed", async () => {
+    const { page, state } = pages.isolated;
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).to.equal(`fmnist-cnn-step-${STEPS}.safetensors`);
+    const file = join(out, download.suggestedFilename());
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    expect(bytes.equals(Buffer.from(nodeRun.checkpoint())), 'page checkpoint vs checkpointToBytes in Node').to.equal(true);
+    const { model, optimizer, scheduler, dropoutRng } = nodeRun.training;
+    const nodeFile = join(out, 'node-checkpoint.safetensors');
+    const metadata = { page: 'tensorgrad-web', config: nodeRun.config, step: nodeRun.step, dropoutRng: dropoutRng.getState(), losses: nodeRun.losses, evals: nodeRun.evals };
+    saveCheckpoint(nodeFile, { model, optimizer, scheduler, metadata });
+    expect(bytes.equals(readFileSync(nodeFile)), "page checkpoint vs nn's saveCheckpoint file").to.equal(true);
+
+    // A fresh model in Node, loaded with nn's file API, on the images the page showed.
+    const fresh = fmnistCnn({ skipInit: true });
+    loadCheckpoint(file, { model: fresh });
+    const shown = state.predictions;
+    const n = shown.labels.length;
+    expect(n).to.equal(32);
+    const transform = node.testTransform();
+    const x = new Float32Array(n * 784);
+    for (let i = 0; i < n; i++) {
+      const raw = datasets.test.get(i).input;
+      expect(Buffer.from(raw.data).equals(Buffer.from(Object.values(shown.pixels).slice(i * 784, (i + 1) * 784)))).to.equal(true);
+      x.set(transform(raw, new Generator(0)).data, i * 784);
+    }
+    const logits = noGrad(() => fresh.eval().call(tensor(x, { shape: [n, 1, 28, 28] })));
+    const predicted = Array.from({ length: n }, (_, i) => {
+      const row = logits.data.subarray(i * 10, i * 10 + 10);
+      return row.indexOf(Math.max(...row));
+    });
+    expect(predicted).to.deep.equal(Object.values(shown.predicted));
+    expect(Array.from(logits.data)).to.deep.equal(Object.values(shown.logits));
+    expect(Object.values(shown.labels)).to.deep.equal(Array.from({ length: n }, (_, i) => datasets.test.get(i).label));
+  });
+
+  it("continues a checkpoint uploaded from Node with Node's losses", async () => {
+    const { page } = pages.plain;
+    const file = join(out, `node-step-${HALF}.safetensors`);
+    writeFileSync(file, nodeHalf);
+    await page.setInputFiles('#upload', file);
+    await page.waitForFunction((step) => (globalThis.tgPage.phase === 'paused' && globalThis.tgPage.run.step === step) || globalThis.tgPage.phase === 'error', HALF, { timeout: 30_000, polling: 100 });
+    expect(await page.evaluate(() => globalThis.tgPage.error)).to.equal(null);
+    await page.click('#run');
+    await page.waitForFunction(() => ['done', 'error'].includes(globalThis.tgPage.phase), null, { timeout: 120_000, polling: 200 });
+    const state = await page.evaluate(() => globalThis.tgPage);
+    expect(state.error).to.equal(null);
+    expect(state.losses).to.deep.equal(nodeRun.losses);
+    expect(state.steps.map((s) => s.step)).to.deep.equal(Array.from({ length: STEPS - HALF }, (_, i) => HALF + 1 + i));
+  });
+
+  it('writes a screenshot of the page after training', async () => {
+    const { page } = pages.isolated;
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    const path = join(out, 'page-after-training.png');
+    await page.screenshot({ path, fullPage: true });
+    expect(readFileSync(path).length).to.be.greaterThan(20_000);
+  });
+
+  it('records step times of the default model, batch 128, in the browser and in Node, on 1 and 2 threads', async () => {
+    // Nothing else runs meanwhile: the training pages (and their thread pools) are closed.
+    await Promise.all([pages.isolated.page.close(), pages.plain.page.close()]);
+    const timed = 6;
+    const query = `limitTrain=${128 * (timed + 2)}&limitTest=128&epochs=1&evalEvery=1000000&autostart=1`;
+    const times = {};
+    for (const threads of [1, 2]) {
+      const { page, state } = await train(isolated, `${query}&threads=${threads}`);
+      await page.close();
+      expect(state.threads).to.equal(threads);
+      // The first two steps warm up (JIT, scratch buffers).
+      times[`browser, ${threads} thread${threads > 1 ? 's' : ''}`] = median(state.steps.slice(2, -1).map((s) => s.ms)); // the last step includes the final evaluation
+      await setNumThreads(threads);
+      const run = new node.PageTraining(node.settingsFromParams(new URLSearchParams(query)).config, datasets);
+      const ms = [];
+      while (!run.done) {
+        const t0 = performance.now();
+        run.advance();
+        ms.push(performance.now() - t0);
+      }
+      await setNumThreads(1);
+      expect(run.losses).to.deep.equal(state.losses);
+      times[`Node, ${threads} thread${threads > 1 ? 's' : ''}`] = median(ms.slice(2, -1)); // the last step includes the final evaluation
+    }
+    const report = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { msPerStep: Math.round(v), imagesPerSecond: Math.round((128 * 1000) / v) }]));
+    writeFileSync(join(out, 'step-times.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log('      median training step, default model, batch 128:');
+    for (const [k, v] of Object.entries(report)) console.log(`        ${k.padEnd(20)} ${String(v.msPerStep).padStart(5)} ms  ${String(v.imagesPerSecond).padStart(5)} images/s`);
+  });
+});
