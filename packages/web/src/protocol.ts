@@ -14,8 +14,7 @@ export type ToWorker =
   /** Send the run as safetensors bytes ('checkpoint' back). */
   | { type: 'checkpoint' }
   /** Continue from these checkpoint bytes (paused; 'loaded' back). */
-  | { type: 'load'; bytes: Uint8Array }
-  | { type: 'predict' };
+  | { type: 'load'; bytes: Uint8Array };
 
 export interface RunInfo {
   config: PageConfig;

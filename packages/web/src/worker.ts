@@ -18,8 +18,9 @@ const post = (message: FromWorker, transfer: Transferable[] = []): void => scope
 
 /** Steps are sent in groups, at most this often, so messages do not cost training time. */
 const POST_EVERY_MS = 150;
-/** Test images shown with their predicted and true classes. */
+/** Test images shown with their predicted and true classes, updated every PREDICT_EVERY steps (32 images: cheap). */
 const SHOWN = 32;
+const PREDICT_EVERY = 25;
 
 let datasets: Datasets | null = null;
 let run: PageTraining | null = null;
@@ -69,10 +70,10 @@ async function trainLoop(r: PageTraining): Promise<void> {
     if (evaluation !== undefined) {
       flush();
       post({ type: 'eval', evaluation });
-      sendPredictions(r);
     } else if (performance.now() - lastPost >= POST_EVERY_MS) {
       flush();
     }
+    if (evaluation !== undefined || r.step % PREDICT_EVERY === 0) sendPredictions(r);
     await yieldToEvents();
   }
   flush();
@@ -100,6 +101,7 @@ async function handle(message: ToWorker): Promise<void> {
       datasets = { train, test };
       run = new PageTraining(settings.config, datasets);
       post({ type: 'ready', run: info(run), dataMs: performance.now() - t0 });
+      sendPredictions(run);
       if (settings.autostart) await handle({ type: 'resume' });
       return;
     }
@@ -136,9 +138,6 @@ async function handle(message: ToWorker): Promise<void> {
       sendPredictions(run);
       return;
     }
-    case 'predict':
-      if (run !== null) sendPredictions(run);
-      return;
   }
 }
 

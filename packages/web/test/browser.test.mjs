@@ -7,8 +7,9 @@
 //  - a checkpoint downloaded from the page is byte-identical to the one Node writes for the same
 //    state (checkpointToBytes, and saveCheckpoint's file), and loaded in Node with nn's
 //    loadCheckpoint it gives the predictions the page showed (same logits, bit for bit);
-//  - a checkpoint written by Node halfway, uploaded to the page and resumed there, continues
-//    with Node's losses;
+//  - a checkpoint written by Node halfway, uploaded to the page and resumed there (with a pause
+//    on the way), continues with Node's losses;
+//  - the page keeps drawing frames while the worker trains;
 //  - a screenshot of the page after training goes to test-output/ (with step times, batch 128,
 //    1 and 2 threads, browser and Node, in test-output/step-times.json).
 // Needs the packages built (pnpm build). Run: pnpm --filter @tensorgrad/web test:browser
@@ -75,22 +76,40 @@ describe('training page in Chromium', function () {
     await Promise.all([isolated?.close(), plain?.close()]);
   });
 
-  /** Opens the page with a query and waits until training is done; returns the page and its state. */
-  async function train(server, query, timeout = 150_000) {
+  /**
+   * Opens the page with a query and waits until training is done; returns the page and its state,
+   * and with `probe`, the page's animation frames over one second of training (is it responsive?).
+   */
+  async function train(server, query, { timeout = 150_000, probe = false } = {}) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}?${query}`);
+    let frames;
+    if (probe) {
+      await page.waitForFunction(() => globalThis.tgPage?.phase !== 'loading' && globalThis.tgPage?.phase !== 'ready', null, { timeout, polling: 100 });
+      frames = await page.evaluate(() => new Promise((resolve) => {
+        const times = [];
+        const frame = (t) => (times.push(t), t - times[0] < 1000 ? requestAnimationFrame(frame) : resolve(times));
+        requestAnimationFrame(frame);
+      }));
+      expect(await page.evaluate(() => globalThis.tgPage.phase)).to.equal('running'); // the whole second was training
+    }
     await page.waitForFunction(() => ['done', 'error'].includes(globalThis.tgPage?.phase), null, { timeout, polling: 200 });
     const state = await page.evaluate(() => ({ ...globalThis.tgPage, crossOriginIsolated: globalThis.crossOriginIsolated }));
     expect(state.error, state.error ?? '').to.equal(null);
     expect(errors).to.deep.equal([]);
-    return { page, state };
+    return { page, state, frames };
   }
 
   it(`trains ${STEPS} steps cross-origin isolated on 2 threads, and without isolation on 1 thread; the loss falls`, async () => {
     // One after the other: side by side they would share the 2 cores and time each other out.
-    pages.isolated = await train(isolated, `${QUERY}&threads=2`);
+    pages.isolated = await train(isolated, `${QUERY}&threads=2`, { probe: true });
+    // The page stays responsive while the worker trains: it keeps drawing frames.
+    const gaps = pages.isolated.frames.slice(1).map((t, i) => t - pages.isolated.frames[i]);
+    console.log(`      page while training: ${pages.isolated.frames.length} frames in 1 s, longest gap ${Math.round(Math.max(...gaps))} ms`);
+    expect(pages.isolated.frames.length).to.be.greaterThan(10);
+    expect(Math.max(...gaps)).to.be.lessThan(500);
     pages.plain = await train(plain, `${QUERY}&threads=2`); // asks for 2, gets 1
     const [a, b] = [pages.isolated.state, pages.plain.state];
     expect([a.crossOriginIsolated, a.threads]).to.deep.equal([true, 2]);
@@ -162,6 +181,16 @@ describe('training page in Chromium', function () {
     await page.setInputFiles('#upload', file);
     await page.waitForFunction((step) => (globalThis.tgPage.phase === 'paused' && globalThis.tgPage.run.step === step) || globalThis.tgPage.phase === 'error', HALF, { timeout: 30_000, polling: 100 });
     expect(await page.evaluate(() => globalThis.tgPage.error)).to.equal(null);
+    // Resume, pause a while in the middle, resume again: no effect on the result.
+    await page.click('#run');
+    await page.waitForFunction(() => globalThis.tgPage.run.step >= 130 || globalThis.tgPage.phase === 'error', null, { timeout: 60_000, polling: 50 });
+    await page.click('#run');
+    await page.waitForFunction(() => globalThis.tgPage.phase !== 'running', null, { timeout: 10_000, polling: 50 });
+    const pausedAt = await page.evaluate(() => [globalThis.tgPage.phase, globalThis.tgPage.run.step]);
+    await page.waitForTimeout(700);
+    expect(await page.evaluate(() => [globalThis.tgPage.phase, globalThis.tgPage.run.step])).to.deep.equal(pausedAt);
+    expect(pausedAt[0]).to.equal('paused');
+    expect(pausedAt[1]).to.be.within(130, STEPS - 1);
     await page.click('#run');
     await page.waitForFunction(() => ['done', 'error'].includes(globalThis.tgPage.phase), null, { timeout: 120_000, polling: 200 });
     const state = await page.evaluate(() => globalThis.tgPage);
