@@ -27,7 +27,11 @@ function resolveShape(op: string, x: Tensor, shape: Shape): number[] {
   const bad = shape.some((d) => !Number.isInteger(d) || d < -1);
   if (inferred > 1 || bad) throw new ShapeError(`${op}: invalid target shape ${formatShape(shape)} (non-negative integers and at most one -1)`);
   const known = sizeOf(shape.filter((d) => d !== -1));
-  const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
+  // With the other dims holding 0 elements any size fits the -1; PyTorch refuses rather than guess.
+  if (inferred === 1 && known === 0) {
+    throw new ShapeError(`${op}: cannot infer the -1 of ${formatShape(shape)} for x ${formatShape(x.shape)}: the other dims hold 0 elements, so any size would fit`);
+  }
+  const out = shape.map((d) => (d === -1 ? x.size / known : d));
   if (sizeOf(out) !== x.size || !out.every(Number.isInteger)) {
     throw new ShapeError(`${op}: cannot reshape x ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`);
   }
