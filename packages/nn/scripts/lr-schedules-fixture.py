@@ -43,6 +43,13 @@ CASES = [
      'steps': [None, 2, None, None, 7, None, 1, None]},
     {'name': 'CosineAnnealingLR step(epoch)', 'lrs': [0.1], 'schedulers': [['CosineAnnealingLR', {'T_max': 10, 'eta_min': 0.001}]],
      'steps': [None, None, 6, None, None, 15, None, 3, None]},
+    # Closed forms alone (chained with another scheduler, the last one's closed form overwrites the lr).
+    {'name': 'MultiStepLR step(epoch)', 'lrs': [0.1], 'schedulers': [['MultiStepLR', {'milestones': [2, 5, 5], 'gamma': 0.1}]],
+     'steps': [None, 4, 5, None, 1, 6, 2, None]},
+    {'name': 'LinearLR step(epoch), before and past totalIters', 'lrs': [0.1],
+     'schedulers': [['LinearLR', {'start_factor': 0.25, 'end_factor': 0.75, 'total_iters': 4}]], 'steps': [None, 3, None, 7, 2, 0, None]},
+    # Several restarts: the chained form's special case at the minimum recurs at tMax + 1 + 2k·tMax.
+    {'name': 'CosineAnnealingLR over several periods', 'lrs': [0.1], 'schedulers': [['CosineAnnealingLR', {'T_max': 2, 'eta_min': 0.01}]], 'steps': 12},
 ]
 
 
