@@ -64,7 +64,8 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
         if (seen.has(p)) throw new ArgumentError(`${name}: a parameter appears more than once (${at})`);
         seen.add(p);
         const dotted = parameterName(p);
-        this.#names.set(p, dotted === undefined ? at : `'${dotted}'`);
+        // How errors name p: "parameter '1.bias'", "parameter 0", "parameter group 1 parameter 0".
+        this.#names.set(p, dotted !== undefined ? `parameter '${dotted}'` : grouped ? `parameter ${at}` : at);
       });
       const group = { ...defaults, ...(g as object), params: ps } as ParamGroup<H>;
       this.validate(group, grouped ? `${name} (param group ${gi})` : name);
@@ -107,7 +108,7 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
 
   #checkGrad(where: string, p: Tensor): void {
     const g: unknown = p.grad;
-    const param = `parameter ${this.#names.get(p)!}`;
+    const param = this.#names.get(p)!;
     if (!(g instanceof Tensor)) throw new ArgumentError(`${where}: the gradient of ${param} must be a Tensor, got ${show(g)}; nothing was updated`);
     if (g.shape.length !== p.shape.length || g.shape.some((d, i) => d !== p.shape[i])) {
       throw new ShapeError(`${where}: the gradient of ${param} has shape [${g.shape.join(',')}] but the parameter has shape [${p.shape.join(',')}]; nothing was updated`);
