@@ -64,11 +64,11 @@ function reluGrad(g: Tensor, x: Tensor): Tensor {
   return reluGradOp({ g, x }, {});
 }
 
-// relu6(x) = min(max(x, 0), 6);  dx = dy·[0 < x < 6]
+// relu6(x) = min(max(x, 0), 6);  dx = dy·[0 < x < 6]. NaN and -0 pass through (PyTorch's hardtanh).
 const relu6Op = defineOp({
   name: 'relu6',
   inputs: ['x'],
-  forward: unaryForward('relu6', (v) => (v > 6 ? 6 : v > 0 || v !== v ? v : 0)),
+  forward: unaryForward('relu6', (v) => (v > 6 ? 6 : v >= 0 || v !== v ? v : 0)),
   vjp: ({ dy, x }) => ({ x: () => mul(dy, pointwise(x, (v) => (v > 0 && v < 6 ? 1 : 0))) }),
   cases: unaryCases({ min: -2, max: 8, awayFrom: [0, 6] }),
 });
