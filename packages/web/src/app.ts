@@ -75,6 +75,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       state.evals = [...m.run.evals];
       state.steps = [];
       state.phase = m.run.step >= m.run.totalSteps ? 'done' : m.type === 'ready' ? 'ready' : 'paused';
+      ui.error.textContent = '';
       ui.status.textContent = m.type === 'ready'
         ? `data loaded in ${(m.dataMs / 1000).toFixed(1)} s: ${m.run.trainImages} training and ${m.run.testImages} test images; ${m.run.parameters.toLocaleString('en-US')} parameters`
         : `checkpoint loaded at step ${m.run.step}`;
@@ -106,13 +107,16 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'checkpoint': {
       const link = document.createElement('a');
       link.href = URL.createObjectURL(new Blob([m.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-      link.download = `fmnist-cnn-step-${m.step}.safetensors`;
+      link.download = `${state.run?.config.model ?? 'model'}-step-${m.step}.safetensors`;
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
       break;
     }
     case 'error':
       fail(m.message);
+      break;
+    case 'warning':
+      ui.error.textContent = m.message;
       break;
   }
   scheduleRender();

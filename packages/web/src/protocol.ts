@@ -46,4 +46,7 @@ export type FromWorker =
   /** The thread count in use (setNumThreads(2) resolves false without cross-origin isolation). */
   | { type: 'threads'; threads: number; isolated: boolean }
   | { type: 'checkpoint'; bytes: Uint8Array; step: number }
-  | { type: 'error'; message: string };
+  /** The run cannot go on (no data, a bug). */
+  | { type: 'error'; message: string }
+  /** A request failed but the run is intact (e.g. an uploaded file that is not a page checkpoint). */
+  | { type: 'warning'; message: string };

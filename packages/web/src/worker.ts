@@ -132,7 +132,14 @@ async function handle(message: ToWorker): Promise<void> {
     case 'load': {
       if (datasets === null) throw new Error('the dataset is still loading');
       await stop();
-      run = PageTraining.fromCheckpoint(message.bytes, datasets);
+      try {
+        run = PageTraining.fromCheckpoint(message.bytes, datasets);
+      } catch (e) {
+        // The current run stays, paused.
+        post({ type: 'warning', message: `could not load the checkpoint: ${e instanceof Error ? e.message : String(e)}` });
+        post({ type: 'state', running: false, done: run?.done ?? false });
+        return;
+      }
       post({ type: 'loaded', run: info(run) });
       post({ type: 'state', running: false, done: run.done });
       sendPredictions(run);

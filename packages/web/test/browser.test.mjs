@@ -8,7 +8,7 @@
 //    state (checkpointToBytes, and saveCheckpoint's file), and loaded in Node with nn's
 //    loadCheckpoint it gives the predictions the page showed (same logits, bit for bit);
 //  - a checkpoint written by Node halfway, uploaded to the page and resumed there (with a pause
-//    on the way), continues with Node's losses;
+//    on the way), continues with Node's losses; a file that is not a page checkpoint is refused;
 //  - the page keeps drawing frames while the worker trains;
 //  - a screenshot of the page after training goes to test-output/ (with step times, batch 128,
 //    1 and 2 threads, browser and Node, in test-output/step-times.json).
@@ -176,6 +176,13 @@ describe('training page in Chromium', function () {
 
   it("continues a checkpoint uploaded from Node with Node's losses", async () => {
     const { page } = pages.plain;
+    // A checkpoint that is not the page's (a bare model) is refused; the run stays.
+    const bare = join(out, 'bare-model.safetensors');
+    saveCheckpoint(bare, { model: fmnistCnn() });
+    await page.setInputFiles('#upload', bare);
+    await page.waitForFunction(() => document.getElementById('error').textContent !== '', null, { timeout: 30_000, polling: 100 });
+    expect(await page.textContent('#error')).to.match(/^could not load the checkpoint: .*not a checkpoint of the training page/);
+    expect(await page.evaluate(() => [globalThis.tgPage.phase, globalThis.tgPage.run.step])).to.deep.equal(['done', STEPS]);
     const file = join(out, `node-step-${HALF}.safetensors`);
     writeFileSync(file, nodeHalf);
     await page.setInputFiles('#upload', file);
