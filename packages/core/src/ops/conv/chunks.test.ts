@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { empty } from '../../tensor/creation.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { fillTensor } from '../../testing/arbitraries.js';
+import type { ConvShape } from './gathered.js';
+import { window2d } from './geometry.js';
+import { convPattern } from './pattern.js';
+import { convStrategies } from './strategies.js';
+import { type ConvOperands, type ConvProduct, type ConvStrategy, convOutputShape } from './strategy.js';
+
+// Batches big enough that the strategies split them into several chunks of images (about 2²⁰
+// floats each), the last one partial: every strategy must give each image what it gives that
+// image alone.
+const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
+
+function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, ops: { x: Tensor; w: Tensor; b: Tensor; dy: Tensor }): Tensor {
+  const out = empty(convOutputShape(product, s), 'float32');
+  out.data.fill(NaN);
+  if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, ...([ops.x, ops.w, ops.b] as ConvOperands['forward']));
+  else if (product === 'inputGrad') (st as ConvStrategy<'inputGrad'>).run(s, out, ops.dy, ops.w);
+  else (st as ConvStrategy<'filterGrad'>).run(s, out, ops.x, ops.dy);
+  return out;
+}
+
+/** Image i of a batched tensor (a copy). */
+function image(t: Tensor, i: number, n: number): Tensor {
+  const per = t.size / n;
+  const out = empty([1, ...t.shape.slice(1)], 'float32');
+  out.data.set(t.data.subarray(i * per, (i + 1) * per));
+  return out;
+}
+
+describe('conv strategies over several batch chunks', () => {
+  // 2 groups of 1 channel in and out, 300×300 planes: 360,000 floats per image for pointwise
+  // and direct (chunks of 2 images), more for gathered (chunks of 1).
+  const n = 5;
+  const cases = [
+    { kernel: 1, padding: 0, wShape: [2, 1, 1, 1] },
+    { kernel: 3, padding: 1, wShape: [2, 1, 3, 3] },
+  ];
+  for (const { kernel, padding, wShape } of cases) {
+    it(`${kernel}×${kernel} kernel: each image as if alone, for every strategy that applies`, () => {
+      const S = convPattern(window2d('conv2d', 300, 300, { kernelSize: kernel, stride: 1, padding }));
+      const s: ConvShape = { n, cin: 2, cout: 2, groups: 2, plane: 90000, S };
+      const one: ConvShape = { ...s, n: 1 };
+      const ops = {
+        x: fillTensor([n, 2, 300, 300], 1, { dtype: 'float32' }),
+        w: fillTensor(wShape, 2, { dtype: 'float32' }),
+        b: fillTensor([2], 3, { dtype: 'float32' }),
+        dy: fillTensor([n, 2, 300, 300], 4, { dtype: 'float32' }),
+      };
+      let checked = 0;
+      for (const product of products) {
+        for (const st of convStrategies(product) as readonly ConvStrategy<ConvProduct>[]) {
+          if (!st.applies(s, 'float32')) continue;
+          const batched = run(product, st, s, ops);
+          if (product === 'filterGrad') {
+            // dW sums over the batch: compare with the sum of the per-image results.
+            const total = new Float64Array(batched.size);
+            for (let i = 0; i < n; i++) {
+              const part = run(product, st, one, { ...ops, x: image(ops.x, i, n), dy: image(ops.dy, i, n) });
+              part.data.forEach((v, k) => (total[k]! += v));
+            }
+            batched.data.forEach((v, k) => expect(Math.abs(v - total[k]!), `${product} ${st.name} [${k}]`).to.be.at.most(1e-3 * (1 + Math.abs(total[k]!))));
+          } else {
+            const per = batched.size / n;
+            for (let i = 0; i < n; i++) {
+              const alone = run(product, st, one, { ...ops, x: image(ops.x, i, n), dy: image(ops.dy, i, n) });
+              const got = batched.data.subarray(i * per, (i + 1) * per);
+              for (let k = 0; k < per; k += 97) {
+                if (!(Math.abs(got[k]! - alone.data[k]!) <= 1e-5 * (1 + Math.abs(alone.data[k]!)))) {
+                  expect.fail(`${product} ${st.name}: image ${i} element ${k} is ${got[k]}, alone ${alone.data[k]}`);
+                }
+              }
+              expect(got.every((v) => v === v), `${product} ${st.name}: image ${i} fully written`).to.equal(true);
+            }
+          }
+          checked++;
+        }
+      }
+      expect(checked).to.be.at.least(3);
+    });
+  }
+});
