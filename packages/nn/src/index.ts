@@ -24,7 +24,7 @@ export { ZFNet, zfnet, type ZFNetOptions } from './models/zfnet.js';
 export { LeNet5, lenet5, type LeNet5Options } from './models/lenet.js';
 export { FmnistCnn, fmnistCnn, type FmnistCnnOptions } from './models/fmnist-cnn.js';
 
-export { Optimizer, type OptimizerStateDict, type ParamGroup, type ParamState, type ParamsInput, type Hyperparameters } from './optim/optimizer.js';
+export { Optimizer, typeNameOf, type OptimizerStateDict, type ParamGroup, type ParamState, type ParamsInput, type Hyperparameters } from './optim/optimizer.js';
 export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';

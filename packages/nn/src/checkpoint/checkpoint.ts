@@ -64,7 +64,7 @@ export function encodeCheckpoint(fn: string, contents: CheckpointContents): Uint
         else (scalars[i] ??= {})[k] = v;
       }
     }
-    meta[META_OPTIMIZER] = JSON.stringify({ type: optimizer.constructor.name, paramGroups: sd.paramGroups, scalars, stateIds: [...sd.state.keys()] });
+    meta[META_OPTIMIZER] = JSON.stringify({ type: optimizer.typeName, paramGroups: sd.paramGroups, scalars, stateIds: [...sd.state.keys()] });
   }
   if (scheduler !== undefined) meta[META_SCHEDULER] = JSON.stringify(scheduler.stateDict());
   if (metadata !== undefined) meta[META_USER] = JSON.stringify(metadata);
@@ -203,8 +203,8 @@ function readOptimizerState(where: string, metadata: Record<string, string>, ten
     scalars: Record<string, Record<string, number>>;
     stateIds: number[];
   };
-  if (saved.type !== optimizer.constructor.name) {
-    throw new CheckpointError(`${where}: the checkpoint holds ${saved.type} state but the optimizer is ${optimizer.constructor.name}`);
+  if (saved.type !== optimizer.typeName) {
+    throw new CheckpointError(`${where}: the checkpoint holds ${saved.type} state but the optimizer is ${optimizer.typeName}`);
   }
   const state = new Map<number, ParamState>(saved.stateIds.map((i) => [i, { ...(saved.scalars[i] ?? {}) }]));
   for (const [key, t] of tensors) {

@@ -1,5 +1,5 @@
 import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
-import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
+import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, typeNameOf } from './optimizer.js';
 import { checkBool } from '../check.js';
 
 export type AdamOptions = {
@@ -18,10 +18,11 @@ const ADAM_OPTIONS = optionKeys<AdamOptions>()(['lr', 'betas', 'eps', 'weightDec
  * instead decays p by (1 - lr·λ) before the step (decoupled weight decay, Loshchilov & Hutter).
  */
 export class Adam extends Optimizer<AdamOptions> {
+  static readonly typeName: string = 'Adam';
   protected readonly decoupled: boolean = false;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    checkOptions(new.target.name, options, ADAM_OPTIONS);
+    checkOptions(typeNameOf(new.target), options, ADAM_OPTIONS);
     const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false } = options;
     super(params, { lr, betas, eps, weightDecay, amsgrad });
   }
@@ -61,6 +62,7 @@ export class Adam extends Optimizer<AdamOptions> {
 
 /** Adam with decoupled weight decay (default λ = 0.01, as in PyTorch). */
 export class AdamW extends Adam {
+  static override readonly typeName: string = 'AdamW';
   protected override readonly decoupled: boolean = true;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {

@@ -30,14 +30,29 @@ export interface OptimizerStateDict {
  * scheduler or the user may have changed them); gradients are checked against their parameters'
  * shapes and dtypes before anything is updated.
  */
+/**
+ * An optimizer class's name as checkpoints record it and errors print it. The built-in classes
+ * declare it (`static readonly typeName = 'Adam'`) because minifiers rename classes (a page's
+ * bundle saved Adam's state as 'Ia'); a user's subclass without its own falls back to its class
+ * name.
+ */
+export function typeNameOf(ctor: Function): string {
+  return Object.hasOwn(ctor, 'typeName') ? String((ctor as { typeName?: unknown }).typeName) : ctor.name;
+}
+
 export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyperparameters & { lr: number }> {
   readonly paramGroups: ParamGroup<H>[];
   readonly state = new Map<Tensor, ParamState>();
   // How errors name each parameter: its dotted name when it came from a Module, else its place.
   readonly #names = new Map<Tensor, string>();
 
+  /** The optimizer's type, as checkpoints record it (see typeNameOf). */
+  get typeName(): string {
+    return typeNameOf(this.constructor);
+  }
+
   constructor(params: ParamsInput<H>, defaults: H) {
-    const name = new.target.name;
+    const name = typeNameOf(new.target);
     if (params instanceof Module) {
       throw new ArgumentError(`${name}: params must be the model's parameters, not the model itself: pass model.parameters()`);
     }
@@ -88,7 +103,7 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
    * and every gradient are checked first, so a bad one throws before any parameter changes.
    */
   step(): void {
-    const name = `${this.constructor.name}.step`;
+    const name = `${this.typeName}.step`;
     this.paramGroups.forEach((group, gi) => {
       this.validate(group, `${name} (param group ${gi})`);
       for (const p of group.params) if (p.grad !== null) this.#checkGrad(name, p);
@@ -150,7 +165,7 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
    * the same shapes in the same order. Checks everything first; a failed load changes nothing.
    */
   loadStateDict(sd: OptimizerStateDict): void {
-    const name = `${this.constructor.name}.loadStateDict`;
+    const name = `${this.typeName}.loadStateDict`;
     const problems = this.checkStateDict(sd);
     if (problems.length > 0) throw new StateDictError(name, problems);
     const params = this.paramGroups.flatMap((g) => g.params);
@@ -176,7 +191,7 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
       }
       for (const key of Object.keys(g)) if (!(key in own)) problems.push(`group ${gi} has unknown hyperparameter '${key}'`);
       try {
-        this.validate({ ...own, ...g, params: own.params }, `${this.constructor.name}.loadStateDict (group ${gi})`);
+        this.validate({ ...own, ...g, params: own.params }, `${this.typeName}.loadStateDict (group ${gi})`);
       } catch (e) {
         problems.push((e as Error).message);
       }

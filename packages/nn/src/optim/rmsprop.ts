@@ -18,6 +18,7 @@ const RMSPROP_OPTIONS = optionKeys<RMSpropOptions>()(['lr', 'alpha', 'eps', 'wei
  * a = √s + ε; p -= lr·g/a, or with momentum b = μb + g/a, p -= lr·b.
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  static readonly typeName: string = 'RMSprop';
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     checkOptions('RMSprop', options, RMSPROP_OPTIONS);
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = options;

@@ -17,6 +17,7 @@ const SGD_OPTIONS = optionKeys<SGDOptions>()(['lr', 'momentum', 'dampening', 'we
  * and d = d + μb (nesterov) or d = b; finally p = p - lr·d.
  */
 export class SGD extends Optimizer<SGDOptions> {
+  static readonly typeName: string = 'SGD';
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
     checkOptions('SGD', options, SGD_OPTIONS);
     const { lr = 1e-3, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = options;
