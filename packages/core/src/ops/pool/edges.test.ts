@@ -35,6 +35,21 @@ describe('maxPool2d edges', () => {
     }
   });
 
+  it('float64 inputs large enough for the float32 WebAssembly kernels keep their precision (2×2 windows)', () => {
+    const values = Array.from({ length: 2 * 64 * 64 }, (_, i) => 0.1 + i * 1e-9);
+    const x = tensor(values, { dtype: 'float64', requiresGrad: true });
+    const y = maxPool2d(reshape(x, [2, 64, 64]), { kernelSize: 2 });
+    // Values grow along rows and columns: each window's maximum is its bottom-right element.
+    const expected = Array.from({ length: 2 * 32 * 32 }, (_, o) => {
+      const [p, r, c] = [Math.floor(o / 1024), Math.floor(o / 32) % 32, o % 32];
+      return values[p * 4096 + (2 * r + 1) * 64 + 2 * c + 1]!;
+    });
+    expect((y.toArray() as number[][][]).flat(2)).to.deep.equal(expected);
+    sum(mul(y, tensor(0.1, { dtype: 'float64' }))).backward();
+    expect(x.grad!.data.filter((v) => v !== 0).length).to.equal(2048);
+    expect(x.grad!.data.every((v) => v === 0 || v === 0.1)).to.equal(true);
+  });
+
   it('refuses padding over half the kernel in either dim', () => {
     const x = reshape(plane(), [1, 1, 4, 4]);
     const msg = (p: string) => `maxPool2d: padding must be at most half the kernel size, got padding [${p}] for kernelSize [3,3] (PyTorch's rule pad <= kernel/2)`;

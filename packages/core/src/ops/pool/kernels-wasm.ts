@@ -8,6 +8,7 @@ const MIN_ELEMENTS = 4096;
 
 /** Whether the wasm kernels should run for a float32 input plane stack of `elements` values. */
 export function useWasmPool(data: ArrayLike<number>, elements: number): data is Float32Array {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: for float32 the wasm and JS kernels are bit for bit equal (kernels-wasm.test.ts), so which runs is unobservable; float64 taking wasm (LogicalOperator) is caught
   return data instanceof Float32Array && elements >= MIN_ELEMENTS && wasmGemmAvailable();
 }
 
