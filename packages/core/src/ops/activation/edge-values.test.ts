@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { tensor } from '../../tensor/creation.js';
 import { max, min } from '../reduce/max.js';
+import { sum } from '../reduce/sum.js';
 import { relu, relu6 } from './piecewise.js';
 import { sigmoid, softplus } from './smooth.js';
 import { logSoftmax, softmax } from './softmax.js';
@@ -54,13 +55,16 @@ describe('activation edge values', () => {
   });
 });
 
-describe('max/min start values', () => {
+describe('max/min start values, int32 sum', () => {
   it('float reductions start below/above any float, int32 ones at the int32 range ends', () => {
     expect(max(f64([-3e9])).item()).to.equal(-3e9);
     expect(min(f64([3e9])).item()).to.equal(3e9);
     expect(max(tensor([-2147483648, -2147483647], { dtype: 'int32' })).item()).to.equal(-2147483647);
     expect(min(tensor([2147483647, 2147483646], { dtype: 'int32' })).item()).to.equal(2147483646);
     expect(max(tensor([[3, 7], [7, 1]], { dtype: 'int32' }), 0).toArray()).to.deep.equal([7, 7]);
+    const s = sum(tensor([[3, 7], [7, 1]], { dtype: 'int32' }), 1);
+    expect(s.dtype).to.equal('int32');
+    expect(s.toArray()).to.deep.equal([10, 8]);
   });
 });
 
