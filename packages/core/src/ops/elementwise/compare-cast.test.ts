@@ -3,7 +3,8 @@ import { ArgumentError, DTypeError } from '../../errors.js';
 import { tensor } from '../../tensor/creation.js';
 import type { DType } from '../../tensor/dtype.js';
 import { sum } from '../reduce/sum.js';
-import { div, mul, pow } from './binary.js';
+import { div, maximum, minimum, mul, pow } from './binary.js';
+import { abs } from './unary.js';
 import { cast } from './cast.js';
 import { clamp } from './clamp.js';
 import { equal, greater, greaterEqual, less, lessEqual, notEqual } from './compare.js';
@@ -90,5 +91,15 @@ describe('int32 div and pow', () => {
     const a = tensor([2, 3], { dtype: 'float64', requiresGrad: true });
     sum(pow(a, tensor([0, 2], { dtype: 'float64' }))).backward();
     expect(a.grad!.toArray()).to.deep.equal([0, 6]);
+  });
+});
+
+describe('maximum, minimum, abs', () => {
+  it('take elementwise extremes with NaN propagating (PyTorch)', () => {
+    const a = tensor([1, 5, NaN, -3], { dtype: 'float64' });
+    const b = tensor([3, 2, 1, -4], { dtype: 'float64' });
+    expect(maximum(a, b).toArray()).to.deep.equal([3, 5, NaN, -3]);
+    expect(minimum(a, b).toArray()).to.deep.equal([1, 2, NaN, -4]);
+    expect(abs(tensor([-2, 0.5, NaN], { dtype: 'float64' })).toArray()).to.deep.equal([2, 0.5, NaN]);
   });
 });
