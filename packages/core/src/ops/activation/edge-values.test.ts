@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { tensor } from '../../tensor/creation.js';
 import { max, min } from '../reduce/max.js';
 import { sum } from '../reduce/sum.js';
-import { relu, relu6 } from './piecewise.js';
+import { elu, leakyRelu, relu, relu6 } from './piecewise.js';
 import { sigmoid, softplus } from './smooth.js';
 import { logSoftmax, softmax } from './softmax.js';
 
@@ -38,6 +38,19 @@ describe('activation edge values', () => {
     expectClose(y.toArray() as number[], [20.000000002061153, 19.500000003398267, 21]);
     expectClose(x.grad!.toArray() as number[], [0.9999999979388464, 0.9999999966017322, 1]);
     expectClose(softplus(f64([10, 9]), 2, 20).toArray() as number[], [10.000000001030577, 9.00000000761499]);
+  });
+
+  it('softmax and logSoftmax of a row holding +Infinity are NaN throughout (PyTorch)', () => {
+    expect(softmax(f64([Infinity, 1]), 0).toArray()).to.deep.equal([NaN, NaN]);
+    expect(logSoftmax(f64([Infinity, 1]), 0).toArray()).to.deep.equal([NaN, NaN]);
+  });
+
+  it('name the op and argument in dtype and dim errors', () => {
+    const int = tensor([1, 2], { dtype: 'int32' });
+    for (const [name, f] of [['relu', relu], ['leakyRelu', leakyRelu], ['elu', elu], ['softmax', (t: typeof int) => softmax(t, 0)]] as const) {
+      expect(() => f(int), name).to.throw(new RegExp(`^${name}: x must be a floating-point tensor`));
+    }
+    expect(() => logSoftmax(f64([1, 2]), 1)).to.throw(/^logSoftmax: dim must be an integer/);
   });
 
   it('softmax of a 0-d tensor is 1, logSoftmax 0', () => {

@@ -79,6 +79,7 @@ describe('linear operand forms', () => {
     expect(() => linear(x1(), tensor([1, 2, 3], { dtype: 'float64' }))).to.throw(ShapeError, 'linear: weight must be 2-D [out, in], got [3]');
     expect(() => linear(tensor([1, 2], { dtype: 'float64' }), w())).to.throw(ShapeError, 'linear: input x [2] must end in 3 features to match weight [2,3]');
     expect(() => linear(x1(), w(), tensor([1, 2, 3], { dtype: 'float64' }))).to.throw(ShapeError, 'linear: bias must have shape [2] to match weight [2,3], got [3]');
+    expect(() => linear(x1(), w(), tensor([[1], [2]], { dtype: 'float64' }))).to.throw(ShapeError, 'linear: bias must have shape [2] to match weight [2,3], got [2,1]');
     expect(() => linear(x1(), w(), tensor([[1, 2]], { dtype: 'float64' }))).to.throw(ShapeError, 'linear: bias must have shape [2] to match weight [2,3], got [1,2]');
   });
 });
