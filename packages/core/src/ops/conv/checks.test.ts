@@ -3,6 +3,7 @@ import { ArgumentError, DTypeError, ShapeError } from '../../errors.js';
 import { tensor, zeros } from '../../tensor/creation.js';
 import { type ConvAttrs, conv2d, conv2dFilterGradOp, conv2dOp, convTranspose2d, convTransposeOp, convWindow } from './conv2d.js';
 import { convMatrix } from './conv-matrix.js';
+import { window2d } from './geometry.js';
 
 // The conv ops' own checks (internal callers included), convTranspose2d's outputPadding rule
 // and output size, and convMatrix's input forms. Values from PyTorch 1.13 where noted.
@@ -131,5 +132,37 @@ describe('convMatrix input forms', () => {
     const a = convMatrix([1, 2, 3], w());
     expect(() => a.matvec([1, 2])).to.throw(ShapeError, 'CsrMatrix.matvec: vector has 2 elements, expected 6');
     expect(() => a.rmatvec([1, 2])).to.throw(ShapeError, 'CsrMatrix.rmatvec: vector has 2 elements, expected 4');
+  });
+});
+
+describe('window2d arguments', () => {
+  it('defaults the stride to the kernel size', () => {
+    const g = window2d('t', 4, 6, { kernelSize: 2 });
+    expect([g.strideH, g.strideW, g.outH, g.outW]).to.deep.equal([2, 2, 2, 3]);
+  });
+
+  it('checks each pair and names it', () => {
+    const need = (name: string, min: number, got: string) => `t: ${name} must be an integer >= ${min} or a pair [h, w] of them, got ${got}`;
+    expect(() => window2d('t', 4, 4, { kernelSize: null as never })).to.throw(ArgumentError, 't: kernelSize is required: an integer >= 1 or a pair [h, w] of them, got null');
+    expect(() => window2d('t', 4, 4, { kernelSize: [2, 2, 2] as never })).to.throw(ArgumentError, need('kernelSize', 1, '[2,2,2]'));
+    expect(() => window2d('t', 4, 4, { kernelSize: Int32Array.from([2, 2]) as never })).to.throw(ArgumentError, /^t: kernelSize must be an integer >= 1 or a pair/);
+    expect(() => window2d('t', 4, 4, { kernelSize: 2, padding: -1 })).to.throw(ArgumentError, need('padding', 0, '-1'));
+    expect(() => window2d('t', 4, 4, { kernelSize: 2, dilation: 0 })).to.throw(ArgumentError, need('dilation', 1, '0'));
+  });
+
+  it("refuses padding 'same' with a stride other than 1 in either dim", () => {
+    expect(() => window2d('t', 4, 4, { kernelSize: 3, stride: [1, 2], padding: 'same' })).to.throw(ArgumentError, "t: padding 'same' requires stride 1, got stride [1,2]");
+    expect(() => window2d('t', 4, 4, { kernelSize: 3, stride: [2, 1], padding: 'same' })).to.throw(ArgumentError, "t: padding 'same' requires stride 1, got stride [2,1]");
+  });
+
+  it('reports a kernel larger than the padded input, per axis', () => {
+    expect(() => window2d('t', 2, 9, { kernelSize: 5, stride: 1, padding: 1 })).to.throw(
+      ShapeError,
+      't: kernel height extent 5 (kernel 5, dilation 1) is larger than the padded input height 4 (input 2 + padding 2)',
+    );
+    expect(() => window2d('t', 9, 2, { kernelSize: 5, stride: 1, padding: 1 })).to.throw(
+      ShapeError,
+      't: kernel width extent 5 (kernel 5, dilation 1) is larger than the padded input width 4 (input 2 + padding 2)',
+    );
   });
 });
