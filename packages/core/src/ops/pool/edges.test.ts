@@ -5,6 +5,7 @@ import { reshape } from '../shape/reshape.js';
 import { sum } from '../reduce/sum.js';
 import { mul } from '../elementwise/binary.js';
 import { maxPool2d } from './max-pool.js';
+import { avgPool2d } from './avg-pool.js';
 
 // Max pooling edges: windows holding no input element, returned indices the caller may
 // modify, and PyTorch's padding rule.
@@ -56,5 +57,13 @@ describe('maxPool2d edges', () => {
     expect(() => maxPool2d(x, { kernelSize: 3, padding: [2, 0] })).to.throw(ArgumentError, msg('2,0'));
     expect(() => maxPool2d(x, { kernelSize: 3, padding: [0, 2] })).to.throw(ArgumentError, msg('0,2'));
     expect(maxPool2d(x, { kernelSize: 3, padding: [1, 1], stride: 3 }).shape).to.deep.equal([1, 1, 2, 2]);
+  });
+});
+
+describe('avgPool2d checks', () => {
+  it('name avgPool2d and the option', () => {
+    const x = tensor([[[1, 2], [3, 4]]], { dtype: 'float64' });
+    expect(() => avgPool2d(x, { kernelSize: 2, countIncludePad: 'yes' as never })).to.throw(ArgumentError, /^avgPool2d: countIncludePad must be true or false/);
+    expect(() => avgPool2d(x, { kernelSize: 2, padding: 2 })).to.throw(ArgumentError, /^avgPool2d: padding must be at most half the kernel size/);
   });
 });
