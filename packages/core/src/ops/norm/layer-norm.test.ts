@@ -5,6 +5,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { mul } from '../elementwise/binary.js';
 import { sum } from '../reduce/sum.js';
 import { layerNorm } from './layer-norm.js';
+import { localResponseNorm } from './local-response-norm.js';
 import { type NormalizeAttrs, normalize } from './normalize.js';
 
 // layerNorm without affine parts and its checks (values from PyTorch 1.13, float64), and the
@@ -60,4 +61,16 @@ describe('normalize statistics cache', () => {
       });
     }
   }
+});
+
+describe('localResponseNorm and normalize edges', () => {
+  it('localResponseNorm accepts size 1 (PyTorch values) and checks x', () => {
+    const y = localResponseNorm(f64([[[[1, 2]], [[3, -4]]]]), 1);
+    expectClose((y.toArray() as number[][][][]).flat(3), [0.9999250065618985, 1.999400209923029, 2.997976593372992, -3.9952067101587616], 1e-15);
+    expect(() => localResponseNorm(tensor([[[1]]], { dtype: 'int32' }), 1)).to.throw(DTypeError, /^localResponseNorm: x must be a floating-point tensor/);
+  });
+
+  it('normalize names itself for integer input', () => {
+    expect(() => normalize(tensor([[1, 2]], { dtype: 'int32' }), { groupStart: 0, groupEnd: 1, eps: 1e-5 })).to.throw(DTypeError, /^normalize: x must be a floating-point tensor/);
+  });
 });
