@@ -34,6 +34,14 @@ describe('conv geometry checks', () => {
       ShapeError,
       'convTranspose2d: output size [-1,-1] is not positive (x [1,1,1,1], weight [1,1,1,1], padding [1,1])',
     );
+    expect(() => convTranspose2d(f64([1, 1, 1, 3]), f64([1, 1, 1, 1]), null, { padding: [1, 0] })).to.throw(
+      ShapeError,
+      'convTranspose2d: output size [-1,3] is not positive (x [1,1,1,3], weight [1,1,1,1], padding [1,0])',
+    );
+    expect(() => convTranspose2d(f64([1, 1, 2, 2]), f64([1, 1, 1]))).to.throw(ShapeError, 'convTranspose2d: weight must be 4-D [inChannels, outChannels/groups, kH, kW], got shape [1,1,1]');
+    for (const name of ['stride', 'padding', 'outputPadding', 'dilation']) {
+      expect(() => convTranspose2d(f64([1, 1, 2, 2]), f64([1, 1, 1, 1]), null, { [name]: -1 }), name).to.throw(ArgumentError, new RegExp(`^convTranspose2d: ${name} must be an integer >= `));
+    }
     expect(() => convTranspose2d(f64([1, 1, 2, 2]), f64([0, 1, 1, 1]))).to.throw(ShapeError, /^convTranspose2d: weight \[0,1,1,1\] has no input or output channels/);
   });
 
@@ -67,6 +75,7 @@ describe('conv ops check their own operands', () => {
     );
     expect(op([1, 1, 2, 2], [1, 1, 2, 2], {}, [4, 4])).to.throw(ShapeError, 'convTranspose2d: input x has spatial size [2,2] but the convolution it transposes produces [3,3]');
     expect(op([1, 1, 2, 2], [1, 1, 2, 2], {}, [4, 3])).to.throw(ShapeError, 'convTranspose2d: input x has spatial size [2,2] but the convolution it transposes produces [3,2]');
+    expect(op([1, 1, 2, 2], [1, 1, 2, 2], {}, [3, 4])).to.throw(ShapeError, 'convTranspose2d: input x has spatial size [2,2] but the convolution it transposes produces [2,3]');
     expect(op([1, 1, 2, 2], [1, 1, 2, 2], {}, [3, 3])().shape).to.deep.equal([1, 1, 3, 3]);
   });
 
@@ -129,6 +138,7 @@ describe('convMatrix input forms', () => {
     expect(() => convMatrix([1, 3, 3], f64([0, 1, 2, 2]))).to.throw(ShapeError, /^convMatrix: a convolution needs at least 1 input and 1 output channel, got 1 and 0/);
     // 683² positions × 9 taps = 4,198,401 > 2²² entries (a product, not a quotient, of the factors).
     expect(() => convMatrix([1, 685, 685], f64([1, 1, 3, 3]))).to.throw(ArgumentError, /^convMatrix: C would have up to 4198401 nonzeros/);
+    expect(() => convMatrix([2, 685, 685], f64([1, 2, 3, 3]))).to.throw(ArgumentError, /^convMatrix: C would have up to 8396802 nonzeros/);
     const a = convMatrix([1, 2, 3], w());
     expect(() => a.matvec([1, 2])).to.throw(ShapeError, 'CsrMatrix.matvec: vector has 2 elements, expected 6');
     expect(() => a.rmatvec([1, 2])).to.throw(ShapeError, 'CsrMatrix.rmatvec: vector has 2 elements, expected 4');

@@ -39,6 +39,7 @@ describe('loss options at their edges', () => {
     expect(() => crossEntropy(tensor([[1, 2]], { dtype: 'int32' }), tensor([0], { dtype: 'int32' }))).to.throw(DTypeError, /^crossEntropy: input must be a floating-point tensor/);
     expect(() => nllLoss(logits(), target(), { weight: tensor([1, 1, 1], { dtype: 'int32' }) })).to.throw(DTypeError, /^nllLoss: weight must be a floating-point tensor/);
     expect(() => nllLoss(logits(), target(), { weight: f64([[1], [1], [1]]) })).to.throw(ShapeError, 'nllLoss: weight must have shape [3] (one per class of input [2,3]), got [3,1]');
+    expect(() => nllLoss(logits(), tensor([5, 0], { dtype: 'int32' }))).to.throw(ArgumentError, 'nllLoss: target class 5 at flat index 0 is out of range [0, 3) (ignoreIndex -100)');
     expect(() => crossEntropy(logits(), target(), { ignoreIndex: 0.5 })).to.throw(ArgumentError, 'crossEntropy: ignoreIndex must be an integer, got 0.5');
     expect(() => mseLoss(f64([1]), f64([1]), { reduction: 'avg' as 'mean' })).to.throw(ArgumentError, `mseLoss: reduction must be 'mean', 'sum' or 'none', got "avg"`);
     const bce = 'binaryCrossEntropyWithLogits';

@@ -4,7 +4,7 @@ import { tensor } from '../../tensor/creation.js';
 import { reshape } from '../shape/reshape.js';
 import { sum } from '../reduce/sum.js';
 import { mul } from '../elementwise/binary.js';
-import { maxPool2d } from './max-pool.js';
+import { adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
 import { avgPool2d } from './avg-pool.js';
 
 // Max pooling edges: windows holding no input element, returned indices the caller may
@@ -57,6 +57,10 @@ describe('maxPool2d edges', () => {
     expect(() => maxPool2d(x, { kernelSize: 3, padding: [2, 0] })).to.throw(ArgumentError, msg('2,0'));
     expect(() => maxPool2d(x, { kernelSize: 3, padding: [0, 2] })).to.throw(ArgumentError, msg('0,2'));
     expect(maxPool2d(x, { kernelSize: 3, padding: [1, 1], stride: 3 }).shape).to.deep.equal([1, 1, 2, 2]);
+    expect(() => maxPool2d(x, { kernelSize: 3, padding: -1 })).to.throw(ArgumentError, /^maxPool2d: padding must be an integer >= 0/);
+    expect(() => maxPool2d(x, { kernelSize: 2, returnIndices: 'yes' as never })).to.throw(ArgumentError, /^maxPool2d: returnIndices must be true or false/);
+    expect(() => adaptiveMaxPool2d(x, [2, 2], { returnIndices: 1 as never })).to.throw(ArgumentError, /^adaptiveMaxPool2d: returnIndices must be true or false/);
+    expect(() => adaptiveMaxPool2d(tensor([[1, 2]], { dtype: 'float64' }), [1, 1])).to.throw(/^adaptiveMaxPool2d: x must be 4-D/);
   });
 });
 
