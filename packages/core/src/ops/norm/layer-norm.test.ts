@@ -74,3 +74,23 @@ describe('localResponseNorm and normalize edges', () => {
     expect(() => normalize(tensor([[1, 2]], { dtype: 'int32' }), { groupStart: 0, groupEnd: 1, eps: 1e-5 })).to.throw(DTypeError, /^normalize: x must be a floating-point tensor/);
   });
 });
+
+describe('normalize in float64 at sizes where float32 takes WebAssembly', () => {
+  it('keeps float64 precision (4,096 elements)', () => {
+    const values = Array.from({ length: 4096 }, (_, i) => 1 + ((i * 37) % 101) * 1e-9);
+    const y = layerNorm(rows(values), 2048);
+    const expected: number[] = [];
+    for (let r = 0; r < 2; r++) {
+      const row = values.slice(r * 2048, (r + 1) * 2048);
+      const mean = row.reduce((a, v) => a + v, 0) / 2048;
+      const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / 2048;
+      for (const v of row) expected.push((v - mean) / Math.sqrt(variance + 1e-5));
+    }
+    expectClose((y.toArray() as number[][]).flat(), expected, 1e-9);
+  });
+});
+
+/** The values as a float64 [2, 2048] tensor. */
+function rows(values: number[]): Tensor {
+  return tensor([values.slice(0, 2048), values.slice(2048)], { dtype: 'float64' });
+}
