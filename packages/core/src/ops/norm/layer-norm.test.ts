@@ -65,7 +65,7 @@ describe('normalize statistics cache', () => {
 
 describe('localResponseNorm and normalize edges', () => {
   it('localResponseNorm accepts size 1 (PyTorch values) and checks x', () => {
-    const y = localResponseNorm(f64([[[[1, 2]], [[3, -4]]]]), 1);
+    const y = localResponseNorm(tensor([[[[1, 2]], [[3, -4]]]], { dtype: 'float64' }), 1);
     expectClose((y.toArray() as number[][][][]).flat(3), [0.9999250065618985, 1.999400209923029, 2.997976593372992, -3.9952067101587616], 1e-15);
     expect(() => localResponseNorm(tensor([[[1]]], { dtype: 'int32' }), 1)).to.throw(DTypeError, /^localResponseNorm: x must be a floating-point tensor/);
   });
