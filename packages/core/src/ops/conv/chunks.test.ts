@@ -13,7 +13,7 @@ import { type ConvOperands, type ConvProduct, type ConvStrategy, convOutputShape
 // image alone.
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 
-function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, ops: { x: Tensor; w: Tensor; b: Tensor; dy: Tensor }): Tensor {
+function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, ops: { x: Tensor; w: Tensor; b: Tensor | null; dy: Tensor }): Tensor {
   const out = empty(convOutputShape(product, s), 'float32');
   out.data.fill(NaN);
   if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, ...([ops.x, ops.w, ops.b] as ConvOperands['forward']));
@@ -73,6 +73,15 @@ describe('conv strategies over several batch chunks', () => {
                 }
               }
               expect(got.every((v) => v === v), `${product} ${st.name}: image ${i} fully written`).to.equal(true);
+            }
+          }
+          if (product === 'forward') {
+            // Without a bias (run after the biased call, so stale scratch would show): y − b.
+            const plain = run(product, st, s, { ...ops, b: null });
+            const per = plain.size / (n * 2);
+            for (let k = 0; k < plain.size; k += 89) {
+              const expected = batched.data[k]! - ops.b.data[Math.floor(k / per) % 2]!;
+              if (!(Math.abs(plain.data[k]! - expected) <= 1e-5 * (1 + Math.abs(expected)))) expect.fail(`forward ${st.name} without bias: element ${k} is ${plain.data[k]}, expected ${expected}`);
             }
           }
           checked++;
