@@ -1,4 +1,4 @@
-// Conv im2col gather and col2im scatter-add for float32, the wasm twins of kernels/conv.ts
+// Conv im2col gather and col2im scatter-add for float32, the wasm twins of src/backend/cpu/conv/kernels.ts
 // gatherColumns / scatterAddColumns (which stay the reference and the fallback).
 // Column matrix layout: row r = c·taps + t (channel c, kernel tap t = kh·kW + kw), column p
 // (output position), row length ld (≥ outH·outW).

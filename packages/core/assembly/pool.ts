@@ -1,5 +1,5 @@
 // 2×2 stride-2 max pooling in WebAssembly SIMD (float32), the kernels of
-// src/ops/pool/kernels.ts maxPool2x2Forward / maxPool2x2Backward with the same rules: the
+// src/backend/cpu/pool.ts maxPool2x2Forward / maxPool2x2Backward with the same rules: the
 // window's winner is the greatest value, ties go to the first, and a NaN wins (the first NaN).
 // Four windows per step: a row pair's 8 + 8 values are split into the windows' four corners.
 // argmax holds indices within each plane (int32). All pointers are byte addresses.

@@ -6,8 +6,8 @@
 // quote medians, expect noise (the load average is printed).
 import { loadavg } from 'node:os';
 import { conv2d, randn, type FloatDType } from '../src/index.js';
-import { type MatrixView, gemm } from '../src/kernels/gemm.js';
-import { gemmWasm, wasmGemmAvailable } from '../src/kernels/wasm/gemm-wasm.js';
+import { type MatrixView, gemm } from '../src/backend/cpu/gemm.js';
+import { gemmWasm, wasmGemmAvailable } from '../src/backend/cpu/wasm/runtime.js';
 
 const repsArg = process.argv.indexOf('--reps');
 const reps = repsArg >= 0 ? Number(process.argv[repsArg + 1]) : 7;

@@ -4,9 +4,9 @@
 // of conv2d N=32, C=64, 16×16, 3×3, Cout=64 (K = 576, N = 32·256): forward W·X, input gradient
 // Wᵀ·dY (A transposed), filter gradient dY·Xᵀ (B transposed).
 import { loadavg } from 'node:os';
-import { gemm, type MatrixView } from '../src/kernels/gemm.js';
-import { gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from '../src/kernels/wasm/gemm-wasm.js';
-import { enableWasmGemmThreads } from '../src/kernels/wasm/gemm-threads.js';
+import { gemm, type MatrixView } from '../src/backend/cpu/gemm.js';
+import { gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from '../src/backend/cpu/wasm/runtime.js';
+import { enableWasmGemmThreads } from '../src/backend/cpu/wasm/threads.js';
 
 interface Shape {
   name: string;

@@ -1,5 +1,5 @@
 // Compiles assembly/gemm.ts, conv.ts, norm.ts and pool.ts (one module) with the AssemblyScript compiler from node_modules (no network) and
-// writes src/kernels/wasm/gemm.wasm.generated.ts, which carries the binaries as base64 so they
+// writes src/backend/cpu/wasm/module.generated.ts, which carries the binaries as base64 so they
 // load in Node and in browsers without file access. Two variants: one importing an ordinary
 // memory, one importing a shared memory (for worker threads). Skips the compile when the
 // generated file already records the hash of the current inputs.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sources = ['gemm.ts', 'conv.ts', 'norm.ts', 'pool.ts'].map((file) => join(root, 'assembly', file));
-const output = join(root, 'src', 'kernels', 'wasm', 'gemm.wasm.generated.ts');
+const output = join(root, 'src', 'backend', 'cpu', 'wasm', 'module.generated.ts');
 const ascPackage = join(root, 'node_modules', 'assemblyscript', 'package.json');
 
 const common = ['--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '1'];

@@ -4,8 +4,8 @@
 import { expect } from 'chai';
 import { AllocationError, ArgumentError, DTypeError, ShapeError, type TensorError } from './errors.js';
 import * as tg from './index.js';
-import { convWorkspace } from './kernels/conv.js';
-import { wasmGemmAvailable, wasmScratch } from './kernels/wasm/gemm-wasm.js';
+import { convWorkspace } from './backend/cpu/conv/kernels.js';
+import { wasmGemmAvailable, wasmScratch } from './backend/cpu/wasm/runtime.js';
 
 type ErrorClass = new (...args: never[]) => TensorError;
 

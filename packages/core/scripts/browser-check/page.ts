@@ -2,7 +2,7 @@
 // Workers, 1- vs 2-thread matmul and conv2d forward+backward (bit-for-bit, plus a naive float64
 // spot check of the matmul), timings; posts one JSON result to the server (run.mjs).
 import { Generator, conv2d, matmul, randn, setNumThreads, type Tensor } from '../../src/index.ts';
-import { canBlockThread } from '../../src/kernels/wasm/worker-host.ts';
+import { canBlockThread } from '../../src/backend/cpu/wasm/worker-host.ts';
 
 interface Timing { ms: number; gflops: number }
 

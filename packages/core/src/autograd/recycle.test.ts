@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { AutogradError } from '../errors.js';
 import { randn, tensor } from '../tensor/creation.js';
-import { clearPool, poolStats, setPoolLimit } from '../tensor/pool.js';
+import { clearPool, poolStats, setPoolLimit } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/elementwise/binary.js';
 import { exp, neg } from '../ops/elementwise/unary.js';

@@ -1,5 +1,5 @@
 import { DTypeError } from '../errors.js';
-import { takeArray } from './pool.js';
+import { takeArray } from './storage.js';
 
 export type DType = 'float32' | 'float64' | 'int32';
 export type FloatDType = 'float32' | 'float64';

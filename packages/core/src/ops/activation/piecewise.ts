@@ -4,7 +4,7 @@ import { defineOp } from '../../autograd/registry.js';
 import { uninitialized } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type UnaryFn, mapUnary } from '../../kernels/elementwise.js';
+import { type UnaryFn, mapUnary } from '../../backend/cpu/elementwise.js';
 import { add, addScalar, mul } from '../elementwise/binary.js';
 import { unaryCases, unaryForward } from '../elementwise/define.js';
 

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { fillTensor } from '../../testing/arbitraries.js';
-import type { ConvShape } from './gathered.js';
-import { window2d } from './geometry.js';
-import { convPattern } from './pattern.js';
-import { convStrategies } from './strategies.js';
-import { type ConvOperands, type ConvProduct, type ConvStrategy, convOutputShape } from './strategy.js';
+import type { ConvShape } from '../../backend/cpu/conv/gathered.js';
+import { window2d } from '../../backend/window.js';
+import { convPattern } from '../../backend/cpu/conv/pattern.js';
+import { convStrategies } from '../../backend/cpu/conv/strategies.js';
+import { type ConvOperands, type ConvProduct, type ConvStrategy, convOutputShape } from '../../backend/cpu/conv/chooser.js';
 
 // Batches big enough that the strategies split them into several chunks of images (about 2²⁰
 // floats each), the last one partial: every strategy must give each image what it gives that

@@ -4,8 +4,8 @@
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type Conv2dOptions, convAttrs, convWindow } from './conv2d.js';
-import type { Window2d } from './geometry.js';
-import { convPattern } from './pattern.js';
+import type { Window2d } from '../../backend/window.js';
+import { convPattern } from '../../backend/cpu/conv/pattern.js';
 
 /** A sparse matrix in compressed sparse row form. */
 export class CsrMatrix {

@@ -5,9 +5,9 @@ import { checkAdjoint, checkGrads } from '../../testing/index.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { type PaddingSpec, window2d } from './geometry.js';
-import { convPattern, convPatternCacheSize } from './pattern.js';
-import { gatherColumns, scatterAddColumns } from '../../kernels/conv.js';
+import { type PaddingSpec, window2d } from '../../backend/window.js';
+import { convPattern, convPatternCacheSize } from '../../backend/cpu/conv/pattern.js';
+import { gatherColumns, scatterAddColumns } from '../../backend/cpu/conv/kernels.js';
 
 // ---- independent references: direct loops over the definitions, nothing shared with the fast path
 

@@ -14,10 +14,10 @@ import { checkAllocation } from '../../tensor/limits.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
-import { type Pair, type PaddingSpec, type Window2d, pair, window2d } from './geometry.js';
-import type { ConvShape } from './gathered.js';
-import { convPattern } from './pattern.js';
-import { runConv } from './strategy.js';
+import { type Pair, type PaddingSpec, type Window2d, pair, window2d } from '../../backend/window.js';
+import type { ConvShape } from '../../backend/cpu/conv/gathered.js';
+import { convPattern } from '../../backend/cpu/conv/pattern.js';
+import { runConv } from '../../backend/cpu/conv/chooser.js';
 
 /** The geometry of one convolution, shared by the three ops it gives rise to. */
 export interface ConvAttrs {

@@ -7,7 +7,7 @@ import { binaryCases, binaryForward } from './define.js';
 import { equal, greater, greaterEqual } from './compare.js';
 import { where } from './where.js';
 import { log, neg } from './unary.js';
-import { Binary } from '../../kernels/elementwise.js';
+import { Binary } from '../../backend/cpu/elementwise.js';
 
 const floatResult = (a: DType, b: DType): DType => (promoteTypes(a, b) === 'int32' ? 'float32' : promoteTypes(a, b));
 

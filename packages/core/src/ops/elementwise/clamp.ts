@@ -3,7 +3,7 @@ import { ArgumentError } from '../../errors.js';
 import { empty } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { mapUnary } from '../../kernels/elementwise.js';
+import { mapUnary } from '../../backend/cpu/elementwise.js';
 import { mul } from './binary.js';
 
 export interface ClampAttrs {

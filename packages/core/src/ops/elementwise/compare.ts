@@ -4,7 +4,7 @@ import { empty } from '../../tensor/creation.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type BinaryFn, mapBinary, mapUnary } from '../../kernels/elementwise.js';
+import { type BinaryFn, mapBinary, mapUnary } from '../../backend/cpu/elementwise.js';
 
 function compare(name: string, f: BinaryFn) {
   return (a: Tensor, b: Tensor): Tensor => {

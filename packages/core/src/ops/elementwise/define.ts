@@ -7,7 +7,7 @@ import { type DType, assertFloat, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { ValueOptions } from '../../testing/arbitraries.js';
-import { type BinaryOp, type UnaryOp, mapBinary, mapUnary } from '../../kernels/elementwise.js';
+import { type BinaryOp, type UnaryOp, mapBinary, mapUnary } from '../../backend/cpu/elementwise.js';
 
 export function binaryForward(name: string, f: BinaryOp, resultDtype: (a: DType, b: DType) => DType = promoteTypes) {
   return ({ a, b }: { a: Tensor; b: Tensor }): Tensor => {

@@ -3,7 +3,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { div, mul, mulScalar } from './binary.js';
 import { sign } from './compare.js';
 import { unaryCases, unaryForward } from './define.js';
-import { Unary } from '../../kernels/elementwise.js';
+import { Unary } from '../../backend/cpu/elementwise.js';
 
 // -x;  dx = -dy
 const negOp = defineOp({

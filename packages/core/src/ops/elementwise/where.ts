@@ -4,7 +4,7 @@ import { empty } from '../../tensor/creation.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { mapWhere } from '../../kernels/elementwise.js';
+import { mapWhere } from '../../backend/cpu/elementwise.js';
 import { reduceGradTo } from '../reduce/sum-to.js';
 import { scalarLike } from './binary.js';
 

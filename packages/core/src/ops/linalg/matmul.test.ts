@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randn } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { wasmGemmAvailable } from '../../kernels/wasm/gemm-wasm.js';
+import { wasmGemmAvailable } from '../../backend/cpu/wasm/runtime.js';
 import { grad } from '../../autograd/grad.js';
 import { cast } from '../elementwise/cast.js';
 import { mul } from '../elementwise/binary.js';

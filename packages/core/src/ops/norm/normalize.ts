@@ -12,8 +12,8 @@ import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { empty, uninitialized } from '../../tensor/creation.js';
 import {
   accumulateGradSums, gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, sumRange, sumSquaredDeviations,
-} from '../../kernels/norm.js';
-import { wasmGemmAvailable } from '../../kernels/wasm/gemm-wasm.js';
+} from '../../backend/cpu/norm.js';
+import { wasmGemmAvailable } from '../../backend/cpu/wasm/runtime.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';

@@ -5,9 +5,9 @@ import { ArgumentError } from '../../errors.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { empty } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Pair, Window2d } from '../conv/geometry.js';
+import type { Pair, Window2d } from '../../backend/window.js';
 import { poolCases } from './cases.js';
-import { boxPoolForward, boxPoolTranspose } from './kernels.js';
+import { boxPoolForward, boxPoolTranspose } from '../../backend/cpu/pool.js';
 import { type PoolWindows, type SlidingPoolAttrs, adaptiveWindows, planesOf, pooledShape, slidingGeometry, slidingWindows } from './windows.js';
 
 export interface AvgPoolAttrs {

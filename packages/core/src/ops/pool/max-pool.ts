@@ -4,12 +4,12 @@ import { defineOp } from '../../autograd/registry.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { uninitialized } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
-import type { Pair } from '../conv/geometry.js';
+import type { Pair } from '../../backend/window.js';
 import { poolCases } from './cases.js';
-import { isPairAxis, maxPool2x2Forward, maxPoolForward } from './kernels.js';
+import { isPairAxis, maxPool2x2Forward, maxPoolForward } from '../../backend/cpu/pool.js';
 import { planeScatterAdd } from './plane-index.js';
 import { type PoolWindows, type SlidingPoolAttrs, adaptiveWindows, planesOf, pooledShape, slidingGeometry, slidingWindows } from './windows.js';
-import { maxPool2x2ForwardWasm, useWasmPool } from './kernels-wasm.js';
+import { maxPool2x2ForwardWasm, useWasmPool } from '../../backend/cpu/wasm/pool.js';
 
 interface MaxPoolAttrs {
   windows: PoolWindows;

@@ -6,8 +6,8 @@ import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CaseTools } from '../../autograd/registry.js';
 import { Generator } from '../../tensor/random.js';
-import { gatherPlanes, maxPool2x2Backward, scatterAddPlanes } from './kernels.js';
-import { maxPool2x2BackwardWasm, useWasmPool } from './kernels-wasm.js';
+import { gatherPlanes, maxPool2x2Backward, scatterAddPlanes } from '../../backend/cpu/pool.js';
+import { maxPool2x2BackwardWasm, useWasmPool } from '../../backend/cpu/wasm/pool.js';
 
 export interface PlaneIndexAttrs {
   /** Flat index into an input plane for every output element (-1: none). */

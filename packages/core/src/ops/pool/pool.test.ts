@@ -8,7 +8,7 @@ import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d, globalAvgPool2d } 
 import { type MaxPool2dOptions, adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
 import * as api from '../../index.js';
 import { Generator } from '../../tensor/random.js';
-import { isPairAxis, maxPool2x2Backward, maxPool2x2Forward, maxPoolForward, scatterAddPlanes } from './kernels.js';
+import { isPairAxis, maxPool2x2Backward, maxPool2x2Forward, maxPoolForward, scatterAddPlanes } from '../../backend/cpu/pool.js';
 import { slidingGeometry, slidingWindows } from './windows.js';
 
 interface Fixed {

@@ -6,7 +6,7 @@ import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { checkBoolean } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type Pair, type Window2d, pair, window2d } from '../conv/geometry.js';
+import { type Pair, type Window2d, pair, window2d } from '../../backend/window.js';
 
 export interface AxisTaps {
   /** Length out+1; the taps of output o are index[offsets[o]..offsets[o+1]). */

@@ -3,7 +3,7 @@ import { ShapeError, formatShape } from '../../errors.js';
 import { empty } from '../../tensor/creation.js';
 import { normalizeDims } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { reduceInto } from '../../kernels/reduce.js';
+import { reduceInto } from '../../backend/cpu/reduce.js';
 import { div, mul } from '../elementwise/binary.js';
 import { equal } from '../elementwise/compare.js';
 import { reshape } from '../shape/reshape.js';

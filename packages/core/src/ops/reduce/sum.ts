@@ -3,7 +3,7 @@ import { empty } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
 import { normalizeDims } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { sumInto } from '../../kernels/reduce.js';
+import { sumInto } from '../../backend/cpu/reduce.js';
 import { broadcastTo } from '../shape/broadcast-to.js';
 import { reshape } from '../shape/reshape.js';
 import { reduceCases } from './cases.js';

@@ -3,7 +3,7 @@ import { ShapeError, formatShape } from '../../errors.js';
 import { empty } from '../../tensor/creation.js';
 import { assertValidShape, broadcastShapes, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { broadcastStrides, mapStrided } from '../../kernels/elementwise.js';
+import { broadcastStrides, mapStrided } from '../../backend/cpu/elementwise.js';
 import { sumTo } from '../reduce/sum-to.js';
 
 // y = x repeated along broadcast dims;  dx = sumTo(dy, x.shape)

@@ -4,7 +4,7 @@ import { empty } from '../../tensor/creation.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { copyBox } from '../../kernels/copy.js';
+import { copyBox } from '../../backend/cpu/copy.js';
 import { cast } from '../elementwise/cast.js';
 import { unsqueeze } from './reshape.js';
 import { sliceBox } from './slice.js';

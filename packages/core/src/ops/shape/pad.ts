@@ -2,7 +2,7 @@ import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError, formatShape } from '../../errors.js';
 import { full } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { copyBox } from '../../kernels/copy.js';
+import { copyBox } from '../../backend/cpu/copy.js';
 import { sliceBox } from './slice.js';
 
 export interface PadAttrs {

@@ -3,7 +3,7 @@ import { ArgumentError, formatShape } from '../../errors.js';
 import { empty } from '../../tensor/creation.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { permuteInto } from '../../kernels/copy.js';
+import { permuteInto } from '../../backend/cpu/copy.js';
 
 // y[i_perm[0], ..., i_perm[n-1]] = x[i_0, ..., i_{n-1}];  dx = permute(dy, perm⁻¹)
 const permuteOp = defineOp({

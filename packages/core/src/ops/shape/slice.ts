@@ -3,7 +3,7 @@ import { ArgumentError, formatShape } from '../../errors.js';
 import { empty } from '../../tensor/creation.js';
 import { normalizeDim, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { copyBox } from '../../kernels/copy.js';
+import { copyBox } from '../../backend/cpu/copy.js';
 import { padBox } from './pad.js';
 
 export interface SliceAttrs {

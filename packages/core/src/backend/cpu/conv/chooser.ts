@@ -1,0 +1,279 @@
+// Picking a conv algorithm per shape. Each product (forward y = C·x, input gradient dx = Cᵀ·dy,
+// filter gradient dW) has candidate strategies, the first of which (the gathered im2col + GEMM
+// path) applies everywhere and is the default. All compute the same product but round
+// differently, so the choice decides the bits of a result. Three modes (setConvTuning):
+//   'rule' (default)  a fixed function of product, geometry, dtype and thread count, from a table
+//                     measured once and committed (rule.ts): the same seed gives the same bits in
+//                     every process (like cuDNN's heuristics with cudnn.benchmark off).
+//   'benchmark'       the first float32 call of a geometry with enough work times every
+//                     applicable candidate on its actual operands and keeps the fastest for that
+//                     geometry and GEMM thread count (bounded LRU), like cudnn.benchmark: perhaps
+//                     faster on this machine, but another process may pick differently.
+//   'off'             the default everywhere.
+// Either way a geometry's first call and all later ones run one algorithm (the decision is
+// remembered), so a run resumed in the same process repeats the straight run bit for bit.
+import { ArgumentError } from '../../../errors.js';
+import { gemmEngine, withSerialGemm } from '../wasm/runtime.js';
+import { uninitialized } from '../../../tensor/creation.js';
+import type { Tensor } from '../../../tensor/tensor.js';
+import type { ConvShape } from './gathered.js';
+import { convPattern } from './pattern.js';
+import { SERIAL, ruleChoice } from './rule.js';
+import { convStrategies } from './strategies.js';
+
+export type ConvProduct = 'forward' | 'inputGrad' | 'filterGrad';
+export type FloatType = 'float32' | 'float64';
+
+/** Operands of each product: forward (x, w, b), inputGrad (dy, w), filterGrad (x, dy). */
+export interface ConvOperands {
+  forward: [x: Tensor, w: Tensor, b: Tensor | null];
+  inputGrad: [dy: Tensor, w: Tensor];
+  filterGrad: [x: Tensor, dy: Tensor];
+}
+
+export interface ConvStrategy<P extends ConvProduct> {
+  name: string;
+  /** Whether this algorithm is correct (and available) for the shape and dtype. */
+  applies(s: ConvShape, dtype: FloatType): boolean;
+  /** Writes every element of `out` (shaped by convOutputShape; its prior contents are arbitrary). */
+  run(s: ConvShape, out: Tensor, ...operands: ConvOperands[P]): void;
+}
+
+/** Shape of a product's result: y [N, Cout, outH, outW], dx [N, Cin, inH, inW], dW [Cout, Cin/G, kH, kW]. */
+export function convOutputShape(product: ConvProduct, s: ConvShape): number[] {
+  const g = s.S.window;
+  if (product === 'forward') return [s.n, s.cout, g.outH, g.outW];
+  if (product === 'inputGrad') return [s.n, s.cin, g.inH, g.inW];
+  return [s.cout, s.cin / s.groups, g.kH, g.kW];
+}
+
+/** Below this many FLOPs a conv is not worth timing: the default runs. */
+export const TUNE_MIN_FLOPS = 2e6;
+/**
+ * Timed runs per candidate, after one untimed run each: a kernel's first calls pay for JIT
+ * tier-up (wasm starts in a baseline compiler) and fresh pages, several times the steady cost.
+ * The minimum is kept.
+ */
+const TUNE_ROUNDS = 2;
+/** How much faster than the default an alternative must be to be chosen. */
+const DEFAULT_MARGIN = 0.05;
+const MAX_DECISIONS = 256;
+
+const overrides: Record<ConvProduct, string> = { forward: 'auto', inputGrad: 'auto', filterGrad: 'auto' };
+
+/**
+ * Internal override for tests and benchmarks: run strategy `name` for `product` wherever it
+ * applies (elsewhere the default), or 'auto' to choose by the tuning mode again.
+ */
+export function setConvStrategy(product: ConvProduct, name: string): void {
+  const names = convStrategies(product).map((c) => c.name);
+  if (name !== 'auto' && !names.includes(name)) throw new Error(`setConvStrategy: ${product} has strategies ${names.join(', ')} (or 'auto'), not '${name}'`);
+  overrides[product] = name;
+}
+
+export type ConvTuning = 'rule' | 'benchmark' | 'off';
+const TUNINGS: readonly ConvTuning[] = ['rule', 'benchmark', 'off'];
+let tuning: ConvTuning = 'rule';
+
+/**
+ * How conv algorithms are chosen (see the file comment): 'rule' (default, reproducible across
+ * processes), 'benchmark' (timed per geometry, may differ between processes) or 'off' (the
+ * default algorithm everywhere). `true` and `false` are the older forms of 'benchmark' and
+ * 'off'. Changing the mode forgets the choices the previous mode made; choices given to
+ * restoreConvChoices are kept and still apply in every mode.
+ */
+export function setConvTuning(mode: ConvTuning | boolean): void {
+  const next = mode === true ? 'benchmark' : mode === false ? 'off' : mode;
+  if (!TUNINGS.includes(next)) {
+    throw new ArgumentError(`setConvTuning: mode must be one of 'rule', 'benchmark', 'off' (or true / false for 'benchmark' / 'off'), got ${typeof mode === 'string' ? `'${mode}'` : typeof mode === 'object' && mode !== null ? `an ${Array.isArray(mode) ? 'array' : 'object'}` : String(mode)}`);
+  }
+  if (next === tuning) return;
+  tuning = next;
+  for (const [key, d] of decisions) if (d.source !== 'restored') decisions.delete(key);
+}
+
+/** The current conv tuning mode (setConvTuning). */
+export function convTuning(): ConvTuning {
+  return tuning;
+}
+
+export interface ConvDecision {
+  product: ConvProduct;
+  key: string;
+  winner: string;
+  /** Who chose: the rule table, a measurement, or restoreConvChoices. */
+  source: 'rule' | 'benchmark' | 'restored';
+  /** Best time of each candidate, ms (measured decisions only). */
+  times: Record<string, number>;
+}
+
+/** Least recently used first. */
+const decisions = new Map<string, ConvDecision>();
+
+/** The decisions made so far, least recently used first (for benchmarks and reports). */
+export function convDecisions(): ConvDecision[] {
+  return [...decisions.values()];
+}
+
+/**
+ * The algorithm chosen for each conv geometry run so far (by the rule, a measurement or
+ * restoreConvChoices), by key (product, dtype, GEMM threads and geometry). Saved with a
+ * checkpoint and given to restoreConvChoices in a new process, it makes that process run the
+ * same algorithms, so training continues with the same float rounding instead of whatever a
+ * new measurement (or another version's rule table) picks.
+ */
+export function convChoices(): Record<string, string> {
+  return Object.fromEntries([...decisions.values()].map((d) => [d.key, d.winner]));
+}
+
+/** Adopts choices from convChoices (replacing any made for the same keys); unknown algorithms throw. */
+export function restoreConvChoices(choices: Readonly<Record<string, string>>): void {
+  if (typeof choices !== 'object' || choices === null || Array.isArray(choices)) {
+    throw new ArgumentError(`restoreConvChoices: choices must be an object of key -> algorithm (from convChoices()), got ${choices === null ? 'null' : Array.isArray(choices) ? 'Array' : typeof choices}`);
+  }
+  for (const [key, winner] of Object.entries(choices)) {
+    if (typeof winner !== 'string') throw new ArgumentError(`restoreConvChoices: the algorithm of '${key}' must be a string, got ${typeof winner}`);
+    const product = key.split(',')[0] as ConvProduct;
+    if (!(product in overrides)) throw new ArgumentError(`restoreConvChoices: '${key}' is not a conv choice key (it starts with forward, inputGrad or filterGrad)`);
+    const names = convStrategies(product).map((c) => c.name);
+    if (!names.includes(winner.endsWith(SERIAL) ? winner.slice(0, -SERIAL.length) : winner)) throw new ArgumentError(`restoreConvChoices: ${product} has algorithms ${names.join(', ')}, not '${winner}' (key ${key})`);
+    remember(key, { product, key, winner, source: 'restored', times: {} });
+  }
+}
+
+/** Forgets all decisions (tests, or after a change of machine load). */
+export function clearConvDecisions(): void {
+  decisions.clear();
+}
+
+/** Whether a conv's algorithm is chosen at all (by rule or measurement): float32 with enough work. */
+function chosen(s: ConvShape, dtype: FloatType): boolean {
+  return dtype === 'float32' && convFlops(s) >= TUNE_MIN_FLOPS;
+}
+
+/**
+ * The variant the rule picks for a key of convChoices(), with this version's table: a resumed
+ * run can tell whether a checkpoint's choices are the ones the rule makes now.
+ */
+export function convRuleChoice(key: string): string {
+  const [product, dtype, ...rest] = typeof key === 'string' ? key.split(',') : [];
+  const v = rest.map(Number);
+  if (!(String(product) in overrides) || (dtype !== 'float32' && dtype !== 'float64') || v.length !== 17 || !v.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ArgumentError(`convRuleChoice: key must be a key of convChoices() (product,dtype,threads and 16 geometry numbers), got ${JSON.stringify(key)}`);
+  }
+  // (The defaults never apply: the length was checked; they give the names type number.)
+  const [threads = 0, n = 0, cin = 0, cout = 0, groups = 0, inH = 0, inW = 0, kH = 0, kW = 0, strideH = 0, strideW = 0, dilationH = 0, dilationW = 0, padTop = 0, padLeft = 0, outH = 0, outW = 0] = v;
+  // The key leaves out the bottom and right padding: the least that yields the output size.
+  const padBottom = Math.max(0, (outH - 1) * strideH + dilationH * (kH - 1) + 1 - inH - padTop);
+  const padRight = Math.max(0, (outW - 1) * strideW + dilationW * (kW - 1) + 1 - inW - padLeft);
+  const S = convPattern({ inH, inW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padBottom, padLeft, padRight, outH, outW });
+  const s: ConvShape = { n, cin, cout, groups, plane: inH * inW, S };
+  const usable = convStrategies(product as ConvProduct).filter((c) => c.applies(s, dtype)).map((c) => c.name);
+  return chosen(s, dtype) ? ruleChoice(product as ConvProduct, s, usable, threads) : usable[0]!;
+}
+
+/** 2·N·Cout·(Cin/G)·taps·positions: the multiply-adds of any of the three products, doubled. */
+export function convFlops(s: ConvShape): number {
+  return 2 * s.n * s.cout * (s.cin / s.groups) * s.S.taps * s.S.positions;
+}
+
+// The GEMM engine (how many threads split it) changes which algorithm wins: it is part of the
+// key, as a thread count so that keys mean the same in another process (restoreConvChoices).
+function engineId(): number {
+  return gemmEngine()?.workspaces.length ?? 0;
+}
+
+function keyOf(product: ConvProduct, s: ConvShape, dtype: FloatType): string {
+  const g = s.S.window;
+  return [product, dtype, engineId(), s.n, s.cin, s.cout, s.groups, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW].join(',');
+}
+
+/** Sets key's entry as the most recently used, evicting the least recently used beyond MAX_DECISIONS. */
+function remember(key: string, entry: ConvDecision): void {
+  decisions.delete(key);
+  decisions.set(key, entry);
+  if (decisions.size > MAX_DECISIONS) decisions.delete(decisions.keys().next().value!);
+}
+
+/** Runs `product` with the strategy chosen for this shape (see the file comment) into a new tensor. */
+export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...operands: ConvOperands[P]): Tensor {
+  // Every strategy writes every element (the strategy test pre-fills outputs with NaN).
+  const out = uninitialized(convOutputShape(product, s), operands[0].dtype);
+  runConvInto(product, s, out, ...operands);
+  return out;
+}
+
+/**
+ * A candidate of the measurement: a strategy, on all GEMM threads or (name suffix SERIAL) on the
+ * calling thread only. With one thread there is only the first kind.
+ */
+interface Variant<P extends ConvProduct> {
+  name: string;
+  strategy: ConvStrategy<P>;
+  serial: boolean;
+}
+
+export { SERIAL };
+
+function variantsOf<P extends ConvProduct>(usable: readonly ConvStrategy<P>[]): Variant<P>[] {
+  const threaded = (gemmEngine()?.workspaces.length ?? 1) > 1;
+  return usable.flatMap((strategy) => [
+    { name: strategy.name, strategy, serial: false },
+    ...(threaded ? [{ name: strategy.name + SERIAL, strategy, serial: true }] : []),
+  ]);
+}
+
+function runVariant<P extends ConvProduct>(v: Variant<P>, s: ConvShape, out: Tensor, operands: ConvOperands[P]): void {
+  withSerialGemm(v.serial, () => v.strategy.run(s, out, ...operands));
+}
+
+/** runConv writing into `out` (shaped by convOutputShape). */
+export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out: Tensor, ...operands: ConvOperands[P]): void {
+  const dtype = operands[0].dtype as FloatType;
+  const usable = convStrategies(product).filter((c) => c.applies(s, dtype));
+  const fallback = usable[0]!;
+  const forced = overrides[product];
+  if (forced !== 'auto') return (usable.find((c) => c.name === forced) ?? fallback).run(s, out, ...operands);
+  if (!chosen(s, dtype)) return fallback.run(s, out, ...operands);
+  const variants = variantsOf(usable);
+  if (variants.length === 1) return fallback.run(s, out, ...operands);
+  const key = keyOf(product, s, dtype);
+  const known = decisions.get(key);
+  if (known !== undefined) {
+    remember(key, known);
+    return runVariant(variants.find((v) => v.name === known.winner) ?? variants[0]!, s, out, operands);
+  }
+  if (tuning === 'off') return fallback.run(s, out, ...operands);
+  if (tuning === 'benchmark') return tune(product, key, variants, s, out, operands);
+  const winner = ruleChoice(product, s, usable.map((c) => c.name), engineId());
+  remember(key, { product, key, winner, source: 'rule', times: {} });
+  runVariant(variants.find((v) => v.name === winner) ?? variants[0]!, s, out, operands);
+}
+
+/**
+ * Times the candidates on the operands and keeps each one's minimum. All write into the same
+ * `out`, so after the untimed round no run pays for fresh pages (for outputs of several MB
+ * that cost is as large as the differences measured). Round-robin in alternating order
+ * (A B B A ...), so a load spike or a periodic cost (a GC every other run) hits them alike.
+ * An alternative must beat the default by DEFAULT_MARGIN: a near tie is noise.
+ * Records the decision; out ends holding the winner's result.
+ */
+function tune<P extends ConvProduct>(product: P, key: string, variants: readonly Variant<P>[], s: ConvShape, out: Tensor, operands: ConvOperands[P]): void {
+  const best = variants.map(() => Infinity);
+  let last = 0;
+  for (let r = 0; r <= TUNE_ROUNDS; r++) {
+    for (let j = 0; j < variants.length; j++) {
+      const i = (last = r % 2 === 0 ? j : variants.length - 1 - j);
+      const t0 = performance.now();
+      runVariant(variants[i]!, s, out, operands);
+      if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
+    }
+  }
+  let win = 0;
+  best.forEach((ms, i) => {
+    if (ms < best[win]! && ms < best[0]! * (1 - DEFAULT_MARGIN)) win = i;
+  });
+  const times = Object.fromEntries(variants.map((v, i) => [v.name, best[i]!]));
+  remember(key, { product, key, winner: variants[win]!.name, source: 'benchmark', times });
+  if (win !== last) runVariant(variants[win]!, s, out, operands);
+}

@@ -1,0 +1,83 @@
+// Direct convolution (no im2col, no GEMM packing) for float32, stride 1: each image's planes
+// are zero-padded once into wasm memory and assembly/conv.ts directConv accumulates the taps
+// straight from them. With few input channels (K = Cin·kH·kW small) the gathered path spends
+// as much time gathering and packing as multiplying; this one only multiplies.
+import { copyPlanesWasm, directConvWasm, stageTapOffsets, wasmConvGatherAvailable, zeroWasm } from './kernels.js';
+import { wasmScratch } from '../wasm/runtime.js';
+import type { Tensor } from '../../../tensor/tensor.js';
+import type { ConvShape } from './gathered.js';
+import type { ConvStrategy } from './chooser.js';
+
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+/** Floats of staged input and output per chunk of images. */
+const CHUNK_FLOATS = 1 << 20;
+
+/** Padded planes of row length Wp; outputs as Q positions (a multiple of 4) of row length Wp. */
+interface DirectLayout {
+  channels: number;
+  xPlane: number;
+  Wp: number;
+  /** Output channels per group rounded up to 8 (weights and bias zero-padded). */
+  coutPad: number;
+  Q: number;
+}
+
+function layoutOf(s: ConvShape): DirectLayout {
+  const g = s.S.window;
+  // Rows of length Wp hold the left padding, the input row and enough zeros that every kept
+  // output column reads inside its row; one spare row and 4 floats cover the dropped columns
+  // and the rounding of Q.
+  const Wp = Math.max(g.padLeft + g.inW, g.outW + (g.kW - 1) * g.dilationW);
+  const Hp = Math.max(g.padTop + g.inH, g.outH + (g.kH - 1) * g.dilationH) + 1;
+  return {
+    channels: s.cin / s.groups, xPlane: Hp * Wp + 4, Wp, coutPad: roundUp(s.cout / s.groups, 8), Q: roundUp(g.outH * Wp, 4),
+  };
+}
+
+/** wt[g][co/8][c·taps + t][co%8] = w[g·coutG + co, c, t] (blocks of 8 output channels); bias [g][coutPad] (0 without one). */
+function stageFilter(s: ConvShape, L: DirectLayout, w: Tensor, b: Tensor | null, wt: Float32Array, bias: Float32Array): void {
+  const coutG = s.cout / s.groups;
+  const taps = s.S.taps;
+  const K = L.channels * taps;
+  wt.fill(0);
+  bias.fill(0);
+  for (let g = 0; g < s.groups; g++) {
+    for (let co = 0; co < coutG; co++) {
+      const src = (g * coutG + co) * K;
+      const dst = g * K * L.coutPad + (co >> 3) * K * 8 + (co & 7);
+      for (let k = 0; k < K; k++) wt[dst + 8 * k] = w.data[src + k]!;
+      if (b !== null) bias[g * L.coutPad + co] = b.data[g * coutG + co]!;
+    }
+  }
+}
+
+export const directForward: ConvStrategy<'forward'> = {
+  name: 'direct',
+  applies: (s, dtype) => dtype === 'float32' && s.S.window.strideH === 1 && s.S.window.strideW === 1 && wasmConvGatherAvailable(),
+  run(s, y, x, w, b) {
+    const g = s.S.window;
+    const L = layoutOf(s);
+    const P = s.S.positions;
+    const coutG = s.cout / s.groups;
+    const nb = Math.max(1, Math.min(s.n, Math.floor(CHUNK_FLOATS / (s.cin * s.plane + s.cout * P))));
+    const K = L.channels * s.S.taps;
+    const [xs, xp, wt, bias, yq, ys, offsets] = wasmScratch([
+      nb * s.cin * s.plane, L.channels * L.xPlane, s.groups * K * L.coutPad, s.groups * L.coutPad, L.coutPad * L.Q, nb * s.cout * P, K,
+    ]) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    stageFilter(s, L, w, b, wt, bias);
+    stageTapOffsets(offsets, L.channels, L.xPlane, L.Wp, g.kH, g.kW, g.dilationH, g.dilationW);
+    for (let n0 = 0; n0 < s.n; n0 += nb) {
+      const m = Math.min(nb, s.n - n0);
+      xs.set(x.data.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
+      for (let i = 0; i < m; i++) {
+        for (let gr = 0; gr < s.groups; gr++) {
+          zeroWasm(xp, 0, xp.length);
+          copyPlanesWasm(xs, (i * s.cin + gr * L.channels) * s.plane, s.plane, g.inW, xp, g.padTop * L.Wp + g.padLeft, L.xPlane, L.Wp, L.channels, g.inH, g.inW);
+          directConvWasm(xp, 0, offsets, K, wt, gr * K * L.coutPad, L.coutPad, bias, gr * L.coutPad, yq, L.Q);
+          copyPlanesWasm(yq, 0, L.Q, L.Wp, ys, (i * s.cout + gr * coutG) * P, P, g.outW, coutG, g.outH, g.outW);
+        }
+      }
+      y.data.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
+    }
+  },
+};

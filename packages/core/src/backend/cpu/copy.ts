@@ -1,0 +1,47 @@
+// Strided copies: permutation of dims, and copying a box between two tensors (slice and pad).
+import type { TypedArray } from '../../tensor/dtype.js';
+import { stridesOf } from '../../tensor/shape.js';
+import { mapStrided } from './elementwise.js';
+
+/** out = x with dims permuted: out.shape[i] = shape[perm[i]]. */
+export function permuteInto(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
+  const xStrides = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]!);
+  const srcStrides = perm.map((p) => xStrides[p]!);
+  mapStrided([x, out], [srcStrides, stridesOf(outShape)], outShape, (offsets, o, len, steps) => {
+    let ix = offsets[0]!;
+    const s = steps[0]!;
+    for (let j = 0; j < len; j++, ix += s) out[o + j] = x[ix]!;
+  });
+}
+
+/**
+ * Copies a box of size `box` from src (shape srcShape, starting at srcStart) into dst (shape
+ * dstShape, starting at dstStart).
+ */
+export function copyBox(
+  src: TypedArray,
+  srcShape: readonly number[],
+  srcStart: readonly number[],
+  dst: TypedArray,
+  dstShape: readonly number[],
+  dstStart: readonly number[],
+  box: readonly number[],
+): void {
+  if (box.some((d) => d === 0)) return;
+  const ss = stridesOf(srcShape);
+  const ds = stridesOf(dstShape);
+  let srcBase = 0;
+  let dstBase = 0;
+  for (let i = 0; i < box.length; i++) {
+    srcBase += srcStart[i]! * ss[i]!;
+    dstBase += dstStart[i]! * ds[i]!;
+  }
+  mapStrided([src, dst], [ss, ds], box, (offsets, _o, len, steps) => {
+    let is = srcBase + offsets[0]!;
+    let id = dstBase + offsets[1]!;
+    const a = steps[0]!;
+    const b = steps[1]!;
+    for (let j = 0; j < len; j++, is += a, id += b) dst[id] = src[is]!;
+  });
+}

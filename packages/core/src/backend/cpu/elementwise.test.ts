@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { Generator } from '../../tensor/random.js';
+import { Binary, type BinaryFn, type BinaryOp, Unary, type UnaryFn, collapseDims, mapBinary, mapUnary } from './elementwise.js';
+import { sumInto } from './reduce.js';
+
+const binaryFns: [BinaryOp, BinaryFn][] = [
+  [Binary.add, (p, q) => p + q],
+  [Binary.sub, (p, q) => p - q],
+  [Binary.mul, (p, q) => p * q],
+  [Binary.div, (p, q) => p / q],
+  [Binary.pow, Math.pow],
+  [Binary.maximum, (p, q) => (p >= q || Number.isNaN(p) ? p : q)],
+  [Binary.minimum, (p, q) => (p <= q || Number.isNaN(p) ? p : q)],
+];
+
+function filled(n: number, f32: boolean, rng: Generator): Float32Array | Float64Array {
+  const data = f32 ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = rng.uniform(0.5, 2);
+  return data;
+}
+
+const size = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
+
+/** out = f(a, b) by unravelling every output index (the definition of broadcasting). */
+function referenceBinary(a: ArrayLike<number>, aShape: number[], b: ArrayLike<number>, bShape: number[], outShape: number[], f: BinaryFn): number[] {
+  const at = (data: ArrayLike<number>, shape: number[], index: number[]): number => {
+    let flat = 0;
+    for (let d = 0; d < shape.length; d++) flat = flat * shape[d]! + (shape[d] === 1 ? 0 : index[outShape.length - shape.length + d]!);
+    return data[flat]!;
+  };
+  const out: number[] = [];
+  for (let i = 0; i < size(outShape); i++) {
+    const index: number[] = [];
+    for (let d = outShape.length - 1, r = i; d >= 0; d--) {
+      index[d] = r % outShape[d]!;
+      r = Math.floor(r / outShape[d]!);
+    }
+    out.push(f(at(a, aShape, index), at(b, bShape, index)));
+  }
+  return out;
+}
+
+function checkBinary(aShape: number[], bShape: number[], outShape: number[], f32: boolean, seed: number): void {
+  const rng = new Generator(seed);
+  const a = filled(size(aShape), f32, rng);
+  const b = filled(size(bShape), f32, rng);
+  for (const [op, f] of binaryFns) {
+    const out = f32 ? new Float32Array(size(outShape)) : new Float64Array(size(outShape));
+    mapBinary(a, aShape, b, bShape, out, outShape, op);
+    const expected = Float64Array.from(referenceBinary(a, aShape, b, bShape, outShape, f));
+    const rounded = f32 ? Float32Array.from(expected) : expected;
+    expect(Array.from(out), `op ${op} a ${aShape} b ${bShape}`).to.deep.equal(Array.from(rounded));
+  }
+}
+
+describe('elementwise kernels', () => {
+  const patterns: [string, number[], number[], number[]][] = [
+    ['same shape', [2, 3, 4, 5], [2, 3, 4, 5], [2, 3, 4, 5]],
+    ['scalar right', [2, 3, 4], [], [2, 3, 4]],
+    ['scalar left', [], [2, 3, 4], [2, 3, 4]],
+    ['per-channel [1,C,1,1]', [3, 4, 5, 6], [1, 4, 1, 1], [3, 4, 5, 6]],
+    ['per-channel [C,1,1]', [3, 4, 5, 6], [4, 1, 1], [3, 4, 5, 6]],
+    ['per-channel on the left', [1, 4, 1, 1], [3, 4, 5, 6], [3, 4, 5, 6]],
+    ['bias row [C] against [N,C]', [7, 5], [5], [7, 5]],
+    ['column [N,1] against [N,C]', [7, 5], [7, 1], [7, 5]],
+    ['outer product [N,1] and [1,C]', [7, 1], [1, 5], [7, 5]],
+    ['both broadcast, rank 4', [3, 1, 5, 1], [1, 4, 1, 6], [3, 4, 5, 6]],
+    ['size-1 dims kept', [1, 4, 1], [4, 1], [1, 4, 1]],
+    ['rank 0', [], [], []],
+  ];
+  for (const f32 of [false, true]) {
+    for (const [name, aShape, bShape, outShape] of patterns) {
+      it(`mapBinary ${name} (${f32 ? 'float32' : 'float64'}) equals the definition for every op code`, () => {
+        checkBinary(aShape, bShape, outShape, f32, 7);
+      });
+    }
+  }
+
+  it('mapBinary equals the definition on random broadcast shapes', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 2 })), { maxLength: 5 }),
+        fc.boolean(),
+        fc.integer(),
+        (dims, f32, seed) => {
+          const outShape = dims.map(([d]) => d);
+          const aShape = dims.map(([d, k]) => (k === 1 ? 1 : d));
+          const bShape = dims.map(([d, k]) => (k === 2 ? 1 : d)).slice(dims.length > 0 && seed % 2 === 0 ? 1 : 0);
+          checkBinary(aShape, bShape, outShape, f32, seed);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('mapBinary keeps NaN in maximum/minimum and takes a callback for other functions', () => {
+    const a = new Float64Array([NaN, 1, 3]);
+    const b = new Float64Array([2, NaN, 1]);
+    const out = new Float64Array(3);
+    mapBinary(a, [3], b, [3], out, [3], Binary.maximum);
+    expect(Array.from(out)).to.deep.equal([NaN, NaN, 3]);
+    mapBinary(a, [3], b, [3], out, [3], (p, q) => (p > q ? 1 : 0));
+    expect(Array.from(out)).to.deep.equal([0, 0, 1]);
+  });
+
+  it('mapUnary op codes equal their functions', () => {
+    const fns: [number, UnaryFn][] = [[Unary.neg, (v) => -v], [Unary.exp, Math.exp], [Unary.log, Math.log], [Unary.sqrt, Math.sqrt], [Unary.abs, Math.abs]];
+    for (const f32 of [false, true]) {
+      const x = filled(17, f32, new Generator(3));
+      for (const [op, f] of fns) {
+        const out = f32 ? new Float32Array(17) : new Float64Array(17);
+        mapUnary(x, out, op as 0);
+        const expected = Array.from(x, f);
+        expect(Array.from(out)).to.deep.equal(Array.from(f32 ? Float32Array.from(expected) : expected));
+      }
+    }
+  });
+
+  it('collapseDims merges runs that every operand walks contiguously', () => {
+    // [N, C, H, W] against a per-channel operand: N·C rows... as [N, C, H·W].
+    expect(collapseDims([2, 3, 4, 5], [[60, 20, 5, 1], [0, 1, 0, 0]])).to.deep.equal({ shape: [2, 3, 20], strides: [[60, 20, 1], [0, 1, 0]] });
+    expect(collapseDims([2, 3, 4], [[12, 4, 1], [12, 4, 1]])).to.deep.equal({ shape: [24], strides: [[1], [1]] });
+    expect(collapseDims([1, 1], [[0, 0]])).to.deep.equal({ shape: [1], strides: [[0]] });
+  });
+
+  it('sumInto equals a per-element sum over every set of dims', () => {
+    const shape = [2, 3, 4, 5];
+    const x = filled(size(shape), false, new Generator(5));
+    for (let mask = 0; mask < 16; mask++) {
+      const dims = [0, 1, 2, 3].filter((d) => (mask >> d) & 1);
+      const kept = shape.map((d, i) => (dims.includes(i) ? 1 : d));
+      const out = new Float64Array(size(kept));
+      sumInto(x, shape, dims, out);
+      const expected = new Float64Array(size(kept));
+      for (let i = 0; i < x.length; i++) {
+        let o = 0;
+        for (let d = 0, r = i, block = size(shape); d < 4; d++) {
+          block /= shape[d]!;
+          const idx = Math.floor(r / block);
+          r -= idx * block;
+          o = o * kept[d]! + (dims.includes(d) ? 0 : idx);
+        }
+        expected[o]! += x[i]!;
+      }
+      for (let i = 0; i < out.length; i++) expect(out[i]).to.be.closeTo(expected[i]!, 1e-12, `dims ${dims}`);
+    }
+  });
+});

@@ -1,0 +1,195 @@
+// Elementwise loops over typed arrays. Broadcasting is done with per-operand strides that are 0
+// along broadcast dims. Dims that every operand walks the same way are merged first, so the
+// common patterns reduce to few long rows: same shape and scalar → one row; a per-channel
+// [1, C, 1, 1] against [N, C, H, W] → N·C rows of H·W with the channel value fixed; a bias [C]
+// against [N, C] → N rows of C. Each row is one tight loop chosen by op code (a switch outside
+// the loop), so the hot ops run without a callback per element; any other function is the
+// default case.
+import type { TypedArray } from '../../tensor/dtype.js';
+
+export type BinaryFn = (a: number, b: number) => number;
+export type UnaryFn = (a: number) => number;
+
+/** Op codes of the binary loops that run without a callback. */
+export const Binary = { add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6 } as const;
+export type BinaryOp = (typeof Binary)[keyof typeof Binary] | BinaryFn;
+
+/** Op codes of the unary loops that run without a callback. */
+export const Unary = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4 } as const;
+export type UnaryOp = (typeof Unary)[keyof typeof Unary] | UnaryFn;
+
+/** Strides of `shape` seen from `outShape` (right-aligned; 0 where the operand broadcasts). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const strides = new Array<number>(outShape.length).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const o = outShape.length - shape.length + i;
+    strides[o] = shape[i] === 1 ? 0 : s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+/**
+ * The same iteration with fewer dims: size-1 dims dropped, and a dim merged into the next one
+ * whenever every operand steps over it as one continuous run (stride = next stride · next size,
+ * which includes both being 0). Returns at least one dim.
+ */
+export function collapseDims(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = outShape.length - 1;
+    if (last >= 0 && strides.every((s, k) => outStrides[k]![last]! === s[d]! * n)) {
+      // The previous (outer) dim continues this one: fold it in.
+      outShape[last] = outShape[last]! * n;
+      for (let k = 0; k < strides.length; k++) outStrides[k]![last] = strides[k]![d]!;
+      continue;
+    }
+    outShape.push(n);
+    for (let k = 0; k < strides.length; k++) outStrides[k]!.push(strides[k]![d]!);
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    for (const s of outStrides) s.push(0);
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryOp): void {
+  const n = out.length;
+  switch (op) {
+    case Unary.neg: for (let i = 0; i < n; i++) out[i] = -x[i]!; return;
+    case Unary.exp: for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); return;
+    case Unary.log: for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); return;
+    case Unary.sqrt: for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); return;
+    case Unary.abs: for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); return;
+    default: {
+      const f = op as UnaryFn;
+      for (let i = 0; i < n; i++) out[i] = f(x[i]!);
+    }
+  }
+}
+
+/** out[o + j] = a[ia + j·sa] ⊕ b[ib + j·sb] for j < n. */
+function binaryRow(op: BinaryOp, a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number, out: TypedArray, o: number, n: number): void {
+  const end = o + n;
+  switch (op) {
+    case Binary.add: for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! + b[ib]!; return;
+    case Binary.sub: for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! - b[ib]!; return;
+    case Binary.mul: for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! * b[ib]!; return;
+    case Binary.div: for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! / b[ib]!; return;
+    case Binary.pow: for (; o < end; o++, ia += sa, ib += sb) out[o] = Math.pow(a[ia]!, b[ib]!); return;
+    case Binary.maximum:
+      for (; o < end; o++, ia += sa, ib += sb) {
+        const p = a[ia]!;
+        const q = b[ib]!;
+        out[o] = p >= q || p !== p ? p : q;
+      }
+      return;
+    case Binary.minimum:
+      for (; o < end; o++, ia += sa, ib += sb) {
+        const p = a[ia]!;
+        const q = b[ib]!;
+        out[o] = p <= q || p !== p ? p : q;
+      }
+      return;
+    default: {
+      const f = op as BinaryFn;
+      for (; o < end; o++, ia += sa, ib += sb) out[o] = f(a[ia]!, b[ib]!);
+    }
+  }
+}
+
+/** out = a ⊕ b with broadcasting (out contiguous, of shape outShape). */
+export function mapBinary(
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+  op: BinaryOp,
+): void {
+  const n = out.length;
+  if (n === 0) return;
+  if (a.length === n && b.length === n) return binaryRow(op, a, 0, 1, b, 0, 1, out, 0, n);
+  const { shape, strides } = collapseDims(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+  const [as, bs] = strides as [number[], number[]];
+  const rank = shape.length;
+  const len = shape[rank - 1]!;
+  const sa = as[rank - 1]!;
+  const sb = bs[rank - 1]!;
+  if (rank === 1) return binaryRow(op, a, 0, sa, b, 0, sb, out, 0, len);
+  if (rank === 2) {
+    const rows = shape[0]!;
+    for (let r = 0, ia = 0, ib = 0; r < rows; r++, ia += as[0]!, ib += bs[0]!) binaryRow(op, a, ia, sa, b, ib, sb, out, r * len, len);
+    return;
+  }
+  const index = new Array<number>(rank - 1).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let o = 0; o < n; o += len) {
+    binaryRow(op, a, ia, sa, b, ib, sb, out, o, len);
+    for (let d = rank - 2; d >= 0; d--) {
+      ia += as[d]!;
+      ib += bs[d]!;
+      if (++index[d]! < shape[d]!) break;
+      ia -= as[d]! * shape[d]!;
+      ib -= bs[d]! * shape[d]!;
+      index[d] = 0;
+    }
+  }
+}
+
+/** Ternary select with broadcasting: out = cond ? a : b. */
+export function mapWhere(
+  cond: TypedArray,
+  condShape: readonly number[],
+  a: TypedArray,
+  aShape: readonly number[],
+  b: TypedArray,
+  bShape: readonly number[],
+  out: TypedArray,
+  outShape: readonly number[],
+): void {
+  if (out.length === 0) return;
+  const strides = [condShape, aShape, bShape].map((s) => broadcastStrides(s, outShape));
+  mapStrided([cond, a, b], strides, outShape, (offsets, o, len, steps) => {
+    let ic = offsets[0]!;
+    let ia = offsets[1]!;
+    let ib = offsets[2]!;
+    for (let j = 0; j < len; j++, ic += steps[0]!, ia += steps[1]!, ib += steps[2]!) out[o + j] = cond[ic] ? a[ia]! : b[ib]!;
+  });
+}
+
+/**
+ * Walks every innermost row of `outShape` and calls row(operandOffsets, outOffset, rowLength,
+ * operandInnerStrides). Works for any rank, including 0.
+ */
+export function mapStrided(
+  operands: readonly TypedArray[],
+  strides: readonly number[][],
+  outShape: readonly number[],
+  row: (offsets: number[], outOffset: number, len: number, steps: number[]) => void,
+): void {
+  const rank = outShape.length;
+  const len = rank === 0 ? 1 : outShape[rank - 1]!;
+  const steps = strides.map((s) => (rank === 0 ? 0 : s[rank - 1]!));
+  const offsets = operands.map(() => 0);
+  const index = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  let rows = 1;
+  for (let d = 0; d < rank - 1; d++) rows *= outShape[d]!;
+  for (let r = 0, o = 0; r < rows; r++, o += len) {
+    row(offsets, o, len, steps);
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d]!++;
+      for (let k = 0; k < offsets.length; k++) offsets[k]! += strides[k]![d]!;
+      if (index[d]! < outShape[d]!) break;
+      for (let k = 0; k < offsets.length; k++) offsets[k]! -= strides[k]![d]! * outShape[d]!;
+      index[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// Float32 normalization at sizes that take the WebAssembly kernels (assembly/norm.ts) against
+// the same computation in float64 (the TypeScript kernels): forward values and all gradients.
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { vjp } from '../../autograd/grad.js';
+import { batchNorm } from '../../ops/norm/batch-norm.js';
+import { layerNorm } from '../../ops/norm/layer-norm.js';
+import { WASM_NORM_MIN_SIZE } from '../../ops/norm/normalize.js';
+import { cast } from '../../ops/elementwise/cast.js';
+import { fillTensor } from '../../testing/arbitraries.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { wasmGemmAvailable } from './wasm/runtime.js';
+
+function expectClose(actual: Tensor, expected: Tensor, what: string): void {
+  const a = actual.data;
+  const e = expected.data;
+  let scale = 0;
+  for (let i = 0; i < e.length; i++) scale = Math.max(scale, Math.abs(e[i]!));
+  for (let i = 0; i < e.length; i++) {
+    if (!(Math.abs(a[i]! - e[i]!) <= 2e-5 * (scale + 1))) expect.fail(`${what}[${i}]: ${a[i]} vs float64 ${e[i]} (scale ${scale})`);
+  }
+}
+
+type Norm = (x: Tensor, w: Tensor, b: Tensor) => Tensor;
+
+function compare(norm: Norm, shape: number[], affineShape: number[], seed: number): void {
+  const x64 = fillTensor(shape, seed, { min: -3, max: 5 });
+  const w64 = fillTensor(affineShape, seed + 1, { min: 0.5, max: 2 });
+  const b64 = fillTensor(affineShape, seed + 2);
+  const g64 = fillTensor(shape, seed + 3);
+  const to32 = (t: Tensor): Tensor => cast(t, 'float32');
+  const to64 = (t: Tensor): Tensor => cast(t, 'float64');
+  // The float64 reference starts from the float32-rounded values so only the kernels differ.
+  const [x, w, b, g] = [x64, w64, b64, g64].map(to32) as [Tensor, Tensor, Tensor, Tensor];
+  const [y, pull] = vjp(norm, x, w, b);
+  const [yRef, pullRef] = vjp(norm, to64(x), to64(w), to64(b));
+  expectClose(y, yRef, 'y');
+  const grads = pull(g);
+  const gradsRef = pullRef(to64(g));
+  ['dx', 'dw', 'db'].forEach((name, i) => expectClose(grads[i]!, gradsRef[i]!, name));
+}
+
+describe('normalization kernels in WebAssembly (float32) agree with float64', function () {
+  before(function () {
+    if (!wasmGemmAvailable()) this.skip();
+  });
+
+  it('batchNorm training forward and gradients over random shapes, odd inner sizes included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1e6 }),
+        (n, c, hw, seed) => {
+          const spatial = Math.ceil(WASM_NORM_MIN_SIZE / (n * c * hw));
+          compare((x, w, b) => batchNorm(x, null, null, w, b, { training: true }), [n, c, hw, spatial], [c], seed);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  it('layerNorm over the last dims (groups are rows, inner = 1 per group element)', () => {
+    compare((x, w, b) => layerNorm(x, [7, 97], w, b), [9, 7, 97], [7, 97], 11);
+  });
+
+  it('a constant channel gives zero output and finite gradients, not NaN', () => {
+    const x = cast(fillTensor([4, 2, 32, 33], 5), 'float32');
+    x.data.fill(3, 0, 32 * 33); // channel 0 of image 0 ...
+    for (let i = 1; i < 4; i++) x.data.fill(3, i * 2 * 32 * 33, i * 2 * 32 * 33 + 32 * 33); // ... and of every image
+    const [y, pull] = vjp((t) => batchNorm(t, null, null, null, null, { training: true }), x);
+    for (let i = 0; i < 32 * 33; i++) expect(y.data[i]).to.equal(0);
+    const [dx] = pull(cast(fillTensor([4, 2, 32, 33], 6), 'float32'));
+    expect(Array.from(dx!.data).every(Number.isFinite)).to.equal(true);
+  });
+});

@@ -1,0 +1,148 @@
+// Multi-threaded wasm GEMM (Node worker_threads or browser Web Workers, see worker-host.ts): the
+// shared-memory build of the kernel is instantiated on one shared WebAssembly.Memory by the
+// calling thread and by threads-1 workers.
+// A large product is cut into column blocks of C (row blocks when M > N, so that the re-packed
+// operand is the smaller one) that all threads, the caller included, claim from a shared counter;
+// the caller then waits on an Atomics flag per worker (spinning where it may not block: a browser
+// page's main thread). Calls stay synchronous; only enabling is asynchronous.
+import { compileGemmModule, createEngine, runEach, setGemmEngine } from './runtime.js';
+import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
+
+/** Below this many flops the split costs more (wake-up ≈ tens of µs) than it saves. */
+const MIN_SPLIT_FLOPS = 1 << 22;
+const NR = 8;
+const MR = 4;
+/** Blocks per thread: threads claim blocks from a shared counter, so a thread descheduled by a
+ *  busy machine delays the product by at most one block. */
+const BLOCKS_PER_THREAD = 4;
+/** Int32 slots per thread in the control block. Slot 0 holds the job (19 values); slot t its state. */
+const SLOT = 24;
+const IDLE = 0;
+const BUSY = 1;
+const EXIT = 2;
+
+type GemmFn = (...args: number[]) => void;
+
+/**
+ * Runs blocks of the job in control[0..18] until none is left: the 12 gemm arguments, then the
+ * mode (0: row blocks of one product, 1: column blocks, 2: whole products of a strided batch),
+ * block size, block count, the claim counter and the batch's a/b/c strides. Shared verbatim
+ * (via toString) by the calling thread and the workers, so it must not reference anything outside itself.
+ */
+function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
+  const M = control[0]!, N = control[1]!, K = control[2]!;
+  const a = control[3]! >>> 0, aRs = control[4]!, aCs = control[5]!;
+  const b = control[6]! >>> 0, bRs = control[7]!, bCs = control[8]!;
+  const c = control[9]! >>> 0, ldc = control[10]!, acc = control[11]!;
+  const mode = control[12]!, size = control[13]!, count = control[14]!;
+  const aStride = control[16]!, bStride = control[17]!, cStride = control[18]!;
+  for (let i = Atomics.add(control, 15, 1); i < count; i = Atomics.add(control, 15, 1)) {
+    const from = i * size;
+    if (mode === 2) gemm(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, acc, work);
+    else if (mode === 1) gemm(M, Math.min(size, N - from), K, a, aRs, aCs, b + 4 * from * bCs, bRs, bCs, c + 4 * from, ldc, acc, work);
+    else gemm(Math.min(size, M - from), N, K, a + 4 * from * aRs, aRs, aCs, b, bRs, bCs, c + 4 * from * ldc, ldc, acc, work);
+  }
+}
+
+// The job loop of one worker, for either host: it provides `data` and `ready`.
+const workerBody = `
+const { module, memory, control, slot, work } = data;
+const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const runBlocks = ${runBlocks.toString()};
+const s = slot * ${SLOT};
+ready();
+for (;;) {
+  Atomics.wait(control, s, ${IDLE});
+  if (Atomics.load(control, s) === ${EXIT}) break;
+  runBlocks(control, gemm, work);
+  Atomics.store(control, s, ${IDLE});
+  Atomics.notify(control, s);
+}
+`;
+
+/** For tests: force a host or the caller's spin-wait (the browser main thread's mode). */
+export interface ThreadOptions {
+  host?: HostKind;
+  spin?: boolean;
+}
+
+let active: { workers: WorkerLike[]; control: Int32Array } | null = null;
+
+/**
+ * Makes the wasm GEMM use `threads` threads (the caller plus threads-1 workers). Resolves to
+ * false, leaving the single-threaded engine, where workers, SharedArrayBuffer (in browsers:
+ * cross-origin isolation) or the shared-memory build are unavailable; rejects if a worker fails
+ * to start. Views from earlier wasmScratch calls become invalid.
+ */
+export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions = {}): Promise<boolean> {
+  await disableWasmGemmThreads();
+  if (threads <= 1) return true;
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  const module = compileGemmModule(true);
+  if (!module) return false;
+  const startWorker = await workerHost(options.host);
+  if (!startWorker) return false;
+  const block = !options.spin && canBlockThread();
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
+  const control = new Int32Array(new SharedArrayBuffer(4 * SLOT * threads));
+  const engine = createEngine(module, memory, threads);
+  const { workspaces } = engine;
+  const started = await Promise.allSettled(
+    Array.from({ length: threads - 1 }, (_, w) => startWorker(workerBody, { module, memory, control, slot: w + 1, work: workspaces[w + 1]! })),
+  );
+  const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(workers.map((worker) => worker.terminate())); // no half-started pool
+    throw failed.reason;
+  }
+  const gemm = engine.exports.gemm as GemmFn;
+  // Hands a job to every thread (the caller included) and waits for the workers to finish it.
+  const runJob = (job: number[]): void => {
+    control.set(job);
+    for (let t = 1; t < threads; t++) {
+      Atomics.store(control, t * SLOT, BUSY);
+      Atomics.notify(control, t * SLOT);
+    }
+    runBlocks(control, gemm, workspaces[0]!);
+    for (let t = 1; t < threads; t++) {
+      if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
+      else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
+    }
+  };
+  engine.run = (M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) => {
+    const acc = accumulate ? 1 : 0;
+    if (engine.serial || 2 * M * N * K < MIN_SPLIT_FLOPS) {
+      gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, workspaces[0]!);
+      return;
+    }
+    // Split the larger of M and N: each block re-packs the whole of the other operand's panel.
+    const byColumns = N >= M;
+    const total = byColumns ? N : M;
+    const unit = byColumns ? NR : MR;
+    const size = Math.max(unit, Math.ceil(total / (threads * BLOCKS_PER_THREAD) / unit) * unit);
+    runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0, 0, 0, 0]);
+  };
+  engine.runBatched = (...batch) => {
+    const [count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate] = batch;
+    // Too little in all, or too few products to share out: each product splits itself.
+    if (engine.serial || count * 2 * M * N * K < MIN_SPLIT_FLOPS || count < threads) return runEach(engine, ...batch);
+    runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, 2, 1, count, 0, aStride, bStride, cStride]);
+  };
+  setGemmEngine(engine);
+  active = { workers, control };
+  return true;
+}
+
+/** Stops the workers and returns to the single-threaded engine (a fresh, unshared memory). */
+export async function disableWasmGemmThreads(): Promise<void> {
+  if (!active) return;
+  const { workers, control } = active;
+  active = null;
+  setGemmEngine(null);
+  for (let w = 1; w <= workers.length; w++) {
+    Atomics.store(control, w * SLOT, EXIT);
+    Atomics.notify(control, w * SLOT);
+  }
+  await Promise.all(workers.map((worker) => worker.terminate()));
+}
