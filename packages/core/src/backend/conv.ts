@@ -1,0 +1,3 @@
+// The conv kernels of a backend (see backend.ts).
+
+export interface ConvKernels {}

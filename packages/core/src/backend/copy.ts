@@ -1,0 +1,3 @@
+// The copy kernels of a backend (see backend.ts).
+
+export interface CopyKernels {}

@@ -1,0 +1,3 @@
+// The elementwise kernels of a backend (see backend.ts).
+
+export interface ElementwiseKernels {}

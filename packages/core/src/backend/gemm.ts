@@ -1,0 +1,3 @@
+// The gemm kernels of a backend (see backend.ts).
+
+export interface GemmKernels {}

@@ -1,0 +1,3 @@
+// The norm kernels of a backend (see backend.ts).
+
+export interface NormKernels {}

@@ -1,0 +1,3 @@
+// The pool kernels of a backend (see backend.ts).
+
+export interface PoolKernels {}

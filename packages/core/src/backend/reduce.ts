@@ -1,0 +1,3 @@
+// The reduce kernels of a backend (see backend.ts).
+
+export interface ReduceKernels {}
