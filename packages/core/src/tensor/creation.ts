@@ -213,8 +213,8 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   });
 }
 
-/** Internal: a zero-filled tensor of a given shape and dtype (storage may be recycled). */
-export function empty(shape: Shape, dtype: DType): Tensor {
+/** Internal: a zero-filled tensor of a given shape and dtype (storage may be recycled; PyTorch's empty would leave it uninitialised, see `uninitialized`). */
+export function zeroFilled(shape: Shape, dtype: DType): Tensor {
   return new Tensor(allocate(dtype, sizeOf(shape), shape), shape);
 }
 

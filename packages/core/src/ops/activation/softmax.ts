@@ -1,7 +1,7 @@
 // softmax and logSoftmax along one dim, computed after subtracting the max (stable for any
 // finite input, e.g. ±1000).
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -52,7 +52,7 @@ function softmaxLine(src: TypedArray, dst: TypedArray, start: number, n: number,
 function lineForward(name: string, line: typeof softmaxLine) {
   return ({ x }: { x: Tensor }, { dim }: DimAttrs): Tensor => {
     assertFloat(name, 'x', x.dtype);
-    const out = empty(x.shape, x.dtype);
+    const out = zeroFilled(x.shape, x.dtype);
     forEachLine(x, dim, line, out.data);
     return out;
   };

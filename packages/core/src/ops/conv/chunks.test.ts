@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import type { ConvShape } from '../../backend/cpu/conv/gathered.js';
@@ -14,7 +14,7 @@ import { type ConvOperands, type ConvProduct, type ConvStrategy, convOutputShape
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 
 function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, ops: { x: Tensor; w: Tensor; b: Tensor | null; dy: Tensor }): Tensor {
-  const out = empty(convOutputShape(product, s), 'float32');
+  const out = zeroFilled(convOutputShape(product, s), 'float32');
   out.data.fill(NaN);
   if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, ...([ops.x, ops.w, ops.b] as ConvOperands['forward']));
   else if (product === 'inputGrad') (st as ConvStrategy<'inputGrad'>).run(s, out, ops.dy, ops.w);
@@ -25,7 +25,7 @@ function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, 
 /** Image i of a batched tensor (a copy). */
 function image(t: Tensor, i: number, n: number): Tensor {
   const per = t.size / n;
-  const out = empty([1, ...t.shape.slice(1)], 'float32');
+  const out = zeroFilled([1, ...t.shape.slice(1)], 'float32');
   out.data.set(t.data.subarray(i * per, (i + 1) * per));
   return out;
 }

@@ -1,6 +1,6 @@
 import { DTypeError } from '../../errors.js';
 import { type DType, checkInt32Values, isDType } from '../../tensor/dtype.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp } from '../../autograd/registry.js';
 
@@ -14,7 +14,7 @@ const castOp = defineOp({
     // To int32: truncation toward zero (PyTorch); NaN, ±Infinity and overflow are rejected
     // where PyTorch stores an undefined value.
     if (dtype === 'int32') checkInt32Values('cast', 'x', x.data);
-    const out = empty(x.shape, dtype);
+    const out = zeroFilled(x.shape, dtype);
     out.data.set(x.data);
     return out;
   },

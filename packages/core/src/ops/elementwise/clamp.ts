@@ -1,6 +1,6 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError } from '../../errors.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { mapUnary } from '../../backend/cpu/elementwise.js';
@@ -22,7 +22,7 @@ const clampOp = defineOp({
   forward: ({ x }, { min, max }: ClampAttrs) => {
     const lo = lowerOf(min);
     const hi = upperOf(max);
-    const out = empty(x.shape, x.dtype);
+    const out = zeroFilled(x.shape, x.dtype);
     // min(max(x, lo), hi): when lo > hi every value becomes hi, as in PyTorch; NaN stays NaN.
     mapUnary(x.data, out.data, (v) => Math.min(Math.max(v, lo), hi));
     return out;
@@ -44,7 +44,7 @@ const clampOp = defineOp({
 
 /** 1 where lo <= x <= hi, else 0 (a constant mask in x's dtype, not on the tape). */
 function passMask(x: Tensor, lo: number, hi: number): Tensor {
-  const m = empty(x.shape, x.dtype);
+  const m = zeroFilled(x.shape, x.dtype);
   mapUnary(x.data, m.data, (v) => (v >= lo && v <= hi ? 1 : 0));
   return m;
 }

@@ -1,6 +1,6 @@
 import type { Arbitrary } from 'fast-check';
 import { defineOp, type CaseTools } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -16,7 +16,7 @@ const whereOp = defineOp({
   forward: ({ cond, a, b }) => {
     const condA = broadcastShapes('where', cond.shape, a.shape, ['cond', 'a']);
     const shape = broadcastShapes('where', condA, b.shape, ['cond and a (broadcast)', 'b']);
-    const out = empty(shape, promoteTypes(a.dtype, b.dtype));
+    const out = zeroFilled(shape, promoteTypes(a.dtype, b.dtype));
     mapWhere(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, out.data, out.shape);
     return out;
   },

@@ -1,6 +1,6 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ShapeError, formatShape } from '../../errors.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { assertFloat, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes, sizeOf, stridesOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -72,7 +72,7 @@ function batchedGemm(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): Ten
   const dtype = promoteTypes(a.dtype, b.dtype);
   const A = a.dtype === dtype ? a : cast(a, dtype);
   const B = b.dtype === dtype ? b : cast(b, dtype);
-  const out = empty([...batch, m, n], dtype);
+  const out = zeroFilled([...batch, m, n], dtype);
   const aStrides = broadcastStrides(a.shape.slice(0, -2), batch).map((s) => s * a.shape[a.ndim - 2]! * a.shape[a.ndim - 1]!);
   const bStrides = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * b.shape[b.ndim - 2]! * b.shape[b.ndim - 1]!);
   const batchStrides = stridesOf(batch);

@@ -2,7 +2,7 @@
 // tensor). Each one's VJP is the other, so losses built on them have gradients of every order.
 // Layout: x viewed as [outer, C, inner] (class dim 1, or 0 for a 1-D x), target as [outer, inner].
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 export interface ClassIndexAttrs {
@@ -25,7 +25,7 @@ const gatherOp = defineOp({
   inputs: ['x', 'target'],
   nondifferentiable: ['target'],
   forward: ({ x, target }, { ignoreIndex, classes }: ClassIndexAttrs) => {
-    const y = empty(target.shape, x.dtype);
+    const y = zeroFilled(target.shape, x.dtype);
     const inner = innerOf(target);
     const t = target.data;
     for (let k = 0; k < t.length; k++) {
@@ -45,7 +45,7 @@ const scatterOp = defineOp({
   inputs: ['g', 'target'],
   nondifferentiable: ['target'],
   forward: ({ g, target }, { ignoreIndex, classes }: ClassIndexAttrs) => {
-    const y = empty(classShape(target.shape, classes), g.dtype);
+    const y = zeroFilled(classShape(target.shape, classes), g.dtype);
     const inner = innerOf(target);
     const t = target.data;
     for (let k = 0; k < t.length; k++) {

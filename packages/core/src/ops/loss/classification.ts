@@ -4,7 +4,7 @@
 // (and gradients of gradients) comes from registered VJPs.
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
 import { checkOptions, optionKeys } from '../../options.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -78,7 +78,7 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, c: Checked)
 
 /** w[target] per target element, 0 where ignored (a constant: weights are not differentiated). */
 function targetWeights(input: Tensor, target: Tensor, c: Checked): Tensor {
-  const w = empty(target.shape, input.dtype);
+  const w = zeroFilled(target.shape, input.dtype);
   for (let k = 0; k < target.size; k++) {
     const t = target.data[k]!;
     w.data[k] = t === c.ignoreIndex ? 0 : c.weight === null ? 1 : c.weight.data[t]!;
@@ -127,7 +127,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   if (eps === 0) return hard;
   // Smoothing term −Σ_c w_c·lsm_c per element, 0 where ignored; 'mean' divides by Σ w[t] like nll.
   const w = targetWeights(logits, target, c);
-  const keep = empty(target.shape, logits.dtype);
+  const keep = zeroFilled(target.shape, logits.dtype);
   for (let k = 0; k < target.size; k++) keep.data[k] = target.data[k] === c.ignoreIndex ? 0 : 1;
   // where, not a product with the mask: when every target is ignored, 'mean' divides by 0 and
   // the ∞ gradient must stop at the mask (0), not become 0·∞ = NaN (PyTorch's masked_fill).

@@ -1,7 +1,7 @@
 // dropout: y = x·m/(1 − p) with m ~ Bernoulli(1 − p) from a seedable generator; identity in eval.
 import { ArgumentError } from '../../errors.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { type Generator as Rng, Generator, defaultGenerator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -33,7 +33,7 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
   const rng = options.seed !== undefined ? new Generator(options.seed) : options.generator ?? defaultGenerator;
   const scale = p === 1 ? 0 : 1 / (1 - p);
   // One 32-bit draw per element: dropped when below p·2³² (p resolved to 2⁻³²).
-  const mask = empty(x.shape, x.dtype);
+  const mask = zeroFilled(x.shape, x.dtype);
   if (bits.length < mask.size) bits = new Uint32Array(mask.size);
   rng.fillUint32(bits.subarray(0, mask.size));
   const threshold = p * 4294967296;

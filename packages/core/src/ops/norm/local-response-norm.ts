@@ -4,7 +4,7 @@
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { checkNumber, checkOptions, optionKeys } from '../../options.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -24,7 +24,7 @@ const channelWindowSumOp = defineOp({
     const channels = x.shape[1]!;
     const inner = sizeOf(x.shape.slice(2));
     const outer = x.shape[0]!;
-    const y = empty(x.shape, x.dtype);
+    const y = zeroFilled(x.shape, x.dtype);
     for (let n = 0; n < outer; n++) {
       for (let c = 0; c < channels; c++) {
         const dst = (n * channels + c) * inner;

@@ -9,7 +9,7 @@
 // written with differentiable ops, so 2nd order works.
 import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
-import { empty, uninitialized } from '../../tensor/creation.js';
+import { zeroFilled, uninitialized } from '../../tensor/creation.js';
 import {
   accumulateGradSums, gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, sumRange, sumSquaredDeviations,
 } from '../../backend/cpu/norm.js';
@@ -147,7 +147,7 @@ const normalizeSumsOp = defineOp({
     const stats = statsFor(x, attrs);
     const mu = stats.mean;
     const invstd = invstdOf(stats, attrs.eps);
-    const out = empty([2, groups], x.dtype);
+    const out = zeroFilled([2, groups], x.dtype);
     if (useWasm(x)) {
       const sums = gradSumsWasm(g.data as Float32Array, x.data as Float32Array, outer, groups, inner, mu);
       for (let c = 0; c < groups; c++) {

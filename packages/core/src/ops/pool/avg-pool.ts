@@ -3,7 +3,7 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError } from '../../errors.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Pair, Window2d } from '../../backend/window.js';
 import { poolCases } from './cases.js';
@@ -21,7 +21,7 @@ const avgPoolOp = defineOp({
   inputs: ['x'],
   forward: ({ x }, attrs: AvgPoolAttrs) => {
     const { planes } = planesOf('avgPool2d', x);
-    const y = empty(pooledShape(x, attrs.windows), x.dtype);
+    const y = zeroFilled(pooledShape(x, attrs.windows), x.dtype);
     boxPoolForward(x.data, planes, attrs.windows, attrs.divisor, y.data);
     return y;
   },
@@ -34,7 +34,7 @@ const avgPoolTransposeOp = defineOp({
   inputs: ['g'],
   forward: ({ g }, attrs: AvgPoolAttrs) => {
     const { inH, inW, outH, outW } = attrs.windows;
-    const dx = empty([...g.shape.slice(0, -2), inH, inW], g.dtype);
+    const dx = zeroFilled([...g.shape.slice(0, -2), inH, inW], g.dtype);
     boxPoolTranspose(g.data, g.size / Math.max(outH * outW, 1), attrs.windows, attrs.divisor, dx.data);
     return dx;
   },

@@ -1,7 +1,7 @@
 // Gather and scatter-add by a per-plane index (max pooling's argmax): each is the other's
 // transpose, so each one's VJP is the other and max pooling has gradients of every order.
 import { defineOp } from '../../autograd/registry.js';
-import { empty, uninitialized } from '../../tensor/creation.js';
+import { zeroFilled, uninitialized } from '../../tensor/creation.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CaseTools } from '../../autograd/registry.js';
@@ -44,7 +44,7 @@ const scatterAddOp = defineOp({
   inputs: ['g'],
   forward: ({ g }, { index, inShape, outShape, pairs }: PlaneIndexAttrs) => {
     // The 2×2 kernels write every element of y; the general scatter adds into zeros.
-    const y = pairs === true ? uninitialized(inShape, g.dtype) : empty(inShape, g.dtype);
+    const y = pairs === true ? uninitialized(inShape, g.dtype) : zeroFilled(inShape, g.dtype);
     if (pairs === true) {
       const [inH, inW] = inShape.slice(-2) as [number, number];
       const [outH, outW] = outShape.slice(-2) as [number, number];

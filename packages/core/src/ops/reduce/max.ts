@@ -1,6 +1,6 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ShapeError, formatShape } from '../../errors.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { normalizeDims } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { reduceInto } from '../../backend/cpu/reduce.js';
@@ -19,7 +19,7 @@ function defineExtremum(name: 'max' | 'min', better: (v: number, best: number) =
     name,
     inputs: ['x'],
     forward: ({ x }, { dims, keepdim }: ReduceAttrs) => {
-      const out = empty(reducedShape(x.shape, dims, keepdim), x.dtype);
+      const out = zeroFilled(reducedShape(x.shape, dims, keepdim), x.dtype);
       out.data.fill(x.dtype === 'int32' ? identity.int : identity.float);
       // NaN wins (propagates), as in PyTorch.
       reduceInto(x.data, x.shape, dims, out.data, (best, v) => (better(v, best) || Number.isNaN(v) ? v : best));

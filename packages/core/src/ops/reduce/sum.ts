@@ -1,5 +1,5 @@
 import { defineOp } from '../../autograd/registry.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
 import { normalizeDims } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -23,7 +23,7 @@ const sumOp = defineOp({
   name: 'sum',
   inputs: ['x'],
   forward: ({ x }, { dims, keepdim }: ReduceAttrs) => {
-    const out = empty(reducedShape(x.shape, dims, keepdim), isFloatDType(x.dtype) ? x.dtype : 'int32');
+    const out = zeroFilled(reducedShape(x.shape, dims, keepdim), isFloatDType(x.dtype) ? x.dtype : 'int32');
     sumInto(x.data, x.shape, dims, out.data);
     return out;
   },

@@ -1,6 +1,6 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ShapeError, formatShape } from '../../errors.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { assertValidShape, broadcastShapes, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { broadcastStrides, mapStrided } from '../../backend/cpu/elementwise.js';
@@ -11,7 +11,7 @@ const broadcastToOp = defineOp({
   name: 'broadcastTo',
   inputs: ['x'],
   forward: ({ x }, { shape }: { shape: number[] }) => {
-    const out = empty(shape, x.dtype);
+    const out = zeroFilled(shape, x.dtype);
     const src = x.data;
     const dst = out.data;
     mapStrided([src], [broadcastStrides(x.shape, shape)], shape, (offsets, o, len, steps) => {

@@ -1,6 +1,6 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -17,7 +17,7 @@ const concatOp = defineOp({
     const first = xs[0]!;
     const shape = [...first.shape];
     shape[dim] = xs.reduce((n, x) => n + x.shape[dim]!, 0);
-    const out = empty(shape, xs.reduce((t, x) => promoteTypes(t, x.dtype), first.dtype));
+    const out = zeroFilled(shape, xs.reduce((t, x) => promoteTypes(t, x.dtype), first.dtype));
     let offset = 0;
     for (const x of xs) {
       copyBox(x.data, x.shape, x.shape.map(() => 0), out.data, shape, shape.map((_, i) => (i === dim ? offset : 0)), x.shape);

@@ -1,6 +1,6 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError, formatShape } from '../../errors.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { permuteInto } from '../../backend/cpu/copy.js';
@@ -10,7 +10,7 @@ const permuteOp = defineOp({
   name: 'permute',
   inputs: ['x'],
   forward: ({ x }, { dims }: { dims: number[] }) => {
-    const out = empty(dims.map((d) => x.shape[d]!), x.dtype);
+    const out = zeroFilled(dims.map((d) => x.shape[d]!), x.dtype);
     permuteInto(x.data, x.shape, dims, out.data);
     return out;
   },

@@ -1,6 +1,6 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError, formatShape } from '../../errors.js';
-import { empty } from '../../tensor/creation.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { normalizeDim, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { copyBox } from '../../backend/cpu/copy.js';
@@ -18,7 +18,7 @@ const sliceOp = defineOp({
   name: 'slice',
   inputs: ['x'],
   forward: ({ x }, { start, size }: SliceAttrs) => {
-    const out = empty(size, x.dtype);
+    const out = zeroFilled(size, x.dtype);
     copyBox(x.data, x.shape, start, out.data, size, size.map(() => 0), size);
     return out;
   },

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { conv2d, setNumThreads, vjp } from '../../../index.js';
 import { wasmGemmAvailable } from '../wasm/runtime.js';
 import { fillTensor } from '../../../testing/arbitraries.js';
-import { empty } from '../../../tensor/creation.js';
+import { zeroFilled } from '../../../tensor/creation.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import { type PaddingSpec, window2d } from '../../window.js';
@@ -110,7 +110,7 @@ function maxAbsDiff(a: ArrayLike<number>, b?: ArrayLike<number>): number {
 
 /** Runs one strategy into an output pre-filled with NaN: an element it fails to write shows. */
 function runStrategy(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null, dy: Tensor): Tensor {
-  const out = empty(convOutputShape(product, s), x.dtype);
+  const out = zeroFilled(convOutputShape(product, s), x.dtype);
   out.data.fill(NaN);
   if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, x, w, b);
   else if (product === 'inputGrad') (st as ConvStrategy<'inputGrad'>).run(s, out, dy, w);
