@@ -146,6 +146,15 @@ export function withSerialGemm<T>(serial: boolean, fn: () => T): T {
   }
 }
 
+/**
+ * How many threads the wasm GEMM splits large products over: 1 single-threaded, n after
+ * setNumThreads(n), 0 where WebAssembly SIMD is unavailable (no GEMM runs in wasm). withSerialGemm
+ * does not change it (it restricts one call, not the runtime).
+ */
+export function gemmThreads(): number {
+  return gemmEngine()?.workspaces.length ?? 0;
+}
+
 /** Whether the WebAssembly SIMD GEMM can run here. */
 export function wasmGemmAvailable(): boolean {
   return gemmEngine() !== null;
