@@ -1,7 +1,6 @@
 import { AutogradError, ShapeError, formatShape } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
-import { allocate } from '../tensor/dtype.js';
-import { isPoolable, recordAllocations, recycle } from '../tensor/storage.js';
+import { allocate, isPoolable, recordAllocations, recycle } from '../tensor/storage.js';
 import { Tensor } from '../tensor/tensor.js';
 import { withGradMode } from './mode.js';
 import { type Edge, Node } from './node.js';

@@ -1,5 +1,5 @@
 import { ArgumentError, ShapeError, formatShape } from '../errors.js';
-import { allocate } from '../tensor/dtype.js';
+import { allocate } from '../tensor/storage.js';
 import { checkBoolean, checkOptions, optionKeys } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backward } from './engine.js';

@@ -1,8 +1,9 @@
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
-import { type DType, type TypedArray, allocate, allocateUninitialized, checkInt32Values, dtypeOfArray, isDType } from './dtype.js';
+import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isDType } from './dtype.js';
 import { Generator, defaultGenerator } from './random.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
+import { allocate, allocateUninitialized } from './storage.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
 export interface TensorOptions {

@@ -1,12 +1,9 @@
 import { DTypeError } from '../errors.js';
-import { takeArray } from './storage.js';
 
 export type DType = 'float32' | 'float64' | 'int32';
 export type FloatDType = 'float32' | 'float64';
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 export type FloatArray = Float32Array | Float64Array;
-
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
 
 export function isDType(value: unknown): value is DType {
   return value === 'float32' || value === 'float64' || value === 'int32';
@@ -14,19 +11,6 @@ export function isDType(value: unknown): value is DType {
 
 export function isFloatDType(dtype: DType): dtype is FloatDType {
   return dtype !== 'int32';
-}
-
-/**
- * A zero-filled array (recycled storage when the pool has one of this dtype and length).
- * `shape` and `op` name the tensor in the AllocationError a too-large size throws.
- */
-export function allocate(dtype: DType, length: number, shape?: readonly number[], op?: string): TypedArray {
-  return takeArray(dtype, length, true, shape, op);
-}
-
-/** An array whose contents are stale: for kernels that write every element. */
-export function allocateUninitialized(dtype: DType, length: number, shape?: readonly number[]): TypedArray {
-  return takeArray(dtype, length, false, shape);
 }
 
 /**

@@ -1,6 +1,7 @@
-// Storage reuse. First touch of fresh memory is slow (~0.3 GB/s on a small VM) and every fresh
-// ArrayBuffer feeds the garbage collector, so an array that the framework KNOWS nobody can
-// reach any more is kept here for the next tensor of the same dtype and length.
+// Storage: the one place that hands out tensors' arrays, takes them back and counts them.
+// First touch of fresh memory is slow (~0.3 GB/s on a small VM) and every fresh ArrayBuffer
+// feeds the garbage collector, so an array that the framework KNOWS nobody can reach any more
+// is kept here for the next tensor of the same dtype and length.
 // Who may recycle: only autograd's backward, for the gradients it created and consumed itself
 // (see autograd/engine.ts). Anything a user could hold is never recycled.
 import { ArgumentError } from '../errors.js';
@@ -31,11 +32,20 @@ export function recordAllocations(into: Set<ArrayBufferLike> | null): Set<ArrayB
 }
 
 /**
- * An array of `length` elements: a recycled one when available, else a new one. With
- * `zeroed` false the contents are stale values: the caller must write every element.
- * `shape` and `op` only describe the tensor in the error a too-large size throws (see limits.ts).
+ * A zero-filled array (recycled when the pool holds one of this dtype and length).
+ * `shape` and `op` name the tensor in the AllocationError a too-large size throws (limits.ts).
  */
-export function takeArray(dtype: DType, length: number, zeroed: boolean, shape?: readonly number[], op?: string): TypedArray {
+export function allocate(dtype: DType, length: number, shape?: readonly number[], op?: string): TypedArray {
+  return takeArray(dtype, length, true, shape, op);
+}
+
+/** An array whose contents are stale values: for kernels that write every element. */
+export function allocateUninitialized(dtype: DType, length: number, shape?: readonly number[]): TypedArray {
+  return takeArray(dtype, length, false, shape);
+}
+
+/** A recycled array when one of this dtype and length is kept, else a new one (limits.ts checks the size). */
+function takeArray(dtype: DType, length: number, zeroed: boolean, shape?: readonly number[], op?: string): TypedArray {
   let data: TypedArray | undefined;
   if (length >= MIN_POOLED_LENGTH) {
     const list = free[dtype].get(length);

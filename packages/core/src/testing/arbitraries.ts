@@ -1,7 +1,8 @@
 // fast-check arbitraries for shapes and tensors. Values come from a seeded generator (one
 // drawn integer per tensor), so cases are cheap to generate and replay exactly; shapes shrink.
 import fc from 'fast-check';
-import { type DType, allocate } from '../tensor/dtype.js';
+import type { DType } from '../tensor/dtype.js';
+import { allocate } from '../tensor/storage.js';
 import { Generator } from '../tensor/random.js';
 import { sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';

@@ -1,7 +1,7 @@
 import { defineOp } from '../../autograd/registry.js';
 import { type DType, promoteTypes } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { allocate } from '../../tensor/dtype.js';
+import { allocate } from '../../tensor/storage.js';
 import { reduceGradTo } from '../reduce/sum-to.js';
 import { binaryCases, binaryForward } from './define.js';
 import { equal, greater, greaterEqual } from './compare.js';
