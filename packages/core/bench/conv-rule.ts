@@ -19,7 +19,7 @@ import { empty } from '../src/tensor/creation.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { fillTensor } from '../src/testing/arbitraries.js';
 import type { ConvShape } from '../src/backend/cpu/conv/gathered.js';
-import { window2d } from '../src/backend/window.js';
+import { window2d } from '../src/ops/window.js';
 import { convPattern } from '../src/backend/cpu/conv/pattern.js';
 import { convStrategies } from '../src/backend/cpu/conv/strategies.js';
 import { type ConvProduct, type ConvStrategy, SERIAL, TUNE_MIN_FLOPS, convFlops, convOutputShape, setConvTuning } from '../src/backend/cpu/conv/chooser.js';

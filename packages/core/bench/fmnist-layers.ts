@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { conv2d, maxPool2d, randn, setNumThreads } from '../src/index.js';
 import { gatherColumns } from '../src/backend/cpu/conv/kernels.js';
 import { convPattern } from '../src/backend/cpu/conv/pattern.js';
-import { window2d } from '../src/backend/window.js';
+import { window2d } from '../src/ops/window.js';
 
 const threads = Number(process.argv[2] ?? 1);
 const repsArg = process.argv.indexOf('--reps');

@@ -32,4 +32,4 @@ export { greater, greaterEqual, less, lessEqual, equal, notEqual, sign } from '.
 export { setNumThreads } from './backend/cpu/threads.js';
 export { poolStats, setPoolLimit, clearPool } from './tensor/storage.js';
 export { type ConvTuning, convChoices, convRuleChoice, convTuning, restoreConvChoices, setConvTuning } from './backend/cpu/conv/chooser.js';
-export type { Pair, PaddingSpec, Window2d } from './backend/window.js';
+export type { Pair, PaddingSpec, Window2d } from './ops/window.js';

@@ -1,9 +1,8 @@
-// Geometry of a 2-D sliding window (convolution and pooling), with PyTorch's rules for
-// output sizes, 'same'/'valid' padding and ceil mode. Everything spatial derives from this.
-import { ArgumentError, ShapeError } from '../errors.js';
-
-export type Pair = number | readonly [number, number];
-export type PaddingSpec = Pair | 'same' | 'valid';
+// Geometry of 2-D sliding windows, shared by convolution and pooling kernels. A Window2d is the
+// resolved geometry of one window over one inH×inW plane (conv's runs, backend/cpu/conv/pattern.ts,
+// are built from it); PoolWindows lists the same windows as separable per-axis taps, the form the
+// pooling kernels read, and also holds PyTorch's adaptive windows. Parsing user attributes into a
+// Window2d (PyTorch's rules, errors naming the op) is the ops' part: ops/window.ts.
 
 /** A window sliding over an inH×inW plane (one channel, one image). */
 export interface Window2d {
@@ -24,77 +23,68 @@ export interface Window2d {
   outW: number;
 }
 
-export interface WindowAttrs {
-  kernelSize: Pair;
-  stride?: Pair;
-  padding?: PaddingSpec;
-  dilation?: Pair;
-  ceilMode?: boolean;
+/** The input positions each output reads along one axis. */
+export interface AxisTaps {
+  /** Length out+1; the taps of output o are index[offsets[o]..offsets[o+1]). */
+  offsets: Int32Array;
+  index: Int32Array;
 }
 
-/** [h, w] from a number or a pair, each a positive (or non-negative) integer. */
-export function pair(op: string, name: string, value: Pair, min = 1): [number, number] {
-  if (value === undefined || value === null) {
-    throw new ArgumentError(`${op}: ${name} is required: an integer >= ${min} or a pair [h, w] of them, got ${value}`);
-  }
-  const p: [number, number] = typeof value === 'number' ? [value, value] : [value[0], value[1]];
-  if ((typeof value !== 'number' && (!Array.isArray(value) || value.length !== 2)) || !p.every((v) => Number.isInteger(v) && v >= min)) {
-    throw new ArgumentError(`${op}: ${name} must be an integer >= ${min} or a pair [h, w] of them, got ${JSON.stringify(value)}`);
-  }
-  return p;
+/**
+ * Windows as separable tap lists: output (oh, ow) reads input rows rows.index[rows.offsets[oh]..
+ * rows.offsets[oh+1]) crossed with the columns of ow. Sliding windows (padded taps are simply
+ * absent) and adaptive windows are both this one structure, so one set of kernels serves every pool.
+ */
+export interface PoolWindows {
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  rows: AxisTaps;
+  cols: AxisTaps;
 }
 
-/** [top, bottom, left, right] for a padding spec. 'same' needs stride 1 (as in PyTorch). */
-export function resolvePadding(op: string, padding: PaddingSpec, k: [number, number], dilation: [number, number], stride: [number, number]): [number, number, number, number] {
-  if (padding === 'valid') return [0, 0, 0, 0];
-  if (padding === 'same') {
-    if (stride[0] !== 1 || stride[1] !== 1) {
-      throw new ArgumentError(`${op}: padding 'same' requires stride 1, got stride [${stride.join(',')}]`);
-    }
-    const totalH = dilation[0] * (k[0] - 1);
-    const totalW = dilation[1] * (k[1] - 1);
-    return [totalH >> 1, totalH - (totalH >> 1), totalW >> 1, totalW - (totalW >> 1)];
+function buildTaps(outLen: number, tapsOf: (o: number) => number[]): AxisTaps {
+  const offsets = new Int32Array(outLen + 1);
+  const index: number[] = [];
+  for (let o = 0; o < outLen; o++) {
+    index.push(...tapsOf(o));
+    offsets[o + 1] = index.length;
   }
-  const [ph, pw] = pair(op, 'padding', padding, 0);
-  return [ph, ph, pw, pw];
+  return { offsets, index: Int32Array.from(index) };
 }
 
-/** PyTorch's output length along one axis. */
-export function outputLength(
-  op: string,
-  axis: string,
-  input: number,
-  k: number,
-  stride: number,
-  padBefore: number,
-  padAfter: number,
-  dilation: number,
-  ceilMode: boolean,
-): number {
-  const span = dilation * (k - 1) + 1;
-  const padded = input + padBefore + padAfter;
-  if (span > padded) {
-    throw new ShapeError(
-      `${op}: kernel ${axis} extent ${span} (kernel ${k}, dilation ${dilation}) is larger than the padded input ${axis} ${padded} (input ${input} + padding ${padBefore + padAfter})`,
-    );
-  }
-  const steps = (padded - span) / stride;
-  let out = (ceilMode ? Math.ceil(steps) : Math.floor(steps)) + 1;
-  // In ceil mode the last window must start inside the input or the left padding.
-  if (ceilMode && (out - 1) * stride >= input + padBefore) out--;
-  return out;
+/** Taps of a sliding window: start o·stride − pad, k taps spaced by dilation, inside [0, inLen). */
+export function slidingTaps(inLen: number, outLen: number, k: number, stride: number, pad: number, dilation: number): AxisTaps {
+  return buildTaps(outLen, (o) => {
+    const taps: number[] = [];
+    for (let j = 0, i = o * stride - pad; j < k; j++, i += dilation) if (i >= 0 && i < inLen) taps.push(i);
+    return taps;
+  });
 }
 
-/** stride defaults to the kernel size (pooling); conv2d passes its own default of 1. */
-export function window2d(op: string, inH: number, inW: number, attrs: WindowAttrs): Window2d {
-  const [kH, kW] = pair(op, 'kernelSize', attrs.kernelSize);
-  const [strideH, strideW] = pair(op, 'stride', attrs.stride ?? [kH, kW]);
-  const [dilationH, dilationW] = pair(op, 'dilation', attrs.dilation ?? 1);
-  const [padTop, padBottom, padLeft, padRight] = resolvePadding(op, attrs.padding ?? 0, [kH, kW], [dilationH, dilationW], [strideH, strideW]);
-  const ceil = attrs.ceilMode ?? false;
+/** PyTorch's adaptive windows: [floor(o·in/out), ceil((o+1)·in/out)). */
+export function adaptiveTaps(inLen: number, outLen: number): AxisTaps {
+  return buildTaps(outLen, (o) => {
+    const start = Math.floor((o * inLen) / outLen);
+    const end = Math.ceil(((o + 1) * inLen) / outLen);
+    return Array.from({ length: end - start }, (_, j) => start + j);
+  });
+}
+
+/** The taps of a sliding window geometry. */
+export function slidingWindows(g: Window2d): PoolWindows {
   return {
-    inH, inW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padBottom, padLeft, padRight,
-    outH: outputLength(op, 'height', inH, kH, strideH, padTop, padBottom, dilationH, ceil),
-    outW: outputLength(op, 'width', inW, kW, strideW, padLeft, padRight, dilationW, ceil),
+    inH: g.inH,
+    inW: g.inW,
+    outH: g.outH,
+    outW: g.outW,
+    rows: slidingTaps(g.inH, g.outH, g.kH, g.strideH, g.padTop, g.dilationH),
+    cols: slidingTaps(g.inW, g.outW, g.kW, g.strideW, g.padLeft, g.dilationW),
   };
+}
+
+/** PyTorch's adaptive windows from an inH×inW plane to outH×outW. */
+export function adaptiveWindows(inH: number, inW: number, outH: number, outW: number): PoolWindows {
+  return { inH, inW, outH, outW, rows: adaptiveTaps(inH, outH), cols: adaptiveTaps(inW, outW) };
 }

@@ -1,12 +1,12 @@
 import * as cv from '../ops/conv/conv2d.js';
 import { type CsrMatrix, convMatrix as convMatrixInternal } from '../ops/conv/conv-matrix.js';
-import type { Window2d } from '../backend/window.js';
+import type { Window2d } from '../ops/window.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, optionalTensor, publicFn } from './typed.js';
 
 export type { Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv/conv2d.js';
 export type { CsrMatrix } from '../ops/conv/conv-matrix.js';
-export type { Window2d } from '../backend/window.js';
+export type { Window2d } from '../ops/window.js';
 
 type Conv2d = (x: TensorLike, w: TensorLike, b?: TensorLike | null | cv.Conv2dOptions, options?: cv.Conv2dOptions) => Tensor;
 type ConvTranspose2d = (x: TensorLike, w: TensorLike, b?: TensorLike | null | cv.ConvTranspose2dOptions, options?: cv.ConvTranspose2dOptions) => Tensor;

@@ -1,7 +1,7 @@
 // Public pooling ops. kernelSize alone may be given in place of the options object.
 import * as avg from '../ops/pool/avg-pool.js';
 import * as max from '../ops/pool/max-pool.js';
-import type { Pair } from '../backend/window.js';
+import type { Pair } from '../ops/window.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, publicFn } from './typed.js';
 

@@ -1,7 +1,7 @@
 // Pooling loops over typed arrays: every plane (one image, one channel) is processed the same
 // way through its separable tap lists (see windows.ts).
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { PoolWindows } from '../../ops/pool/windows.js';
+import type { PoolWindows } from '../window.js';
 
 /**
  * out[p, oh, ow] = max over the window; argmax[p, oh, ow] = the flat index (ih·inW + iw) in

@@ -3,7 +3,7 @@ import { ArgumentError, DTypeError, ShapeError } from '../../errors.js';
 import { tensor, zeros } from '../../tensor/creation.js';
 import { type ConvAttrs, conv2d, conv2dFilterGradOp, conv2dOp, convTranspose2d, convTransposeOp, convWindow } from './conv2d.js';
 import { convMatrix } from './conv-matrix.js';
-import { window2d } from '../../backend/window.js';
+import { window2d } from '../window.js';
 
 // The conv ops' own checks (internal callers included), convTranspose2d's outputPadding rule
 // and output size, and convMatrix's input forms. Values from PyTorch 1.13 where noted.

@@ -3,7 +3,7 @@ import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import type { ConvShape } from '../../backend/cpu/conv/gathered.js';
-import { window2d } from '../../backend/window.js';
+import { window2d } from '../window.js';
 import { convPattern } from '../../backend/cpu/conv/pattern.js';
 import { convStrategies } from '../../backend/cpu/conv/strategies.js';
 import { type ConvOperands, type ConvProduct, type ConvStrategy, convOutputShape } from '../../backend/cpu/conv/chooser.js';

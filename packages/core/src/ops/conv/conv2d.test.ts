@@ -5,7 +5,7 @@ import { checkAdjoint, checkGrads } from '../../testing/index.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { type PaddingSpec, window2d } from '../../backend/window.js';
+import { type PaddingSpec, window2d } from '../window.js';
 import { convPattern, convPatternCacheSize } from '../../backend/cpu/conv/pattern.js';
 import { gatherColumns, scatterAddColumns } from '../../backend/cpu/conv/kernels.js';
 

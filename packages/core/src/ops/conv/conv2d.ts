@@ -14,7 +14,7 @@ import { checkAllocation } from '../../tensor/limits.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
-import { type Pair, type PaddingSpec, type Window2d, pair, window2d } from '../../backend/window.js';
+import { type Pair, type PaddingSpec, type Window2d, pair, window2d } from '../window.js';
 import type { ConvShape } from '../../backend/cpu/conv/gathered.js';
 import { convPattern } from '../../backend/cpu/conv/pattern.js';
 import { runConv } from '../../backend/cpu/conv/chooser.js';

@@ -5,10 +5,11 @@ import { ArgumentError } from '../../errors.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { Pair, Window2d } from '../../backend/window.js';
+import type { Pair, Window2d } from '../window.js';
 import { poolCases } from './cases.js';
 import { boxPoolForward, boxPoolTranspose } from '../../backend/cpu/pool.js';
-import { type PoolWindows, type SlidingPoolAttrs, adaptiveWindows, planesOf, pooledShape, slidingGeometry, slidingWindows } from './windows.js';
+import { type PoolWindows, slidingWindows } from '../../backend/window.js';
+import { type SlidingPoolAttrs, adaptiveGeometry, planesOf, pooledShape, slidingGeometry } from './windows.js';
 
 export interface AvgPoolAttrs {
   windows: PoolWindows;
@@ -123,7 +124,7 @@ export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
 /** Average over PyTorch's adaptive windows [floor(i·in/out), ceil((i+1)·in/out)). */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
   const { inH, inW } = planesOf('adaptiveAvgPool2d', x);
-  const windows = adaptiveWindows('adaptiveAvgPool2d', inH, inW, outputSize);
+  const windows = adaptiveGeometry('adaptiveAvgPool2d', inH, inW, outputSize);
   return avgPool(x, { windows, divisor: windowCounts(windows) });
 }
 

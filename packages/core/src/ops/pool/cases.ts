@@ -4,7 +4,8 @@ import type { Arbitrary } from 'fast-check';
 import type { CaseTools } from '../../autograd/registry.js';
 import { Generator } from '../../tensor/random.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { type SlidingPoolAttrs, type PoolWindows, adaptiveWindows, slidingGeometry, slidingWindows } from './windows.js';
+import { type PoolWindows, slidingWindows } from '../../backend/window.js';
+import { type SlidingPoolAttrs, adaptiveGeometry, slidingGeometry } from './windows.js';
 
 export interface PoolCase {
   x: Tensor;
@@ -65,7 +66,7 @@ export function poolCases({ fc }: CaseTools, options: { dilation: boolean }): Ar
     .filter((c) => c.windows !== null && everyWindowNonEmpty(c.windows));
   const adaptive = fc
     .record({ inH: size, inW: size, outH: fc.integer({ min: 1, max: 4 }), outW: fc.integer({ min: 1, max: 4 }) })
-    .map((r) => ({ inH: r.inH, inW: r.inW, windows: adaptiveWindows('case', r.inH, r.inW, [r.outH, r.outW]), sliding: null }));
+    .map((r) => ({ inH: r.inH, inW: r.inW, windows: adaptiveGeometry('case', r.inH, r.inW, [r.outH, r.outW]), sliding: null }));
   return fc
     .tuple(lead, fc.oneof({ arbitrary: sliding, weight: 3 }, { arbitrary: adaptive, weight: 1 }), fc.integer({ min: 0, max: 0x7fffffff }))
     .map(([l, c, seed]) => ({ x: distinctTensor([...l, c.inH, c.inW], seed), windows: c.windows!, sliding: c.sliding }));

@@ -4,11 +4,12 @@ import { defineOp } from '../../autograd/registry.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { uninitialized } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
-import type { Pair } from '../../backend/window.js';
+import type { Pair } from '../window.js';
 import { poolCases } from './cases.js';
 import { isPairAxis, maxPool2x2Forward, maxPoolForward } from '../../backend/cpu/pool.js';
 import { planeScatterAdd } from './plane-index.js';
-import { type PoolWindows, type SlidingPoolAttrs, adaptiveWindows, planesOf, pooledShape, slidingGeometry, slidingWindows } from './windows.js';
+import { type PoolWindows, slidingWindows } from '../../backend/window.js';
+import { type SlidingPoolAttrs, adaptiveGeometry, planesOf, pooledShape, slidingGeometry } from './windows.js';
 import { maxPool2x2ForwardWasm, useWasmPool } from '../../backend/cpu/wasm/pool.js';
 
 interface MaxPoolAttrs {
@@ -82,5 +83,5 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options?: Adaptiv
 export function adaptiveMaxPool2d(x: Tensor, outputSize: Pair, options: AdaptiveMaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
   const returnIndices = returnIndicesOf('adaptiveMaxPool2d', options, ADAPTIVE_MAX_POOL2D_OPTIONS);
   const { inH, inW } = planesOf('adaptiveMaxPool2d', x);
-  return apply(x, adaptiveWindows('adaptiveMaxPool2d', inH, inW, outputSize), returnIndices);
+  return apply(x, adaptiveGeometry('adaptiveMaxPool2d', inH, inW, outputSize), returnIndices);
 }

@@ -9,7 +9,8 @@ import { type MaxPool2dOptions, adaptiveMaxPool2d, maxPool2d } from './max-pool.
 import * as api from '../../index.js';
 import { Generator } from '../../tensor/random.js';
 import { isPairAxis, maxPool2x2Backward, maxPool2x2Forward, maxPoolForward, scatterAddPlanes } from '../../backend/cpu/pool.js';
-import { slidingGeometry, slidingWindows } from './windows.js';
+import { slidingWindows } from '../../backend/window.js';
+import { slidingGeometry } from './windows.js';
 
 interface Fixed {
   shape: number[];

@@ -1,55 +1,11 @@
-// Pooling windows as separable tap lists: output row oh reads input rows rows.index[rows.offsets[oh]..
-// rows.offsets[oh+1]), likewise for columns, and output (oh, ow) reads their product. Sliding
-// windows (stride, padding, dilation, ceil mode; padded taps are simply absent) and PyTorch's
-// adaptive windows are both this one structure, so one set of kernels serves every pool.
+// Pooling's arguments parsed into windows (backend/window.ts): the input's plane layout, sliding
+// windows with PyTorch's pooling rule for padding, and adaptive windows from an output size.
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { checkBoolean } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type Pair, type Window2d, pair, window2d } from '../../backend/window.js';
-
-export interface AxisTaps {
-  /** Length out+1; the taps of output o are index[offsets[o]..offsets[o+1]). */
-  offsets: Int32Array;
-  index: Int32Array;
-}
-
-export interface PoolWindows {
-  inH: number;
-  inW: number;
-  outH: number;
-  outW: number;
-  rows: AxisTaps;
-  cols: AxisTaps;
-}
-
-function buildTaps(outLen: number, tapsOf: (o: number) => number[]): AxisTaps {
-  const offsets = new Int32Array(outLen + 1);
-  const index: number[] = [];
-  for (let o = 0; o < outLen; o++) {
-    index.push(...tapsOf(o));
-    offsets[o + 1] = index.length;
-  }
-  return { offsets, index: Int32Array.from(index) };
-}
-
-/** Taps of a sliding window: start o·stride − pad, k taps spaced by dilation, inside [0, inLen). */
-export function slidingTaps(inLen: number, outLen: number, k: number, stride: number, pad: number, dilation: number): AxisTaps {
-  return buildTaps(outLen, (o) => {
-    const taps: number[] = [];
-    for (let j = 0, i = o * stride - pad; j < k; j++, i += dilation) if (i >= 0 && i < inLen) taps.push(i);
-    return taps;
-  });
-}
-
-/** PyTorch's adaptive windows: [floor(o·in/out), ceil((o+1)·in/out)). */
-export function adaptiveTaps(inLen: number, outLen: number): AxisTaps {
-  return buildTaps(outLen, (o) => {
-    const start = Math.floor((o * inLen) / outLen);
-    const end = Math.ceil(((o + 1) * inLen) / outLen);
-    return Array.from({ length: end - start }, (_, j) => start + j);
-  });
-}
+import { type PoolWindows, adaptiveWindows } from '../../backend/window.js';
+import { type Pair, type Window2d, pair, window2d } from '../window.js';
 
 export interface SlidingPoolAttrs {
   kernelSize: Pair;
@@ -93,20 +49,10 @@ export function slidingGeometry(op: string, inH: number, inW: number, attrs: Sli
   });
 }
 
-export function slidingWindows(g: Window2d): PoolWindows {
-  return {
-    inH: g.inH,
-    inW: g.inW,
-    outH: g.outH,
-    outW: g.outW,
-    rows: slidingTaps(g.inH, g.outH, g.kH, g.strideH, g.padTop, g.dilationH),
-    cols: slidingTaps(g.inW, g.outW, g.kW, g.strideW, g.padLeft, g.dilationW),
-  };
-}
-
-export function adaptiveWindows(op: string, inH: number, inW: number, outputSize: Pair): PoolWindows {
+/** PyTorch's adaptive windows for an outputSize argument. */
+export function adaptiveGeometry(op: string, inH: number, inW: number, outputSize: Pair): PoolWindows {
   const [outH, outW] = pair(op, 'outputSize', outputSize);
-  return { inH, inW, outH, outW, rows: adaptiveTaps(inH, outH), cols: adaptiveTaps(inW, outW) };
+  return adaptiveWindows(inH, inW, outH, outW);
 }
 
 /** Output shape: x's leading dims, then outH, outW. */

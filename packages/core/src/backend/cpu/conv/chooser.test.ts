@@ -6,7 +6,7 @@ import { fillTensor } from '../../../testing/arbitraries.js';
 import { zeroFilled } from '../../../tensor/creation.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
-import { type PaddingSpec, window2d } from '../../window.js';
+import { type PaddingSpec, window2d } from '../../../ops/window.js';
 import { convPattern } from './pattern.js';
 import { convStrategies } from './strategies.js';
 import { RULE_TABLE } from './rule-table.js';

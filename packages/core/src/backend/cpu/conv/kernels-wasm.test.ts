@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { conv2d, tensor, vjp } from '../../../index.js';
 import { fillTensor } from '../../../testing/arbitraries.js';
-import { window2d } from '../../window.js';
+import { window2d } from '../../../ops/window.js';
 import { convPattern } from './pattern.js';
 import { gatherColumns, gatherColumnsWasm, rangesLength, scatterAddColumns, scatterAddColumnsWasm, setWasmConvGather, stageRanges } from './kernels.js';
 import { wasmGemmAvailable, wasmScratch } from '../wasm/runtime.js';
