@@ -84,6 +84,19 @@ export function slidingWindows(g: Window2d): PoolWindows {
   };
 }
 
+/** Whether an axis's windows are [2o, 2o+2) for every output o (kernel 2, stride 2, no padding, all inside). */
+export function isPairAxis(taps: AxisTaps, outLen: number): boolean {
+  if (taps.index.length !== 2 * outLen) return false;
+  for (let o = 0; o <= outLen; o++) if (taps.offsets[o] !== 2 * o) return false;
+  for (let i = 0; i < taps.index.length; i++) if (taps.index[i] !== i) return false;
+  return true;
+}
+
+/** 2×2 windows at stride 2, all inside the input (pooling's common case, with kernels of its own). */
+export function isPairWindows(w: PoolWindows): boolean {
+  return isPairAxis(w.rows, w.outH) && isPairAxis(w.cols, w.outW);
+}
+
 /** PyTorch's adaptive windows from an inH×inW plane to outH×outW. */
 export function adaptiveWindows(inH: number, inW: number, outH: number, outW: number): PoolWindows {
   return { inH, inW, outH, outW, rows: adaptiveTaps(inH, outH), cols: adaptiveTaps(inW, outW) };

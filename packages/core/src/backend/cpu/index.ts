@@ -1,13 +1,15 @@
 // The CPU backend: WebAssembly SIMD kernels (wasm/), with the TypeScript kernels beside them as the
 // reference and the fallback where WebAssembly SIMD is unavailable (or for float64).
 import type { Backend } from '../backend.js';
+import { cpuNorm } from './norm.js';
+import { cpuPool } from './pool.js';
 
 export const cpuBackend: Backend = {
   device: 'cpu',
   gemm: {},
   conv: {},
-  pool: {},
-  norm: {},
+  pool: cpuPool,
+  norm: cpuNorm,
   elementwise: {},
   reduce: {},
   copy: {},

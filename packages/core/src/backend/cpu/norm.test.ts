@@ -5,11 +5,11 @@ import fc from 'fast-check';
 import { vjp } from '../../autograd/grad.js';
 import { batchNorm } from '../../ops/norm/batch-norm.js';
 import { layerNorm } from '../../ops/norm/layer-norm.js';
-import { WASM_NORM_MIN_SIZE } from '../../ops/norm/normalize.js';
 import { cast } from '../../ops/elementwise/cast.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { wasmGemmAvailable } from './wasm/runtime.js';
+import { WASM_NORM_MIN_SIZE } from './wasm/norm.js';
 
 function expectClose(actual: Tensor, expected: Tensor, what: string): void {
   const a = actual.data;

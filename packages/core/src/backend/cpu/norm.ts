@@ -1,9 +1,11 @@
-// Reductions of the normalization layers over one contiguous run [from, to) of a group.
-// Each keeps four independent float64 partial sums: a single running sum waits on the previous
-// add every element (add latency, ~4 cycles), four let the additions overlap (batch norm's
-// forward and backward were bound by exactly that).
+// The CPU backend's normalisation kernels (NormKernels, backend/norm.ts): TypeScript loops, with
+// batchNorm/layerNorm's passes in WebAssembly for large float32 inputs (wasm/norm.ts).
+// The reductions over one contiguous run [from, to) of a group each keep four independent float64
+// partial sums: a single running sum waits on the previous add every element (add latency, ~4
+// cycles), four let the additions overlap (batch norm's forward and backward were bound by exactly that).
 import type { TypedArray } from '../../tensor/dtype.js';
-import { wasmKernels, wasmScratch } from './wasm/runtime.js';
+import type { NormKernels } from '../norm.js';
+import { gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, useWasmNorm } from './wasm/norm.js';
 
 /** Σ x[i] over [from, to). */
 export function sumRange(x: TypedArray, from: number, to: number): number {
@@ -56,65 +58,113 @@ export function accumulateGradSums(g: TypedArray, x: TypedArray, from: number, t
   out[1]! += b0 + b1;
 }
 
-// ---------------------------------------------------------------------------------------
-// Float32 in WebAssembly SIMD (assembly/norm.ts): operands are copied into wasm scratch (a
-// memcpy runs ~30 GB/s here, the JavaScript passes ~1 G elements/s), computed there, copied back.
-
-const normExports = () => wasmKernels('normalize');
-
-/** Scratch for n floats per data operand and `perGroup` float64 arrays of `groups` values. */
-function scratch(n: number, operands: number, groups: number, perGroup: number): { data: Float32Array[]; group: Float64Array[] } {
-  const views = wasmScratch([...Array<number>(operands).fill(n), ...Array<number>(perGroup).fill(2 * groups)]);
-  return {
-    data: views.slice(0, operands),
-    group: views.slice(operands).map((v) => new Float64Array(v.buffer, v.byteOffset, groups)),
-  };
+/** Per-group mean and biased variance (two passes, in float64). */
+export function groupStats(x: TypedArray, outer: number, groups: number, inner: number, m: Float64Array, v: Float64Array): void {
+  const count = outer * inner;
+  m.fill(0);
+  v.fill(0);
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < groups; c++) {
+      const base = (o * groups + c) * inner;
+      m[c]! += sumRange(x, base, base + inner);
+    }
+  }
+  for (let c = 0; c < groups; c++) m[c]! /= count;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < groups; c++) {
+      const base = (o * groups + c) * inner;
+      v[c]! += sumSquaredDeviations(x, base, base + inner, m[c]!);
+    }
+  }
+  for (let c = 0; c < groups; c++) v[c]! /= count;
 }
 
-/**
- * Per-group mean and biased variance of x, then y = scale·(x − mean) + shift with the per-group
- * scale and shift that `affine` derives from them. Returns copies of mean and variance.
- */
-export function normalizeForwardWasm(
-  x: Float32Array, y: Float32Array, outer: number, groups: number, inner: number,
-  affine: (mean: Float64Array, variance: Float64Array) => { scale: ArrayLike<number>; shift: ArrayLike<number> },
-): { mean: Float64Array; variance: Float64Array } {
-  const { data: [xs, ys], group: [mean, variance, scale, shift] } = scratch(x.length, 2, groups, 4) as unknown as { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
-  const w = normExports();
-  xs.set(x);
-  w.normStats(xs.byteOffset, outer, groups, inner, mean.byteOffset, variance.byteOffset);
-  const stats = { mean: mean.slice(), variance: variance.slice() };
-  const a = affine(stats.mean, stats.variance);
-  scale.set(a.scale);
-  shift.set(a.shift);
-  w.normCombine(0, xs.byteOffset, ys.byteOffset, outer, groups, inner, mean.byteOffset, scale.byteOffset, scale.byteOffset, shift.byteOffset);
-  y.set(ys);
-  return stats;
-}
+export const cpuNorm: NormKernels = {
+  groupStats,
 
-/** [Σg per group, Σg·(x − mean) per group] as one float64 array of 2·groups. */
-export function gradSumsWasm(g: Float32Array, x: Float32Array, outer: number, groups: number, inner: number, mean: Float64Array): Float64Array {
-  const { data: [gs, xs], group: [mu, out] } = scratch(x.length, 2, 2 * groups, 2) as unknown as { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array] };
-  gs.set(g);
-  xs.set(x);
-  mu.set(mean);
-  normExports().normGradSums(gs.byteOffset, xs.byteOffset, outer, groups, inner, mu.byteOffset, out.byteOffset);
-  return out.slice();
-}
+  normalize(x, outer, groups, inner, weight, bias, eps, y, mean, variance) {
+    // y = (x − μ)·scale + shift with scale = w/√(σ² + ε), shift = b per group.
+    const affine = (mu: Float64Array, sigma2: Float64Array) => {
+      const scale = Float64Array.from(sigma2, (v, c) => (weight ? weight[c]! : 1) / Math.sqrt(v + eps));
+      const shift = Float64Array.from(mu, (_, c) => (bias ? bias[c]! : 0));
+      return { scale, shift };
+    };
+    if (useWasmNorm(x)) {
+      normalizeForwardWasm(x, y as Float32Array, outer, groups, inner, mean, variance, affine);
+      return;
+    }
+    groupStats(x, outer, groups, inner, mean, variance);
+    const { scale, shift } = affine(mean, variance);
+    for (let o = 0; o < outer; o++) {
+      for (let c = 0; c < groups; c++) {
+        const base = (o * groups + c) * inner;
+        const mu = mean[c]!;
+        const s = scale[c]!;
+        const b = shift[c]!;
+        for (let i = base; i < base + inner; i++) y[i] = (x[i]! - mu) * s + b;
+      }
+    }
+  },
 
-/** dx = s·g + t·(x − mean) + k per group. */
-export function normalizeBackwardWasm(
-  g: Float32Array, x: Float32Array, dx: Float32Array, outer: number, groups: number, inner: number,
-  mean: ArrayLike<number>, s: ArrayLike<number>, t: ArrayLike<number>, k: ArrayLike<number>,
-): void {
-  const { data: [gs, xs], group: [mu, sv, tv, kv] } = scratch(x.length, 2, groups, 4) as unknown as { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
-  gs.set(g);
-  xs.set(x);
-  mu.set(mean);
-  sv.set(s);
-  tv.set(t);
-  kv.set(k);
-  // dx is written over xs: each element is read before it is written.
-  normExports().normCombine(gs.byteOffset, xs.byteOffset, xs.byteOffset, outer, groups, inner, mu.byteOffset, sv.byteOffset, tv.byteOffset, kv.byteOffset);
-  dx.set(xs);
-}
+  normalizeSums(g, x, outer, groups, inner, mean, invstd, out) {
+    if (useWasmNorm(x)) {
+      const sums = gradSumsWasm(g as Float32Array, x, outer, groups, inner, mean);
+      for (let c = 0; c < groups; c++) {
+        out[c] = sums[c]!;
+        out[groups + c] = sums[groups + c]! * invstd[c]!;
+      }
+      return;
+    }
+    const sums = new Float64Array(2);
+    for (let c = 0; c < groups; c++) {
+      sums.fill(0);
+      for (let o = 0; o < outer; o++) {
+        const base = (o * groups + c) * inner;
+        accumulateGradSums(g, x, base, base + inner, mean[c]!, sums);
+      }
+      out[c] = sums[0]!;
+      out[groups + c] = sums[1]! * invstd[c]!;
+    }
+  },
+
+  normalizeBackward(g, x, outer, groups, inner, mean, invstd, count, sums, weight, dx) {
+    // dx = s·g + t·(x − μ) + k per group.
+    const s = Float64Array.from(invstd, (v, c) => v * (weight ? weight[c]! : 1));
+    const t = Float64Array.from(s, (sc, c) => (-sc * invstd[c]! * sums[groups + c]!) / count);
+    const k = Float64Array.from(s, (sc, c) => (-sc * sums[c]!) / count);
+    if (useWasmNorm(x)) {
+      normalizeBackwardWasm(g as Float32Array, x, dx as Float32Array, outer, groups, inner, mean, s, t, k);
+      return;
+    }
+    for (let c = 0; c < groups; c++) {
+      const sc = s[c]!, tc = t[c]!, kc = k[c]!, mu = mean[c]!;
+      for (let o = 0; o < outer; o++) {
+        const base = (o * groups + c) * inner;
+        for (let i = base; i < base + inner; i++) dx[i] = sc * g[i]! + tc * (x[i]! - mu) + kc;
+      }
+    }
+  },
+
+  updateRunningStats(runningMean, runningVar, mean, variance, momentum, unbiased) {
+    for (let i = 0; i < mean.length; i++) {
+      runningMean[i] = (1 - momentum) * runningMean[i]! + momentum * mean[i]!;
+      runningVar[i] = (1 - momentum) * runningVar[i]! + momentum * variance[i]! * unbiased;
+    }
+  },
+
+  channelWindowSum(x, outer, channels, inner, before, after, y) {
+    for (let n = 0; n < outer; n++) {
+      for (let c = 0; c < channels; c++) {
+        const dst = (n * channels + c) * inner;
+        for (let s = Math.max(0, c - before); s <= Math.min(channels - 1, c + after); s++) {
+          const src = (n * channels + s) * inner;
+          for (let i = 0; i < inner; i++) y[dst + i]! += x[src + i]!;
+        }
+      }
+    }
+  },
+
+  dropoutMask(bits, threshold, scale, mask) {
+    for (let i = 0; i < mask.length; i++) mask[i] = scale * +(bits[i]! >= threshold);
+  },
+};

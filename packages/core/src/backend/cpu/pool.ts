@@ -1,7 +1,11 @@
-// Pooling loops over typed arrays: every plane (one image, one channel) is processed the same
-// way through its separable tap lists (see windows.ts).
+// The CPU backend's pooling kernels (PoolKernels, backend/pool.ts): TypeScript loops over typed
+// arrays, every plane (one image, one channel) processed the same way through its separable tap
+// lists (backend/window.ts); 2×2 max pooling has kernels of its own, run in WebAssembly for large
+// float32 inputs (wasm/pool.ts, bit for bit the same results).
 import type { TypedArray } from '../../tensor/dtype.js';
-import type { PoolWindows } from '../window.js';
+import type { PoolKernels } from '../pool.js';
+import { type PoolWindows, isPairWindows } from '../window.js';
+import { maxPool2x2BackwardWasm, maxPool2x2ForwardWasm, useWasmPool } from './wasm/pool.js';
 
 /**
  * out[p, oh, ow] = max over the window; argmax[p, oh, ow] = the flat index (ih·inW + iw) in
@@ -43,14 +47,6 @@ export function maxPoolForward(x: TypedArray, planes: number, w: PoolWindows, ou
       }
     }
   }
-}
-
-/** Whether an axis's windows are [2o, 2o+2) for every output o (kernel 2, stride 2, no padding, all inside). */
-export function isPairAxis(taps: { offsets: Int32Array; index: Int32Array }, outLen: number): boolean {
-  if (taps.index.length !== 2 * outLen) return false;
-  for (let o = 0; o <= outLen; o++) if (taps.offsets[o] !== 2 * o) return false;
-  for (let i = 0; i < taps.index.length; i++) if (taps.index[i] !== i) return false;
-  return true;
 }
 
 /**
@@ -173,3 +169,20 @@ export function boxPoolTranspose(dy: TypedArray, planes: number, w: PoolWindows,
     }
   }
 }
+
+export const cpuPool: PoolKernels = {
+  maxPool(x, planes, windows, out, argmax) {
+    const { inH, inW, outH, outW } = windows;
+    if (!isPairWindows(windows)) maxPoolForward(x, planes, windows, out, argmax);
+    else if (useWasmPool(x, planes * inH * inW)) maxPool2x2ForwardWasm(x, planes, inH, inW, outH, outW, out as Float32Array, argmax);
+    else maxPool2x2Forward(x, planes, inH, inW, outH, outW, out, argmax);
+  },
+  gatherPlanes,
+  scatterAddPlanes,
+  scatterPairs(g, planes, inH, inW, outH, outW, index, dx) {
+    if (useWasmPool(g, planes * inH * inW)) maxPool2x2BackwardWasm(g, planes, inH, inW, outH, outW, index, dx as Float32Array);
+    else maxPool2x2Backward(g, planes, inH, inW, outH, outW, index, dx);
+  },
+  boxPool: boxPoolForward,
+  boxPoolTranspose,
+};

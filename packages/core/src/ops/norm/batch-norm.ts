@@ -2,6 +2,7 @@
 // statistics and updates the running ones in place (biased variance to normalise, unbiased
 // for the running average, as PyTorch); eval uses the running statistics.
 import { noGrad } from '../../autograd/mode.js';
+import { backendOf } from '../../backend/index.js';
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
@@ -73,10 +74,7 @@ function affine(xhat: Tensor, weight: Tensor | null, bias: Tensor | null, perCha
 
 function updateRunning(runningMean: Tensor, runningVar: Tensor, stats: { mean: Float64Array; variance: Float64Array; count: number }, momentum: number): void {
   const unbiased = stats.count / (stats.count - 1);
-  for (let i = 0; i < stats.mean.length; i++) {
-    runningMean.data[i] = (1 - momentum) * runningMean.data[i]! + momentum * stats.mean[i]!;
-    runningVar.data[i] = (1 - momentum) * runningVar.data[i]! + momentum * stats.variance[i]! * unbiased;
-  }
+  backendOf(runningMean).norm.updateRunningStats(runningMean.data, runningVar.data, stats.mean, stats.variance, momentum, unbiased);
   runningMean.markModified();
   runningVar.markModified();
 }

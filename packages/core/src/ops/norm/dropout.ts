@@ -1,4 +1,5 @@
 // dropout: y = x·m/(1 − p) with m ~ Bernoulli(1 − p) from a seedable generator; identity in eval.
+import { backendOf } from '../../backend/index.js';
 import { ArgumentError } from '../../errors.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { zeroFilled } from '../../tensor/creation.js';
@@ -37,6 +38,6 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
   if (bits.length < mask.size) bits = new Uint32Array(mask.size);
   rng.fillUint32(bits.subarray(0, mask.size));
   const threshold = p * 4294967296;
-  for (let i = 0; i < mask.size; i++) mask.data[i] = scale * +(bits[i]! >= threshold);
+  backendOf(x).norm.dropoutMask(bits.subarray(0, mask.size), threshold, scale, mask.data);
   return mul(x, mask);
 }

@@ -2,6 +2,7 @@
 // y_c = x_c / (k + α/size · Σ_{c' = c − ⌊size/2⌋}^{c + ⌊(size−1)/2⌋} x_{c'}²)^β
 // built from channelWindowSum, a registered linear op whose VJP is the mirrored window sum.
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
+import { backendOf } from '../../backend/index.js';
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { checkNumber, checkOptions, optionKeys } from '../../options.js';
 import { zeroFilled } from '../../tensor/creation.js';
@@ -25,15 +26,7 @@ const channelWindowSumOp = defineOp({
     const inner = sizeOf(x.shape.slice(2));
     const outer = x.shape[0]!;
     const y = zeroFilled(x.shape, x.dtype);
-    for (let n = 0; n < outer; n++) {
-      for (let c = 0; c < channels; c++) {
-        const dst = (n * channels + c) * inner;
-        for (let s = Math.max(0, c - before); s <= Math.min(channels - 1, c + after); s++) {
-          const src = (n * channels + s) * inner;
-          for (let i = 0; i < inner; i++) y.data[dst + i]! += x.data[src + i]!;
-        }
-      }
-    }
+    backendOf(x).norm.channelWindowSum(x.data, outer, channels, inner, before, after, y.data);
     return y;
   },
   vjp: ({ dy }, { before, after }) => ({ x: () => channelWindowSum(dy, { before: after, after: before }) }),

@@ -10,12 +10,8 @@
 import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { zeroFilled, uninitialized } from '../../tensor/creation.js';
-import {
-  accumulateGradSums, gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, sumRange, sumSquaredDeviations,
-} from '../../backend/cpu/norm.js';
-import { wasmGemmAvailable } from '../../backend/cpu/wasm/runtime.js';
+import { backendOf } from '../../backend/index.js';
 import { assertFloat } from '../../tensor/dtype.js';
-import type { TypedArray } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { addScalar, mul, mulScalar, pow, scalarLike, sub } from '../elementwise/binary.js';
@@ -43,33 +39,6 @@ function layout(x: Tensor, { groupStart, groupEnd }: NormalizeAttrs): [number, n
   return [sizeOf(x.shape.slice(0, groupStart)), sizeOf(x.shape.slice(groupStart, groupEnd)), sizeOf(x.shape.slice(groupEnd))];
 }
 
-/** Per-group mean and biased variance (two passes, in float64). */
-export function groupStats(x: TypedArray, outer: number, groups: number, inner: number): GroupStats {
-  const count = outer * inner;
-  const m = new Float64Array(groups);
-  const v = new Float64Array(groups);
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < groups; c++) {
-      const base = (o * groups + c) * inner;
-      m[c]! += sumRange(x, base, base + inner);
-    }
-  }
-  for (let c = 0; c < groups; c++) m[c]! /= count;
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < groups; c++) {
-      const base = (o * groups + c) * inner;
-      v[c]! += sumSquaredDeviations(x, base, base + inner, m[c]!);
-    }
-  }
-  for (let c = 0; c < groups; c++) v[c]! /= count;
-  return { mean: m, variance: v, count };
-}
-
-/** Float32 tensors of at least this many elements take the WebAssembly kernels (copies cost little then). */
-export const WASM_NORM_MIN_SIZE = 4096;
-
-const useWasm = (x: Tensor): boolean => x.data instanceof Float32Array && x.size >= WASM_NORM_MIN_SIZE && wasmGemmAvailable();
-
 /** The statistics behind every output of normalize (batchNorm's running averages read them). */
 export const statsOf = new WeakMap<Tensor, GroupStats>();
 
@@ -80,7 +49,9 @@ function statsFor(x: Tensor, attrs: NormalizeAttrs): GroupStats {
   const hit = inputStats.get(x);
   if (hit && hit.version === x.version.value && hit.groupStart === attrs.groupStart && hit.groupEnd === attrs.groupEnd) return hit.stats;
   const [outer, groups, inner] = layout(x, attrs);
-  return groupStats(x.data, outer, groups, inner);
+  const stats = { mean: new Float64Array(groups), variance: new Float64Array(groups), count: outer * inner };
+  backendOf(x).norm.groupStats(x.data, outer, groups, inner, stats.mean, stats.variance);
+  return stats;
 }
 
 const invstdOf = (stats: GroupStats, eps: number): Float64Array => Float64Array.from(stats.variance, (v) => 1 / Math.sqrt(v + eps));
@@ -92,31 +63,8 @@ const normalizeOp = defineOp({
     assertFloat('normalize', 'x', x.dtype);
     const [outer, groups, inner] = layout(x, attrs);
     const y = uninitialized(x.shape, x.dtype);
-    // y = (x − μ)·scale + shift with scale = w/√(σ² + ε), shift = b per group.
-    const affine = (mean: Float64Array, variance: Float64Array) => {
-      const scale = Float64Array.from(variance, (v, c) => (weight ? weight.data[c]! : 1) / Math.sqrt(v + attrs.eps));
-      const shift = Float64Array.from(mean, (_, c) => (bias ? bias.data[c]! : 0));
-      return { scale, shift };
-    };
-    let stats: GroupStats;
-    if (useWasm(x)) {
-      const { mean, variance } = normalizeForwardWasm(x.data as Float32Array, y.data as Float32Array, outer, groups, inner, affine);
-      stats = { mean, variance, count: outer * inner };
-    } else {
-      stats = groupStats(x.data, outer, groups, inner);
-      const { scale, shift } = affine(stats.mean, stats.variance);
-      const xd = x.data;
-      const yd = y.data;
-      for (let o = 0; o < outer; o++) {
-        for (let c = 0; c < groups; c++) {
-          const base = (o * groups + c) * inner;
-          const mu = stats.mean[c]!;
-          const s = scale[c]!;
-          const b = shift[c]!;
-          for (let i = base; i < base + inner; i++) yd[i] = (xd[i]! - mu) * s + b;
-        }
-      }
-    }
+    const stats: GroupStats = { mean: new Float64Array(groups), variance: new Float64Array(groups), count: outer * inner };
+    backendOf(x).norm.normalize(x.data, outer, groups, inner, weight?.data ?? null, bias?.data ?? null, attrs.eps, y.data, stats.mean, stats.variance);
     inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
     statsOf.set(y, stats);
     return y;
@@ -145,29 +93,8 @@ const normalizeSumsOp = defineOp({
   forward: ({ g, x }, attrs: NormalizeAttrs) => {
     const [outer, groups, inner] = layout(x, attrs);
     const stats = statsFor(x, attrs);
-    const mu = stats.mean;
-    const invstd = invstdOf(stats, attrs.eps);
     const out = zeroFilled([2, groups], x.dtype);
-    if (useWasm(x)) {
-      const sums = gradSumsWasm(g.data as Float32Array, x.data as Float32Array, outer, groups, inner, mu);
-      for (let c = 0; c < groups; c++) {
-        out.data[c] = sums[c]!;
-        out.data[groups + c] = sums[groups + c]! * invstd[c]!;
-      }
-      return out;
-    }
-    const gd = g.data;
-    const xd = x.data;
-    const sums = new Float64Array(2);
-    for (let c = 0; c < groups; c++) {
-      sums.fill(0);
-      for (let o = 0; o < outer; o++) {
-        const base = (o * groups + c) * inner;
-        accumulateGradSums(gd, xd, base, base + inner, mu[c]!, sums);
-      }
-      out.data[c] = sums[0]!;
-      out.data[groups + c] = sums[1]! * invstd[c]!;
-    }
+    backendOf(x).norm.normalizeSums(g.data, x.data, outer, groups, inner, stats.mean, invstdOf(stats, attrs.eps), out.data);
     return out;
   },
   vjp: ({ dy, g, x }, attrs) => {
@@ -186,26 +113,10 @@ const normalizeBackwardOp = defineOp({
   forward: ({ g, x, sums, weight }, attrs: NormalizeAttrs) => {
     const [outer, groups, inner] = layout(x, attrs);
     const stats = statsFor(x, attrs);
-    const invstd = invstdOf(stats, attrs.eps);
     const dx = uninitialized(x.shape, x.dtype);
-    // dx = s·g + t·(x − μ) + k per group.
-    const s = Float64Array.from(invstd, (v, c) => v * (weight ? weight.data[c]! : 1));
-    const t = Float64Array.from(s, (sc, c) => (-sc * invstd[c]! * sums.data[groups + c]!) / stats.count);
-    const k = Float64Array.from(s, (sc, c) => (-sc * sums.data[c]!) / stats.count);
-    if (useWasm(x)) {
-      normalizeBackwardWasm(g.data as Float32Array, x.data as Float32Array, dx.data as Float32Array, outer, groups, inner, stats.mean, s, t, k);
-      return dx;
-    }
-    const gd = g.data;
-    const xd = x.data;
-    const dd = dx.data;
-    for (let c = 0; c < groups; c++) {
-      const sc = s[c]!, tc = t[c]!, kc = k[c]!, mu = stats.mean[c]!;
-      for (let o = 0; o < outer; o++) {
-        const base = (o * groups + c) * inner;
-        for (let i = base; i < base + inner; i++) dd[i] = sc * gd[i]! + tc * (xd[i]! - mu) + kc;
-      }
-    }
+    backendOf(x).norm.normalizeBackward(
+      g.data, x.data, outer, groups, inner, stats.mean, invstdOf(stats, attrs.eps), stats.count, sums.data, weight?.data ?? null, dx.data,
+    );
     return dx;
   },
   vjp: ({ dy, g, x, sums, weight }, attrs) => {

@@ -7,7 +7,7 @@ import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Pair, Window2d } from '../window.js';
 import { poolCases } from './cases.js';
-import { boxPoolForward, boxPoolTranspose } from '../../backend/cpu/pool.js';
+import { backendOf } from '../../backend/index.js';
 import { type PoolWindows, slidingWindows } from '../../backend/window.js';
 import { type SlidingPoolAttrs, adaptiveGeometry, planesOf, pooledShape, slidingGeometry } from './windows.js';
 
@@ -23,7 +23,7 @@ const avgPoolOp = defineOp({
   forward: ({ x }, attrs: AvgPoolAttrs) => {
     const { planes } = planesOf('avgPool2d', x);
     const y = zeroFilled(pooledShape(x, attrs.windows), x.dtype);
-    boxPoolForward(x.data, planes, attrs.windows, attrs.divisor, y.data);
+    backendOf(x).pool.boxPool(x.data, planes, attrs.windows, attrs.divisor, y.data);
     return y;
   },
   vjp: ({ dy }, attrs) => ({ x: () => avgPoolTranspose(dy, attrs) }),
@@ -36,7 +36,7 @@ const avgPoolTransposeOp = defineOp({
   forward: ({ g }, attrs: AvgPoolAttrs) => {
     const { inH, inW, outH, outW } = attrs.windows;
     const dx = zeroFilled([...g.shape.slice(0, -2), inH, inW], g.dtype);
-    boxPoolTranspose(g.data, g.size / Math.max(outH * outW, 1), attrs.windows, attrs.divisor, dx.data);
+    backendOf(g).pool.boxPoolTranspose(g.data, g.size / Math.max(outH * outW, 1), attrs.windows, attrs.divisor, dx.data);
     return dx;
   },
   vjp: ({ dy }, attrs) => ({ g: () => avgPool(dy, attrs) }),

@@ -6,18 +6,14 @@ import { uninitialized } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Pair } from '../window.js';
 import { poolCases } from './cases.js';
-import { isPairAxis, maxPool2x2Forward, maxPoolForward } from '../../backend/cpu/pool.js';
+import { backendOf } from '../../backend/index.js';
+import { type PoolWindows, isPairWindows, slidingWindows } from '../../backend/window.js';
 import { planeScatterAdd } from './plane-index.js';
-import { type PoolWindows, slidingWindows } from '../../backend/window.js';
 import { type SlidingPoolAttrs, adaptiveGeometry, planesOf, pooledShape, slidingGeometry } from './windows.js';
-import { maxPool2x2ForwardWasm, useWasmPool } from '../../backend/cpu/wasm/pool.js';
 
 interface MaxPoolAttrs {
   windows: PoolWindows;
 }
-
-/** 2×2 windows at stride 2, all inside the input: the specialised kernels apply. */
-const pairwise = (w: PoolWindows): boolean => isPairAxis(w.rows, w.outH) && isPairAxis(w.cols, w.outW);
 
 /** The argmax of every output maxPool produced, for returnIndices (the tape keeps its own copy). */
 const argmaxOf = new WeakMap<Tensor, Int32Array>();
@@ -29,16 +25,13 @@ const maxPoolOp = defineOp({
     const { planes } = planesOf('maxPool2d', x);
     const y = uninitialized(pooledShape(x, windows), x.dtype);
     const argmax = new Int32Array(y.size);
-    const { inH, inW, outH, outW } = windows;
-    if (!pairwise(windows)) maxPoolForward(x.data, planes, windows, y.data, argmax);
-    else if (useWasmPool(x.data, x.size)) maxPool2x2ForwardWasm(x.data, planes, inH, inW, outH, outW, y.data as Float32Array, argmax);
-    else maxPool2x2Forward(x.data, planes, inH, inW, outH, outW, y.data, argmax);
+    backendOf(x).pool.maxPool(x.data, planes, windows, y.data, argmax);
     ctx.save(argmax);
     argmaxOf.set(y, argmax);
     return y;
   },
   vjp: ({ dy, x, saved }, { windows }) => ({
-    x: () => planeScatterAdd(dy, { index: saved, inShape: [...x.shape], outShape: [...dy.shape], pairs: pairwise(windows) }),
+    x: () => planeScatterAdd(dy, { index: saved, inShape: [...x.shape], outShape: [...dy.shape], pairs: isPairWindows(windows) }),
   }),
   cases: (tools) => poolCases(tools, { dilation: true }).map(({ x, windows }) => ({ inputs: { x }, attrs: { windows } })),
 });

@@ -6,8 +6,7 @@ import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { CaseTools } from '../../autograd/registry.js';
 import { Generator } from '../../tensor/random.js';
-import { gatherPlanes, maxPool2x2Backward, scatterAddPlanes } from '../../backend/cpu/pool.js';
-import { maxPool2x2BackwardWasm, useWasmPool } from '../../backend/cpu/wasm/pool.js';
+import { backendOf } from '../../backend/index.js';
 
 export interface PlaneIndexAttrs {
   /** Flat index into an input plane for every output element (-1: none). */
@@ -18,7 +17,7 @@ export interface PlaneIndexAttrs {
   outShape: number[];
   /**
    * The index is the argmax of a 2×2, stride-2, unpadded max pool (each output's index lies in
-   * its own window): scatter-add then writes every input element once (maxPool2x2Backward).
+   * its own window): scatter-add then writes every input element once (PoolKernels.scatterPairs).
    */
   pairs?: boolean;
 }
@@ -31,7 +30,7 @@ const gatherOp = defineOp({
   inputs: ['x'],
   forward: ({ x }, { index, outShape }: PlaneIndexAttrs) => {
     const out = uninitialized(outShape, x.dtype);
-    gatherPlanes(x.data, planeSize(x.shape), index, planeSize(outShape), out.data);
+    backendOf(x).pool.gatherPlanes(x.data, planeSize(x.shape), index, planeSize(outShape), out.data);
     return out;
   },
   vjp: ({ dy }, attrs) => ({ x: () => planeScatterAdd(dy, attrs) }),
@@ -49,9 +48,8 @@ const scatterAddOp = defineOp({
       const [inH, inW] = inShape.slice(-2) as [number, number];
       const [outH, outW] = outShape.slice(-2) as [number, number];
       const planes = g.size / Math.max(outH * outW, 1);
-      if (useWasmPool(g.data, y.size)) maxPool2x2BackwardWasm(g.data, planes, inH, inW, outH, outW, index, y.data as Float32Array);
-      else maxPool2x2Backward(g.data, planes, inH, inW, outH, outW, index, y.data);
-    } else scatterAddPlanes(g.data, planeSize(outShape), index, planeSize(inShape), y.data);
+      backendOf(g).pool.scatterPairs(g.data, planes, inH, inW, outH, outW, index, y.data);
+    } else backendOf(g).pool.scatterAddPlanes(g.data, planeSize(outShape), index, planeSize(inShape), y.data);
     return y;
   },
   vjp: ({ dy }, attrs) => ({ g: () => planeGather(dy, attrs) }),

@@ -8,8 +8,8 @@ import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d, globalAvgPool2d } 
 import { type MaxPool2dOptions, adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
 import * as api from '../../index.js';
 import { Generator } from '../../tensor/random.js';
-import { isPairAxis, maxPool2x2Backward, maxPool2x2Forward, maxPoolForward, scatterAddPlanes } from '../../backend/cpu/pool.js';
-import { slidingWindows } from '../../backend/window.js';
+import { maxPool2x2Backward, maxPool2x2Forward, maxPoolForward, scatterAddPlanes } from '../../backend/cpu/pool.js';
+import { isPairAxis, slidingWindows } from '../../backend/window.js';
 import { slidingGeometry } from './windows.js';
 
 interface Fixed {
