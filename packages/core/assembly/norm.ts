@@ -1,7 +1,7 @@
 // Normalization kernels (batchNorm / layerNorm, see src/ops/norm/normalize.ts) for WebAssembly
 // SIMD. x is float32 viewed as [outer, groups, inner]; per-group values (mean, scales, sums)
 // are float64 arrays. Sums accumulate in float64 (four f64x2 accumulators, promoted from
-// f32x4 loads), like the TypeScript kernels they replace for float32.
+// f32x4 loads), like the TypeScript kernels they replace for float32 (src/backend/cpu/norm.ts).
 // All pointers are byte addresses in linear memory.
 
 // Σ over n floats at p, and Σ (x − mu)² when `squares`.
