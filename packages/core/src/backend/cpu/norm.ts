@@ -8,7 +8,7 @@ import type { NormKernels } from '../norm.js';
 import { gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, useWasmNorm } from './wasm/norm.js';
 
 /** Σ x[i] over [from, to). */
-export function sumRange(x: TypedArray, from: number, to: number): number {
+function sumRange(x: TypedArray, from: number, to: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let i = from;
   for (; i + 3 < to; i += 4) {
@@ -22,7 +22,7 @@ export function sumRange(x: TypedArray, from: number, to: number): number {
 }
 
 /** Σ (x[i] − mu)² over [from, to). */
-export function sumSquaredDeviations(x: TypedArray, from: number, to: number, mu: number): number {
+function sumSquaredDeviations(x: TypedArray, from: number, to: number, mu: number): number {
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   let i = from;
   for (; i + 3 < to; i += 4) {
@@ -40,7 +40,7 @@ export function sumSquaredDeviations(x: TypedArray, from: number, to: number, mu
 }
 
 /** Adds Σ g[i] to out[0] and Σ g[i]·(x[i] − mu) to out[1], over [from, to). */
-export function accumulateGradSums(g: TypedArray, x: TypedArray, from: number, to: number, mu: number, out: Float64Array): void {
+function accumulateGradSums(g: TypedArray, x: TypedArray, from: number, to: number, mu: number, out: Float64Array): void {
   let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
   let i = from;
   for (; i + 1 < to; i += 2) {
@@ -59,7 +59,7 @@ export function accumulateGradSums(g: TypedArray, x: TypedArray, from: number, t
 }
 
 /** Per-group mean and biased variance (two passes, in float64). */
-export function groupStats(x: TypedArray, outer: number, groups: number, inner: number, m: Float64Array, v: Float64Array): void {
+function groupStats(x: TypedArray, outer: number, groups: number, inner: number, m: Float64Array, v: Float64Array): void {
   const count = outer * inner;
   m.fill(0);
   v.fill(0);
