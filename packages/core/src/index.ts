@@ -28,7 +28,6 @@ export * from './dispatch/pool.js';
 export * from './dispatch/activation.js';
 export * from './dispatch/loss.js';
 export * from './dispatch/norm.js';
-export { greater, greaterEqual, less, lessEqual, equal, notEqual, sign } from './ops/elementwise/compare.js';
 export { setNumThreads } from './backend/cpu/threads.js';
 export { poolStats, setPoolLimit, clearPool } from './tensor/storage.js';
 export { type ConvTuning, convChoices, convRuleChoice, convTuning, restoreConvChoices, setConvTuning } from './backend/cpu/conv/chooser.js';

@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { ArgumentError, AutogradError } from '../errors.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { mul } from '../ops/elementwise/binary.js';
-import { exp } from '../ops/elementwise/unary.js';
+import { mul } from '../ops/elementwise/arithmetic.js';
+import { exp } from '../ops/elementwise/arithmetic.js';
 import { sum } from '../ops/reduce/sum.js';
 import { grad, valueAndGrad, vjp } from './grad.js';
 

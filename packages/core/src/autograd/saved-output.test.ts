@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { AutogradError } from '../errors.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { exp } from '../ops/elementwise/unary.js';
+import { exp } from '../ops/elementwise/arithmetic.js';
 import { sigmoid } from '../ops/activation/smooth.js';
 import { noGrad } from './mode.js';
 

@@ -1,10 +1,10 @@
 // Public elementwise ops. A JavaScript number next to a tensor takes the tensor's dtype
 // (it does not promote float32 to float64), as in PyTorch.
-import * as bin from '../ops/elementwise/binary.js';
-import * as un from '../ops/elementwise/unary.js';
+import * as ar from '../ops/elementwise/arithmetic.js';
 import { cast as castInternal } from '../ops/elementwise/cast.js';
 import { clamp as clampInternal } from '../ops/elementwise/clamp.js';
-import { where as whereInternal } from '../ops/elementwise/where.js';
+import * as cmp from '../ops/elementwise/compare.js';
+import { tensor } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, publicFn } from './typed.js';
@@ -12,31 +12,50 @@ import { type TensorLike, publicFn } from './typed.js';
 type Binary = (a: TensorLike, b: TensorLike) => Tensor;
 type Unary = (x: TensorLike) => Tensor;
 
-function binary(name: string, f: (a: Tensor, b: Tensor) => Tensor): Binary {
+function binary(name: string, f: (a: Tensor, b: Tensor) => Tensor, scalar: (like: Tensor, value: number) => Tensor = ar.scalarLike): Binary {
   return publicFn<Binary>(name, ['a', 'b'], {
     'Tensor, Tensor': f,
-    'Tensor, number': (a: Tensor, b: number) => f(a, bin.scalarLike(a, b)),
-    'number, Tensor': (a: number, b: Tensor) => f(bin.scalarLike(b, a), b),
+    'Tensor, number': (a: Tensor, b: number) => f(a, scalar(a, b)),
+    'number, Tensor': (a: number, b: Tensor) => f(scalar(b, a), b),
   });
+}
+
+/**
+ * A number compared with a tensor: in the tensor's dtype, unless that would change the number
+ * (a fraction, ±Infinity or NaN beside int32): then float64, so the comparison is exact, as in
+ * PyTorch (torch.tensor([0]) >= 0.5 is False).
+ */
+function comparand(like: Tensor, value: number): Tensor {
+  return like.dtype === 'int32' && !Number.isInteger(value) ? tensor(value, { dtype: 'float64' }) : ar.scalarLike(like, value);
 }
 
 function unary(name: string, f: (x: Tensor) => Tensor): Unary {
   return publicFn<Unary>(name, ['x'], { Tensor: f });
 }
 
-export const add = binary('add', bin.add);
-export const sub = binary('sub', bin.sub);
-export const mul = binary('mul', bin.mul);
-export const div = binary('div', bin.div);
-export const pow = binary('pow', bin.pow);
-export const maximum = binary('maximum', bin.maximum);
-export const minimum = binary('minimum', bin.minimum);
+export const add = binary('add', ar.add);
+export const sub = binary('sub', ar.sub);
+export const mul = binary('mul', ar.mul);
+export const div = binary('div', ar.div);
+export const pow = binary('pow', ar.pow);
+export const maximum = binary('maximum', ar.maximum);
+export const minimum = binary('minimum', ar.minimum);
 
-export const neg = unary('neg', un.neg);
-export const exp = unary('exp', un.exp);
-export const log = unary('log', un.log);
-export const sqrt = unary('sqrt', un.sqrt);
-export const abs = unary('abs', un.abs);
+export const neg = unary('neg', ar.neg);
+export const exp = unary('exp', ar.exp);
+export const log = unary('log', ar.log);
+export const sqrt = unary('sqrt', ar.sqrt);
+export const abs = unary('abs', ar.abs);
+
+// Comparisons: 1 where the relation holds, else 0, in the operands' promoted dtype (not on the tape).
+export const greater = binary('greater', cmp.greater, comparand);
+export const greaterEqual = binary('greaterEqual', cmp.greaterEqual, comparand);
+export const less = binary('less', cmp.less, comparand);
+export const lessEqual = binary('lessEqual', cmp.lessEqual, comparand);
+export const equal = binary('equal', cmp.equal, comparand);
+export const notEqual = binary('notEqual', cmp.notEqual, comparand);
+/** -1, 0 or 1 per element (NaN stays NaN). */
+export const sign = unary('sign', cmp.sign);
 
 export const cast = publicFn<(x: TensorLike, dtype: DType) => Tensor>('cast', ['x', 'dtype'], {
   'Tensor, string': (x: Tensor, dtype: DType) => castInternal(x, dtype),
@@ -55,7 +74,7 @@ export const clamp = publicFn<(x: TensorLike, min?: number | null, max?: number 
  * the other operand's dtype. cond gets no gradient.
  */
 export const where = publicFn<(cond: TensorLike, a: TensorLike, b: TensorLike) => Tensor>('where', ['cond', 'a', 'b'], {
-  'Tensor, Tensor, Tensor': whereInternal,
-  'Tensor, Tensor, number': (c: Tensor, a: Tensor, b: number) => whereInternal(c, a, bin.scalarLike(a, b)),
-  'Tensor, number, Tensor': (c: Tensor, a: number, b: Tensor) => whereInternal(c, bin.scalarLike(b, a), b),
+  'Tensor, Tensor, Tensor': ar.where,
+  'Tensor, Tensor, number': (c: Tensor, a: Tensor, b: number) => ar.where(c, a, ar.scalarLike(a, b)),
+  'Tensor, number, Tensor': (c: Tensor, a: number, b: Tensor) => ar.where(c, ar.scalarLike(b, a), b),
 });

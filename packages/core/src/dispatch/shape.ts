@@ -1,7 +1,6 @@
 import { ArgumentError } from '../errors.js';
-import { broadcastTo as broadcastToInternal } from '../ops/shape/broadcast-to.js';
+import { broadcastTo as broadcastToInternal } from '../ops/reduce/sum.js';
 import * as cc from '../ops/shape/concat.js';
-import { pad as padInternal } from '../ops/shape/pad.js';
 import * as pm from '../ops/shape/permute.js';
 import * as rs from '../ops/shape/reshape.js';
 import * as sl from '../ops/shape/slice.js';
@@ -64,6 +63,6 @@ export const slice = publicFn<(x: TensorLike, dim: number, start?: number, end?:
 });
 /** Constant padding, F.pad ordering: [left, right, top, bottom, ...] from the last dim; negative crops. */
 export const pad = publicFn<(x: TensorLike, pads: readonly number[], value?: number) => Tensor>('pad', ['x', 'pads', 'value'], {
-  'Tensor, Array': (x: Tensor, pads: number[]) => padInternal(x, pads),
-  'Tensor, Array, number': padInternal,
+  'Tensor, Array': (x: Tensor, pads: number[]) => sl.pad(x, pads),
+  'Tensor, Array, number': sl.pad,
 });

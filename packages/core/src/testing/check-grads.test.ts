@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { ArgumentError, DTypeError } from '../errors.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, mul, sub } from '../ops/elementwise/binary.js';
+import { add, mul, sub } from '../ops/elementwise/arithmetic.js';
 import { cast } from '../ops/elementwise/cast.js';
-import { exp } from '../ops/elementwise/unary.js';
+import { exp } from '../ops/elementwise/arithmetic.js';
 import { sum } from '../ops/reduce/sum.js';
 import { GradCheckError, checkGrads } from './check-grads.js';
 

@@ -4,7 +4,7 @@ import { ArgumentError, TensorError, formatShape } from '../errors.js';
 import { checkNumber, checkOptions, optionKeys } from '../options.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, mul } from '../ops/elementwise/binary.js';
+import { add, mul } from '../ops/elementwise/arithmetic.js';
 import { sum } from '../ops/reduce/sum.js';
 
 export interface CheckGradsOptions {

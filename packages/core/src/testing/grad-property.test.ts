@@ -5,7 +5,7 @@ import * as fc from 'fast-check';
 import { type OpDef, defineOp } from '../autograd/registry.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { add, mul } from '../ops/elementwise/binary.js';
+import { add, mul } from '../ops/elementwise/arithmetic.js';
 import * as arb from './arbitraries.js';
 import { GradCheckError } from './check-grads.js';
 import { checkRegisteredOp } from './check-op.js';

@@ -1,7 +1,9 @@
-// Strided copies: permutation of dims, and copying a box between two tensors (slice and pad).
+// Strided copies: permutation of dims, broadcasting, copying a box between two tensors (slice,
+// pad, concat), and picking / placing one class per position (the class-index losses).
 import type { TypedArray } from '../../tensor/dtype.js';
 import { stridesOf } from '../../tensor/shape.js';
-import { mapStrided } from './elementwise.js';
+import type { CopyKernels } from '../copy.js';
+import { broadcastStrides, mapStrided } from './elementwise.js';
 
 /** out = x with dims permuted: out.shape[i] = shape[perm[i]]. */
 export function permuteInto(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
@@ -45,3 +47,39 @@ export function copyBox(
     for (let j = 0; j < len; j++, is += a, id += b) dst[id] = src[is]!;
   });
 }
+
+/** out (shape outShape) = x (shape `shape`) repeated along its broadcast dims. */
+export function broadcastInto(x: TypedArray, shape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
+  mapStrided([x], [broadcastStrides(shape, outShape)], outShape, (offsets, o, len, steps) => {
+    let i = offsets[0]!;
+    const s = steps[0]!;
+    for (let j = 0; j < len; j++, i += s) out[o + j] = x[i]!;
+  });
+}
+
+/** out[k] = x[o, t[k], i] for k = o·inner + i (0 where t[k] = ignoreIndex). */
+export function classGatherInto(x: TypedArray, t: TypedArray, classes: number, inner: number, ignoreIndex: number, out: TypedArray): void {
+  for (let k = 0; k < t.length; k++) {
+    const c = t[k]!;
+    const i = k % inner;
+    out[k] = c === ignoreIndex ? 0 : x[((k - i) / inner) * classes * inner + c * inner + i]!;
+  }
+}
+
+/** out[o, t[k], i] = g[k] for k = o·inner + i where t[k] ≠ ignoreIndex. */
+export function classScatterInto(g: TypedArray, t: TypedArray, classes: number, inner: number, ignoreIndex: number, out: TypedArray): void {
+  for (let k = 0; k < t.length; k++) {
+    const c = t[k]!;
+    const i = k % inner;
+    if (c !== ignoreIndex) out[((k - i) / inner) * classes * inner + c * inner + i] = g[k]!;
+  }
+}
+
+export const cpuCopy: CopyKernels = {
+  permute: permuteInto,
+  broadcast: broadcastInto,
+  box: copyBox,
+  convert: (src, dst) => dst.set(src),
+  classGather: classGatherInto,
+  classScatter: classScatterInto,
+};

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Generator } from '../../tensor/random.js';
-import { Binary, type BinaryFn, type BinaryOp, Unary, type UnaryFn, collapseDims, mapBinary, mapUnary } from './elementwise.js';
+import { Binary, Unary, type UnaryFn } from '../elementwise.js';
+import { type BinaryFn, type BinaryOp, collapseDims, mapBinary, mapUnary } from './elementwise.js';
 import { sumInto } from './reduce.js';
 
 const binaryFns: [BinaryOp, BinaryFn][] = [

@@ -1,6 +1,9 @@
 // The CPU backend: WebAssembly SIMD kernels (wasm/), with the TypeScript kernels beside them as the
 // reference and the fallback where WebAssembly SIMD is unavailable (or for float64).
 import type { Backend } from '../backend.js';
+import { cpuCopy } from './copy.js';
+import { cpuElementwise } from './elementwise.js';
+import { cpuReduce } from './reduce.js';
 import { cpuNorm } from './norm.js';
 import { cpuPool } from './pool.js';
 
@@ -10,7 +13,7 @@ export const cpuBackend: Backend = {
   conv: {},
   pool: cpuPool,
   norm: cpuNorm,
-  elementwise: {},
-  reduce: {},
-  copy: {},
+  elementwise: cpuElementwise,
+  reduce: cpuReduce,
+  copy: cpuCopy,
 };

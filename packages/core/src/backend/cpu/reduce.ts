@@ -4,7 +4,9 @@
 // (0, 2, 3) becomes N·C contiguous runs of H·W, each summed in a register.
 import type { TypedArray } from '../../tensor/dtype.js';
 import { stridesOf } from '../../tensor/shape.js';
+import type { ReduceKernels } from '../reduce.js';
 import { collapseDims } from './elementwise.js';
+import { logSoftmaxInto, softmaxInto } from './softmax.js';
 
 /** Strides into the reduced output for each input dim (0 along reduced dims). */
 function reducedStrides(shape: readonly number[], dims: readonly number[]): number[] {
@@ -58,3 +60,22 @@ export function reduceInto(x: TypedArray, shape: readonly number[], dims: readon
 export function sumInto(x: TypedArray, shape: readonly number[], dims: readonly number[], out: TypedArray): void {
   reduceInto(x, shape, dims, out, 'sum');
 }
+
+/** out = the extremum over dims: filled with the identity of its type, then NaN wins (propagates), as in PyTorch. */
+function extremumInto(x: TypedArray, shape: readonly number[], dims: readonly number[], out: TypedArray, better: (v: number, best: number) => boolean, identity: { float: number; int: number }): void {
+  out.fill(out instanceof Int32Array ? identity.int : identity.float);
+  reduceInto(x, shape, dims, out, (best, v) => (better(v, best) || Number.isNaN(v) ? v : best));
+}
+
+const greaterThan = (v: number, best: number): boolean => v > best;
+const lessThan = (v: number, best: number): boolean => v < best;
+const MAX_IDENTITY = { float: -Infinity, int: -2147483648 };
+const MIN_IDENTITY = { float: Infinity, int: 2147483647 };
+
+export const cpuReduce: ReduceKernels = {
+  sum: sumInto,
+  max: (x, shape, dims, out) => extremumInto(x, shape, dims, out, greaterThan, MAX_IDENTITY),
+  min: (x, shape, dims, out) => extremumInto(x, shape, dims, out, lessThan, MIN_IDENTITY),
+  softmax: softmaxInto,
+  logSoftmax: logSoftmaxInto,
+};

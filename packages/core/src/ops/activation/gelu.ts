@@ -1,9 +1,9 @@
 // erf and the exact (erf-form) GELU, PyTorch's default.
 import { defineOp } from '../../autograd/registry.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { add, addScalar, mul, mulScalar } from '../elementwise/binary.js';
-import { unaryCases, unaryForward } from '../elementwise/define.js';
-import { exp } from '../elementwise/unary.js';
+import { add, addScalar, exp, mul, mulScalar } from '../elementwise/arithmetic.js';
+import { unaryCases } from '../elementwise/cases.js';
+import { unaryForward } from '../elementwise/define.js';
 import { erf as erfOf, erfc } from './erf.js';
 
 const SQRT1_2 = Math.SQRT1_2;

@@ -1,10 +1,9 @@
 // Smooth activations, each evaluated in a form that cannot overflow for large |x|.
 import { defineOp } from '../../autograd/registry.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { add, addScalar, mul, mulScalar, scalarLike, sub } from '../elementwise/binary.js';
-import { neg } from '../elementwise/unary.js';
-import { unaryCases, unaryForward } from '../elementwise/define.js';
-import { pointwise } from './piecewise.js';
+import { add, addScalar, mul, mulScalar, neg, scalarLike, sub } from '../elementwise/arithmetic.js';
+import { unaryCases } from '../elementwise/cases.js';
+import { pointwise, unaryForward } from '../elementwise/define.js';
 
 /** σ(v) without overflow: e^{-|v|} only. */
 export function sigmoidOf(v: number): number {

@@ -1,59 +1,23 @@
-// softmax and logSoftmax along one dim, computed after subtracting the max (stable for any
+// softmax and logSoftmax along one dim (the kernels subtract the max first: stable for any
 // finite input, e.g. ±1000).
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
+import { backendOf } from '../../backend/index.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { TypedArray } from '../../tensor/dtype.js';
-import { mul, sub } from '../elementwise/binary.js';
-import { exp } from '../elementwise/unary.js';
+import { exp, mul, sub } from '../elementwise/arithmetic.js';
 import { sum } from '../reduce/sum.js';
 
 interface DimAttrs {
   dim: number;
 }
 
-/** Runs f on every line along `dim`: (data, offset of first element, length, stride). */
-function forEachLine(x: Tensor, dim: number, f: (src: TypedArray, dst: TypedArray, start: number, n: number, stride: number) => void, out: TypedArray): void {
-  const n = x.ndim === 0 ? 1 : x.shape[dim]!;
-  let inner = 1;
-  for (let d = dim + 1; d < x.ndim; d++) inner *= x.shape[d]!;
-  const outer = n * inner === 0 ? 0 : x.size / (n * inner);
-  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(x.data, out, o * n * inner + i, n, inner);
-}
-
-/** dst = (src − max) − log Σ e^{src − max} along the line (the max subtracted first, so nothing cancels). */
-function logSoftmaxLine(src: TypedArray, dst: TypedArray, start: number, n: number, stride: number): void {
-  const end = start + n * stride;
-  let m = -Infinity;
-  for (let j = start; j < end; j += stride) if (src[j]! > m) m = src[j]!;
-  if (m === -Infinity) m = 0;
-  let s = 0;
-  for (let j = start; j < end; j += stride) s += Math.exp(src[j]! - m);
-  const logS = Math.log(s);
-  for (let j = start; j < end; j += stride) dst[j] = src[j]! - m - logS;
-}
-
-function softmaxLine(src: TypedArray, dst: TypedArray, start: number, n: number, stride: number): void {
-  const end = start + n * stride;
-  let m = -Infinity;
-  for (let j = start; j < end; j += stride) if (src[j]! > m) m = src[j]!;
-  if (m === -Infinity) m = 0;
-  let s = 0;
-  for (let j = start; j < end; j += stride) {
-    const e = Math.exp(src[j]! - m);
-    dst[j] = e;
-    s += e;
-  }
-  for (let j = start; j < end; j += stride) dst[j]! /= s;
-}
-
-function lineForward(name: string, line: typeof softmaxLine) {
+function lineForward(name: 'softmax' | 'logSoftmax') {
   return ({ x }: { x: Tensor }, { dim }: DimAttrs): Tensor => {
     assertFloat(name, 'x', x.dtype);
     const out = zeroFilled(x.shape, x.dtype);
-    forEachLine(x, dim, line, out.data);
+    backendOf(x).reduce[name](x.data, x.shape, dim, out.data);
     return out;
   };
 }
@@ -67,7 +31,7 @@ const dimCases = ({ fc, arb }: CaseTools) =>
 const softmaxOp = defineOp({
   name: 'softmax',
   inputs: ['x'],
-  forward: lineForward('softmax', softmaxLine),
+  forward: lineForward('softmax'),
   vjp: ({ dy, y }, { dim }) => ({ x: () => mul(y, sub(dy, sum(mul(dy, y), dim, true))) }),
   cases: dimCases,
 });
@@ -76,7 +40,7 @@ const softmaxOp = defineOp({
 const logSoftmaxOp = defineOp({
   name: 'logSoftmax',
   inputs: ['x'],
-  forward: lineForward('logSoftmax', logSoftmaxLine),
+  forward: lineForward('logSoftmax'),
   vjp: ({ dy, y }, { dim }) => ({ x: () => sub(dy, mul(exp(y), sum(dy, dim, true))) }),
   cases: dimCases,
 });

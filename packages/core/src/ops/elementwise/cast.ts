@@ -3,6 +3,7 @@ import { type DType, checkInt32Values, isDType } from '../../tensor/dtype.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp } from '../../autograd/registry.js';
+import { backendOf } from '../../backend/index.js';
 
 // cast(x) = x in another dtype;  dx = cast(dy, x.dtype)
 const castOp = defineOp({
@@ -15,7 +16,7 @@ const castOp = defineOp({
     // where PyTorch stores an undefined value.
     if (dtype === 'int32') checkInt32Values('cast', 'x', x.data);
     const out = zeroFilled(x.shape, dtype);
-    out.data.set(x.data);
+    backendOf(x).copy.convert(x.data, out.data);
     return out;
   },
   vjp: ({ dy, x }) => ({ x: () => cast(dy, x.dtype) }),

@@ -3,8 +3,8 @@ import { ArgumentError } from '../../errors.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { mapUnary } from '../../backend/cpu/elementwise.js';
-import { mul } from './binary.js';
+import { backendOf } from '../../backend/index.js';
+import { mul } from './arithmetic.js';
 
 export interface ClampAttrs {
   /** Lower bound, or null for none. */
@@ -24,7 +24,7 @@ const clampOp = defineOp({
     const hi = upperOf(max);
     const out = zeroFilled(x.shape, x.dtype);
     // min(max(x, lo), hi): when lo > hi every value becomes hi, as in PyTorch; NaN stays NaN.
-    mapUnary(x.data, out.data, (v) => Math.min(Math.max(v, lo), hi));
+    backendOf(x).elementwise.unary((v) => Math.min(Math.max(v, lo), hi), x.data, out.data);
     return out;
   },
   vjp: ({ dy, x }, { min, max }) => ({ x: () => mul(dy, passMask(x, lowerOf(min), upperOf(max))) }),
@@ -45,7 +45,7 @@ const clampOp = defineOp({
 /** 1 where lo <= x <= hi, else 0 (a constant mask in x's dtype, not on the tape). */
 function passMask(x: Tensor, lo: number, hi: number): Tensor {
   const m = zeroFilled(x.shape, x.dtype);
-  mapUnary(x.data, m.data, (v) => (v >= lo && v <= hi ? 1 : 0));
+  backendOf(x).elementwise.unary((v) => (v >= lo && v <= hi ? 1 : 0), x.data, m.data);
   return m;
 }
 

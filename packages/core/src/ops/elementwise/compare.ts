@@ -1,29 +1,30 @@
 // Comparisons and sign. Their outputs are piecewise constant, so they are not ops on the tape:
 // they return plain tensors (0/1 masks in the operands' float dtype, as VJPs multiply by them).
+import { Binary, type BinaryCode, Unary } from '../../backend/elementwise.js';
+import { backendOf } from '../../backend/index.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type BinaryFn, mapBinary, mapUnary } from '../../backend/cpu/elementwise.js';
 
-function compare(name: string, f: BinaryFn) {
+function compare(name: string, op: BinaryCode) {
   return (a: Tensor, b: Tensor): Tensor => {
     const out = zeroFilled(broadcastShapes(name, a.shape, b.shape), promoteTypes(a.dtype, b.dtype));
-    mapBinary(a.data, a.shape, b.data, b.shape, out.data, out.shape, f);
+    backendOf(a).elementwise.binary(op, a.data, a.shape, b.data, b.shape, out.data, out.shape);
     return out;
   };
 }
 
-export const greater = compare('greater', (p, q) => (p > q ? 1 : 0));
-export const greaterEqual = compare('greaterEqual', (p, q) => (p >= q ? 1 : 0));
-export const less = compare('less', (p, q) => (p < q ? 1 : 0));
-export const lessEqual = compare('lessEqual', (p, q) => (p <= q ? 1 : 0));
-export const equal = compare('equal', (p, q) => (p === q ? 1 : 0));
-export const notEqual = compare('notEqual', (p, q) => (p !== q ? 1 : 0));
+export const greater = compare('greater', Binary.greater);
+export const greaterEqual = compare('greaterEqual', Binary.greaterEqual);
+export const less = compare('less', Binary.less);
+export const lessEqual = compare('lessEqual', Binary.lessEqual);
+export const equal = compare('equal', Binary.equal);
+export const notEqual = compare('notEqual', Binary.notEqual);
 
 /** -1, 0 or 1 per element. */
 export function sign(x: Tensor): Tensor {
   const out = zeroFilled(x.shape, x.dtype);
-  mapUnary(x.data, out.data, Math.sign);
+  backendOf(x).elementwise.unary(Unary.sign, x.data, out.data);
   return out;
 }

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { grad, vjp } from '../../autograd/grad.js';
-import { add, pow } from './binary.js';
+import { add, pow } from './arithmetic.js';
 import { sum } from '../reduce/sum.js';
 import { pow as publicPow } from '../../dispatch/elementwise.js';
 

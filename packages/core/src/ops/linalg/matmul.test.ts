@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { wasmGemmAvailable } from '../../backend/cpu/wasm/runtime.js';
 import { grad } from '../../autograd/grad.js';
 import { cast } from '../elementwise/cast.js';
-import { mul } from '../elementwise/binary.js';
+import { mul } from '../elementwise/arithmetic.js';
 import { sum } from '../reduce/sum.js';
 import { linear, matmulTransposed } from './matmul.js';
 

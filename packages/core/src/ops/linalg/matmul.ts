@@ -7,9 +7,9 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { broadcastStrides } from '../../backend/cpu/elementwise.js';
 import { gemm } from '../../backend/cpu/gemm.js';
 import { gemmWasm, wasmGemmAvailable } from '../../backend/cpu/wasm/runtime.js';
-import { add } from '../elementwise/binary.js';
+import { add } from '../elementwise/arithmetic.js';
 import { cast } from '../elementwise/cast.js';
-import { reduceGradTo } from '../reduce/sum-to.js';
+import { reduceGradTo } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
 
 export interface MatmulAttrs {

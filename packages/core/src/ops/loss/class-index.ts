@@ -2,6 +2,7 @@
 // tensor). Each one's VJP is the other, so losses built on them have gradients of every order.
 // Layout: x viewed as [outer, C, inner] (class dim 1, or 0 for a 1-D x), target as [outer, inner].
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
+import { backendOf } from '../../backend/index.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -26,13 +27,7 @@ const gatherOp = defineOp({
   nondifferentiable: ['target'],
   forward: ({ x, target }, { ignoreIndex, classes }: ClassIndexAttrs) => {
     const y = zeroFilled(target.shape, x.dtype);
-    const inner = innerOf(target);
-    const t = target.data;
-    for (let k = 0; k < t.length; k++) {
-      const c = t[k]!;
-      const i = k % inner;
-      y.data[k] = c === ignoreIndex ? 0 : x.data[((k - i) / inner) * classes * inner + c * inner + i]!;
-    }
+    backendOf(x).copy.classGather(x.data, target.data, classes, innerOf(target), ignoreIndex, y.data);
     return y;
   },
   vjp: ({ dy, target }, attrs) => ({ x: () => classScatter(dy, target, attrs) }),
@@ -46,13 +41,7 @@ const scatterOp = defineOp({
   nondifferentiable: ['target'],
   forward: ({ g, target }, { ignoreIndex, classes }: ClassIndexAttrs) => {
     const y = zeroFilled(classShape(target.shape, classes), g.dtype);
-    const inner = innerOf(target);
-    const t = target.data;
-    for (let k = 0; k < t.length; k++) {
-      const c = t[k]!;
-      const i = k % inner;
-      if (c !== ignoreIndex) y.data[((k - i) / inner) * classes * inner + c * inner + i] = g.data[k]!;
-    }
+    backendOf(g).copy.classScatter(g.data, target.data, classes, innerOf(target), ignoreIndex, y.data);
     return y;
   },
   vjp: ({ dy, target }, attrs) => ({ g: () => classGather(dy, target, attrs) }),

@@ -9,14 +9,12 @@ import { assertFloat } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkTensorOption } from './reduction.js';
-import { add, div, mul, mulScalar, scalarLike } from '../elementwise/binary.js';
-import { neg } from '../elementwise/unary.js';
+import { add, div, mul, mulScalar, neg, scalarLike, where } from '../elementwise/arithmetic.js';
 import { mean } from '../reduce/mean.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
 import { logSoftmax } from '../activation/softmax.js';
 import { classGather } from './class-index.js';
-import { where } from '../elementwise/where.js';
 import { type Reduction, checkReduction, reduce } from './reduction.js';
 
 export interface NllLossOptions {

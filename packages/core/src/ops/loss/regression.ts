@@ -4,7 +4,7 @@ import { checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { add, mul, scalarLike, sub } from '../elementwise/binary.js';
+import { add, mul, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { logSigmoid } from '../activation/smooth.js';
 import { type Reduction, checkReduction, checkTensorOption, reduce } from './reduction.js';
 

@@ -7,7 +7,7 @@ import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { add, addScalar, mul, pow, scalarLike, sub } from '../elementwise/binary.js';
+import { add, addScalar, mul, pow, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { reshape } from '../shape/reshape.js';
 import { normalize, statsOf } from './normalize.js';
 

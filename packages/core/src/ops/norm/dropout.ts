@@ -6,7 +6,7 @@ import { zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { type Generator as Rng, Generator, defaultGenerator } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { mul } from '../elementwise/binary.js';
+import { mul } from '../elementwise/arithmetic.js';
 
 export interface DropoutOptions {
   /** Drop elements (true, the default, as PyTorch's functional dropout) or return x unchanged. */

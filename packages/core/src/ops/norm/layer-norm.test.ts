@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DTypeError, ShapeError } from '../../errors.js';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { mul } from '../elementwise/binary.js';
+import { mul } from '../elementwise/arithmetic.js';
 import { sum } from '../reduce/sum.js';
 import { layerNorm } from './layer-norm.js';
 import { localResponseNorm } from './local-response-norm.js';

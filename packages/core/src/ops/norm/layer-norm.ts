@@ -4,7 +4,7 @@ import { checkNumber } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { add, mul } from '../elementwise/binary.js';
+import { add, mul } from '../elementwise/arithmetic.js';
 import { normalize } from './normalize.js';
 
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {

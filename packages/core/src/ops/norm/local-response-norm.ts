@@ -9,7 +9,7 @@ import { zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { addScalar, mul, mulScalar, pow, scalarLike } from '../elementwise/binary.js';
+import { addScalar, mul, mulScalar, pow, scalarLike } from '../elementwise/arithmetic.js';
 
 interface WindowAttrs {
   /** Channels summed before and after each channel (clipped at the ends). */

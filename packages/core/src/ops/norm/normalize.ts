@@ -14,7 +14,7 @@ import { backendOf } from '../../backend/index.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { addScalar, mul, mulScalar, pow, scalarLike, sub } from '../elementwise/binary.js';
+import { addScalar, mul, mulScalar, pow, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { mean } from '../reduce/mean.js';
 import { sum } from '../reduce/sum.js';
 import { concat } from '../shape/concat.js';

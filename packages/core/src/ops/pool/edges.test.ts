@@ -3,7 +3,7 @@ import { ArgumentError } from '../../errors.js';
 import { tensor } from '../../tensor/creation.js';
 import { reshape } from '../shape/reshape.js';
 import { sum } from '../reduce/sum.js';
-import { mul } from '../elementwise/binary.js';
+import { mul } from '../elementwise/arithmetic.js';
 import { adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
 import { avgPool2d } from './avg-pool.js';
 

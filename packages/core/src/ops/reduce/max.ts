@@ -3,8 +3,8 @@ import { ShapeError, formatShape } from '../../errors.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import { normalizeDims } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { reduceInto } from '../../backend/cpu/reduce.js';
-import { div, mul } from '../elementwise/binary.js';
+import { backendOf } from '../../backend/index.js';
+import { div, mul } from '../elementwise/arithmetic.js';
 import { equal } from '../elementwise/compare.js';
 import { reshape } from '../shape/reshape.js';
 import { reduceCases } from './cases.js';
@@ -14,15 +14,14 @@ import { type ReduceAttrs, reducedShape, sum } from './sum.js';
  * An extremum reduction (max or min). y = ext_dims x;  dx = dy · [x = y] / #{x = y}: the
  * gradient goes to the extremal positions, split evenly among ties (torch.amax / amin).
  */
-function defineExtremum(name: 'max' | 'min', better: (v: number, best: number) => boolean, identity: { float: number; int: number }) {
+function defineExtremum(name: 'max' | 'min') {
   const op = defineOp({
     name,
     inputs: ['x'],
     forward: ({ x }, { dims, keepdim }: ReduceAttrs) => {
       const out = zeroFilled(reducedShape(x.shape, dims, keepdim), x.dtype);
-      out.data.fill(x.dtype === 'int32' ? identity.int : identity.float);
       // NaN wins (propagates), as in PyTorch.
-      reduceInto(x.data, x.shape, dims, out.data, (best, v) => (better(v, best) || Number.isNaN(v) ? v : best));
+      backendOf(x).reduce[name](x.data, x.shape, dims, out.data);
       return out;
     },
     vjp: ({ dy, x, y }, { dims }) => ({
@@ -46,7 +45,7 @@ function defineExtremum(name: 'max' | 'min', better: (v: number, best: number) =
 }
 
 /** Largest value over dims (all dims when omitted), optionally keeping them as size 1. */
-export const max = defineExtremum('max', (v, best) => v > best, { float: -Infinity, int: -2147483648 });
+export const max = defineExtremum('max');
 
 /** Smallest value over dims (all dims when omitted), optionally keeping them as size 1. */
-export const min = defineExtremum('min', (v, best) => v < best, { float: Infinity, int: 2147483647 });
+export const min = defineExtremum('min');

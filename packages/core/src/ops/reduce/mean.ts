@@ -1,7 +1,7 @@
 import { normalizeDims } from '../../tensor/shape.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { mulScalar } from '../elementwise/binary.js';
+import { mulScalar } from '../elementwise/arithmetic.js';
 import { sum } from './sum.js';
 
 /** Mean over dims (all when omitted): sum scaled by 1/count, so its VJP is sum's, scaled. */

@@ -1,12 +1,15 @@
+// sum and broadcastTo, each the other's adjoint (a VJP of one is the other), with the helpers that
+// pair them: sumTo (sum down to a broadcast operand's shape) and reduceGradTo.
 import { defineOp } from '../../autograd/registry.js';
+import { backendOf } from '../../backend/index.js';
+import { ShapeError, formatShape } from '../../errors.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
-import { normalizeDims } from '../../tensor/shape.js';
+import { assertValidShape, broadcastShapes, normalizeDims, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { sumInto } from '../../backend/cpu/reduce.js';
-import { broadcastTo } from '../shape/broadcast-to.js';
+import { cast } from '../elementwise/cast.js';
 import { reshape } from '../shape/reshape.js';
-import { reduceCases } from './cases.js';
+import { broadcastToCases, reduceCases } from './cases.js';
 
 export interface ReduceAttrs {
   dims: number[];
@@ -24,7 +27,7 @@ const sumOp = defineOp({
   inputs: ['x'],
   forward: ({ x }, { dims, keepdim }: ReduceAttrs) => {
     const out = zeroFilled(reducedShape(x.shape, dims, keepdim), isFloatDType(x.dtype) ? x.dtype : 'int32');
-    sumInto(x.data, x.shape, dims, out.data);
+    backendOf(x).reduce.sum(x.data, x.shape, dims, out.data);
     return out;
   },
   vjp: ({ dy, x }, { dims }) => ({ x: () => broadcastTo(reshape(dy, reducedShape(x.shape, dims, true)), x.shape) }),
@@ -34,4 +37,46 @@ const sumOp = defineOp({
 /** Sum over dims (all dims when omitted), optionally keeping them as size 1. */
 export function sum(x: Tensor, dims?: number | readonly number[], keepdim = false): Tensor {
   return sumOp({ x }, { dims: normalizeDims('sum', dims, x.ndim), keepdim });
+}
+
+// y = x repeated along broadcast dims;  dx = sumTo(dy, x.shape)
+const broadcastToOp = defineOp({
+  name: 'broadcastTo',
+  inputs: ['x'],
+  forward: ({ x }, { shape }: { shape: number[] }) => {
+    const out = zeroFilled(shape, x.dtype);
+    backendOf(x).copy.broadcast(x.data, x.shape, out.data, shape);
+    return out;
+  },
+  vjp: ({ dy, x }) => ({ x: () => sumTo(dy, x.shape) }),
+  cases: broadcastToCases,
+});
+
+/** x broadcast (NumPy rules) to `shape`. */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  assertValidShape('broadcastTo', shape);
+  if (shapesEqual(x.shape, shape)) return x;
+  const target = [...shape];
+  const result = broadcastShapes('broadcastTo', x.shape, target);
+  if (!shapesEqual(result, target)) {
+    throw new ShapeError(`broadcastTo: x ${formatShape(x.shape)} cannot be broadcast to ${formatShape(shape)}`);
+  }
+  return broadcastToOp({ x }, { shape: target });
+}
+
+/**
+ * The gradient of a broadcast operand: g summed over the dims that broadcasting added or
+ * stretched, reshaped to the operand's shape and cast to its dtype.
+ */
+export function reduceGradTo(g: Tensor, input: Tensor): Tensor {
+  return cast(sumTo(g, input.shape), input.dtype);
+}
+
+/** Sums g down to `shape` (the inverse of broadcasting shape up to g.shape). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < g.ndim; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) dims.push(i);
+  return reshape(sum(g, dims, true), shape);
 }

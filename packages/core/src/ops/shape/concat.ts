@@ -4,7 +4,7 @@ import { zeroFilled } from '../../tensor/creation.js';
 import { promoteTypes } from '../../tensor/dtype.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { copyBox } from '../../backend/cpu/copy.js';
+import { backendOf } from '../../backend/index.js';
 import { cast } from '../elementwise/cast.js';
 import { unsqueeze } from './reshape.js';
 import { sliceBox } from './slice.js';
@@ -20,7 +20,7 @@ const concatOp = defineOp({
     const out = zeroFilled(shape, xs.reduce((t, x) => promoteTypes(t, x.dtype), first.dtype));
     let offset = 0;
     for (const x of xs) {
-      copyBox(x.data, x.shape, x.shape.map(() => 0), out.data, shape, shape.map((_, i) => (i === dim ? offset : 0)), x.shape);
+      backendOf(x).copy.box(x.data, x.shape, x.shape.map(() => 0), out.data, shape, shape.map((_, i) => (i === dim ? offset : 0)), x.shape);
       offset += x.shape[dim]!;
     }
     return out;

@@ -2,9 +2,8 @@ import { expect } from 'chai';
 import { ArgumentError, ShapeError } from '../../errors.js';
 import { tensor } from '../../tensor/creation.js';
 import { concat, stack } from './concat.js';
-import { pad } from './pad.js';
 import { permute, transpose } from './permute.js';
-import { narrow, slice } from './slice.js';
+import { narrow, pad, slice } from './slice.js';
 
 // Edges of the shape ops: no-op calls return x itself, boundary amounts, and the messages of
 // their checks (PyTorch semantics for slice, narrow and pad's negative amounts).

@@ -3,7 +3,7 @@ import { ArgumentError, formatShape } from '../../errors.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import { normalizeDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { permuteInto } from '../../backend/cpu/copy.js';
+import { backendOf } from '../../backend/index.js';
 
 // y[i_perm[0], ..., i_perm[n-1]] = x[i_0, ..., i_{n-1}];  dx = permute(dy, perm⁻¹)
 const permuteOp = defineOp({
@@ -11,7 +11,7 @@ const permuteOp = defineOp({
   inputs: ['x'],
   forward: ({ x }, { dims }: { dims: number[] }) => {
     const out = zeroFilled(dims.map((d) => x.shape[d]!), x.dtype);
-    permuteInto(x.data, x.shape, dims, out.data);
+    backendOf(x).copy.permute(x.data, x.shape, dims, out.data);
     return out;
   },
   vjp: ({ dy }, { dims }) => ({ x: () => permute(dy, inversePermutation(dims)) }),

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { ArgumentError } from '../../errors.js';
 import { arange, mul, narrow, pad, reshape, slice, sum, tensor } from '../../index.js';
 import { checkAdjoint } from '../../testing/check-adjoint.js';
-import { padBox } from './pad.js';
-import { sliceBox } from './slice.js';
+import { padBox, sliceBox } from './slice.js';
 
 describe('narrow / slice', () => {
   const x = () => reshape(arange(12, undefined, 1, { dtype: 'float64' }), [3, 4]);

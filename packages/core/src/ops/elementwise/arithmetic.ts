@@ -1,13 +1,17 @@
+// The arithmetic ops and their derivatives, in one table: each VJP is written with the other ops
+// of the table (so gradients of every order come from it), which is why they share one file.
 import { defineOp } from '../../autograd/registry.js';
+import { Binary, Unary } from '../../backend/elementwise.js';
+import { backendOf } from '../../backend/index.js';
+import { zeroFilled } from '../../tensor/creation.js';
 import { type DType, promoteTypes } from '../../tensor/dtype.js';
-import { Tensor } from '../../tensor/tensor.js';
 import { allocate } from '../../tensor/storage.js';
-import { reduceGradTo } from '../reduce/sum-to.js';
-import { binaryCases, binaryForward } from './define.js';
-import { equal, greater, greaterEqual } from './compare.js';
-import { where } from './where.js';
-import { log, neg } from './unary.js';
-import { Binary } from '../../backend/cpu/elementwise.js';
+import { broadcastShapes } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { reduceGradTo } from '../reduce/sum.js';
+import { binaryCases, unaryCases, whereCases } from './cases.js';
+import { equal, greater, greaterEqual, sign } from './compare.js';
+import { binaryForward, unaryForward } from './define.js';
 
 const floatResult = (a: DType, b: DType): DType => (promoteTypes(a, b) === 'int32' ? 'float32' : promoteTypes(a, b));
 
@@ -119,3 +123,78 @@ export function scalarLike(like: Tensor, value: number): Tensor {
 
 export const addScalar = (x: Tensor, s: number): Tensor => add(x, scalarLike(x, s));
 export const mulScalar = (x: Tensor, s: number): Tensor => mul(x, scalarLike(x, s));
+
+// -x;  dx = -dy
+const negOp = defineOp({
+  name: 'neg',
+  inputs: ['x'],
+  forward: unaryForward('neg', Unary.neg, false),
+  vjp: ({ dy }) => ({ x: () => neg(dy) }),
+  cases: unaryCases(),
+});
+
+// e^x;  dx = dy·y
+const expOp = defineOp({
+  name: 'exp',
+  inputs: ['x'],
+  forward: unaryForward('exp', Unary.exp),
+  vjp: ({ dy, y }) => ({ x: () => mul(dy, y) }),
+  cases: unaryCases(),
+});
+
+// ln x;  dx = dy/x
+const logOp = defineOp({
+  name: 'log',
+  inputs: ['x'],
+  forward: unaryForward('log', Unary.log),
+  vjp: ({ dy, x }) => ({ x: () => div(dy, x) }),
+  cases: unaryCases({ min: 0.2, max: 3 }),
+});
+
+// √x;  dx = dy/(2y)
+const sqrtOp = defineOp({
+  name: 'sqrt',
+  inputs: ['x'],
+  forward: unaryForward('sqrt', Unary.sqrt),
+  vjp: ({ dy, y }) => ({ x: () => div(dy, mulScalar(y, 2)) }),
+  cases: unaryCases({ min: 0.2, max: 3 }),
+});
+
+// |x|;  dx = dy·sign(x)  (0 at 0, like PyTorch)
+const absOp = defineOp({
+  name: 'abs',
+  inputs: ['x'],
+  forward: unaryForward('abs', Unary.abs, false),
+  vjp: ({ dy, x }) => ({ x: () => mul(dy, sign(x)) }),
+  cases: unaryCases({ awayFrom: [0] }),
+});
+
+export const neg = (x: Tensor): Tensor => negOp({ x }, {});
+export const exp = (x: Tensor): Tensor => expOp({ x }, {});
+export const log = (x: Tensor): Tensor => logOp({ x }, {});
+export const sqrt = (x: Tensor): Tensor => sqrtOp({ x }, {});
+export const abs = (x: Tensor): Tensor => absOp({ x }, {});
+
+// y = cond ? a : b (all three broadcast);  da = cond ? dy : 0, db = cond ? 0 : dy (summed to shape)
+const whereOp = defineOp({
+  name: 'where',
+  inputs: ['cond', 'a', 'b'],
+  nondifferentiable: ['cond'],
+  forward: ({ cond, a, b }) => {
+    const condA = broadcastShapes('where', cond.shape, a.shape, ['cond', 'a']);
+    const shape = broadcastShapes('where', condA, b.shape, ['cond and a (broadcast)', 'b']);
+    const out = zeroFilled(shape, promoteTypes(a.dtype, b.dtype));
+    backendOf(a).elementwise.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, out.data, out.shape);
+    return out;
+  },
+  vjp: ({ dy, cond, a, b }) => ({
+    a: () => reduceGradTo(where(cond, dy, scalarLike(dy, 0)), a),
+    b: () => reduceGradTo(where(cond, scalarLike(dy, 0), dy), b),
+  }),
+  cases: whereCases,
+});
+
+/** Elementwise select: a where cond is non-zero, else b (NumPy/PyTorch broadcasting over all three). */
+export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  return whereOp({ cond, a, b }, {});
+}
