@@ -6,8 +6,8 @@ export {
   type TensorOptions, type CreationOptions, type RandomOptions, type TensorData,
 } from './tensor/creation.js';
 export { Generator, defaultGenerator, manualSeed } from './tensor/random.js';
-export { broadcastShapes, sizeOf } from './tensor/shape.js';
-export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError, AllocationError } from './errors.js';
+export { broadcastShapes, sizeOf, shapesEqual } from './tensor/shape.js';
+export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError, AllocationError, formatShape } from './errors.js';
 export { checkOptions, optionKeys, suggestKey, checkNumber, checkBoolean, type NumberRule } from './options.js';
 
 export { grad, valueAndGrad, vjp, type Pullback, type PullbackOptions, type GradOptions } from './autograd/grad.js';

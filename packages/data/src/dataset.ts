@@ -1,6 +1,5 @@
-import { ArgumentError, Generator, ShapeError, Tensor } from '@tensorgrad/core';
+import { ArgumentError, Generator, ShapeError, Tensor, formatShape } from '@tensorgrad/core';
 import { checkDataset, show } from './check.js';
-import { formatShape } from './image.js';
 import { checkSeed } from './loader/seed.js';
 
 /** Random access to a fixed number of items (PyTorch's map-style Dataset). */

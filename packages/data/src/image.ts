@@ -2,7 +2,7 @@
 // - RawImage: what decoders and file readers produce: HWC uint8 (0..255), as stored on disk.
 // - an image Tensor: CHW float32, produced by toTensor (values in [0, 1]); every transform but
 //   toTensor takes and returns this form, so a pipeline is toTensor followed by float transforms.
-import { ArgumentError, ShapeError, Tensor } from '@tensorgrad/core';
+import { ArgumentError, ShapeError, Tensor, formatShape } from '@tensorgrad/core';
 
 export interface RawImage {
   readonly data: Uint8Array;
@@ -40,8 +40,4 @@ export function describe(x: unknown): string {
   if (isRawImage(x)) return `RawImage ${x.height}x${x.width}x${x.channels}`;
   if (x === null) return 'null';
   return typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x;
-}
-
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
 }

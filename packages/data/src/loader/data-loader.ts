@@ -1,7 +1,7 @@
-import { ArgumentError, Generator, ShapeError, Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, Generator, ShapeError, Tensor, checkNumber, checkOptions, formatShape, optionKeys, shapesEqual } from '@tensorgrad/core';
 import { checkBoolean, checkDataset, checkFunction, show } from '../check.js';
 import type { Dataset, Sample } from '../dataset.js';
-import { describe, formatShape } from '../image.js';
+import { describe } from '../image.js';
 import type { Transform } from '../transforms/transform.js';
 import { BufferPool } from './buffer-pool.js';
 import { nextTask } from './next-task.js';
@@ -172,7 +172,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
         if (buffer === null) {
           sampleShape = x.shape;
           buffer = this.pool.acquire(size * x.size);
-        } else if (!sameShape(x.shape, sampleShape)) {
+        } else if (!shapesEqual(x.shape, sampleShape)) {
           throw new ShapeError(`DataLoader: sample ${i} has shape ${formatShape(x.shape)} but earlier samples of the batch have ${formatShape(sampleShape)}; add a crop or resize`);
         }
         buffer.set(x.data, done * x.size);
@@ -206,8 +206,4 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
 /** Epochs key the shuffle and augmentation seeds: 1.5 or -1 would silently alias another epoch. */
 function checkEpoch(epoch: number): void {
   checkNumber('DataLoader', 'epoch', epoch, { integer: true, min: 0, max: MAX_KEY });
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i]);
 }

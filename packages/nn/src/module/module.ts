@@ -1,4 +1,4 @@
-import { ArgumentError, Tensor, checkOptions, noGrad, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, Tensor, checkOptions, noGrad, optionKeys, shapesEqual } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
 import { snakeCase } from './names.js';
@@ -262,7 +262,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       if (source === undefined) continue;
       if (!(source instanceof Tensor)) {
         problems.push(`'${key}' must be a Tensor, got ${show(source)}`);
-      } else if (!sameShape(source.shape, target.shape)) {
+      } else if (!shapesEqual(source.shape, target.shape)) {
         problems.push(`'${key}' has shape [${source.shape.join(',')}] but the module expects [${target.shape.join(',')}]`);
       } else if (source.dtype !== target.dtype) {
         problems.push(`'${key}' has dtype ${source.dtype} but the module expects ${target.dtype}`);
@@ -277,10 +277,6 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
 function join(prefix: string, name: string): string {
   return prefix === '' ? name : `${prefix}.${name}`;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function holdsModulesOrTensors(value: unknown): boolean {
