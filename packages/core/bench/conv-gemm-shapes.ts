@@ -1,6 +1,7 @@
 // wasm GEMM GFLOP/s on the fmnist CNN conv shapes, one GEMM per image vs one per batch.
 // Run from packages/core: npx tsx --conditions=@tensorgrad/source bench/conv-gemm-shapes.ts [threads=1]
-import { wasmScratch, gemmInMemory } from '../src/backend/cpu/wasm/runtime.js';
+import { gemmInMemory } from '../src/backend/cpu/wasm/gemm.js';
+import { wasmScratch } from '../src/backend/cpu/wasm/runtime.js';
 import { setNumThreads } from '../src/index.js';
 const threads = Number(process.argv[2] ?? 1);
 await setNumThreads(threads);

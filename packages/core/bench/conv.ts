@@ -7,7 +7,8 @@
 import { loadavg } from 'node:os';
 import { conv2d, randn, type FloatDType } from '../src/index.js';
 import { type MatrixView, gemm } from '../src/backend/cpu/gemm.js';
-import { gemmWasm, wasmGemmAvailable } from '../src/backend/cpu/wasm/runtime.js';
+import { gemmWasm } from '../src/backend/cpu/wasm/gemm.js';
+import { wasmAvailable } from '../src/backend/cpu/wasm/runtime.js';
 
 const repsArg = process.argv.indexOf('--reps');
 const reps = repsArg >= 0 ? Number(process.argv[repsArg + 1]) : 7;
@@ -32,7 +33,7 @@ const convFlops = 2 * N * Cout * C * k * k * H * W;
 console.log(`conv2d N=${N} C=${C} ${H}x${W} k=${k}x${k} Cout=${Cout} padding 1; median of ${reps}; load average ${loadavg()[0]!.toFixed(2)}`);
 
 for (const dtype of ['float32', 'float64'] as FloatDType[]) {
-  const engine = dtype === 'float32' && wasmGemmAvailable() ? 'wasm SIMD GEMM' : 'TS GEMM';
+  const engine = dtype === 'float32' && wasmAvailable() ? 'wasm SIMD GEMM' : 'TS GEMM';
   const x = randn([N, C, H, W], { dtype }).requiresGrad_();
   const w = randn([Cout, C, k, k], { dtype }).requiresGrad_();
   const b = randn([Cout], { dtype }).requiresGrad_();
@@ -61,5 +62,5 @@ for (const [label, M, Nn] of [['one image', Cout, H * W], ['whole batch', Cout, 
   const flops = 2 * M * Nn * K;
   report(`TS gemm float64 ${M}x${Nn}x${K} (${label})`, gemmBench(gemm, M, Nn, K, 'float64'), flops);
   report(`TS gemm float32 ${M}x${Nn}x${K} (${label})`, gemmBench(gemm, M, Nn, K, 'float32'), flops);
-  if (wasmGemmAvailable()) report(`wasm gemm float32 ${M}x${Nn}x${K} (${label}, copies)`, gemmBench(gemmWasm, M, Nn, K, 'float32'), flops);
+  if (wasmAvailable()) report(`wasm gemm float32 ${M}x${Nn}x${K} (${label}, copies)`, gemmBench(gemmWasm, M, Nn, K, 'float32'), flops);
 }

@@ -5,7 +5,8 @@
 // Wᵀ·dY (A transposed), filter gradient dY·Xᵀ (B transposed).
 import { loadavg } from 'node:os';
 import { gemm, type MatrixView } from '../src/backend/cpu/gemm.js';
-import { gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from '../src/backend/cpu/wasm/runtime.js';
+import { gemmInMemory, gemmWasm } from '../src/backend/cpu/wasm/gemm.js';
+import { wasmAvailable, wasmScratch } from '../src/backend/cpu/wasm/runtime.js';
 import { enableWasmGemmThreads } from '../src/backend/cpu/wasm/threads.js';
 
 interface Shape {
@@ -55,7 +56,7 @@ function time(fn: () => void, minReps: number, budget: number): number {
 }
 
 async function main(): Promise<void> {
-  if (!wasmGemmAvailable()) throw new Error('WebAssembly SIMD unavailable');
+  if (!wasmAvailable()) throw new Error('WebAssembly SIMD unavailable');
   if (threads > 1 && !(await enableWasmGemmThreads(threads))) throw new Error('threads unavailable');
   const budget = quick ? 0.3 : 1;
   console.log(`GFLOP/s, median (wasm threads: ${threads}; load average ${loadavg()[0]!.toFixed(1)})`);

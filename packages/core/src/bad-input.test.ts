@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { AllocationError, ArgumentError, DTypeError, ShapeError, type TensorError } from './errors.js';
 import * as tg from './index.js';
 import { convWorkspace } from './backend/cpu/conv/kernels.js';
-import { wasmGemmAvailable, wasmScratch } from './backend/cpu/wasm/runtime.js';
+import { wasmAvailable, wasmScratch } from './backend/cpu/wasm/runtime.js';
 
 type ErrorClass = new (...args: never[]) => TensorError;
 
@@ -203,7 +203,7 @@ describe('workspaces too large for memory fail like tensors (named by the public
   });
 
   it('WebAssembly scratch past the module memory throws an AllocationError, not a RangeError from grow', function () {
-    if (!wasmGemmAvailable()) this.skip();
+    if (!wasmAvailable()) this.skip();
     expect(() => wasmScratch([2 ** 31])).to.throw(AllocationError, /^cannot allocate 8\.6 GB of WebAssembly memory for the operands of a float32 GEMM/);
   });
 });

@@ -4,17 +4,18 @@
 // row panels (both zero-padded to full tiles), then an MR×NR micro-kernel keeps its C tile in
 // local variables while streaming the two panels. Packing makes every operand layout
 // (transposed, strided, float32 or float64) look the same to the micro-kernel and converts
-// float32 to float64 once, not at every multiply. The panels are module-level buffers reused
-// across calls: fresh memory is slow to touch, so it is touched once.
+// float32 to float64 once, not at every multiply. The panels come from storage and go back to it
+// after each call: fresh memory is slow to touch, so it is touched once.
+// cpuGemm (the CPU backend's GemmKernels) runs large float32 products in WebAssembly SIMD
+// (wasm/gemm.ts) and everything else here.
+import type { GemmKernels, MatrixView } from '../gemm.js';
 import type { TypedArray } from '../../tensor/dtype.js';
+import { allocateUninitialized, recycle } from '../../tensor/storage.js';
+import { roundUp } from './align.js';
+import { gemmWasm } from './wasm/gemm.js';
+import { wasmAvailable } from './wasm/runtime.js';
 
-export interface MatrixView {
-  data: TypedArray;
-  offset: number;
-  /** Distance between consecutive rows and consecutive columns of the logical matrix. */
-  rowStride: number;
-  colStride: number;
-}
+export type { MatrixView };
 
 const MR = 4;
 const NR = 4;
@@ -25,23 +26,15 @@ const MC = 128;
 /** Columns of B packed at once (KC×NC doubles = 4 MB at most). */
 const NC = 2048;
 
-let packedA: Float64Array = new Float64Array(0);
-let packedB: Float64Array = new Float64Array(0);
 /** The C tile of an edge micro-tile, before the valid part is added to C. */
 const edgeTile = new Float64Array(MR * NR);
-
-function grow(buffer: Float64Array, length: number): Float64Array {
-  return buffer.length >= length ? buffer : new Float64Array(length);
-}
 
 export function gemm(M: number, N: number, K: number, A: MatrixView, B: MatrixView, C: TypedArray, cOffset: number, accumulate: boolean): void {
   if (!accumulate) C.fill(0, cOffset, cOffset + M * N);
   if (M === 0 || N === 0 || K === 0) return;
   const kcMax = Math.min(K, KC);
-  packedA = grow(packedA, roundUp(Math.min(M, MC), MR) * kcMax);
-  packedB = grow(packedB, roundUp(Math.min(N, NC), NR) * kcMax);
-  const pa = packedA;
-  const pb = packedB;
+  const pa = allocateUninitialized('float64', roundUp(Math.min(M, MC), MR) * kcMax) as Float64Array;
+  const pb = allocateUninitialized('float64', roundUp(Math.min(N, NC), NR) * kcMax) as Float64Array;
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = Math.min(NC, N - j0);
     for (let p0 = 0; p0 < K; p0 += KC) {
@@ -63,10 +56,8 @@ export function gemm(M: number, N: number, K: number, A: MatrixView, B: MatrixVi
       }
     }
   }
-}
-
-function roundUp(n: number, m: number): number {
-  return Math.ceil(n / m) * m;
+  recycle(pa, 'float64');
+  recycle(pb, 'float64');
 }
 
 /** Rows i0..i0+mc, columns p0..p0+kc of op(A) as MR-row panels: panel r holds [k][MR]. */
@@ -174,3 +165,24 @@ export function gemmReference(M: number, N: number, K: number, A: MatrixView, B:
     }
   }
 }
+
+/** Products below this many multiply-adds stay in TypeScript: staging them into wasm memory costs more. */
+const MIN_WASM_MACS = 512;
+
+/** Whether a product runs in the WebAssembly SIMD kernel: float32 throughout and large enough. */
+function useWasm(M: number, N: number, K: number, A: MatrixView, B: MatrixView, C: TypedArray): boolean {
+  return C instanceof Float32Array && A.data instanceof Float32Array && B.data instanceof Float32Array && M * N * K >= MIN_WASM_MACS && wasmAvailable();
+}
+
+/** The CPU backend's GEMM kernels (backend/gemm.ts). */
+export const cpuGemm: GemmKernels = {
+  gemm(M, N, K, A, B, C, cOffset, accumulate) {
+    (useWasm(M, N, K, A, B, C) ? gemmWasm : gemm)(M, N, K, A, B, C, cOffset, accumulate);
+  },
+  gemmBatched(M, N, K, A, aOffsets, B, bOffsets, C, cOffset, accumulate) {
+    const kernel = useWasm(M, N, K, A, B, C) ? gemmWasm : gemm;
+    for (let i = 0; i < aOffsets.length; i++) {
+      kernel(M, N, K, { ...A, offset: A.offset + aOffsets[i]! }, { ...B, offset: B.offset + bOffsets[i]! }, C, cOffset + i * M * N, accumulate);
+    }
+  },
+};

@@ -3,13 +3,14 @@
 import type { Backend } from '../backend.js';
 import { cpuCopy } from './copy.js';
 import { cpuElementwise } from './elementwise.js';
+import { cpuGemm } from './gemm.js';
 import { cpuReduce } from './reduce.js';
 import { cpuNorm } from './norm.js';
 import { cpuPool } from './pool.js';
 
 export const cpuBackend: Backend = {
   device: 'cpu',
-  gemm: {},
+  gemm: cpuGemm,
   conv: {},
   pool: cpuPool,
   norm: cpuNorm,

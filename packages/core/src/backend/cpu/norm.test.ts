@@ -8,7 +8,7 @@ import { layerNorm } from '../../ops/norm/layer-norm.js';
 import { cast } from '../../ops/elementwise/cast.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { wasmGemmAvailable } from './wasm/runtime.js';
+import { wasmAvailable } from './wasm/runtime.js';
 import { WASM_NORM_MIN_SIZE } from './wasm/norm.js';
 
 function expectClose(actual: Tensor, expected: Tensor, what: string): void {
@@ -42,7 +42,7 @@ function compare(norm: Norm, shape: number[], affineShape: number[], seed: numbe
 
 describe('normalization kernels in WebAssembly (float32) agree with float64', function () {
   before(function () {
-    if (!wasmGemmAvailable()) this.skip();
+    if (!wasmAvailable()) this.skip();
   });
 
   it('batchNorm training forward and gradients over random shapes, odd inner sizes included', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randn } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { wasmGemmAvailable } from '../../backend/cpu/wasm/runtime.js';
+import { wasmAvailable } from '../../backend/cpu/wasm/runtime.js';
 import { grad } from '../../autograd/grad.js';
 import { cast } from '../elementwise/cast.js';
 import { mul } from '../elementwise/arithmetic.js';
@@ -18,7 +18,7 @@ function expectClose(actual: Tensor, expected: Tensor, tol: number, what: string
 
 describe('matmul float32 (WebAssembly GEMM when large enough)', () => {
   before(function () {
-    if (!wasmGemmAvailable()) this.skip();
+    if (!wasmAvailable()) this.skip();
   });
   // Shapes on both sides of the size threshold, with transposes and broadcast batch dims.
   const cases: [number[], number[], boolean, boolean][] = [

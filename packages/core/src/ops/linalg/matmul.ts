@@ -5,8 +5,7 @@ import { assertFloat, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes, sizeOf, stridesOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { broadcastStrides } from '../../backend/cpu/elementwise.js';
-import { gemm } from '../../backend/cpu/gemm.js';
-import { gemmWasm, wasmGemmAvailable } from '../../backend/cpu/wasm/runtime.js';
+import { backendOf } from '../../backend/index.js';
 import { add } from '../elementwise/arithmetic.js';
 import { cast } from '../elementwise/cast.js';
 import { reduceGradTo } from '../reduce/sum.js';
@@ -78,9 +77,11 @@ function batchedGemm(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): Ten
   const batchStrides = stridesOf(batch);
   const aCols = a.shape[a.ndim - 1]!;
   const bCols = b.shape[b.ndim - 1]!;
-  // float32 products big enough to amortise staging run in the WebAssembly SIMD kernel.
-  const kernel = dtype === 'float32' && m * n * k >= 512 && wasmGemmAvailable() ? gemmWasm : gemm;
-  for (let i = 0; i < sizeOf(batch); i++) {
+  // Where each product's a and b start: the batch index spread over the broadcast batch dims.
+  const count = sizeOf(batch);
+  const aOffsets = new Array<number>(count);
+  const bOffsets = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
     let aOff = 0;
     let bOff = 0;
     for (let d = 0, rest = i; d < batch.length; d++) {
@@ -89,13 +90,15 @@ function batchedGemm(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): Ten
       aOff += idx * aStrides[d]!;
       bOff += idx * bStrides[d]!;
     }
-    kernel(
-      m, n, k,
-      { data: A.data, offset: aOff, rowStride: transA ? 1 : aCols, colStride: transA ? aCols : 1 },
-      { data: B.data, offset: bOff, rowStride: transB ? 1 : bCols, colStride: transB ? bCols : 1 },
-      out.data, i * m * n, false,
-    );
+    aOffsets[i] = aOff;
+    bOffsets[i] = bOff;
   }
+  backendOf(out).gemm.gemmBatched(
+    m, n, k,
+    { data: A.data, offset: 0, rowStride: transA ? 1 : aCols, colStride: transA ? aCols : 1 }, aOffsets,
+    { data: B.data, offset: 0, rowStride: transB ? 1 : bCols, colStride: transB ? bCols : 1 }, bOffsets,
+    out.data, 0, false,
+  );
   return out;
 }
 

@@ -13,7 +13,7 @@
 // Either way a geometry's first call and all later ones run one algorithm (the decision is
 // remembered), so a run resumed in the same process repeats the straight run bit for bit.
 import { ArgumentError } from '../../../errors.js';
-import { gemmEngine, withSerialGemm } from '../wasm/runtime.js';
+import { gemmThreads, withSerialGemm } from '../wasm/runtime.js';
 import { uninitialized } from '../../../tensor/creation.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
@@ -180,7 +180,7 @@ export function convFlops(s: ConvShape): number {
 // The GEMM engine (how many threads split it) changes which algorithm wins: it is part of the
 // key, as a thread count so that keys mean the same in another process (restoreConvChoices).
 function engineId(): number {
-  return gemmEngine()?.workspaces.length ?? 0;
+  return gemmThreads();
 }
 
 function keyOf(product: ConvProduct, s: ConvShape, dtype: FloatType): string {
@@ -216,7 +216,7 @@ interface Variant<P extends ConvProduct> {
 export { SERIAL };
 
 function variantsOf<P extends ConvProduct>(usable: readonly ConvStrategy<P>[]): Variant<P>[] {
-  const threaded = (gemmEngine()?.workspaces.length ?? 1) > 1;
+  const threaded = gemmThreads() > 1;
   return usable.flatMap((strategy) => [
     { name: strategy.name, strategy, serial: false },
     ...(threaded ? [{ name: strategy.name + SERIAL, strategy, serial: true }] : []),

@@ -5,7 +5,7 @@ import { fillTensor } from '../../../testing/arbitraries.js';
 import { window2d } from '../../../ops/window.js';
 import { convPattern } from './pattern.js';
 import { gatherColumns, gatherColumnsWasm, rangesLength, scatterAddColumns, scatterAddColumnsWasm, setWasmConvGather, stageRanges } from './kernels.js';
-import { wasmGemmAvailable, wasmScratch } from '../wasm/runtime.js';
+import { wasmAvailable, wasmScratch } from '../wasm/runtime.js';
 
 /** Deterministic float32 values in [-1, 1) so failures replay. */
 const randomArray = (length: number, seed: number): Float32Array =>
@@ -31,7 +31,7 @@ const geometryArb = fc.record({
 
 describe('conv gather/scatter in WebAssembly', function () {
   before(function () {
-    if (!wasmGemmAvailable()) this.skip();
+    if (!wasmAvailable()) this.skip();
   });
   after(() => setWasmConvGather(true));
 

@@ -6,7 +6,8 @@ import type { ConvPattern } from './pattern.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { MAX_TENSOR_ELEMENTS, newArray } from '../../../tensor/limits.js';
 import { type MatrixView, gemm } from '../gemm.js';
-import { type GemmExports, gemmEngine, gemmInMemory, wasmGemmAvailable, wasmKernels, wasmScratch } from '../wasm/runtime.js';
+import { gemmInMemory } from '../wasm/gemm.js';
+import { isWasmView, wasmAvailable, wasmKernels, wasmScratch } from '../wasm/runtime.js';
 
 /**
  * cols[colsOff + (c·taps + t)·ld + p] = x[xOff + c·plane + S.index[t·P + p]] (0 where S reads
@@ -161,7 +162,7 @@ export function setWasmConvGather(enabled: boolean): void {
 
 /** Whether float32 convs gather and scatter in wasm (needs the wasm GEMM, i.e. SIMD). */
 export function wasmConvGatherAvailable(): boolean {
-  return wasmGatherEnabled && wasmGemmAvailable();
+  return wasmGatherEnabled && wasmAvailable();
 }
 
 /** Floats of wasm scratch stageRanges needs for S (its runs, as int32). */
@@ -176,11 +177,21 @@ export function stageRanges(S: ConvPattern, view: Float32Array): void {
   ints.set(S.colRange, S.rowRange.length);
 }
 
-function wasmExports(what: string, ...views: Float32Array[]): GemmExports {
-  const kernels = wasmKernels(what);
-  const { buffer } = gemmEngine()!.memory;
+interface ConvExports {
+  gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
+  scatterAddColumns(cols: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, dx: number, ld: number): void;
+  copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
+  zeroFloats(p: number, n: number): void;
+  directConv(xp: number, off: number, K: number, wt: number, coutPad: number, bias: number, y: number, Q: number): void;
+  winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
+  winogradOutput(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
+  winogradGradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
+}
+
+function wasmExports(what: string, ...views: Float32Array[]): ConvExports {
+  const kernels = wasmKernels<ConvExports>(what);
   for (const v of views) {
-    if (v.buffer !== buffer) throw new Error(`${what}: operands must be wasmScratch views (called since the last wasmScratch)`);
+    if (!isWasmView(v)) throw new Error(`${what}: operands must be wasmScratch views (called since the last wasmScratch)`);
   }
   return kernels;
 }
@@ -288,7 +299,7 @@ const jsBuffers: Record<'float32' | 'float64', TypedArray[]> = { float32: [], fl
  * Valid until the next call.
  */
 export function convWorkspace(dtype: 'float32' | 'float64', lengths: readonly number[]): ConvWorkspace {
-  if (dtype === 'float32' && wasmGemmAvailable()) {
+  if (dtype === 'float32' && wasmAvailable()) {
     return { buffers: wasmScratch(lengths), gemm: (M, N, K, A, B, C, o, acc) => gemmInMemory(M, N, K, A, B, C as Float32Array, o, acc) };
   }
   const pool = jsBuffers[dtype];

@@ -5,7 +5,8 @@
 // the adjoint in w: dW = Gᵀ[Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ d B)]G, 16 GEMMs summing over tiles.
 // Transforms run in wasm (assembly/conv.ts); padding comes from zero-padded planes.
 import { type WinogradTiles, copyPlanesWasm, wasmConvGatherAvailable, winogradGradOutputWasm, winogradInputWasm, winogradOutputWasm, zeroWasm } from './kernels.js';
-import { gemmBatchedInMemory, wasmScratch } from '../wasm/runtime.js';
+import { gemmBatchedInMemory } from '../wasm/gemm.js';
+import { wasmScratch } from '../wasm/runtime.js';
 import type { Tensor } from '../../../tensor/tensor.js';
 import type { ConvShape } from './gathered.js';
 import type { ConvStrategy } from './chooser.js';

@@ -1,16 +1,23 @@
 // Normalisation in WebAssembly SIMD (assembly/norm.ts) for float32: operands are copied into wasm
 // scratch (a memcpy runs ~30 GB/s here, the JavaScript passes ~1 G elements/s), computed there,
 // copied back. The TypeScript kernels beside them are ../norm.ts.
-import { wasmGemmAvailable, wasmKernels, wasmScratch } from './runtime.js';
+import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
 
-const normExports = () => wasmKernels('normalize');
+/** assembly/norm.ts. */
+interface NormExports {
+  normStats(x: number, outer: number, groups: number, inner: number, mean: number, variance: number): void;
+  normCombine(g: number, x: number, y: number, outer: number, groups: number, inner: number, mean: number, a: number, b: number, k: number): void;
+  normGradSums(g: number, x: number, outer: number, groups: number, inner: number, mean: number, out: number): void;
+}
+
+const normExports = () => wasmKernels<NormExports>('normalize');
 
 /** Float32 arrays of at least this many elements take the WebAssembly kernels (copies cost little then). */
 export const WASM_NORM_MIN_SIZE = 4096;
 
 /** Whether the wasm kernels should run for x. */
 export function useWasmNorm(x: ArrayLike<number>): x is Float32Array {
-  return x instanceof Float32Array && x.length >= WASM_NORM_MIN_SIZE && wasmGemmAvailable();
+  return x instanceof Float32Array && x.length >= WASM_NORM_MIN_SIZE && wasmAvailable();
 }
 
 /** Scratch for n floats per data operand and `perGroup` float64 arrays of `groups` values. */

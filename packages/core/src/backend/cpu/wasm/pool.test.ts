@@ -3,13 +3,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Generator } from '../../../tensor/random.js';
-import { wasmGemmAvailable } from './runtime.js';
+import { wasmAvailable } from './runtime.js';
 import { maxPool2x2Backward, maxPool2x2Forward } from '../pool.js';
 import { maxPool2x2BackwardWasm, maxPool2x2ForwardWasm } from './pool.js';
 
 describe('2×2 max pooling in WebAssembly equals the JavaScript kernels', function () {
   before(function () {
-    if (!wasmGemmAvailable()) this.skip();
+    if (!wasmAvailable()) this.skip();
   });
 
   it('forward values and argmax, backward dx: bit for bit', () => {

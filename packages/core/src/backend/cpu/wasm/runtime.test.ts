@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { MatrixView } from '../gemm.js';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './threads.js';
-import { gemmBatchedInMemory, gemmInMemory, gemmWasm, wasmGemmAvailable, wasmScratch } from './runtime.js';
+import { gemmBatchedInMemory, gemmInMemory, gemmWasm } from './gemm.js';
+import { wasmAvailable, wasmScratch } from './runtime.js';
 import { fillTensor } from '../../../testing/arbitraries.js';
 
 /** Deterministic float32 values in [-1, 1) so failures replay. */
@@ -97,7 +98,7 @@ function checkBatched(count: number, M: number, N: number, K: number, accumulate
 
 describe('gemmWasm (WebAssembly SIMD SGEMM)', () => {
   it('is available on Node 20', () => {
-    expect(wasmGemmAvailable()).to.equal(true);
+    expect(wasmAvailable()).to.equal(true);
   });
 
   it('matches a float64 reference on random shapes, layouts, offsets and accumulate', () => {

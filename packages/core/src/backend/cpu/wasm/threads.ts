@@ -4,8 +4,10 @@
 // A large product is cut into column blocks of C (row blocks when M > N, so that the re-packed
 // operand is the smaller one) that all threads, the caller included, claim from a shared counter;
 // the caller then waits on an Atomics flag per worker (spinning where it may not block: a browser
-// page's main thread). Calls stay synchronous; only enabling is asynchronous.
-import { compileGemmModule, createEngine, runEach, setGemmEngine } from './runtime.js';
+// page's main thread). Calls stay synchronous; only enabling is asynchronous. The splitting is
+// the GemmExecutor of the runtime installed here, which the gemm glue hands every product.
+import type { GemmExports } from './gemm.js';
+import { type GemmExecutor, compileWasmModule, createWasmRuntime, installWasmRuntime, type WasmRuntime } from './runtime.js';
 import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
 
 /** Below this many flops the split costs more (wake-up ≈ tens of µs) than it saves. */
@@ -66,11 +68,11 @@ export interface ThreadOptions {
   spin?: boolean;
 }
 
-let active: { workers: WorkerLike[]; control: Int32Array } | null = null;
+let active: { runtime: WasmRuntime; workers: WorkerLike[]; control: Int32Array } | null = null;
 
 /**
  * Makes the wasm GEMM use `threads` threads (the caller plus threads-1 workers). Resolves to
- * false, leaving the single-threaded engine, where workers, SharedArrayBuffer (in browsers:
+ * false, leaving the single-threaded runtime, where workers, SharedArrayBuffer (in browsers:
  * cross-origin isolation) or the shared-memory build are unavailable; rejects if a worker fails
  * to start. Views from earlier wasmScratch calls become invalid.
  */
@@ -78,15 +80,15 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
   await disableWasmGemmThreads();
   if (threads <= 1) return true;
   if (typeof SharedArrayBuffer !== 'function') return false;
-  const module = compileGemmModule(true);
+  const module = compileWasmModule(true);
   if (!module) return false;
   const startWorker = await workerHost(options.host);
   if (!startWorker) return false;
   const block = !options.spin && canBlockThread();
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
   const control = new Int32Array(new SharedArrayBuffer(4 * SLOT * threads));
-  const engine = createEngine(module, memory, threads);
-  const { workspaces } = engine;
+  const runtime = createWasmRuntime(module, memory, threads);
+  const { workspaces } = runtime;
   const started = await Promise.allSettled(
     Array.from({ length: threads - 1 }, (_, w) => startWorker(workerBody, { module, memory, control, slot: w + 1, work: workspaces[w + 1]! })),
   );
@@ -96,7 +98,14 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
     await Promise.all(workers.map((worker) => worker.terminate())); // no half-started pool
     throw failed.reason;
   }
-  const gemm = engine.exports.gemm as GemmFn;
+  runtime.executor = splittingExecutor((runtime.exports as unknown as GemmExports).gemm as GemmFn, workspaces[0]!, threads, control, block);
+  installWasmRuntime(runtime);
+  active = { runtime, workers, control };
+  return true;
+}
+
+/** The executor of `threads` threads on `control`: the caller packs in `work` and waits (blocking or spinning). */
+function splittingExecutor(gemm: GemmFn, work: number, threads: number, control: Int32Array, block: boolean): GemmExecutor {
   // Hands a job to every thread (the caller included) and waits for the workers to finish it.
   const runJob = (job: number[]): void => {
     control.set(job);
@@ -104,42 +113,45 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
       Atomics.store(control, t * SLOT, BUSY);
       Atomics.notify(control, t * SLOT);
     }
-    runBlocks(control, gemm, workspaces[0]!);
+    runBlocks(control, gemm, work);
     for (let t = 1; t < threads; t++) {
       if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
       else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
     }
   };
-  engine.run = (M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) => {
-    const acc = accumulate ? 1 : 0;
-    if (engine.serial || 2 * M * N * K < MIN_SPLIT_FLOPS) {
-      gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, workspaces[0]!);
-      return;
-    }
-    // Split the larger of M and N: each block re-packs the whole of the other operand's panel.
-    const byColumns = N >= M;
-    const total = byColumns ? N : M;
-    const unit = byColumns ? NR : MR;
-    const size = Math.max(unit, Math.ceil(total / (threads * BLOCKS_PER_THREAD) / unit) * unit);
-    runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0, 0, 0, 0]);
+  const executor: GemmExecutor = {
+    run(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) {
+      const acc = accumulate ? 1 : 0;
+      if (2 * M * N * K < MIN_SPLIT_FLOPS) {
+        gemm(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, work);
+        return;
+      }
+      // Split the larger of M and N: each block re-packs the whole of the other operand's panel.
+      const byColumns = N >= M;
+      const total = byColumns ? N : M;
+      const unit = byColumns ? NR : MR;
+      const size = Math.max(unit, Math.ceil(total / (threads * BLOCKS_PER_THREAD) / unit) * unit);
+      runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0, 0, 0, 0]);
+    },
+    runBatched(count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate) {
+      if (count * 2 * M * N * K >= MIN_SPLIT_FLOPS && count >= threads) {
+        runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, 2, 1, count, 0, aStride, bStride, cStride]);
+        return;
+      }
+      // Too little in all, or too few products to share out: each product splits itself.
+      for (let i = 0; i < count; i++) executor.run(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate);
+    },
   };
-  engine.runBatched = (...batch) => {
-    const [count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate] = batch;
-    // Too little in all, or too few products to share out: each product splits itself.
-    if (engine.serial || count * 2 * M * N * K < MIN_SPLIT_FLOPS || count < threads) return runEach(engine, ...batch);
-    runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, 2, 1, count, 0, aStride, bStride, cStride]);
-  };
-  setGemmEngine(engine);
-  active = { workers, control };
-  return true;
+  return executor;
 }
 
-/** Stops the workers and returns to the single-threaded engine (a fresh, unshared memory). */
+/** Stops the workers and returns to the single-threaded runtime (a fresh, unshared memory). */
 export async function disableWasmGemmThreads(): Promise<void> {
   if (!active) return;
-  const { workers, control } = active;
+  const { runtime, workers, control } = active;
   active = null;
-  setGemmEngine(null);
+  runtime.executor = null;
+  installWasmRuntime(null);
   for (let w = 1; w <= workers.length; w++) {
     Atomics.store(control, w * SLOT, EXIT);
     Atomics.notify(control, w * SLOT);

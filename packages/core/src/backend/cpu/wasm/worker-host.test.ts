@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './threads.js';
-import { gemmWasm } from './runtime.js';
+import { gemmWasm } from './gemm.js';
 import { canBlockThread, workerHost } from './worker-host.js';
 import { fillTensor } from '../../../testing/arbitraries.js';
 

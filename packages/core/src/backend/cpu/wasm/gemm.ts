@@ -1,0 +1,118 @@
+// The GEMM glue: float32 C (+)= A·B in WebAssembly SIMD (assembly/gemm.ts), with the contract of
+// the TypeScript gemm (backend/cpu/gemm.ts). Two entry points:
+//  - gemmWasm: drop-in for `gemm` on Float32Arrays; copies the operands into scratch (one memcpy
+//    of each operand's span: transposed/strided views keep their strides and are packed by the
+//    wasm code), runs, copies C back.
+//  - wasmScratch + gemmInMemory / gemmBatchedInMemory: operands already in wasm memory (e.g.
+//    gathered there by a conv), no copies.
+// While threads are on, every product goes to the runtime's GemmExecutor (threads.ts).
+import type { TypedArray } from '../../../tensor/dtype.js';
+import type { MatrixView } from '../../gemm.js';
+import { type WasmRuntime, gemmExecutor, requireWasmRuntime, wasmScratch } from './runtime.js';
+
+/** assembly/gemm.ts: C (+)= A·B on byte pointers, strides in elements, packing in `work`. */
+export interface GemmExports {
+  gemm(M: number, N: number, K: number, a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number, ldc: number, accumulate: number, work: number): void;
+}
+
+function pointerOf(runtime: WasmRuntime, what: string, data: TypedArray, offset: number): number {
+  if (!(data instanceof Float32Array) || data.buffer !== runtime.memory.buffer) {
+    throw new Error(`gemmInMemory: ${what} must be a Float32Array view from wasmScratch (called since the last wasmScratch)`);
+  }
+  return data.byteOffset + 4 * offset;
+}
+
+/**
+ * C (+)= A·B where A, B and C are views returned by wasmScratch (no copies). A is M×K, B is K×N
+ * with any non-negative strides (transposed operands are fine); C is row-major at cOffset with
+ * row stride ldc (default N).
+ */
+export function gemmInMemory(M: number, N: number, K: number, A: MatrixView, B: MatrixView, C: Float32Array, cOffset: number, accumulate: boolean, ldc = N): void {
+  if (M === 0 || N === 0) return;
+  const runtime = requireWasmRuntime('gemmInMemory');
+  const a = pointerOf(runtime, 'A', A.data, A.offset);
+  const b = pointerOf(runtime, 'B', B.data, B.offset);
+  const c = pointerOf(runtime, 'C', C, cOffset);
+  const executor = gemmExecutor(runtime);
+  if (executor) executor.run(M, N, K, a, A.rowStride, A.colStride, b, B.rowStride, B.colStride, c, ldc, accumulate);
+  else (runtime.exports as unknown as GemmExports).gemm(M, N, K, a, A.rowStride, A.colStride, b, B.rowStride, B.colStride, c, ldc, accumulate ? 1 : 0, runtime.workspaces[0]!);
+}
+
+/**
+ * gemmInMemory for `count` products of one shape: product i reads A and B displaced by
+ * i·aStride and i·bStride elements and writes C displaced by i·cStride (all wasmScratch views).
+ */
+export function gemmBatchedInMemory(
+  count: number, M: number, N: number, K: number, A: MatrixView, aStride: number, B: MatrixView, bStride: number, C: Float32Array, cOffset: number, cStride: number,
+  accumulate: boolean, ldc = N,
+): void {
+  if (count === 0 || M === 0 || N === 0) return;
+  const runtime = requireWasmRuntime('gemmBatchedInMemory');
+  const a = pointerOf(runtime, 'A', A.data, A.offset);
+  const b = pointerOf(runtime, 'B', B.data, B.offset);
+  const c = pointerOf(runtime, 'C', C, cOffset);
+  const executor = gemmExecutor(runtime);
+  if (executor) {
+    executor.runBatched(count, M, N, K, a, A.rowStride, A.colStride, aStride, b, B.rowStride, B.colStride, bStride, c, ldc, cStride, accumulate);
+    return;
+  }
+  const { gemm } = runtime.exports as unknown as GemmExports;
+  const work = runtime.workspaces[0]!;
+  for (let i = 0; i < count; i++) {
+    gemm(M, N, K, a + 4 * i * aStride, A.rowStride, A.colStride, b + 4 * i * bStride, B.rowStride, B.colStride, c + 4 * i * cStride, ldc, accumulate ? 1 : 0, work);
+  }
+}
+
+/** The elements [lo, hi) of `data` a rows×cols view reads, or null if not a compact span. */
+function spanOf(v: MatrixView, rows: number, cols: number): { lo: number; hi: number } | null {
+  if (v.rowStride < 0 || v.colStride < 0) return null;
+  const hi = v.offset + (rows - 1) * v.rowStride + (cols - 1) * v.colStride + 1;
+  // A span much larger than the matrix (e.g. a column of a wide matrix) is compacted instead.
+  return hi - v.offset <= 2 * rows * cols + 64 ? { lo: v.offset, hi } : null;
+}
+
+/** Space an operand occupies in scratch: its span, or rows×cols when compacted. */
+function stagedLength(v: MatrixView, rows: number, cols: number): number {
+  const span = spanOf(v, rows, cols);
+  return span ? span.hi - span.lo : rows * cols;
+}
+
+/** Copies a rows×cols operand into `dst` (a scratch view) and returns its view there. */
+function stage(v: MatrixView, rows: number, cols: number, dst: Float32Array): MatrixView {
+  const src = v.data as Float32Array;
+  const span = spanOf(v, rows, cols);
+  if (span) {
+    dst.set(src.subarray(span.lo, span.hi));
+    return { data: dst, offset: 0, rowStride: v.rowStride, colStride: v.colStride };
+  }
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) dst[i * cols + j] = src[v.offset + i * v.rowStride + j * v.colStride]!;
+  }
+  return { data: dst, offset: 0, rowStride: cols, colStride: 1 };
+}
+
+/**
+ * Drop-in for backend/cpu/gemm.ts `gemm` on float32: C[cOffset.., row-major M×N] (+)= A·B.
+ * Throws if an operand is not a Float32Array or WebAssembly SIMD is unavailable. Operands that
+ * are all wasmScratch views go straight to gemmInMemory.
+ */
+export function gemmWasm(M: number, N: number, K: number, A: MatrixView, B: MatrixView, C: TypedArray, cOffset: number, accumulate: boolean): void {
+  if (!(A.data instanceof Float32Array && B.data instanceof Float32Array && C instanceof Float32Array)) {
+    throw new TypeError('gemmWasm: A, B and C must be Float32Arrays');
+  }
+  if (M === 0 || N === 0) return;
+  if (K === 0) {
+    if (!accumulate) C.fill(0, cOffset, cOffset + M * N);
+    return;
+  }
+  const buffer = requireWasmRuntime('gemmWasm').memory.buffer;
+  const inMemory = [A.data, B.data, C].filter((x) => x.buffer === buffer).length;
+  if (inMemory === 3) return gemmInMemory(M, N, K, A, B, C, cOffset, accumulate);
+  if (inMemory > 0) throw new Error('gemmWasm: operands must all live in wasm memory (use gemmInMemory) or none of them');
+  const [sa, sb, sc] = wasmScratch([stagedLength(A, M, K), stagedLength(B, K, N), M * N]) as [Float32Array, Float32Array, Float32Array];
+  const a = stage(A, M, K, sa);
+  const b = stage(B, K, N, sb);
+  if (accumulate) sc.set(C.subarray(cOffset, cOffset + M * N));
+  gemmInMemory(M, N, K, a, b, sc, 0, accumulate);
+  C.set(sc, cOffset);
+}
