@@ -10,7 +10,7 @@
 import { AllocationError } from '../../../errors.js';
 import { formatBytes } from '../../../tensor/limits.js';
 import { roundUp } from '../align.js';
-import { gemmWasmBase64, gemmWasmSharedBase64 } from './module.generated.js';
+import { moduleBase64, moduleSharedBase64 } from './module.generated.js';
 
 /** The exports that lay out the memory (assembly/gemm.ts). */
 interface LayoutExports {
@@ -62,7 +62,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
 export function compileWasmModule(shared: boolean): WebAssembly.Module | null {
   if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
   try {
-    return new WebAssembly.Module(decodeBase64(shared ? gemmWasmSharedBase64 : gemmWasmBase64));
+    return new WebAssembly.Module(decodeBase64(shared ? moduleSharedBase64 : moduleBase64));
   } catch {
     return null; // no SIMD (or no threads for the shared variant)
   }
