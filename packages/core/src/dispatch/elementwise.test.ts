@@ -1,6 +1,7 @@
 // Hand-computed results of the public elementwise API, in particular NumPy broadcasting.
 import { expect } from 'chai';
-import { add, mul, sub, sum, tensor } from '../index.js';
+import { ArgumentError } from '../errors.js';
+import { add, equal, greater, greaterEqual, less, lessEqual, mul, notEqual, sign, sub, sum, tensor } from '../index.js';
 
 describe('elementwise broadcasting (public API)', () => {
   it('adds a row to every row and a column to every column', () => {
@@ -37,5 +38,25 @@ describe('elementwise broadcasting (public API)', () => {
     sum(mul(a, b)).backward();
     expect(a.grad!.toArray()).to.deep.equal([[2, 2, 2], [3, 3, 3]]);
     expect(b.grad!.toArray()).to.deep.equal([[6], [15]]);
+  });
+
+  it('compares a tensor with a number like PyTorch (x > 0), in either position', () => {
+    const x = tensor([-1, 0, 2.5], { dtype: 'float64' });
+    expect(greater(x, 0).toArray()).to.deep.equal([0, 0, 1]);
+    expect(greater(x, 0).dtype).to.equal('float64');
+    expect(less(0, x).toArray()).to.deep.equal([0, 0, 1]);
+    expect(lessEqual(x, 0).toArray()).to.deep.equal([1, 1, 0]);
+    expect(equal(x, 0).toArray()).to.deep.equal([0, 1, 0]);
+    expect(notEqual(x, 0).toArray()).to.deep.equal([1, 0, 1]);
+    expect(greater(x, [[0], [1]]).toArray()).to.deep.equal([[0, 0, 1], [0, 0, 1]]);
+    // A fraction beside int32 is compared exactly (torch.tensor([0, 1]) >= 0.5 is [False, True]).
+    expect(greaterEqual(tensor([0, 1], { dtype: 'int32' }), 0.5).toArray()).to.deep.equal([0, 1]);
+    expect(sign([-2, 0, 3]).toArray()).to.deep.equal([-1, 0, 1]);
+  });
+
+  it('names the argument when a comparison gets something that is not a tensor', () => {
+    const untyped = greater as unknown as (...args: unknown[]) => unknown;
+    expect(() => untyped(tensor([1]), 'a')).to.throw(ArgumentError, /^greater: argument 'b' must be .*Tensor.*, got string \(usage: greater\(a, b\)\)$/);
+    expect(() => (sign as unknown as (...args: unknown[]) => unknown)({})).to.throw(ArgumentError, /^sign: argument 'x' must be .*Tensor.*, got Object/);
   });
 });

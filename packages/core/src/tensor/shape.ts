@@ -53,6 +53,18 @@ export function broadcastShapes(op: string, a: Shape, b: Shape, names?: readonly
   return out;
 }
 
+/** Strides of `shape` seen from `outShape` (right-aligned; 0 where the operand broadcasts). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const strides = new Array<number>(outShape.length).fill(0);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const o = outShape.length - shape.length + i;
+    strides[o] = shape[i] === 1 ? 0 : s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
 /** Normalises a possibly negative dim into [0, rank). */
 export function normalizeDim(op: string, dim: number, rank: number, arg = 'dim'): number {
   if (!Number.isInteger(dim) || dim < -Math.max(rank, 1) || dim >= Math.max(rank, 1)) {

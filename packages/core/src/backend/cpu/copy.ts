@@ -1,9 +1,9 @@
 // Strided copies: permutation of dims, broadcasting, copying a box between two tensors (slice,
 // pad, concat), and picking / placing one class per position (the class-index losses).
 import type { TypedArray } from '../../tensor/dtype.js';
-import { stridesOf } from '../../tensor/shape.js';
+import { broadcastStrides, stridesOf } from '../../tensor/shape.js';
 import type { CopyKernels } from '../copy.js';
-import { broadcastStrides, mapStrided } from './elementwise.js';
+import { mapStrided } from './elementwise.js';
 
 /** out = x with dims permuted: out.shape[i] = shape[perm[i]]. */
 export function permuteInto(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {

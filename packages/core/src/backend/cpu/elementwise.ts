@@ -6,6 +6,7 @@
 // the loop), so the hot ops run without a callback per element; any other function is the
 // default case.
 import type { TypedArray } from '../../tensor/dtype.js';
+import { broadcastStrides } from '../../tensor/shape.js';
 import { Binary, type BinaryCode, type ElementwiseKernels, Unary, type UnaryOp } from '../elementwise.js';
 
 export type BinaryFn = (a: number, b: number) => number;
@@ -23,18 +24,6 @@ type ComparisonCode = keyof typeof comparisons;
 
 /** What the loops take: an arithmetic code (a loop without a callback) or any function. */
 export type BinaryOp = Exclude<BinaryCode, ComparisonCode> | BinaryFn;
-
-/** Strides of `shape` seen from `outShape` (right-aligned; 0 where the operand broadcasts). */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const strides = new Array<number>(outShape.length).fill(0);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const o = outShape.length - shape.length + i;
-    strides[o] = shape[i] === 1 ? 0 : s;
-    s *= shape[i]!;
-  }
-  return strides;
-}
 
 /**
  * The same iteration with fewer dims: size-1 dims dropped, and a dim merged into the next one
