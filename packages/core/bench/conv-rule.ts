@@ -1,9 +1,10 @@
 // Measures the conv algorithms on a grid of geometries and writes the rule table that picks an
-// algorithm without timing at run time (src/ops/conv/rule-table.ts, read by rule.ts).
+// algorithm without timing at run time (src/backend/cpu/conv/rule-table.ts, read by rule.ts).
 // Not a test. From packages/core, on a machine as quiet as you can get:
 //   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts measure 1   -> bench/results/conv-rule-1t.json
 //   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts measure 2   -> bench/results/conv-rule-2t.json
-//   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts table       -> src/ops/conv/rule-table.ts
+//   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts table       -> src/backend/cpu/conv/rule-table.ts
+//   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts quick       a few grid points, printed only
 // Each grid point times variants of one product on random operands the way benchmark mode does
 // (one untimed run, then ROUNDS timed runs in alternating order, minimum kept). With 1 thread
 // every applicable algorithm is timed: the winner is the algorithm of the rule at every thread
@@ -15,19 +16,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setNumThreads } from '../src/index.js';
 import { withSerialGemm } from '../src/backend/cpu/wasm/runtime.js';
-import { empty } from '../src/tensor/creation.js';
+import { uninitialized } from '../src/tensor/creation.js';
 import type { Tensor } from '../src/tensor/tensor.js';
 import { fillTensor } from '../src/testing/arbitraries.js';
-import type { ConvShape } from '../src/backend/cpu/conv/gathered.js';
 import { window2d } from '../src/ops/window.js';
-import { convPattern } from '../src/backend/cpu/conv/pattern.js';
-import { convStrategies } from '../src/backend/cpu/conv/strategies.js';
-import { type ConvProduct, type ConvStrategy, SERIAL, TUNE_MIN_FLOPS, convFlops, convOutputShape, setConvTuning } from '../src/backend/cpu/conv/chooser.js';
-import { type RuleRow, type RuleTable, ruleSignature } from '../src/backend/cpu/conv/rule.js';
+import { convOutputShape } from '../src/backend/conv.js';
+import { type ConvProduct, type ConvShape, type ConvStrategy, type RuleRow, type RuleTable, convShape } from '../src/backend/cpu/conv/types.js';
+import { SERIAL, TUNE_MIN_FLOPS, convFlops, convStrategies, runStrategy, setConvTuning } from '../src/backend/cpu/conv/chooser.js';
+import { ruleSignature } from '../src/backend/cpu/conv/rule.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(here, 'results');
-const tablePath = join(here, '..', 'src', 'ops', 'conv', 'rule-table.ts');
+const tablePath = join(here, '..', 'src', 'backend', 'cpu', 'conv', 'rule-table.ts');
 const ROUNDS = 4;
 /** Above this a grid point is skipped (time); TUNE_MIN_FLOPS is the floor, as at run time. */
 const MAX_FLOPS = 1e9;
@@ -46,22 +46,29 @@ interface Measurement {
 }
 
 // kernel, stride, padding: 1×1 (pointwise applies), 3×3 (Winograd), 5×5 (direct, flipped), 3×3 stride 2 (only the default).
-const families: [number, number, number][] = [[1, 1, 0], [3, 1, 1], [5, 1, 2], [3, 2, 1]];
-const batches = [8, 32, 128];
-const inputChannels = [1, 3, 16, 64, 256];
-const outputChannels = [16, 64, 256];
-const sides = [7, 14, 28, 56];
+interface Grid {
+  families: [number, number, number][];
+  batches: number[];
+  inputChannels: number[];
+  outputChannels: number[];
+  sides: number[];
+}
+const fullGrid: Grid = {
+  families: [[1, 1, 0], [3, 1, 1], [5, 1, 2], [3, 2, 1]], batches: [8, 32, 128], inputChannels: [1, 3, 16, 64, 256], outputChannels: [16, 64, 256], sides: [7, 14, 28, 56],
+};
+/** One point per family: checks that every strategy runs, in seconds (quick). */
+const quickGrid: Grid = { families: fullGrid.families, batches: [8], inputChannels: [16], outputChannels: [16], sides: [14] };
 
 function shapeOf(n: number, cin: number, cout: number, k: number, stride: number, padding: number, side: number): ConvShape {
   const inSide = side * stride;
-  return { n, cin, cout, groups: 1, plane: inSide * inSide, S: convPattern(window2d('conv2d', inSide, inSide, { kernelSize: k, stride, padding })) };
+  return convShape({ n, cin, cout, groups: 1, window: window2d('conv2d', inSide, inSide, { kernelSize: k, stride, padding }) });
 }
 
 function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, serial: boolean, s: ConvShape, out: Tensor, x: Tensor, w: Tensor, dy: Tensor): void {
   withSerialGemm(serial, () => {
-    if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, x, w, null);
-    else if (product === 'inputGrad') (st as ConvStrategy<'inputGrad'>).run(s, out, dy, w);
-    else (st as ConvStrategy<'filterGrad'>).run(s, out, x, dy);
+    if (product === 'forward') runStrategy('forward', st as ConvStrategy<'forward'>, s, out.data, x.data, w.data, null);
+    else if (product === 'inputGrad') runStrategy('inputGrad', st as ConvStrategy<'inputGrad'>, s, out.data, dy.data, w.data);
+    else runStrategy('filterGrad', st as ConvStrategy<'filterGrad'>, s, out.data, x.data, dy.data);
   });
 }
 
@@ -77,10 +84,10 @@ const samePoint = (a: Measurement, b: Pick<Measurement, 'product' | 'n' | 'cin' 
   a.product === b.product && a.n === b.n && a.cin === b.cin && a.cout === b.cout && a.kernel === b.kernel && a.stride === b.stride && a.padding === b.padding && a.side === b.side;
 
 /** `single`: the 1-thread measurements, whose winners the multi-thread run times (see the file comment). */
-function measure(threads: number, single: Measurement[]): Measurement[] {
+function measure(threads: number, single: Measurement[], grid = fullGrid): Measurement[] {
   const rows: Measurement[] = [];
-  for (const [k, stride, padding] of families) {
-    for (const n of batches) for (const cin of inputChannels) for (const cout of outputChannels) for (const side of sides) {
+  for (const [k, stride, padding] of grid.families) {
+    for (const n of grid.batches) for (const cin of grid.inputChannels) for (const cout of grid.outputChannels) for (const side of grid.sides) {
       const s = shapeOf(n, cin, cout, k, stride, padding, side);
       const flops = convFlops(s);
       if (flops < TUNE_MIN_FLOPS || flops > MAX_FLOPS) continue;
@@ -95,7 +102,7 @@ function measure(threads: number, single: Measurement[]): Measurement[] {
           ? usable.map((st) => [st, false])
           : [[usable.find((st) => st.name === chosen)!, false], [usable.find((st) => st.name === chosen)!, true]];
         if (variants.length < 2) continue;
-        const out = empty(convOutputShape(product, s), 'float32');
+        const out = uninitialized(convOutputShape(product, s), 'float32');
         const best = variants.map(() => Infinity);
         for (let r = 0; r <= ROUNDS; r++) {
           for (let j = 0; j < variants.length; j++) {
@@ -153,7 +160,7 @@ ${sources.map((line) => `//   ${line}`).join('\n')}
 // Rows by thread count, product and applicable algorithms: [images, input channels, output
 // channels, output positions, taps, relative times in percent (named above each list)]; rule.ts
 // weighs the rows nearest a conv to choose its variant.
-import type { RuleTable } from './rule.js';
+import type { RuleTable } from './types.js';
 
 export const RULE_TABLE: RuleTable = {
 ${body}
@@ -177,6 +184,10 @@ if (command === 'measure') {
 } else if (command === 'table') {
   const [one, two] = [read(1), read(2)];
   writeTable(buildTable(one.rows, two.rows), [one.about, two.about]);
+} else if (command === 'quick') {
+  setConvTuning('benchmark');
+  measure(1, [], quickGrid);
 } else {
-  throw new Error('usage: conv-rule.ts measure <threads> | table');
+  console.log('usage: conv-rule.ts measure <threads> | table | quick (see the comment at the top of bench/conv-rule.ts)');
+  if (command !== '--help') process.exitCode = 1;
 }

@@ -7,7 +7,8 @@
 // Not a test. From packages/core:
 //   npx tsx --conditions=@tensorgrad/source bench/conv-strategies.ts [threads=1] [ids=a,b,...|all] [benchmark|rule]
 import { conv2d, grad, mul, randn, setNumThreads, sum, type Tensor } from '../src/index.js';
-import { type ConvProduct, type ConvTuning, convDecisions, setConvStrategy, setConvTuning } from '../src/backend/cpu/conv/chooser.js';
+import type { ConvProduct } from '../src/backend/conv.js';
+import { type ConvTuning, convDecisions, setConvStrategy, setConvTuning } from '../src/backend/cpu/conv/chooser.js';
 
 const threads = Number(process.argv[2] ?? 1);
 const only = process.argv[3] === undefined || process.argv[3] === 'all' ? undefined : process.argv[3].split(',');

@@ -4,7 +4,7 @@
 //   npx tsx --conditions=@tensorgrad/source bench/fmnist-layers.ts [threads=1] [--reps 7]
 import { loadavg } from 'node:os';
 import { conv2d, maxPool2d, randn, setNumThreads } from '../src/index.js';
-import { gatherColumns } from '../src/backend/cpu/conv/kernels.js';
+import { gatherColumns } from '../src/backend/cpu/conv/columns.js';
 import { convPattern } from '../src/backend/cpu/conv/pattern.js';
 import { window2d } from '../src/ops/window.js';
 

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { AllocationError, ArgumentError, DTypeError, ShapeError, type TensorError } from './errors.js';
 import * as tg from './index.js';
-import { convWorkspace } from './backend/cpu/conv/kernels.js';
+import { convWorkspace } from './backend/cpu/conv/workspace.js';
 import { wasmAvailable, wasmScratch } from './backend/cpu/wasm/runtime.js';
 
 type ErrorClass = new (...args: never[]) => TensorError;

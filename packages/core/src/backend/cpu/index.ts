@@ -1,17 +1,18 @@
 // The CPU backend: WebAssembly SIMD kernels (wasm/), with the TypeScript kernels beside them as the
 // reference and the fallback where WebAssembly SIMD is unavailable (or for float64).
 import type { Backend } from '../backend.js';
+import { cpuConv } from './conv/index.js';
 import { cpuCopy } from './copy.js';
 import { cpuElementwise } from './elementwise.js';
 import { cpuGemm } from './gemm.js';
-import { cpuReduce } from './reduce.js';
 import { cpuNorm } from './norm.js';
 import { cpuPool } from './pool.js';
+import { cpuReduce } from './reduce.js';
 
 export const cpuBackend: Backend = {
   device: 'cpu',
   gemm: cpuGemm,
-  conv: {},
+  conv: cpuConv,
   pool: cpuPool,
   norm: cpuNorm,
   elementwise: cpuElementwise,

@@ -1,11 +1,11 @@
 // C made explicit: the conv of one image as a sparse matrix (CSR), rows (co, oh, ow) and
 // columns (ci, ih, iw) in NCHW order, so y.flat = C·x.flat. For teaching and tests only: the
-// fast path never builds it, it gathers through the shared pattern S instead.
+// fast path never builds it, its kernels read the pattern S as runs instead. Built on demand
+// from the window, entry by entry (patternIndex).
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type Conv2dOptions, convAttrs, convWindow } from './conv2d.js';
 import type { Window2d } from '../../backend/window.js';
-import { convPattern } from '../../backend/cpu/conv/pattern.js';
 
 /** A sparse matrix in compressed sparse row form. */
 export class CsrMatrix {
@@ -60,6 +60,30 @@ export class CsrMatrix {
 const MAX_ENTRIES = 1 << 22;
 
 /**
+ * The pattern S of a window as an index map: index[t·P + p] = ih·inW + iw, the input pixel that
+ * kernel tap t (= kh·kW + kw) reads at output position p (= oh·outW + ow) of P, or -1 where it
+ * reads padding.
+ */
+export function patternIndex(g: Window2d): Int32Array {
+  const positions = g.outH * g.outW;
+  const index = new Int32Array(g.kH * g.kW * positions);
+  for (let kh = 0; kh < g.kH; kh++) {
+    for (let kw = 0; kw < g.kW; kw++) {
+      const base = (kh * g.kW + kw) * positions;
+      for (let oh = 0; oh < g.outH; oh++) {
+        const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
+        const rowInside = ih >= 0 && ih < g.inH;
+        for (let ow = 0; ow < g.outW; ow++) {
+          const iw = ow * g.strideW - g.padLeft + kw * g.dilationW;
+          index[base + oh * g.outW + ow] = rowInside && iw >= 0 && iw < g.inW ? ih * g.inW + iw : -1;
+        }
+      }
+    }
+  }
+  return index;
+}
+
+/**
  * The matrix C of conv2d(x, w, options) for one image x of shape [C, H, W] (or [1, C, H, W]),
  * or for a window geometry (input channels then w.shape[1]·groups).
  */
@@ -85,13 +109,14 @@ export function convMatrix(input: readonly number[] | Window2d, w: Tensor, optio
   if (cin !== cinG * groups || cout % groups !== 0) {
     throw new ShapeError(`${op}: weight ${formatShape(w.shape)} with groups ${groups} does not fit ${cin} input channels`);
   }
-  const S = convPattern(g);
-  const P = S.positions;
+  const P = g.outH * g.outW;
+  const taps = g.kH * g.kW;
   const plane = g.inH * g.inW;
   const coutG = cout / groups;
-  if (cout * P * cinG * S.taps > MAX_ENTRIES) {
-    throw new ArgumentError(`${op}: C would have up to ${cout * P * cinG * S.taps} nonzeros; it is meant for small geometries (at most ${MAX_ENTRIES})`);
+  if (cout * P * cinG * taps > MAX_ENTRIES) {
+    throw new ArgumentError(`${op}: C would have up to ${cout * P * cinG * taps} nonzeros; it is meant for small geometries (at most ${MAX_ENTRIES})`);
   }
+  const index = patternIndex(g);
   const rowPtr = new Int32Array(cout * P + 1);
   const colIndex: number[] = [];
   const values: number[] = [];
@@ -99,11 +124,11 @@ export function convMatrix(input: readonly number[] | Window2d, w: Tensor, optio
     const grp = Math.floor(co / coutG);
     for (let p = 0; p < P; p++) {
       for (let ci = 0; ci < cinG; ci++) {
-        for (let t = 0; t < S.taps; t++) {
-          const at = S.index[t * P + p]!;
+        for (let t = 0; t < taps; t++) {
+          const at = index[t * P + p]!;
           if (at < 0) continue;
           colIndex.push((grp * cinG + ci) * plane + at);
-          values.push(w.data[(co * cinG + ci) * S.taps + t]!);
+          values.push(w.data[(co * cinG + ci) * taps + t]!);
         }
       }
       rowPtr[co * P + p + 1] = colIndex.length;

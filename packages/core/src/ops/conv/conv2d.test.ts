@@ -7,7 +7,8 @@ import { ArgumentError, ShapeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { type PaddingSpec, window2d } from '../window.js';
 import { convPattern, convPatternCacheSize } from '../../backend/cpu/conv/pattern.js';
-import { gatherColumns, scatterAddColumns } from '../../backend/cpu/conv/kernels.js';
+import { gatherColumns, scatterAddColumns } from '../../backend/cpu/conv/columns.js';
+import { patternIndex } from './conv-matrix.js';
 
 // ---- independent references: direct loops over the definitions, nothing shared with the fast path
 
@@ -435,6 +436,7 @@ describe('conv pattern cache', () => {
       fc.property(geometryArb, fc.nat(1e6), (c, s) => {
         const [, cin, H, W] = c.xShape as [number, number, number, number];
         const S = convPattern(window2d('test', H, W, { kernelSize: [c.kH, c.kW], stride: c.g.stride, padding: c.g.padding, dilation: c.g.dilation }));
+        const index = patternIndex(S.window);
         const x = fillTensor([cin, H, W], s).data;
         const rows = cin * S.taps;
         const cols = new Float64Array(rows * S.positions).fill(NaN);
@@ -446,7 +448,7 @@ describe('conv pattern cache', () => {
         for (let ch = 0; ch < cin; ch++)
           for (let t = 0; t < S.taps; t++)
             for (let p = 0; p < S.positions; p++) {
-              const i = S.index[t * S.positions + p]!;
+              const i = index[t * S.positions + p]!;
               const r = (ch * S.taps + t) * S.positions + p;
               expect(cols[r]).to.equal(i < 0 ? 0 : x[ch * H * W + i]);
               if (i >= 0) expectedDx[ch * H * W + i]! += dy[r]!;
@@ -465,6 +467,7 @@ describe('conv pattern cache', () => {
     for (const [H, W, kH, kW, padding, dilation] of cases) {
       const S = convPattern(window2d('test', H, W, { kernelSize: [kH, kW], stride: [1, 1], padding, dilation }));
       expect(S.window.outW).to.equal(W);
+      const index = patternIndex(S.window);
       const cin = 3;
       const off = 5;
       const x = Float32Array.from({ length: off + cin * H * W + 4 }, (_, i) => Math.sin(i) + 2);
@@ -477,7 +480,7 @@ describe('conv pattern cache', () => {
       for (let ch = 0; ch < cin; ch++)
         for (let t = 0; t < S.taps; t++)
           for (let p = 0; p < S.positions; p++) {
-            const i = S.index[t * S.positions + p]!;
+            const i = index[t * S.positions + p]!;
             const r = (ch * S.taps + t) * S.positions + p;
             expect(cols[r]).to.equal(i < 0 ? 0 : x[off + ch * H * W + i]);
             if (i >= 0) expectedDx[off + ch * H * W + i]! += dy[r]!;
@@ -494,8 +497,9 @@ describe('conv pattern cache', () => {
     expect(S.positions).to.equal(9);
     expect(S.taps).to.equal(9);
     // tap (0,0) at output (0,0) reads padding; the centre tap reads the pixel itself
-    expect(S.index[0]).to.equal(-1);
-    expect(Array.from(S.index.subarray(4 * 9, 5 * 9))).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const index = patternIndex(S.window);
+    expect(index[0]).to.equal(-1);
+    expect(Array.from(index.subarray(4 * 9, 5 * 9))).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(S.identity).to.equal(false);
     expect(convPattern(window2d('test', 4, 4, { kernelSize: 1, stride: 1 })).identity).to.equal(true);
   });

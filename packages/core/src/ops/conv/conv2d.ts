@@ -1,23 +1,24 @@
-// conv2d as the sparse matrix C (see DESIGN.md). One pattern S, three products, three ops:
+// conv2d as a sparse matrix C: y = C(w)·x, where every (output channel, input channel) block of C
+// has the same spatial sparsity pattern S (output pixel p reads input pixel S[t, p] through kernel
+// tap t, or padding), fixed by the window. One pattern, three products, three ops:
 //   conv2d            y  = C(w)·x + b          = W · gather_S(x)            (+ b per channel)
 //   convTranspose2d   dx = C(w)ᵀ·dy (+ b)      = scatterAdd_Sᵀ(Wᵀ · dy)
 //   conv2dFilterGrad  dW = ∂⟨dy, C(w)·x⟩/∂w    = dy · gather_S(x)ᵀ
 // All three are bilinear, so each one's VJP is one of the others: gradients of any order.
-// Each product runs through runConv (strategy.ts), which picks its algorithm per shape by
-// measurement among the gathered path above and alternatives (strategies.ts).
+// Each product is a kernel of the backend (backend/conv.ts), which picks the algorithm; the
+// explicit C (conv-matrix.ts) is the reference the algorithms are tested against.
 import type * as FastCheck from 'fast-check';
 import { defineOp, type CaseTools } from '../../autograd/registry.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
 import { checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
-import { checkAllocation } from '../../tensor/limits.js';
+import { uninitialized } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { backendOf } from '../../backend/index.js';
+import { type ConvProblem, type ConvProduct, convOutputShape } from '../../backend/conv.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
 import { type Pair, type PaddingSpec, type Window2d, pair, window2d } from '../window.js';
-import type { ConvShape } from '../../backend/cpu/conv/gathered.js';
-import { convPattern } from '../../backend/cpu/conv/pattern.js';
-import { runConv } from '../../backend/cpu/conv/chooser.js';
 
 /** The geometry of one convolution, shared by the three ops it gives rise to. */
 export interface ConvAttrs {
@@ -99,14 +100,15 @@ function checkConvOperands(op: string, x: Tensor, w: Tensor, groups: number): vo
   }
 }
 
-function convShapeOf(op: string, x: Tensor, w: Tensor, attrs: ConvAttrs): ConvShape {
+function conv2dProblem(op: string, x: Tensor, w: Tensor, attrs: ConvAttrs): ConvProblem {
   const [n, cin, inH, inW] = x.shape as [number, number, number, number];
   const [cout, , kH, kW] = w.shape as [number, number, number, number];
-  const g = convWindow(op, inH, inW, kH, kW, attrs);
-  // Before the pattern (kH·kW index entries per output position) is built for a huge output.
-  checkAllocation(x.dtype, n * cout * g.outH * g.outW, [n, cout, g.outH, g.outW]);
-  const S = convPattern(g);
-  return { n, cin, cout, groups: attrs.groups, plane: inH * inW, S };
+  return { n, cin, cout, groups: attrs.groups, window: convWindow(op, inH, inW, kH, kW, attrs) };
+}
+
+/** A tensor for `product`'s result (every element is written by the kernel). */
+function convOutput(product: ConvProduct, p: ConvProblem, like: Tensor): Tensor {
+  return uninitialized(convOutputShape(product, p), like.dtype);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -119,7 +121,10 @@ const conv2dOp = defineOp({
   forward: ({ x, w, b }, attrs: ConvAttrs) => {
     checkConvOperands('conv2d', x, w, attrs.groups);
     checkBias('conv2d', b, w.shape[0]!, x);
-    return runConv('forward', convShapeOf('conv2d', x, w, attrs), x, w, b);
+    const p = conv2dProblem('conv2d', x, w, attrs);
+    const y = convOutput('forward', p, x);
+    backendOf(x).conv.forward(p, y.data, x.data, w.data, b?.data ?? null);
+    return y;
   },
   vjp: ({ dy, x, w }, attrs) => ({
     x: (): Tensor => convTransposeOp({ x: dy, w, b: null }, { ...convOnly(attrs), inputSize: [x.shape[2]!, x.shape[3]!] }),
@@ -146,12 +151,13 @@ const convTransposeOp = defineOp({
     const cin = w.shape[1]! * attrs.groups;
     checkBias(op, b, cin, x);
     const [inH, inW] = attrs.inputSize;
-    const S = convPattern(convWindow(op, inH, inW, w.shape[2]!, w.shape[3]!, attrs));
-    if (S.window.outH !== x.shape[2] || S.window.outW !== x.shape[3]) {
-      throw new ShapeError(`${op}: input x has spatial size [${x.shape[2]},${x.shape[3]}] but the convolution it transposes produces [${S.window.outH},${S.window.outW}]`);
+    const g = convWindow(op, inH, inW, w.shape[2]!, w.shape[3]!, attrs);
+    if (g.outH !== x.shape[2] || g.outW !== x.shape[3]) {
+      throw new ShapeError(`${op}: input x has spatial size [${x.shape[2]},${x.shape[3]}] but the convolution it transposes produces [${g.outH},${g.outW}]`);
     }
-    const dx = runConv('inputGrad', { n: x.shape[0]!, cin, cout: x.shape[1]!, groups: attrs.groups, plane: inH * inW, S }, x, w);
-    if (b !== null) addChannelBias(dx, b);
+    const p: ConvProblem = { n: x.shape[0]!, cin, cout: x.shape[1]!, groups: attrs.groups, window: g };
+    const dx = convOutput('inputGrad', p, x);
+    backendOf(x).conv.inputGrad(p, dx.data, x.data, w.data, b?.data ?? null);
     return dx;
   },
   vjp: ({ dy, x, w }, attrs) => ({
@@ -166,8 +172,9 @@ const convTransposeOp = defineOp({
     })),
 });
 
-// dW = Σ_n gy · gather(x)ᵀ (gy: the conv's output gradient), bilinear in (x, gy): for an
-// incoming G shaped like W, dx = C(G)ᵀ·gy and dgy = C(G)·x
+// dW = Σ_n gy · gather(x)ᵀ (gy: the conv's output gradient, which the backend's filterGrad calls
+// dy; here dy is taken: in this op's VJP it is the gradient G arriving at dW), bilinear in (x, gy):
+// for an incoming G shaped like W, dx = C(G)ᵀ·gy and dgy = C(G)·x
 const filterGradOp = defineOp({
   name: 'conv2dFilterGrad',
   inputs: ['x', 'gy'],
@@ -183,11 +190,14 @@ const filterGradOp = defineOp({
     if (gy.shape[0] !== n || cin % attrs.groups !== 0 || cout % attrs.groups !== 0) {
       throw new ShapeError(`${op}: input x ${formatShape(x.shape)} and output gradient gy ${formatShape(gy.shape)} do not fit groups ${attrs.groups}`);
     }
-    const S = convPattern(convWindow(op, inH, inW, attrs.kernelSize[0], attrs.kernelSize[1], attrs));
-    if (S.window.outH !== gy.shape[2] || S.window.outW !== gy.shape[3]) {
-      throw new ShapeError(`${op}: output gradient gy ${formatShape(gy.shape)} does not match the convolution's output size [${S.window.outH},${S.window.outW}]`);
+    const g = convWindow(op, inH, inW, attrs.kernelSize[0], attrs.kernelSize[1], attrs);
+    if (g.outH !== gy.shape[2] || g.outW !== gy.shape[3]) {
+      throw new ShapeError(`${op}: output gradient gy ${formatShape(gy.shape)} does not match the convolution's output size [${g.outH},${g.outW}]`);
     }
-    return runConv('filterGrad', { n, cin, cout, groups: attrs.groups, plane: inH * inW, S }, x, gy);
+    const p: ConvProblem = { n, cin, cout, groups: attrs.groups, window: g };
+    const dw = convOutput('filterGrad', p, x);
+    backendOf(x).conv.filterGrad(p, dw.data, x.data, gy.data);
+    return dw;
   },
   vjp: ({ dy: G, x, gy }, attrs) => ({
     x: (): Tensor => convTransposeOp({ x: gy, w: G, b: null }, { ...convOnly(attrs), inputSize: [x.shape[2]!, x.shape[3]!] }),
@@ -196,19 +206,6 @@ const filterGradOp = defineOp({
   cases: (tools) =>
     convCases(tools).map((c) => ({ inputs: { x: c.x, gy: c.y }, attrs: { ...c.attrs, kernelSize: [c.w.shape[2]!, c.w.shape[3]!] as [number, number] } })),
 });
-
-/** out[n, c, :, :] += b[c]. */
-function addChannelBias(out: Tensor, b: Tensor): void {
-  const [n, c, h, w] = out.shape as [number, number, number, number];
-  const plane = h * w;
-  for (let i = 0; i < n; i++) {
-    for (let ch = 0; ch < c; ch++) {
-      const v = b.data[ch]!;
-      const base = (i * c + ch) * plane;
-      for (let p = 0; p < plane; p++) out.data[base + p]! += v;
-    }
-  }
-}
 
 interface ConvCase {
   x: Tensor;

@@ -5,23 +5,24 @@ import { wasmAvailable } from '../wasm/runtime.js';
 import { fillTensor } from '../../../testing/arbitraries.js';
 import { zeroFilled } from '../../../tensor/creation.js';
 import type { Tensor } from '../../../tensor/tensor.js';
-import type { ConvShape } from './gathered.js';
 import { type PaddingSpec, window2d } from '../../../ops/window.js';
-import { convPattern } from './pattern.js';
-import { convStrategies } from './strategies.js';
+import { patternIndex } from '../../../ops/conv/conv-matrix.js';
+import { convOutputShape } from '../../conv.js';
+import { type ConvProduct, type ConvShape, type ConvStrategy, type FloatType, type RuleTable, convShape } from './types.js';
 import { RULE_TABLE } from './rule-table.js';
-import { type RuleTable, ruleChoice } from './rule.js';
+import { ruleChoice } from './rule.js';
 import {
-  type ConvProduct, type ConvStrategy, type FloatType, SERIAL, TUNE_MIN_FLOPS, clearConvDecisions, convChoices, convDecisions, convFlops, convOutputShape, convRuleChoice, convTuning,
-  restoreConvChoices, setConvStrategy, setConvTuning,
+  SERIAL, TUNE_MIN_FLOPS, clearConvDecisions, convChoices, convDecisions, convFlops, convRuleChoice, convStrategies, convTuning,
+  restoreConvChoices, runStrategy as runChosen, setConvStrategy, setConvTuning,
 } from './chooser.js';
 import { ArgumentError } from '../../../errors.js';
 
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 
-/** The three products straight from C's entries (w[co, ci, t] at row (co, p), column (ci, S.index[t, p])), with Σ|terms| per entry. */
+/** The three products straight from C's entries (w[co, ci, t] at row (co, p), column (ci, S[t, p])), with Σ|terms| per entry. */
 function reference(s: ConvShape, x: Tensor, w: Tensor, b: Tensor, dy: Tensor) {
   const { n, cin, cout, groups, plane, S } = s;
+  const index = patternIndex(S.window);
   const cinG = cin / groups;
   const coutG = cout / groups;
   const P = S.positions;
@@ -37,7 +38,7 @@ function reference(s: ConvShape, x: Tensor, w: Tensor, b: Tensor, dy: Tensor) {
         fwd.abs[yi] = Math.abs(b.data[co]!);
         for (let ci = 0; ci < cinG; ci++) {
           for (let t = 0; t < S.taps; t++) {
-            const at = S.index[t * P + p]!;
+            const at = index[t * P + p]!;
             if (at < 0) continue;
             const xi = (i * cin + grp * cinG + ci) * plane + at;
             const wi = (co * cinG + ci) * S.taps + t;
@@ -92,7 +93,7 @@ function caseOf(r: typeof geometryArb extends fc.Arbitrary<infer T> ? T : never)
   const window = { ...full, outH: Math.max(1, full.outH - c.cropH), outW: Math.max(1, full.outW - c.cropW) };
   const cin = c.groups * c.cinG;
   const cout = c.groups * c.coutG;
-  const s: ConvShape = { n: c.n, cin, cout, groups: c.groups, plane: inH * inW, S: convPattern(window) };
+  const s = convShape({ n: c.n, cin, cout, groups: c.groups, window });
   const opts = { dtype: c.dtype, min: -1, max: 1 };
   const x = fillTensor([c.n, cin, inH, inW], c.seed, opts);
   const w = fillTensor([cout, c.cinG, c.kH, c.kW], c.seed + 1, opts);
@@ -112,9 +113,9 @@ function maxAbsDiff(a: ArrayLike<number>, b?: ArrayLike<number>): number {
 function runStrategy(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null, dy: Tensor): Tensor {
   const out = zeroFilled(convOutputShape(product, s), x.dtype);
   out.data.fill(NaN);
-  if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, x, w, b);
-  else if (product === 'inputGrad') (st as ConvStrategy<'inputGrad'>).run(s, out, dy, w);
-  else (st as ConvStrategy<'filterGrad'>).run(s, out, x, dy);
+  if (product === 'forward') runChosen('forward', st as ConvStrategy<'forward'>, s, out.data, x.data, w.data, b?.data ?? null);
+  else if (product === 'inputGrad') runChosen('inputGrad', st as ConvStrategy<'inputGrad'>, s, out.data, dy.data, w.data);
+  else runChosen('filterGrad', st as ConvStrategy<'filterGrad'>, s, out.data, x.data, dy.data);
   return out;
 }
 
@@ -154,7 +155,7 @@ describe('conv strategies', () => {
 
   it('every strategy agrees with the gathered default on a batch processed in several chunks', () => {
     // 21 images of 16×28×28 → 16 channels: several chunks for every strategy's staging.
-    const s: ConvShape = { n: 21, cin: 16, cout: 16, groups: 1, plane: 784, S: convPattern(window2d('conv2d', 28, 28, { kernelSize: 3, stride: 1, padding: 1 })) };
+    const s = convShape({ n: 21, cin: 16, cout: 16, groups: 1, window: window2d('conv2d', 28, 28, { kernelSize: 3, stride: 1, padding: 1 }) });
     const x = fillTensor([21, 16, 28, 28], 1, { dtype: 'float32', min: -1, max: 1 });
     const w = fillTensor([16, 16, 3, 3], 2, { dtype: 'float32', min: -1, max: 1 });
     const b = fillTensor([16], 3, { dtype: 'float32', min: -1, max: 1 });
@@ -174,7 +175,7 @@ describe('conv strategies', () => {
   it('the alternatives claim only the geometries they are correct for', () => {
     const shape = (stride: number, padding: number, k = 3): ConvShape => {
       const g = window2d('conv2d', 8, 8, { kernelSize: k, stride, padding });
-      return { n: 1, cin: 2, cout: 4, groups: 1, plane: 64, S: convPattern(g) };
+      return convShape({ n: 1, cin: 2, cout: 4, groups: 1, window: g });
     };
     const named = (p: ConvProduct, name: string) => (convStrategies(p) as readonly ConvStrategy<ConvProduct>[]).find((c) => c.name === name)!;
     const [direct, flipped] = [named('forward', 'direct'), named('inputGrad', 'flipped')];
@@ -197,7 +198,7 @@ describe('conv strategies', () => {
     setConvTuning('benchmark');
     const x = fillTensor([4, 3, 32, 32], 1, { dtype: 'float32' });
     const w = fillTensor([16, 3, 3, 3], 2, { dtype: 'float32' });
-    const s: ConvShape = { n: 4, cin: 3, cout: 16, groups: 1, plane: 1024, S: convPattern(window2d('conv2d', 32, 32, { kernelSize: 3, stride: 1, padding: 1 })) };
+    const s = convShape({ n: 4, cin: 3, cout: 16, groups: 1, window: window2d('conv2d', 32, 32, { kernelSize: 3, stride: 1, padding: 1 }) });
     expect(convFlops(s)).to.be.greaterThan(TUNE_MIN_FLOPS);
     const y = conv2d(x, w, null, { padding: 1 });
     const [first, ...others] = convDecisions();
@@ -292,7 +293,7 @@ describe('conv strategies', () => {
     const x = fillTensor([2, 3, 9, 9], 1, { dtype: 'float32' });
     const w = fillTensor([5, 3, 3, 3], 2, { dtype: 'float32' });
     const dy = fillTensor([2, 5, 9, 9], 3, { dtype: 'float32' });
-    const s: ConvShape = { n: 2, cin: 3, cout: 5, groups: 1, plane: 81, S: convPattern(window2d('conv2d', 9, 9, { kernelSize: 3, stride: 1, padding: 1 })) };
+    const s = convShape({ n: 2, cin: 3, cout: 5, groups: 1, window: window2d('conv2d', 9, 9, { kernelSize: 3, stride: 1, padding: 1 }) });
     for (const product of products) {
       for (const st of convStrategies(product) as readonly ConvStrategy<ConvProduct>[]) {
         if (!st.applies(s, 'float32')) continue;
@@ -361,7 +362,7 @@ describe('conv strategies', () => {
   });
 
   it('the rule weighs the nearest measured points (same applicable algorithms) by closeness, keeps the default unless 5% faster, and picks /1t by the 2-thread rows', () => {
-    const at = (n: number, cin = 16): ConvShape => ({ n, cin, cout: 16, groups: 1, plane: 1, S: { positions: 256, taps: 9 } as ConvShape['S'] });
+    const at = (n: number, cin = 16): ConvShape => ({ n, cin, cout: 16, groups: 1, plane: 1, S: { positions: 256, taps: 9 } }) as ConvShape;
     const applicable = ['gathered', 'direct', 'winograd'];
     const sig = applicable.join('+');
     const none = { forward: {}, inputGrad: {}, filterGrad: {} };

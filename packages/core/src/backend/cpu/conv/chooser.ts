@@ -13,38 +13,32 @@
 // Either way a geometry's first call and all later ones run one algorithm (the decision is
 // remembered), so a run resumed in the same process repeats the straight run bit for bit.
 import { ArgumentError } from '../../../errors.js';
+import type { TypedArray } from '../../../tensor/dtype.js';
+import { recycle } from '../../../tensor/storage.js';
 import { gemmThreads, withSerialGemm } from '../wasm/runtime.js';
-import { uninitialized } from '../../../tensor/creation.js';
-import type { Tensor } from '../../../tensor/tensor.js';
-import type { ConvShape } from './gathered.js';
-import { convPattern } from './pattern.js';
+import { directForward } from './direct.js';
+import { flippedInputGrad } from './flipped.js';
+import { gatheredFilterGrad, gatheredForward, gatheredInputGrad } from './gathered.js';
+import { pointwiseFilterGrad, pointwiseForward, pointwiseInputGrad } from './pointwise.js';
 import { SERIAL, ruleChoice } from './rule.js';
-import { convStrategies } from './strategies.js';
+import { type ConvOperands, type ConvProduct, type ConvShape, type ConvStrategy, type FloatType, convShape, floatTypeOf } from './types.js';
+import { winogradFilterGrad, winogradForward } from './winograd.js';
 
-export type ConvProduct = 'forward' | 'inputGrad' | 'filterGrad';
-export type FloatType = 'float32' | 'float64';
+// The candidates of each product, the default (gathered) first:
+//   gathered   im2col + GEMM (dx: GEMM + col2im)         any geometry, any dtype
+//   pointwise  GEMM per image straight on the planes      1×1, stride 1, no padding
+//   direct     wasm direct conv, no im2col                float32, stride 1 (forward)
+//   winograd   F(2×2, 3×3), 16 GEMMs on transformed tiles  float32, 3×3, stride 1, no dilation
+//   flipped    dx as the forward conv of dy with the flipped filter (any forward strategy)  stride 1
+const CANDIDATES: { [P in ConvProduct]: readonly ConvStrategy<P>[] } = {
+  forward: [gatheredForward, pointwiseForward, directForward, winogradForward],
+  inputGrad: [gatheredInputGrad, pointwiseInputGrad, flippedInputGrad],
+  filterGrad: [gatheredFilterGrad, pointwiseFilterGrad, winogradFilterGrad],
+};
 
-/** Operands of each product: forward (x, w, b), inputGrad (dy, w), filterGrad (x, dy). */
-export interface ConvOperands {
-  forward: [x: Tensor, w: Tensor, b: Tensor | null];
-  inputGrad: [dy: Tensor, w: Tensor];
-  filterGrad: [x: Tensor, dy: Tensor];
-}
-
-export interface ConvStrategy<P extends ConvProduct> {
-  name: string;
-  /** Whether this algorithm is correct (and available) for the shape and dtype. */
-  applies(s: ConvShape, dtype: FloatType): boolean;
-  /** Writes every element of `out` (shaped by convOutputShape; its prior contents are arbitrary). */
-  run(s: ConvShape, out: Tensor, ...operands: ConvOperands[P]): void;
-}
-
-/** Shape of a product's result: y [N, Cout, outH, outW], dx [N, Cin, inH, inW], dW [Cout, Cin/G, kH, kW]. */
-export function convOutputShape(product: ConvProduct, s: ConvShape): number[] {
-  const g = s.S.window;
-  if (product === 'forward') return [s.n, s.cout, g.outH, g.outW];
-  if (product === 'inputGrad') return [s.n, s.cin, g.inH, g.inW];
-  return [s.cout, s.cin / s.groups, g.kH, g.kW];
+/** The candidates of `product`, default first (tests check every one against the explicit C). */
+export function convStrategies<P extends ConvProduct>(product: P): readonly ConvStrategy<P>[] {
+  return CANDIDATES[product] as readonly ConvStrategy<P>[];
 }
 
 /** Below this many FLOPs a conv is not worth timing: the default runs. */
@@ -78,8 +72,8 @@ let tuning: ConvTuning = 'rule';
 /**
  * How conv algorithms are chosen (see the file comment): 'rule' (default, reproducible across
  * processes), 'benchmark' (timed per geometry, may differ between processes) or 'off' (the
- * default algorithm everywhere). `true` and `false` are the older forms of 'benchmark' and
- * 'off'. Changing the mode forgets the choices the previous mode made; choices given to
+ * default algorithm everywhere); `true` and `false` are accepted for 'benchmark' and 'off'.
+ * Changing the mode forgets the choices the previous mode made; choices given to
  * restoreConvChoices are kept and still apply in every mode.
  */
 export function setConvTuning(mode: ConvTuning | boolean): void {
@@ -166,8 +160,8 @@ export function convRuleChoice(key: string): string {
   // The key leaves out the bottom and right padding: the least that yields the output size.
   const padBottom = Math.max(0, (outH - 1) * strideH + dilationH * (kH - 1) + 1 - inH - padTop);
   const padRight = Math.max(0, (outW - 1) * strideW + dilationW * (kW - 1) + 1 - inW - padLeft);
-  const S = convPattern({ inH, inW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padBottom, padLeft, padRight, outH, outW });
-  const s: ConvShape = { n, cin, cout, groups, plane: inH * inW, S };
+  const window = { inH, inW, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padBottom, padLeft, padRight, outH, outW };
+  const s = convShape({ n, cin, cout, groups, window });
   const usable = convStrategies(product as ConvProduct).filter((c) => c.applies(s, dtype)).map((c) => c.name);
   return chosen(s, dtype) ? ruleChoice(product as ConvProduct, s, usable, threads) : usable[0]!;
 }
@@ -177,15 +171,11 @@ export function convFlops(s: ConvShape): number {
   return 2 * s.n * s.cout * (s.cin / s.groups) * s.S.taps * s.S.positions;
 }
 
-// The GEMM engine (how many threads split it) changes which algorithm wins: it is part of the
-// key, as a thread count so that keys mean the same in another process (restoreConvChoices).
-function engineId(): number {
-  return gemmThreads();
-}
-
+// How many threads split the GEMMs changes which algorithm wins: the count is part of the key,
+// so that keys mean the same in another process (restoreConvChoices).
 function keyOf(product: ConvProduct, s: ConvShape, dtype: FloatType): string {
   const g = s.S.window;
-  return [product, dtype, engineId(), s.n, s.cin, s.cout, s.groups, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW].join(',');
+  return [product, dtype, gemmThreads(), s.n, s.cin, s.cout, s.groups, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW].join(',');
 }
 
 /** Sets key's entry as the most recently used, evicting the least recently used beyond MAX_DECISIONS. */
@@ -195,12 +185,41 @@ function remember(key: string, entry: ConvDecision): void {
   if (decisions.size > MAX_DECISIONS) decisions.delete(decisions.keys().next().value!);
 }
 
-/** Runs `product` with the strategy chosen for this shape (see the file comment) into a new tensor. */
-export function runConv<P extends ConvProduct>(product: P, s: ConvShape, ...operands: ConvOperands[P]): Tensor {
-  // Every strategy writes every element (the strategy test pre-fills outputs with NaN).
-  const out = uninitialized(convOutputShape(product, s), operands[0].dtype);
-  runConvInto(product, s, out, ...operands);
-  return out;
+/**
+ * Runs `product` with the strategy chosen for this shape (see the file comment) into `out`
+ * (shaped by convOutputShape; every element is written, its prior contents are arbitrary).
+ */
+export function runConv<P extends ConvProduct>(product: P, s: ConvShape, out: TypedArray, ...operands: ConvOperands[P]): void {
+  const dtype = floatTypeOf(operands[0]);
+  const usable = convStrategies(product).filter((c) => c.applies(s, dtype));
+  const fallback = usable[0]!;
+  const forced = overrides[product];
+  if (forced !== 'auto') return runStrategy(product, usable.find((c) => c.name === forced) ?? fallback, s, out, ...operands);
+  if (!chosen(s, dtype)) return runStrategy(product, fallback, s, out, ...operands);
+  const variants = variantsOf(usable);
+  if (variants.length === 1) return runStrategy(product, fallback, s, out, ...operands);
+  const key = keyOf(product, s, dtype);
+  const known = decisions.get(key);
+  if (known !== undefined) {
+    remember(key, known);
+    return runVariant(product, variants.find((v) => v.name === known.winner) ?? variants[0]!, s, out, operands);
+  }
+  if (tuning === 'off') return runStrategy(product, fallback, s, out, ...operands);
+  if (tuning === 'benchmark') return tune(product, key, variants, s, out, operands);
+  const winner = ruleChoice(product, s, usable.map((c) => c.name), gemmThreads());
+  remember(key, { product, key, winner, source: 'rule', times: {} });
+  runVariant(product, variants.find((v) => v.name === winner) ?? variants[0]!, s, out, operands);
+}
+
+/**
+ * Runs one strategy into `out`: its own kernel, or, for a rewrite (flipped), the forward conv it
+ * returns, with the forward algorithm chosen for that conv.
+ */
+export function runStrategy<P extends ConvProduct>(product: P, strategy: ConvStrategy<P>, s: ConvShape, out: TypedArray, ...operands: ConvOperands[P]): void {
+  if ('run' in strategy) return strategy.run(s, out, ...operands);
+  const f = strategy.asForward(s, ...operands);
+  runConv('forward', f.s, out, f.x, f.w, null);
+  recycle(f.w, floatTypeOf(f.w));
 }
 
 /**
@@ -223,31 +242,8 @@ function variantsOf<P extends ConvProduct>(usable: readonly ConvStrategy<P>[]): 
   ]);
 }
 
-function runVariant<P extends ConvProduct>(v: Variant<P>, s: ConvShape, out: Tensor, operands: ConvOperands[P]): void {
-  withSerialGemm(v.serial, () => v.strategy.run(s, out, ...operands));
-}
-
-/** runConv writing into `out` (shaped by convOutputShape). */
-export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out: Tensor, ...operands: ConvOperands[P]): void {
-  const dtype = operands[0].dtype as FloatType;
-  const usable = convStrategies(product).filter((c) => c.applies(s, dtype));
-  const fallback = usable[0]!;
-  const forced = overrides[product];
-  if (forced !== 'auto') return (usable.find((c) => c.name === forced) ?? fallback).run(s, out, ...operands);
-  if (!chosen(s, dtype)) return fallback.run(s, out, ...operands);
-  const variants = variantsOf(usable);
-  if (variants.length === 1) return fallback.run(s, out, ...operands);
-  const key = keyOf(product, s, dtype);
-  const known = decisions.get(key);
-  if (known !== undefined) {
-    remember(key, known);
-    return runVariant(variants.find((v) => v.name === known.winner) ?? variants[0]!, s, out, operands);
-  }
-  if (tuning === 'off') return fallback.run(s, out, ...operands);
-  if (tuning === 'benchmark') return tune(product, key, variants, s, out, operands);
-  const winner = ruleChoice(product, s, usable.map((c) => c.name), engineId());
-  remember(key, { product, key, winner, source: 'rule', times: {} });
-  runVariant(variants.find((v) => v.name === winner) ?? variants[0]!, s, out, operands);
+function runVariant<P extends ConvProduct>(product: P, v: Variant<P>, s: ConvShape, out: TypedArray, operands: ConvOperands[P]): void {
+  withSerialGemm(v.serial, () => runStrategy(product, v.strategy, s, out, ...operands));
 }
 
 /**
@@ -258,14 +254,14 @@ export function runConvInto<P extends ConvProduct>(product: P, s: ConvShape, out
  * An alternative must beat the default by DEFAULT_MARGIN: a near tie is noise.
  * Records the decision; out ends holding the winner's result.
  */
-function tune<P extends ConvProduct>(product: P, key: string, variants: readonly Variant<P>[], s: ConvShape, out: Tensor, operands: ConvOperands[P]): void {
+function tune<P extends ConvProduct>(product: P, key: string, variants: readonly Variant<P>[], s: ConvShape, out: TypedArray, operands: ConvOperands[P]): void {
   const best = variants.map(() => Infinity);
   let last = 0;
   for (let r = 0; r <= TUNE_ROUNDS; r++) {
     for (let j = 0; j < variants.length; j++) {
       const i = (last = r % 2 === 0 ? j : variants.length - 1 - j);
       const t0 = performance.now();
-      runVariant(variants[i]!, s, out, operands);
+      runVariant(product, variants[i]!, s, out, operands);
       if (r > 0) best[i] = Math.min(best[i]!, performance.now() - t0);
     }
   }
@@ -275,5 +271,5 @@ function tune<P extends ConvProduct>(product: P, key: string, variants: readonly
   });
   const times = Object.fromEntries(variants.map((v, i) => [v.name, best[i]!]));
   remember(key, { product, key, winner: variants[win]!.name, source: 'benchmark', times });
-  if (win !== last) runVariant(variants[win]!, s, out, operands);
+  if (win !== last) runVariant(product, variants[win]!, s, out, operands);
 }

@@ -2,15 +2,12 @@
 // are zero-padded once into wasm memory and assembly/conv.ts directConv accumulates the taps
 // straight from them. With few input channels (K = Cin·kH·kW small) the gathered path spends
 // as much time gathering and packing as multiplying; this one only multiplies.
-import { copyPlanesWasm, directConvWasm, stageTapOffsets, wasmConvGatherAvailable, zeroWasm } from './kernels.js';
+import { copyPlanesWasm, directConvWasm, stageTapOffsets, wasmConvKernelsAvailable, zeroWasm } from '../wasm/conv.js';
 import { wasmScratch } from '../wasm/runtime.js';
-import type { Tensor } from '../../../tensor/tensor.js';
-import type { ConvShape } from './gathered.js';
-import type { ConvStrategy } from './chooser.js';
-
-const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
-/** Floats of staged input and output per chunk of images. */
-const CHUNK_FLOATS = 1 << 20;
+import type { TypedArray } from '../../../tensor/dtype.js';
+import { roundUp } from '../align.js';
+import { imagesPerChunk } from './chunks.js';
+import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Padded planes of row length Wp; outputs as Q positions (a multiple of 4) of row length Wp. */
 interface DirectLayout {
@@ -35,7 +32,7 @@ function layoutOf(s: ConvShape): DirectLayout {
 }
 
 /** wt[g][co/8][c·taps + t][co%8] = w[g·coutG + co, c, t] (blocks of 8 output channels); bias [g][coutPad] (0 without one). */
-function stageFilter(s: ConvShape, L: DirectLayout, w: Tensor, b: Tensor | null, wt: Float32Array, bias: Float32Array): void {
+function stageFilter(s: ConvShape, L: DirectLayout, w: TypedArray, b: TypedArray | null, wt: Float32Array, bias: Float32Array): void {
   const coutG = s.cout / s.groups;
   const taps = s.S.taps;
   const K = L.channels * taps;
@@ -45,21 +42,21 @@ function stageFilter(s: ConvShape, L: DirectLayout, w: Tensor, b: Tensor | null,
     for (let co = 0; co < coutG; co++) {
       const src = (g * coutG + co) * K;
       const dst = g * K * L.coutPad + (co >> 3) * K * 8 + (co & 7);
-      for (let k = 0; k < K; k++) wt[dst + 8 * k] = w.data[src + k]!;
-      if (b !== null) bias[g * L.coutPad + co] = b.data[g * coutG + co]!;
+      for (let k = 0; k < K; k++) wt[dst + 8 * k] = w[src + k]!;
+      if (b !== null) bias[g * L.coutPad + co] = b[g * coutG + co]!;
     }
   }
 }
 
-export const directForward: ConvStrategy<'forward'> = {
+export const directForward: ConvKernelStrategy<'forward'> = {
   name: 'direct',
-  applies: (s, dtype) => dtype === 'float32' && s.S.window.strideH === 1 && s.S.window.strideW === 1 && wasmConvGatherAvailable(),
+  applies: (s, dtype) => dtype === 'float32' && s.S.window.strideH === 1 && s.S.window.strideW === 1 && wasmConvKernelsAvailable(),
   run(s, y, x, w, b) {
     const g = s.S.window;
     const L = layoutOf(s);
     const P = s.S.positions;
     const coutG = s.cout / s.groups;
-    const nb = Math.max(1, Math.min(s.n, Math.floor(CHUNK_FLOATS / (s.cin * s.plane + s.cout * P))));
+    const nb = imagesPerChunk(s, s.cin * s.plane + s.cout * P);
     const K = L.channels * s.S.taps;
     const [xs, xp, wt, bias, yq, ys, offsets] = wasmScratch([
       nb * s.cin * s.plane, L.channels * L.xPlane, s.groups * K * L.coutPad, s.groups * L.coutPad, L.coutPad * L.Q, nb * s.cout * P, K,
@@ -68,7 +65,7 @@ export const directForward: ConvStrategy<'forward'> = {
     stageTapOffsets(offsets, L.channels, L.xPlane, L.Wp, g.kH, g.kW, g.dilationH, g.dilationW);
     for (let n0 = 0; n0 < s.n; n0 += nb) {
       const m = Math.min(nb, s.n - n0);
-      xs.set(x.data.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
+      xs.set(x.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
       for (let i = 0; i < m; i++) {
         for (let gr = 0; gr < s.groups; gr++) {
           zeroWasm(xp, 0, xp.length);
@@ -77,7 +74,7 @@ export const directForward: ConvStrategy<'forward'> = {
           copyPlanesWasm(yq, 0, L.Q, L.Wp, ys, (i * s.cout + gr * coutG) * P, P, g.outW, coutG, g.outH, g.outW);
         }
       }
-      y.data.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
+      y.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
     }
   },
 };

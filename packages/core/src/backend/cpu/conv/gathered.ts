@@ -1,23 +1,15 @@
 // The gathered strategy (the default for every product): im2col through the pattern S into
 // wasm memory (or JS arrays for float64), then the GEMM; for dx the GEMM then col2im.
-// Each writes every element of its output (allocated by runConv).
+// Each writes every element of its output.
 //   forward  y  = W · gather_S(x) (+ b)
 //   dx       dx = scatterAdd_Sᵀ(Wᵀ · dy)
 //   dW       dW = dy · gather_S(x)ᵀ
-import { convWorkspace, gatherColumns, gatherColumnsWasm, rangesLength, scatterAddColumns, scatterAddColumnsWasm, stageRanges, wasmConvGatherAvailable } from './kernels.js';
+import { gatherColumns, scatterAddColumns } from './columns.js';
+import { gatherColumnsWasm, rangesLength, scatterAddColumnsWasm, stageRanges, wasmConvKernelsAvailable } from '../wasm/conv.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
-import type { Tensor } from '../../../tensor/tensor.js';
-import type { ConvPattern } from './pattern.js';
-
-/** Shapes of one convolution: x [N, Cin, H, W] → y [N, Cout, outH, outW], w [Cout, Cin/G, kH, kW]. */
-export interface ConvShape {
-  n: number;
-  cin: number;
-  cout: number;
-  groups: number;
-  plane: number;
-  S: ConvPattern;
-}
+import { imagesPerChunk } from './chunks.js';
+import { type ConvKernelStrategy, type ConvShape, floatTypeOf } from './types.js';
+import { convWorkspace } from './workspace.js';
 
 function gemmDims(s: ConvShape): { cinG: number; coutG: number; K: number; P: number } {
   const cinG = s.cin / s.groups;
@@ -25,18 +17,15 @@ function gemmDims(s: ConvShape): { cinG: number; coutG: number; K: number; P: nu
 }
 
 // Each GEMM operand is staged in a conv workspace (see convWorkspace): gathered columns, the
-// weight and a block of dy or y. Images are taken `batch` at a time, their columns side by side
-// (row length L = batch·P), so each GEMM is one wide product instead of one small one per image:
-// small per-image products (P = 49 at 7×7) run the micro-kernel on ragged edges, and wide ones
-// split well across threads. The copies are small next to the products.
+// weight and a block of dy or y. Images are taken a chunk at a time, their columns side by side
+// (row length L = m·P for m images), so each GEMM is one wide product instead of one small one
+// per image: small per-image products (P = 49 at 7×7) run the micro-kernel on ragged edges, and
+// wide ones split well across threads. The copies are small next to the products.
 
-/** Floats of gathered columns (or of output block) per chunk of images: ~4 MB, cache-friendly. */
-const CHUNK_FLOATS = 1 << 20;
-
-/** Images per chunk: as many as keep the larger GEMM operand near CHUNK_FLOATS (at least one). */
+/** Images per chunk: the larger GEMM operand (columns or output block) sized by imagesPerChunk. */
 function chunkOf(s: ConvShape): number {
   const { coutG, K, P } = gemmDims(s);
-  return Math.max(1, Math.min(s.n, Math.floor(CHUNK_FLOATS / (Math.max(K, coutG) * P))));
+  return imagesPerChunk(s, Math.max(K, coutG) * P);
 }
 
 /** dst[dOff..dOff+len) = src[sOff..sOff+len); short runs by a loop (a subarray view costs more). */
@@ -51,7 +40,7 @@ function copyRun(dst: TypedArray, dOff: number, src: TypedArray, sOff: number, l
  * Not for the identity pattern (plain copies). Returns the extra workspace lengths, or [].
  */
 function wasmGatherLengths(s: ConvShape, dtype: 'float32' | 'float64', nb: number): number[] {
-  if (dtype !== 'float32' || s.S.identity || !wasmConvGatherAvailable()) return [];
+  if (dtype !== 'float32' || s.S.identity || !wasmConvKernelsAvailable()) return [];
   return [nb * s.cin * s.plane, rangesLength(s.S)];
 }
 
@@ -73,32 +62,31 @@ function gatherBlock(s: ConvShape, x: GatherSource, n: number, g: number, cols: 
 }
 
 /** The source gatherBlock reads images [n0, n0 + m) of x from: staged into xs (with S's runs in ranges) if given. */
-function gatherSource(s: ConvShape, x: Tensor, n0: number, m: number, staged: TypedArray[]): GatherSource {
-  if (staged.length === 0) return { data: x.data, first: 0, ranges: null };
+function gatherSource(s: ConvShape, x: TypedArray, n0: number, m: number, staged: TypedArray[]): GatherSource {
+  if (staged.length === 0) return { data: x, first: 0, ranges: null };
   const [xs, ranges] = staged as [Float32Array, Float32Array];
   const size = s.cin * s.plane;
-  xs.set(x.data.subarray(n0 * size, (n0 + m) * size));
+  xs.set(x.subarray(n0 * size, (n0 + m) * size));
   return { data: xs, first: n0, ranges };
 }
 
 /** blk[co·L + i·P ..] ← t[n0+i, g·coutG + co, :] for the m images of a chunk (dy or y laid out for the GEMM). */
-function packChannels(s: ConvShape, t: Tensor, n0: number, m: number, g: number, blk: TypedArray, L: number): void {
+function packChannels(s: ConvShape, t: TypedArray, n0: number, m: number, g: number, blk: TypedArray, L: number): void {
   const coutG = s.cout / s.groups;
   const P = s.S.positions;
   for (let i = 0; i < m; i++) {
-    for (let co = 0; co < coutG; co++) copyRun(blk, co * L + i * P, t.data, ((n0 + i) * s.cout + g * coutG + co) * P, P);
+    for (let co = 0; co < coutG; co++) copyRun(blk, co * L + i * P, t, ((n0 + i) * s.cout + g * coutG + co) * P, P);
   }
 }
 
-export const floatType = (t: Tensor): 'float32' | 'float64' => t.dtype as 'float32' | 'float64';
-
 /** y = W · gather(x) (+ b). */
-export function gatheredForward(s: ConvShape, y: Tensor, x: Tensor, w: Tensor, b: Tensor | null): void {
+function forward(s: ConvShape, y: TypedArray, x: TypedArray, w: TypedArray, b: TypedArray | null): void {
   const { coutG, K, P } = gemmDims(s);
   const nb = chunkOf(s);
-  const ws = convWorkspace(floatType(x), [w.size, K * nb * P, coutG * nb * P, ...wasmGatherLengths(s, floatType(x), nb)]);
+  const dtype = floatTypeOf(x);
+  const ws = convWorkspace(dtype, [w.length, K * nb * P, coutG * nb * P, ...wasmGatherLengths(s, dtype, nb)]);
   const [wk, cols, out, ...staged] = ws.buffers as [TypedArray, TypedArray, TypedArray, ...TypedArray[]];
-  wk.set(w.data);
+  wk.set(w);
   if (staged.length > 0) stageRanges(s.S, staged[1] as Float32Array);
   for (let n0 = 0; n0 < s.n; n0 += nb) {
     const m = Math.min(nb, s.n - n0);
@@ -106,22 +94,24 @@ export function gatheredForward(s: ConvShape, y: Tensor, x: Tensor, w: Tensor, b
     const src = gatherSource(s, x, n0, m, staged);
     for (let g = 0; g < s.groups; g++) {
       for (let i = 0; i < m; i++) gatherBlock(s, src, n0 + i, g, cols, i, L);
-      if (b !== null) for (let co = 0; co < coutG; co++) out.fill(b.data[g * coutG + co]!, co * L, (co + 1) * L);
+      if (b !== null) for (let co = 0; co < coutG; co++) out.fill(b[g * coutG + co]!, co * L, (co + 1) * L);
       ws.gemm(coutG, L, K, { data: wk, offset: g * coutG * K, rowStride: K, colStride: 1 }, { data: cols, offset: 0, rowStride: L, colStride: 1 }, out, 0, b !== null);
       for (let i = 0; i < m; i++) {
-        for (let co = 0; co < coutG; co++) copyRun(y.data, ((n0 + i) * s.cout + g * coutG + co) * P, out, co * L + i * P, P);
+        for (let co = 0; co < coutG; co++) copyRun(y, ((n0 + i) * s.cout + g * coutG + co) * P, out, co * L + i * P, P);
       }
     }
   }
+  ws.release();
 }
 
 /** dx = scatterAdd(Wᵀ · dy). */
-export function gatheredInputGrad(s: ConvShape, dx: Tensor, dy: Tensor, w: Tensor): void {
+function inputGrad(s: ConvShape, dx: TypedArray, dy: TypedArray, w: TypedArray): void {
   const { cinG, coutG, K, P } = gemmDims(s);
   const nb = chunkOf(s);
-  const ws = convWorkspace(floatType(dy), [w.size, coutG * nb * P, K * nb * P, ...wasmGatherLengths(s, floatType(dy), nb)]);
+  const dtype = floatTypeOf(dy);
+  const ws = convWorkspace(dtype, [w.length, coutG * nb * P, K * nb * P, ...wasmGatherLengths(s, dtype, nb)]);
   const [wk, dyk, cols, dxs, ranges] = ws.buffers as [TypedArray, TypedArray, TypedArray, Float32Array?, Float32Array?];
-  wk.set(w.data);
+  wk.set(w);
   if (ranges) stageRanges(s.S, ranges);
   const size = s.cin * s.plane;
   for (let n0 = 0; n0 < s.n; n0 += nb) {
@@ -129,28 +119,30 @@ export function gatheredInputGrad(s: ConvShape, dx: Tensor, dy: Tensor, w: Tenso
     const L = m * P;
     // The scatter adds: into zeroed scratch (wasm), or into dx itself (JS), whose storage may hold anything.
     if (dxs) dxs.fill(0, 0, m * size);
-    else if (!s.S.identity) dx.data.fill(0, n0 * size, (n0 + m) * size);
+    else if (!s.S.identity) dx.fill(0, n0 * size, (n0 + m) * size);
     for (let g = 0; g < s.groups; g++) {
       packChannels(s, dy, n0, m, g, dyk, L);
       ws.gemm(K, L, coutG, { data: wk, offset: g * coutG * K, rowStride: 1, colStride: K }, { data: dyk, offset: 0, rowStride: L, colStride: 1 }, cols, 0, false);
       for (let i = 0; i < m; i++) {
         const dxOff = ((n0 + i) * s.cin + g * cinG) * s.plane;
-        if (s.S.identity) for (let c = 0; c < cinG; c++) copyRun(dx.data, dxOff + c * s.plane, cols, c * L + i * P, P);
+        if (s.S.identity) for (let c = 0; c < cinG; c++) copyRun(dx, dxOff + c * s.plane, cols, c * L + i * P, P);
         else if (dxs && ranges) scatterAddColumnsWasm(cols as Float32Array, cinG, s.S, ranges, dxs, dxOff - n0 * size, i * P, L);
-        else scatterAddColumns(cols, cinG, s.S, dx.data, dxOff, i * P, L);
+        else scatterAddColumns(cols, cinG, s.S, dx, dxOff, i * P, L);
       }
     }
-    if (dxs) dx.data.set(dxs.subarray(0, m * size), n0 * size);
+    if (dxs) dx.set(dxs.subarray(0, m * size), n0 * size);
   }
+  ws.release();
 }
 
 /** dW = Σ_n dy · gather(x)ᵀ. */
-export function gatheredFilterGrad(s: ConvShape, dw: Tensor, x: Tensor, dy: Tensor): void {
+function filterGrad(s: ConvShape, dw: TypedArray, x: TypedArray, dy: TypedArray): void {
   const { cinG, coutG, K, P } = gemmDims(s);
   const nb = chunkOf(s);
-  const ws = convWorkspace(floatType(x), [coutG * nb * P, K * nb * P, dw.size, ...wasmGatherLengths(s, floatType(x), nb)]);
+  const dtype = floatTypeOf(x);
+  const ws = convWorkspace(dtype, [coutG * nb * P, K * nb * P, dw.length, ...wasmGatherLengths(s, dtype, nb)]);
   const [dyk, cols, dwk, ...staged] = ws.buffers as [TypedArray, TypedArray, TypedArray, ...TypedArray[]];
-  dwk.fill(0, 0, dw.size);
+  dwk.fill(0, 0, dw.length);
   if (staged.length > 0) stageRanges(s.S, staged[1] as Float32Array);
   for (let n0 = 0; n0 < s.n; n0 += nb) {
     const m = Math.min(nb, s.n - n0);
@@ -162,5 +154,12 @@ export function gatheredFilterGrad(s: ConvShape, dw: Tensor, x: Tensor, dy: Tens
       ws.gemm(coutG, K, L, { data: dyk, offset: 0, rowStride: L, colStride: 1 }, { data: cols, offset: 0, rowStride: 1, colStride: L }, dwk, g * coutG * K, true);
     }
   }
-  dw.data.set(dwk.subarray(0, dw.size));
+  dw.set(dwk.subarray(0, dw.length));
+  ws.release();
 }
+
+const always = (): boolean => true;
+
+export const gatheredForward: ConvKernelStrategy<'forward'> = { name: 'gathered', applies: always, run: forward };
+export const gatheredInputGrad: ConvKernelStrategy<'inputGrad'> = { name: 'gathered', applies: always, run: inputGrad };
+export const gatheredFilterGrad: ConvKernelStrategy<'filterGrad'> = { name: 'gathered', applies: always, run: filterGrad };

@@ -4,7 +4,8 @@ import { conv2d, tensor, vjp } from '../../../index.js';
 import { fillTensor } from '../../../testing/arbitraries.js';
 import { window2d } from '../../../ops/window.js';
 import { convPattern } from './pattern.js';
-import { gatherColumns, gatherColumnsWasm, rangesLength, scatterAddColumns, scatterAddColumnsWasm, setWasmConvGather, stageRanges } from './kernels.js';
+import { gatherColumns, scatterAddColumns } from './columns.js';
+import { gatherColumnsWasm, rangesLength, scatterAddColumnsWasm, setWasmConvKernels, stageRanges } from '../wasm/conv.js';
 import { wasmAvailable, wasmScratch } from '../wasm/runtime.js';
 
 /** Deterministic float32 values in [-1, 1) so failures replay. */
@@ -33,7 +34,7 @@ describe('conv gather/scatter in WebAssembly', function () {
   before(function () {
     if (!wasmAvailable()) this.skip();
   });
-  after(() => setWasmConvGather(true));
+  after(() => setWasmConvKernels(true));
 
   it('gatherColumnsWasm and scatterAddColumnsWasm equal the JS kernels exactly over random geometries (padding, stride, dilation)', () => {
     fc.assert(
@@ -87,7 +88,7 @@ describe('conv gather/scatter in WebAssembly', function () {
       const x = tensor(fillTensor(c.x, 10 * k), { dtype: 'float32' });
       const w = tensor(fillTensor(c.w, 10 * k + 1), { dtype: 'float32' });
       const run = (wasm: boolean) => {
-        setWasmConvGather(wasm);
+        setWasmConvKernels(wasm);
         const [y, pull] = vjp((a, b) => conv2d(a, b, null, c.o), x, w);
         const dy = tensor(fillTensor(y.shape as number[], 10 * k + 2), { dtype: 'float32' });
         const [dx, dw] = pull(dy);

@@ -1,8 +1,9 @@
 // The spatial sparsity pattern S of conv2d's matrix C. Every (output channel, input channel)
 // block of C has the same nonzero positions: output pixel p reads input pixel S[t, p] through
-// kernel tap t (or nothing, where the tap falls on padding). S depends only on the window
-// geometry, so it is built once per geometry and kept in a small LRU cache.
-import { newArray } from '../../../tensor/limits.js';
+// kernel tap t (or nothing, where the tap falls on padding). The kernels read S as runs: per tap
+// row (column), the output rows (columns) whose reads fall inside the input. S depends only on
+// the window geometry, so it is built once per geometry and kept in a small LRU cache. (The
+// explicit C, ops/conv/conv-matrix.ts, lists S entry by entry from the window itself.)
 import type { Window2d } from '../../window.js';
 
 export interface ConvPattern {
@@ -11,8 +12,6 @@ export interface ConvPattern {
   positions: number;
   /** kH·kW kernel taps, row-major (tap t = kh·kW + kw). */
   taps: number;
-  /** index[t·positions + p] = ih·inW + iw read by tap t at output position p, or -1 (padding). */
-  index: Int32Array;
   /**
    * The same S as runs, for the gather/scatter kernels: tap row kh reads inside the input for
    * output rows [rowRange[2kh], rowRange[2kh+1]), tap column kw for output columns
@@ -25,10 +24,7 @@ export interface ConvPattern {
 }
 
 const MAX_ENTRIES = 64;
-/** Total index entries kept (16M int32 = 64 MB). */
-const MAX_INDEX_ENTRIES = 16 << 20;
 const cache = new Map<string, ConvPattern>();
-let cachedEntries = 0;
 
 function keyOf(g: Window2d): string {
   return [g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.outH, g.outW].join(',');
@@ -45,13 +41,7 @@ export function convPattern(g: Window2d): ConvPattern {
   }
   const pattern = buildPattern(g);
   cache.set(key, pattern);
-  cachedEntries += pattern.index.length;
-  for (const [k, p] of cache) {
-    if (cache.size <= MAX_ENTRIES && cachedEntries <= MAX_INDEX_ENTRIES) break;
-    if (p === pattern) break;
-    cache.delete(k);
-    cachedEntries -= p.index.length;
-  }
+  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   return pattern;
 }
 
@@ -61,31 +51,24 @@ export function convPatternCacheSize(): number {
 }
 
 export function buildPattern(g: Window2d): ConvPattern {
-  const positions = g.outH * g.outW;
-  const taps = g.kH * g.kW;
-  const index = newArray('int32', taps * positions, [taps, positions]) as Int32Array;
-  let identity = taps === 1 && positions === g.inH * g.inW;
-  for (let kh = 0; kh < g.kH; kh++) {
-    for (let kw = 0; kw < g.kW; kw++) {
-      const base = (kh * g.kW + kw) * positions;
-      for (let oh = 0; oh < g.outH; oh++) {
-        const ih = oh * g.strideH - g.padTop + kh * g.dilationH;
-        const rowInside = ih >= 0 && ih < g.inH;
-        for (let ow = 0; ow < g.outW; ow++) {
-          const iw = ow * g.strideW - g.padLeft + kw * g.dilationW;
-          const p = oh * g.outW + ow;
-          const at = rowInside && iw >= 0 && iw < g.inW ? ih * g.inW + iw : -1;
-          index[base + p] = at;
-          if (at !== p) identity = false;
-        }
-      }
-    }
-  }
   return {
-    window: g, positions, taps, index, identity,
+    window: g, positions: g.outH * g.outW, taps: g.kH * g.kW, identity: isIdentity(g),
     rowRange: insideRanges(g.kH, g.outH, g.inH, g.strideH, g.padTop, g.dilationH),
     colRange: insideRanges(g.kW, g.outW, g.inW, g.strideW, g.padLeft, g.dilationW),
   };
+}
+
+/** Whether the one tap reads input position p at every output position p. */
+function isIdentity(g: Window2d): boolean {
+  if (g.kH * g.kW !== 1 || g.outH * g.outW !== g.inH * g.inW) return false;
+  for (let oh = 0; oh < g.outH; oh++) {
+    const ih = oh * g.strideH - g.padTop;
+    for (let ow = 0; ow < g.outW; ow++) {
+      const iw = ow * g.strideW - g.padLeft;
+      if (ih < 0 || ih >= g.inH || iw < 0 || iw >= g.inW || ih * g.inW + iw !== oh * g.outW + ow) return false;
+    }
+  }
+  return true;
 }
 
 /** For each tap k along one axis, the output range [lo, hi) with o·stride - pad + k·dilation inside [0, n). */

@@ -5,7 +5,7 @@
 // Rows by thread count, product and applicable algorithms: [images, input channels, output
 // channels, output positions, taps, relative times in percent (named above each list)]; rule.ts
 // weighs the rows nearest a conv to choose its variant.
-import type { RuleTable } from './rule.js';
+import type { RuleTable } from './types.js';
 
 export const RULE_TABLE: RuleTable = {
   1: {

@@ -11,9 +11,8 @@
 // output positions and taps; same applicable algorithms) each give every algorithm's time
 // relative to the default, weighted by 1 / (1 + squared distance) so a point measured at the
 // conv's own geometry counts most, and the weighted geometric means are compared.
-import type { ConvShape } from './gathered.js';
+import type { ConvProduct, ConvShape, RuleRow, RuleTable } from './types.js';
 import { RULE_TABLE } from './rule-table.js';
-import type { ConvProduct } from './chooser.js';
 
 /** The suffix of a variant that runs its GEMMs on the calling thread only (threaded engines). */
 export const SERIAL = '/1t';
@@ -22,15 +21,6 @@ const RULE_NEIGHBOURS = 6;
 /** An alternative must be this much faster than the default (as in benchmark mode). */
 const RULE_MARGIN = 0.05;
 
-/**
- * A measured grid point: images, input and output channels per group, output positions, taps,
- * then times in percent: in a 1-thread row, of each applicable algorithm after the default
- * relative to the default (in ruleSignature order); in a 2-thread row, of the algorithm on the
- * calling thread alone relative to it on all threads.
- */
-export type RuleRow = number[];
-/** Rows by thread count (1, or 2 for every count above 1), product and ruleSignature. */
-export type RuleTable = Record<1 | 2, Record<ConvProduct, Record<string, RuleRow[]>>>;
 
 /** The set of applicable algorithms, in strategy-table order: rows are compared only within one. */
 export function ruleSignature(applicable: readonly string[]): string {

@@ -4,21 +4,18 @@
 // one per element ξ of the transformed 4×4 tile, over a chunk of images. The filter gradient is
 // the adjoint in w: dW = Gᵀ[Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ d B)]G, 16 GEMMs summing over tiles.
 // Transforms run in wasm (assembly/conv.ts); padding comes from zero-padded planes.
-import { type WinogradTiles, copyPlanesWasm, wasmConvGatherAvailable, winogradGradOutputWasm, winogradInputWasm, winogradOutputWasm, zeroWasm } from './kernels.js';
+import { type WinogradTiles, copyPlanesWasm, wasmConvKernelsAvailable, winogradGradOutputWasm, winogradInputWasm, winogradOutputWasm, zeroWasm } from '../wasm/conv.js';
 import { gemmBatchedInMemory } from '../wasm/gemm.js';
 import { wasmScratch } from '../wasm/runtime.js';
-import type { Tensor } from '../../../tensor/tensor.js';
-import type { ConvShape } from './gathered.js';
-import type { ConvStrategy } from './chooser.js';
-
-const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
-/** Floats of transformed tiles (input and output) per chunk of images. */
-const CHUNK_FLOATS = 1 << 20;
+import type { TypedArray } from '../../../tensor/dtype.js';
+import { roundUp } from '../align.js';
+import { imagesPerChunk } from './chunks.js';
+import type { ConvKernelStrategy, ConvShape } from './types.js';
 /** Tile slots the transforms may write (input) or read (output) past a chunk's last tile. */
 const SLACK = 4;
 
 /** U[(g·16 + ξ)·coutG·cinG + co·cinG + c] = (G w[g·coutG + co, c] Gᵀ)[ξ], G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1]. */
-function transformFilter(s: ConvShape, w: Tensor, U: Float32Array): void {
+function transformFilter(s: ConvShape, w: TypedArray, U: Float32Array): void {
   const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
   const block = coutG * cinG;
   const gw = new Float64Array(12);
@@ -27,7 +24,7 @@ function transformFilter(s: ConvShape, w: Tensor, U: Float32Array): void {
       for (let c = 0; c < cinG; c++) {
         const k = ((g * coutG + co) * cinG + c) * 9;
         for (let j = 0; j < 3; j++) {
-          const [a, b, d] = [w.data[k + j]!, w.data[k + 3 + j]!, w.data[k + 6 + j]!];
+          const [a, b, d] = [w[k + j]!, w[k + 3 + j]!, w[k + 6 + j]!];
           gw[j] = a;
           gw[3 + j] = (a + b + d) / 2;
           gw[6 + j] = (a - b + d) / 2;
@@ -53,7 +50,8 @@ function layoutOf(s: ConvShape) {
   const perImage = T.tilesH * T.tilesW;
   const Wp = Math.max(g.padLeft + g.inW, 2 * roundUp(T.tilesW, 4) + 2);
   const Wy = 2 * roundUp(T.tilesW, 4);
-  const nb = Math.max(1, Math.min(s.n, Math.floor(CHUNK_FLOATS / (16 * ((s.cin + s.cout) / s.groups) * perImage))));
+  // A chunk's transformed tiles, input and output.
+  const nb = imagesPerChunk(s, 16 * ((s.cin + s.cout) / s.groups) * perImage);
   return {
     T, perImage, Wp, xPlane: Math.max(g.padTop + g.inH, 2 * T.tilesH + 2) * Wp, Wy, yPlane: 2 * T.tilesH * Wy, nb, ld: nb * perImage + SLACK,
   };
@@ -70,10 +68,10 @@ function transformInput(s: ConvShape, L: ReturnType<typeof layoutOf>, xs: Float3
 
 const applies = (s: ConvShape, dtype: string): boolean => {
   const g = s.S.window;
-  return dtype === 'float32' && g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 && wasmConvGatherAvailable();
+  return dtype === 'float32' && g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 && wasmConvKernelsAvailable();
 };
 
-export const winogradForward: ConvStrategy<'forward'> = {
+export const winogradForward: ConvKernelStrategy<'forward'> = {
   name: 'winograd',
   applies,
   run(s, y, x, w, b) {
@@ -86,11 +84,11 @@ export const winogradForward: ConvStrategy<'forward'> = {
       nb * s.cin * s.plane, cinG * L.xPlane, 16 * cinG * ld, 16 * coutG * ld, 16 * s.groups * coutG * cinG, s.cout, coutG * yPlane, nb * s.cout * P,
     ]) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     transformFilter(s, w, U);
-    if (b !== null) bias.set(b.data);
+    if (b !== null) bias.set(b);
     else bias.fill(0);
     for (let n0 = 0; n0 < s.n; n0 += nb) {
       const m = Math.min(nb, s.n - n0);
-      xs.set(x.data.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
+      xs.set(x.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
       for (let gr = 0; gr < s.groups; gr++) {
         for (let i = 0; i < m; i++) transformInput(s, L, xs, i, gr, xp, V);
         // One product per element ξ of the transformed tile (a strided batch of 16).
@@ -101,13 +99,13 @@ export const winogradForward: ConvStrategy<'forward'> = {
           copyPlanesWasm(yq, 0, yPlane, Wy, ys, (i * s.cout + gr * coutG) * P, P, g.outW, coutG, g.outH, g.outW);
         }
       }
-      y.data.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
+      y.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
     }
   },
 };
 
 /** dW[g·coutG + co, c] = Gᵀ M G for the 4×4 M[ξ] = Macc[(g·16 + ξ)·coutG·cinG + co·cinG + c]. */
-function untransformFilterGrad(s: ConvShape, Macc: Float32Array, dw: Tensor): void {
+function untransformFilterGrad(s: ConvShape, Macc: Float32Array, dw: TypedArray): void {
   const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
   const block = coutG * cinG;
   const t = new Float64Array(12);
@@ -122,15 +120,15 @@ function untransformFilterGrad(s: ConvShape, Macc: Float32Array, dw: Tensor): vo
       const out = (g * block + k) * 9;
       for (let a = 0; a < 3; a++) {
         const [t0, t1, t2, t3] = [t[4 * a]!, t[4 * a + 1]!, t[4 * a + 2]!, t[4 * a + 3]!];
-        dw.data[out + 3 * a] = t0 + (t1 + t2) / 2;
-        dw.data[out + 3 * a + 1] = (t1 - t2) / 2;
-        dw.data[out + 3 * a + 2] = (t1 + t2) / 2 + t3;
+        dw[out + 3 * a] = t0 + (t1 + t2) / 2;
+        dw[out + 3 * a + 1] = (t1 - t2) / 2;
+        dw[out + 3 * a + 2] = (t1 + t2) / 2 + t3;
       }
     }
   }
 }
 
-export const winogradFilterGrad: ConvStrategy<'filterGrad'> = {
+export const winogradFilterGrad: ConvKernelStrategy<'filterGrad'> = {
   name: 'winograd',
   applies,
   run(s, dw, x, dy) {
@@ -144,8 +142,8 @@ export const winogradFilterGrad: ConvStrategy<'filterGrad'> = {
     ]) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     for (let n0 = 0; n0 < s.n; n0 += nb) {
       const m = Math.min(nb, s.n - n0);
-      xs.set(x.data.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
-      dys.set(dy.data.subarray(n0 * s.cout * P, (n0 + m) * s.cout * P));
+      xs.set(x.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
+      dys.set(dy.subarray(n0 * s.cout * P, (n0 + m) * s.cout * P));
       for (let gr = 0; gr < s.groups; gr++) {
         for (let i = 0; i < m; i++) {
           transformInput(s, L, xs, i, gr, xp, V);

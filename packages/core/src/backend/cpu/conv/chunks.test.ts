@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { zeroFilled } from '../../tensor/creation.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { fillTensor } from '../../testing/arbitraries.js';
-import type { ConvShape } from '../../backend/cpu/conv/gathered.js';
-import { window2d } from '../window.js';
-import { convPattern } from '../../backend/cpu/conv/pattern.js';
-import { convStrategies } from '../../backend/cpu/conv/strategies.js';
-import { type ConvOperands, type ConvProduct, type ConvStrategy, convOutputShape } from '../../backend/cpu/conv/chooser.js';
+import { zeroFilled } from '../../../tensor/creation.js';
+import type { Tensor } from '../../../tensor/tensor.js';
+import { fillTensor } from '../../../testing/arbitraries.js';
+import { window2d } from '../../../ops/window.js';
+import { convOutputShape } from '../../conv.js';
+import { type ConvProduct, type ConvShape, type ConvStrategy, convShape } from './types.js';
+import { convStrategies, runStrategy } from './chooser.js';
 
 // Batches big enough that the strategies split them into several chunks of images (about 2²⁰
 // floats each), the last one partial: every strategy must give each image what it gives that
@@ -16,9 +15,9 @@ const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, ops: { x: Tensor; w: Tensor; b: Tensor | null; dy: Tensor }): Tensor {
   const out = zeroFilled(convOutputShape(product, s), 'float32');
   out.data.fill(NaN);
-  if (product === 'forward') (st as ConvStrategy<'forward'>).run(s, out, ...([ops.x, ops.w, ops.b] as ConvOperands['forward']));
-  else if (product === 'inputGrad') (st as ConvStrategy<'inputGrad'>).run(s, out, ops.dy, ops.w);
-  else (st as ConvStrategy<'filterGrad'>).run(s, out, ops.x, ops.dy);
+  if (product === 'forward') runStrategy('forward', st as ConvStrategy<'forward'>, s, out.data, ops.x.data, ops.w.data, ops.b?.data ?? null);
+  else if (product === 'inputGrad') runStrategy('inputGrad', st as ConvStrategy<'inputGrad'>, s, out.data, ops.dy.data, ops.w.data);
+  else runStrategy('filterGrad', st as ConvStrategy<'filterGrad'>, s, out.data, ops.x.data, ops.dy.data);
   return out;
 }
 
@@ -40,8 +39,7 @@ describe('conv strategies over several batch chunks', () => {
   ];
   for (const { kernel, padding, wShape } of cases) {
     it(`${kernel}×${kernel} kernel: each image as if alone, for every strategy that applies`, () => {
-      const S = convPattern(window2d('conv2d', 300, 300, { kernelSize: kernel, stride: 1, padding }));
-      const s: ConvShape = { n, cin: 2, cout: 2, groups: 2, plane: 90000, S };
+      const s = convShape({ n, cin: 2, cout: 2, groups: 2, window: window2d('conv2d', 300, 300, { kernelSize: kernel, stride: 1, padding }) });
       const one: ConvShape = { ...s, n: 1 };
       const ops = {
         x: fillTensor([n, 2, 300, 300], 1, { dtype: 'float32' }),

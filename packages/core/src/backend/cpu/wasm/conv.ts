@@ -1,0 +1,141 @@
+// The conv glue: the JavaScript side of assembly/conv.ts (float32, WebAssembly SIMD). Every
+// operand is a wasmScratch view: a strategy copies a chunk of images into wasm memory once and
+// the kernels read and write it there. The kernels: the im2col gather and col2im scatter-add
+// (the TypeScript reference: conv/columns.ts), planar copies and zeroing, the direct conv
+// (conv/direct.ts) and the Winograd F(2×2, 3×3) transforms (conv/winograd.ts).
+import type { ConvPattern } from '../conv/pattern.js';
+import { isWasmView, wasmAvailable, wasmKernels } from './runtime.js';
+
+/** assembly/conv.ts: pointers are byte addresses, sizes and strides in elements. */
+interface ConvExports {
+  gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
+  scatterAddColumns(cols: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, dx: number, ld: number): void;
+  copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
+  zeroFloats(p: number, n: number): void;
+  directConv(xp: number, off: number, K: number, wt: number, coutPad: number, bias: number, y: number, Q: number): void;
+  winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
+  winogradOutput(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
+  winogradGradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
+}
+
+let enabled = true;
+
+/** Turns the wasm conv kernels off (true: back on), so float32 convs gather and scatter in TypeScript; for tests and benchmarks. */
+export function setWasmConvKernels(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Whether float32 convs may use the wasm conv kernels: WebAssembly SIMD is there and they are not
+ * turned off. The strategies built only of them (direct, winograd) apply only then.
+ */
+export function wasmConvKernelsAvailable(): boolean {
+  return enabled && wasmAvailable();
+}
+
+/** Floats of wasm scratch stageRanges needs for S (its runs, as int32). */
+export function rangesLength(S: ConvPattern): number {
+  return S.rowRange.length + S.colRange.length;
+}
+
+/** Writes S's rowRange then colRange, as int32, into `view` (a wasmScratch view of rangesLength(S) floats). */
+export function stageRanges(S: ConvPattern, view: Float32Array): void {
+  const ints = new Int32Array(view.buffer, view.byteOffset, rangesLength(S));
+  ints.set(S.rowRange);
+  ints.set(S.colRange, S.rowRange.length);
+}
+
+function wasmExports(what: string, ...views: Float32Array[]): ConvExports {
+  const kernels = wasmKernels<ConvExports>(what);
+  for (const v of views) {
+    if (!isWasmView(v)) throw new Error(`${what}: operands must be wasmScratch views (called since the last wasmScratch)`);
+  }
+  return kernels;
+}
+
+/**
+ * gatherColumns on wasm memory: x, ranges (staged by stageRanges) and cols are wasmScratch
+ * views; offsets are in elements of x and cols.
+ */
+export function gatherColumnsWasm(x: Float32Array, xOff: number, channels: number, S: ConvPattern, ranges: Float32Array, cols: Float32Array, colsOff = 0, ld = S.positions): void {
+  const g = S.window;
+  wasmExports('gatherColumnsWasm', x, ranges, cols).gatherColumns(
+    x.byteOffset + 4 * xOff, channels, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
+    g.outH, g.outW, ranges.byteOffset, cols.byteOffset + 4 * colsOff, ld);
+}
+
+/** scatterAddColumns on wasm memory (cols is left unchanged); views as for gatherColumnsWasm. */
+export function scatterAddColumnsWasm(cols: Float32Array, channels: number, S: ConvPattern, ranges: Float32Array, dx: Float32Array, dxOff: number, colsOff = 0, ld = S.positions): void {
+  const g = S.window;
+  wasmExports('scatterAddColumnsWasm', cols, ranges, dx).scatterAddColumns(
+    cols.byteOffset + 4 * colsOff, channels, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
+    g.outH, g.outW, ranges.byteOffset, dx.byteOffset + 4 * dxOff, ld);
+}
+
+const ptr = (v: Float32Array, off: number): number => v.byteOffset + 4 * off;
+
+/** A planar block copy on wasm memory: dst[dOff + c·dstPlane + r·dstRow + j] = src[sOff + c·srcPlane + r·srcRow + j]. */
+export function copyPlanesWasm(src: Float32Array, sOff: number, srcPlane: number, srcRow: number, dst: Float32Array, dOff: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void {
+  wasmExports('copyPlanesWasm', src, dst).copyPlanes(ptr(src, sOff), srcPlane, srcRow, ptr(dst, dOff), dstPlane, dstRow, channels, rows, cols);
+}
+
+/** view[off..off+n) = 0 on wasm memory. */
+export function zeroWasm(view: Float32Array, off: number, n: number): void {
+  wasmExports('zeroWasm', view).zeroFloats(ptr(view, off), n);
+}
+
+/**
+ * Writes, as int32 byte offsets into `view` (a wasmScratch view of channels·kH·kW floats),
+ * where tap k = (c·kH + kh)·kW + kw of directConvWasm reads: c·xPlane + kh·dH·Wp + kw·dW elements.
+ */
+export function stageTapOffsets(view: Float32Array, channels: number, xPlane: number, Wp: number, kH: number, kW: number, dH: number, dW: number): void {
+  const ints = new Int32Array(view.buffer, view.byteOffset, channels * kH * kW);
+  let k = 0;
+  for (let c = 0; c < channels; c++) {
+    for (let kh = 0; kh < kH; kh++) for (let kw = 0; kw < kW; kw++) ints[k++] = 4 * (c * xPlane + kh * dH * Wp + kw * dW);
+  }
+}
+
+/**
+ * Direct stride-1 convolution in wasm (assembly/conv.ts directConv) over zero-padded planes:
+ * y[co·Q + q] = bias[bOff + co] + Σ_k wt[wOff + (co/8·K + k)·8 + co%8] · xp[xOff + q + tap k's offset]
+ * for co < coutPad (a multiple of 8), q < Q (a multiple of 4); `offsets` as staged by
+ * stageTapOffsets for K taps. All operands are wasmScratch views.
+ */
+export function directConvWasm(xp: Float32Array, xOff: number, offsets: Float32Array, K: number, wt: Float32Array, wOff: number, coutPad: number, bias: Float32Array, bOff: number, y: Float32Array, Q: number): void {
+  wasmExports('directConvWasm', xp, offsets, wt, bias, y).directConv(ptr(xp, xOff), offsets.byteOffset, K, ptr(wt, wOff), coutPad, ptr(bias, bOff), y.byteOffset, Q);
+}
+
+/** Tiles of Winograd F(2×2, 3×3) over one image: tilesH × tilesW, each a 4×4 input / 2×2 output patch. */
+export interface WinogradTiles {
+  tilesH: number;
+  tilesW: number;
+}
+
+/**
+ * Winograd input transform in wasm (assembly/conv.ts winogradInput): v[vOff + (ξ·channels + c)·ldv + t]
+ * = (Bᵀ d B)[ξ] for tile t of each padded plane of xp (row length Wp, planes xPlane apart).
+ * Writes up to 3 tiles past the image's last; reads columns up to 2·roundUp(tilesW, 4) + 1.
+ */
+export function winogradInputWasm(xp: Float32Array, channels: number, xPlane: number, Wp: number, T: WinogradTiles, v: Float32Array, vOff: number, ldv: number): void {
+  wasmExports('winogradInputWasm', xp, v).winogradInput(xp.byteOffset, channels, xPlane, Wp, T.tilesH, T.tilesW, ptr(v, vOff), ldv);
+}
+
+/**
+ * Winograd output transform in wasm (assembly/conv.ts winogradOutput): 2×2 tiles Aᵀ m A + bias into
+ * y (planes yPlane apart, row length Wy ≥ 2·roundUp(tilesW, 4)), m[ξ] = mt[mOff + (ξ·couts + co)·ldm + t].
+ */
+export function winogradOutputWasm(mt: Float32Array, mOff: number, couts: number, ldm: number, T: WinogradTiles, bias: Float32Array, bOff: number, y: Float32Array, yPlane: number, Wy: number): void {
+  wasmExports('winogradOutputWasm', mt, bias, y).winogradOutput(ptr(mt, mOff), couts, ldm, T.tilesH, T.tilesW, ptr(bias, bOff), y.byteOffset, yPlane, Wy);
+}
+
+/**
+ * The filter gradient's Winograd transform of dy in wasm (assembly/conv.ts winogradGradOutput):
+ * dt[dOff + (ξ·couts + co)·ldt + t] = (A g Aᵀ)[ξ] for the 2×2 tile g of each plane of dyp (row
+ * length Wd ≥ 2·roundUp(tilesW, 4), planes dyPlane apart, zero outside the output). Writes up to
+ * 3 tiles past the image's last.
+ */
+export function winogradGradOutputWasm(dyp: Float32Array, couts: number, dyPlane: number, Wd: number, T: WinogradTiles, dt: Float32Array, dOff: number, ldt: number): void {
+  wasmExports('winogradGradOutputWasm', dyp, dt).winogradGradOutput(dyp.byteOffset, couts, dyPlane, Wd, T.tilesH, T.tilesW, ptr(dt, dOff), ldt);
+}
+
