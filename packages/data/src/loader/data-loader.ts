@@ -3,7 +3,7 @@ import { checkBoolean, checkDataset, checkFunction, show } from '../check.js';
 import type { Dataset, Sample } from '../dataset.js';
 import { describe } from '../image.js';
 import type { Transform } from '../transforms/transform.js';
-import { BufferPool } from './buffer-pool.js';
+import { BatchBuffers } from './batch-buffers.js';
 import { nextTask } from './next-task.js';
 import { AUGMENT_STREAM, MAX_KEY, SHUFFLE_STREAM, checkSeed, deriveSeed } from './seed.js';
 
@@ -55,7 +55,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
   readonly dropLast: boolean;
   private readonly transform: Transform<X, Tensor> | undefined;
   private readonly prefetchSlice: number;
-  private readonly pool = new BufferPool();
+  private readonly batchBuffers = new BatchBuffers();
 
   constructor(readonly dataset: Dataset<Sample<X>>, options: DataLoaderOptions<X>) {
     checkDataset('DataLoader', dataset);
@@ -171,7 +171,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
         }
         if (buffer === null) {
           sampleShape = x.shape;
-          buffer = this.pool.acquire(size * x.size);
+          buffer = this.batchBuffers.take(size * x.size);
         } else if (!shapesEqual(x.shape, sampleShape)) {
           throw new ShapeError(`DataLoader: sample ${i} has shape ${formatShape(x.shape)} but earlier samples of the batch have ${formatShape(sampleShape)}; add a crop or resize`);
         }
@@ -194,7 +194,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
         epoch,
         index,
         release: () => {
-          if (!released) this.pool.release(data);
+          if (!released) this.batchBuffers.giveBack(data);
           released = true;
         },
       };
