@@ -1,5 +1,7 @@
-// Conv im2col gather and col2im scatter-add for float32, the wasm twins of src/backend/cpu/conv/kernels.ts
-// gatherColumns / scatterAddColumns (which stay the reference and the fallback).
+// The float32 conv kernels; their glue (the JavaScript side) is src/backend/cpu/wasm/conv.ts.
+// Conv im2col gather and col2im scatter-add, the wasm twins of src/backend/cpu/conv/columns.ts
+// gatherColumns / scatterAddColumns (which stay the reference and the fallback); planar copies;
+// the direct conv (conv/direct.ts) and the Winograd transforms (conv/winograd.ts).
 // Column matrix layout: row r = c·taps + t (channel c, kernel tap t = kh·kW + kw), column p
 // (output position), row length ld (≥ outH·outW).
 // All pointers are byte addresses in linear memory. `ranges` points at 2·kH + 2·kW i32: the
