@@ -9,6 +9,3 @@ const CHUNK_FLOATS = 1 << 20;
 export function imagesPerChunk(s: ConvShape, floatsPerImage: number): number {
   return Math.max(1, Math.min(s.n, Math.floor(CHUNK_FLOATS / floatsPerImage)));
 }
-
-/** n rounded up to a multiple of m. */
-export const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
