@@ -26,6 +26,11 @@ const MC = 128;
 /** Columns of B packed at once (KC×NC doubles = 4 MB at most). */
 const NC = 2048;
 
+/**
+ * Panels are at least this long: storage keeps arrays of 4096 elements and more for reuse, and a
+ * smaller one would be a fresh allocation on every call (7× the time of a 4×4 product).
+ */
+const MIN_PANEL = 4096;
 /** The C tile of an edge micro-tile, before the valid part is added to C. */
 const edgeTile = new Float64Array(MR * NR);
 
@@ -33,8 +38,8 @@ export function gemm(M: number, N: number, K: number, A: MatrixView, B: MatrixVi
   if (!accumulate) C.fill(0, cOffset, cOffset + M * N);
   if (M === 0 || N === 0 || K === 0) return;
   const kcMax = Math.min(K, KC);
-  const pa = allocateUninitialized('float64', roundUp(Math.min(M, MC), MR) * kcMax) as Float64Array;
-  const pb = allocateUninitialized('float64', roundUp(Math.min(N, NC), NR) * kcMax) as Float64Array;
+  const pa = allocateUninitialized('float64', Math.max(MIN_PANEL, roundUp(Math.min(M, MC), MR) * kcMax)) as Float64Array;
+  const pb = allocateUninitialized('float64', Math.max(MIN_PANEL, roundUp(Math.min(N, NC), NR) * kcMax)) as Float64Array;
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = Math.min(NC, N - j0);
     for (let p0 = 0; p0 < K; p0 += KC) {
@@ -182,7 +187,9 @@ export const cpuGemm: GemmKernels = {
   gemmBatched(M, N, K, A, aOffsets, B, bOffsets, C, cOffset, accumulate) {
     const kernel = useWasm(M, N, K, A, B, C) ? gemmWasm : gemm;
     for (let i = 0; i < aOffsets.length; i++) {
-      kernel(M, N, K, { ...A, offset: A.offset + aOffsets[i]! }, { ...B, offset: B.offset + bOffsets[i]! }, C, cOffset + i * M * N, accumulate);
+      const a = { data: A.data, offset: A.offset + aOffsets[i]!, rowStride: A.rowStride, colStride: A.colStride };
+      const b = { data: B.data, offset: B.offset + bOffsets[i]!, rowStride: B.rowStride, colStride: B.colStride };
+      kernel(M, N, K, a, b, C, cOffset + i * M * N, accumulate);
     }
   },
 };
