@@ -5,7 +5,7 @@
 import { AnomalyError, ArgumentError, formatShape } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Node } from './node.js';
-import type { OpDef } from './registry.js';
+import type { OpDef } from './types.js';
 
 let enabled = false;
 
@@ -65,7 +65,7 @@ export function callerStack(): string {
   return stack
     .split('\n')
     .slice(1)
-    .filter((line) => !/[\\/]autograd[\\/](anomaly|registry)\.[jt]s|\(node:internal[\\/]/.test(line))
+    .filter((line) => !/[\\/]autograd[\\/](anomaly|registry|op-table)\.[jt]s|\(node:internal[\\/]/.test(line))
     .slice(0, 16)
     .join('\n');
 }

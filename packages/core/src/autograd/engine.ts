@@ -1,11 +1,15 @@
+// Reverse mode: the chain rule walk over the tape. Storage reuse during the walk is the
+// recycler's (recycler.ts); the sum of gradients that meet is an op (accumulate.ts).
 import { AutogradError, ShapeError, formatShape } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
-import { allocate, isPoolable, recordAllocations, recycle } from '../tensor/storage.js';
-import { Tensor } from '../tensor/tensor.js';
-import { withGradMode } from './mode.js';
-import { type Edge, Node } from './node.js';
+import { allocate } from '../tensor/storage.js';
+import { type BackwardEngine, Tensor } from '../tensor/tensor.js';
+import { accumulateGrad } from './accumulate.js';
 import { checkGradient, isAnomalyDetectionEnabled, pauseAnomalyDetection } from './anomaly.js';
-import { getOp, specOf } from './registry.js';
+import { withGradMode } from './mode.js';
+import { type Edge, Node, nodeOf } from './node.js';
+import { GradientRecycler } from './recycler.js';
+import { specOf } from './types.js';
 
 export interface BackwardRun {
   /** Sum gradients into `.grad` of leaves that require grad (Tensor.backward). */
@@ -36,64 +40,59 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
   const nodes = reachableNodes(roots.map(edgeOf), targets);
   const nodeGrads = new Map<Node, Tensor>();
   const endGrads = new Map<Edge, Tensor>();
-  const add = getOp('add');
   // With createGraph the gradients are part of a graph the caller may keep: nothing is reused.
   const recycler = run.createGraph ? null : new GradientRecycler();
   const accumulate = (edge: Edge, g: Tensor): void => {
     const isEnd = !(edge instanceof Node) || targets.has(edge);
     const map = (isEnd ? endGrads : nodeGrads) as Map<Edge, Tensor>;
     const prev = map.get(edge);
-    const sum = prev === undefined ? g : add.apply({ a: prev, b: g }, {});
+    const sum = prev === undefined ? g : accumulateGrad(prev, g);
     map.set(edge, sum);
     recycler?.hold(sum);
     if (prev !== undefined) recycler?.unhold(prev);
     if (sum !== g) recycler?.consider(g);
   };
 
-  const outerRecording = recycler ? recordAllocations(recycler.allocated) : null;
-  try {
-    withGradMode(run.createGraph, () => {
-      roots.forEach((root, i) => accumulate(edgeOf(root), checkedSeed(root, seeds[i] ?? null)));
-      for (const node of nodes) {
-        const dy = nodeGrads.get(node);
-        if (dy === undefined) continue;
-        nodeGrads.delete(node);
-        const inputs = node.inputs;
-        if (inputs === null) throw releasedError(node);
-        const thunks = node.op.vjp(vjpArgs(node, inputs, dy), node.attrs);
-        const results = new Map<string, Tensor | Tensor[]>();
-        for (let i = 0; i < node.arity; i++) {
-          const edge = node.edge(i);
-          const spec = specOf(node.op, i);
-          if (!spec.differentiable || edge === null || (!(edge instanceof Node) && !edge.requiresGrad)) continue;
-          let result = results.get(spec.name);
-          if (result === undefined) {
-            const thunk = thunks[spec.name];
-            if (thunk === undefined) {
-              throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for input '${spec.name}'`);
-            }
-            result = thunk();
-            results.set(spec.name, result);
+  const runNodes = (): void => {
+    roots.forEach((root, i) => accumulate(edgeOf(root), checkedSeed(root, seeds[i] ?? null)));
+    for (const node of nodes) {
+      const dy = nodeGrads.get(node);
+      if (dy === undefined) continue;
+      nodeGrads.delete(node);
+      const inputs = node.inputs;
+      if (inputs === null) throw releasedError(node);
+      const thunks = node.op.vjp(vjpArgs(node, inputs, dy), node.attrs);
+      const results = new Map<string, Tensor | Tensor[]>();
+      for (let i = 0; i < node.arity; i++) {
+        const edge = node.edge(i);
+        const spec = specOf(node.op, i);
+        if (!spec.differentiable || edge === null || (!(edge instanceof Node) && !edge.requiresGrad)) continue;
+        let result = results.get(spec.name);
+        if (result === undefined) {
+          const thunk = thunks[spec.name];
+          if (thunk === undefined) {
+            throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for input '${spec.name}'`);
           }
-          const name = spec.variadic ? `${spec.name}[${i}]` : spec.name;
-          const g = spec.variadic ? (result as Tensor[])[i] : (result as Tensor);
-          if (g === undefined) throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for item ${i} of '${spec.name}'`);
-          checkedGrad(node, name, inputs[i]!, g);
-          if (detect) checkGradient(node, name, g, dy);
-          accumulate(edge, g);
+          result = thunk();
+          results.set(spec.name, result);
         }
-        if (!run.retainGraph) node.release();
-        if (recycler) {
-          // Only now, with every thunk of this node run: they may share intermediates.
-          recycler.unhold(dy);
-          for (const result of results.values()) for (const g of Array.isArray(result) ? result : [result]) recycler.consider(g);
-          recycler.flush();
-        }
+        const name = spec.variadic ? `${spec.name}[${i}]` : spec.name;
+        const g = spec.variadic ? (result as Tensor[])[i] : (result as Tensor);
+        if (g === undefined) throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for item ${i} of '${spec.name}'`);
+        checkedGrad(node, name, inputs[i]!, g);
+        if (detect) checkGradient(node, name, g, dy);
+        accumulate(edge, g);
       }
-    });
-  } finally {
-    if (recycler) recordAllocations(outerRecording);
-  }
+      if (!run.retainGraph) node.release();
+      if (recycler) {
+        // Only now, with every thunk of this node run: they may share intermediates.
+        recycler.unhold(dy);
+        for (const result of results.values()) for (const g of Array.isArray(result) ? result : [result]) recycler.consider(g);
+        recycler.flush();
+      }
+    }
+  };
+  withGradMode(run.createGraph, () => (recycler ? recycler.recording(runNodes) : runNodes()));
 
   const grads = new Map<Tensor, Tensor>();
   for (const [edge, g] of endGrads) grads.set(targets.get(edge) ?? (edge as Tensor), g);
@@ -101,14 +100,19 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
     for (const [leaf, g] of grads) {
       if (!leaf.requiresGrad || leaf.node !== null) continue;
       const grad = run.createGraph ? g : g.detach();
-      leaf.grad = leaf.grad === null ? grad : withGradMode(run.createGraph, () => add.apply({ a: leaf.grad, b: grad }, {}));
+      leaf.grad = leaf.grad === null ? grad : withGradMode(run.createGraph, () => accumulateGrad(checkedLeafGrad(leaf), grad));
     }
   }
   return grads;
 }
 
+/** Tensor.backward's entry (installed into the tensor room by defineOp, see registry.ts). */
+export const backwardFromTensor: BackwardEngine = (root, seed, { createGraph, retainGraph }) => {
+  backward([root], [seed], { accumulate: true, createGraph, retainGraph });
+};
+
 /** Where a tensor's gradient goes: the node that produced it, or the tensor itself for a leaf. */
-const edgeOf = (t: Tensor): Edge => t.node ?? t;
+const edgeOf = (t: Tensor): Edge => nodeOf(t) ?? t;
 
 function releasedError(node: Node): AutogradError {
   return new AutogradError(
@@ -117,63 +121,6 @@ function releasedError(node: Node): AutogradError {
       '(t.backward(seed, { retainGraph: true }), pullback(dy, { retainGraph: true }), grad(f, { retainGraph: true })) ' +
       'to walk the same graph again, or recompute the forward.',
   );
-}
-
-/**
- * Gives the storage of consumed gradients back to the pool. A buffer is reused only if this
- * walk allocated it (so no user tensor and no forward value can share it) and no gradient slot
- * still holds it; gradients are counted per buffer because VJPs may return the same tensor for
- * several inputs (add) or views of dy (reshape). The tensor objects that carried it are
- * released, so a VJP that kept one it returned fails loudly instead of reading reused memory.
- */
-class GradientRecycler {
-  readonly allocated = new Set<ArrayBufferLike>();
-  private readonly held = new Map<ArrayBufferLike, number>();
-  /** Every gradient tensor seen on each buffer this walk allocated. */
-  private readonly carriers = new Map<ArrayBufferLike, Tensor[]>();
-  private readonly pending = new Set<ArrayBufferLike>();
-
-  hold(t: Tensor): void {
-    const buffer = this.track(t);
-    this.held.set(buffer, (this.held.get(buffer) ?? 0) + 1);
-  }
-
-  unhold(t: Tensor): void {
-    const buffer = this.track(t);
-    const n = this.held.get(buffer)! - 1;
-    if (n > 0) this.held.set(buffer, n);
-    else this.held.delete(buffer);
-    this.pending.add(buffer);
-  }
-
-  /** Marks a gradient as possibly dead: flush reuses it unless a slot holds its buffer. */
-  consider(t: Tensor): void {
-    this.pending.add(this.track(t));
-  }
-
-  flush(): void {
-    for (const buffer of this.pending) {
-      const tensors = this.carriers.get(buffer);
-      if (tensors === undefined || this.held.has(buffer)) continue;
-      const owner = tensors.find((t) => isPoolable(t.data));
-      if (owner === undefined) continue;
-      recycle(owner.data, owner.dtype);
-      for (const t of tensors) t._releaseStorage();
-      this.allocated.delete(buffer);
-      this.carriers.delete(buffer);
-    }
-    this.pending.clear();
-  }
-
-  private track(t: Tensor): ArrayBufferLike {
-    const buffer = t.data.buffer;
-    if (this.allocated.has(buffer)) {
-      const tensors = this.carriers.get(buffer);
-      if (tensors === undefined) this.carriers.set(buffer, [t]);
-      else if (!tensors.includes(t)) tensors.push(t);
-    }
-    return buffer;
-  }
 }
 
 /**
@@ -247,6 +194,18 @@ function vjpArgs(node: Node, inputs: readonly (Tensor | null)[], dy: Tensor): Re
   });
   Object.defineProperty(args, 'y', { enumerable: true, get: () => check(output, node.outputVersion, 'the output') });
   return args;
+}
+
+/** A leaf's .grad, which the user may have set: the sum needs the leaf's shape and dtype. */
+function checkedLeafGrad(leaf: Tensor): Tensor {
+  const g = leaf.grad!;
+  if (!shapesEqual(g.shape, leaf.shape) || g.dtype !== leaf.dtype) {
+    throw new AutogradError(
+      `backward: cannot add the gradient to .grad of a leaf ${formatShape(leaf.shape)} ${leaf.dtype}: .grad is ${formatShape(g.shape)} ${g.dtype}. ` +
+        'A gradient has its tensor\'s shape and dtype; set .grad to null (or zero it with that shape) before backward.',
+    );
+  }
+  return g;
 }
 
 function checkedGrad(node: Node, name: string, input: Tensor, g: Tensor): void {

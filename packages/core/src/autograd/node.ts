@@ -1,5 +1,5 @@
-import type { Tensor } from '../tensor/tensor.js';
-import type { OpDef } from './registry.js';
+import type { GraphNode, Tensor } from '../tensor/tensor.js';
+import type { OpDef } from './types.js';
 
 let nextSeq = 0;
 
@@ -18,7 +18,7 @@ export type Edge = Node | Tensor;
  * `release()` after backward ran the VJP, so activations die with the user's references
  * instead of with the graph; the edges stay, so a second backward can say what happened.
  */
-export class Node {
+export class Node implements GraphNode {
   readonly seq = nextSeq++;
   /** Versions of the inputs and output when recorded, to detect later in-place writes. */
   readonly inputVersions: readonly number[];
@@ -61,7 +61,7 @@ export class Node {
     const link = this.links[i] ?? null;
     if (this._released || link === null) return link;
     const t = link as Tensor;
-    return t.requiresGrad ? t.node ?? t : null;
+    return t.requiresGrad ? nodeOf(t) ?? t : null;
   }
 
   /** The inputs as recorded (the VJP's view); null after release. */
@@ -84,4 +84,12 @@ export class Node {
     this._saved = undefined;
     this._output = null;
   }
+}
+
+/**
+ * The node that produced t (null for a leaf). Tensor declares `node` as the tensor room's
+ * GraphNode (it cannot import autograd); only autograd's op application sets it, always to a Node.
+ */
+export function nodeOf(t: Tensor): Node | null {
+  return t.node as Node | null;
 }

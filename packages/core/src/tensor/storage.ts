@@ -3,7 +3,7 @@
 // feeds the garbage collector, so an array that the framework KNOWS nobody can reach any more
 // is kept here for the next tensor of the same dtype and length.
 // Who may recycle: only autograd's backward, for the gradients it created and consumed itself
-// (see autograd/engine.ts). Anything a user could hold is never recycled.
+// (see autograd/recycler.ts). Anything a user could hold is never recycled.
 import { ArgumentError } from '../errors.js';
 import type { DType, TypedArray } from './dtype.js';
 import { newArray } from './limits.js';

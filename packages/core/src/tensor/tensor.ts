@@ -1,6 +1,4 @@
 import { ArgumentError, AutogradError, DTypeError, ShapeError, formatShape } from '../errors.js';
-import type { Node } from '../autograd/node.js';
-import { backward as runBackward } from '../autograd/engine.js';
 import { checkBoolean, checkOptions, optionKeys } from '../options.js';
 import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isFloatDType } from './dtype.js';
 import { formatTensor } from './format.js';
@@ -27,6 +25,40 @@ export interface BackwardOptions {
 const BACKWARD_OPTIONS = optionKeys<BackwardOptions>()(['createGraph', 'retainGraph']);
 
 /**
+ * The op application that produced a tensor, as the tensor room sees it: autograd's Node
+ * implements it (this room may not import autograd).
+ */
+export interface GraphNode {
+  /** Increases in execution order: decreasing seq is a reverse topological order. */
+  readonly seq: number;
+  readonly op: { readonly name: string };
+  /** Number of (flattened) inputs. */
+  readonly arity: number;
+  /** The inputs as recorded; null once backward released what the VJP needed. */
+  readonly inputs: readonly (Tensor | null)[] | null;
+  readonly output: Tensor | null;
+  /** What forward saved for the VJP; undefined once released. */
+  readonly saved: unknown;
+  /** True once backward ran this node's VJP without retainGraph. */
+  readonly released: boolean;
+  /** Where the gradient of input i goes: the node that produced it, the leaf itself, or null. */
+  edge(i: number): GraphNode | Tensor | null;
+}
+
+/** What Tensor.backward runs once its arguments are checked: autograd's reverse-mode walk. */
+export type BackwardEngine = (root: Tensor, seed: Tensor | null, options: Required<BackwardOptions>) => void;
+
+let engine: BackwardEngine | null = null;
+
+/**
+ * Called by autograd's defineOp (the module every op file imports), so the engine is present
+ * wherever an op, hence a graph, can exist. The tensor room cannot import autograd itself.
+ */
+export function installBackwardEngine(run: BackwardEngine): void {
+  engine = run;
+}
+
+/**
  * A dense, contiguous, row-major tensor. Garbage-collected like any JavaScript object:
  * there is nothing to dispose. The graph that produced it (if any) is reachable from
  * `node` and dies with the tensor.
@@ -38,7 +70,7 @@ export class Tensor {
   /** Accumulated gradient (leaves that require grad, after backward). */
   grad: Tensor | null = null;
   /** The op application that produced this tensor (null for leaves). */
-  node: Node | null = null;
+  node: GraphNode | null = null;
   private _requiresGrad = false;
   readonly version: VersionCounter;
 
@@ -177,7 +209,14 @@ export class Tensor {
       throw new ShapeError(`backward: a seed gradient is needed for a non-scalar output of shape ${formatShape(this.shape)}`);
     }
     if (seed !== undefined && !(seed instanceof Tensor)) throw new ArgumentError('backward: seed must be a Tensor');
-    runBackward([this], seed === undefined ? [null] : [seed], { accumulate: true, createGraph, retainGraph });
+    if (engine === null) {
+      // Only reachable in a bundle that contains no op at all (defineOp installs the engine).
+      throw new AutogradError(
+        'backward: the autograd engine is not loaded: it is installed when the first op is defined, and no op module has been loaded. ' +
+          "Import the ops you differentiate from '@tensorgrad/core' before calling backward.",
+      );
+    }
+    engine(this, seed ?? null, { createGraph, retainGraph });
   }
 
   /** Shape, dtype and values: every value of a small tensor, a few from each end of a large one. */

@@ -10,10 +10,10 @@ export { checkAdjoint, AdjointError, type CheckAdjointOptions } from './check-ad
 export * as arb from './arbitraries.js';
 export { checkRegisteredOp } from './check-op.js';
 
-// The registry declares an op's CaseTools and CaseArbitrary empty so that the main entry's
+// autograd/types.ts declares an op's CaseTools and CaseArbitrary empty so that the main entry's
 // declarations never import fast-check (an optional peer dependency: a consumer without it can
 // type-check against '@tensorgrad/core' with skipLibCheck off). This entry gives them their types.
-declare module '../autograd/registry.js' {
+declare module '../autograd/types.js' {
   interface CaseTools {
     fc: typeof FastCheck;
     arb: typeof Arbitraries;

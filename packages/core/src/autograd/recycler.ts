@@ -1,0 +1,76 @@
+// Storage reuse during one backward walk (engine.ts): which gradient buffers the walk allocated
+// itself, which are still held by a gradient slot, and when a consumed one can go back to the
+// storage pool (tensor/storage.ts).
+import { isPoolable, recordAllocations, recycle } from '../tensor/storage.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * Gives the storage of consumed gradients back to the pool. A buffer is reused only if this
+ * walk allocated it (so no user tensor and no forward value can share it) and no gradient slot
+ * still holds it; gradients are counted per buffer because VJPs may return the same tensor for
+ * several inputs (add) or views of dy (reshape). The tensor objects that carried it are
+ * released, so a VJP that kept one it returned fails loudly instead of reading reused memory.
+ */
+export class GradientRecycler {
+  /** Buffers handed out while `recording`: only these can be the walk's to reuse. */
+  private readonly allocated = new Set<ArrayBufferLike>();
+  private readonly held = new Map<ArrayBufferLike, number>();
+  /** Every gradient tensor seen on each buffer this walk allocated. */
+  private readonly carriers = new Map<ArrayBufferLike, Tensor[]>();
+  private readonly pending = new Set<ArrayBufferLike>();
+
+  /** Runs the walk, noting every array storage hands out meanwhile as this walk's own. */
+  recording<T>(walk: () => T): T {
+    const outer = recordAllocations(this.allocated);
+    try {
+      return walk();
+    } finally {
+      recordAllocations(outer);
+    }
+  }
+
+  /** A gradient slot now holds t: its buffer is not reused while held. */
+  hold(t: Tensor): void {
+    const buffer = this.track(t);
+    this.held.set(buffer, (this.held.get(buffer) ?? 0) + 1);
+  }
+
+  /** A slot let go of t: its buffer is reused at the next flush unless still held. */
+  unhold(t: Tensor): void {
+    const buffer = this.track(t);
+    const n = this.held.get(buffer)! - 1;
+    if (n > 0) this.held.set(buffer, n);
+    else this.held.delete(buffer);
+    this.pending.add(buffer);
+  }
+
+  /** Marks a gradient as possibly dead: flush reuses it unless a slot holds its buffer. */
+  consider(t: Tensor): void {
+    this.pending.add(this.track(t));
+  }
+
+  /** Gives back to storage every pending buffer that no slot holds, and releases its tensors. */
+  flush(): void {
+    for (const buffer of this.pending) {
+      const tensors = this.carriers.get(buffer);
+      if (tensors === undefined || this.held.has(buffer)) continue;
+      const owner = tensors.find((t) => isPoolable(t.data));
+      if (owner === undefined) continue;
+      recycle(owner.data, owner.dtype);
+      for (const t of tensors) t._releaseStorage();
+      this.allocated.delete(buffer);
+      this.carriers.delete(buffer);
+    }
+    this.pending.clear();
+  }
+
+  private track(t: Tensor): ArrayBufferLike {
+    const buffer = t.data.buffer;
+    if (this.allocated.has(buffer)) {
+      const tensors = this.carriers.get(buffer);
+      if (tensors === undefined) this.carriers.set(buffer, [t]);
+      else if (!tensors.includes(t)) tensors.push(t);
+    }
+    return buffer;
+  }
+}
