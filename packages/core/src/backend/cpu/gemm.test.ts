@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Generator } from '../../tensor/random.js';
-import { type MatrixView, gemm, gemmReference } from './gemm.js';
+import { type MatrixView, cpuGemm, gemm, gemmReference } from './gemm.js';
+import { gemmWasm } from './wasm/gemm.js';
 
 /** A random op(X) of rows×cols inside a larger buffer: offset, transposed or not, padded strides. */
 function view(rows: number, cols: number, trans: boolean, pad: number, offset: number, f32: boolean, rng: Generator): MatrixView {
@@ -62,5 +63,43 @@ describe('gemm (cache-blocked, register-tiled)', () => {
     const C = new Float64Array(4);
     gemm(2, 2, 3, A, B, C, 0, false);
     expect(Array.from(C)).to.deep.equal([4, 5, 10, 11]);
+  });
+});
+
+describe('cpuGemm (the CPU backend\'s GEMM kernels)', () => {
+  const bits = (c: Float32Array | Float64Array): string => Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('hex');
+
+  /** C from `kernel` on views of M×K and K×N (A transposed) in one random buffer each. */
+  function run(kernel: typeof gemm, M: number, N: number, K: number, f32: boolean): Float32Array | Float64Array {
+    const rng = new Generator(M * 1000 + N * 10 + K);
+    const A = view(M, K, true, 1, 2, f32, rng);
+    const B = view(K, N, false, 0, 1, f32, rng);
+    const C = f32 ? new Float32Array(M * N + 2) : new Float64Array(M * N + 2);
+    kernel(M, N, K, A, B, C, 1, false);
+    return C;
+  }
+
+  it('runs float32 products of 512 multiply-adds or more in WebAssembly, the rest (and float64) in TypeScript, bit for bit', () => {
+    const big = run(cpuGemm.gemm, 20, 30, 300, true);
+    expect(bits(big)).to.equal(bits(run(gemmWasm, 20, 30, 300, true)));
+    expect(bits(big)).to.not.equal(bits(run(gemm, 20, 30, 300, true))); // the two kernels round differently
+    expect(bits(run(cpuGemm.gemm, 8, 8, 7, true))).to.equal(bits(run(gemm, 8, 8, 7, true))); // 448 < 512
+    expect(bits(run(cpuGemm.gemm, 20, 30, 300, false))).to.equal(bits(run(gemm, 20, 30, 300, false)));
+  });
+
+  it('gemmBatched equals one gemm per product at the given offsets, C blocks side by side', () => {
+    for (const [M, N, K, f32] of [[9, 12, 10, true], [3, 4, 5, true], [6, 5, 4, false]] as const) {
+      const rng = new Generator(M + N + K);
+      const A = view(3 * M, K, false, 0, 0, f32, rng); // three M×K blocks stacked
+      const B = view(K, 2 * N, false, 0, 0, f32, rng); // two K×N blocks side by side
+      const [aOffsets, bOffsets] = [[0, 2 * M * K, M * K], [N, 0, N]];
+      const C = f32 ? new Float32Array(3 * M * N + 1) : new Float64Array(3 * M * N + 1);
+      const expected = C.slice();
+      cpuGemm.gemmBatched(M, N, K, A, aOffsets, B, bOffsets, C, 1, false);
+      aOffsets.forEach((_, i) => {
+        cpuGemm.gemm(M, N, K, { ...A, offset: aOffsets[i]! }, { ...B, offset: bOffsets[i]! }, expected, 1 + i * M * N, false);
+      });
+      expect(bits(C)).to.equal(bits(expected));
+    }
   });
 });
