@@ -8,8 +8,11 @@ import { ArgumentError } from '../errors.js';
 import type { DType, TypedArray } from './dtype.js';
 import { newArray } from './limits.js';
 
-/** Arrays below this many elements are left to the GC: V8 allocates them cheaply. */
-const MIN_POOLED_LENGTH = 4096;
+/**
+ * Arrays below this many elements are left to the GC: V8 allocates them cheaply. A kernel that
+ * takes a temporary on every call asks for at least this many, so the temporary is reused.
+ */
+export const MIN_POOLED_LENGTH = 4096;
 const DEFAULT_LIMIT_BYTES = 512 * 1024 * 1024;
 
 const free: Record<DType, Map<number, TypedArray[]>> = { float32: new Map(), float64: new Map(), int32: new Map() };

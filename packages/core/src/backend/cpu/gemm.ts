@@ -10,7 +10,7 @@
 // (wasm/gemm.ts) and everything else here.
 import type { GemmKernels, MatrixView } from '../gemm.js';
 import type { TypedArray } from '../../tensor/dtype.js';
-import { allocateUninitialized, recycle } from '../../tensor/storage.js';
+import { MIN_POOLED_LENGTH, allocateUninitialized, recycle } from '../../tensor/storage.js';
 import { roundUp } from './align.js';
 import { gemmWasm } from './wasm/gemm.js';
 import { wasmAvailable } from './wasm/runtime.js';
@@ -27,10 +27,10 @@ const MC = 128;
 const NC = 2048;
 
 /**
- * Panels are at least this long: storage keeps arrays of 4096 elements and more for reuse, and a
- * smaller one would be a fresh allocation on every call (7× the time of a 4×4 product).
+ * Panels are at least this long: storage reuses only arrays this large, and a smaller one would
+ * be a fresh allocation on every call (7× the time of a 4×4 product).
  */
-const MIN_PANEL = 4096;
+const MIN_PANEL = MIN_POOLED_LENGTH;
 /** The C tile of an edge micro-tile, before the valid part is added to C. */
 const edgeTile = new Float64Array(MR * NR);
 
