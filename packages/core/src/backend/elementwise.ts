@@ -1,9 +1,7 @@
 // The elementwise kernels of a backend (see backend.ts): maps over one, two or three operands,
 // with NumPy broadcasting given by the operands' shapes (arrays are contiguous, row-major).
-// Operations are named by code, so that a backend that cannot call JavaScript (a GPU) implements
-// each one itself. The one exception is `unary`, which also takes a scalar JavaScript function:
-// the activations (sigmoid, gelu, softplus, ...), clamp and the VJP masks are written that way
-// for now, and only the CPU backend can run them.
+// Operations are named by code (with numeric parameters where they have some), never by a
+// JavaScript function, so that a backend that cannot call JavaScript (a GPU) implements each one.
 import type { TypedArray } from '../tensor/dtype.js';
 
 /** Codes of the binary operations. Comparisons give 1 or 0 in the output's type. */
@@ -13,17 +11,50 @@ export const Binary = {
 } as const;
 export type BinaryCode = (typeof Binary)[keyof typeof Binary];
 
-/** Codes of the unary operations (sign: -1, 0 or 1, NaN stays NaN). */
-export const Unary = { neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5 } as const;
+/**
+ * Codes of the unary operations. Some take parameters a and b (0 where unused), named beside
+ * them; the masks give 1 or 0 (or a slope) in the output's type, for the activations' VJPs.
+ */
+export const Unary = {
+  /** -x, e^x, ln x, √x, |x|, and sign (-1, 0 or 1; NaN stays NaN). */
+  neg: 0, exp: 1, log: 2, sqrt: 3, abs: 4, sign: 5,
+  /** 1/(1 + e^{-x}), evaluated without overflow. */
+  sigmoid: 6,
+  tanh: 7,
+  /** x·σ(x). */
+  silu: 8,
+  /** log σ(x) = −softplus(−x). */
+  logSigmoid: 9,
+  /** log(1 + e^{a·x})/a, or x where a·x > b (a = β, b = threshold; PyTorch's softplus). */
+  softplus: 10,
+  /** [a·x > b] and its complement (a = β, b = threshold): softplus's linear and curved parts. */
+  softplusLinear: 11, softplusCurved: 12,
+  /** min(max(x, 0), 6), NaN and -0 kept (PyTorch's hardtanh). */
+  relu6: 13,
+  /** [0 < x < 6]. */
+  relu6Pass: 14,
+  /** x for x > 0, a·x otherwise (a = the negative slope). */
+  leakyRelu: 15,
+  /** 1 for x > 0, a otherwise (leakyRelu's derivative; a = the negative slope). */
+  leakyReluSlope: 16,
+  /** x for x > 0, a·(e^x − 1) otherwise (a = α). */
+  elu: 17,
+  /** [x > 0] and its complement (NaN: 0 and 1). */
+  positive: 18, notPositive: 19,
+  /** erf(x), to a few ulp in float64. */
+  erf: 20,
+  /** x·Φ(x) with Φ(x) = erfc(−x/√2)/2 (the exact GELU). */
+  gelu: 21,
+  /** min(max(x, a), b) (a = lo, b = hi; -∞ / ∞ for no bound; every value is b when a > b). */
+  clamp: 22,
+  /** [a ≤ x ≤ b] (clamp's derivative: the bounds pass gradient). */
+  clampPass: 23,
+} as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 
-/** A scalar function applied per element (CPU only; see the note above). */
-export type UnaryFn = (a: number) => number;
-export type UnaryOp = UnaryCode | UnaryFn;
-
 export interface ElementwiseKernels {
-  /** out[i] = op(x[i]) (out has x's length). */
-  unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
+  /** out[i] = op(x[i]) with the operation's parameters a and b (out has x's length). */
+  unary(op: UnaryCode, x: TypedArray, out: TypedArray, a?: number, b?: number): void;
   /** out = a ⊕ b, with a and b broadcast to outShape (out contiguous, of shape outShape). */
   binary(
     op: BinaryCode,

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { Generator } from '../../tensor/random.js';
-import { Binary, Unary, type UnaryFn } from '../elementwise.js';
+import { Binary, Unary } from '../elementwise.js';
 import { type BinaryFn, type BinaryOp, collapseDims, mapBinary, mapUnary } from './elementwise.js';
 import { sumInto } from './reduce.js';
 
@@ -106,7 +106,7 @@ describe('elementwise kernels', () => {
   });
 
   it('mapUnary op codes equal their functions', () => {
-    const fns: [number, UnaryFn][] = [[Unary.neg, (v) => -v], [Unary.exp, Math.exp], [Unary.log, Math.log], [Unary.sqrt, Math.sqrt], [Unary.abs, Math.abs]];
+    const fns: [number, (v: number) => number][] = [[Unary.neg, (v) => -v], [Unary.exp, Math.exp], [Unary.log, Math.log], [Unary.sqrt, Math.sqrt], [Unary.abs, Math.abs]];
     for (const f32 of [false, true]) {
       const x = filled(17, f32, new Generator(3));
       for (const [op, f] of fns) {

@@ -3,11 +3,14 @@
 // common patterns reduce to few long rows: same shape and scalar → one row; a per-channel
 // [1, C, 1, 1] against [N, C, H, W] → N·C rows of H·W with the channel value fixed; a bias [C]
 // against [N, C] → N rows of C. Each row is one tight loop chosen by op code (a switch outside
-// the loop), so the hot ops run without a callback per element; any other function is the
-// default case.
+// the loop), so the hot ops run without a callback per element (the comparisons, as functions,
+// are the binary loop's default case).
+import { ArgumentError } from '../../errors.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides } from '../../tensor/shape.js';
-import { Binary, type BinaryCode, type ElementwiseKernels, Unary, type UnaryOp } from '../elementwise.js';
+import { Binary, type BinaryCode, type ElementwiseKernels, Unary, type UnaryCode } from '../elementwise.js';
+import { normalCdf, sigmoidOf, softplusOf } from './activation.js';
+import { erf } from './erf.js';
 
 export type BinaryFn = (a: number, b: number) => number;
 
@@ -53,7 +56,8 @@ export function collapseDims(shape: readonly number[], strides: readonly (readon
   return { shape: outShape, strides: outStrides };
 }
 
-export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryOp): void {
+/** out[i] = op(x[i]) with parameters a and b (see Unary in ../elementwise.ts): one loop per code. */
+export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryCode, a = 0, b = 0): void {
   const n = out.length;
   switch (op) {
     case Unary.neg: for (let i = 0; i < n; i++) out[i] = -x[i]!; return;
@@ -62,10 +66,25 @@ export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryOp): void {
     case Unary.sqrt: for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); return;
     case Unary.abs: for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); return;
     case Unary.sign: for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]!); return;
-    default: {
-      const f = op;
-      for (let i = 0; i < n; i++) out[i] = f(x[i]!);
-    }
+    case Unary.sigmoid: for (let i = 0; i < n; i++) out[i] = sigmoidOf(x[i]!); return;
+    case Unary.tanh: for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); return;
+    case Unary.silu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * sigmoidOf(v); } return;
+    case Unary.logSigmoid: for (let i = 0; i < n; i++) out[i] = -softplusOf(-x[i]!); return;
+    case Unary.softplus: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * a > b ? v : softplusOf(v * a) / a; } return;
+    case Unary.softplusLinear: for (let i = 0; i < n; i++) out[i] = x[i]! * a > b ? 1 : 0; return;
+    case Unary.softplusCurved: for (let i = 0; i < n; i++) out[i] = x[i]! * a > b ? 0 : 1; return;
+    case Unary.relu6: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 6 ? 6 : v >= 0 || v !== v ? v : 0; } return;
+    case Unary.relu6Pass: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 && v < 6 ? 1 : 0; } return;
+    case Unary.leakyRelu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : a * v; } return;
+    case Unary.leakyReluSlope: for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : a; return;
+    case Unary.elu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : a * Math.expm1(v); } return;
+    case Unary.positive: for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : 0; return;
+    case Unary.notPositive: for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 0 : 1; return;
+    case Unary.erf: for (let i = 0; i < n; i++) out[i] = erf(x[i]!); return;
+    case Unary.gelu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * normalCdf(v); } return;
+    case Unary.clamp: for (let i = 0; i < n; i++) out[i] = Math.min(Math.max(x[i]!, a), b); return;
+    case Unary.clampPass: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v >= a && v <= b ? 1 : 0; } return;
+    default: throw new ArgumentError(`elementwise.unary: unknown operation code ${String(op)}`);
   }
 }
 
@@ -209,7 +228,7 @@ export function reluGradInto(gd: TypedArray, xd: TypedArray, dst: TypedArray): v
 }
 
 export const cpuElementwise: ElementwiseKernels = {
-  unary: (op, x, out) => mapUnary(x, out, op),
+  unary: (op, x, out, a, b) => mapUnary(x, out, op, a, b),
   binary: (op, a, aShape, b, bShape, out, outShape) =>
     mapBinary(a, aShape, b, bShape, out, outShape, op >= Binary.greater ? comparisons[op as ComparisonCode] : (op as BinaryOp)),
   where: mapWhere,

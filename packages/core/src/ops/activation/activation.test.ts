@@ -4,7 +4,7 @@ import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkGrads } from '../../testing/check-grads.js';
 import { fillTensor } from '../../testing/arbitraries.js';
-import { erf as erfOf, erfc } from './erf.js';
+import { erf as erfOf, erfc } from '../../backend/cpu/erf.js';
 import { gelu } from './gelu.js';
 import { elu, leakyRelu, relu, relu6 } from './piecewise.js';
 import { logSigmoid, sigmoid, silu, softplus, tanh } from './smooth.js';

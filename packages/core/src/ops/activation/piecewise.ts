@@ -4,10 +4,11 @@ import { defineOp } from '../../autograd/registry.js';
 import { uninitialized } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { Unary } from '../../backend/elementwise.js';
 import { backendOf } from '../../backend/index.js';
 import { add, addScalar, mul } from '../elementwise/arithmetic.js';
 import { unaryCases } from '../elementwise/cases.js';
-import { pointwise, unaryForward } from '../elementwise/define.js';
+import { floatUnary, pointwise, unaryForward } from '../elementwise/define.js';
 
 // relu(x) = max(x, 0);  dx = reluGrad(dy, x) = dy·[x > 0]
 const reluOp = defineOp({
@@ -47,8 +48,8 @@ function reluGrad(g: Tensor, x: Tensor): Tensor {
 const relu6Op = defineOp({
   name: 'relu6',
   inputs: ['x'],
-  forward: unaryForward('relu6', (v) => (v > 6 ? 6 : v >= 0 || v !== v ? v : 0)),
-  vjp: ({ dy, x }) => ({ x: () => mul(dy, pointwise(x, (v) => (v > 0 && v < 6 ? 1 : 0))) }),
+  forward: unaryForward('relu6', Unary.relu6),
+  vjp: ({ dy, x }) => ({ x: () => mul(dy, pointwise(x, Unary.relu6Pass)) }),
   cases: unaryCases({ min: -2, max: 8, awayFrom: [0, 6] }),
 });
 
@@ -60,8 +61,8 @@ interface SlopeAttrs {
 const leakyReluOp = defineOp({
   name: 'leakyRelu',
   inputs: ['x'],
-  forward: ({ x }, { negativeSlope: s }: SlopeAttrs) => unaryForward('leakyRelu', (v) => (v > 0 ? v : s * v))({ x }),
-  vjp: ({ dy, x }, { negativeSlope: s }) => ({ x: () => mul(dy, pointwise(x, (v) => (v > 0 ? 1 : s))) }),
+  forward: ({ x }, { negativeSlope }: SlopeAttrs) => floatUnary('leakyRelu', x, Unary.leakyRelu, negativeSlope),
+  vjp: ({ dy, x }, { negativeSlope }) => ({ x: () => mul(dy, pointwise(x, Unary.leakyReluSlope, negativeSlope)) }),
   cases: (tools) =>
     tools.fc.record({
       inputs: tools.fc.record({ x: tools.arb.tensor({ awayFrom: [0] }) }),
@@ -77,9 +78,9 @@ interface AlphaAttrs {
 const eluOp = defineOp({
   name: 'elu',
   inputs: ['x'],
-  forward: ({ x }, { alpha }: AlphaAttrs) => unaryForward('elu', (v) => (v > 0 ? v : alpha * Math.expm1(v)))({ x }),
+  forward: ({ x }, { alpha }: AlphaAttrs) => floatUnary('elu', x, Unary.elu, alpha),
   vjp: ({ dy, x, y }, { alpha }) => ({
-    x: () => mul(dy, add(pointwise(x, (v) => (v > 0 ? 1 : 0)), mul(pointwise(x, (v) => (v > 0 ? 0 : 1)), addScalar(y, alpha)))),
+    x: () => mul(dy, add(pointwise(x, Unary.positive), mul(pointwise(x, Unary.notPositive), addScalar(y, alpha)))),
   }),
   cases: (tools) =>
     tools.fc.record({

@@ -1,21 +1,10 @@
-// Smooth activations, each evaluated in a form that cannot overflow for large |x|.
+// Smooth activations; the backend evaluates each in a form that cannot overflow for large |x|.
 import { defineOp } from '../../autograd/registry.js';
+import { Unary } from '../../backend/elementwise.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, addScalar, mul, mulScalar, neg, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { unaryCases } from '../elementwise/cases.js';
-import { pointwise, unaryForward } from '../elementwise/define.js';
-
-/** σ(v) without overflow: e^{-|v|} only. */
-export function sigmoidOf(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
-
-/** log(1 + eᵛ) without overflow or loss for large |v|. */
-export function softplusOf(v: number): number {
-  return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
-}
+import { floatUnary, pointwise, unaryForward } from '../elementwise/define.js';
 
 const oneMinus = (y: Tensor): Tensor => sub(scalarLike(y, 1), y);
 
@@ -23,7 +12,7 @@ const oneMinus = (y: Tensor): Tensor => sub(scalarLike(y, 1), y);
 const sigmoidOp = defineOp({
   name: 'sigmoid',
   inputs: ['x'],
-  forward: unaryForward('sigmoid', sigmoidOf),
+  forward: unaryForward('sigmoid', Unary.sigmoid),
   vjp: ({ dy, y }) => ({ x: () => mul(dy, mul(y, oneMinus(y))) }),
   cases: unaryCases({ min: -4, max: 4 }),
 });
@@ -32,7 +21,7 @@ const sigmoidOp = defineOp({
 const tanhOp = defineOp({
   name: 'tanh',
   inputs: ['x'],
-  forward: unaryForward('tanh', Math.tanh),
+  forward: unaryForward('tanh', Unary.tanh),
   vjp: ({ dy, y }) => ({ x: () => mul(dy, oneMinus(mul(y, y))) }),
   cases: unaryCases(),
 });
@@ -41,7 +30,7 @@ const tanhOp = defineOp({
 const siluOp = defineOp({
   name: 'silu',
   inputs: ['x'],
-  forward: unaryForward('silu', (v) => v * sigmoidOf(v)),
+  forward: unaryForward('silu', Unary.silu),
   vjp: ({ dy, x }) => ({
     x: () => {
       const s = sigmoid(x);
@@ -55,7 +44,7 @@ const siluOp = defineOp({
 const logSigmoidOp = defineOp({
   name: 'logSigmoid',
   inputs: ['x'],
-  forward: unaryForward('logSigmoid', (v) => -softplusOf(-v)),
+  forward: unaryForward('logSigmoid', Unary.logSigmoid),
   vjp: ({ dy, x }) => ({ x: () => mul(dy, sigmoid(neg(x))) }),
   cases: unaryCases({ min: -4, max: 4 }),
 });
@@ -69,12 +58,11 @@ interface SoftplusAttrs {
 const softplusOp = defineOp({
   name: 'softplus',
   inputs: ['x'],
-  forward: ({ x }, { beta, threshold }: SoftplusAttrs) =>
-    unaryForward('softplus', (v) => (v * beta > threshold ? v : softplusOf(v * beta) / beta))({ x }),
+  forward: ({ x }, { beta, threshold }: SoftplusAttrs) => floatUnary('softplus', x, Unary.softplus, beta, threshold),
   vjp: ({ dy, x }, { beta, threshold }) => ({
     x: () => {
-      const linear = pointwise(x, (v) => (v * beta > threshold ? 1 : 0));
-      const curved = pointwise(x, (v) => (v * beta > threshold ? 0 : 1));
+      const linear = pointwise(x, Unary.softplusLinear, beta, threshold);
+      const curved = pointwise(x, Unary.softplusCurved, beta, threshold);
       return mul(dy, add(linear, mul(curved, sigmoid(mulScalar(x, beta)))));
     },
   }),

@@ -3,6 +3,7 @@ import { ArgumentError } from '../../errors.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { Unary } from '../../backend/elementwise.js';
 import { backendOf } from '../../backend/index.js';
 import { mul } from './arithmetic.js';
 
@@ -24,7 +25,7 @@ const clampOp = defineOp({
     const hi = upperOf(max);
     const out = zeroFilled(x.shape, x.dtype);
     // min(max(x, lo), hi): when lo > hi every value becomes hi, as in PyTorch; NaN stays NaN.
-    backendOf(x).elementwise.unary((v) => Math.min(Math.max(v, lo), hi), x.data, out.data);
+    backendOf(x).elementwise.unary(Unary.clamp, x.data, out.data, lo, hi);
     return out;
   },
   vjp: ({ dy, x }, { min, max }) => ({ x: () => mul(dy, passMask(x, lowerOf(min), upperOf(max))) }),
@@ -45,7 +46,7 @@ const clampOp = defineOp({
 /** 1 where lo <= x <= hi, else 0 (a constant mask in x's dtype, not on the tape). */
 function passMask(x: Tensor, lo: number, hi: number): Tensor {
   const m = zeroFilled(x.shape, x.dtype);
-  backendOf(x).elementwise.unary((v) => (v >= lo && v <= hi ? 1 : 0), x.data, m.data);
+  backendOf(x).elementwise.unary(Unary.clampPass, x.data, m.data, lo, hi);
   return m;
 }
 

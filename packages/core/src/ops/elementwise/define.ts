@@ -1,7 +1,7 @@
 // Shared forwards of the elementwise ops: each op file states only its scalar operation (a kernel
-// op code, or a scalar function for the unary ones) and its derivative.
+// op code, with its parameters) and its derivative.
 import { backendOf } from '../../backend/index.js';
-import type { BinaryCode, UnaryOp } from '../../backend/elementwise.js';
+import type { BinaryCode, UnaryCode } from '../../backend/elementwise.js';
 import { uninitialized } from '../../tensor/creation.js';
 import { type DType, assertFloat, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
@@ -15,18 +15,22 @@ export function binaryForward(name: string, op: BinaryCode, resultDtype: (a: DTy
   };
 }
 
-export function unaryForward(name: string, op: UnaryOp, floatOnly = true) {
+export function unaryForward(name: string, op: UnaryCode, floatOnly = true) {
   return ({ x }: { x: Tensor }): Tensor => {
     if (floatOnly) assertFloat(name, 'x', x.dtype);
-    const out = uninitialized(x.shape, x.dtype);
-    backendOf(x).elementwise.unary(op, x.data, out.data);
-    return out;
+    return pointwise(x, op);
   };
 }
 
-/** op applied to each element of x, as a plain tensor off the tape (masks and slopes in VJPs). */
-export function pointwise(x: Tensor, op: UnaryOp): Tensor {
+/** The forward of a float unary op whose kernel takes parameters a, b (from the op's attributes). */
+export function floatUnary(name: string, x: Tensor, op: UnaryCode, a: number, b?: number): Tensor {
+  assertFloat(name, 'x', x.dtype);
+  return pointwise(x, op, a, b);
+}
+
+/** op (with parameters a, b) applied to each element of x, as a plain tensor off the tape (the VJPs' masks and slopes). */
+export function pointwise(x: Tensor, op: UnaryCode, a?: number, b?: number): Tensor {
   const out = uninitialized(x.shape, x.dtype);
-  backendOf(x).elementwise.unary(op, x.data, out.data);
+  backendOf(x).elementwise.unary(op, x.data, out.data, a, b);
   return out;
 }
