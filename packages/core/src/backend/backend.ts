@@ -10,6 +10,7 @@ import type { ElementwiseKernels } from './elementwise.js';
 import type { GemmKernels } from './gemm.js';
 import type { NormKernels } from './norm.js';
 import type { PoolKernels } from './pool.js';
+import type { RandomKernels } from './random.js';
 import type { ReduceKernels } from './reduce.js';
 
 /** Where a tensor's elements live. */
@@ -24,4 +25,5 @@ export interface Backend {
   readonly elementwise: ElementwiseKernels;
   readonly reduce: ReduceKernels;
   readonly copy: CopyKernels;
+  readonly random: RandomKernels;
 }

@@ -44,6 +44,7 @@ const uses: Record<Area, () => tg.Tensor> = {
   elementwise: () => tg.mul(x4(), x4()),
   reduce: () => tg.sum(x4(), 1),
   copy: () => tg.permute(x4(), [0, 2, 3, 1]),
+  random: () => tg.dropout(x4(), 0.5, { seed: 3 }),
 };
 
 describe('backend boundary: ops call kernels through backendOf', () => {

@@ -1,7 +1,7 @@
 // The normalisation kernels of a backend (see backend.ts). batchNorm and layerNorm normalise x
 // viewed as [outer, groups, inner] per group (ops/norm/normalize.ts); statistics are float64
-// arrays of one value per group. localResponseNorm sums over a window of channels; dropout
-// turns random bits into a scaled mask.
+// arrays of one value per group. localResponseNorm sums over a window of channels. (Dropout's
+// mask is a random kernel, random.ts.)
 import type { TypedArray } from '../tensor/dtype.js';
 
 export interface NormKernels {
@@ -30,6 +30,4 @@ export interface NormKernels {
   updateRunningStats(runningMean: TypedArray, runningVar: TypedArray, mean: Float64Array, variance: Float64Array, momentum: number, unbiased: number): void;
   /** y (zero-filled) [n, c] = Σ x[n, c'] over c' ∈ [c − before, c + after] ∩ channels, x and y [outer, channels, inner]. */
   channelWindowSum(x: TypedArray, outer: number, channels: number, inner: number, before: number, after: number, y: TypedArray): void;
-  /** mask[i] = scale where bits[i] ≥ threshold, else 0 (dropout's mask from uniform 32-bit draws). */
-  dropoutMask(bits: Uint32Array, threshold: number, scale: number, mask: TypedArray): void;
 }

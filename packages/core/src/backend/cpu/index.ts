@@ -7,6 +7,7 @@ import { cpuElementwise } from './elementwise.js';
 import { cpuGemm } from './gemm.js';
 import { cpuNorm } from './norm.js';
 import { cpuPool } from './pool.js';
+import { cpuRandom } from './random.js';
 import { cpuReduce } from './reduce.js';
 
 export const cpuBackend: Backend = {
@@ -18,4 +19,5 @@ export const cpuBackend: Backend = {
   elementwise: cpuElementwise,
   reduce: cpuReduce,
   copy: cpuCopy,
+  random: cpuRandom,
 };

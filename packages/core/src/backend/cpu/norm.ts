@@ -163,8 +163,4 @@ export const cpuNorm: NormKernels = {
       }
     }
   },
-
-  dropoutMask(bits, threshold, scale, mask) {
-    for (let i = 0; i < mask.length; i++) mask[i] = scale * +(bits[i]! >= threshold);
-  },
 };

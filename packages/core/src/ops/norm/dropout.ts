@@ -18,9 +18,6 @@ export interface DropoutOptions {
 }
 const DROPOUT_OPTIONS = optionKeys<DropoutOptions>()(['training', 'seed', 'generator']);
 
-/** Scratch for the random bits, reused across calls (fresh memory is slow to touch). */
-let bits = new Uint32Array(0);
-
 export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: p must be a probability in [0, 1], got ${p}`);
   checkOptions('dropout', options, DROPOUT_OPTIONS);
@@ -33,11 +30,8 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
   if (!(options.training ?? true) || p === 0) return x;
   const rng = options.seed !== undefined ? new Generator(options.seed) : options.generator ?? defaultGenerator;
   const scale = p === 1 ? 0 : 1 / (1 - p);
-  // One 32-bit draw per element: dropped when below p·2³² (p resolved to 2⁻³²).
+  // One 32-bit draw per element from rng: dropped when below p·2³² (p resolved to 2⁻³²).
   const mask = zeroFilled(x.shape, x.dtype);
-  if (bits.length < mask.size) bits = new Uint32Array(mask.size);
-  rng.fillUint32(bits.subarray(0, mask.size));
-  const threshold = p * 4294967296;
-  backendOf(x).norm.dropoutMask(bits.subarray(0, mask.size), threshold, scale, mask.data);
+  backendOf(x).random.dropoutMask(rng, p, scale, mask.data);
   return mul(x, mask);
 }
