@@ -1,5 +1,6 @@
 // The copy kernels of a backend (see backend.ts): moving elements between contiguous row-major
-// tensors without arithmetic.
+// tensors without arithmetic, and the checks that go with them (values int32 can store, class
+// indices in range).
 import type { TypedArray } from '../tensor/dtype.js';
 
 export interface CopyKernels {
@@ -19,10 +20,22 @@ export interface CopyKernels {
   /** dst[i] = src[i] converted to dst's element type (a typed-array set: to int32 truncates). */
   convert(src: TypedArray, dst: TypedArray): void;
   /**
+   * Flat index of the first value that int32 cannot store (NaN, ±∞, or truncated outside
+   * [-2³¹, 2³¹ − 1]: not in (-2³¹ − 1, 2³¹)), or -1: convert's check, read back by the caller.
+   */
+  firstNotInt32(x: TypedArray): number;
+  /**
    * y[o, i] = x[o, target[o, i], i] (0 where target = ignoreIndex), x viewed as
    * [outer, classes, inner] and target as [outer, inner] (y has target's length).
    */
   classGather(x: TypedArray, target: TypedArray, classes: number, inner: number, ignoreIndex: number, out: TypedArray): void;
   /** out[o, target[o, i], i] = g[o, i] where target ≠ ignoreIndex (out zero-filled by the caller). */
   classScatter(g: TypedArray, target: TypedArray, classes: number, inner: number, ignoreIndex: number, out: TypedArray): void;
+  /**
+   * Flat index of the first target that is neither ignoreIndex nor a class in [0, classes), or -1
+   * (the class-index losses' argument check, read back by the caller).
+   */
+  firstInvalidClass(target: TypedArray, classes: number, ignoreIndex: number): number;
+  /** out[k] = 0 where target[k] = ignoreIndex, else weight[target[k]] (1 where weight is null). */
+  classWeights(target: TypedArray, weight: TypedArray | null, ignoreIndex: number, out: TypedArray): void;
 }

@@ -22,11 +22,16 @@ export function checkInt32Values(op: string, arg: string, values: ArrayLike<numb
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v > -2147483649 && v < 2147483648) continue;
-    throw new DTypeError(
-      `${op}: ${arg}${values.length === 1 ? '' : `[${i}] (flat index)`} = ${v} cannot be stored as int32 ` +
-        '(finite values from -2147483648 to 2147483647; fractions are truncated toward zero as in PyTorch)',
-    );
+    throw int32ValueError(op, arg, values.length, i, v);
   }
+}
+
+/** checkInt32Values's error for the value v at flat index i of `length` values. */
+export function int32ValueError(op: string, arg: string, length: number, i: number, v: number): DTypeError {
+  return new DTypeError(
+    `${op}: ${arg}${length === 1 ? '' : `[${i}] (flat index)`} = ${v} cannot be stored as int32 ` +
+      '(finite values from -2147483648 to 2147483647; fractions are truncated toward zero as in PyTorch)',
+  );
 }
 
 export function dtypeOfArray(data: TypedArray): DType {

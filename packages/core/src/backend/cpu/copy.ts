@@ -1,5 +1,6 @@
 // Strided copies: permutation of dims, broadcasting, copying a box between two tensors (slice,
-// pad, concat), and picking / placing one class per position (the class-index losses).
+// pad, concat), picking / placing one class per position and the per-target class weights (the
+// class-index losses), with the checks read back before a copy (int32 range, class range).
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, stridesOf } from '../../tensor/shape.js';
 import type { CopyKernels } from '../copy.js';
@@ -75,11 +76,40 @@ export function classScatterInto(g: TypedArray, t: TypedArray, classes: number, 
   }
 }
 
+/** The first k with t[k] ≠ ignoreIndex outside [0, classes), or -1. */
+export function firstInvalidClass(t: TypedArray, classes: number, ignoreIndex: number): number {
+  for (let k = 0; k < t.length; k++) {
+    const c = t[k]!;
+    if (c !== ignoreIndex && (c < 0 || c >= classes)) return k;
+  }
+  return -1;
+}
+
+/** out[k] = 0 where t[k] = ignoreIndex, else w[t[k]] (1 without w). */
+export function classWeightsInto(t: TypedArray, w: TypedArray | null, ignoreIndex: number, out: TypedArray): void {
+  for (let k = 0; k < t.length; k++) {
+    const c = t[k]!;
+    out[k] = c === ignoreIndex ? 0 : w === null ? 1 : w[c]!;
+  }
+}
+
+/** The first i whose value is not in (-2³¹ − 1, 2³¹) (NaN included), or -1. */
+export function firstNotInt32(x: TypedArray): number {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (!(v > -2147483649 && v < 2147483648)) return i;
+  }
+  return -1;
+}
+
 export const cpuCopy: CopyKernels = {
   permute: permuteInto,
   broadcast: broadcastInto,
   box: copyBox,
   convert: (src, dst) => dst.set(src),
+  firstNotInt32,
   classGather: classGatherInto,
   classScatter: classScatterInto,
+  firstInvalidClass,
+  classWeights: classWeightsInto,
 };

@@ -118,6 +118,35 @@ describe('elementwise kernels', () => {
     }
   });
 
+  it('mapUnary: each activation and mask code equals the scalar expression it names, bit for bit (NaN, ±∞, -0 included)', () => {
+    const edges = [NaN, Infinity, -Infinity, -0, 0, 6, -6, 1e-40, 100, -100, 20, -20, 3, 1.5, 0.5, -0.5, 1, -1, 7, 2.5, 40, -40, 710, -710];
+    const sig = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+    const sp = (v: number): number => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+    const [beta, threshold, slope, alpha, lo, hi] = [2, 3, -0.3, 1.7, -1, 0.5];
+    const cases: [number, (v: number) => number, number?, number?][] = [
+      [Unary.sigmoid, sig], [Unary.tanh, Math.tanh], [Unary.silu, (v) => v * sig(v)], [Unary.logSigmoid, (v) => -sp(-v)],
+      [Unary.softplus, (v) => (v * beta > threshold ? v : sp(v * beta) / beta), beta, threshold],
+      [Unary.softplusLinear, (v) => (v * beta > threshold ? 1 : 0), beta, threshold],
+      [Unary.softplusCurved, (v) => (v * beta > threshold ? 0 : 1), beta, threshold],
+      [Unary.relu6, (v) => (v > 6 ? 6 : v >= 0 || v !== v ? v : 0)], [Unary.relu6Pass, (v) => (v > 0 && v < 6 ? 1 : 0)],
+      [Unary.leakyRelu, (v) => (v > 0 ? v : slope * v), slope], [Unary.leakyReluSlope, (v) => (v > 0 ? 1 : slope), slope],
+      [Unary.elu, (v) => (v > 0 ? v : alpha * Math.expm1(v)), alpha],
+      [Unary.positive, (v) => (v > 0 ? 1 : 0)], [Unary.notPositive, (v) => (v > 0 ? 0 : 1)],
+      [Unary.clamp, (v) => Math.min(Math.max(v, lo), hi), lo, hi], [Unary.clampPass, (v) => (v >= lo && v <= hi ? 1 : 0), lo, hi],
+    ];
+    for (const f32 of [false, true]) {
+      const x = f32 ? Float32Array.from(edges) : Float64Array.from(edges);
+      for (const [op, f, a, b] of cases) {
+        const out = f32 ? new Float32Array(x.length) : new Float64Array(x.length);
+        mapUnary(x, out, op as 0, a, b);
+        const expected = Array.from(x, f);
+        expect(Array.from(out), `code ${op}`).to.deep.equal(Array.from(f32 ? Float32Array.from(expected) : expected));
+        out.forEach((v, i) => expect(Object.is(v, f32 ? Math.fround(expected[i]!) : expected[i]), `code ${op} at ${x[i]}`).to.equal(true));
+      }
+    }
+    expect(() => mapUnary(new Float64Array(1), new Float64Array(1), 99 as 0)).to.throw(/elementwise.unary: unknown operation code 99/);
+  });
+
   it('collapseDims merges runs that every operand walks contiguously', () => {
     // [N, C, H, W] against a per-channel operand: N·C rows... as [N, C, H·W].
     expect(collapseDims([2, 3, 4, 5], [[60, 20, 5, 1], [0, 1, 0, 0]])).to.deep.equal({ shape: [2, 3, 20], strides: [[60, 20, 1], [0, 1, 0]] });

@@ -65,8 +65,8 @@ const powOp = defineOp({
   vjp: ({ dy, a, b, y }) => ({
     a: () => {
       // A constant exponent 0 (a number: PyTorch's pow(Tensor, Scalar)) gives a constant 0, so
-      // higher orders are 0 too, not 0·∞ from the masked formula at a = 0.
-      if (b.size === 1 && !b.requiresGrad && b.data[0] === 0) return new Tensor(allocate(a.dtype, a.size), a.shape);
+      // higher orders are 0 too, not 0·∞ from the masked formula at a = 0. (Reads b back: one value.)
+      if (b.size === 1 && !b.requiresGrad && b.item() === 0) return new Tensor(allocate(a.dtype, a.size), a.shape);
       return reduceGradTo(where(equal(b, scalarLike(b, 0)), scalarLike(dy, 0), mul(dy, mul(b, pow(a, sub(b, scalarLike(b, 1)))))), a);
     },
     b: () => {

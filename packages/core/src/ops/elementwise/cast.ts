@@ -1,5 +1,5 @@
 import { DTypeError } from '../../errors.js';
-import { type DType, checkInt32Values, isDType } from '../../tensor/dtype.js';
+import { type DType, int32ValueError, isDType } from '../../tensor/dtype.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { defineOp } from '../../autograd/registry.js';
@@ -13,10 +13,15 @@ const castOp = defineOp({
     if (!isDType(dtype)) throw new DTypeError(`cast: unknown dtype ${String(dtype)}`);
     if (x.dtype === dtype) return x;
     // To int32: truncation toward zero (PyTorch); NaN, ±Infinity and overflow are rejected
-    // where PyTorch stores an undefined value.
-    if (dtype === 'int32') checkInt32Values('cast', 'x', x.data);
+    // where PyTorch stores an undefined value. The check reads back one index (and the value
+    // there, for the message).
+    const backend = backendOf(x);
+    if (dtype === 'int32') {
+      const bad = backend.copy.firstNotInt32(x.data);
+      if (bad >= 0) throw int32ValueError('cast', 'x', x.size, bad, x.data[bad]!);
+    }
     const out = zeroFilled(x.shape, dtype);
-    backendOf(x).copy.convert(x.data, out.data);
+    backend.copy.convert(x.data, out.data);
     return out;
   },
   vjp: ({ dy, x }) => ({ x: () => cast(dy, x.dtype) }),

@@ -2,6 +2,7 @@
 // int32 class targets (or class probabilities for crossEntropy), per-class weights,
 // ignoreIndex and label smoothing. Built from logSoftmax and classGather, so every gradient
 // (and gradients of gradients) comes from registered VJPs.
+import { backendOf } from '../../backend/index.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
 import { checkOptions, optionKeys } from '../../options.js';
 import { zeroFilled } from '../../tensor/creation.js';
@@ -66,28 +67,21 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, c: Checked)
       `${op}: target must have input's shape without the class dim, ${formatShape(expected)}, got ${formatShape(target.shape)} (input ${formatShape(input.shape)})`,
     );
   }
-  for (let k = 0; k < target.size; k++) {
-    const t = target.data[k]!;
-    if (t !== c.ignoreIndex && (t < 0 || t >= c.classes)) {
-      throw new ArgumentError(`${op}: target class ${t} at flat index ${k} is out of range [0, ${c.classes}) (ignoreIndex ${c.ignoreIndex})`);
-    }
+  // Read back: the index of the first bad target (and its value, for the message).
+  const k = backendOf(target).copy.firstInvalidClass(target.data, c.classes, c.ignoreIndex);
+  if (k >= 0) {
+    throw new ArgumentError(`${op}: target class ${target.data[k]} at flat index ${k} is out of range [0, ${c.classes}) (ignoreIndex ${c.ignoreIndex})`);
   }
 }
 
-/** w[target] per target element, 0 where ignored (a constant: weights are not differentiated). */
-function targetWeights(input: Tensor, target: Tensor, c: Checked): Tensor {
+/**
+ * weight[target] per target element (1 without weight), 0 where ignored: a constant in input's
+ * dtype (weights are not differentiated). Without weight it is the mask of non-ignored targets.
+ */
+function targetWeights(input: Tensor, target: Tensor, c: Checked, weight: Tensor | null = c.weight): Tensor {
   const w = zeroFilled(target.shape, input.dtype);
-  for (let k = 0; k < target.size; k++) {
-    const t = target.data[k]!;
-    w.data[k] = t === c.ignoreIndex ? 0 : c.weight === null ? 1 : c.weight.data[t]!;
-  }
+  backendOf(target).copy.classWeights(target.data, weight?.data ?? null, c.ignoreIndex, w.data);
   return w;
-}
-
-function sumOf(t: Tensor): number {
-  let s = 0;
-  for (let k = 0; k < t.size; k++) s += t.data[k]!;
-  return s;
 }
 
 /** loss_i = −w[t_i]·input[i, t_i]; 'mean' divides by Σ w[t_i] over non-ignored elements. */
@@ -95,7 +89,7 @@ function nll(input: Tensor, target: Tensor, c: Checked): Tensor {
   const w = targetWeights(input, target, c);
   const losses = neg(mul(classGather(input, target, { ignoreIndex: c.ignoreIndex, classes: c.classes }), w));
   if (c.reduction !== 'mean') return reduce(losses, c.reduction);
-  return div(sum(losses), scalarLike(losses, sumOf(w)));
+  return div(sum(losses), sum(w));
 }
 
 /** The negative log-likelihood of int32 class targets given log-probabilities `input`. */
@@ -125,12 +119,11 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   if (eps === 0) return hard;
   // Smoothing term −Σ_c w_c·lsm_c per element, 0 where ignored; 'mean' divides by Σ w[t] like nll.
   const w = targetWeights(logits, target, c);
-  const keep = zeroFilled(target.shape, logits.dtype);
-  for (let k = 0; k < target.size; k++) keep.data[k] = target.data[k] === c.ignoreIndex ? 0 : 1;
+  const keep = targetWeights(logits, target, c, null);
   // where, not a product with the mask: when every target is ignored, 'mean' divides by 0 and
   // the ∞ gradient must stop at the mask (0), not become 0·∞ = NaN (PyTorch's masked_fill).
   const smooth = where(keep, neg(sum(weighted, c.classDim)), scalarLike(keep, 0));
-  const smoothReduced = c.reduction === 'mean' ? div(sum(smooth), scalarLike(smooth, sumOf(w))) : reduce(smooth, c.reduction);
+  const smoothReduced = c.reduction === 'mean' ? div(sum(smooth), sum(w)) : reduce(smooth, c.reduction);
   return add(mulScalar(hard, 1 - eps), mulScalar(smoothReduced, eps / c.classes));
 }
 
