@@ -187,8 +187,32 @@ describe('DataLoader', () => {
       expect(b.index).to.equal(0);
       break;
     }
-    expect(loader.epoch).to.equal(1);
+    expect(loader.epoch).to.equal(0);
     await new Promise((r) => setTimeout(r, 5));
+  });
+
+  it('advances its epoch counter only when an iteration runs to its end, not when a loop breaks or throws', async () => {
+    const loader = new DataLoader(data, { batchSize: 10, shuffle: true, seed: 2, transform: toTensor() });
+    const epochsOf = (batches: Batch[]): number[] => batches.map((b) => b.epoch);
+    // Broken after the last batch's body started: the loop did not run to its end.
+    for (const b of loader) if (b.index === loader.length - 1) break;
+    expect(loader.epoch).to.equal(0);
+    expect(() => {
+      for (const _ of loader) throw new Error('in the loop');
+    }).to.throw('in the loop');
+    expect(loader.epoch).to.equal(0);
+    for await (const _ of loader) break;
+    expect(loader.epoch).to.equal(0);
+    // The next full iteration is epoch 0 from its first batch, then the counter moves on.
+    expect(epochsOf([...loader])).to.deep.equal([0, 0, 0]);
+    expect(loader.epoch).to.equal(1);
+    const prefetched: Batch[] = [];
+    for await (const b of loader) prefetched.push(b);
+    expect(epochsOf(prefetched)).to.deep.equal([1, 1, 1]);
+    expect(loader.epoch).to.equal(2);
+    // An explicit epoch never touches the counter.
+    expect(epochsOf([...loader.batches(7)])).to.deep.equal([7, 7, 7]);
+    expect(loader.epoch).to.equal(2);
   });
 
   it('reuses a released buffer but never one the consumer still holds', () => {

@@ -44,8 +44,11 @@ export interface Batch {
  * epoch e is transformed with a generator seeded from (seed, e, i), so every epoch draws new
  * augmentations and any epoch replays exactly from the seed alone.
  *
- * Iterating the loader itself (for...of or for await...of) runs epoch `loader.epoch` and then
- * increments it; set `loader.epoch = k` to resume at epoch k.
+ * Iterating the loader itself (for...of or for await...of), or batches() / prefetched() without
+ * an epoch, runs epoch `loader.epoch`. The counter advances (to that epoch + 1) only when the
+ * iteration runs to its end: after the epoch's last batch, when the loop asks for the next one.
+ * A loop that breaks, returns or throws before that leaves it unchanged, so the next iteration
+ * runs the same epoch again from its first batch. Set `loader.epoch = k` to resume at epoch k.
  */
 export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Batch> {
   epoch = 0;
@@ -97,18 +100,31 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
     return build.finish();
   }
 
-  /** The batches of one epoch (default: the next one), built on demand. */
-  *batches(epoch = this.epoch++): IterableIterator<Batch> {
+  /**
+   * The batches of one epoch, built on demand. Without `epoch`: epoch `loader.epoch`, which
+   * advances when the iteration runs to its end (see the class comment).
+   */
+  batches(epoch?: number): IterableIterator<Batch> {
+    return this.epochBatches(epoch ?? this.epoch, epoch === undefined);
+  }
+
+  private *epochBatches(epoch: number, advance: boolean): IterableIterator<Batch> {
     const order = this.order(epoch);
     for (let b = 0; b < this.length; b++) yield this.batch(epoch, b, order);
+    if (advance) this.epoch = epoch + 1;
   }
 
   /**
    * The batches of one epoch, with batch i+1 prepared while the consumer works on batch i:
    * preparation runs in slices of `prefetchSlice` samples between turns of the event loop, so
-   * it proceeds whenever the consumer awaits (I/O, a progress display, a worker).
+   * it proceeds whenever the consumer awaits (I/O, a progress display, a worker). Without
+   * `epoch`: epoch `loader.epoch`, advanced as batches() advances it.
    */
-  async *prefetched(epoch = this.epoch++): AsyncIterableIterator<Batch> {
+  prefetched(epoch?: number): AsyncIterableIterator<Batch> {
+    return this.prefetchedBatches(epoch ?? this.epoch, epoch === undefined);
+  }
+
+  private async *prefetchedBatches(epoch: number, advance: boolean): AsyncIterableIterator<Batch> {
     const order = this.order(epoch);
     const count = this.length;
     const cancelled = { value: false };
@@ -125,6 +141,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
         pending = start(b + 1);
         yield batch;
       }
+      if (advance) this.epoch = epoch + 1;
     } finally {
       cancelled.value = true;
     }
