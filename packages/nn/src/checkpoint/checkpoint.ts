@@ -38,12 +38,12 @@ const CHECKPOINT_CONTENTS = optionKeys<CheckpointContents>()(['model', 'optimize
  * saveCheckpoint writes to a file for the same state, so a checkpoint made in a page loads in
  * Node and the other way round.
  */
-export function checkpointToBytes(contents: CheckpointContents): Uint8Array {
+export function checkpointToBytes(contents: CheckpointContents): Uint8Array<ArrayBuffer> {
   return encodeCheckpoint('checkpointToBytes', contents);
 }
 
 /** checkpointToBytes, with errors naming `fn` (the public function the user called). */
-export function encodeCheckpoint(fn: string, contents: CheckpointContents): Uint8Array {
+export function encodeCheckpoint(fn: string, contents: CheckpointContents): Uint8Array<ArrayBuffer> {
   if (contents === undefined) throw new ArgumentError(`${fn}: contents must be an object { model, optimizer?, scheduler?, metadata? }, got undefined`);
   checkOptions(fn, contents, CHECKPOINT_CONTENTS, 'contents');
   const { model, optimizer, scheduler, metadata } = contents;

@@ -19,7 +19,7 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 }
 
 /** Serialises tensors (in the given order) and string metadata. */
-export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array<ArrayBuffer> {
   if (tensors === null || typeof tensors !== 'object') throw new CheckpointError(`encodeSafetensors: tensors must be a Map or an object of name → Tensor, got ${String(tensors)}`);
   const entries = tensors instanceof Map ? [...tensors] : Object.entries(tensors);
   for (const [k, v] of Object.entries(metadata ?? {})) {
