@@ -1,11 +1,17 @@
 import * as cls from '../ops/loss/classification.js';
 import * as reg from '../ops/loss/regression.js';
+import * as robust from '../ops/loss/robust.js';
+import * as bce from '../ops/loss/binary-cross-entropy.js';
+import * as kl from '../ops/loss/kl-div.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, publicFn } from './typed.js';
 
 export type { Reduction as LossReduction } from '../ops/loss/reduction.js';
 export type { NllLossOptions, CrossEntropyOptions } from '../ops/loss/classification.js';
 export type { BceWithLogitsOptions, MseLossOptions } from '../ops/loss/regression.js';
+export type { L1LossOptions, SmoothL1LossOptions, HuberLossOptions } from '../ops/loss/robust.js';
+export type { BinaryCrossEntropyOptions } from '../ops/loss/binary-cross-entropy.js';
+export type { KlDivOptions, KlDivReduction } from '../ops/loss/kl-div.js';
 
 type Loss<O> = (input: TensorLike, target: TensorLike, options?: O) => Tensor;
 
@@ -24,3 +30,8 @@ export const binaryCrossEntropyWithLogits = loss<reg.BceWithLogitsOptions>(
   ['logits', 'target'],
   reg.binaryCrossEntropyWithLogits,
 );
+export const l1Loss = loss<robust.L1LossOptions>('l1Loss', ['input', 'target'], robust.l1Loss);
+export const smoothL1Loss = loss<robust.SmoothL1LossOptions>('smoothL1Loss', ['input', 'target'], robust.smoothL1Loss);
+export const huberLoss = loss<robust.HuberLossOptions>('huberLoss', ['input', 'target'], robust.huberLoss);
+export const binaryCrossEntropy = loss<bce.BinaryCrossEntropyOptions>('binaryCrossEntropy', ['input', 'target'], bce.binaryCrossEntropy);
+export const klDiv = loss<kl.KlDivOptions>('klDiv', ['input', 'target'], kl.klDiv);

@@ -8,7 +8,7 @@ import { add, mul, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { logSigmoid } from '../activation/smooth.js';
 import { type Reduction, checkReduction, checkTensorOption, reduce } from './reduction.js';
 
-function checkPair(op: string, input: Tensor, target: Tensor, names: [string, string]): void {
+export function checkPair(op: string, input: Tensor, target: Tensor, names: [string, string]): void {
   assertFloat(op, names[0], input.dtype);
   assertFloat(op, names[1], target.dtype);
   if (!shapesEqual(input.shape, target.shape)) {
