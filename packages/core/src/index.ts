@@ -1,5 +1,6 @@
 // @tensorgrad/core — tensors, a define-by-run gradient tape, ops with registered VJPs.
 export { Tensor, type NestedArray, type BackwardOptions } from './tensor/tensor.js';
+export { setPrintOptions, getPrintOptions, type PrintOptions } from './tensor/format.js';
 export { type DType, type FloatDType, type TypedArray } from './tensor/dtype.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, arange, rand, randn,

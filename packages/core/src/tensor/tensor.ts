@@ -1,7 +1,7 @@
 import { ArgumentError, AutogradError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { checkBoolean, checkOptions, optionKeys } from '../options.js';
 import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isFloatDType } from './dtype.js';
-import { formatTensor } from './format.js';
+import { type PrintOptions, formatTensor, formatTensorExact } from './format.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
 
 /** Shared by a tensor and its views (reshape), so modifying one is seen through the other. */
@@ -23,6 +23,10 @@ export interface BackwardOptions {
 }
 
 const BACKWARD_OPTIONS = optionKeys<BackwardOptions>()(['createGraph', 'retainGraph']);
+
+// Global symbols, so neither Node's util nor fast-check is imported (the main entry runs in browsers).
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const FAST_CHECK_TO_STRING = Symbol.for('fast-check/toStringMethod');
 
 /**
  * The op application that produced a tensor, as the tensor room sees it: autograd's Node
@@ -103,6 +107,25 @@ export class Tensor {
    */
   _releaseStorage(): void {
     this._data = null;
+  }
+
+  /**
+   * Internal (nn's Module.to): gives this leaf new storage of the same length, possibly of another
+   * dtype, keeping the tensor's identity, as PyTorch's `param.data = param.data.double()` does, so
+   * optimizers and tied modules keep holding the module's parameters. Bumps the version: a graph
+   * that saved the old values fails loudly in backward.
+   */
+  _replaceStorage(data: TypedArray): void {
+    if (this.node !== null) throw new AutogradError('_replaceStorage: only a leaf tensor can get new storage');
+    if (data.length !== this.data.length) {
+      throw new ShapeError(`_replaceStorage: new storage has ${data.length} elements but shape ${formatShape(this.shape)} needs ${this.data.length}`);
+    }
+    const dtype = dtypeOfArray(data);
+    if (this._requiresGrad && !isFloatDType(dtype)) throw new DTypeError(`_replaceStorage: a tensor that requires grad must stay floating-point, got ${dtype}`);
+    this._data = data;
+    // dtype is readonly to users; this is the one place it changes, with the storage.
+    (this as { dtype: DType }).dtype = dtype;
+    this.markModified();
   }
 
   get requiresGrad(): boolean {
@@ -219,8 +242,21 @@ export class Tensor {
     engine(this, seed ?? null, { createGraph, retainGraph });
   }
 
-  /** Shape, dtype and values: every value of a small tensor, a few from each end of a large one. */
-  toString(): string {
-    return formatTensor(this.shape, this.dtype, this._data, this.requiresGrad);
+  /**
+   * The values as PyTorch prints them (`tensor([[1.0000, 2.5000], ...], dtype=float64, requiresGrad=true)`),
+   * summarised past 1000 elements; see setPrintOptions. `options` override the print options for this call.
+   */
+  toString(options?: PrintOptions): string {
+    return formatTensor({ shape: this.shape, dtype: this.dtype, requiresGrad: this.requiresGrad, values: this._data, gradFn: this.node?.op.name ?? null }, options);
+  }
+
+  /** console.log and util.inspect in Node print toString(). */
+  [INSPECT](): string {
+    return this.toString();
+  }
+
+  /** fast-check prints a counterexample's values exactly, so it can be rebuilt. */
+  [FAST_CHECK_TO_STRING](): string {
+    return formatTensorExact(this.shape, this.dtype, this._data, this.requiresGrad);
   }
 }

@@ -2,6 +2,7 @@ import { vjp } from '../autograd/grad.js';
 import { noGrad } from '../autograd/mode.js';
 import { ArgumentError, TensorError, formatShape } from '../errors.js';
 import { checkNumber, checkOptions, optionKeys } from '../options.js';
+import { formatTensorExact } from '../tensor/format.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/elementwise/arithmetic.js';
@@ -281,7 +282,7 @@ function failureMessage(f: GradCheckFailure, plan: Plan): string {
   const x = plan.inputs[f.input]!;
   const where = f.element !== null ? `at element ${f.element}` : `along random direction ${f.direction}`;
   const cast = plan.castToFloat64.includes(f.input) ? ', cast from float32' : '';
-  const values = plan.inputs.map((t, i) => `  input ${i}: ${t.toString()}`).join('\n');
+  const values = plan.inputs.map((t, i) => `  input ${i}: ${formatTensorExact(t.shape, t.dtype, t.data, t.requiresGrad)}`).join('\n');
   return (
     `checkGrads: ${DESCRIPTION[f.order]} is wrong for input ${f.input} (shape ${formatShape(x.shape)}${cast}) ${where}: ` +
     `analytic ${f.analytic}, finite differences ${f.numeric} (abs error ${Math.abs(f.analytic - f.numeric).toExponential(2)} > ` +
