@@ -1,5 +1,9 @@
 // Every error tensorgrad throws names the op, the argument, and what was expected vs received.
 
+/**
+ * Base class of every error tensorgrad throws; the message names the op, the argument, and what
+ * was expected vs received. `name` is the subclass's name.
+ */
 export class TensorError extends Error {
   constructor(message: string) {
     super(message);
@@ -31,6 +35,7 @@ export class AllocationError extends TensorError {
   constructor(
     /** The message without the op: `cannot allocate a float32 tensor of shape ...`. */
     readonly detail: string,
+    /** The public function that was allocating, when known. */
     readonly op?: string,
   ) {
     super(op === undefined ? detail : `${op}: ${detail}`);
@@ -42,6 +47,7 @@ export class AllocationError extends TensorError {
   }
 }
 
+/** A shape as error messages write it: `[2,3]`. */
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }

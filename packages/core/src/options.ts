@@ -77,12 +77,15 @@ function editDistance(a: string, b: string): number {
 
 /** What a numeric argument must satisfy; bounds are inclusive unless marked exclusive. */
 export interface NumberRule {
+  /** Lower bound (inclusive unless `minExclusive`). */
   min?: number;
+  /** Upper bound (inclusive unless `maxExclusive`). */
   max?: number;
   /** The lower bound itself is not allowed (lr > 0). */
   minExclusive?: boolean;
   /** The upper bound itself is not allowed (dropout p < 1). */
   maxExclusive?: boolean;
+  /** The value must be an integer. */
   integer?: boolean;
 }
 

@@ -9,6 +9,7 @@ import type { OpDef } from './types.js';
 
 let enabled = false;
 
+/** Whether anomaly detection (`setDetectAnomaly`, `detectAnomaly`) is on. */
 export function isAnomalyDetectionEnabled(): boolean {
   return enabled;
 }

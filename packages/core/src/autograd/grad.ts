@@ -6,6 +6,7 @@ import { backward } from './engine.js';
 import { isGradEnabled, withGradMode } from './mode.js';
 import { identity } from './identity.js';
 
+/** Options of the pullback that `vjp` returns. */
 export interface PullbackOptions {
   /**
    * Keep what f's ops saved so the pullback can be called again (PyTorch's retain_graph).
@@ -17,6 +18,10 @@ export interface PullbackOptions {
 
 const PULLBACK_OPTIONS = optionKeys<PullbackOptions>()(['retainGraph']);
 
+/**
+ * The pullback `vjp` returns: maps a cotangent dy (f's output shape) to one gradient per input,
+ * (∂f/∂xs)ᵀ·dy.
+ */
 export type Pullback = (dy: Tensor, options?: PullbackOptions) => Tensor[];
 
 /**
@@ -49,6 +54,7 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]): [Tensor, P
   return [nested ? y : y.detach(), pullback];
 }
 
+/** Options of `grad` and `valueAndGrad`. */
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0). An array returns an array. */
   argnums?: number | readonly number[];

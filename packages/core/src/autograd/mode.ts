@@ -3,6 +3,7 @@
 
 let gradEnabled = true;
 
+/** Whether operations are recorded for backward now (false inside `noGrad`), as `torch.is_grad_enabled`. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

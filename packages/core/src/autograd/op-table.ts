@@ -98,6 +98,7 @@ export function listOps(): OpDef[] {
   return [...table.values()];
 }
 
+/** The registered op of this name (as `defineOp` named it); throws a TensorError if there is none. */
 export function getOp(name: string): OpDef {
   const def = table.get(name);
   if (def === undefined) throw new TensorError(`no op named '${name}' is registered`);

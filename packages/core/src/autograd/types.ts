@@ -10,6 +10,7 @@ export type OpInputs<N extends readonly string[]> = {
   [K in N[number] as InputName<K>]: InputValue<K>;
 };
 
+/** What an op's forward receives besides its inputs and attributes. */
 export interface ForwardContext<S> {
   /**
    * Keeps values for the VJP (e.g. argmax indices). Inputs and output are kept anyway; all of
@@ -18,21 +19,29 @@ export interface ForwardContext<S> {
   save(value: S): void;
 }
 
+/** What an op's VJP receives: its inputs by name, plus `dy`, `y` and what forward saved. */
 export type VjpArgs<N extends readonly string[], S> = OpInputs<N> & {
   /** Gradient of the loss with respect to the output (same shape and dtype as y). */
   dy: Tensor;
   /** The op's output. */
   y: Tensor;
+  /** What forward passed to `ctx.save` (undefined if nothing). */
   saved: S;
 };
 
+/**
+ * What an op's VJP returns: per differentiable input, a thunk computing its gradient (run only if that
+ * input needs one), written with ops so that it is itself differentiable.
+ */
 export type VjpResult<N extends readonly string[]> = {
   [K in N[number] as InputName<K>]?: K extends `...${string}` ? () => Tensor[] : () => Tensor;
 };
 
 /** One random, valid application of an op for the generic gradient test (float64 inputs). */
 export interface OpCase<N extends readonly string[], A> {
+  /** The op's inputs by name. */
   inputs: OpInputs<N>;
+  /** The op's attributes (non-tensor arguments). */
   attrs: A;
 }
 
@@ -48,26 +57,38 @@ export interface CaseTools {}
 /** What an op's `cases` returns: a fast-check Arbitrary of T once '@tensorgrad/core/testing' is imported. */
 export interface CaseArbitrary<T> {}
 
+/** Per-op settings of the registry-wide gradient test (`checkRegisteredOp`). */
 export interface GradCheckSettings {
   /** Highest derivative order checked by the generic test (default 2). */
   order?: 1 | 2;
+  /** Relative tolerance of the finite-difference comparison (checkGrads' default 1e-4). */
   rtol?: number;
+  /** Absolute tolerance of the finite-difference comparison (checkGrads' default 1e-5). */
   atol?: number;
+  /** Finite-difference step (checkGrads' default 1e-6). */
   eps?: number;
+  /** Number of random cases drawn from the op's `cases` (default 12). */
   numRuns?: number;
 }
 
+/** What `defineOp` takes: an op's name, inputs, forward, VJP and random test cases. */
 export interface OpSpec<N extends readonly string[], A, S> {
+  /** Unique name in the op registry (e.g. 'my.softsign'). */
   name: string;
   /** Input names in order; a trailing '?' marks an optional input. */
   inputs: N;
   /** Inputs with no derivative (labels, indices): declared, never silently skipped. */
   nondifferentiable?: readonly InputName<N[number]>[];
+  /**
+   * Computes the output (no recording: the op records itself); may save values for the VJP with
+   * `ctx.save`.
+   */
   forward(inputs: OpInputs<N>, attrs: A, ctx: ForwardContext<S>): Tensor;
   /** Returns a thunk per differentiable input; only the thunks of inputs needing grad run. */
   vjp(args: VjpArgs<N, S>, attrs: A): VjpResult<N>;
   /** Random valid inputs and attributes for the registry-wide gradient test. */
   cases(tools: CaseTools): CaseArbitrary<OpCase<N, A>>;
+  /** Tolerances and number of cases for the registry-wide gradient test. */
   gradCheck?: GradCheckSettings;
 }
 
@@ -81,17 +102,30 @@ export interface InputSpec {
 
 /** An op as the registry and the engine see it (types erased). */
 export interface OpDef {
+  /** The registered name. */
   name: string;
+  /** The inputs' names and kinds (optional, differentiable, variadic), in order. */
   inputs: readonly InputSpec[];
+  /** The spec's forward. */
   forward(inputs: Record<string, Tensor | Tensor[] | null>, attrs: unknown, ctx: ForwardContext<unknown>): Tensor;
+  /** The spec's VJP. */
   vjp(args: Record<string, unknown>, attrs: unknown): Record<string, (() => Tensor | Tensor[]) | undefined>;
+  /** The spec's random test cases. */
   cases(tools: CaseTools): CaseArbitrary<OpCase<readonly string[], unknown>>;
+  /** The spec's gradient-test settings ({} when none). */
   gradCheck: GradCheckSettings;
   /** Applies the op to inputs given by name. */
   apply(inputs: Record<string, Tensor | Tensor[] | null>, attrs: unknown): Tensor;
 }
 
-export type Op<N extends readonly string[], A> = ((inputs: OpInputs<N>, attrs: A) => Tensor) & { def: OpDef };
+/**
+ * The function `defineOp` returns: applies the op to inputs by name and attributes (recorded for
+ * backward), with its definition as `def`.
+ */
+export type Op<N extends readonly string[], A> = ((inputs: OpInputs<N>, attrs: A) => Tensor) & {
+  /** The op as the registry sees it (for `checkRegisteredOp`, `getOp`). */
+  def: OpDef;
+};
 
 
 /** The spec of the i-th recorded (flattened) input. */

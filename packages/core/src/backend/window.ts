@@ -6,20 +6,33 @@
 
 /** A window sliding over an inH×inW plane (one channel, one image). */
 export interface Window2d {
+  /** Input height. */
   inH: number;
+  /** Input width. */
   inW: number;
+  /** Kernel (window) height. */
   kH: number;
+  /** Kernel (window) width. */
   kW: number;
+  /** Vertical step between windows. */
   strideH: number;
+  /** Horizontal step between windows. */
   strideW: number;
+  /** Vertical spacing of the kernel taps (1: adjacent). */
   dilationH: number;
+  /** Horizontal spacing of the kernel taps (1: adjacent). */
   dilationW: number;
   /** Zero (or -inf for max pooling) padding on each side; 'same' may make it asymmetric. */
   padTop: number;
+  /** Rows of padding below. */
   padBottom: number;
+  /** Columns of padding on the left. */
   padLeft: number;
+  /** Columns of padding on the right. */
   padRight: number;
+  /** Output height: the number of window positions down the plane. */
   outH: number;
+  /** Output width: the number of window positions across the plane. */
   outW: number;
 }
 

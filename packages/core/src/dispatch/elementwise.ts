@@ -33,30 +33,53 @@ function unary(name: string, f: (x: Tensor) => Tensor): Unary {
   return publicFn<Unary>(name, ['x'], { Tensor: f });
 }
 
+/** a + b elementwise, broadcasting (torch.add); a number takes the tensor's dtype. */
 export const add = binary('add', ar.add);
+/** a − b elementwise, broadcasting (torch.sub). */
 export const sub = binary('sub', ar.sub);
+/** a · b elementwise, broadcasting (torch.mul). */
 export const mul = binary('mul', ar.mul);
+/** a / b elementwise, broadcasting (torch.div, true division). */
 export const div = binary('div', ar.div);
+/** a raised to b elementwise, broadcasting (torch.pow); differentiable in both. */
 export const pow = binary('pow', ar.pow);
+/** Elementwise larger of a and b, broadcasting (torch.maximum); ties send half the gradient to each. */
 export const maximum = binary('maximum', ar.maximum);
+/** Elementwise smaller of a and b, broadcasting (torch.minimum); ties send half the gradient to each. */
 export const minimum = binary('minimum', ar.minimum);
 
+/** −x elementwise. */
 export const neg = unary('neg', ar.neg);
+/** eˣ elementwise. */
 export const exp = unary('exp', ar.exp);
+/** Natural logarithm elementwise (−Infinity at 0, NaN below). */
 export const log = unary('log', ar.log);
+/** Square root elementwise (NaN below 0). */
 export const sqrt = unary('sqrt', ar.sqrt);
+/** |x| elementwise (the gradient at 0 is 0, as PyTorch's). */
 export const abs = unary('abs', ar.abs);
 
 // Comparisons: 1 where the relation holds, else 0, in the operands' promoted dtype (not on the tape).
+/** 1 where a > b, else 0 (broadcasting; the operands' promoted dtype; not differentiable), as torch.gt. */
 export const greater = binary('greater', cmp.greater, comparand);
+/** 1 where a ≥ b, else 0 (broadcasting; not differentiable), as torch.ge. */
 export const greaterEqual = binary('greaterEqual', cmp.greaterEqual, comparand);
+/** 1 where a < b, else 0 (broadcasting; not differentiable), as torch.lt. */
 export const less = binary('less', cmp.less, comparand);
+/** 1 where a ≤ b, else 0 (broadcasting; not differentiable), as torch.le. */
 export const lessEqual = binary('lessEqual', cmp.lessEqual, comparand);
+/** 1 where a = b, else 0 (broadcasting; NaN equals nothing; not differentiable), as torch.eq. */
 export const equal = binary('equal', cmp.equal, comparand);
+/** 1 where a ≠ b, else 0 (broadcasting; not differentiable), as torch.ne. */
 export const notEqual = binary('notEqual', cmp.notEqual, comparand);
 /** -1, 0 or 1 per element (NaN stays NaN). */
 export const sign = unary('sign', cmp.sign);
 
+/**
+ * x converted to `dtype` (the same tensor if it already has it); as `x.to(dtype)`. Float → int32
+ * truncates toward zero and throws on values int32 cannot hold; the gradient flows back between
+ * float dtypes.
+ */
 export const cast = publicFn<(x: TensorLike, dtype: DType) => Tensor>('cast', ['x', 'dtype'], {
   'Tensor, string': (x: Tensor, dtype: DType) => castInternal(x, dtype),
 });

@@ -22,9 +22,23 @@ function loss<O>(name: string, params: [string, string], f: (a: Tensor, b: Tenso
   });
 }
 
+/**
+ * Cross-entropy of logits [N, C, ...] against class indices (int32 [N, ...]) or class probabilities
+ * (logits' shape), as F.cross_entropy: log-softmax over dim 1, then the negative log-likelihood;
+ * see CrossEntropyOptions.
+ */
 export const crossEntropy = loss<cls.CrossEntropyOptions>('crossEntropy', ['logits', 'target'], cls.crossEntropy);
+/**
+ * Negative log-likelihood of log-probabilities [N, C, ...] against int32 class indices [N, ...]
+ * (F.nll_loss).
+ */
 export const nllLoss = loss<cls.NllLossOptions>('nllLoss', ['input', 'target'], cls.nllLoss);
+/** Mean squared error (input − target)², reduced (F.mse_loss); input and target have the same shape. */
 export const mseLoss = loss<reg.MseLossOptions>('mseLoss', ['input', 'target'], reg.mseLoss);
+/**
+ * Binary cross-entropy of logits against targets in [0, 1], computed stably from the logits
+ * (F.binary_cross_entropy_with_logits).
+ */
 export const binaryCrossEntropyWithLogits = loss<reg.BceWithLogitsOptions>(
   'binaryCrossEntropyWithLogits',
   ['logits', 'target'],

@@ -16,7 +16,15 @@ function reduction(name: string, f: (x: Tensor, dims?: number | readonly number[
   });
 }
 
+/**
+ * Sum over `dims` (one dim or a list; default every dim), keeping them as size 1 if `keepdim`
+ * (torch.sum).
+ */
 export const sum = reduction('sum', sumInternal);
+/**
+ * Mean over `dims` (one dim or a list; default every dim), keeping them as size 1 if `keepdim`
+ * (torch.mean).
+ */
 export const mean = reduction('mean', meanInternal);
 /** Largest value over dims (torch.amax: values only; the gradient is split evenly among ties). */
 export const max = reduction('max', maxInternal);

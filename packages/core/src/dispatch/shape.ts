@@ -9,24 +9,34 @@ import { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, publicFn } from './typed.js';
 
 export const reshape = publicFn<(x: TensorLike, shape: readonly number[]) => Tensor>('reshape', ['x', 'shape'], {
+/** The same values in a new shape with as many elements (one entry may be −1: inferred), as torch.reshape. */
   'Tensor, Array': rs.reshape,
 });
 export const flatten = publicFn<(x: TensorLike, startDim?: number, endDim?: number) => Tensor>('flatten', ['x', 'startDim', 'endDim'], {
+/** Dims startDim..endDim (default 0..−1) merged into one (torch.flatten). */
   Tensor: (x: Tensor) => rs.flatten(x),
   'Tensor, number': (x: Tensor, s: number) => rs.flatten(x, s),
   'Tensor, number, number': rs.flatten,
 });
 export const unsqueeze = publicFn<(x: TensorLike, dim: number) => Tensor>('unsqueeze', ['x', 'dim'], { 'Tensor, number': rs.unsqueeze });
+/** x with a new size-1 dim at `dim` (negative counts from the end of the result), as torch.unsqueeze. */
 export const squeeze = publicFn<(x: TensorLike, dim?: number) => Tensor>('squeeze', ['x', 'dim'], {
+/** x without its size-1 dims (all of them, or only `dim`, which must then be size 1), as torch.squeeze. */
   Tensor: (x: Tensor) => rs.squeeze(x),
   'Tensor, number': rs.squeeze,
 });
 export const broadcastTo = publicFn<(x: TensorLike, shape: readonly number[]) => Tensor>('broadcastTo', ['x', 'shape'], {
+/**
+ * x repeated along broadcast dims to `shape` (NumPy broadcasting; torch.broadcast_to); the gradient
+ * sums back.
+ */
   'Tensor, Array': broadcastToInternal,
 });
 
 export const permute = publicFn<(x: TensorLike, dims: readonly number[]) => Tensor>('permute', ['x', 'dims'], { 'Tensor, Array': pm.permute });
+/** x with its dims reordered: result dim i is x's dim dims[i] (torch.permute). */
 export const transpose = publicFn<(x: TensorLike, dim0: number, dim1: number) => Tensor>('transpose', ['x', 'dim0', 'dim1'], {
+/** x with dims dim0 and dim1 swapped (torch.transpose). */
   'Tensor, number, number': pm.transpose,
 });
 

@@ -6,7 +6,12 @@ import type { Window2d } from '../backend/window.js';
 
 export type { Window2d } from '../backend/window.js';
 
+/** One size for both spatial dimensions, or [height, width]. */
 export type Pair = number | readonly [number, number];
+/**
+ * Padding as a size or [h, w] pair, or 'same' (output size = input size; stride 1 only, the odd
+ * pixel after, as PyTorch) or 'valid' (no padding).
+ */
 export type PaddingSpec = Pair | 'same' | 'valid';
 
 export interface WindowAttrs {

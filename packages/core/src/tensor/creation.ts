@@ -6,13 +6,21 @@ import { type Shape, assertValidShape, sizeOf } from './shape.js';
 import { allocate, allocateUninitialized } from './storage.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
+/** Options of `tensor()` (PyTorch's `torch.tensor(data, dtype=, requires_grad=)`). */
 export interface TensorOptions {
+  /** Shape of a flat typed array or number list (default: the nesting of `data`; a typed array is 1-D). */
   shape?: Shape;
+  /** Element type (default: the typed array's or tensor's, else float32; never guessed as int32). */
   dtype?: DType;
+  /** Record operations on this tensor for backward (a leaf whose `.grad` is filled); default false. */
   requiresGrad?: boolean;
 }
 const TENSOR_OPTIONS = optionKeys<TensorOptions>()(['shape', 'dtype', 'requiresGrad']);
 
+/**
+ * What `tensor()` accepts: a number (a 0-d tensor), nested arrays, a flat number list or typed
+ * array, or a tensor (copied).
+ */
 export type TensorData = number | NestedArray | readonly number[] | TypedArray | Tensor;
 
 /**
@@ -108,8 +116,11 @@ function flatten(data: NestedArray[], shape: readonly number[], depth: number, o
   }
 }
 
+/** Options of the creation functions (`zeros`, `ones`, `full`, `arange`, `*Like`). */
 export interface CreationOptions {
+  /** Element type (default float32; `arange` of integers defaults to int32). */
   dtype?: DType;
+  /** Make the result a leaf that records operations for backward (default false). */
   requiresGrad?: boolean;
 }
 const CREATION_OPTIONS = optionKeys<CreationOptions>()(['dtype', 'requiresGrad']);
@@ -131,16 +142,19 @@ function creationOptions<O extends CreationOptions>(op: string, options: O, acce
   return options;
 }
 
+/** A tensor of the shape filled with 0 (float32 unless `dtype` is given), as `torch.zeros`. */
 export function zeros(shape: Shape, options: CreationOptions = {}): Tensor {
   creationOptions('zeros', options);
   return make('zeros', shape, options, () => {});
 }
 
+/** A tensor of the shape filled with 1 (float32 unless `dtype` is given), as `torch.ones`. */
 export function ones(shape: Shape, options: CreationOptions = {}): Tensor {
   creationOptions('ones', options);
   return make('ones', shape, options, (d) => d.fill(1));
 }
 
+/** A tensor of the shape filled with `value` (float32 unless `dtype` is given), as `torch.full`. */
 export function full(shape: Shape, value: number, options: CreationOptions = {}): Tensor {
   creationOptions('full', options);
   if (typeof value !== 'number') throw new ArgumentError(`full: value must be a number, got ${describe(value)}`);
@@ -148,11 +162,13 @@ export function full(shape: Shape, value: number, options: CreationOptions = {})
   return make('full', shape, options, (d) => d.fill(value));
 }
 
+/** Zeros with `t`'s shape and dtype (unless `dtype` is given), as `torch.zeros_like`. */
 export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
   creationOptions('zerosLike', options);
   return zeros(likeShape('zerosLike', t), { dtype: t.dtype, ...options });
 }
 
+/** Ones with `t`'s shape and dtype (unless `dtype` is given), as `torch.ones_like`. */
 export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
   creationOptions('onesLike', options);
   return ones(likeShape('onesLike', t), { dtype: t.dtype, ...options });
@@ -185,7 +201,9 @@ export function arange(start: number, end?: number, step = 1, options: CreationO
   });
 }
 
+/** Options of `rand` and `randn`: a float dtype, requiresGrad, and the generator to draw from. */
 export interface RandomOptions extends CreationOptions {
+  /** The generator to draw from (default: `defaultGenerator`, which `manualSeed` seeds). */
   generator?: Generator;
 }
 const RANDOM_OPTIONS = optionKeys<RandomOptions>()(['dtype', 'requiresGrad', 'generator']);

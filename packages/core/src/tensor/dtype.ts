@@ -1,7 +1,10 @@
 import { DTypeError } from '../errors.js';
 
+/** Element types a tensor can hold (PyTorch's torch.float32, torch.float64, torch.int32). */
 export type DType = 'float32' | 'float64' | 'int32';
+/** The floating-point dtypes: the ones gradients flow through. */
 export type FloatDType = 'float32' | 'float64';
+/** The typed array behind a tensor of each dtype (`Tensor.data`). */
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 export type FloatArray = Float32Array | Float64Array;
 

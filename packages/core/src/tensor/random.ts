@@ -10,6 +10,11 @@ function splitmix32(state: number): [number, number] {
   return [state, (z ^ (z >>> 16)) >>> 0];
 }
 
+/**
+ * A seedable random number generator (xoshiro128**, as `torch.Generator`): the same seed gives the
+ * same stream on every machine and JavaScript engine. `rand`, `randn`, dropout and the data
+ * loader draw from one (`defaultGenerator` unless given).
+ */
 export class Generator {
   private s0 = 0;
   private s1 = 0;

@@ -2,6 +2,7 @@ import { ArgumentError, ShapeError, formatShape } from '../errors.js';
 
 export type Shape = readonly number[];
 
+/** Number of elements of a tensor of this shape (1 for the scalar shape []). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -18,6 +19,7 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
+/** Whether two shapes have the same rank and sizes. */
 export function shapesEqual(a: Shape, b: Shape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -89,7 +89,16 @@ export function recycle(data: TypedArray, dtype: DType): void {
  * Bytes and arrays currently held for reuse; how many poolable-size arrays were served from the
  * pool (`reused`) and how many had to be allocated fresh (`allocated`) so far.
  */
-export function poolStats(): { bytes: number; arrays: number; reused: number; allocated: number } {
+export function poolStats(): {
+  /** Bytes of the arrays held for reuse. */
+  bytes: number;
+  /** Number of arrays held for reuse. */
+  arrays: number;
+  /** Poolable-size arrays served from the pool so far. */
+  reused: number;
+  /** Poolable-size arrays allocated fresh so far. */
+  allocated: number;
+} {
   let arrays = 0;
   for (const byLength of Object.values(free)) for (const list of byLength.values()) arrays += list.length;
   return { bytes: pooledBytes, arrays, reused, allocated: freshLarge };

@@ -9,8 +9,10 @@ export interface VersionCounter {
   value: number;
 }
 
+/** A number or nested arrays of numbers, as `tensor()` takes and `toArray()` returns. */
 export type NestedArray = number | NestedArray[];
 
+/** Options of `Tensor.backward` (PyTorch's create_graph and retain_graph). */
 export interface BackwardOptions {
   /** Record the backward computation itself so the gradients can be differentiated again. */
   createGraph?: boolean;
@@ -68,7 +70,9 @@ export function installBackwardEngine(run: BackwardEngine): void {
  * `node` and dies with the tensor.
  */
 export class Tensor {
+  /** Size of each dim (frozen; [] for a scalar), as PyTorch's `shape`. */
   readonly shape: readonly number[];
+  /** Element type: 'float32', 'float64' or 'int32'. */
   readonly dtype: DType;
   private _data: TypedArray | null;
   /** Accumulated gradient (leaves that require grad, after backward). */
@@ -76,6 +80,10 @@ export class Tensor {
   /** The op application that produced this tensor (null for leaves). */
   node: GraphNode | null = null;
   private _requiresGrad = false;
+  /**
+   * Counts in-place modifications (shared by views of the same storage), so backward can refuse a
+   * graph whose saved values were overwritten, as PyTorch's `_version`.
+   */
   readonly version: VersionCounter;
 
   constructor(data: TypedArray, shape: Shape, version?: VersionCounter) {
@@ -128,10 +136,15 @@ export class Tensor {
     this.markModified();
   }
 
+  /**
+   * Whether operations on this tensor are recorded for backward. Only float tensors can require
+   * grad; setting it false on a non-leaf throws (use `detach()`).
+   */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
 
+  /** Turns recording on (float tensors only) or off (leaves only; use `detach()` for a non-leaf). */
   set requiresGrad(value: boolean) {
     if (value && !isFloatDType(this.dtype)) {
       throw new DTypeError(`requiresGrad: only floating-point tensors can require gradients, got ${this.dtype}`);
@@ -148,10 +161,12 @@ export class Tensor {
     return this;
   }
 
+  /** Number of elements (PyTorch's `numel()`). */
   get size(): number {
     return this.data.length;
   }
 
+  /** Number of dims (rank). */
   get ndim(): number {
     return this.shape.length;
   }

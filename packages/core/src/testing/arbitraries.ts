@@ -7,14 +7,17 @@ import { Generator } from '../tensor/random.js';
 import { sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** Options of `arb.shape` (and of the shape part of `arb.tensor`). */
 export interface ShapeOptions {
   /** Exact rank or an inclusive [min, max] range (default [0, 4]). */
   rank?: number | readonly [number, number];
+  /** Smallest size of one dim (default 1; 0 allows empty tensors). */
   minDim?: number;
   /** Largest size of one dim (default 4). */
   maxDim?: number;
 }
 
+/** An arbitrary of shapes: `rank` dims, each of size minDim..maxDim; shrinks toward fewer, smaller dims. */
 export function shape(options: ShapeOptions = {}): fc.Arbitrary<number[]> {
   const [minRank, maxRank] = typeof options.rank === 'number' ? [options.rank, options.rank] : options.rank ?? [0, 4];
   const dim = fc.integer({ min: options.minDim ?? 1, max: options.maxDim ?? 4 });
@@ -30,13 +33,17 @@ export function broadcastableShapes(options: ShapeOptions = {}): fc.Arbitrary<[n
   return shape(options).chain((full) => fc.tuple(variant(full), variant(full)));
 }
 
+/** Options of the values of `arb.tensor` and `arb.tensorOfShape`. */
 export interface ValueOptions {
+  /** Element type (default float64, the dtype gradient checks run in). */
   dtype?: DType;
   /** Values are uniform in [min, max] (default [-2, 2]). */
   min?: number;
+  /** Upper end of the value range (default 2). */
   max?: number;
   /** Keep every value at least `margin` away from these points (kinks such as 0 for relu). */
   awayFrom?: readonly number[];
+  /** Smallest distance kept from each `awayFrom` point (default 0.05). */
   margin?: number;
 }
 
@@ -45,10 +52,19 @@ export function tensorOfShape(dims: readonly number[], options: ValueOptions = {
   return fc.integer({ min: 0, max: 0x7fffffff }).map((seed) => fillTensor(dims, seed, options));
 }
 
+/**
+ * Options of `arb.tensor`: its shape (fixed or an arbitrary, else drawn as `arb.shape` would) and
+ * its values.
+ */
 export interface TensorOptions extends ValueOptions, ShapeOptions {
+  /** A fixed shape or an arbitrary of shapes (default: drawn from the ShapeOptions). */
   shape?: readonly number[] | fc.Arbitrary<number[]>;
 }
 
+/**
+ * An arbitrary of tensors: a shape (fixed, drawn, or from the ShapeOptions), then values filled
+ * from a seeded generator.
+ */
 export function tensor(options: TensorOptions = {}): fc.Arbitrary<Tensor> {
   const dims = options.shape === undefined ? shape(options) : Array.isArray(options.shape) ? fc.constant([...options.shape]) : (options.shape as fc.Arbitrary<number[]>);
   return dims.chain((d) => tensorOfShape(d, options));
@@ -70,7 +86,12 @@ export function fillTensor(dims: readonly number[], seed: number, options: Value
 /** A test case for an op whose inputs all share one shape and that takes no attributes. */
 export function tensorCase<K extends string>(
   options: TensorOptions & { names: readonly K[] },
-): fc.Arbitrary<{ inputs: Record<K, Tensor>; attrs: Record<string, never> }> {
+): fc.Arbitrary<{
+  /** One tensor per name, all of one shape. */
+  inputs: Record<K, Tensor>;
+  /** No attributes. */
+  attrs: Record<string, never>;
+}> {
   const dims = options.shape === undefined ? shape(options) : Array.isArray(options.shape) ? fc.constant([...options.shape]) : (options.shape as fc.Arbitrary<number[]>);
   return dims.chain((d) =>
     fc.tuple(...options.names.map(() => tensorOfShape(d, options))).map((ts) => ({

@@ -5,12 +5,16 @@ import { Generator } from '../tensor/random.js';
 import { shapesEqual, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
+/** Thrown by `checkAdjoint` when ⟨A·x, y⟩ and ⟨x, Aᵀ·y⟩ differ beyond the tolerance. */
 export class AdjointError extends TensorError {}
 
+/** Options of `checkAdjoint`. */
 export interface CheckAdjointOptions {
   /** Pass when |⟨A·x, y⟩ − ⟨x, Aᵀ·y⟩| <= atol + rtol·(|⟨A·x, y⟩| + |⟨x, Aᵀ·y⟩|). */
   rtol?: number;
+  /** Absolute tolerance (default 1e-12; rtol's default is 1e-10). */
   atol?: number;
+  /** Seed of the random x and y (default 0). */
   seed?: number;
   /** Random (x, y) pairs to try (default 3). */
   trials?: number;
@@ -28,7 +32,12 @@ export function checkAdjoint(
   applyTranspose: (y: Tensor) => Tensor,
   xShape: readonly number[],
   options: CheckAdjointOptions = {},
-): { lhs: number; rhs: number } {
+): {
+  /** ⟨A·x, y⟩ of the last trial. */
+  lhs: number;
+  /** ⟨x, Aᵀ·y⟩ of the last trial. */
+  rhs: number;
+} {
   if (typeof apply !== 'function' || typeof applyTranspose !== 'function') {
     throw new ArgumentError('checkAdjoint: apply and applyTranspose must be functions');
   }

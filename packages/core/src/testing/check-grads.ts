@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/elementwise/arithmetic.js';
 import { sum } from '../ops/reduce/sum.js';
 
+/** Options of `checkGrads` (tolerances, order, which inputs, how many directions). */
 export interface CheckGradsOptions {
   /** 1 checks the VJP; 2 also checks the VJP of the VJP (default 1). */
   order?: 1 | 2;
@@ -15,6 +16,7 @@ export interface CheckGradsOptions {
   eps?: number;
   /** Pass when |analytic - numeric| <= atol + rtol·max(|analytic|, |numeric|). */
   rtol?: number;
+  /** Absolute tolerance (default 1e-5; rtol's default is 1e-4). */
   atol?: number;
   /** Inputs up to this many elements get their full Jacobian checked; larger ones random directions (default 64). */
   fullJacobianMax?: number;
@@ -28,9 +30,11 @@ export interface CheckGradsOptions {
 
 const CHECK_GRADS_OPTIONS = optionKeys<CheckGradsOptions>()(['order', 'eps', 'rtol', 'atol', 'fullJacobianMax', 'directions', 'wrt', 'seed']);
 
+/** What a passing `checkGrads` returns. */
 export interface GradCheckReport {
   /** Number of scalar comparisons made (always at least 1: a check that compares nothing throws). */
   comparisons: number;
+  /** Largest |analytic − numeric| seen over all comparisons. */
   maxAbsError: number;
   /** Inputs that were float32: they were checked on float64 copies (f ran in float64). */
   castToFloat64: number[];
@@ -46,7 +50,9 @@ export interface GradCheckFailure {
   element: number | null;
   /** The random direction compared (larger inputs), else null. */
   direction: number | null;
+  /** The gradient component from the VJP. */
   analytic: number;
+  /** The same component by central finite differences. */
   numeric: number;
   /** atol + rtol·max(|analytic|, |numeric|): the largest difference that would have passed. */
   tolerance: number;
@@ -57,7 +63,9 @@ export class GradCheckError extends TensorError implements GradCheckFailure {
   readonly input: number;
   readonly element: number | null;
   readonly direction: number | null;
+  /** The gradient component from the VJP. */
   readonly analytic: number;
+  /** The same component by central finite differences. */
   readonly numeric: number;
   readonly tolerance: number;
 

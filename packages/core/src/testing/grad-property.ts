@@ -13,6 +13,7 @@ import { checkNumber, checkOptions, optionKeys } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type CheckGradsOptions, GradCheckError, type GradCheckReport, checkGradsOfOrder } from './check-grads.js';
 
+/** Options of `checkGradsProperty` and `checkRegisteredOp` that drive fast-check. */
 export interface GradPropertyOptions {
   /** Cases to generate (default 12). */
   numRuns?: number;
@@ -20,6 +21,7 @@ export interface GradPropertyOptions {
   seed?: number;
 }
 
+/** Options of `checkGradsProperty`: checkGrads' options plus the number of cases and the seed. */
 export type CheckGradsPropertyOptions = CheckGradsOptions & GradPropertyOptions;
 
 const PROPERTY_OPTIONS = optionKeys<CheckGradsPropertyOptions>()(
@@ -28,15 +30,21 @@ const PROPERTY_OPTIONS = optionKeys<CheckGradsPropertyOptions>()(
 
 /** One generated gradient check: f at inputs, with checkGrads options other than order. */
 export interface GradCase {
+  /** The function whose gradients are checked. */
   f: (...xs: Tensor[]) => Tensor;
+  /** Where the gradients are checked. */
   inputs: readonly Tensor[];
+  /** checkGrads options for this case (tolerances, wrt...). */
   options?: Omit<CheckGradsOptions, 'order'>;
 }
 
+/** What a passing `checkGradsProperty` or `checkRegisteredOp` returns. */
 export interface GradPropertyReport {
   /** Generated cases checked (per order). */
   runs: number;
+  /** Scalar comparisons made over all cases and orders. */
   comparisons: number;
+  /** Largest |analytic − numeric| seen. */
   maxAbsError: number;
 }
 

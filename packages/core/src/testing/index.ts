@@ -15,7 +15,9 @@ export { checkRegisteredOp } from './check-op.js';
 // type-check against '@tensorgrad/core' with skipLibCheck off). This entry gives them their types.
 declare module '../autograd/types.js' {
   interface CaseTools {
+    /** fast-check itself (for fc.record, fc.integer... in an op's cases). */
     fc: typeof FastCheck;
+    /** tensorgrad's arbitraries of shapes and tensors (`arb.tensor`, `arb.tensorCase`...). */
     arb: typeof Arbitraries;
   }
   interface CaseArbitrary<T> extends FastCheck.Arbitrary<T> {}

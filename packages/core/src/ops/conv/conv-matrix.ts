@@ -10,14 +10,19 @@ import type { Window2d } from '../../backend/window.js';
 /** A sparse matrix in compressed sparse row form. */
 export class CsrMatrix {
   constructor(
+    /** Number of rows. */
     readonly rows: number,
+    /** Number of columns. */
     readonly cols: number,
     /** Row i's entries are rowPtr[i] .. rowPtr[i+1]-1. */
     readonly rowPtr: Int32Array,
+    /** Column of each stored entry. */
     readonly colIndex: Int32Array,
+    /** Value of each stored entry. */
     readonly values: Float64Array,
   ) {}
 
+  /** Number of stored (non-zero) entries. */
   get nnz(): number {
     return this.values.length;
   }
@@ -44,6 +49,7 @@ export class CsrMatrix {
     return x;
   }
 
+  /** The matrix as rows of numbers (for small matrices: printing, tests). */
   toDense(): number[][] {
     const out = Array.from({ length: this.rows }, () => new Array<number>(this.cols).fill(0));
     for (let i = 0; i < this.rows; i++) {

@@ -260,8 +260,14 @@ export interface Conv2dOptions {
   padding?: PaddingSpec;
   dilation?: Pair;
   groups?: number;
+  /**
+   * Padding on each side, one number or [h, w] (default 0), or 'same' (output size = input size;
+   * stride 1 only) or 'valid' (none).
+   */
 }
+  /** Spacing between kernel taps, one number or [h, w] (default 1). */
 const CONV2D_OPTIONS = optionKeys<Conv2dOptions>()(['stride', 'padding', 'dilation', 'groups']);
+  /** Split the channels into this many independent groups (default 1; channel counts divide by it). */
 
 export interface ConvTranspose2dOptions {
   stride?: Pair;
@@ -283,10 +289,21 @@ export function convAttrs(op: string, options: Conv2dOptions): ConvAttrs {
   const groups = options.groups ?? 1;
   checkGroups(op, groups);
   return { stride: pair(op, 'stride', options.stride ?? 1), padding, dilation: pair(op, 'dilation', options.dilation ?? 1), groups };
+  /** Stride of the forward convolution this transposes (default 1). */
 }
+  /**
+   * Padding of the forward convolution this transposes (default 0): the output is that much
+   * smaller on each side, (in−1)·stride − 2·padding + dilation·(k−1) + outputPadding + 1 in all.
+   */
 
+  /**
+   * Extra rows/columns added on one side of the output to pick among the input sizes a strided convolution
+   * maps to the same size (default 0; less than stride or dilation).
+   */
 /** Runs f on a batch of one when x is an unbatched [C, H, W] image (as PyTorch allows). */
+  /** Spacing between kernel taps (default 1). */
 function unbatched(op: string, x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
+  /** Number of independent channel groups (default 1). */
   if (x.ndim === 4) return f(x);
   if (x.ndim !== 3) throw new ShapeError(`${op}: input x must be 4-D [N, C, H, W] or 3-D [C, H, W], got shape ${formatShape(x.shape)}`);
   const y = f(reshape(x, [1, ...x.shape]));

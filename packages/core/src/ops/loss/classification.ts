@@ -18,7 +18,9 @@ import { logSoftmax } from '../activation/softmax.js';
 import { classGather } from './class-index.js';
 import { type Reduction, checkReduction, reduce } from './reduction.js';
 
+/** Options of `nllLoss` (F.nll_loss's). */
 export interface NllLossOptions {
+  /** 'mean' (default: the weighted mean over non-ignored targets), 'sum' or 'none' (per-sample losses). */
   reduction?: Reduction;
   /** Targets equal to this contribute nothing (default -100). */
   ignoreIndex?: number;
@@ -27,6 +29,7 @@ export interface NllLossOptions {
 }
 const NLL_LOSS_OPTIONS = optionKeys<NllLossOptions>()(['reduction', 'ignoreIndex', 'weight']);
 
+/** Options of `crossEntropy` (F.cross_entropy's). */
 export interface CrossEntropyOptions extends NllLossOptions {
   /** Mixes the target with the uniform distribution: (1 − ε)·onehot + ε/C (default 0). */
   labelSmoothing?: number;

@@ -3,6 +3,7 @@ import { Tensor } from '../../tensor/tensor.js';
 import { mean } from '../reduce/mean.js';
 import { sum } from '../reduce/sum.js';
 
+/** How a loss reduces its per-element values: 'mean', 'sum' or 'none' (PyTorch's `reduction`). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 export function checkReduction(op: string, reduction: unknown): Reduction {

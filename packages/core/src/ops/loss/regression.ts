@@ -16,7 +16,9 @@ export function checkPair(op: string, input: Tensor, target: Tensor, names: [str
   }
 }
 
+/** Options of `mseLoss` (F.mse_loss's). */
 export interface MseLossOptions {
+  /** 'mean' (default), 'sum' or 'none' (elementwise). */
   reduction?: Reduction;
 }
 const MSE_LOSS_OPTIONS = optionKeys<MseLossOptions>()(['reduction']);
@@ -30,7 +32,9 @@ export function mseLoss(input: Tensor, target: Tensor, options: MseLossOptions =
   return reduce(mul(d, d), reduction);
 }
 
+/** Options of `binaryCrossEntropyWithLogits` (F.binary_cross_entropy_with_logits's). */
 export interface BceWithLogitsOptions {
+  /** 'mean' (default), 'sum' or 'none' (elementwise). */
   reduction?: Reduction;
   /** Weight of the positive term, broadcast against the logits (typically [C]). */
   posWeight?: Tensor | null;

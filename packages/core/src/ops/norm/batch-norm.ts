@@ -11,11 +11,13 @@ import { add, addScalar, mul, pow, scalarLike, sub } from '../elementwise/arithm
 import { reshape } from '../shape/reshape.js';
 import { normalize, statsOf } from './normalize.js';
 
+/** Options of `batchNorm` (F.batch_norm's). */
 export interface BatchNormOptions {
   /** Batch statistics and running-average updates (true) or running statistics (false). Default false. */
   training?: boolean;
   /** Weight of the new batch statistic in the running average (default 0.1). */
   momentum?: number;
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
 }
 const BATCH_NORM_OPTIONS = optionKeys<BatchNormOptions>()(['training', 'momentum', 'eps']);

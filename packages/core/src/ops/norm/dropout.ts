@@ -8,6 +8,7 @@ import { type Generator as Rng, Generator, defaultGenerator } from '../../tensor
 import type { Tensor } from '../../tensor/tensor.js';
 import { mul } from '../elementwise/arithmetic.js';
 
+/** Options of `dropout` (F.dropout's, plus seeding). */
 export interface DropoutOptions {
   /** Drop elements (true, the default, as PyTorch's functional dropout) or return x unchanged. */
   training?: boolean;

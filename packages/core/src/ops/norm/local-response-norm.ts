@@ -41,9 +41,13 @@ function channelWindowSum(x: Tensor, attrs: WindowAttrs): Tensor {
   return channelWindowSumOp({ x }, attrs);
 }
 
+/** Options of `localResponseNorm` (F.local_response_norm's; PyTorch's defaults). */
 export interface LocalResponseNormOptions {
+  /** Scale of the squared-sum term, divided by size (default 1e-4). */
   alpha?: number;
+  /** Exponent of the denominator (default 0.75). */
   beta?: number;
+  /** Additive constant of the denominator (default 1). */
   k?: number;
 }
 const LOCAL_RESPONSE_NORM_OPTIONS = optionKeys<LocalResponseNormOptions>()(['alpha', 'beta', 'k']);

@@ -99,6 +99,7 @@ function slidingDivisor(w: PoolWindows, g: Window2d, countIncludePad: boolean, d
   return d;
 }
 
+/** Options of `avgPool2d` (F.avg_pool2d's, PyTorch's defaults). */
 export interface AvgPool2dOptions extends Omit<SlidingPoolAttrs, 'dilation'> {
   /** Count padded positions in the divisor (default true, as in PyTorch). */
   countIncludePad?: boolean;

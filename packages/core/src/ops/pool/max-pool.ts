@@ -42,6 +42,7 @@ function apply(x: Tensor, windows: PoolWindows, returnIndices: boolean): Tensor 
   return [y, new Tensor(argmaxOf.get(y)!.slice(), y.shape)];
 }
 
+/** Options of `maxPool2d` (F.max_pool2d's, PyTorch's defaults). */
 export interface MaxPool2dOptions extends SlidingPoolAttrs {
   /** Also return the argmax as int32 flat indices into each input plane (PyTorch's return_indices). */
   returnIndices?: boolean;

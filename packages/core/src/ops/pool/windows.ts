@@ -7,11 +7,23 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { type PoolWindows, adaptiveWindows } from '../../backend/window.js';
 import { type Pair, type Window2d, pair, window2d } from '../window.js';
 
+/** The window of a sliding pool (PyTorch's arguments and defaults). */
 export interface SlidingPoolAttrs {
+  /** Window size, one number or [h, w]. */
   kernelSize: Pair;
+  /** Step between windows (default, or null: the kernel size). */
   stride?: Pair | null;
+  /**
+   * Implicit padding on each side (at most half the kernel; -inf for max, 0 for average pooling); default
+   * 0.
+   */
   padding?: Pair;
+  /** Spacing between window taps (default 1; max pooling only). */
   dilation?: Pair;
+  /**
+   * Round the output size up instead of down, adding a last partial window when it starts inside the input
+   * or the left padding (default false).
+   */
   ceilMode?: boolean;
 }
 

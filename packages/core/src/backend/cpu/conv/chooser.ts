@@ -65,6 +65,10 @@ export function setConvStrategy(product: ConvProduct, name: string): void {
   overrides[product] = name;
 }
 
+/**
+ * How conv algorithms are chosen: 'rule' (a fixed, committed table: reproducible bits), 'benchmark' (time
+ * the candidates per shape, as cudnn.benchmark) or 'off' (always the default im2col + GEMM).
+ */
 export type ConvTuning = 'rule' | 'benchmark' | 'off';
 const TUNINGS: readonly ConvTuning[] = ['rule', 'benchmark', 'off'];
 let tuning: ConvTuning = 'rule';
