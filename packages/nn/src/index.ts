@@ -33,6 +33,9 @@ export {
 } from './optim/lr-scheduler.js';
 export { clipGradNorm, type ClipGradNormOptions } from './optim/clip.js';
 
+export { accuracy, topKAccuracy, type AccuracyOptions } from './metrics/accuracy.js';
+export { confusionMatrix, ConfusionMatrix } from './metrics/confusion-matrix.js';
+
 export { encodeSafetensors, decodeSafetensors, type Safetensors } from './checkpoint/safetensors.js';
 export {
   checkpointToBytes, loadCheckpointFromBytes, OPTIMIZER_PREFIX, type CheckpointContents, type LoadCheckpointOptions, type Json,
