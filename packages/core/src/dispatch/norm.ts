@@ -1,5 +1,7 @@
 import * as bn from '../ops/norm/batch-norm.js';
 import { dropout as dropoutInternal, type DropoutOptions } from '../ops/norm/dropout.js';
+import { groupNorm as groupNormInternal, type GroupNormOptions } from '../ops/norm/group-norm.js';
+import { instanceNorm as instanceNormInternal, type InstanceNormOptions } from '../ops/norm/instance-norm.js';
 import { layerNorm as layerNormInternal } from '../ops/norm/layer-norm.js';
 import { localResponseNorm as lrnInternal, type LocalResponseNormOptions } from '../ops/norm/local-response-norm.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -7,6 +9,8 @@ import { type TensorLike, optionalTensor, publicFn } from './typed.js';
 
 export type { BatchNormOptions } from '../ops/norm/batch-norm.js';
 export type { DropoutOptions } from '../ops/norm/dropout.js';
+export type { GroupNormOptions } from '../ops/norm/group-norm.js';
+export type { InstanceNormOptions } from '../ops/norm/instance-norm.js';
 export type { LocalResponseNormOptions } from '../ops/norm/local-response-norm.js';
 
 type Opt = TensorLike | null | undefined;
@@ -39,6 +43,30 @@ export const layerNorm = publicFn<(x: TensorLike, normalizedShape: number | read
       layerNormInternal(x, s, optionalTensor(w), optionalTensor(b), eps),
   },
 );
+
+/**
+ * Group normalisation (F.group_norm): the C channels of x [N, C, ...] in numGroups groups, each
+ * (sample, group) normalised over its channels and positions; weight and bias [C] optional.
+ */
+export const groupNorm = publicFn<(x: TensorLike, numGroups: number, weight?: Opt, bias?: Opt, options?: GroupNormOptions) => Tensor>(
+  'groupNorm', ['x', 'numGroups', 'weight', 'bias', 'options'], {
+    'Tensor, number': (x: Tensor, g: number) => groupNormInternal(x, g),
+    'Tensor, number, OptionalTensor, OptionalTensor': (x: Tensor, g: number, w: Opt, b: Opt) => groupNormInternal(x, g, optionalTensor(w), optionalTensor(b)),
+    'Tensor, number, OptionalTensor, OptionalTensor, Object': (x: Tensor, g: number, w: Opt, b: Opt, o: GroupNormOptions) =>
+      groupNormInternal(x, g, optionalTensor(w), optionalTensor(b), o),
+  },
+);
+
+/**
+ * Instance normalisation (F.instance_norm): each (sample, channel) of x [N, C, ...] normalised
+ * over its positions, or with runningMean/runningVar when useInputStats is false; the running
+ * statistics are updated in place when given with the input's statistics. Tensors in options
+ * must be Tensors (a converted copy of a running statistic would lose its update).
+ */
+export const instanceNorm = publicFn<(x: TensorLike, options?: InstanceNormOptions) => Tensor>('instanceNorm', ['x', 'options'], {
+  Tensor: (x: Tensor) => instanceNormInternal(x),
+  'Tensor, Object': instanceNormInternal,
+});
 
 export const localResponseNorm = publicFn<(x: TensorLike, size: number, options?: LocalResponseNormOptions) => Tensor>(
   'localResponseNorm', ['x', 'size', 'options'], {

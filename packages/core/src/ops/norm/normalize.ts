@@ -175,11 +175,13 @@ export function normalize(x: Tensor, attrs: NormalizeAttrs, weight: Tensor | nul
   return normalizeOp({ x, weight, bias }, attrs);
 }
 
-function normalizeSums(g: Tensor, x: Tensor, attrs: NormalizeAttrs): Tensor {
+/** [S₀; S₁] per group of g against x̂ (a [2, G] tensor, as normalize's VJP uses it). */
+export function normalizeSums(g: Tensor, x: Tensor, attrs: NormalizeAttrs): Tensor {
   return normalizeSumsOp({ g, x }, attrs);
 }
 
-function normalizeBackward(g: Tensor, x: Tensor, sums: Tensor, weight: Tensor | null, attrs: NormalizeAttrs): Tensor {
+/** normalize's input gradient for output gradient g, given sums = normalizeSums(g, x, attrs). */
+export function normalizeBackward(g: Tensor, x: Tensor, sums: Tensor, weight: Tensor | null, attrs: NormalizeAttrs): Tensor {
   return normalizeBackwardOp({ g, x, sums, weight }, attrs);
 }
 
