@@ -33,7 +33,9 @@ const bceOp = defineOp({
   cases: binaryCrossEntropyCases,
 });
 
+/** Options of `binaryCrossEntropy` (F.binary_cross_entropy's). */
 export interface BinaryCrossEntropyOptions {
+  /** 'mean' (default), 'sum' or 'none' (elementwise). */
   reduction?: Reduction;
   /** Per-element rescaling, broadcast to input's shape (PyTorch's weight). */
   weight?: Tensor | null;

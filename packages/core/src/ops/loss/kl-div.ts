@@ -7,7 +7,7 @@ import { ArgumentError } from '../../errors.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { div, exp, log, mul, scalarLike, sub, where } from '../elementwise/arithmetic.js';
-import { equal, notEqual } from '../elementwise/compare.js';
+import { equal, lessEqual } from '../elementwise/compare.js';
 import { mean } from '../reduce/mean.js';
 import { reduceGradTo, sum } from '../reduce/sum.js';
 import { xlogyCases } from './cases.js';
@@ -16,15 +16,15 @@ import { checkPair } from './regression.js';
 /** a = 0 and b is not NaN: where xlogy is 0 (PyTorch: NaN b gives NaN, then a = 0 gives 0). */
 const zeroTerm = (a: Tensor, b: Tensor): Tensor => mul(equal(a, scalarLike(a, 0)), equal(b, b));
 
-// out = a·ln b, 0 where a = 0 (unless b is NaN);  da = dy·xlogy([a ≠ 0], b), db = dy·a/b
-// (PyTorch's xlogy and its derivatives). One op, so a ln 0 = −∞ inside stays inside (anomaly
-// detection sees the result, not −∞ and 0·−∞ on the way).
+// out = a·ln b, 0 where a = 0 (unless b is NaN);  da = xlogy(dy, b), but 0 where a = 0 and
+// b ≤ 0;  db = dy·a/b (PyTorch's xlogy and its derivatives). One op, so a ln 0 = −∞ inside stays
+// inside (anomaly detection sees the result, not −∞ and 0·−∞ on the way).
 const xlogyOp = defineOp({
   name: 'xlogy',
   inputs: ['a', 'b'],
   forward: ({ a, b }) => where(zeroTerm(a, b), scalarLike(a, 0), mul(a, log(b))),
   vjp: ({ dy, a, b }) => ({
-    a: () => reduceGradTo(mul(dy, xlogy(notEqual(a, scalarLike(a, 0)), b)), a),
+    a: () => reduceGradTo(where(mul(equal(a, scalarLike(a, 0)), lessEqual(b, scalarLike(b, 0))), scalarLike(dy, 0), xlogy(dy, b)), a),
     b: () => reduceGradTo(div(mul(dy, a), b), b),
   }),
   cases: xlogyCases,
@@ -32,8 +32,10 @@ const xlogyOp = defineOp({
 
 const xlogy = (a: Tensor, b: Tensor): Tensor => xlogyOp({ a, b }, {});
 
+/** How klDiv reduces: PyTorch's four, 'batchmean' included. */
 export type KlDivReduction = 'none' | 'sum' | 'mean' | 'batchmean';
 
+/** Options of `klDiv` (F.kl_div's). */
 export interface KlDivOptions {
   /**
    * 'mean' (the default, as in PyTorch) divides the sum by the number of elements, not by the

@@ -47,19 +47,25 @@ const huberOp = defineOp({
   cases: huberCases,
 });
 
+/** Options of `l1Loss` (F.l1_loss's). */
 export interface L1LossOptions {
+  /** 'mean' (default), 'sum' or 'none' (elementwise). */
   reduction?: Reduction;
 }
 const L1_LOSS_OPTIONS = optionKeys<L1LossOptions>()(['reduction']);
 
+/** Options of `smoothL1Loss` (F.smooth_l1_loss's). */
 export interface SmoothL1LossOptions {
+  /** 'mean' (default), 'sum' or 'none' (elementwise). */
   reduction?: Reduction;
   /** Where the loss turns from quadratic to linear (default 1, ≥ 0; 0 is l1Loss, as in PyTorch). */
   beta?: number;
 }
 const SMOOTH_L1_LOSS_OPTIONS = optionKeys<SmoothL1LossOptions>()(['reduction', 'beta']);
 
+/** Options of `huberLoss` (F.huber_loss's). */
 export interface HuberLossOptions {
+  /** 'mean' (default), 'sum' or 'none' (elementwise). */
   reduction?: Reduction;
   /** Where the loss turns from quadratic to linear (default 1, > 0). */
   delta?: number;
