@@ -14,7 +14,11 @@ import type { RawImage } from './image.js';
 import { DataLoader } from './loader/data-loader.js';
 import { deriveSeed } from './loader/seed.js';
 import { affine, randomAffine, randomRotation, randomTranslate, warpAffine } from './transforms/affine.js';
-import { colorJitter } from './transforms/color.js';
+import { gaussianBlur } from './transforms/blur.js';
+import { adjustBrightness, adjustContrast, adjustSaturation, colorJitter } from './transforms/color.js';
+import { erase, randomErasing } from './transforms/erasing.js';
+import { grayscale, randomGrayscale } from './transforms/grayscale.js';
+import { adjustHue } from './transforms/hue.js';
 import { centerCrop, crop, fiveCrop, pad, randomCrop, tenCrop } from './transforms/crop.js';
 import { hflip, randomHorizontalFlip, randomVerticalFlip } from './transforms/flip.js';
 import { normalize } from './transforms/normalize.js';
@@ -93,7 +97,42 @@ const cases: Record<string, BadCall> = {
   // colour
   'colorJitter brightness -0.1': { call: () => colorJitter({ brightness: -0.1 }), error: ArgumentError, fn: 'colorJitter', arg: 'brightness' },
   'colorJitter contrast Infinity': { call: () => colorJitter({ contrast: Infinity }), error: ArgumentError, fn: 'colorJitter', arg: 'contrast' },
-  'colorJitter hue': { call: () => colorJitter(bad({ hue: 0.1 })), error: ArgumentError, fn: 'colorJitter', arg: 'hue' },
+  'colorJitter hue 0.6': { call: () => colorJitter({ hue: 0.6 }), error: ArgumentError, fn: 'colorJitter', arg: 'hue' },
+  'colorJitter hue -0.1': { call: () => colorJitter({ hue: -0.1 }), error: ArgumentError, fn: 'colorJitter', arg: 'hue' },
+  'colorJitter of 4 channels': { call: () => colorJitter({ hue: 0.1 })(new Tensor(new Float32Array(4 * 4), [4, 2, 2]), g), error: ArgumentError, fn: 'colorJitter', arg: 'image' },
+  'colorJitter hue_factor': { call: () => colorJitter(bad({ hue_factor: 0.1 })), error: ArgumentError, fn: 'colorJitter', arg: 'hue_factor' },
+  'adjustHue factor 0.7': { call: () => adjustHue(image, 0.7), error: ArgumentError, fn: 'adjustHue', arg: 'factor' },
+  'adjustHue of 2 channels': { call: () => adjustHue(new Tensor(new Float32Array(2 * 4), [2, 2, 2]), 0.1), error: ArgumentError, fn: 'adjustHue', arg: 'image' },
+  'adjustSaturation factor -1': { call: () => adjustSaturation(image, -1), error: ArgumentError, fn: 'adjustSaturation', arg: 'factor' },
+  'adjustBrightness factor NaN': { call: () => adjustBrightness(image, NaN), error: ArgumentError, fn: 'adjustBrightness', arg: 'factor' },
+  'adjustContrast of a RawImage': { call: () => adjustContrast(bad(raw), 1), error: ArgumentError, fn: 'adjustContrast', arg: 'image' },
+  // grayscale, blur, erasing
+  'grayscale numOutputChannels 2': { call: () => grayscale({ numOutputChannels: bad(2) }), error: ArgumentError, fn: 'grayscale', arg: 'numOutputChannels' },
+  'grayscale num_output_channels': { call: () => grayscale(bad({ num_output_channels: 3 })), error: ArgumentError, fn: 'grayscale', arg: 'num_output_channels', meant: 'numOutputChannels' },
+  'grayscale(3)': { call: () => grayscale(bad(3)), error: ArgumentError, fn: 'grayscale', arg: 'options' },
+  'grayscale of 4 channels': { call: () => grayscale()(new Tensor(new Float32Array(4 * 4), [4, 2, 2]), g), error: ArgumentError, fn: 'grayscale', arg: 'image' },
+  'randomGrayscale p 1.1': { call: () => randomGrayscale({ p: 1.1 }), error: ArgumentError, fn: 'randomGrayscale', arg: 'p' },
+  'randomGrayscale(0.2)': { call: () => randomGrayscale(bad(0.2)), error: ArgumentError, fn: 'randomGrayscale', arg: 'options' },
+  'randomGrayscale of 2 channels, p 0': { call: () => randomGrayscale({ p: 0 })(new Tensor(new Float32Array(2 * 4), [2, 2, 2]), g), error: ArgumentError, fn: 'randomGrayscale', arg: 'image' },
+  'gaussianBlur kernelSize 4': { call: () => gaussianBlur({ kernelSize: 4 }), error: ArgumentError, fn: 'gaussianBlur', arg: 'kernelSize' },
+  'gaussianBlur kernelSize [3, 0]': { call: () => gaussianBlur({ kernelSize: [3, 0] }), error: ArgumentError, fn: 'gaussianBlur', arg: 'kernelSize' },
+  'gaussianBlur without kernelSize': { call: () => gaussianBlur(bad({ sigma: 1 })), error: ArgumentError, fn: 'gaussianBlur', arg: 'kernelSize' },
+  'gaussianBlur kernel_size': { call: () => gaussianBlur(bad({ kernel_size: 3 })), error: ArgumentError, fn: 'gaussianBlur', arg: 'kernel_size', meant: 'kernelSize' },
+  'gaussianBlur sigma 0': { call: () => gaussianBlur({ kernelSize: 3, sigma: 0 }), error: ArgumentError, fn: 'gaussianBlur', arg: 'sigma' },
+  'gaussianBlur sigma [2, 1]': { call: () => gaussianBlur({ kernelSize: 3, sigma: [2, 1] }), error: ArgumentError, fn: 'gaussianBlur', arg: 'sigma' },
+  'gaussianBlur kernel wider than the reflect padding allows': { call: () => gaussianBlur({ kernelSize: [13, 3] })(image, g), error: ArgumentError, fn: 'gaussianBlur', arg: 'kernelSize' },
+  'randomErasing p -0.5': { call: () => randomErasing({ p: -0.5 }), error: ArgumentError, fn: 'randomErasing', arg: 'p' },
+  'randomErasing scale [0.3, 0.1]': { call: () => randomErasing({ scale: [0.3, 0.1] }), error: ArgumentError, fn: 'randomErasing', arg: 'scale' },
+  'randomErasing scale [0.1, 1.5]': { call: () => randomErasing({ scale: [0.1, 1.5] }), error: ArgumentError, fn: 'randomErasing', arg: 'scale' },
+  'randomErasing ratio [0, 3]': { call: () => randomErasing({ ratio: [0, 3] }), error: ArgumentError, fn: 'randomErasing', arg: 'ratio' },
+  "randomErasing value 'mean'": { call: () => randomErasing({ value: bad('mean') }), error: ArgumentError, fn: 'randomErasing', arg: 'value' },
+  'randomErasing value [NaN]': { call: () => randomErasing({ value: [NaN] }), error: ArgumentError, fn: 'randomErasing', arg: 'value[0]' },
+  'randomErasing 2 values for 3 channels': { call: () => randomErasing({ value: [0.1, 0.2] })(image, g), error: ArgumentError, fn: 'randomErasing', arg: 'value' },
+  "randomErasing inplace 'yes'": { call: () => randomErasing({ inplace: bad('yes') }), error: ArgumentError, fn: 'randomErasing', arg: 'inplace' },
+  'randomErasing in_place': { call: () => randomErasing(bad({ in_place: true })), error: ArgumentError, fn: 'randomErasing', arg: 'in_place', meant: 'inplace' },
+  'erase a box past the edge': { call: () => erase(image, 4, 0, 3, 2, 0), error: ArgumentError, fn: 'erase', arg: 'box' },
+  'erase at a fractional left': { call: () => erase(image, 0, 1.5, 2, 2, 0), error: ArgumentError, fn: 'erase', arg: 'left' },
+  'erase with a tensor of the wrong shape': { call: () => erase(image, 0, 0, 2, 2, new Tensor(new Float32Array(8), [2, 2, 2])), error: ArgumentError, fn: 'erase', arg: 'value' },
   'colorJitter Saturation': { call: () => colorJitter(bad({ Saturation: 0.4 })), error: ArgumentError, fn: 'colorJitter', arg: 'Saturation', meant: 'saturation' },
   'pcaLighting std -0.1': { call: () => pcaLighting(pca, -0.1), error: ArgumentError, fn: 'pcaLighting', arg: 'std' },
   'pcaLighting of 2 eigenvalues': { call: () => pcaLighting({ eigenvalues: [1, 2], eigenvectors: [] }), error: ArgumentError, fn: 'pcaLighting', arg: 'pca' },

@@ -30,5 +30,9 @@ export {
   warpAffine, affineMatrix, affine, randomRotation, randomTranslate, randomAffine,
   type Affine, type AffineParams, type WarpOptions, type RandomAffineOptions,
 } from './transforms/affine.js';
-export { colorJitter, type ColorJitterOptions } from './transforms/color.js';
+export { colorJitter, adjustBrightness, adjustContrast, adjustSaturation, type ColorJitterOptions } from './transforms/color.js';
+export { adjustHue } from './transforms/hue.js';
+export { grayscale, randomGrayscale, type GrayscaleOptions, type RandomGrayscaleOptions } from './transforms/grayscale.js';
+export { gaussianBlur, type GaussianBlurOptions } from './transforms/blur.js';
+export { erase, randomErasing, type EraseValue, type EraseOptions, type RandomErasingOptions } from './transforms/erasing.js';
 export { pcaLighting, computeRgbPca, type RgbPca, type ComputeRgbPcaOptions } from './transforms/pca-lighting.js';
