@@ -44,8 +44,13 @@ export const binaryCrossEntropyWithLogits = loss<reg.BceWithLogitsOptions>(
   ['logits', 'target'],
   reg.binaryCrossEntropyWithLogits,
 );
+/** Mean (or sum, or elementwise) absolute error |input − target| (F.l1_loss). */
 export const l1Loss = loss<robust.L1LossOptions>('l1Loss', ['input', 'target'], robust.l1Loss);
+/** 0.5·d²/β where |d| < β, else |d| − 0.5·β, with d = input − target (F.smooth_l1_loss; β = 0 is l1Loss). */
 export const smoothL1Loss = loss<robust.SmoothL1LossOptions>('smoothL1Loss', ['input', 'target'], robust.smoothL1Loss);
+/** 0.5·d² where |d| < δ, else δ·(|d| − 0.5·δ), with d = input − target (F.huber_loss). */
 export const huberLoss = loss<robust.HuberLossOptions>('huberLoss', ['input', 'target'], robust.huberLoss);
+/** Binary cross entropy of probabilities `input` in [0, 1] (F.binary_cross_entropy: logs clamped at −100). */
 export const binaryCrossEntropy = loss<bce.BinaryCrossEntropyOptions>('binaryCrossEntropy', ['input', 'target'], bce.binaryCrossEntropy);
+/** KL divergence t·(ln t − input) of log-probabilities `input` from target t (F.kl_div; 'batchmean', logTarget). */
 export const klDiv = loss<kl.KlDivOptions>('klDiv', ['input', 'target'], kl.klDiv);
