@@ -1,6 +1,6 @@
 // The copy kernels of a backend (see backend.ts): moving elements between contiguous row-major
-// tensors without arithmetic, and the checks that go with them (values int32 can store, class
-// indices in range).
+// tensors without arithmetic (but for gatherAlong's transpose, which sums what it moves), and
+// the checks that go with them (values int32 can store, class indices in range).
 import type { TypedArray } from '../tensor/dtype.js';
 
 export interface CopyKernels {
@@ -17,6 +17,17 @@ export interface CopyKernels {
     dst: TypedArray, dstShape: readonly number[], dstStart: readonly number[],
     box: readonly number[],
   ): void;
+  /**
+   * out[o, j, i] = x[o, index[j], i], x viewed as [outer, size, inner] and out as
+   * [outer, index.length, inner] (every index in [0, size)): index_select along one dim, the
+   * strided slice and the reflect / replicate / circular pads.
+   */
+  gatherAlong(x: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void;
+  /**
+   * out[o, index[j], i] += g[o, j, i], g viewed as [outer, index.length, inner] and out as
+   * [outer, size, inner] (zero-filled by the caller): gatherAlong's transpose (index_add).
+   */
+  scatterAddAlong(g: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void;
   /** dst[i] = src[i] converted to dst's element type (a typed-array set: to int32 truncates). */
   convert(src: TypedArray, dst: TypedArray): void;
   /**

@@ -4,7 +4,7 @@ import type { Window2d } from '../ops/window.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, optionalTensor, publicFn } from './typed.js';
 
-export type { Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv/conv2d.js';
+export type { Conv2dOptions, ConvGeometryOptions, ConvTranspose2dOptions, PaddingMode } from '../ops/conv/conv2d.js';
 export type { CsrMatrix } from '../ops/conv/conv-matrix.js';
 export type { Window2d } from '../ops/window.js';
 
@@ -23,9 +23,10 @@ function convSignatures<O>(f: (x: Tensor, w: Tensor, b: Tensor | null, options: 
 }
 
 /**
- * conv2d(x, w, b?, { stride, padding, dilation, groups }): PyTorch's conv2d on NCHW input x
- * [N, Cin, H, W] (or [Cin, H, W]) and weight [Cout, Cin/groups, kH, kW]; padding a number,
- * [h, w], 'same' or 'valid'.
+ * conv2d(x, w, b?, { stride, padding, dilation, groups, paddingMode }): PyTorch's conv2d on NCHW
+ * input x [N, Cin, H, W] (or [Cin, H, W]) and weight [Cout, Cin/groups, kH, kW]; padding a number,
+ * [h, w], 'same' or 'valid'; paddingMode nn.Conv2d's padding_mode ('zeros', 'reflect',
+ * 'replicate', 'circular').
  */
 export const conv2d = publicFn<Conv2d>('conv2d', ['x', 'w', 'b', 'options'], convSignatures(cv.conv2d));
 
@@ -39,7 +40,7 @@ export const convTranspose2d = publicFn<ConvTranspose2d>('convTranspose2d', ['x'
  * The sparse matrix C (CSR) of conv2d for one image: input shape [C, H, W] (or a window
  * geometry), weight, conv options. Small geometries only, for teaching and tests.
  */
-export const convMatrix = publicFn<(input: readonly number[] | Window2d, w: TensorLike, options?: cv.Conv2dOptions) => CsrMatrix>(
+export const convMatrix = publicFn<(input: readonly number[] | Window2d, w: TensorLike, options?: cv.ConvGeometryOptions) => CsrMatrix>(
   'convMatrix',
   ['input', 'w', 'options'],
   {

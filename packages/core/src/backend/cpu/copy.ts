@@ -1,6 +1,8 @@
 // Strided copies: permutation of dims, broadcasting, copying a box between two tensors (slice,
-// pad, concat), picking / placing one class per position and the per-target class weights (the
-// class-index losses), with the checks read back before a copy (int32 range, class range).
+// pad, concat), gathering / scatter-adding along one dim by an index (strided slice, the
+// reflect / replicate / circular pads), picking / placing one class per position and the
+// per-target class weights (the class-index losses), with the checks read back before a copy
+// (int32 range, class range).
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, stridesOf } from '../../tensor/shape.js';
 import type { CopyKernels } from '../copy.js';
@@ -58,6 +60,29 @@ export function broadcastInto(x: TypedArray, shape: readonly number[], out: Type
   });
 }
 
+/** out[o, j, i] = x[o, index[j], i] (x: [outer, size, inner], out: [outer, index.length, inner]). */
+export function gatherAlong(x: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void {
+  const m = index.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const src = (o * size + index[j]!) * inner;
+      out.set(x.subarray(src, src + inner), (o * m + j) * inner);
+    }
+  }
+}
+
+/** out[o, index[j], i] += g[o, j, i]: gatherAlong's transpose (repeated indices sum, in j order). */
+export function scatterAddAlong(g: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void {
+  const m = index.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const dst = (o * size + index[j]!) * inner;
+      const src = (o * m + j) * inner;
+      for (let i = 0; i < inner; i++) out[dst + i]! += g[src + i]!;
+    }
+  }
+}
+
 /** out[k] = x[o, t[k], i] for k = o·inner + i (0 where t[k] = ignoreIndex). */
 export function classGatherInto(x: TypedArray, t: TypedArray, classes: number, inner: number, ignoreIndex: number, out: TypedArray): void {
   for (let k = 0; k < t.length; k++) {
@@ -106,6 +131,8 @@ export const cpuCopy: CopyKernels = {
   permute: permuteInto,
   broadcast: broadcastInto,
   box: copyBox,
+  gatherAlong,
+  scatterAddAlong,
   convert: (src, dst) => dst.set(src),
   firstNotInt32,
   classGather: classGatherInto,

@@ -4,7 +4,7 @@
 // from the window, entry by entry (patternIndex).
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type Conv2dOptions, convAttrs, convWindow } from './conv2d.js';
+import { type ConvGeometryOptions, convAttrs, convWindow } from './conv2d.js';
 import type { Window2d } from '../../backend/window.js';
 
 /** A sparse matrix in compressed sparse row form. */
@@ -93,7 +93,7 @@ export function patternIndex(g: Window2d): Int32Array {
  * The matrix C of conv2d(x, w, options) for one image x of shape [C, H, W] (or [1, C, H, W]),
  * or for a window geometry (input channels then w.shape[1]·groups).
  */
-export function convMatrix(input: readonly number[] | Window2d, w: Tensor, options: Conv2dOptions = {}): CsrMatrix {
+export function convMatrix(input: readonly number[] | Window2d, w: Tensor, options: ConvGeometryOptions = {}): CsrMatrix {
   const op = 'convMatrix';
   const attrs = convAttrs(op, options);
   if (w.ndim !== 4) throw new ShapeError(`${op}: weight must be 4-D [outChannels, inChannels/groups, kH, kW], got shape ${formatShape(w.shape)}`);

@@ -18,7 +18,8 @@ import { backendOf } from '../../backend/index.js';
 import { type ConvProblem, type ConvProduct, convOutputShape } from '../../backend/conv.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
-import { type Pair, type PaddingSpec, type Window2d, pair, window2d } from '../window.js';
+import { checkMode, padWithMode } from '../shape/pad-modes.js';
+import { type Pair, type PaddingSpec, type Window2d, pair, resolvePadding, window2d } from '../window.js';
 
 /** The geometry of one convolution, shared by the three ops it gives rise to. */
 export interface ConvAttrs {
@@ -255,32 +256,61 @@ function convCases({ fc, arb }: CaseTools): FastCheck.Arbitrary<ConvCase> {
 // ---------------------------------------------------------------------------------------
 // Internal entry points (the public, typed wrappers are in dispatch/conv.ts).
 
-export interface Conv2dOptions {
+/** The options that fix a convolution's geometry (conv2d's, and convMatrix's). */
+export interface ConvGeometryOptions {
+  /** Step between windows, one number or [h, w] (default 1). */
   stride?: Pair;
-  padding?: PaddingSpec;
-  dilation?: Pair;
-  groups?: number;
   /**
    * Padding on each side, one number or [h, w] (default 0), or 'same' (output size = input size;
    * stride 1 only) or 'valid' (none).
    */
-}
+  padding?: PaddingSpec;
   /** Spacing between kernel taps, one number or [h, w] (default 1). */
-const CONV2D_OPTIONS = optionKeys<Conv2dOptions>()(['stride', 'padding', 'dilation', 'groups']);
-  /** Split the channels into this many independent groups (default 1; channel counts divide by it). */
-
-export interface ConvTranspose2dOptions {
-  stride?: Pair;
-  padding?: Pair;
-  outputPadding?: Pair;
   dilation?: Pair;
+  /** Split the channels into this many independent groups (default 1; channel counts divide by it). */
+  groups?: number;
+}
+const CONV_GEOMETRY_OPTIONS = optionKeys<ConvGeometryOptions>()(['stride', 'padding', 'dilation', 'groups']);
+
+/** nn.Conv2d's padding_mode: what the padding holds (zeros, or x reflected, replicated, wrapped around). */
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+/** Options of `conv2d` (F.conv2d's, plus nn.Conv2d's padding_mode). */
+export interface Conv2dOptions extends ConvGeometryOptions {
+  /**
+   * 'zeros' (default), 'reflect', 'replicate' or 'circular': the input is padded in that mode
+   * (pad's rules, e.g. reflect padding less than the input size) and convolved unpadded, as
+   * nn.Conv2d does.
+   */
+  paddingMode?: PaddingMode;
+}
+const CONV2D_OPTIONS = optionKeys<Conv2dOptions>()(['stride', 'padding', 'dilation', 'groups', 'paddingMode']);
+
+/** Options of `convTranspose2d` (F.conv_transpose2d's, PyTorch's defaults). */
+export interface ConvTranspose2dOptions {
+  /** Stride of the forward convolution this transposes (default 1). */
+  stride?: Pair;
+  /**
+   * Padding of the forward convolution this transposes (default 0): the output is that much
+   * smaller on each side, (in−1)·stride − 2·padding + dilation·(k−1) + outputPadding + 1 in all.
+   */
+  padding?: Pair;
+  /**
+   * Extra rows/columns added on one side of the output to pick among the input sizes a strided convolution
+   * maps to the same size (default 0; less than stride or dilation).
+   */
+  outputPadding?: Pair;
+  /** Spacing between kernel taps (default 1). */
+  dilation?: Pair;
+  /** Number of independent channel groups (default 1). */
   groups?: number;
 }
 const CONV_TRANSPOSE2D_OPTIONS = optionKeys<ConvTranspose2dOptions>()(['stride', 'padding', 'outputPadding', 'dilation', 'groups']);
 
 /** conv2d's attributes from user options (PyTorch defaults: stride 1, padding 0, dilation 1, groups 1). */
-export function convAttrs(op: string, options: Conv2dOptions): ConvAttrs {
-  checkOptions(op, options, CONV2D_OPTIONS);
+export function convAttrs(op: string, options: ConvGeometryOptions): ConvAttrs {
+  checkOptions(op, options, CONV_GEOMETRY_OPTIONS);
   const padding = options.padding ?? 0;
   if (typeof padding !== 'string') pair(op, 'padding', padding, 0);
   else if (padding !== 'same' && padding !== 'valid') {
@@ -289,21 +319,10 @@ export function convAttrs(op: string, options: Conv2dOptions): ConvAttrs {
   const groups = options.groups ?? 1;
   checkGroups(op, groups);
   return { stride: pair(op, 'stride', options.stride ?? 1), padding, dilation: pair(op, 'dilation', options.dilation ?? 1), groups };
-  /** Stride of the forward convolution this transposes (default 1). */
 }
-  /**
-   * Padding of the forward convolution this transposes (default 0): the output is that much
-   * smaller on each side, (in−1)·stride − 2·padding + dilation·(k−1) + outputPadding + 1 in all.
-   */
 
-  /**
-   * Extra rows/columns added on one side of the output to pick among the input sizes a strided convolution
-   * maps to the same size (default 0; less than stride or dilation).
-   */
 /** Runs f on a batch of one when x is an unbatched [C, H, W] image (as PyTorch allows). */
-  /** Spacing between kernel taps (default 1). */
 function unbatched(op: string, x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
-  /** Number of independent channel groups (default 1). */
   if (x.ndim === 4) return f(x);
   if (x.ndim !== 3) throw new ShapeError(`${op}: input x must be 4-D [N, C, H, W] or 3-D [C, H, W], got shape ${formatShape(x.shape)}`);
   const y = f(reshape(x, [1, ...x.shape]));
@@ -312,8 +331,17 @@ function unbatched(op: string, x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
 
 /** 2-D convolution (cross-correlation, as in PyTorch) of x [N, Cin, H, W] with w [Cout, Cin/groups, kH, kW]. */
 export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
-  const attrs = convAttrs('conv2d', options);
-  return unbatched('conv2d', x, (x4) => conv2dOp({ x: x4, w, b }, attrs));
+  checkOptions('conv2d', options, CONV2D_OPTIONS);
+  const { paddingMode = 'zeros', ...geometry } = options;
+  checkMode('conv2d', 'paddingMode', paddingMode, PADDING_MODES);
+  const attrs = convAttrs('conv2d', geometry);
+  if (paddingMode === 'zeros') return unbatched('conv2d', x, (x4) => conv2dOp({ x: x4, w, b }, attrs));
+  // nn.Conv2d's other modes: pad x in the mode ('same' split as PyTorch: the odd one after), then
+  // convolve without padding.
+  checkRank('conv2d', 'weight', w, '[outChannels, inChannels/groups, kH, kW]');
+  const [top, bottom, left, right] = resolvePadding('conv2d', attrs.padding, [w.shape[2]!, w.shape[3]!], attrs.dilation, attrs.stride);
+  const unpadded: ConvAttrs = { ...attrs, padding: 0 };
+  return unbatched('conv2d', x, (x4) => conv2dOp({ x: padWithMode('conv2d', x4, [left, right, top, bottom], paddingMode), w, b }, unpadded));
 }
 
 /**

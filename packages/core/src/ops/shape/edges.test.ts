@@ -36,7 +36,8 @@ describe('shape op edges', () => {
     expect(() => slice(x(), 1, 0.5)).to.throw(ArgumentError, 'slice: start must be an integer, got 0.5');
     expect(() => slice(x(), 1, 0, 1.5)).to.throw(ArgumentError, 'slice: end must be an integer, got 1.5');
     expect(() => pad(x(), [1, 2, 3])).to.throw(ArgumentError, 'pad: pads must hold an even number of entries, at most 2·rank = 4 for x [2,3], got 3 ([1,2,3])');
-    expect(() => pad(x(), [1, 1], 'a' as never)).to.throw(ArgumentError, 'pad: value must be a number, got string');
+    expect(() => pad(x(), [1, 1], 'a' as never)).to.throw(ArgumentError, "pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got 'a'");
+    expect(() => pad(x(), [1, 1], 'constant', 'a' as never)).to.throw(ArgumentError, 'pad: value must be a number, got string');
     expect(() => permute(x(), [0, 2])).to.throw(ArgumentError, /^permute: dims entry must be an integer/);
     expect(() => permute(x(), [0, 0])).to.throw(ArgumentError, 'permute: dims must be a permutation of 0..1, got [0,0] (a dim is repeated)');
     expect(() => transpose(x(), 2, 0)).to.throw(ArgumentError, /^transpose: dim0 must be an integer/);

@@ -1,11 +1,15 @@
 // Boxes: slice takes a box out of x, pad puts x in a box of a constant; each one's VJP is the
-// other (so they share a file).
+// other (so they share a file). A slice with a step and the reflect / replicate / circular pads
+// are gathers along a dim instead (dim-index.ts, pad-modes.ts).
 import { defineOp } from '../../autograd/registry.js';
 import { backendOf } from '../../backend/index.js';
 import { ArgumentError, formatShape } from '../../errors.js';
 import { full, zeroFilled } from '../../tensor/creation.js';
 import { normalizeDim, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { checkOptions, optionKeys } from '../../options.js';
+import { dimGather } from './dim-index.js';
+import { PAD_MODES, type PadMode, checkMode, padWithMode } from './pad-modes.js';
 
 export interface SliceAttrs {
   /** Corner of the box in x, per dim. */
@@ -60,19 +64,23 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 }
 
 /**
- * x[..., start:end] along dim, with Python/PyTorch slice semantics: negative indices count from
- * the end, out-of-range indices are clamped, and end defaults to the dim's size.
+ * x[..., start:end:step] along dim, with Python/PyTorch slice semantics: negative indices count
+ * from the end, out-of-range indices are clamped, end defaults to the dim's size, and step (default
+ * 1) must be positive, as in PyTorch.
  */
-export function slice(x: Tensor, dim: number, start = 0, end?: number): Tensor {
+export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
   const d = normalizeDim('slice', dim, x.ndim);
   const n = x.shape[d] ?? 1;
   for (const [name, v] of [['start', start], ['end', end]] as const) {
     if (v !== undefined && !Number.isInteger(v)) throw new ArgumentError(`slice: ${name} must be an integer, got ${v}`);
   }
+  if (!Number.isInteger(step) || step < 1) throw new ArgumentError(`slice: step must be a positive integer (as in PyTorch), got ${step}`);
   const resolve = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
   const s = resolve(start);
   const e = Math.max(resolve(end ?? n), s);
-  return alongDim(x, d, s, e - s);
+  const count = Math.ceil((e - s) / step);
+  if (step === 1 || count <= 1 || x.ndim === 0) return alongDim(x, d, s, count);
+  return dimGather(x, { dim: d, index: Int32Array.from({ length: count }, (_, j) => s + j * step), size: n });
 }
 
 function alongDim(x: Tensor, dim: number, start: number, length: number): Tensor {
@@ -117,18 +125,34 @@ export function padBox(x: Tensor, before: readonly number[], after: readonly num
   return padOp({ x }, { before: [...before], after: [...after], value });
 }
 
+export interface PadOptions {
+  /** How the new entries are filled: 'constant' (value, the default), 'reflect', 'replicate', 'circular'. */
+  mode?: PadMode;
+  /** The constant of mode 'constant' (default 0); the other modes take none, as in PyTorch. */
+  value?: number;
+}
+const PAD_OPTIONS = optionKeys<PadOptions>()(['mode', 'value']);
+
 /**
- * Constant padding with PyTorch's F.pad ordering: pads = [left, right] for the last dim, then
- * [top, bottom] for the one before, and so on. Negative amounts crop, as in PyTorch.
+ * torch.nn.functional.pad: pads = [left, right] for the last dim, then [top, bottom] for the one
+ * before, and so on; negative amounts crop, as in PyTorch. Mode 'constant' pads any of x's dims
+ * with `value`; 'reflect', 'replicate' and 'circular' pad the last 1, 2 or 3 dims of an input with
+ * one or two more dims in front (circular: exactly two, [N, C, ...]) by the entries of x
+ * (pad-modes.ts).
  */
-export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
-  if (pads.length % 2 !== 0 || pads.length > 2 * x.ndim) {
+export function pad(x: Tensor, pads: readonly number[], mode: PadMode = 'constant', value = 0): Tensor {
+  if (!Array.isArray(pads) || pads.length % 2 !== 0 || pads.length > 2 * x.ndim) {
     throw new ArgumentError(
-      `pad: pads must hold an even number of entries, at most 2·rank = ${2 * x.ndim} for x ${formatShape(x.shape)}, got ${pads.length} ([${pads.join(',')}])`,
+      `pad: pads must hold an even number of entries, at most 2·rank = ${2 * x.ndim} for x ${formatShape(x.shape)}, got ${Array.isArray(pads) ? `${pads.length} ([${pads.join(',')}])` : typeof pads}`,
     );
   }
   if (!pads.every(Number.isInteger)) throw new ArgumentError(`pad: pads must be integers, got [${pads.join(',')}]`);
+  checkMode('pad', 'mode', mode, PAD_MODES);
   if (typeof value !== 'number') throw new ArgumentError(`pad: value must be a number, got ${typeof value}`);
+  if (mode !== 'constant') {
+    if (value !== 0) throw new ArgumentError(`pad: mode '${mode}' takes no value (its new entries are read from x; as in PyTorch), got value ${value}`);
+    return padWithMode('pad', x, pads, mode);
+  }
   const before = x.shape.map(() => 0);
   const after = x.shape.map(() => 0);
   for (let k = 0; k < pads.length / 2; k++) {
@@ -144,4 +168,10 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   // Negative amounts crop first; the rest pads.
   const inner = sliceBox(x, before.map((p) => Math.max(-p, 0)), cropped);
   return padBox(inner, before.map((p) => Math.max(p, 0)), after.map((p) => Math.max(p, 0)), value);
+}
+
+/** pad(x, pads, { mode, value }): the options form of pad (PyTorch's keyword arguments). */
+export function padWithOptions(x: Tensor, pads: readonly number[], options: PadOptions): Tensor {
+  checkOptions('pad', options, PAD_OPTIONS);
+  return pad(x, pads, options.mode ?? 'constant', options.value ?? 0);
 }
