@@ -1,6 +1,7 @@
-// The class-index kernels and checks of the CPU copy area, on their edge values.
+// The class-index kernels and checks of the CPU copy area, on their edge values, and the gather /
+// scatter-add along one dim.
 import { expect } from 'chai';
-import { classWeightsInto, firstInvalidClass, firstNotInt32 } from './copy.js';
+import { classWeightsInto, firstInvalidClass, firstNotInt32, gatherAlong, scatterAddAlong } from './copy.js';
 
 describe('CPU copy kernels: class weights and the checks read back before a copy', () => {
   it('firstInvalidClass finds the first target outside [0, classes) that is not ignoreIndex', () => {
@@ -27,5 +28,28 @@ describe('CPU copy kernels: class weights and the checks read back before a copy
     expect(firstNotInt32(new Float64Array([2147483648]))).to.equal(0);
     expect(firstNotInt32(new Float64Array([0, -2147483649]))).to.equal(1);
     expect(firstNotInt32(new Float32Array([2147483647]))).to.equal(0); // rounds to 2³¹ in float32
+  });
+});
+
+describe('CPU copy kernels: gather and scatter-add along one dim', () => {
+  // x [2, 3, 2] (outer 2, size 3, inner 2) = 0..11; index [2, 0, 2, 1] picks rows of each outer block.
+  const x = Float64Array.from({ length: 12 }, (_, i) => i);
+  const index = new Int32Array([2, 0, 2, 1]);
+
+  it('gatherAlong copies entry index[j] of the dim to position j, per outer block, inner runs whole', () => {
+    const out = new Float64Array(16);
+    gatherAlong(x, 2, 3, 2, index, out);
+    expect([...out]).to.deep.equal([4, 5, 0, 1, 4, 5, 2, 3, 10, 11, 6, 7, 10, 11, 8, 9]);
+    const ints = new Int32Array(4);
+    gatherAlong(new Int32Array([7, 8, 9]), 1, 3, 1, index, ints);
+    expect([...ints]).to.deep.equal([9, 7, 9, 8]);
+  });
+
+  it('scatterAddAlong adds g[.., j, ..] at index[j] (repeats sum, untouched entries keep their value)', () => {
+    const g = Float64Array.from({ length: 16 }, (_, i) => i + 1);
+    const out = new Float64Array(12).fill(0.5);
+    scatterAddAlong(g, 2, 3, 2, index, out);
+    // block 0: row 0 += g row 1 (3, 4); row 1 += g row 3 (7, 8); row 2 += g rows 0 and 2 (1 + 5, 2 + 6)
+    expect([...out]).to.deep.equal([3.5, 4.5, 7.5, 8.5, 6.5, 8.5, 11.5, 12.5, 15.5, 16.5, 22.5, 24.5]);
   });
 });
