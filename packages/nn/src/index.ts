@@ -11,6 +11,8 @@ export { Conv2d, ConvTranspose2d, type Conv2dOptions, type ConvTranspose2dOption
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './layers/pooling.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './layers/batchnorm.js';
 export { LayerNorm, type LayerNormOptions } from './layers/layernorm.js';
+export { GroupNorm, type GroupNormOptions } from './layers/groupnorm.js';
+export { InstanceNorm2d, type InstanceNormOptions } from './layers/instancenorm.js';
 export { Dropout, LocalResponseNorm, Flatten, Identity, type DropoutOptions, type LocalResponseNormOptions } from './layers/misc.js';
 export { ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax } from './layers/activation.js';
 export type { ParameterOptions } from './layers/options.js';
