@@ -15,29 +15,29 @@ export type { LocalResponseNormOptions } from '../ops/norm/local-response-norm.j
 
 type Opt = TensorLike | null | undefined;
 
-export const batchNorm = publicFn<
-  (x: TensorLike, runningMean: Opt, runningVar: Opt, weight?: Opt, bias?: Opt, options?: bn.BatchNormOptions) => Tensor
->('batchNorm', ['x', 'runningMean', 'runningVar', 'weight', 'bias', 'options'], {
-  'Tensor, OptionalTensor, OptionalTensor': (x: Tensor, m: Opt, v: Opt) => bn.batchNorm(x, optionalTensor(m), optionalTensor(v)),
 /**
  * Batch normalisation of x [N, C, ...] per channel (F.batch_norm): batch statistics with
  * running-average updates when `training`, else the running statistics; weight and bias [C]
  * optional.
  */
+export const batchNorm = publicFn<
+  (x: TensorLike, runningMean: Opt, runningVar: Opt, weight?: Opt, bias?: Opt, options?: bn.BatchNormOptions) => Tensor
+>('batchNorm', ['x', 'runningMean', 'runningVar', 'weight', 'bias', 'options'], {
+  'Tensor, OptionalTensor, OptionalTensor': (x: Tensor, m: Opt, v: Opt) => bn.batchNorm(x, optionalTensor(m), optionalTensor(v)),
   'Tensor, OptionalTensor, OptionalTensor, OptionalTensor, OptionalTensor': (x: Tensor, m: Opt, v: Opt, w: Opt, b: Opt) =>
     bn.batchNorm(x, optionalTensor(m), optionalTensor(v), optionalTensor(w), optionalTensor(b)),
   'Tensor, OptionalTensor, OptionalTensor, OptionalTensor, OptionalTensor, Object': (x: Tensor, m: Opt, v: Opt, w: Opt, b: Opt, o: bn.BatchNormOptions) =>
     bn.batchNorm(x, optionalTensor(m), optionalTensor(v), optionalTensor(w), optionalTensor(b), o),
 });
 
-export const layerNorm = publicFn<(x: TensorLike, normalizedShape: number | readonly number[], weight?: Opt, bias?: Opt, eps?: number) => Tensor>(
-  'layerNorm', ['x', 'normalizedShape', 'weight', 'bias', 'eps'], {
-    'Tensor, number | Array': (x: Tensor, s: number | number[]) => layerNormInternal(x, s),
-    'Tensor, number | Array, OptionalTensor, OptionalTensor': (x: Tensor, s: number | number[], w: Opt, b: Opt) =>
 /**
  * Layer normalisation over the trailing `normalizedShape` dims (F.layer_norm), with optional
  * elementwise weight and bias of that shape; eps default 1e-5.
  */
+export const layerNorm = publicFn<(x: TensorLike, normalizedShape: number | readonly number[], weight?: Opt, bias?: Opt, eps?: number) => Tensor>(
+  'layerNorm', ['x', 'normalizedShape', 'weight', 'bias', 'eps'], {
+    'Tensor, number | Array': (x: Tensor, s: number | number[]) => layerNormInternal(x, s),
+    'Tensor, number | Array, OptionalTensor, OptionalTensor': (x: Tensor, s: number | number[], w: Opt, b: Opt) =>
       layerNormInternal(x, s, optionalTensor(w), optionalTensor(b)),
     'Tensor, number | Array, OptionalTensor, OptionalTensor, number': (x: Tensor, s: number | number[], w: Opt, b: Opt, eps: number) =>
       layerNormInternal(x, s, optionalTensor(w), optionalTensor(b), eps),
@@ -68,6 +68,10 @@ export const instanceNorm = publicFn<(x: TensorLike, options?: InstanceNormOptio
   'Tensor, Object': instanceNormInternal,
 });
 
+/**
+ * Local response normalisation across channels (F.local_response_norm, AlexNet's): x_c / (k +
+ * alpha/size · Σ x²)^beta over `size` neighbouring channels.
+ */
 export const localResponseNorm = publicFn<(x: TensorLike, size: number, options?: LocalResponseNormOptions) => Tensor>(
   'localResponseNorm', ['x', 'size', 'options'], {
     'Tensor, number': (x: Tensor, size: number) => lrnInternal(x, size),
@@ -75,12 +79,12 @@ export const localResponseNorm = publicFn<(x: TensorLike, size: number, options?
   },
 );
 
+/**
+ * Zeroes each element with probability p (default 0.5) and scales the rest by 1/(1−p) when training
+ * (the default), as F.dropout; seeded by the generator or `seed`.
+ */
 export const dropout = publicFn<(x: TensorLike, p?: number, options?: DropoutOptions) => Tensor>('dropout', ['x', 'p', 'options'], {
   Tensor: (x: Tensor) => dropoutInternal(x),
   'Tensor, number': (x: Tensor, p: number) => dropoutInternal(x, p),
   'Tensor, number, Object': dropoutInternal,
 });
-/**
- * Zeroes each element with probability p (default 0.5) and scales the rest by 1/(1−p) when training
- * (the default), as F.dropout; seeded by the generator or `seed`.
- */

@@ -58,6 +58,10 @@ export interface GradCheckFailure {
   tolerance: number;
 }
 
+/**
+ * Thrown by `checkGrads` (and the property checks) when an analytic gradient disagrees with finite
+ * differences; its fields say where and by how much, its message also prints the inputs.
+ */
 export class GradCheckError extends TensorError implements GradCheckFailure {
   readonly order: 1 | 2;
   readonly input: number;
