@@ -9,7 +9,7 @@ export {
 export { Generator, defaultGenerator, manualSeed } from './tensor/random.js';
 export { broadcastShapes, sizeOf, shapesEqual } from './tensor/shape.js';
 export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError, AllocationError, formatShape } from './errors.js';
-export { checkOptions, optionKeys, suggestKey, checkNumber, checkBoolean, type NumberRule } from './options.js';
+export { checkOptions, optionKeys, suggestKey, checkNumber, checkBoolean, checkChoice, type NumberRule } from './options.js';
 
 export { grad, valueAndGrad, vjp, type Pullback, type PullbackOptions, type GradOptions } from './autograd/grad.js';
 export { detectAnomaly, setDetectAnomaly, isAnomalyDetectionEnabled } from './autograd/anomaly.js';

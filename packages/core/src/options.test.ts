@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ArgumentError } from './errors.js';
-import { checkNumber, checkOptions, optionKeys, suggestKey } from './options.js';
+import { checkChoice, checkNumber, checkOptions, optionKeys, suggestKey } from './options.js';
 
 describe('strict options', () => {
   const accepted = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
@@ -48,5 +48,20 @@ describe('strict options', () => {
     expect(() => checkNumber('dropout', 'p', 1, { min: 0, max: 1, maxExclusive: true })).to.throw(ArgumentError, 'dropout: p must be a finite number >= 0 and < 1, got 1');
     expect(() => checkNumber('f', 'n', 1.5, { integer: true })).to.throw(ArgumentError, 'f: n must be a finite integer, got 1.5');
     expect(() => checkNumber('f', 'n', '3')).to.throw(ArgumentError, 'got string 3');
+  });
+
+  it('checkChoice accepts a listed choice and suggests the one meant: case, near miss, another library\'s name', () => {
+    const modes = ['zeros', 'reflect', 'replicate', 'circular'] as const;
+    checkChoice('conv2d', 'paddingMode', 'circular', modes);
+    const says = (v: unknown) => expect(() => checkChoice('conv2d', 'paddingMode', v, modes)).to.throw(ArgumentError);
+    says('Reflect').with.property('message', "conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got 'Reflect' (did you mean 'reflect'?)");
+    says('replicat').with.property('message').that.match(/got 'replicat' \(did you mean 'replicate'\?\)$/);
+    says('reflection').with.property('message').that.match(/\(did you mean 'reflect'\?\)$/);
+    says('edge').with.property('message').that.match(/\(did you mean 'replicate'\?\)$/);
+    says('wrap').with.property('message').that.match(/\(did you mean 'circular'\?\)$/);
+    says('constant').with.property('message').that.match(/\(did you mean 'zeros'\?\)$/);
+    says('symmetric').with.property('message').that.match(/got 'symmetric'$/);
+    says(undefined).with.property('message').that.match(/got undefined$/);
+    says(2).with.property('message').that.match(/got number 2$/);
   });
 });

@@ -108,6 +108,29 @@ export function checkNumber(fn: string, name: string, value: unknown, rule: Numb
   throw new ArgumentError(`${fn}: ${name} must be ${kind}${bounds === '' ? '' : ` ${bounds}`}, got ${typeof value === 'number' ? value : describe(value)}`);
 }
 
+// Names other libraries give to choices of this API (NumPy's np.pad modes, 'reflection', F.pad's
+// 'constant' against nn.Conv2d's 'zeros'), for checkChoice's suggestion.
+const OTHER_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['reflection', ['reflect']], ['replication', ['replicate']], ['edge', ['replicate']], ['wrap', ['circular']],
+  ['zeros', ['constant']], ['zero', ['constant', 'zeros']], ['constant', ['zeros']],
+]);
+
+/**
+ * Throws an ArgumentError unless `value` is one of `choices` (a mode, a reduction), suggesting the
+ * one meant: another case, a near miss, or another library's name for it (NumPy's 'edge' →
+ * 'replicate', 'constant' → 'zeros').
+ */
+export function checkChoice<C extends string>(fn: string, name: string, value: unknown, choices: readonly C[]): asserts value is C {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return;
+  const folded = typeof value === 'string' ? value.toLowerCase() : undefined;
+  const hint =
+    folded === undefined ? undefined
+    : choices.find((c) => c === folded || (OTHER_NAMES.get(folded) ?? []).includes(c)) ?? suggestKey(folded, choices);
+  throw new ArgumentError(
+    `${fn}: ${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${typeof value === 'string' ? `'${value}'` : value === undefined ? 'undefined' : describe(value)}${hint === undefined ? '' : ` (did you mean '${hint}'?)`}`,
+  );
+}
+
 /** Throws an ArgumentError unless a boolean option is true, false or left out (`ceilMode: 'yes'`). */
 export function checkBoolean(fn: string, name: string, value: unknown): void {
   if (value === undefined || typeof value === 'boolean') return;

@@ -10,7 +10,7 @@
 import type * as FastCheck from 'fast-check';
 import { defineOp, type CaseTools } from '../../autograd/registry.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
-import { checkOptions, optionKeys } from '../../options.js';
+import { checkChoice, checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { uninitialized } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -18,7 +18,7 @@ import { backendOf } from '../../backend/index.js';
 import { type ConvProblem, type ConvProduct, convOutputShape } from '../../backend/conv.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
-import { checkMode, padWithMode } from '../shape/pad-modes.js';
+import { padWithMode } from '../shape/pad-modes.js';
 import { type Pair, type PaddingSpec, type Window2d, pair, resolvePadding, window2d } from '../window.js';
 
 /** The geometry of one convolution, shared by the three ops it gives rise to. */
@@ -333,7 +333,7 @@ function unbatched(op: string, x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
 export function conv2d(x: Tensor, w: Tensor, b: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   checkOptions('conv2d', options, CONV2D_OPTIONS);
   const { paddingMode = 'zeros', ...geometry } = options;
-  checkMode('conv2d', 'paddingMode', paddingMode, PADDING_MODES);
+  checkChoice('conv2d', 'paddingMode', paddingMode, PADDING_MODES);
   const attrs = convAttrs('conv2d', geometry);
   if (paddingMode === 'zeros') return unbatched('conv2d', x, (x4) => conv2dOp({ x: x4, w, b }, attrs));
   // nn.Conv2d's other modes: pad x in the mode ('same' split as PyTorch: the odd one after), then

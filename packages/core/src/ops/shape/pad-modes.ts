@@ -4,35 +4,12 @@
 // corner entries of a 2-D pad come from the gathers composed, as in PyTorch). The index is
 // computed here, on the host, from the sizes only.
 import { ArgumentError, formatShape } from '../../errors.js';
-import { suggestKey } from '../../options.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dimGather } from './dim-index.js';
 
+/** F.pad's mode: what the new entries hold (a constant, or x reflected, replicated, wrapped around). */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 export const PAD_MODES: readonly PadMode[] = ['constant', 'reflect', 'replicate', 'circular'];
-
-// Names other libraries use for these modes (NumPy's np.pad, TensorFlow, nn.Conv2d's 'zeros'
-// against F.pad's 'constant').
-const OTHER_NAMES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['reflection', ['reflect']], ['replication', ['replicate']], ['edge', ['replicate']], ['wrap', ['circular']],
-  ['zeros', ['constant']], ['zero', ['constant', 'zeros']], ['constant', ['zeros']],
-]);
-
-/**
- * Throws unless `mode` is one of `accepted`, suggesting the one meant (a near miss, or another
- * library's name for it: 'reflection', NumPy's 'edge' and 'wrap', 'constant' for 'zeros').
- */
-export function checkMode<M extends string>(fn: string, argument: string, mode: unknown, accepted: readonly M[]): asserts mode is M {
-  if (typeof mode === 'string' && (accepted as readonly string[]).includes(mode)) return;
-  const folded = typeof mode === 'string' ? mode.toLowerCase() : undefined;
-  const hint =
-    folded === undefined ? undefined
-    : accepted.find((a) => a === folded || (OTHER_NAMES.get(folded) ?? []).includes(a)) ?? suggestKey(folded, accepted);
-  const got = typeof mode === 'string' ? `'${mode}'` : mode === null ? 'null' : typeof mode;
-  throw new ArgumentError(
-    `${fn}: ${argument} must be one of ${accepted.map((a) => `'${a}'`).join(', ')}, got ${got}${hint === undefined ? '' : ` (did you mean '${hint}'?)`}`,
-  );
-}
 
 /** Entry of x read by each entry of a dim of size n padded by l before and r after (negative: cropped). */
 function padIndex(mode: Exclude<PadMode, 'constant'>, n: number, l: number, r: number): Int32Array {

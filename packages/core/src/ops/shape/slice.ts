@@ -7,9 +7,9 @@ import { ArgumentError, formatShape } from '../../errors.js';
 import { full, zeroFilled } from '../../tensor/creation.js';
 import { normalizeDim, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { checkOptions, optionKeys } from '../../options.js';
+import { checkChoice, checkOptions, optionKeys } from '../../options.js';
 import { dimGather } from './dim-index.js';
-import { PAD_MODES, type PadMode, checkMode, padWithMode } from './pad-modes.js';
+import { PAD_MODES, type PadMode, padWithMode } from './pad-modes.js';
 
 export interface SliceAttrs {
   /** Corner of the box in x, per dim. */
@@ -125,6 +125,7 @@ export function padBox(x: Tensor, before: readonly number[], after: readonly num
   return padOp({ x }, { before: [...before], after: [...after], value });
 }
 
+/** pad's options object (F.pad's keyword arguments). */
 export interface PadOptions {
   /** How the new entries are filled: 'constant' (value, the default), 'reflect', 'replicate', 'circular'. */
   mode?: PadMode;
@@ -147,7 +148,7 @@ export function pad(x: Tensor, pads: readonly number[], mode: PadMode = 'constan
     );
   }
   if (!pads.every(Number.isInteger)) throw new ArgumentError(`pad: pads must be integers, got [${pads.join(',')}]`);
-  checkMode('pad', 'mode', mode, PAD_MODES);
+  checkChoice('pad', 'mode', mode, PAD_MODES);
   if (typeof value !== 'number') throw new ArgumentError(`pad: value must be a number, got ${typeof value}`);
   if (mode !== 'constant') {
     if (value !== 0) throw new ArgumentError(`pad: mode '${mode}' takes no value (its new entries are read from x; as in PyTorch), got value ${value}`);
