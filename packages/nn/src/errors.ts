@@ -6,7 +6,9 @@ import { TensorError } from '@tensorgrad/core';
  */
 export class StateDictError extends TensorError {
   constructor(
+    /** The function that refused the state dict (`Net.loadStateDict`). */
     readonly where: string,
+    /** Every problem found, one line each. */
     readonly problems: readonly string[],
   ) {
     super(`${where}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`);

@@ -3,26 +3,41 @@
 import { ArgumentError, type Generator, ShapeError, Tensor, checkNumber, checkOptions, defaultGenerator, optionKeys } from '@tensorgrad/core';
 import { checkGenerator, show } from './check.js';
 
+/** The nonlinearities `calculateGain` knows (torch.nn.init.calculate_gain's names). */
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+/**
+ * Whether Kaiming init preserves the variance of the forward pass ('fan_in') or of the backward
+ * pass ('fan_out').
+ */
 export type FanMode = 'fan_in' | 'fan_out';
 
+/** Options of the random init functions. */
 export interface RandomInit {
+  /** Generator to draw from (default: core's default generator). */
   generator?: Generator;
 }
 
 const RANDOM_INIT_OPTIONS = optionKeys<RandomInit>()(['generator']);
 
+/** Options of `kaimingUniform` / `kaimingNormal` (torch.nn.init's, PyTorch's defaults). */
 export interface KaimingOptions extends RandomInit {
   /** Negative slope of the leaky ReLU that follows (only with nonlinearity 'leaky_relu'). */
   a?: number;
+  /** 'fan_in' (default) or 'fan_out'. */
   mode?: FanMode;
+  /** The nonlinearity that follows, for its gain (default 'leaky_relu', with `a` 0 that is ReLU's √2). */
   nonlinearity?: Nonlinearity;
 }
 
 const KAIMING_OPTIONS = optionKeys<KaimingOptions>()(['a', 'mode', 'nonlinearity', 'generator']);
 
 /** fan_in = size(1)·receptive field, fan_out = size(0)·receptive field (weights are [out, in, ...]). */
-export function calculateFanInAndFanOut(t: Tensor): { fanIn: number; fanOut: number } {
+export function calculateFanInAndFanOut(t: Tensor): {
+  /** Inputs feeding each output: size(1)·receptive field. */
+  fanIn: number;
+  /** Outputs each input feeds: size(0)·receptive field. */
+  fanOut: number;
+} {
   checkTensor('init.calculateFanInAndFanOut', t);
   if (t.ndim < 2) {
     throw new ShapeError(`init: fan in and fan out need a tensor with at least 2 dims, got shape [${t.shape.join(',')}]`);
@@ -68,6 +83,7 @@ function fill(t: Tensor, sample: () => number): Tensor {
   return t.markModified();
 }
 
+/** Fills t in place with U(low, high) draws (default U(0, 1)) and returns it; as torch.nn.init.uniform_. */
 export function uniform(t: Tensor, low = 0, high = 1, options: RandomInit = {}): Tensor {
   checkTensor('init.uniform', t);
   const generator = generatorOf('init.uniform', options);
@@ -77,6 +93,7 @@ export function uniform(t: Tensor, low = 0, high = 1, options: RandomInit = {}):
   return fill(t, () => generator.uniform(low, high));
 }
 
+/** Fills t in place with N(mean, std²) draws (default N(0, 1)) and returns it; as torch.nn.init.normal_. */
 export function normal(t: Tensor, mean = 0, std = 1, options: RandomInit = {}): Tensor {
   checkTensor('init.normal', t);
   const generator = generatorOf('init.normal', options);
@@ -100,6 +117,7 @@ export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2, options
   });
 }
 
+/** Fills t in place with value and returns it; as torch.nn.init.constant_. */
 export function constant(t: Tensor, value: number): Tensor {
   checkTensor('init.constant', t);
   if (typeof value !== 'number') throw new ArgumentError(`init.constant: value must be a number, got ${show(value)}`);
@@ -107,10 +125,12 @@ export function constant(t: Tensor, value: number): Tensor {
   return t.markModified();
 }
 
+/** Fills t in place with 0 and returns it; as torch.nn.init.zeros_. */
 export function zeros(t: Tensor): Tensor {
   return constant(t, 0);
 }
 
+/** Fills t in place with 1 and returns it; as torch.nn.init.ones_. */
 export function ones(t: Tensor): Tensor {
   return constant(t, 1);
 }
@@ -137,7 +157,9 @@ export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
   return normal(t, 0, kaimingStd('init.kaimingNormal', t, options), { generator: options.generator });
 }
 
+/** Options of `xavierUniform` / `xavierNormal`. */
 export interface XavierOptions extends RandomInit {
+  /** Scaling factor (default 1; `calculateGain` gives the usual ones). */
   gain?: number;
 }
 

@@ -12,6 +12,10 @@ import { LRScheduler, type SchedulerState } from '../optim/lr-scheduler.js';
 import { Optimizer, type OptimizerStateDict, type ParamState } from '../optim/optimizer.js';
 import { type Safetensors, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
+/**
+ * Prefix of the optimizer state tensors' names in a checkpoint (`__optimizer__.state.3.expAvg`),
+ * apart from the model's keys.
+ */
 export const OPTIMIZER_PREFIX = '__optimizer__.';
 const META_OPTIMIZER = 'tensorgrad.optimizer';
 const META_SCHEDULER = 'tensorgrad.scheduler';
@@ -21,11 +25,19 @@ const META_USER = 'tensorgrad.metadata';
 // while tensorgrad.metadata stays plain JSON for other readers.
 const META_USER_NUMBERS = 'tensorgrad.metadata.numbers';
 
+/** A JSON value: what checkpoint metadata may hold. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/**
+ * What `saveCheckpoint` / `checkpointToBytes` store: a model's state dict, and optionally an
+ * optimizer's and a scheduler's state and user metadata.
+ */
 export interface CheckpointContents {
+  /** The model whose parameters and buffers are saved (under their state-dict names, readable by PyTorch). */
   model: Module<any, any>;
+  /** An optimizer whose state (moments, step counts, hyperparameters) is saved too. */
   optimizer?: Optimizer<any>;
+  /** A learning-rate scheduler whose state is saved too. */
   scheduler?: LRScheduler;
   /** Anything JSON-serialisable: epoch, best accuracy, RNG state... */
   metadata?: Json;
@@ -131,9 +143,16 @@ function readUserMetadata(where: string, metadata: Record<string, string>): Json
   return user;
 }
 
+/**
+ * What `loadCheckpoint` / `loadCheckpointFromBytes` restore into: all of it is checked before
+ * anything is written.
+ */
 export interface LoadCheckpointOptions {
+  /** The model to load the state dict into. */
   model: Module<any, any>;
+  /** An optimizer to restore (the checkpoint must hold one of the same type). */
   optimizer?: Optimizer<any>;
+  /** A scheduler to restore (the checkpoint must hold one). */
   scheduler?: LRScheduler;
   /** Missing or unexpected model keys are errors (default true). */
   strict?: boolean;

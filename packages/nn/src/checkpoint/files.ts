@@ -14,6 +14,10 @@ export function saveSafetensors(path: string, tensors: Map<string, Tensor> | Rec
   writeAtomically('saveSafetensors', path, encodeSafetensors(tensors, metadata));
 }
 
+/**
+ * Reads a safetensors file (any writer's, PyTorch's included): its tensors by name and its string
+ * metadata; fully validated.
+ */
 export function loadSafetensors(path: string): ReturnType<typeof decodeSafetensors> {
   return decodeSafetensors(readBytes(path), path);
 }

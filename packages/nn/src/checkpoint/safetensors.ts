@@ -4,8 +4,11 @@
 import { Tensor, type TypedArray } from '@tensorgrad/core';
 import { CheckpointError } from '../errors.js';
 
+/** The contents of a safetensors file. */
 export interface Safetensors {
+  /** The tensors by name, in file order. */
   tensors: Map<string, Tensor>;
+  /** The `__metadata__` strings ({} when absent). */
   metadata: Record<string, string>;
 }
 

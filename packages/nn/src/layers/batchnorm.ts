@@ -3,7 +3,9 @@ import { Module } from '../module/module.js';
 import { type ParameterOptions } from './options.js';
 import { assertPositiveInt, checkBool, checkFloatDType, checkTensorInput } from '../check.js';
 
+/** Options of `BatchNorm1d` / `BatchNorm2d` (nn.BatchNorm2d's keyword arguments, PyTorch's defaults). */
 export interface BatchNormOptions extends Pick<ParameterOptions, 'dtype'> {
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
   /** Weight of the new batch in the running averages; null means a cumulative average (1/numBatchesTracked). */
   momentum?: number | null;
@@ -20,17 +22,28 @@ const BATCH_NORM_OPTIONS = optionKeys<BatchNormOptions>()(['eps', 'momentum', 'a
  * the running ones (unbiased variance, as in PyTorch); eval: normalise with the running ones.
  */
 abstract class BatchNorm extends Module {
+  /** Learnable scale γ [numFeatures] (initialised to 1), or null without affine. */
   readonly weight: Tensor | null;
+  /** Learnable shift β [numFeatures] (initialised to 0), or null without affine. */
   readonly bias: Tensor | null;
+  /** Running mean [numFeatures] (a buffer), or null without trackRunningStats. */
   readonly runningMean: Tensor | null;
+  /** Running unbiased variance [numFeatures] (a buffer), or null without trackRunningStats. */
   readonly runningVar: Tensor | null;
+  /**
+   * Number of training batches seen (an int32 buffer; PyTorch's int64), or null without
+   * trackRunningStats.
+   */
   readonly numBatchesTracked: Tensor | null;
+  /** As given in the options. */
   readonly eps: number;
+  /** As given in the options. */
   readonly momentum: number | null;
 
   protected abstract readonly ranks: readonly number[];
 
   constructor(
+    /** Channels (dim 1 of the input). */
     readonly numFeatures: number,
     options: BatchNormOptions = {},
   ) {

@@ -4,11 +4,17 @@ import { Module } from '../module/module.js';
 import { type Padding, type Pair, type ParameterOptions } from './options.js';
 import { assertPositiveInt, checkBool, checkFloatDType, checkPadding, checkPair, checkTensorInput } from '../check.js';
 
+/** Options of `Conv2d` (nn.Conv2d's keyword arguments, PyTorch's defaults) and of its parameters. */
 export interface Conv2dOptions extends ParameterOptions {
+  /** Step between windows, one number or [h, w] (default 1). */
   stride?: Pair;
+  /** Zero padding on each side, one number or [h, w], or 'same' / 'valid' (default 0). */
   padding?: Padding;
+  /** Spacing between kernel taps (default 1). */
   dilation?: Pair;
+  /** Independent channel groups; both channel counts must divide by it (default 1). */
   groups?: number;
+  /** Add a learnable bias per output channel (default true). */
   bias?: boolean;
 }
 
@@ -50,16 +56,25 @@ function checkInput(where: string, x: Tensor, channels: number): void {
 
 /** 2-D convolution, weight [out, in/groups, kH, kW]; PyTorch's default init U(±1/√fan_in). */
 export class Conv2d extends Module {
+  /** Filters [outChannels, inChannels/groups, kH, kW]. */
   readonly weight: Tensor;
+  /** Bias [outChannels], or null without bias. */
   readonly bias: Tensor | null;
+  /** As given in the options. */
   readonly stride: Pair;
+  /** As given in the options. */
   readonly padding: Padding;
+  /** As given in the options. */
   readonly dilation: Pair;
+  /** As given in the options. */
   readonly groups: number;
 
   constructor(
+    /** Channels of the input. */
     readonly inChannels: number,
+    /** Channels of the output (number of filters). */
     readonly outChannels: number,
+    /** Filter size, one number or [kH, kW]. */
     readonly kernelSize: Pair,
     options: Conv2dOptions = {},
   ) {
@@ -83,12 +98,22 @@ export class Conv2d extends Module {
   }
 }
 
+/** Options of `ConvTranspose2d` (nn.ConvTranspose2d's keyword arguments, PyTorch's defaults). */
 export interface ConvTranspose2dOptions extends ParameterOptions {
+  /** Stride of the convolution this transposes: the output grows by it (default 1). */
   stride?: Pair;
+  /** Padding of the convolution this transposes: trims the output on each side (default 0). */
   padding?: Pair;
+  /**
+   * Extra rows/columns on one side of the output, to reach a size a strided convolution would map
+   * down (default 0).
+   */
   outputPadding?: Pair;
+  /** Spacing between kernel taps (default 1). */
   dilation?: Pair;
+  /** Independent channel groups (default 1). */
   groups?: number;
+  /** Add a learnable bias per output channel (default true). */
   bias?: boolean;
 }
 
@@ -99,17 +124,27 @@ const CONV_TRANSPOSE2D_OPTIONS = optionKeys<ConvTranspose2dOptions>()(['stride',
  * default init reads fan_in from dim 1, i.e. out/groups·kH·kW.
  */
 export class ConvTranspose2d extends Module {
+  /** Filters [inChannels, outChannels/groups, kH, kW]. */
   readonly weight: Tensor;
+  /** Bias [outChannels], or null without bias. */
   readonly bias: Tensor | null;
+  /** As given in the options. */
   readonly stride: Pair;
+  /** As given in the options. */
   readonly padding: Pair;
+  /** As given in the options. */
   readonly outputPadding: Pair;
+  /** As given in the options. */
   readonly dilation: Pair;
+  /** As given in the options. */
   readonly groups: number;
 
   constructor(
+    /** Channels of the input. */
     readonly inChannels: number,
+    /** Channels of the output. */
     readonly outChannels: number,
+    /** Filter size, one number or [kH, kW]. */
     readonly kernelSize: Pair,
     options: ConvTranspose2dOptions = {},
   ) {

@@ -3,10 +3,13 @@ import { assertPositiveInt, checkBool, checkFloatDType, checkTensorInput } from 
 import { Module } from '../module/module.js';
 import type { ParameterOptions } from './options.js';
 
+/** Options of `LayerNorm` (nn.LayerNorm's keyword arguments, PyTorch's defaults). */
 export interface LayerNormOptions extends Pick<ParameterOptions, 'dtype'> {
+  /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
   /** Learnable scale (and shift) over normalizedShape (default true). */
   elementwiseAffine?: boolean;
+  /** Learn a shift too when elementwiseAffine (default true). */
   bias?: boolean;
 }
 
@@ -14,9 +17,13 @@ const LAYER_NORM_OPTIONS = optionKeys<LayerNormOptions>()(['eps', 'elementwiseAf
 
 /** Normalises over the trailing dims given by normalizedShape, per sample. */
 export class LayerNorm extends Module {
+  /** The trailing dims normalised over. */
   readonly normalizedShape: readonly number[];
+  /** Learnable scale of normalizedShape (initialised to 1), or null. */
   readonly weight: Tensor | null;
+  /** Learnable shift of normalizedShape (initialised to 0), or null. */
   readonly bias: Tensor | null;
+  /** As given in the options. */
   readonly eps: number;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {

@@ -4,7 +4,9 @@ import { Module } from '../module/module.js';
 import { type ParameterOptions } from './options.js';
 import { assertPositiveInt, checkBool, checkFloatDType } from '../check.js';
 
+/** Options of `Linear` (nn.Linear's bias, plus parameter dtype and generator). */
 export interface LinearOptions extends ParameterOptions {
+  /** Add a learnable bias [outFeatures] (default true). */
   bias?: boolean;
 }
 
@@ -12,11 +14,15 @@ const LINEAR_OPTIONS = optionKeys<LinearOptions>()(['bias', 'dtype', 'generator'
 
 /** y = x·Wᵀ + b with W [outFeatures, inFeatures]; PyTorch's default init U(±1/√inFeatures). */
 export class Linear extends Module {
+  /** Weight [outFeatures, inFeatures]. */
   readonly weight: Tensor;
+  /** Bias [outFeatures], or null without bias. */
   readonly bias: Tensor | null;
 
   constructor(
+    /** Size of each input's last dim. */
     readonly inFeatures: number,
+    /** Size of each output's last dim. */
     readonly outFeatures: number,
     options: LinearOptions = {},
   ) {

@@ -2,6 +2,7 @@ import { ArgumentError, type Generator, type Tensor, checkNumber, checkOptions, 
 import { assertPositiveInt, checkGenerator, show } from '../check.js';
 import { Module } from '../module/module.js';
 
+/** Options of `Dropout`. */
 export interface DropoutOptions {
   /** Draws the dropout masks (default: core's default generator). */
   generator?: Generator;
@@ -13,7 +14,11 @@ const DROPOUT_OPTIONS = optionKeys<DropoutOptions>()(['generator']);
 export class Dropout extends Module {
   readonly #generator: Generator | undefined;
 
-  constructor(readonly p = 0.5, options: DropoutOptions = {}) {
+  constructor(
+    /** Probability of zeroing each value (default 0.5). */
+    readonly p = 0.5,
+    options: DropoutOptions = {},
+  ) {
     super();
     checkOptions('Dropout', options, DROPOUT_OPTIONS);
     if (!(typeof p === 'number' && p >= 0 && p <= 1)) throw new ArgumentError(`Dropout: p must be in [0, 1], got ${show(p)}`);
@@ -27,9 +32,13 @@ export class Dropout extends Module {
   }
 }
 
+/** Options of `LocalResponseNorm` (nn.LocalResponseNorm's, PyTorch's defaults). */
 export interface LocalResponseNormOptions {
+  /** Scale of the squared-sum term, divided by size (default 1e-4). */
   alpha?: number;
+  /** Exponent of the denominator (default 0.75). */
   beta?: number;
+  /** Additive constant of the denominator (default 1). */
   k?: number;
 }
 
@@ -37,11 +46,18 @@ const LOCAL_RESPONSE_NORM_OPTIONS = optionKeys<LocalResponseNormOptions>()(['alp
 
 /** Krizhevsky et al.'s cross-channel normalisation: x / (k + α/n·Σ x²)^β over n neighbouring channels. */
 export class LocalResponseNorm extends Module {
+  /** As given in the options. */
   readonly alpha: number;
+  /** As given in the options. */
   readonly beta: number;
+  /** As given in the options. */
   readonly k: number;
 
-  constructor(readonly size: number, options: LocalResponseNormOptions = {}) {
+  constructor(
+    /** Number of neighbouring channels summed over. */
+    readonly size: number,
+    options: LocalResponseNormOptions = {},
+  ) {
     super();
     checkOptions('LocalResponseNorm', options, LOCAL_RESPONSE_NORM_OPTIONS);
     const { alpha = 1e-4, beta = 0.75, k = 1 } = options;
@@ -61,7 +77,12 @@ export class LocalResponseNorm extends Module {
 
 /** Flattens dims startDim..endDim into one (default: everything but the batch dim). */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    /** First dim flattened (default 1: the batch dim is kept). */
+    readonly startDim = 1,
+    /** Last dim flattened (default −1, the last). */
+    readonly endDim = -1,
+  ) {
     super();
     checkNumber('Flatten', 'startDim', startDim, { integer: true });
     checkNumber('Flatten', 'endDim', endDim, { integer: true });
@@ -72,6 +93,7 @@ export class Flatten extends Module {
   }
 }
 
+/** Returns its input unchanged (nn.Identity): a placeholder, e.g. for a removed classifier head. */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;

@@ -5,7 +5,12 @@ export type { Pair, PaddingSpec as Padding } from '@tensorgrad/core';
 
 /** How a layer creates its parameters: dtype (float32 by default) and the generator of its default init. */
 export interface ParameterOptions {
+  /** Parameter dtype: 'float32' (default) or 'float64'. */
   dtype?: FloatDType;
+  /**
+   * Generator of the default initialisation's draws (default: core's default generator, seeded by
+   * manualSeed).
+   */
   generator?: Generator;
   /**
    * Leave the weights at zero for the caller to initialise: models with their own init scheme

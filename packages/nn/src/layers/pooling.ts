@@ -3,23 +3,36 @@ import { checkBool, checkPair } from '../check.js';
 import { Module } from '../module/module.js';
 import type { Pair } from './options.js';
 
+/** Options of `MaxPool2d` (nn.MaxPool2d's keyword arguments, PyTorch's defaults). */
 export interface MaxPool2dOptions {
   /** Defaults to kernelSize, as in PyTorch. */
   stride?: Pair;
+  /** Implicit −∞ padding on each side, at most half the kernel (default 0). */
   padding?: Pair;
+  /** Spacing between window taps (default 1). */
   dilation?: Pair;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
 }
 
 const MAX_POOL2D_OPTIONS = optionKeys<MaxPool2dOptions>()(['stride', 'padding', 'dilation', 'ceilMode']);
 
+/** Max pooling over [N, C, H, W] or [C, H, W] inputs (nn.MaxPool2d). */
 export class MaxPool2d extends Module {
+  /** As given (kernelSize when not). */
   readonly stride: Pair;
+  /** As given in the options. */
   readonly padding: Pair;
+  /** As given in the options. */
   readonly dilation: Pair;
+  /** As given in the options. */
   readonly ceilMode: boolean;
 
-  constructor(readonly kernelSize: Pair, options: MaxPool2dOptions = {}) {
+  constructor(
+    /** Window size, one number or [h, w]. */
+    readonly kernelSize: Pair,
+    options: MaxPool2dOptions = {},
+  ) {
     super();
     checkOptions('MaxPool2d', options, MAX_POOL2D_OPTIONS);
     const { stride, padding = 0, dilation = 1, ceilMode = false } = options;
@@ -39,23 +52,36 @@ export class MaxPool2d extends Module {
   }
 }
 
+/** Options of `AvgPool2d` (nn.AvgPool2d's keyword arguments, PyTorch's defaults). */
 export interface AvgPool2dOptions {
   /** Defaults to kernelSize, as in PyTorch. */
   stride?: Pair;
+  /** Implicit zero padding on each side, at most half the kernel (default 0). */
   padding?: Pair;
+  /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
+  /** Count padded positions in each window's divisor (default true). */
   countIncludePad?: boolean;
 }
 
 const AVG_POOL2D_OPTIONS = optionKeys<AvgPool2dOptions>()(['stride', 'padding', 'ceilMode', 'countIncludePad']);
 
+/** Average pooling over [N, C, H, W] or [C, H, W] inputs (nn.AvgPool2d). */
 export class AvgPool2d extends Module {
+  /** As given (kernelSize when not). */
   readonly stride: Pair;
+  /** As given in the options. */
   readonly padding: Pair;
+  /** As given in the options. */
   readonly ceilMode: boolean;
+  /** As given in the options. */
   readonly countIncludePad: boolean;
 
-  constructor(readonly kernelSize: Pair, options: AvgPool2dOptions = {}) {
+  constructor(
+    /** Window size, one number or [h, w]. */
+    readonly kernelSize: Pair,
+    options: AvgPool2dOptions = {},
+  ) {
     super();
     checkOptions('AvgPool2d', options, AVG_POOL2D_OPTIONS);
     const { stride, padding = 0, ceilMode = false, countIncludePad = true } = options;
@@ -79,7 +105,10 @@ export class AvgPool2d extends Module {
 
 /** Averages each channel into an outputSize grid, whatever the input size. */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: Pair) {
+  constructor(
+    /** The output's [h, w] (or one number for both). */
+    readonly outputSize: Pair,
+  ) {
     super();
     checkPair('AdaptiveAvgPool2d', 'outputSize', outputSize, 1);
   }

@@ -17,8 +17,15 @@ import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
 import { type ModelOptions, checkModelOptions } from './options.js';
 
+/** Options of `AlexNet` / `alexnet`. */
 export interface AlexNetOptions extends ModelOptions {
+  /**
+   * 'torchvision' (default: torchvision's 64-192-384-256-256 net, whose weights load) or 'paper'
+   * (Krizhevsky et al.'s 96-256-384-384-256 filters with local response normalisation and the
+   * paper's init).
+   */
   variant?: 'torchvision' | 'paper';
+  /** Dropout probability in the classifier (default 0.5). */
   dropout?: number;
 }
 
@@ -26,8 +33,11 @@ const ALEXNET_OPTIONS = optionKeys<AlexNetOptions>()(['numClasses', 'variant', '
 
 /** features → adaptive average pool to 6×6 → flatten → classifier (torchvision's layout). */
 export class AlexNet extends Module {
+  /** The convolution, ReLU (and LRN) and max-pooling stack. */
   readonly features: Sequential;
+  /** Adaptive average pooling to 6×6 (a no-op for 224×224 inputs). */
   readonly avgpool = new AdaptiveAvgPool2d(6);
+  /** Dropout, 9216 → 4096 → 4096 → numClasses fully connected layers with ReLUs. */
   readonly classifier: Sequential;
 
   constructor(options: AlexNetOptions = {}) {
@@ -76,4 +86,5 @@ export class AlexNet extends Module {
   }
 }
 
+/** AlexNet (torchvision's alexnet by default: 61.1M parameters at 1000 classes). */
 export const alexnet = (options: AlexNetOptions = {}): AlexNet => new AlexNet(checkModelOptions('alexnet', options, ALEXNET_OPTIONS));

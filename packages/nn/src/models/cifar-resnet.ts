@@ -18,7 +18,12 @@ import { BasicBlock, initResNet } from './resnet.js';
 
 /** Option A shortcut: x[:, :, ::stride, ::stride] with extra zero channels. */
 export class ZeroPadShortcut extends Module {
-  constructor(readonly outChannels: number, readonly stride: number) {
+  constructor(
+    /** Channels of the output: the input's, then zero channels. */
+    readonly outChannels: number,
+    /** Spatial subsampling: every stride-th row and column is kept. */
+    readonly stride: number,
+  ) {
     super();
     assertPositiveInt('ZeroPadShortcut', 'outChannels', outChannels);
     assertPositiveInt('ZeroPadShortcut', 'stride', stride);
@@ -33,7 +38,12 @@ export class ZeroPadShortcut extends Module {
   }
 }
 
+/** Options of `CifarResNet` and `resnet20` / `resnet32` / `resnet56`. */
 export interface CifarResNetOptions extends ModelOptions {
+  /**
+   * Shortcut where the shape changes: 'A' (default, He et al.'s CIFAR choice: subsample and pad
+   * with zero channels, no parameters) or 'B' (1×1 convolution + BN).
+   */
   shortcut?: 'A' | 'B';
   /** Image channels (3 for CIFAR, 1 for MNIST-style data). */
   inChannels?: number;
@@ -41,17 +51,33 @@ export interface CifarResNetOptions extends ModelOptions {
 
 const CIFAR_RESNET_OPTIONS = optionKeys<CifarResNetOptions>()(['numClasses', 'shortcut', 'inChannels', 'generator', 'skipInit']);
 
+/**
+ * The CIFAR ResNet of He et al. 2015 §4.2 (6n+2 layers: three stages of n BasicBlocks at 16, 32, 64
+ * channels), for 32×32 images; built by `resnet20`, `resnet32`, `resnet56`.
+ */
 export class CifarResNet extends Module {
+  /** Stem: 3×3 convolution to 16 channels. */
   readonly conv1: Conv2d;
+  /** Batch norm after the stem. */
   readonly bn1 = new BatchNorm2d(16);
+  /** ReLU after the stem. */
   readonly relu = new ReLU();
+  /** Stage 1: blocks at 16 channels, 32×32. */
   readonly layer1: Sequential;
+  /** Stage 2: blocks at 32 channels, 16×16. */
   readonly layer2: Sequential;
+  /** Stage 3: blocks at 64 channels, 8×8. */
   readonly layer3: Sequential;
+  /** Global average pooling to 1×1. */
   readonly avgpool = new AdaptiveAvgPool2d(1);
+  /** Classifier: 64 features to numClasses. */
   readonly fc: Linear;
 
-  constructor(readonly blocksPerStage: number, options: CifarResNetOptions = {}) {
+  constructor(
+    /** BasicBlocks per stage (n: 6n+2 layers). */
+    readonly blocksPerStage: number,
+    options: CifarResNetOptions = {},
+  ) {
     super();
     const { numClasses = 10, shortcut = 'A', inChannels = 3, generator, skipInit = false } = checkModelOptions('CifarResNet', options, CIFAR_RESNET_OPTIONS);
     assertPositiveInt('CifarResNet', 'blocksPerStage', blocksPerStage);
@@ -87,6 +113,9 @@ export class CifarResNet extends Module {
   }
 }
 
+/** ResNet-20 for CIFAR (3 blocks per stage; 0.27M parameters). */
 export const resnet20 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(3, checkModelOptions('resnet20', options, CIFAR_RESNET_OPTIONS));
+/** ResNet-32 for CIFAR (5 blocks per stage; 0.46M parameters). */
 export const resnet32 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(5, checkModelOptions('resnet32', options, CIFAR_RESNET_OPTIONS));
+/** ResNet-56 for CIFAR (9 blocks per stage; 0.85M parameters). */
 export const resnet56 = (options: CifarResNetOptions = {}): CifarResNet => new CifarResNet(9, checkModelOptions('resnet56', options, CIFAR_RESNET_OPTIONS));

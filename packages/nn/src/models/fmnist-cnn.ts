@@ -17,7 +17,9 @@ import type { Module } from '../module/module.js';
 import { assertPositiveInt, show } from '../check.js';
 import { type ModelOptions, checkModelOptions } from './options.js';
 
+/** Options of `FmnistCnn` / `fmnistCnn`. */
 export interface FmnistCnnOptions extends ModelOptions {
+  /** Image channels (default 1). */
   inChannels?: number;
   /** Dropout probability before the classifier (default 0.2). */
   dropout?: number;
@@ -30,6 +32,11 @@ export interface FmnistCnnOptions extends ModelOptions {
 
 const FMNIST_CNN_OPTIONS = optionKeys<FmnistCnnOptions>()(['numClasses', 'inChannels', 'dropout', 'dropoutGenerator', 'generator', 'skipInit']);
 
+/**
+ * The default Fashion-MNIST network of the training job and page: three conv-BN-ReLU stages (32,
+ * 64, 128 channels) with 2×2 max pooling, dropout and a linear classifier (104,426 parameters); a
+ * Sequential, built by `fmnistCnn`.
+ */
 export class FmnistCnn extends Sequential {
   constructor(options: FmnistCnnOptions = {}) {
     super(...layers('FmnistCnn', options));
@@ -58,4 +65,5 @@ function layers(fn: string, options: FmnistCnnOptions): Module[] {
   ];
 }
 
+/** The default Fashion-MNIST CNN (see FmnistCnn). */
 export const fmnistCnn = (options: FmnistCnnOptions = {}): FmnistCnn => new FmnistCnn(checkModelOptions('fmnistCnn', options, FMNIST_CNN_OPTIONS));

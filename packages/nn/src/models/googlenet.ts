@@ -17,7 +17,9 @@ const BASIC_CONV2D_OPTIONS = optionKeys<Omit<Conv2dOptions, 'bias'>>()(['stride'
 
 /** conv (no bias) → BatchNorm (eps 1e-3) → ReLU. */
 export class BasicConv2d extends Module {
+  /** The convolution (no bias). */
   readonly conv: Conv2d;
+  /** Batch norm (eps 1e-3) after the convolution. */
   readonly bn: BatchNorm2d;
 
   constructor(inChannels: number, outChannels: number, kernelSize: number, options: Omit<Conv2dOptions, 'bias'> = {}) {
@@ -32,14 +34,18 @@ export class BasicConv2d extends Module {
   }
 }
 
-/** Four parallel branches (1×1; 1×1→3×3; 1×1→3×3; 3×3 max pool→1×1) concatenated along channels. */
 type Init = { generator?: Generator; skipInit?: boolean };
 const INIT_OPTIONS = optionKeys<Init>()(['generator', 'skipInit']);
 
+/** Four parallel branches (1×1; 1×1→3×3; 1×1→3×3; 3×3 max pool→1×1) concatenated along channels. */
 export class Inception extends Module {
+  /** 1×1 convolution branch. */
   readonly branch1: BasicConv2d;
+  /** 1×1 reduction then 3×3 convolution. */
   readonly branch2: Sequential;
+  /** 1×1 reduction then 3×3 convolution (torchvision's stand-in for the paper's 5×5). */
   readonly branch3: Sequential;
+  /** 3×3 max pooling then 1×1 projection. */
   readonly branch4: Sequential;
 
   constructor(
@@ -76,9 +82,13 @@ export class Inception extends Module {
 
 /** Auxiliary classifier on an intermediate feature map (training only). */
 export class InceptionAux extends Module {
+  /** 1×1 convolution to 128 channels after 4×4 average pooling. */
   readonly conv: BasicConv2d;
+  /** 2048 → 1024 fully connected layer. */
   readonly fc1: Linear;
+  /** 1024 → numClasses classifier. */
   readonly fc2: Linear;
+  /** Dropout before fc2 (p 0.7 by default). */
   readonly dropout: Dropout;
 
   constructor(inChannels: number, numClasses: number, options: Init & { dropout?: number } = {}) {
@@ -97,10 +107,13 @@ export class InceptionAux extends Module {
   }
 }
 
+/** Options of `GoogLeNet` / `googlenet` (torchvision's arguments and defaults). */
 export interface GoogLeNetOptions extends ModelOptions {
   /** Build the two auxiliary classifiers (after inception4a and 4d); default false. */
   auxLogits?: boolean;
+  /** Dropout probability before the classifier (default 0.2). */
   dropout?: number;
+  /** Dropout probability in the auxiliary classifiers (default 0.7). */
   auxDropout?: number;
   /**
    * Map inputs normalised with ImageNet's mean/std to the (x - 0.5) / 0.5 scaling torchvision's
@@ -111,35 +124,64 @@ export interface GoogLeNetOptions extends ModelOptions {
 
 const GOOGLENET_OPTIONS = optionKeys<GoogLeNetOptions>()(['numClasses', 'auxLogits', 'dropout', 'auxDropout', 'transformInput', 'generator', 'skipInit']);
 
+/** What a GoogLeNet built with auxLogits returns while training (torchvision's GoogLeNetOutputs). */
 export interface GoogLeNetOutputs {
+  /** The main classifier's logits [N, numClasses]. */
   logits: Tensor;
   /** Present while training a model built with auxLogits. */
   aux1: Tensor | null;
+  /** The second auxiliary classifier's logits (after inception4d), or null. */
   aux2: Tensor | null;
 }
 
+/**
+ * GoogLeNet / Inception v1 (Szegedy et al. 2014) with torchvision's layer names (BatchNorm after
+ * each convolution), so its state dict loads torchvision's weights; built by `googlenet`.
+ */
 export class GoogLeNet extends Module {
+  /** Stem: 7×7 convolution, stride 2, 64 channels. */
   readonly conv1: BasicConv2d;
+  /** 3×3 max pooling, stride 2 (ceil mode). */
   readonly maxpool1 = new MaxPool2d(3, { stride: 2, ceilMode: true });
+  /** 1×1 convolution, 64 channels. */
   readonly conv2: BasicConv2d;
+  /** 3×3 convolution, 192 channels. */
   readonly conv3: BasicConv2d;
+  /** 3×3 max pooling, stride 2 (ceil mode). */
   readonly maxpool2 = new MaxPool2d(3, { stride: 2, ceilMode: true });
+  /** Inception block, 256 channels out. */
   readonly inception3a: Inception;
+  /** Inception block, 480 channels out. */
   readonly inception3b: Inception;
+  /** 3×3 max pooling, stride 2 (ceil mode). */
   readonly maxpool3 = new MaxPool2d(3, { stride: 2, ceilMode: true });
+  /** Inception block, 512 channels out (aux1 branches off here). */
   readonly inception4a: Inception;
+  /** Inception block, 512 channels out. */
   readonly inception4b: Inception;
+  /** Inception block, 512 channels out. */
   readonly inception4c: Inception;
+  /** Inception block, 528 channels out (aux2 branches off here). */
   readonly inception4d: Inception;
+  /** Inception block, 832 channels out. */
   readonly inception4e: Inception;
+  /** 2×2 max pooling, stride 2 (ceil mode). */
   readonly maxpool4 = new MaxPool2d(2, { stride: 2, ceilMode: true });
+  /** Inception block, 832 channels out. */
   readonly inception5a: Inception;
+  /** Inception block, 1024 channels out. */
   readonly inception5b: Inception;
+  /** First auxiliary classifier (on inception4a's output), or null without auxLogits. */
   readonly aux1: InceptionAux | null;
+  /** Second auxiliary classifier (on inception4d's output), or null without auxLogits. */
   readonly aux2: InceptionAux | null;
+  /** Global average pooling to 1×1. */
   readonly avgpool = new AdaptiveAvgPool2d(1);
+  /** Dropout before the classifier. */
   readonly dropout: Dropout;
+  /** Classifier: 1024 features to numClasses. */
   readonly fc: Linear;
+  /** As given in the options. */
   readonly transformInput: boolean;
 
   constructor(options: GoogLeNetOptions = {}) {
@@ -211,4 +253,8 @@ function transformImageNetInput(x: Tensor): Tensor {
   return add(mul(x, scale), shift);
 }
 
+/**
+ * GoogLeNet as torchvision's googlenet builds it (6.6M parameters at 1000 classes, without the
+ * auxiliary classifiers).
+ */
 export const googlenet = (options: GoogLeNetOptions = {}): GoogLeNet => new GoogLeNet(checkModelOptions('googlenet', options, GOOGLENET_OPTIONS));

@@ -11,7 +11,9 @@ import { Module } from '../module/module.js';
 import { assertPositiveInt } from '../check.js';
 import { type ModelOptions, checkModelOptions } from './options.js';
 
+/** Options of `LeNet5` / `lenet5`. */
 export interface LeNet5Options extends ModelOptions {
+  /** Image channels (default 1). */
   inChannels?: number;
   /** 28 (MNIST) or 32 (the paper's padded digits, CIFAR). */
   inputSize?: 28 | 32;
@@ -19,12 +21,22 @@ export interface LeNet5Options extends ModelOptions {
 
 const LENET5_OPTIONS = optionKeys<LeNet5Options>()(['numClasses', 'inChannels', 'inputSize', 'generator', 'skipInit']);
 
+/**
+ * LeNet-5 (LeCun et al. 1998) in its common modern form (ReLU, max pooling): conv 6@5×5 → pool →
+ * conv 16@5×5 → pool → 120 → 84 → numClasses; built by `lenet5`.
+ */
 export class LeNet5 extends Module {
+  /** 5×5 convolution to 6 channels (padding 2 for 28×28 inputs). */
   readonly conv1: Conv2d;
+  /** 2×2 max pooling, used after each convolution. */
   readonly pool = new MaxPool2d(2);
+  /** 5×5 convolution to 16 channels. */
   readonly conv2: Conv2d;
+  /** 16·5·5 → 120 fully connected layer. */
   readonly fc1: Linear;
+  /** 120 → 84 fully connected layer. */
   readonly fc2: Linear;
+  /** 84 → numClasses classifier. */
   readonly fc3: Linear;
 
   constructor(options: LeNet5Options = {}) {
@@ -46,4 +58,5 @@ export class LeNet5 extends Module {
   }
 }
 
+/** LeNet-5 (61,706 parameters for 10 classes and one channel). */
 export const lenet5 = (options: LeNet5Options = {}): LeNet5 => new LeNet5(checkModelOptions('lenet5', options, LENET5_OPTIONS));

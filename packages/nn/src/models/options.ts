@@ -1,7 +1,12 @@
 import { type Generator, checkOptions } from '@tensorgrad/core';
 import { assertPositiveInt, checkBool, checkGenerator } from '../check.js';
 
+/** Options every model builder takes (numClasses, generator, skipInit, dtype). */
 export interface ModelOptions {
+  /**
+   * Number of output classes: the size of the last layer (default: the model's dataset's, e.g. 1000
+   * for ImageNet models, 10 for LeNet-5).
+   */
   numClasses?: number;
   /** Draws every initial weight (default: core's default generator, seeded by manualSeed). */
   generator?: Generator;

@@ -12,10 +12,13 @@ import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
 import { type ModelOptions, checkModelOptions } from './options.js';
 
+/** Options of a residual block (`BasicBlock`, `Bottleneck`). */
 export interface BlockOptions {
+  /** Stride of the block's strided convolution (default 1). */
   stride?: number;
   /** Maps the input onto the block's output shape when stride or width change (null: identity). */
   downsample?: Module | null;
+  /** Draws the convolutions' initial weights (default: core's default generator). */
   generator?: Generator;
   /** Leave conv weights at zero (ResNet initialises them itself). */
   skipInit?: boolean;
@@ -33,12 +36,19 @@ function blockOptions(fn: string, inPlanes: number, planes: number, options: Blo
 
 /** Two 3×3 convolutions with a shortcut: relu(bn2(conv2(relu(bn1(conv1 x)))) + shortcut(x)). */
 export class BasicBlock extends Module {
+  /** Output channels per `planes` (1: the block outputs `planes` channels). */
   static readonly expansion = 1;
+  /** First 3×3 convolution (carries the stride). */
   readonly conv1: Conv2d;
+  /** Batch norm after conv1. */
   readonly bn1: BatchNorm2d;
+  /** The ReLU applied after bn1 and after the addition. */
   readonly relu = new ReLU();
+  /** Second 3×3 convolution. */
   readonly conv2: Conv2d;
+  /** Batch norm after conv2 (zeroed by zeroInitResidual). */
   readonly bn2: BatchNorm2d;
+  /** The shortcut's projection (1×1 conv + BN), or null for the identity. */
   readonly downsample: Module | null;
 
   constructor(inPlanes: number, planes: number, options: BlockOptions = {}) {
@@ -60,14 +70,23 @@ export class BasicBlock extends Module {
 
 /** 1×1 reduce, 3×3 (carrying the stride, as torchvision's "ResNet v1.5"), 1×1 expand ×4, plus shortcut. */
 export class Bottleneck extends Module {
+  /** Output channels per `planes` (4: the block outputs 4·planes channels). */
   static readonly expansion = 4;
+  /** 1×1 convolution reducing to `planes` channels. */
   readonly conv1: Conv2d;
+  /** Batch norm after conv1. */
   readonly bn1: BatchNorm2d;
+  /** 3×3 convolution (carries the stride). */
   readonly conv2: Conv2d;
+  /** Batch norm after conv2. */
   readonly bn2: BatchNorm2d;
+  /** 1×1 convolution expanding to 4·planes channels. */
   readonly conv3: Conv2d;
+  /** Batch norm after conv3 (zeroed by zeroInitResidual). */
   readonly bn3: BatchNorm2d;
+  /** The ReLU after bn1, bn2 and the addition. */
   readonly relu = new ReLU();
+  /** The shortcut's projection (1×1 conv + BN), or null for the identity. */
   readonly downsample: Module | null;
 
   constructor(inPlanes: number, planes: number, options: BlockOptions = {}) {
@@ -94,6 +113,7 @@ export class Bottleneck extends Module {
 
 type BlockClass = (typeof BasicBlock | typeof Bottleneck) & { expansion: number };
 
+/** Options of `ResNet` and `resnet18` ... `resnet101` (torchvision's arguments). */
 export interface ResNetOptions extends ModelOptions {
   /** Start each residual branch's last BN at γ = 0, so every block begins as the identity (default false). */
   zeroInitResidual?: boolean;
@@ -101,16 +121,30 @@ export interface ResNetOptions extends ModelOptions {
 
 const RESNET_OPTIONS = optionKeys<ResNetOptions>()(['numClasses', 'zeroInitResidual', 'generator', 'skipInit']);
 
+/**
+ * ResNet for 224×224 images (He et al. 2015) with torchvision's layer names and init, so its state
+ * dict loads torchvision's weights; built by `resnet18` ... `resnet101`.
+ */
 export class ResNet extends Module {
+  /** Stem: 7×7 convolution, stride 2, 64 channels. */
   readonly conv1: Conv2d;
+  /** Batch norm after the stem convolution. */
   readonly bn1: BatchNorm2d;
+  /** ReLU after the stem. */
   readonly relu = new ReLU();
+  /** 3×3 max pooling, stride 2, after the stem. */
   readonly maxpool = new MaxPool2d(3, { stride: 2, padding: 1 });
+  /** Stage 1: blocks at 64 planes, stride 1. */
   readonly layer1: Sequential;
+  /** Stage 2: blocks at 128 planes, the first with stride 2. */
   readonly layer2: Sequential;
+  /** Stage 3: blocks at 256 planes, the first with stride 2. */
   readonly layer3: Sequential;
+  /** Stage 4: blocks at 512 planes, the first with stride 2. */
   readonly layer4: Sequential;
+  /** Global average pooling to 1×1. */
   readonly avgpool = new AdaptiveAvgPool2d(1);
+  /** Classifier: 512·expansion features to numClasses. */
   readonly fc: Linear;
 
   constructor(block: BlockClass, layers: readonly [number, number, number, number], options: ResNetOptions = {}) {
@@ -164,7 +198,11 @@ export function initResNet(model: Module, zeroInitResidual: boolean, generator: 
   }
 }
 
+/** ResNet-18 (BasicBlock, [2, 2, 2, 2]), torchvision's resnet18; 11.7M parameters at 1000 classes. */
 export const resnet18 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [2, 2, 2, 2], checkModelOptions('resnet18', options, RESNET_OPTIONS));
+/** ResNet-34 (BasicBlock, [3, 4, 6, 3]), torchvision's resnet34. */
 export const resnet34 = (options: ResNetOptions = {}): ResNet => new ResNet(BasicBlock, [3, 4, 6, 3], checkModelOptions('resnet34', options, RESNET_OPTIONS));
+/** ResNet-50 (Bottleneck, [3, 4, 6, 3]), torchvision's resnet50 (v1.5: the stride in the 3×3). */
 export const resnet50 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 6, 3], checkModelOptions('resnet50', options, RESNET_OPTIONS));
+/** ResNet-101 (Bottleneck, [3, 4, 23, 3]), torchvision's resnet101. */
 export const resnet101 = (options: ResNetOptions = {}): ResNet => new ResNet(Bottleneck, [3, 4, 23, 3], checkModelOptions('resnet101', options, RESNET_OPTIONS));

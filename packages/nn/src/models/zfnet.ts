@@ -28,15 +28,24 @@ import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
 import { type ModelOptions, checkModelOptions } from './options.js';
 
+/** Options of `ZFNet` / `zfnet`. */
 export interface ZFNetOptions extends ModelOptions {
+  /** Dropout probability in the classifier (default 0.5). */
   dropout?: number;
 }
 
 const ZFNET_OPTIONS = optionKeys<ZFNetOptions>()(['numClasses', 'dropout', 'generator', 'skipInit']);
 
+/**
+ * ZFNet (Zeiler & Fergus 2013): AlexNet with a 7×7 stride-2 first layer and a stride-2 second layer
+ * (the table at the top of zfnet.ts); built by `zfnet`.
+ */
 export class ZFNet extends Module {
+  /** The convolution, ReLU, max-pooling and LRN stack (conv1..pool5). */
   readonly features: Sequential;
+  /** Adaptive average pooling to 6×6 (a no-op for 224×224 inputs). */
   readonly avgpool = new AdaptiveAvgPool2d(6);
+  /** fc6, fc7 (4096, ReLU, dropout) and fc8 (numClasses). */
   readonly classifier: Sequential;
 
   constructor(options: ZFNetOptions = {}) {
@@ -64,4 +73,5 @@ export class ZFNet extends Module {
   }
 }
 
+/** ZFNet for 224×224 RGB images. */
 export const zfnet = (options: ZFNetOptions = {}): ZFNet => new ZFNet(checkModelOptions('zfnet', options, ZFNET_OPTIONS));

@@ -17,6 +17,7 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
     return this.#items.map((m, i): [string, unknown] => [String(i), m]);
   }
 
+  /** Number of modules. */
   get length(): number {
     return this.#items.length;
   }
@@ -28,12 +29,14 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
     return m;
   }
 
+  /** Appends modules (named by their positions, continuing the numbering); returns this. */
   push(...modules: M[]): this {
     modules.forEach((m, i) => assertModule(this.constructor.name, this.#items.length + i, m));
     this.#items.push(...modules);
     return this;
   }
 
+  /** The modules in order (`for (const m of list)`). */
   [Symbol.iterator](): Iterator<M> {
     return this.#items[Symbol.iterator]();
   }
@@ -57,16 +60,19 @@ export class Sequential extends Module {
     return this.#items.map((m, i): [string, unknown] => [String(i), m]);
   }
 
+  /** Number of modules. */
   get length(): number {
     return this.#items.length;
   }
 
+  /** The i-th module (negative i counts from the end); throws when out of range. */
   at(i: number): Module {
     const m = this.#items.at(i);
     if (m === undefined) throw new ArgumentError(`Sequential.at: index ${i} is out of range for ${this.#items.length} module(s)`);
     return m;
   }
 
+  /** The modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.#items[Symbol.iterator]();
   }
@@ -90,20 +96,24 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
     return this.#items.entries();
   }
 
+  /** Number of modules. */
   get size(): number {
     return this.#items.size;
   }
 
+  /** Whether a module is stored under key. */
   has(key: string): boolean {
     return this.#items.has(key);
   }
 
+  /** The module under key; throws (listing the keys) when there is none. */
   get(key: string): M {
     const m = this.#items.get(key);
     if (m === undefined) throw new ArgumentError(`ModuleDict.get: no module under key '${key}' (keys: ${[...this.#items.keys()].join(', ')})`);
     return m;
   }
 
+  /** Stores m under key (non-empty, no '.'), replacing any module there; returns this. */
   set(key: string, m: M): this {
     if (key === '' || key.includes('.')) throw new ArgumentError(`ModuleDict.set: key must be non-empty and contain no '.', got '${key}'`);
     assertModule('ModuleDict', key, m);
@@ -111,10 +121,12 @@ export class ModuleDict<M extends AnyModule = AnyModule> extends Module<never[],
     return this;
   }
 
+  /** The keys in insertion order. */
   keys(): IterableIterator<string> {
     return this.#items.keys();
   }
 
+  /** [key, module] pairs in insertion order. */
   entries(): IterableIterator<[string, M]> {
     return this.#items.entries();
   }

@@ -6,6 +6,7 @@ import { snakeCase } from './names.js';
 /** Name → tensor, in PyTorch's order (a module's parameters, its buffers, then each child's). */
 export type StateDict = Map<string, Tensor>;
 
+/** Options of `Module.loadStateDict` (PyTorch's load_state_dict). */
 export interface LoadStateDictOptions {
   /** Missing or unexpected keys are errors (default true). Shape and dtype mismatches always are. */
   strict?: boolean;
@@ -13,8 +14,14 @@ export interface LoadStateDictOptions {
 
 const LOAD_STATE_DICT_OPTIONS = optionKeys<LoadStateDictOptions>()(['strict']);
 
+/**
+ * What `loadStateDict` reports (PyTorch's `_IncompatibleKeys`): keys that did not match (only
+ * non-empty with strict: false).
+ */
 export interface LoadResult {
+  /** The module's keys the state dict lacked (left unchanged). */
   missingKeys: string[];
+  /** Keys of the state dict the module does not have (ignored). */
   unexpectedKeys: string[];
 }
 
@@ -64,8 +71,13 @@ interface Members {
  * in declaration order, joined with dots (`layer1.0.conv1.weight`).
  */
 export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  /**
+   * Training mode (true) or evaluation mode (false): Dropout and BatchNorm read it; set it for the
+   * whole tree with `train()` / `eval()`.
+   */
   training = true;
 
+  /** The computation (PyTorch's forward); call the module through `call` rather than this directly. */
   abstract forward(...args: In): Out;
 
   /**
@@ -135,6 +147,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     yield* this.#members().children;
   }
 
+  /** Direct submodules (PyTorch's children()). */
   *children(): Generator<Module<any, any>> {
     for (const [, m] of this.namedChildren()) yield m;
   }
@@ -147,6 +160,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     for (const [name, child] of this.namedChildren()) yield* child.namedModules(join(prefix, name), seen);
   }
 
+  /** This module and every descendant, pre-order, each once (PyTorch's modules()). */
   *modules(): Generator<Module<any, any>> {
     for (const [, m] of this.namedModules()) yield m;
   }
@@ -159,14 +173,17 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     }
   }
 
+  /** Every parameter once (shared ones once), in PyTorch's order: what an optimizer takes. */
   parameters(): Tensor[] {
     return [...this.namedParameters()].map(([, t]) => t);
   }
 
+  /** Every buffer (running statistics...) with its dotted name, each once. */
   *namedBuffers(): Generator<[string, Tensor]> {
     yield* this.#namedTensors('buffers');
   }
 
+  /** Every buffer, each once. */
   buffers(): Tensor[] {
     return [...this.namedBuffers()].map(([, t]) => t);
   }
@@ -194,6 +211,7 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this;
   }
 
+  /** Sets evaluation mode on this module and all descendants: `train(false)`. */
   eval(): this {
     return this.train(false);
   }
@@ -241,7 +259,10 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * Checks sd against this module without changing anything: throws a StateDictError listing
    * every problem, or returns what loadStateDict would copy.
    */
-  checkStateDict(sd: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadResult & { copies: [Tensor, Tensor][] } {
+  checkStateDict(sd: StateDict | Record<string, Tensor>, options: LoadStateDictOptions = {}): LoadResult & {
+    /** [module tensor, state-dict tensor] pairs that loadStateDict would copy. */
+    copies: [Tensor, Tensor][];
+  } {
     const where = `${this.constructor.name}.loadStateDict`;
     checkOptions(where, options, LOAD_STATE_DICT_OPTIONS);
     const strict = options.strict ?? true;

@@ -2,11 +2,23 @@ import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } fro
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, typeNameOf } from './optimizer.js';
 import { checkBool } from '../check.js';
 
+/**
+ * Hyperparameters of `Adam` and `AdamW` (torch.optim.Adam's, camelCase; every one optional in the
+ * constructor).
+ */
 export type AdamOptions = {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Decay rates [β₁, β₂] of the first and second moment averages (default [0.9, 0.999]). */
   betas: readonly [number, number];
+  /** Added to the denominator for stability (default 1e-8). */
   eps: number;
+  /**
+   * Weight decay λ: an L2 penalty for Adam, decoupled decay for AdamW (default 0 for Adam; AdamW's
+   * default is 1e-2).
+   */
   weightDecay: number;
+  /** Use the maximum of past second moments (AMSGrad; default false). */
   amsgrad: boolean;
 };
 
@@ -18,6 +30,7 @@ const ADAM_OPTIONS = optionKeys<AdamOptions>()(['lr', 'betas', 'eps', 'weightDec
  * instead decays p by (1 - lr·λ) before the step (decoupled weight decay, Loshchilov & Hutter).
  */
 export class Adam extends Optimizer<AdamOptions> {
+  /** The name checkpoints record for this optimizer (survives minification). */
   static readonly typeName: string = 'Adam';
   protected readonly decoupled: boolean = false;
 
@@ -62,6 +75,7 @@ export class Adam extends Optimizer<AdamOptions> {
 
 /** Adam with decoupled weight decay (default λ = 0.01, as in PyTorch). */
 export class AdamW extends Adam {
+  /** The name checkpoints record for this optimizer (survives minification). */
   static override readonly typeName: string = 'AdamW';
   protected override readonly decoupled: boolean = true;
 

@@ -1,6 +1,7 @@
 import { ArgumentError, Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
 import { checkBool, show } from '../check.js';
 
+/** Options of `clipGradNorm` (torch.nn.utils.clip_grad_norm_'s). */
 export interface ClipGradNormOptions {
   /** The p of the p-norm (default 2; Infinity for the max norm). */
   normType?: number;

@@ -13,8 +13,11 @@ type AnyOptimizer = Optimizer<any>;
 // so chained schedulers all start from the same base.
 const initialLrs = new WeakMap<object, number>();
 
+/** A scheduler's state as plain data (PyTorch's scheduler state_dict): what a checkpoint stores. */
 export interface SchedulerState {
+  /** The epoch (step count) of the last step; 0 right after construction. */
   lastEpoch: number;
+  /** Each group's initial lr, the base of the schedule. */
   baseLrs: number[];
   /** getLastLr() after the last step (absent in checkpoints written before chaining existed). */
   lastLr?: number[];
@@ -35,13 +38,17 @@ export type ChainedSchedule = (lr: number, epoch: number, base: number) => numbe
  * PyTorch's LambdaLR. Constructing a scheduler performs its step to epoch 0.
  */
 export class LRScheduler {
+  /** The epoch (number of steps) reached; construction steps to 0 (PyTorch's last_epoch). */
   lastEpoch = -1;
+  /** Each group's initial lr, the base of the schedule (PyTorch's base_lrs). */
   baseLrs: number[];
   protected lastLr: number[] = [];
   readonly #chained: ChainedSchedule;
 
   constructor(
+    /** The optimizer whose groups' lr this scheduler sets. */
     readonly optimizer: AnyOptimizer,
+    /** The closed form: the lr at an epoch from a group's base lr (used by step(epoch)). */
     readonly lrAt: Schedule,
     chained?: ChainedSchedule,
   ) {
@@ -91,6 +98,7 @@ export class LRScheduler {
     return [...this.lastLr];
   }
 
+  /** The scheduler's state (epoch, base lrs, last lrs) as plain data for a checkpoint. */
   stateDict(): SchedulerState {
     return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs], lastLr: [...this.lastLr] };
   }

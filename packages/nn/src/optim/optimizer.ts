@@ -6,10 +6,22 @@ import { Module, parameterName } from '../module/module.js';
 /** Hyperparameters of a parameter group (lr, momentum, betas...). */
 export type Hyperparameters = Record<string, number | boolean | readonly number[]>;
 
-export type ParamGroup<H extends Hyperparameters> = H & { params: Tensor[] };
+/**
+ * A parameter group: its parameters and the hyperparameters they are updated with (PyTorch's
+ * param_groups entry).
+ */
+export type ParamGroup<H extends Hyperparameters> = H & {
+  /** The group's parameters. */
+  params: Tensor[];
+};
 
 /** Parameters, or groups of parameters each overriding some of the optimizer's defaults. */
-export type ParamsInput<H extends Hyperparameters> = Iterable<Tensor> | readonly (Partial<H> & { params: Iterable<Tensor> })[];
+export type ParamsInput<H extends Hyperparameters> =
+  | Iterable<Tensor>
+  | readonly (Partial<H> & {
+      /** The group's parameters. */
+      params: Iterable<Tensor>;
+    })[];
 
 /** Per-parameter state: tensors shaped like the parameter (momentum, moments) and scalars (step). */
 export type ParamState = Record<string, Tensor | number>;
@@ -19,8 +31,13 @@ export type ParamState = Record<string, Tensor | number>;
  * groups (PyTorch's layout): what a checkpoint stores.
  */
 export interface OptimizerStateDict {
+  /** Per-parameter state, keyed by the parameter's index across all groups. */
   state: Map<number, ParamState>;
-  paramGroups: (Hyperparameters & { params: number[] })[];
+  /** Each group's hyperparameters and the indices of its parameters. */
+  paramGroups: (Hyperparameters & {
+    /** Indices of the group's parameters across all groups. */
+    params: number[];
+  })[];
 }
 
 /**
@@ -40,8 +57,18 @@ export function typeNameOf(ctor: Function): string {
   return Object.hasOwn(ctor, 'typeName') ? String((ctor as { typeName?: unknown }).typeName) : ctor.name;
 }
 
+/**
+ * The base class of the optimizers (PyTorch's torch.optim.Optimizer): parameter groups,
+ * per-parameter state, `step()`, `zeroGrad()` and state dicts. A subclass implements `validate` and
+ * `update`.
+ */
 export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyperparameters & { lr: number }> {
+  /**
+   * The parameter groups with their hyperparameters (a scheduler changes `lr` here), as PyTorch's
+   * param_groups.
+   */
   readonly paramGroups: ParamGroup<H>[];
+  /** Per-parameter state (momentum buffers, moments, step counts), keyed by the parameter. */
   readonly state = new Map<Tensor, ParamState>();
   // How errors name each parameter: its dotted name when it came from a Module, else its place.
   readonly #names = new Map<Tensor, string>();

@@ -2,12 +2,19 @@ import { type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkBool } from '../check.js';
 
+/** Hyperparameters of `RMSprop` (torch.optim.RMSprop's, camelCase; every one optional in the constructor). */
 export type RMSpropOptions = {
+  /** Learning rate (default 1e-2). */
   lr: number;
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
   alpha: number;
+  /** Added to the denominator for stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Momentum factor (default 0). */
   momentum: number;
+  /** Normalise by the estimated variance of the gradient instead of its second moment (default false). */
   centered: boolean;
 };
 
@@ -18,6 +25,7 @@ const RMSPROP_OPTIONS = optionKeys<RMSpropOptions>()(['lr', 'alpha', 'eps', 'wei
  * a = √s + ε; p -= lr·g/a, or with momentum b = μb + g/a, p -= lr·b.
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** The name checkpoints record for this optimizer (survives minification). */
   static readonly typeName: string = 'RMSprop';
   constructor(params: ParamsInput<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     checkOptions('RMSprop', options, RMSPROP_OPTIONS);

@@ -2,11 +2,17 @@ import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } fro
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkBool } from '../check.js';
 
+/** Hyperparameters of `SGD` (torch.optim.SGD's, camelCase; every one optional in the constructor). */
 export type SGDOptions = {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Momentum factor μ (default 0: plain SGD). */
   momentum: number;
+  /** Dampening τ of the momentum (default 0). */
   dampening: number;
+  /** L2 penalty λ added to the gradient (default 0). */
   weightDecay: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov: boolean;
 };
 
@@ -17,6 +23,7 @@ const SGD_OPTIONS = optionKeys<SGDOptions>()(['lr', 'momentum', 'dampening', 'we
  * and d = d + μb (nesterov) or d = b; finally p = p - lr·d.
  */
 export class SGD extends Optimizer<SGDOptions> {
+  /** The name checkpoints record for this optimizer (survives minification). */
   static readonly typeName: string = 'SGD';
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
     checkOptions('SGD', options, SGD_OPTIONS);
