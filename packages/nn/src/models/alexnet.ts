@@ -29,7 +29,7 @@ export interface AlexNetOptions extends ModelOptions {
   dropout?: number;
 }
 
-const ALEXNET_OPTIONS = optionKeys<AlexNetOptions>()(['numClasses', 'variant', 'dropout', 'generator', 'skipInit']);
+const ALEXNET_OPTIONS = optionKeys<AlexNetOptions>()(['numClasses', 'variant', 'dropout', 'generator', 'skipInit', 'dtype']);
 
 /** features → adaptive average pool to 6×6 → flatten → classifier (torchvision's layout). */
 export class AlexNet extends Module {
@@ -42,7 +42,7 @@ export class AlexNet extends Module {
 
   constructor(options: AlexNetOptions = {}) {
     super();
-    const { numClasses = 1000, variant = 'torchvision', dropout = 0.5, generator, skipInit = false } = checkModelOptions('AlexNet', options, ALEXNET_OPTIONS);
+    const { numClasses = 1000, variant = 'torchvision', dropout = 0.5, generator, skipInit = false, dtype = 'float32' } = checkModelOptions('AlexNet', options, ALEXNET_OPTIONS);
     if (variant !== 'torchvision' && variant !== 'paper') throw new ArgumentError(`AlexNet: variant must be 'torchvision' or 'paper', got ${JSON.stringify(variant)}`);
     checkNumber('AlexNet', 'dropout', dropout, { min: 0, max: 1 });
     // The paper variant initialises every weight itself (below), so default init is skipped.
@@ -79,6 +79,7 @@ export class AlexNet extends Module {
         init.constant(m.bias!, biasOne.has(m) ? 1 : 0);
       }
     }
+    this.to(dtype);
   }
 
   forward(x: Tensor): Tensor {

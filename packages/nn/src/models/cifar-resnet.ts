@@ -49,7 +49,7 @@ export interface CifarResNetOptions extends ModelOptions {
   inChannels?: number;
 }
 
-const CIFAR_RESNET_OPTIONS = optionKeys<CifarResNetOptions>()(['numClasses', 'shortcut', 'inChannels', 'generator', 'skipInit']);
+const CIFAR_RESNET_OPTIONS = optionKeys<CifarResNetOptions>()(['numClasses', 'shortcut', 'inChannels', 'generator', 'skipInit', 'dtype']);
 
 /**
  * The CIFAR ResNet of He et al. 2015 §4.2 (6n+2 layers: three stages of n BasicBlocks at 16, 32, 64
@@ -79,7 +79,7 @@ export class CifarResNet extends Module {
     options: CifarResNetOptions = {},
   ) {
     super();
-    const { numClasses = 10, shortcut = 'A', inChannels = 3, generator, skipInit = false } = checkModelOptions('CifarResNet', options, CIFAR_RESNET_OPTIONS);
+    const { numClasses = 10, shortcut = 'A', inChannels = 3, generator, skipInit = false, dtype = 'float32' } = checkModelOptions('CifarResNet', options, CIFAR_RESNET_OPTIONS);
     assertPositiveInt('CifarResNet', 'blocksPerStage', blocksPerStage);
     if (shortcut !== 'A' && shortcut !== 'B') throw new ArgumentError(`CifarResNet: shortcut must be 'A' or 'B', got ${JSON.stringify(shortcut)}`);
     // Convolutions are initialised by initResNet, so their default init is skipped.
@@ -104,6 +104,7 @@ export class CifarResNet extends Module {
     this.layer3 = stage(64, 2);
     this.fc = new Linear(64, numClasses, { generator, skipInit });
     if (!skipInit) initResNet(this, false, generator);
+    this.to(dtype);
   }
 
   forward(x: Tensor): Tensor {

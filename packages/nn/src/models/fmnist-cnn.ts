@@ -30,7 +30,7 @@ export interface FmnistCnnOptions extends ModelOptions {
   dropoutGenerator?: Generator;
 }
 
-const FMNIST_CNN_OPTIONS = optionKeys<FmnistCnnOptions>()(['numClasses', 'inChannels', 'dropout', 'dropoutGenerator', 'generator', 'skipInit']);
+const FMNIST_CNN_OPTIONS = optionKeys<FmnistCnnOptions>()(['numClasses', 'inChannels', 'dropout', 'dropoutGenerator', 'generator', 'skipInit', 'dtype']);
 
 /**
  * The default Fashion-MNIST network of the training job and page: three conv-BN-ReLU stages (32,
@@ -40,6 +40,7 @@ const FMNIST_CNN_OPTIONS = optionKeys<FmnistCnnOptions>()(['numClasses', 'inChan
 export class FmnistCnn extends Sequential {
   constructor(options: FmnistCnnOptions = {}) {
     super(...layers('FmnistCnn', options));
+    this.to(options.dtype ?? 'float32');
   }
 }
 

@@ -122,7 +122,7 @@ export interface GoogLeNetOptions extends ModelOptions {
   transformInput?: boolean;
 }
 
-const GOOGLENET_OPTIONS = optionKeys<GoogLeNetOptions>()(['numClasses', 'auxLogits', 'dropout', 'auxDropout', 'transformInput', 'generator', 'skipInit']);
+const GOOGLENET_OPTIONS = optionKeys<GoogLeNetOptions>()(['numClasses', 'auxLogits', 'dropout', 'auxDropout', 'transformInput', 'generator', 'skipInit', 'dtype']);
 
 /** What a GoogLeNet built with auxLogits returns while training (torchvision's GoogLeNetOutputs). */
 export interface GoogLeNetOutputs {
@@ -186,7 +186,7 @@ export class GoogLeNet extends Module {
 
   constructor(options: GoogLeNetOptions = {}) {
     super();
-    const { numClasses = 1000, auxLogits = false, dropout = 0.2, auxDropout = 0.7, transformInput = false, generator, skipInit = false } =
+    const { numClasses = 1000, auxLogits = false, dropout = 0.2, auxDropout = 0.7, transformInput = false, generator, skipInit = false, dtype = 'float32' } =
       checkModelOptions('GoogLeNet', options, GOOGLENET_OPTIONS);
     checkBool('GoogLeNet', 'auxLogits', auxLogits);
     checkBool('GoogLeNet', 'transformInput', transformInput);
@@ -219,6 +219,7 @@ export class GoogLeNet extends Module {
         init.zeros(m.bias!);
       }
     }
+    this.to(dtype);
   }
 
   /** Logits and, while training with auxLogits, the two auxiliary classifiers' logits. */

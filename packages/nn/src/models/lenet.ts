@@ -19,7 +19,7 @@ export interface LeNet5Options extends ModelOptions {
   inputSize?: 28 | 32;
 }
 
-const LENET5_OPTIONS = optionKeys<LeNet5Options>()(['numClasses', 'inChannels', 'inputSize', 'generator', 'skipInit']);
+const LENET5_OPTIONS = optionKeys<LeNet5Options>()(['numClasses', 'inChannels', 'inputSize', 'generator', 'skipInit', 'dtype']);
 
 /**
  * LeNet-5 (LeCun et al. 1998) in its common modern form (ReLU, max pooling): conv 6@5×5 → pool →
@@ -41,7 +41,7 @@ export class LeNet5 extends Module {
 
   constructor(options: LeNet5Options = {}) {
     super();
-    const { numClasses = 10, inChannels = 1, inputSize = 28, generator, skipInit = false } = checkModelOptions('LeNet5', options, LENET5_OPTIONS);
+    const { numClasses = 10, inChannels = 1, inputSize = 28, generator, skipInit = false, dtype = 'float32' } = checkModelOptions('LeNet5', options, LENET5_OPTIONS);
     if (inputSize !== 28 && inputSize !== 32) throw new ArgumentError(`LeNet5: inputSize must be 28 or 32, got ${String(inputSize)}`);
     assertPositiveInt('LeNet5', 'inChannels', inChannels);
     this.conv1 = new Conv2d(inChannels, 6, 5, { padding: inputSize === 28 ? 2 : 0, generator, skipInit });
@@ -49,6 +49,7 @@ export class LeNet5 extends Module {
     this.fc1 = new Linear(16 * 5 * 5, 120, { generator, skipInit });
     this.fc2 = new Linear(120, 84, { generator, skipInit });
     this.fc3 = new Linear(84, numClasses, { generator, skipInit });
+    this.to(dtype);
   }
 
   forward(x: Tensor): Tensor {

@@ -1,5 +1,5 @@
-import { type Generator, checkOptions } from '@tensorgrad/core';
-import { assertPositiveInt, checkBool, checkGenerator } from '../check.js';
+import { type FloatDType, type Generator, checkOptions } from '@tensorgrad/core';
+import { assertPositiveInt, checkBool, checkFloatDType, checkGenerator } from '../check.js';
 
 /** Options every model builder takes (numClasses, generator, skipInit, dtype). */
 export interface ModelOptions {
@@ -16,6 +16,12 @@ export interface ModelOptions {
    * would be wasted time.
    */
   skipInit?: boolean;
+  /**
+   * The dtype of every parameter and buffer (default 'float32'). The model is built as in float32
+   * and converted (`module.to(dtype)`), so the same seed gives a float64 model exactly the float32
+   * model's initial values: a float32 run can be checked in float64.
+   */
+  dtype?: FloatDType;
 }
 
 /**
@@ -24,9 +30,10 @@ export interface ModelOptions {
  */
 export function checkModelOptions<O extends ModelOptions>(fn: string, options: O, accepted: readonly string[]): O {
   checkOptions(fn, options, accepted);
-  const { numClasses, generator, skipInit } = options ?? {};
+  const { numClasses, generator, skipInit, dtype } = options ?? {};
   if (numClasses !== undefined) assertPositiveInt(fn, 'numClasses', numClasses);
   checkGenerator(fn, generator);
   if (skipInit !== undefined) checkBool(fn, 'skipInit', skipInit);
+  if (dtype !== undefined) checkFloatDType(fn, dtype);
   return options;
 }

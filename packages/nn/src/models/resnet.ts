@@ -119,7 +119,7 @@ export interface ResNetOptions extends ModelOptions {
   zeroInitResidual?: boolean;
 }
 
-const RESNET_OPTIONS = optionKeys<ResNetOptions>()(['numClasses', 'zeroInitResidual', 'generator', 'skipInit']);
+const RESNET_OPTIONS = optionKeys<ResNetOptions>()(['numClasses', 'zeroInitResidual', 'generator', 'skipInit', 'dtype']);
 
 /**
  * ResNet for 224×224 images (He et al. 2015) with torchvision's layer names and init, so its state
@@ -149,7 +149,7 @@ export class ResNet extends Module {
 
   constructor(block: BlockClass, layers: readonly [number, number, number, number], options: ResNetOptions = {}) {
     super();
-    const { numClasses = 1000, zeroInitResidual = false, generator, skipInit = false } = checkModelOptions('ResNet', options, RESNET_OPTIONS);
+    const { numClasses = 1000, zeroInitResidual = false, generator, skipInit = false, dtype = 'float32' } = checkModelOptions('ResNet', options, RESNET_OPTIONS);
     checkBool('ResNet', 'zeroInitResidual', zeroInitResidual);
     // Convolutions are initialised below (initResNet), so their default init is skipped.
     const p = { generator, skipInit: true };
@@ -172,6 +172,7 @@ export class ResNet extends Module {
     this.layer4 = stage(512, layers[3], 2);
     this.fc = new Linear(512 * block.expansion, numClasses, { generator, skipInit });
     if (!skipInit) initResNet(this, zeroInitResidual, generator);
+    this.to(dtype);
   }
 
   forward(x: Tensor): Tensor {

@@ -34,7 +34,7 @@ export interface ZFNetOptions extends ModelOptions {
   dropout?: number;
 }
 
-const ZFNET_OPTIONS = optionKeys<ZFNetOptions>()(['numClasses', 'dropout', 'generator', 'skipInit']);
+const ZFNET_OPTIONS = optionKeys<ZFNetOptions>()(['numClasses', 'dropout', 'generator', 'skipInit', 'dtype']);
 
 /**
  * ZFNet (Zeiler & Fergus 2013): AlexNet with a 7×7 stride-2 first layer and a stride-2 second layer
@@ -50,7 +50,7 @@ export class ZFNet extends Module {
 
   constructor(options: ZFNetOptions = {}) {
     super();
-    const { numClasses = 1000, dropout = 0.5, generator, skipInit = false } = checkModelOptions('ZFNet', options, ZFNET_OPTIONS);
+    const { numClasses = 1000, dropout = 0.5, generator, skipInit = false, dtype = 'float32' } = checkModelOptions('ZFNet', options, ZFNET_OPTIONS);
     checkNumber('ZFNet', 'dropout', dropout, { min: 0, max: 1 });
     const g = { generator, skipInit };
     const lrn = (): LocalResponseNorm => new LocalResponseNorm(5, { alpha: 1e-4, beta: 0.75, k: 2 });
@@ -66,6 +66,7 @@ export class ZFNet extends Module {
       new Dropout(dropout, { generator }), new Linear(4096, 4096, g), new ReLU(),
       new Linear(4096, numClasses, g),
     );
+    this.to(dtype);
   }
 
   forward(x: Tensor): Tensor {

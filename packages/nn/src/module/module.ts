@@ -1,7 +1,8 @@
-import { ArgumentError, Tensor, checkOptions, noGrad, optionKeys, shapesEqual } from '@tensorgrad/core';
+import { ArgumentError, type FloatDType, Tensor, cast, checkOptions, noGrad, optionKeys, shapesEqual } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
 import { snakeCase } from './names.js';
+import { summaryTable } from './summary.js';
 
 /** Name → tensor, in PyTorch's order (a module's parameters, its buffers, then each child's). */
 export type StateDict = Map<string, Tensor>;
@@ -81,20 +82,85 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   abstract forward(...args: In): Out;
 
   /**
-   * Runs forward (PyTorch's `module(x)`). A missing input (no arguments, or undefined/null as
-   * the first) throws an ArgumentError naming the module instead of a TypeError deep inside;
-   * nn's layers also check that their input is a Tensor. Other arguments are passed as given
-   * (a module may take optional ones).
+   * Runs forward: PyTorch's `module(x)`, typed as forward's arguments and result (the class's
+   * `In` and `Out`). Call this rather than forward: a missing input (no arguments, or
+   * undefined/null as the first) throws an ArgumentError naming the module instead of a TypeError
+   * deep inside, and `summary` sees the call. nn's layers also check that their input is a Tensor.
+   * Other arguments are passed as given (a module may take optional ones).
+   */
+  invoke(...args: In): Out {
+    return this.#run('invoke', args);
+  }
+
+  /**
+   * The same as {@link invoke}, under its former name.
+   * @deprecated Use `invoke(x)`: `call` shadows Function.prototype.call's name, so a module reads
+   * like a function being called with `this` = x. It keeps working.
    */
   call(...args: In): Out {
+    return this.#run('call', args);
+  }
+
+  #run(method: 'invoke' | 'call', args: In): Out {
     const input: unknown = args[0];
     if (this.forward.length > 0 && (input === undefined || input === null)) {
       throw new ArgumentError(
-        `${this.constructor.name}.call: input (argument 0) is ${args.length === 0 ? 'missing' : String(input)}; ` +
-          `forward takes ${this.forward.length} argument(s), e.g. model.call(x) with x a Tensor`,
+        `${this.constructor.name}.${method}: input (argument 0) is ${args.length === 0 ? 'missing' : String(input)}; ` +
+          `forward takes ${this.forward.length} argument(s), e.g. model.invoke(x) with x a Tensor`,
       );
     }
     return this.forward(...args);
+  }
+
+  /**
+   * Converts every floating-point parameter and buffer to `dtype` in place (PyTorch's
+   * `module.to(torch.float64)`): the tensors stay the same objects, so tied weights stay tied and
+   * an optimizer still holds the module's parameters; gradients are converted with them; int32
+   * buffers (BatchNorm's numBatchesTracked) are left as they are. An optimizer's state (momentum,
+   * Adam's moments) is not converted, as in PyTorch: create the optimizer after converting.
+   * A graph recorded before the conversion cannot be backpropagated any more (it saved the old values).
+   */
+  to(dtype: FloatDType): this {
+    if (dtype !== 'float32' && dtype !== 'float64') {
+      throw new ArgumentError(`${this.constructor.name}.to: dtype must be 'float32' or 'float64', got ${show(dtype)}`);
+    }
+    noGrad(() => {
+      for (const t of [...this.parameters(), ...this.buffers()]) {
+        if (t.dtype === dtype || t.dtype === 'int32') continue;
+        t._replaceStorage(cast(t.detach(), dtype).data);
+        if (t.grad !== null) t.grad = cast(t.grad.detach(), dtype);
+      }
+    });
+    return this;
+  }
+
+  /** `to('float64')` (PyTorch's module.double()). */
+  double(): this {
+    return this.to('float64');
+  }
+
+  /** `to('float32')` (PyTorch's module.float()). */
+  float(): this {
+    return this.to('float32');
+  }
+
+  /**
+   * A table of the layers one forward pass runs through (dotted names, nested by call), their
+   * output shapes and parameter counts, and the totals: trainable and non-trainable parameters
+   * (as torchinfo's summary). `inputShape` includes the batch dim, e.g. [1, 1, 28, 28]; a module
+   * whose forward takes several tensors gets one shape per argument ([[1, 8], [1, 4]]). The pass
+   * runs on zeros in the module's dtype, in eval mode without a graph, and changes no state.
+   */
+  summary(inputShape: readonly number[] | readonly (readonly number[])[]): string {
+    const where = `${this.constructor.name}.summary`;
+    const isShape = (s: unknown): s is readonly number[] => Array.isArray(s) && s.every((d) => Number.isInteger(d) && d >= 0);
+    if (!Array.isArray(inputShape) || inputShape.length === 0) {
+      throw new ArgumentError(`${where}: inputShape must be a shape such as [1, 3, 32, 32] (or one shape per input), got ${show(inputShape)}`);
+    }
+    const shapes = inputShape.every(Array.isArray) ? (inputShape as readonly (readonly number[])[]) : [inputShape as readonly number[]];
+    const bad = shapes.findIndex((s) => !isShape(s));
+    if (bad >= 0) throw new ArgumentError(`${where}: inputShape must hold non-negative integers, got ${show(shapes[bad])}`);
+    return summaryTable(this, shapes);
   }
 
   /** Marks t as a trainable parameter (see the free function `parameter`). */
