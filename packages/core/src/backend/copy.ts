@@ -28,6 +28,19 @@ export interface CopyKernels {
    * [outer, size, inner] (zero-filled by the caller): gatherAlong's transpose (index_add).
    */
   scatterAddAlong(g: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void;
+  /**
+   * out[o, j, i] = x[o, index[o, j, i], i], x viewed as [outer, size, inner] and index and out as
+   * [outer, m, inner] with m = index.length / (outer · inner), every index in [0, size):
+   * torch.gather along one dim (topk's values).
+   */
+  takeAlong(x: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void;
+  /**
+   * out[o, index[o, j, i], i] += g[o, j, i], g and index viewed as [outer, m, inner] and out as
+   * [outer, size, inner] (zero-filled by the caller): takeAlong's transpose (torch.scatter_add).
+   */
+  putAddAlong(g: TypedArray, outer: number, size: number, inner: number, index: Int32Array, out: TypedArray): void;
+  /** out[k, c] = 1 if c = indices[k], out viewed as [indices.length, classes] and zero-filled by the caller (indices in range). */
+  oneHot(indices: TypedArray, classes: number, out: TypedArray): void;
   /** dst[i] = src[i] converted to dst's element type (a typed-array set: to int32 truncates). */
   convert(src: TypedArray, dst: TypedArray): void;
   /**

@@ -16,4 +16,27 @@ export interface ReduceKernels {
   softmax(x: TypedArray, shape: readonly number[], dim: number, out: TypedArray): void;
   /** out = log-softmax of x along `dim` ((x − max) − log Σ e^{x − max}). */
   logSoftmax(x: TypedArray, shape: readonly number[], dim: number, out: TypedArray): void;
+  /**
+   * out = log Σ e^x over `dims`: the maximum m subtracted first, log Σ e^{x − m} + m, with an
+   * infinite m taken as 0 (torch.logsumexp: all −∞ gives −∞, a +∞ gives +∞; NaN propagates).
+   */
+  logSumExp(x: TypedArray, shape: readonly number[], dims: readonly number[], out: TypedArray): void;
+  /**
+   * out = Σ (x − mean)² / max(0, n − correction) over `dims`, n the number of elements reduced
+   * (torch.var; two passes, sums in float64).
+   */
+  variance(x: TypedArray, shape: readonly number[], dims: readonly number[], correction: number, out: TypedArray): void;
+  /**
+   * out[o, i] = the j of the largest x[o, j, i], x viewed as [outer, size, inner] (size ≥ 1):
+   * NaN above every number, the first j among equals (torch.argmax).
+   */
+  argmax(x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
+  /** out[o, i] = the j of the smallest x[o, j, i]: NaN wins here too, the first j among equals (torch.argmin). */
+  argmin(x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
+  /**
+   * out[o, r, i] (r < k) = the j of the r-th largest (or, `largest` false, smallest) x[o, j, i],
+   * x viewed as [outer, size, inner] and out as [outer, k, inner]: NaN ranks above every number
+   * either way (torch.topk), and equal values rank by j (the lower first).
+   */
+  topk(x: TypedArray, outer: number, size: number, inner: number, k: number, largest: boolean, out: Int32Array): void;
 }

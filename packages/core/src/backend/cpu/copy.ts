@@ -7,6 +7,7 @@ import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, stridesOf } from '../../tensor/shape.js';
 import type { CopyKernels } from '../copy.js';
 import { mapStrided } from './elementwise.js';
+import { oneHotInto, putAddAlong, takeAlong } from './select.js';
 
 /** out = x with dims permuted: out.shape[i] = shape[perm[i]]. */
 export function permuteInto(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
@@ -133,6 +134,9 @@ export const cpuCopy: CopyKernels = {
   box: copyBox,
   gatherAlong,
   scatterAddAlong,
+  takeAlong,
+  putAddAlong,
+  oneHot: oneHotInto,
   convert: (src, dst) => dst.set(src),
   firstNotInt32,
   classGather: classGatherInto,

@@ -7,6 +7,8 @@ import { stridesOf } from '../../tensor/shape.js';
 import type { ReduceKernels } from '../reduce.js';
 import { collapseDims } from './elementwise.js';
 import { logSoftmaxInto, softmaxInto } from './softmax.js';
+import { argmaxInto, argminInto, topkInto } from './select.js';
+import { logSumExpInto, varianceInto } from './statistics.js';
 
 /** Strides into the reduced output for each input dim (0 along reduced dims). */
 function reducedStrides(shape: readonly number[], dims: readonly number[]): number[] {
@@ -78,4 +80,9 @@ export const cpuReduce: ReduceKernels = {
   min: (x, shape, dims, out) => extremumInto(x, shape, dims, out, lessThan, MIN_IDENTITY),
   softmax: softmaxInto,
   logSoftmax: logSoftmaxInto,
+  logSumExp: logSumExpInto,
+  variance: varianceInto,
+  argmax: argmaxInto,
+  argmin: argminInto,
+  topk: topkInto,
 };
