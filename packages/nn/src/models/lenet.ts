@@ -53,9 +53,9 @@ export class LeNet5 extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    x = this.pool.call(relu(this.conv1.call(x)));
-    x = flatten(this.pool.call(relu(this.conv2.call(x))), 1);
-    return this.fc3.call(relu(this.fc2.call(relu(this.fc1.call(x)))));
+    x = this.pool.invoke(relu(this.conv1.invoke(x)));
+    x = flatten(this.pool.invoke(relu(this.conv2.invoke(x))), 1);
+    return this.fc3.invoke(relu(this.fc2.invoke(relu(this.fc1.invoke(x)))));
   }
 }
 
