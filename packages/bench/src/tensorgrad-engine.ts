@@ -42,7 +42,7 @@ export function tensorgradEngine(threads: number): Engine {
       return {
         run: () => {
           opt.zeroGrad();
-          const loss = crossEntropy(model.call(x), labels);
+          const loss = crossEntropy(model.invoke(x), labels);
           loss.backward();
           opt.step();
           sink += loss.item() + touch(firstParam.data);
