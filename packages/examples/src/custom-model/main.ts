@@ -32,7 +32,7 @@ const t0 = performance.now();
 outer: for (;;) {
   for (const batch of loader) {
     optimizer.zeroGrad();
-    const loss = crossEntropy(model.call(batch.inputs), batch.labels);
+    const loss = crossEntropy(model.invoke(batch.inputs), batch.labels);
     loss.backward();
     optimizer.step();
     batch.release();
