@@ -21,7 +21,7 @@ export class InceptionResidualNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const features = this.residual.call(this.pool.call(this.inception.call(this.stem.call(x))));
-    return this.fc.call(flatten(this.avgpool.call(features), 1));
+    const features = this.residual.invoke(this.pool.invoke(this.inception.invoke(this.stem.invoke(x))));
+    return this.fc.invoke(flatten(this.avgpool.invoke(features), 1));
   }
 }
