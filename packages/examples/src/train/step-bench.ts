@@ -32,7 +32,7 @@ for (let i = 0; i < steps + 3; i++) {
   const p0 = poolStats();
   const t0 = performance.now();
   opt.zeroGrad();
-  crossEntropy(net.call(x), y).backward();
+  crossEntropy(net.invoke(x), y).backward();
   opt.step();
   const dt = performance.now() - t0;
   const c = process.cpuUsage(c0);
