@@ -22,7 +22,7 @@ const opt = new Adam(net.parameters(), { lr: 1e-3 });
 const step = (): number => {
   const t0 = performance.now();
   opt.zeroGrad();
-  crossEntropy(net.call(x), y).backward();
+  crossEntropy(net.invoke(x), y).backward();
   opt.step();
   return performance.now() - t0;
 };
