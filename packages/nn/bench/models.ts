@@ -22,7 +22,7 @@ const generator = new Generator(0);
 
 const r18 = resnet18({ generator }).eval();
 const image = randn([1, 3, 224, 224], { generator });
-time('resnet18 forward, 1×3×224×224, eval, no grad', 5, () => noGrad(() => r18.call(image)));
+time('resnet18 forward, 1×3×224×224, eval, no grad', 5, () => noGrad(() => r18.invoke(image)));
 
 const r20 = resnet20({ generator }).train();
 const opt = new SGD(r20.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 1e-4 });
@@ -30,6 +30,6 @@ const x = randn([32, 3, 32, 32], { generator });
 const labels = tensor(Array.from({ length: 32 }, () => generator.randint(0, 10)), { dtype: 'int32' });
 time('resnet20 training step, 32×3×32×32 (forward + backward + SGD)', 5, () => {
   opt.zeroGrad();
-  crossEntropy(r20.call(x), labels).backward();
+  crossEntropy(r20.invoke(x), labels).backward();
   opt.step();
 });
