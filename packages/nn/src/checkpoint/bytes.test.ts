@@ -32,7 +32,7 @@ function trained(seed: number) {
   const y = tensor([0, 1, 2, 0, 1, 2], { dtype: 'int32' });
   for (let i = 0; i < 3; i++) {
     optimizer.zeroGrad();
-    crossEntropy(model.call(x), y).backward();
+    crossEntropy(model.invoke(x), y).backward();
     optimizer.step();
     scheduler.step();
   }
@@ -63,8 +63,8 @@ describe('checkpoints as bytes (checkpointToBytes, loadCheckpointFromBytes)', ()
     expect(snapshot(fresh.model)).to.deep.equal(snapshot(model));
     expect(fresh.scheduler.lastEpoch).to.equal(3);
     expect(Buffer.from(checkpointToBytes({ model: fresh.model, optimizer: fresh.optimizer, scheduler: fresh.scheduler, metadata })).equals(Buffer.from(bytes))).to.equal(true);
-    const y1 = noGrad(() => model.eval().call(x));
-    const y2 = noGrad(() => fresh.model.eval().call(x));
+    const y1 = noGrad(() => model.eval().invoke(x));
+    const y2 = noGrad(() => fresh.model.eval().invoke(x));
     expect(Array.from(y2.data)).to.deep.equal(Array.from(y1.data));
 
     // The file written from bytes (as a page's download would be saved) loads with loadCheckpoint.
