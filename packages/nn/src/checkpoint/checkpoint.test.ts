@@ -59,7 +59,7 @@ describe('safetensors', () => {
     tensors.delete('extra.f64');
     tensors.delete('extra.i32');
     model.loadStateDict(tensors);
-    const y = noGrad(() => model.eval().call(tensor(expected.input, { shape: [2, 1, 4, 4] })));
+    const y = noGrad(() => model.eval().invoke(tensor(expected.input, { shape: [2, 1, 4, 4] })));
     Array.from(y.data).forEach((v, i) => expect(v).to.be.closeTo(expected.output[i]!, 1e-5));
   });
 
@@ -187,7 +187,7 @@ describe('checkpoints', () => {
 
   function trainStep(model: Sequential, opt: SGD | Adam, x: Tensor, y: Tensor): void {
     opt.zeroGrad();
-    crossEntropy(model.call(x), y).backward();
+    crossEntropy(model.invoke(x), y).backward();
     opt.step();
   }
 
@@ -213,8 +213,8 @@ describe('checkpoints', () => {
     expect(freshOpt.paramGroups[0]!.lr).to.equal(opt.paramGroups[0]!.lr);
     expect(freshScheduler.lastEpoch).to.equal(3);
     for (const mode of ['eval', 'train'] as const) {
-      const a = noGrad(() => model[mode]().call(x));
-      const b = noGrad(() => fresh[mode]().call(x));
+      const a = noGrad(() => model[mode]().invoke(x));
+      const b = noGrad(() => fresh[mode]().invoke(x));
       expect(Array.from(b.data), mode).to.deep.equal(Array.from(a.data));
     }
     // The forward passes in train mode advanced both BatchNorms identically; the next steps match too.
@@ -242,7 +242,7 @@ describe('checkpoints', () => {
 
   it("a CIFAR resnet20's full state (BatchNorm buffers included) round-trips bit-exactly through a file", () => {
     const model = resnet20({ generator: new Generator(8) });
-    noGrad(() => model.train().call(randn([4, 3, 8, 8], { generator: new Generator(9) }))); // non-default running statistics
+    noGrad(() => model.train().invoke(randn([4, 3, 8, 8], { generator: new Generator(9) }))); // non-default running statistics
     const path = join(dir, 'r20.safetensors');
     saveCheckpoint(path, { model });
     const fresh = resnet20({ skipInit: true });
