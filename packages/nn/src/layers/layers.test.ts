@@ -30,7 +30,7 @@ describe('layers', () => {
     const fc = new Linear(2, 3, { dtype: 'float64' });
     fc.weight.copy_(tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float64' }));
     fc.bias!.copy_(tensor([0.5, 0, -1], { dtype: 'float64' }));
-    expect(values(fc.call(tensor([[1, -1]], { dtype: 'float64' })))).to.deep.equal([-0.5, -1, -2]);
+    expect(values(fc.invoke(tensor([[1, -1]], { dtype: 'float64' })))).to.deep.equal([-0.5, -1, -2]);
     const big = new Linear(100, 50, { generator: new Generator(1) });
     expect(Math.max(...values(big.weight).map(Math.abs))).to.be.within(0.09, 0.1);
     expect(Math.max(...values(big.bias!).map(Math.abs))).to.be.within(0.08, 0.1);
@@ -41,11 +41,11 @@ describe('layers', () => {
     expect(conv.weight.shape).to.deep.equal([6, 2, 3, 3]);
     // fan_in = 2·3·3 = 18, bound 1/√18
     expect(Math.max(...values(conv.weight).map(Math.abs))).to.be.within(0.2, 1 / Math.sqrt(18));
-    expect(conv.call(randn([2, 4, 8, 8])).shape).to.deep.equal([2, 6, 4, 4]);
+    expect(conv.invoke(randn([2, 4, 8, 8])).shape).to.deep.equal([2, 6, 4, 4]);
     const up = new ConvTranspose2d(6, 4, 3, { stride: 2, padding: 1, outputPadding: 1 });
     expect(up.weight.shape).to.deep.equal([6, 4, 3, 3]);
-    expect(up.call(randn([1, 6, 4, 4])).shape).to.deep.equal([1, 4, 8, 8]);
-    expect(() => conv.call(randn([2, 3, 8, 8]))).to.throw(ShapeError, /Conv2d: expected input \[N, 4, H, W\], got \[2,3,8,8\]/);
+    expect(up.invoke(randn([1, 6, 4, 4])).shape).to.deep.equal([1, 4, 8, 8]);
+    expect(() => conv.invoke(randn([2, 3, 8, 8]))).to.throw(ShapeError, /Conv2d: expected input \[N, 4, H, W\], got \[2,3,8,8\]/);
     expect(() => new Conv2d(4, 6, 3, { groups: 4 })).to.throw(ArgumentError, /outChannels \(6\) must both be divisible by groups \(4\)/);
     expect(() => new Linear(0, 2)).to.throw(ArgumentError, /Linear: inFeatures must be a positive integer, got 0/);
   });
@@ -54,7 +54,7 @@ describe('layers', () => {
     const bn = new BatchNorm2d(3, { dtype: 'float64' });
     const x = randn([4, 3, 5, 5], { dtype: 'float64', generator: new Generator(3) });
     const batch = channelStats(x);
-    const y = bn.call(x);
+    const y = bn.invoke(x);
     const out = channelStats(y);
     out.mean.forEach((m) => expect(m).to.be.closeTo(0, 1e-12));
     out.variance.forEach((v, c) => expect(v).to.be.closeTo(batch.variance[c]! / (batch.variance[c]! + 1e-5), 1e-12));
@@ -66,7 +66,7 @@ describe('layers', () => {
     bn.eval();
     const rm = values(bn.runningMean!);
     const rv = values(bn.runningVar!);
-    const z = bn.call(x);
+    const z = bn.invoke(x);
     expect(bn.numBatchesTracked!.item()).to.equal(1);
     expect(values(bn.runningMean!)).to.deep.equal(rm);
     z.data.forEach((v, i) => {
@@ -77,55 +77,55 @@ describe('layers', () => {
 
   it('BatchNorm with momentum null keeps a cumulative average; BatchNorm1d takes [N, C]', () => {
     const bn = new BatchNorm1d(2, { momentum: null, dtype: 'float64' });
-    bn.call(tensor([[1, 10], [3, 30]], { dtype: 'float64' }));
-    bn.call(tensor([[5, 50], [7, 70]], { dtype: 'float64' }));
+    bn.invoke(tensor([[1, 10], [3, 30]], { dtype: 'float64' }));
+    bn.invoke(tensor([[5, 50], [7, 70]], { dtype: 'float64' }));
     expect(values(bn.runningMean!)).to.deep.equal([4, 40]);
     expect(bn.numBatchesTracked!.item()).to.equal(2);
-    expect(() => bn.call(randn([1, 2], { dtype: 'float64' }))).to.throw(ShapeError, /more than 1 value per channel/);
+    expect(() => bn.invoke(randn([1, 2], { dtype: 'float64' }))).to.throw(ShapeError, /more than 1 value per channel/);
     expect(bn.numBatchesTracked!.item()).to.equal(2);
     expect(values(bn.runningMean!)).to.deep.equal([4, 40]);
-    expect(() => bn.call(randn([2, 3]))).to.throw(ShapeError, /BatchNorm1d: expected input \[N, 2\] or \[N, 2, ·\], got \[2,3\]/);
-    expect(() => new BatchNorm2d(2).call(randn([2, 2, 3]))).to.throw(ShapeError, /BatchNorm2d: expected input \[N, 2, ·, ·\]/);
+    expect(() => bn.invoke(randn([2, 3]))).to.throw(ShapeError, /BatchNorm1d: expected input \[N, 2\] or \[N, 2, ·\], got \[2,3\]/);
+    expect(() => new BatchNorm2d(2).invoke(randn([2, 2, 3]))).to.throw(ShapeError, /BatchNorm2d: expected input \[N, 2, ·, ·\]/);
   });
 
   it('Dropout: zeroes with probability p and scales by 1/(1-p) while training, identity in eval, seedable', () => {
     const x = randn([10_000]);
     const drop = new Dropout(0.25, { generator: new Generator(7) });
-    const y = drop.call(x);
+    const y = drop.invoke(x);
     let zeros = 0;
     y.data.forEach((v, i) => {
       if (v === 0) zeros++;
       else expect(v).to.be.closeTo(x.data[i]! / 0.75, 1e-6);
     });
     expect(zeros / 10_000).to.be.closeTo(0.25, 0.02);
-    expect(values(new Dropout(0.25, { generator: new Generator(7) }).call(x))).to.deep.equal(values(y));
-    expect(drop.eval().call(x)).to.equal(x);
+    expect(values(new Dropout(0.25, { generator: new Generator(7) }).invoke(x))).to.deep.equal(values(y));
+    expect(drop.eval().invoke(x)).to.equal(x);
     expect(() => new Dropout(1.5)).to.throw(ArgumentError, /Dropout: p must be in \[0, 1\], got 1.5/);
   });
 
   it('pooling, LRN, LayerNorm, Flatten, Identity and activations compute the right shapes and values', () => {
     const x = tensor([[[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]]]);
-    expect(values(new MaxPool2d(2).call(x))).to.deep.equal([6, 8, 14, 16]);
-    expect(values(new AvgPool2d(2).call(x))).to.deep.equal([3.5, 5.5, 11.5, 13.5]);
-    expect(new MaxPool2d(3, { stride: 2, ceilMode: true }).call(x).shape).to.deep.equal([1, 1, 2, 2]);
-    expect(values(new AdaptiveAvgPool2d(1).call(x))).to.deep.equal([8.5]);
+    expect(values(new MaxPool2d(2).invoke(x))).to.deep.equal([6, 8, 14, 16]);
+    expect(values(new AvgPool2d(2).invoke(x))).to.deep.equal([3.5, 5.5, 11.5, 13.5]);
+    expect(new MaxPool2d(3, { stride: 2, ceilMode: true }).invoke(x).shape).to.deep.equal([1, 1, 2, 2]);
+    expect(values(new AdaptiveAvgPool2d(1).invoke(x))).to.deep.equal([8.5]);
     // LRN over a single channel: x / (k + α·x²/n)^β
-    const lrn = values(new LocalResponseNorm(5, { alpha: 1, beta: 0.5, k: 2 }).call(tensor([[[[3]]]])));
+    const lrn = values(new LocalResponseNorm(5, { alpha: 1, beta: 0.5, k: 2 }).invoke(tensor([[[[3]]]])));
     expect(lrn[0]).to.be.closeTo(3 / Math.sqrt(2 + 9 / 5), 1e-6);
-    const ln = new LayerNorm(4).call(tensor([[1, 2, 3, 4]]));
+    const ln = new LayerNorm(4).invoke(tensor([[1, 2, 3, 4]]));
     expect(values(ln)[0]).to.be.closeTo(-1.5 / Math.sqrt(1.25 + 1e-5), 1e-5);
-    expect(() => new LayerNorm(3).call(tensor([[1, 2, 3, 4]]))).to.throw(ShapeError, /LayerNorm: input \[1,4\] must end with the normalized shape \[3\]/);
-    expect(new Flatten().call(x).shape).to.deep.equal([1, 16]);
-    expect(new Identity().call(x)).to.equal(x);
-    expect(values(new ReLU().call(tensor([-1, 2])))).to.deep.equal([0, 2]);
-    expect(values(new Sigmoid().call(tensor([0])))).to.deep.equal([0.5]);
-    expect(values(new Softmax(1).call(tensor([[0, 0]])))).to.deep.equal([0.5, 0.5]);
+    expect(() => new LayerNorm(3).invoke(tensor([[1, 2, 3, 4]]))).to.throw(ShapeError, /LayerNorm: input \[1,4\] must end with the normalized shape \[3\]/);
+    expect(new Flatten().invoke(x).shape).to.deep.equal([1, 16]);
+    expect(new Identity().invoke(x)).to.equal(x);
+    expect(values(new ReLU().invoke(tensor([-1, 2])))).to.deep.equal([0, 2]);
+    expect(values(new Sigmoid().invoke(tensor([0])))).to.deep.equal([0.5]);
+    expect(values(new Softmax(1).invoke(tensor([[0, 0]])))).to.deep.equal([0.5, 0.5]);
   });
 
   it('gradients flow to every parameter of a layer stack', () => {
     const conv = new Conv2d(2, 3, 3, { padding: 1 });
     const bn = new BatchNorm2d(3);
-    const out = bn.call(conv.call(randn([2, 2, 4, 4])));
+    const out = bn.invoke(conv.invoke(randn([2, 2, 4, 4])));
     out.backward(randn(out.shape));
     for (const p of [...conv.parameters(), ...bn.parameters()]) expect(p.grad?.shape).to.deep.equal(p.shape);
   });
