@@ -108,9 +108,9 @@ export class CifarResNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    x = this.relu.call(this.bn1.call(this.conv1.call(x)));
-    x = this.layer3.call(this.layer2.call(this.layer1.call(x)));
-    return this.fc.call(flatten(this.avgpool.call(x), 1));
+    x = this.relu.invoke(this.bn1.invoke(this.conv1.invoke(x)));
+    x = this.layer3.invoke(this.layer2.invoke(this.layer1.invoke(x)));
+    return this.fc.invoke(flatten(this.avgpool.invoke(x), 1));
   }
 }
 
