@@ -50,14 +50,14 @@ describe('fmnistCnn', () => {
     for (const [k, t] of a) expect(bytes(t).equals(bytes(b.get(k)!)), k).to.equal(true);
     // Training mode: the outputs agree only if the dropout masks do.
     const x = randn([4, 1, 28, 28], { generator: new Generator(5) });
-    const [ya, yb] = [ours.train().call(x), theirs.train().call(x)];
+    const [ya, yb] = [ours.train().invoke(x), theirs.train().invoke(x)];
     expect(ya.shape).to.deep.equal([4, 10]);
     expect(bytes(ya).equals(bytes(yb))).to.equal(true);
   });
 
   it('takes numClasses, inChannels, dropout and skipInit', () => {
     const m = fmnistCnn({ numClasses: 3, inChannels: 2, dropout: 0, skipInit: true });
-    expect(m.call(randn([2, 2, 28, 28])).shape).to.deep.equal([2, 3]);
+    expect(m.invoke(randn([2, 2, 28, 28])).shape).to.deep.equal([2, 3]);
     expect([...m.stateDict().get('0.weight')!.data].every((v) => v === 0)).to.equal(true);
     expect((m.at(13) as Dropout).p).to.equal(0);
   });
