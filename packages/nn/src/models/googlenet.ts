@@ -30,7 +30,7 @@ export class BasicConv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return relu(this.bn.call(this.conv.call(x)));
+    return relu(this.bn.invoke(this.conv.invoke(x)));
   }
 }
 
@@ -76,7 +76,7 @@ export class Inception extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return concat([this.branch1.call(x), this.branch2.call(x), this.branch3.call(x), this.branch4.call(x)], 1);
+    return concat([this.branch1.invoke(x), this.branch2.invoke(x), this.branch3.invoke(x), this.branch4.invoke(x)], 1);
   }
 }
 
@@ -102,8 +102,8 @@ export class InceptionAux extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    x = flatten(this.conv.call(adaptiveAvgPool2d(x, 4)), 1);
-    return this.fc2.call(this.dropout.call(relu(this.fc1.call(x))));
+    x = flatten(this.conv.invoke(adaptiveAvgPool2d(x, 4)), 1);
+    return this.fc2.invoke(this.dropout.invoke(relu(this.fc1.invoke(x))));
   }
 }
 
@@ -226,16 +226,16 @@ export class GoogLeNet extends Module {
   forwardWithAux(x: Tensor): GoogLeNetOutputs {
     const useAux = this.training;
     if (this.transformInput) x = transformImageNetInput(x);
-    x = this.maxpool1.call(this.conv1.call(x));
-    x = this.maxpool2.call(this.conv3.call(this.conv2.call(x)));
-    x = this.maxpool3.call(this.inception3b.call(this.inception3a.call(x)));
-    x = this.inception4a.call(x);
-    const aux1 = useAux && this.aux1 !== null ? this.aux1.call(x) : null;
-    x = this.inception4d.call(this.inception4c.call(this.inception4b.call(x)));
-    const aux2 = useAux && this.aux2 !== null ? this.aux2.call(x) : null;
-    x = this.maxpool4.call(this.inception4e.call(x));
-    x = this.inception5b.call(this.inception5a.call(x));
-    const logits = this.fc.call(this.dropout.call(flatten(this.avgpool.call(x), 1)));
+    x = this.maxpool1.invoke(this.conv1.invoke(x));
+    x = this.maxpool2.invoke(this.conv3.invoke(this.conv2.invoke(x)));
+    x = this.maxpool3.invoke(this.inception3b.invoke(this.inception3a.invoke(x)));
+    x = this.inception4a.invoke(x);
+    const aux1 = useAux && this.aux1 !== null ? this.aux1.invoke(x) : null;
+    x = this.inception4d.invoke(this.inception4c.invoke(this.inception4b.invoke(x)));
+    const aux2 = useAux && this.aux2 !== null ? this.aux2.invoke(x) : null;
+    x = this.maxpool4.invoke(this.inception4e.invoke(x));
+    x = this.inception5b.invoke(this.inception5a.invoke(x));
+    const logits = this.fc.invoke(this.dropout.invoke(flatten(this.avgpool.invoke(x), 1)));
     return { logits, aux1, aux2 };
   }
 
