@@ -27,7 +27,7 @@ function stateSignature(m: Module<any, any>): [string, number[], string][] {
 
 // One 224×224 image for every ImageNet model (a forward takes 0.2–2 s in pure JS).
 const image = randn([1, 3, 224, 224], { generator: new Generator(0) });
-const forward = (m: Module<any, any>, x: Tensor): Tensor => noGrad(() => m.eval().call(x));
+const forward = (m: Module<any, any>, x: Tensor): Tensor => noGrad(() => m.eval().invoke(x));
 
 describe('models match torchvision', () => {
   const cases: [string, () => Module<any, any>, number][] = [
@@ -98,7 +98,7 @@ describe('models documented here', () => {
     const zf = zfnet({ skipInit: true, numClasses: 10 }).eval();
     const shapes: number[][] = [];
     noGrad(() => [...zf.features].reduce((h, layer) => {
-      const out = layer.call(h);
+      const out = layer.invoke(h);
       shapes.push([...out.shape]);
       return out;
     }, image));
@@ -115,7 +115,7 @@ describe('models documented here', () => {
   it('the option A shortcut subsamples and zero-pads channels', () => {
     const block = resnet20().layer2.at(0) as unknown as { downsample: Module<any, any> };
     const x = randn([1, 16, 4, 4]);
-    const y = block.downsample.call(x);
+    const y = block.downsample.invoke(x);
     expect(y.shape).to.deep.equal([1, 32, 2, 2]);
     expect(y.data[0]).to.equal(x.data[0]);
     expect(y.data[1]).to.equal(x.data[2]);
