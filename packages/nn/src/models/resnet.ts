@@ -63,8 +63,8 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const out = this.bn2.call(this.conv2.call(this.relu.call(this.bn1.call(this.conv1.call(x)))));
-    return this.relu.call(add(out, this.downsample === null ? x : this.downsample.call(x)));
+    const out = this.bn2.invoke(this.conv2.invoke(this.relu.invoke(this.bn1.invoke(this.conv1.invoke(x)))));
+    return this.relu.invoke(add(out, this.downsample === null ? x : this.downsample.invoke(x)));
   }
 }
 
@@ -104,10 +104,10 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
-    out = this.relu.call(this.bn2.call(this.conv2.call(out)));
-    out = this.bn3.call(this.conv3.call(out));
-    return this.relu.call(add(out, this.downsample === null ? x : this.downsample.call(x)));
+    let out = this.relu.invoke(this.bn1.invoke(this.conv1.invoke(x)));
+    out = this.relu.invoke(this.bn2.invoke(this.conv2.invoke(out)));
+    out = this.bn3.invoke(this.conv3.invoke(out));
+    return this.relu.invoke(add(out, this.downsample === null ? x : this.downsample.invoke(x)));
   }
 }
 
@@ -176,9 +176,9 @@ export class ResNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    x = this.maxpool.call(this.relu.call(this.bn1.call(this.conv1.call(x))));
-    x = this.layer4.call(this.layer3.call(this.layer2.call(this.layer1.call(x))));
-    return this.fc.call(flatten(this.avgpool.call(x), 1));
+    x = this.maxpool.invoke(this.relu.invoke(this.bn1.invoke(this.conv1.invoke(x))));
+    x = this.layer4.invoke(this.layer3.invoke(this.layer2.invoke(this.layer1.invoke(x))));
+    return this.fc.invoke(flatten(this.avgpool.invoke(x), 1));
   }
 }
 
