@@ -70,7 +70,7 @@ export class ZFNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.classifier.call(flatten(this.avgpool.call(this.features.call(x)), 1));
+    return this.classifier.invoke(flatten(this.avgpool.invoke(this.features.invoke(x)), 1));
   }
 }
 
