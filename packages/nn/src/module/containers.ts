@@ -78,7 +78,7 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.#items.reduce((h, m) => m.call(h), x);
+    return this.#items.reduce((h, m) => m.invoke(h), x);
   }
 }
 
