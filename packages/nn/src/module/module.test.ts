@@ -11,7 +11,7 @@ class Block extends Module {
   readonly fc = new Linear(3, 2);
   readonly bn = new BatchNorm2d(2);
   forward(x: Tensor): Tensor {
-    return this.fc.call(x);
+    return this.fc.invoke(x);
   }
 }
 
@@ -20,7 +20,7 @@ class Net extends Module {
   readonly layer1 = new Sequential(new Block(), new ReLU(), new Block());
   readonly head = new Linear(2, 1, { bias: false });
   forward(x: Tensor): Tensor {
-    return this.head.call(this.layer1.call(x));
+    return this.head.invoke(this.layer1.invoke(x));
   }
 }
 
