@@ -28,7 +28,7 @@ function fit(model: Sequential, opt: Optimizer<any>, steps: number): number[] {
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
     opt.zeroGrad();
-    const loss: Tensor = crossEntropy(model.call(x), y);
+    const loss: Tensor = crossEntropy(model.invoke(x), y);
     loss.backward();
     opt.step();
     losses.push(loss.item());
