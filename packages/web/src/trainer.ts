@@ -136,7 +136,7 @@ export class PageTraining {
     const loader = new DataLoader(subset(test, Array.from({ length: n }, (_, i) => i)), { batchSize: n, transform: testTransform() });
     const batch = loader.batch(0, 0);
     const model = this.training.model.eval();
-    const logits = noGrad(() => model.call(batch.inputs));
+    const logits = noGrad(() => model.invoke(batch.inputs));
     const pixels = new Uint8Array(n * 784);
     for (let i = 0; i < n; i++) pixels.set(test.get(i).input.data, i * 784);
     return { step: this.step, pixels, labels: batch.labels.data as Int32Array, predicted: argmaxRows(logits), logits: Float32Array.from(logits.data) };
