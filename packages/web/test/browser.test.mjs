@@ -164,7 +164,7 @@ describe('training page in Chromium', function () {
       expect(Buffer.from(raw.data).equals(Buffer.from(Object.values(shown.pixels).slice(i * 784, (i + 1) * 784)))).to.equal(true);
       x.set(transform(raw, new Generator(0)).data, i * 784);
     }
-    const logits = noGrad(() => fresh.eval().call(tensor(x, { shape: [n, 1, 28, 28] })));
+    const logits = noGrad(() => fresh.eval().invoke(tensor(x, { shape: [n, 1, 28, 28] })));
     const predicted = Array.from({ length: n }, (_, i) => {
       const row = logits.data.subarray(i * 10, i * 10 + 10);
       return row.indexOf(Math.max(...row));
