@@ -21,7 +21,7 @@ const opt = new SGD(model.parameters(), { lr: 0.01 });
 let batches = 0;
 for (const batch of loader) {
   opt.zeroGrad();
-  sum(model.call(batch.inputs)).backward();
+  sum(model.invoke(batch.inputs)).backward();
   opt.step();
   batches++;
 }
