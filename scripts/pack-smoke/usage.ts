@@ -31,7 +31,7 @@ class Tiny extends Module {
   readonly conv = new Conv2d(1, 4, 3, { padding: 1 });
   readonly fc = new Linear(4 * 8 * 8, 10);
   forward(x: Tensor): Tensor {
-    return this.fc.call(flatten(relu(this.conv.call(x)), 1));
+    return this.fc.invoke(flatten(relu(this.conv.invoke(x)), 1));
   }
 }
 const opt = new Adam(new Tiny().parameters(), { lr: 1e-3 });
