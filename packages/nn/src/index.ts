@@ -31,8 +31,10 @@ export { SGD, type SGDOptions } from './optim/sgd.js';
 export { Adam, AdamW, type AdamOptions } from './optim/adam.js';
 export { RMSprop, type RMSpropOptions } from './optim/rmsprop.js';
 export {
-  LRScheduler, StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, SequentialLR, type Schedule, type ChainedSchedule, type SchedulerState,
+  LRScheduler, StepLR, MultiStepLR, CosineAnnealingLR, LinearLR, SequentialLR, type Schedule, type ChainedSchedule, type SchedulerState, type InitialLrs,
 } from './optim/lr-scheduler.js';
+export { OneCycleLR, type OneCycleLROptions } from './optim/one-cycle.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type PlateauState } from './optim/reduce-on-plateau.js';
 export { clipGradNorm, type ClipGradNormOptions } from './optim/clip.js';
 
 export { accuracy, topKAccuracy, type AccuracyOptions } from './metrics/accuracy.js';

@@ -25,11 +25,20 @@ export interface SchedulerState {
   schedulers?: SchedulerState[];
 }
 
-/** The lr at `epoch` of a group whose base lr is `base` (the closed form). */
-export type Schedule = (base: number, epoch: number) => number;
+/** The lr at `epoch` of group number `group` whose base lr is `base` (the closed form). */
+export type Schedule = (base: number, epoch: number, group: number) => number;
 
 /** The lr at `epoch` computed from the group's current lr (PyTorch's chainable get_lr). */
-export type ChainedSchedule = (lr: number, epoch: number, base: number) => number;
+export type ChainedSchedule = (lr: number, epoch: number, base: number, group: number) => number;
+
+/**
+ * How a scheduler sets the groups' initial lrs (PyTorch's group['initial_lr'], its baseLrs):
+ * 'keep' (default) takes the lr a group had when its first scheduler was attached
+ * (setdefault); an array overwrites them for every later scheduler too (OneCycleLR sets
+ * maxLr / divFactor); 'current' takes the groups' current lrs and records nothing
+ * (ReduceLROnPlateau, which has no base lrs in PyTorch).
+ */
+export type InitialLrs = 'keep' | 'current' | readonly number[];
 
 /**
  * Sets each group's lr at every step. Subclasses pass their schedule to the constructor as
@@ -51,16 +60,17 @@ export class LRScheduler {
     /** The closed form: the lr at an epoch from a group's base lr (used by step(epoch)). */
     readonly lrAt: Schedule,
     chained?: ChainedSchedule,
+    initial: InitialLrs = 'keep',
   ) {
     const name = new.target.name;
     if (!(optimizer instanceof Optimizer)) throw new ArgumentError(`${name}: optimizer must be an Optimizer (SGD, Adam...), got ${show(optimizer)}`);
     if (typeof lrAt !== 'function') throw new ArgumentError(`${name}: lrAt must be a function (base lr, epoch) => lr, got ${show(lrAt)}`);
-    this.#chained = chained ?? ((_lr, epoch, base) => lrAt(base, epoch));
-    this.baseLrs = optimizer.paramGroups.map((g) => {
-      if (!initialLrs.has(g)) initialLrs.set(g, g.lr);
-      return initialLrs.get(g)!;
-    });
+    this.#chained = chained ?? ((_lr, epoch, base, group) => lrAt(base, epoch, group));
+    const groups = optimizer.paramGroups;
+    this.baseLrs = groups.map((g, i) => (initial === 'current' ? g.lr : initial === 'keep' ? initialLrs.get(g) ?? g.lr : initial[i]!));
     this.#advance(undefined);
+    // Recorded once the step to epoch 0 succeeded: a scheduler that failed to construct leaves no trace.
+    if (initial !== 'current') groups.forEach((g, i) => initialLrs.set(g, this.baseLrs[i]!));
   }
 
   /**
@@ -78,11 +88,11 @@ export class LRScheduler {
     let lrs: number[];
     if (epoch === undefined) {
       next = this.lastEpoch + 1;
-      lrs = groups.map((g, i) => this.#chained(g.lr, next, this.baseLrs[i]!));
+      lrs = groups.map((g, i) => this.#chained(g.lr, next, this.baseLrs[i]!, i));
     } else {
       checkNumber(where, 'epoch', epoch, { min: 0, integer: true });
       next = epoch;
-      lrs = this.baseLrs.map((base) => this.lrAt(base, next));
+      lrs = this.baseLrs.map((base, i) => this.lrAt(base, next, i));
     }
     // A non-finite or negative lr never reaches the optimizer (it would drive weights to ±Infinity).
     lrs.forEach((lr, i) => checkNumber(where, `the lr of group ${i} at epoch ${next}`, lr, { min: 0 }));
@@ -91,6 +101,14 @@ export class LRScheduler {
       g.lr = lrs[i]!;
     });
     this.lastLr = lrs;
+  }
+
+  /**
+   * Whether step() takes a metric (ReduceLROnPlateau's step(metric), once per epoch) rather
+   * than advancing a schedule.
+   */
+  get stepsOnMetric(): boolean {
+    return false;
   }
 
   /** The lrs this scheduler set at its last step (PyTorch's get_last_lr). */
@@ -125,7 +143,7 @@ export class LRScheduler {
     if (problems.length > 0) throw new StateDictError(`${this.constructor.name}.loadStateDict`, problems);
     this.lastEpoch = state.lastEpoch;
     this.baseLrs = [...state.baseLrs];
-    this.lastLr = state.lastLr === undefined ? this.baseLrs.map((base) => this.lrAt(base, this.lastEpoch)) : [...state.lastLr];
+    this.lastLr = state.lastLr === undefined ? this.baseLrs.map((base, i) => this.lrAt(base, this.lastEpoch, i)) : [...state.lastLr];
   }
 }
 
@@ -225,6 +243,7 @@ export class SequentialLR extends LRScheduler {
       throw new ArgumentError(`SequentialLR: needs one milestone fewer than schedulers, got ${schedulers.length} scheduler(s) and ${milestones.length} milestone(s)`);
     }
     schedulers.forEach((s, i) => {
+      if (s.stepsOnMetric) throw new ArgumentError(`SequentialLR: schedulers[${i}] is a ${s.constructor.name}, which steps on a metric and has no schedule to sequence`);
       if (s.optimizer !== optimizer) throw new ArgumentError(`SequentialLR: schedulers[${i}] drives another optimizer; every scheduler must drive the same optimizer`);
     });
     milestones.forEach((m, i) => {
@@ -234,9 +253,9 @@ export class SequentialLR extends LRScheduler {
     // The base class's step to epoch 0 leaves the lrs as they are (identity); PyTorch's set-up follows.
     super(
       optimizer,
-      (base, epoch) => {
+      (base, epoch, group) => {
         const i = phaseOf(milestones, epoch);
-        return schedulers[i]!.lrAt(base, epoch - (i === 0 ? 0 : milestones[i - 1]!));
+        return schedulers[i]!.lrAt(base, epoch - (i === 0 ? 0 : milestones[i - 1]!), group);
       },
       (lr) => lr,
     );

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { ArgumentError, tensor } from '@tensorgrad/core';
+import { Adam } from './adam.js';
+import { OneCycleLR } from './one-cycle.js';
+import { type Optimizer } from './optimizer.js';
+import { ReduceLROnPlateau } from './reduce-on-plateau.js';
 import { expect } from 'chai';
 import { clipGradNorm } from './clip.js';
 import { StateDictError } from '../errors.js';
@@ -10,20 +14,34 @@ const sgd = (lrs: number[] = [0.1]): SGD => new SGD(lrs.map((lr) => ({ params: [
 
 interface FixtureCase {
   name: string;
+  optimizer?: 'Adam';
   lrs: number[];
   schedulers: Spec[];
   steps: (number | null)[];
   expected: number[][];
   lastLr: number[][];
+  /** OneCycleLR cases: each group's momentum (Adam: beta1) after construction and each step. */
+  momenta?: number[][];
+  /** ReduceLROnPlateau cases: the metric of each step (null: NaN) and [best, numBadEpochs, cooldownCounter] after it. */
+  metrics?: (number | null)[];
+  plateau?: [number | string, number, number][];
+  /** PyTorch raised at this step (-1: at construction): ValueError past totalSteps, ZeroDivisionError in a zero-length phase. */
+  error?: { step: number; type: string };
 }
 type Spec = [string, Record<string, any>];
 
 // Written by scripts/lr-schedules-fixture.py with PyTorch 1.13's torch.optim.lr_scheduler.
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/lr-schedules.json', import.meta.url), 'utf8')) as { torch: string; cases: FixtureCase[] };
 
+/** PyTorch's keyword arguments as our options: max_lr → maxLr, three_phase → threePhase. */
+const camel = (a: Record<string, any>): Record<string, any> =>
+  Object.fromEntries(Object.entries(a).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+
 /** Our scheduler for a fixture spec (PyTorch's argument names), built as a PyTorch user would. */
-function build(opt: SGD, [kind, a]: Spec): LRScheduler {
+function build(opt: Optimizer<any>, [kind, a]: Spec): LRScheduler {
   switch (kind) {
+    case 'OneCycleLR': return new OneCycleLR(opt, camel(a) as never);
+    case 'ReduceLROnPlateau': return new ReduceLROnPlateau(opt, camel(a));
     case 'StepLR': return new StepLR(opt, a.step_size, a.gamma);
     case 'MultiStepLR': return new MultiStepLR(opt, a.milestones, a.gamma);
     case 'CosineAnnealingLR': return new CosineAnnealingLR(opt, a.T_max, a.eta_min);
@@ -33,16 +51,46 @@ function build(opt: SGD, [kind, a]: Spec): LRScheduler {
   }
 }
 
-/** Group lrs after construction and after each step, as the fixture records them. */
-function run(c: FixtureCase): { lrs: number[][]; schedulers: LRScheduler[]; opt: SGD } {
-  const opt = sgd(c.lrs);
-  const schedulers = c.schedulers.map((s) => build(opt, s));
-  const lrs = [opt.paramGroups.map((g) => g.lr)];
-  for (const epoch of c.steps) {
-    for (const s of schedulers) s.step(epoch ?? undefined);
-    lrs.push(opt.paramGroups.map((g) => g.lr));
+/** SGD's momentum or Adam's beta1, as OneCycleLR cycles it. */
+const momentumOf = (g: Record<string, unknown>): number => (Array.isArray(g.betas) ? g.betas[0] : g.momentum) as number;
+
+interface Run {
+  lrs: number[][];
+  momenta: number[][];
+  plateau: [number, number, number][];
+  schedulers: LRScheduler[];
+  /** The step that threw (-1: construction), and its error. */
+  error?: { step: number; error: unknown };
+}
+
+/** Group lrs (and momenta, plateau counters) after construction and after each step, as the fixture records them. */
+function run(c: FixtureCase): Run {
+  const opt: Optimizer<any> = c.optimizer === 'Adam' ? new Adam(c.lrs.map((lr) => ({ params: [tensor([0], { requiresGrad: true })], lr }))) : sgd(c.lrs);
+  const out: Run = { lrs: [], momenta: [], plateau: [], schedulers: [] };
+  try {
+    out.schedulers = c.schedulers.map((s) => build(opt, s));
+  } catch (error) {
+    return { ...out, error: { step: -1, error } };
   }
-  return { lrs, schedulers, opt };
+  const record = (): void => {
+    out.lrs.push(opt.paramGroups.map((g) => g.lr));
+    out.momenta.push(opt.paramGroups.map(momentumOf));
+  };
+  record();
+  for (const [i, epoch] of c.steps.entries()) {
+    try {
+      for (const s of out.schedulers) {
+        if (s instanceof ReduceLROnPlateau) {
+          s.step(c.metrics![i] ?? NaN);
+          out.plateau.push([s.best, s.numBadEpochs, s.cooldownCounter]);
+        } else s.step(epoch ?? undefined);
+      }
+    } catch (error) {
+      return { ...out, error: { step: i, error } };
+    }
+    record();
+  }
+  return out;
 }
 
 function expectClose(actual: number[][], expected: number[][], what: string): void {
@@ -58,9 +106,28 @@ describe('LR schedules match PyTorch 1.13 (alone, chained, SequentialLR, step(ep
 
   for (const c of fixture.cases) {
     it(c.name, () => {
-      const { lrs, schedulers } = run(c);
-      expectClose(lrs, c.expected, c.name);
-      expectClose(schedulers.map((s) => s.getLastLr()), c.lastLr, `${c.name} getLastLr`);
+      const r = run(c);
+      // PyTorch lets OneCycleLR's extrapolated step totalSteps set a negative lr; ours refuses it.
+      const negative = c.error?.step === -1 ? -1 : c.expected.findIndex((row) => row.some((lr) => lr < 0));
+      if (negative >= 0) {
+        expect(r.error?.step, 'the step to a negative lr throws').to.equal(negative - 1);
+        expect(r.error!.error).to.be.instanceOf(ArgumentError).with.property('message').match(/OneCycleLR\.step: the lr of group \d at epoch \d+ must be a finite number >= 0, got -/);
+        expectClose(r.lrs, c.expected.slice(0, negative), c.name);
+        return;
+      }
+      if (c.error !== undefined) {
+        expect(r.error?.step, `${c.name}: PyTorch's ${c.error.type}`).to.equal(c.error.step);
+        expect(r.error!.error).to.be.instanceOf(ArgumentError).with.property('message')
+          .match(c.error.type === 'ValueError' ? /^OneCycleLR\.step: tried to step \d+ times; the cycle has totalSteps \d+$/ : /^OneCycleLR\.step: step \d+ falls in phase \d, which has zero length/);
+      } else expect(r.error, c.name).to.equal(undefined);
+      if (c.error?.step === -1) return;
+      expectClose(r.lrs, c.expected, c.name);
+      expectClose(r.schedulers.map((s) => s.getLastLr()), c.lastLr, `${c.name} getLastLr`);
+      if (c.momenta !== undefined) expectClose(r.momenta, c.momenta, `${c.name} momenta`);
+      if (c.plateau !== undefined) {
+        const best = (b: number | string): number => (typeof b === 'number' ? b : Number(b));
+        expect(r.plateau, `${c.name} best, numBadEpochs, cooldownCounter`).to.deep.equal(c.plateau.map(([b, n, k]) => [best(b), n, k]));
+      }
     });
   }
 
