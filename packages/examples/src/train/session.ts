@@ -81,7 +81,7 @@ function makeScheduler(optimizer: Optimizer<any>, totalSteps: number): LRSchedul
 export function trainStep(t: Training, batch: Batch): { loss: number; correct: number } {
   t.model.train();
   t.optimizer.zeroGrad();
-  const logits = t.model.call(batch.inputs);
+  const logits = t.model.invoke(batch.inputs);
   const loss = crossEntropy(logits, batch.labels);
   loss.backward();
   t.optimizer.step();
@@ -97,7 +97,7 @@ export function evaluate(model: Module<[Tensor], Tensor>, loader: DataLoader<Raw
   let seen = 0;
   noGrad(() => {
     for (const batch of loader.batches(0)) {
-      const logits = model.call(batch.inputs);
+      const logits = model.invoke(batch.inputs);
       lossSum += crossEntropy(logits, batch.labels, { reduction: 'sum' }).item();
       correct += countCorrect(logits, batch.labels);
       seen += batch.labels.size;
