@@ -4,13 +4,17 @@ import { checkSeed } from './loader/seed.js';
 
 /** Random access to a fixed number of items (PyTorch's map-style Dataset). */
 export interface Dataset<T> {
+  /** Number of items. */
   readonly length: number;
+  /** Item `index` (0 ≤ index < length), as PyTorch's `__getitem__`. */
   get(index: number): T;
 }
 
 /** A labelled example: an input (image tensor, raw image, feature vector...) and a class index. */
 export interface Sample<X = Tensor> {
+  /** The input: an image tensor, a raw image, a feature vector... */
   readonly input: X;
+  /** The class index. */
   readonly label: number;
 }
 
@@ -25,12 +29,17 @@ export function checkIndex(op: string, index: number, length: number): void {
  * their input) with label i.
  */
 export class TensorDataset implements Dataset<Sample<Tensor>> {
+  /** Number of samples (the inputs' first dim). */
   readonly length: number;
   private readonly rowShape: number[];
   private readonly rowSize: number;
   private readonly labels: Int32Array;
 
-  constructor(readonly inputs: Tensor, labels: Tensor | ArrayLike<number>) {
+  constructor(
+    /** All inputs [N, ...]: sample i is row i. */
+    readonly inputs: Tensor,
+    labels: Tensor | ArrayLike<number>,
+  ) {
     if (!(inputs instanceof Tensor)) throw new ArgumentError(`TensorDataset: inputs must be a Tensor [N, ...] (e.g. tensor(rows)), got ${show(inputs)}`);
     if (inputs.shape.length === 0) throw new ShapeError('TensorDataset: inputs must have a leading sample dimension, got a 0-d tensor');
     this.length = inputs.shape[0]!;
@@ -49,6 +58,7 @@ export class TensorDataset implements Dataset<Sample<Tensor>> {
     });
   }
 
+  /** Row `index` of the inputs (a view) with its label. */
   get(index: number): Sample<Tensor> {
     checkIndex('TensorDataset.get', index, this.length);
     const start = index * this.rowSize;
@@ -58,9 +68,14 @@ export class TensorDataset implements Dataset<Sample<Tensor>> {
 
 /** The items of `dataset` at `indices`, in that order. */
 export class Subset<T> implements Dataset<T> {
+  /** The indices into `dataset`, in this subset's order. */
   readonly indices: Int32Array;
 
-  constructor(readonly dataset: Dataset<T>, indices: ArrayLike<number>) {
+  constructor(
+    /** The dataset the items come from. */
+    readonly dataset: Dataset<T>,
+    indices: ArrayLike<number>,
+  ) {
     checkDataset('Subset', dataset);
     if (typeof indices !== 'object' || indices === null || !Number.isInteger(indices.length)) {
       throw new ArgumentError(`Subset: indices must be an array of dataset indices, got ${show(indices)}`);
@@ -71,16 +86,22 @@ export class Subset<T> implements Dataset<T> {
     });
   }
 
+  /** Number of items: the number of indices. */
   get length(): number {
     return this.indices.length;
   }
 
+  /** The dataset's item at indices[index]. */
   get(index: number): T {
     checkIndex('Subset.get', index, this.indices.length);
     return this.dataset.get(this.indices[index]!);
   }
 }
 
+/**
+ * The items of `dataset` at `indices`, in that order: `new Subset(dataset, indices)`
+ * (torch.utils.data.Subset).
+ */
 export function subset<T>(dataset: Dataset<T>, indices: ArrayLike<number>): Subset<T> {
   return new Subset(dataset, indices);
 }

@@ -4,10 +4,18 @@
 //   toTensor takes and returns this form, so a pipeline is toTensor followed by float transforms.
 import { ArgumentError, ShapeError, Tensor, formatShape } from '@tensorgrad/core';
 
+/**
+ * An image as decoders and file readers produce it: HWC uint8 (0..255), as stored on disk;
+ * `toTensor` turns it into a CHW float32 tensor in [0, 1].
+ */
 export interface RawImage {
+  /** The pixels, row by row, channels interleaved (HWC). */
   readonly data: Uint8Array;
+  /** Height in pixels. */
   readonly height: number;
+  /** Width in pixels. */
   readonly width: number;
+  /** Channels per pixel (1 grey, 3 RGB, 4 RGBA). */
   readonly channels: number;
 }
 

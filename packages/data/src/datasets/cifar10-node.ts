@@ -6,6 +6,7 @@ import type { ImageArrayDataset } from './image-array.js';
 import { readFileBytes } from './idx-node.js';
 import { rootAndTrain } from './root-options.js';
 
+/** Options of `cifar10` (Node). */
 export interface Cifar10Options {
   /** The directory of the binary version: data_batch_1..5.bin and test_batch.bin. */
   root: string;

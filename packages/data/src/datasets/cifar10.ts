@@ -5,6 +5,7 @@ import { checkBytes, show } from '../check.js';
 import { DataError } from '../errors.js';
 import { ImageArrayDataset } from './image-array.js';
 
+/** CIFAR-10's ten class names, by label. */
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
 const SIDE = 32;

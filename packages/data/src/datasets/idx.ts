@@ -7,12 +7,18 @@ import { checkBoolean, checkBytes, show } from '../check.js';
 import { DataError } from '../errors.js';
 import { gunzip, isGzip } from './gzip.js';
 
+/** Element types of the IDX format. */
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+/** The typed array holding an IDX array's values, one per IdxType. */
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
+/** An IDX array: its element type, its shape and its values (row-major). */
 export interface IdxArray {
+  /** Element type, as the header's type code says. */
   readonly type: IdxType;
+  /** Size of each dimension (e.g. [60000, 28, 28] for MNIST images). */
   readonly shape: readonly number[];
+  /** The values, row-major, in the typed array of `type`. */
   readonly data: IdxData;
 }
 
@@ -64,6 +70,7 @@ export function decodeIdx(buf: Uint8Array, source: string): IdxArray {
   return { type, shape, data: decode(view, headerSize, count, type) };
 }
 
+/** Options of `encodeIdx`. */
 export interface EncodeIdxOptions {
   /** Gzip the bytes (readIdx and parseIdx read both). Default false. */
   gzip?: boolean;

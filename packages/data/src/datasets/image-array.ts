@@ -8,15 +8,22 @@ import type { RawImage } from '../image.js';
  * are held in memory), with integer labels. get(i) returns a view of image i, not a copy.
  */
 export class ImageArrayDataset implements Dataset<Sample<RawImage>> {
+  /** Number of images (the number of labels). */
   readonly length: number;
   private readonly imageSize: number;
 
   constructor(
+    /** All images' pixels, HWC uint8, image after image. */
     readonly pixels: Uint8Array,
+    /** One class index per image. */
     readonly labels: Uint8Array | Int32Array,
+    /** Image height in pixels. */
     readonly height: number,
+    /** Image width in pixels. */
     readonly width: number,
+    /** Channels per pixel (1 grey, 3 RGB). */
     readonly channels: number,
+    /** Class names by index (empty when unknown). */
     readonly classes: readonly string[] = [],
   ) {
     checkBytes('ImageArrayDataset', 'pixels', pixels);
@@ -30,6 +37,7 @@ export class ImageArrayDataset implements Dataset<Sample<RawImage>> {
     }
   }
 
+  /** Image `index` (a view of `pixels`, not a copy) with its label. */
   get(index: number): Sample<RawImage> {
     checkIndex('ImageArrayDataset.get', index, this.length);
     const start = index * this.imageSize;

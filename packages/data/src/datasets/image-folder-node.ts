@@ -8,6 +8,7 @@ import type { RawImage } from '../image.js';
 import { decodeImage } from './decode-node.js';
 import { readFileBytes } from './idx-node.js';
 
+/** Options of `ImageFolder`. */
 export interface ImageFolderOptions {
   /** 3 for RGB (default), 1 for greyscale. */
   channels?: 1 | 3;
@@ -22,11 +23,22 @@ const IMAGE_FOLDER_OPTIONS = optionKeys<ImageFolderOptions>()(['channels', 'exte
  * stays small and each epoch re-reads the disk (the OS page cache makes that cheap).
  */
 export class ImageFolder implements Dataset<Sample<RawImage>> {
+  /** Class names: the sub-directory names, sorted; label i is classes[i]. */
   readonly classes: readonly string[];
-  readonly files: ReadonlyArray<{ path: string; label: number }>;
+  /** Every image file with its label, in sorted order. */
+  readonly files: ReadonlyArray<{
+    /** The file's path: root/class/file. */
+    path: string;
+    /** Its class index. */
+    label: number;
+  }>;
   private readonly channels: 1 | 3;
 
-  constructor(readonly root: string, options: ImageFolderOptions = {}) {
+  constructor(
+    /** The directory holding one sub-directory per class. */
+    readonly root: string,
+    options: ImageFolderOptions = {},
+  ) {
     checkPath('ImageFolder', 'root', root);
     checkOptions('ImageFolder', options, IMAGE_FOLDER_OPTIONS);
     const { channels = 3, extensions = ['.png', '.jpg', '.jpeg'] } = options;
@@ -43,10 +55,12 @@ export class ImageFolder implements Dataset<Sample<RawImage>> {
     if (this.files.length === 0) throw new DataError(`ImageFolder: no ${extensions.join('/')} files under the class directories of ${root}`);
   }
 
+  /** Number of image files. */
   get length(): number {
     return this.files.length;
   }
 
+  /** Decodes file `index` (PNG or JPEG) to a RawImage with the options' channels, with its label. */
   get(index: number): Sample<RawImage> {
     checkIndex('ImageFolder.get', index, this.files.length);
     const { path, label } = this.files[index]!;

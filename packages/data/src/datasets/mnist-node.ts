@@ -8,6 +8,7 @@ import { readIdx } from './idx-node.js';
 import { FASHION_MNIST_CLASSES, MNIST_CLASSES, mnistDataset, mnistFileNames } from './mnist.js';
 import { rootAndTrain } from './root-options.js';
 
+/** Options of `fashionMnist` / `mnist` (Node). */
 export interface MnistOptions {
   /** Directory holding the four IDX files (gzipped or not). Default: the Debian package's. */
   root?: string;
@@ -16,6 +17,7 @@ export interface MnistOptions {
 }
 const MNIST_OPTIONS = optionKeys<MnistOptions>()(['root', 'train']);
 
+/** Where Debian's dataset-fashion-mnist package installs the files: fashionMnist's default root. */
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** Fashion-MNIST from `root` or from the Debian package dataset-fashion-mnist. */

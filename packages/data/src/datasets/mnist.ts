@@ -6,6 +6,7 @@ import { DataError } from '../errors.js';
 import { ImageArrayDataset } from './image-array.js';
 import { type IdxArray, parseIdxAsync } from './idx.js';
 
+/** Fashion-MNIST's ten class names, by label. */
 export const FASHION_MNIST_CLASSES = [
   'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
 ] as const;
@@ -14,7 +15,9 @@ export const MNIST_CLASSES: readonly string[] = Array.from({ length: 10 }, (_, i
 
 /** The bytes of an images file and its labels file (IDX, gzipped or not). */
 export interface MnistBytes {
+  /** The images file (`*-images-idx3-ubyte`, gzipped or not). */
   images: Uint8Array | ArrayBuffer;
+  /** The labels file (`*-labels-idx1-ubyte`, gzipped or not). */
   labels: Uint8Array | ArrayBuffer;
 }
 const MNIST_BYTES = optionKeys<MnistBytes>()(['images', 'labels']);
@@ -29,6 +32,7 @@ export function mnistFromBytes(bytes: MnistBytes): Promise<ImageArrayDataset> {
   return fromBytes('mnistFromBytes', bytes, MNIST_CLASSES);
 }
 
+/** Options of `fashionMnistFromUrl` / `mnistFromUrl`. */
 export interface MnistUrlOptions {
   /** The 60000 training images (true, the default) or the 10000 test images. */
   train?: boolean;

@@ -7,7 +7,9 @@ import { BatchBuffers } from './batch-buffers.js';
 import { nextTask } from './next-task.js';
 import { AUGMENT_STREAM, MAX_KEY, SHUFFLE_STREAM, checkSeed, deriveSeed } from './seed.js';
 
+/** Options of `DataLoader` (torch.utils.data.DataLoader's, plus seeding). */
 export interface DataLoaderOptions<X> {
+  /** Samples per batch (required). */
   batchSize: number;
   /** A new order every epoch, derived from (seed, epoch). Default false. */
   shuffle?: boolean;
@@ -22,6 +24,10 @@ export interface DataLoaderOptions<X> {
 }
 const DATA_LOADER_OPTIONS = optionKeys<DataLoaderOptions<unknown>>()(['batchSize', 'shuffle', 'seed', 'dropLast', 'transform', 'prefetchSlice']);
 
+/**
+ * One batch: collated inputs and labels, the dataset indices they came from, and where the batch
+ * sits in its epoch.
+ */
 export interface Batch {
   /** [N, ...sample shape] float32: NCHW for images. */
   readonly inputs: Tensor;
@@ -29,6 +35,7 @@ export interface Batch {
   readonly labels: Tensor;
   /** The dataset index of each row. */
   readonly indices: Int32Array;
+  /** The epoch this batch belongs to. */
   readonly epoch: number;
   /** Position of this batch in its epoch. */
   readonly index: number;
@@ -51,16 +58,28 @@ export interface Batch {
  * runs the same epoch again from its first batch. Set `loader.epoch = k` to resume at epoch k.
  */
 export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Batch> {
+  /**
+   * The epoch iterating the loader runs next; advances when an iteration runs to its end (see
+   * above); set it to resume at an epoch.
+   */
   epoch = 0;
+  /** As given in the options. */
   readonly batchSize: number;
+  /** As given in the options (default false). */
   readonly shuffle: boolean;
+  /** As given in the options (default 0). */
   readonly seed: number;
+  /** As given in the options (default false). */
   readonly dropLast: boolean;
   private readonly transform: Transform<X, Tensor> | undefined;
   private readonly prefetchSlice: number;
   private readonly batchBuffers = new BatchBuffers();
 
-  constructor(readonly dataset: Dataset<Sample<X>>, options: DataLoaderOptions<X>) {
+  constructor(
+    /** The samples to batch. */
+    readonly dataset: Dataset<Sample<X>>,
+    options: DataLoaderOptions<X>,
+  ) {
     checkDataset('DataLoader', dataset);
     if (options === undefined) throw new ArgumentError(`DataLoader: options with at least batchSize are required; accepted: ${DATA_LOADER_OPTIONS.join(', ')}`);
     checkOptions('DataLoader', options, DATA_LOADER_OPTIONS);
@@ -147,10 +166,18 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
     }
   }
 
+  /**
+   * `for (const batch of loader)`: the batches of epoch `loader.epoch`, built synchronously (as
+   * batches()).
+   */
   [Symbol.iterator](): IterableIterator<Batch> {
     return this.batches();
   }
 
+  /**
+   * `for await (const batch of loader)`: the batches of epoch `loader.epoch`, the next one prepared
+   * while the loop awaits (as prefetched()).
+   */
   [Symbol.asyncIterator](): AsyncIterableIterator<Batch> {
     return this.prefetched();
   }

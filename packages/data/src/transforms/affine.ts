@@ -6,6 +6,7 @@ import type { Transform } from './transform.js';
 /** Row-major 2x3 matrix [a, b, tx, c, d, ty]: (x, y) -> (a x + b y + tx, c x + d y + ty). */
 export type Affine = readonly [number, number, number, number, number, number];
 
+/** Options of the warping transforms (`affine`, `randomRotation`, `randomAffine`, `warpAffine`). */
 export interface WarpOptions {
   /** Value of pixels that come from outside the image. Default 0. */
   fill?: number;
@@ -72,11 +73,13 @@ function warp(op: string, x: Tensor, forward: Affine, { fill, nearest }: Samplin
   return chwImage(c, h, w, out);
 }
 
+/** Parameters of `affine` (torchvision's F.affine; each optional, the identity by default). */
 export interface AffineParams {
   /** Counter-clockwise, in degrees, about the image centre. */
   angle?: number;
   /** Shift in pixels (x to the right, y down). */
   translate?: readonly [number, number];
+  /** Zoom factor about the image centre (default 1). */
   scale?: number;
   /** Shear parallel to x, in degrees. */
   shear?: number;
@@ -157,6 +160,7 @@ export function randomTranslate(maxFraction: number | readonly [number, number],
   };
 }
 
+/** Options of `randomAffine` (torchvision's RandomAffine arguments). */
 export interface RandomAffineOptions extends WarpOptions {
   /** Rotation range in degrees: ±degrees or [min, max]. Default 0. */
   degrees?: number | readonly [number, number];

@@ -3,6 +3,7 @@ import { checkRange, show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
 
+/** Options of `gaussianBlur` (torchvision's GaussianBlur arguments). */
 export interface GaussianBlurOptions {
   /**
    * Odd positive kernel size: one number, or [kx, ky] = [width, height] in torchvision's order

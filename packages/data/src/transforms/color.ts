@@ -4,6 +4,7 @@ import { greyOrRgb, luma } from './grayscale.js';
 import { shiftHue } from './hue.js';
 import type { Transform } from './transform.js';
 
+/** Options of `colorJitter` (torchvision's ColorJitter arguments; each strength 0, off, by default). */
 export interface ColorJitterOptions {
   /** Factor drawn from [max(0, 1 - b), 1 + b]; the image is scaled by it. */
   brightness?: number;

@@ -9,7 +9,12 @@ import type { Transform } from './transform.js';
  * that does not repeat the edge pixel (as numpy/PyTorch 'reflect'). */
 export type PaddingMode = 'constant' | 'edge' | 'reflect';
 
+/** How `pad`, `crop` and `randomCrop` make up pixels outside the image. */
 export interface PadOptions {
+  /**
+   * 'constant' (default: `fill`), 'edge' (the nearest edge pixel) or 'reflect' (mirrored, without
+   * repeating the edge).
+   */
   paddingMode?: PaddingMode;
   /** The value of constant padding. Default 0. */
   fill?: number;
@@ -17,6 +22,7 @@ export interface PadOptions {
 const PAD_OPTIONS = optionKeys<PadOptions>()(['paddingMode', 'fill']);
 const PADDING_MODES: readonly PaddingMode[] = ['constant', 'edge', 'reflect'];
 
+/** Options of `randomCrop` (torchvision's RandomCrop arguments). */
 export interface RandomCropOptions extends PadOptions {
   /** Pixels added on every side before the window is drawn. Default 0. */
   padding?: number;

@@ -6,6 +6,7 @@ import type { Transform } from './transform.js';
 /** What fills an erased box: one number, one per channel, or a [C, height, width] tensor. */
 export type EraseValue = number | readonly number[] | Tensor;
 
+/** Options of `erase`. */
 export interface EraseOptions {
   /** Write into `x` itself (and mark it modified) instead of a copy. Default false. */
   inplace?: boolean;
@@ -61,6 +62,7 @@ function checkChannelValues(op: string, value: readonly number[], c: number): vo
   }
 }
 
+/** Options of `randomErasing` (torchvision's RandomErasing arguments and defaults). */
 export interface RandomErasingOptions {
   /** Probability of erasing. Default 0.5. */
   p?: number;

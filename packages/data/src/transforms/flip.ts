@@ -23,10 +23,18 @@ export function vflip(x: Tensor): Tensor {
   return chwImage(c, h, w, out);
 }
 
+/**
+ * Mirrors the image left-right with probability p (default 0.5), as torchvision's
+ * RandomHorizontalFlip; one draw per call.
+ */
 export function randomHorizontalFlip(p = 0.5): Transform {
   return randomly('randomHorizontalFlip', p, hflip);
 }
 
+/**
+ * Mirrors the image top-bottom with probability p (default 0.5), as torchvision's
+ * RandomVerticalFlip; one draw per call.
+ */
 export function randomVerticalFlip(p = 0.5): Transform {
   return randomly('randomVerticalFlip', p, vflip);
 }

@@ -18,6 +18,7 @@ export function greyOrRgb(op: string, x: Tensor): { c: 1 | 3; h: number; w: numb
   return { c, h, w };
 }
 
+/** Options of `grayscale`. */
 export interface GrayscaleOptions {
   /** 1 (default): one grey channel; 3: the grey copied into three channels (r = g = b). */
   numOutputChannels?: 1 | 3;
@@ -35,6 +36,7 @@ export function grayscale(options: GrayscaleOptions = {}): Transform {
   return (x) => toGrey('grayscale', x, channels);
 }
 
+/** Options of `randomGrayscale`. */
 export interface RandomGrayscaleOptions {
   /** Probability of converting. Default 0.1 (torchvision's). */
   p?: number;

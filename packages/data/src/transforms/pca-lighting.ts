@@ -8,6 +8,7 @@ import type { Transform } from './transform.js';
 
 /** Principal components of RGB pixel values: covariance = Σ λᵢ pᵢ pᵢᵀ. */
 export interface RgbPca {
+  /** Mean R, G and B value. */
   mean: [number, number, number];
   /** 3x3, row-major rows. */
   covariance: number[][];
@@ -17,6 +18,7 @@ export interface RgbPca {
   eigenvectors: number[][];
 }
 
+/** Options of `computeRgbPca`. */
 export interface ComputeRgbPcaOptions {
   /** Use only the first maxImages images. Default: all. */
   maxImages?: number;

@@ -65,6 +65,7 @@ export function resize(size: Size): Transform {
   };
 }
 
+/** Options of `randomResizedCrop` (torchvision's RandomResizedCrop arguments and defaults). */
 export interface RandomResizedCropOptions {
   /** Range of the window's area as a fraction of the image's. Default [0.08, 1]. */
   scale?: readonly [number, number];
