@@ -67,7 +67,8 @@ describe('OneCycleLR and ReduceLROnPlateau: states and resume', () => {
       s.step(m);
       return a.paramGroups.map((g) => g.lr);
     });
-    for (const at of [0, 3, 6, 10]) {
+    for (const at of [0, 3, 4, 6, 10]) {
+      // After 3 steps one bad epoch is counted; after 4 the lr was cut and one cooldown step is left.
       const [b, t] = make();
       metrics.slice(0, at).forEach((m) => t.step(m));
       const saved = json(t.stateDict());
@@ -122,6 +123,15 @@ describe('OneCycleLR and ReduceLROnPlateau: states and resume', () => {
     const [model, optimizer, scheduler] = train(plateau, 2);
     const bad = checkpointToBytes({ model, optimizer, scheduler: new StepLR(optimizer, 2) });
     expect(() => loadCheckpointFromBytes(bad, { model, optimizer, scheduler })).to.throw(StateDictError, /best must be a finite number[^]*numBadEpochs must be/);
+  });
+
+  it('records no initial lr: a scheduler attached after a reduction starts from the current lr (as PyTorch)', () => {
+    const opt = sgd();
+    const s = new ReduceLROnPlateau(opt, { patience: 0 });
+    s.step(1);
+    s.step(1);
+    expect(new StepLR(opt, 2).baseLrs).to.deep.equal([opt.paramGroups[0]!.lr]);
+    expect(opt.paramGroups[0]!.lr).to.be.closeTo(0.01, 1e-17);
   });
 
   it('rejects bad plateau states, naming every problem', () => {
