@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError, type Tensor, checkOptions, conv2d, convTranspose2d, optionKeys, zeros } from '@tensorgrad/core';
+import { ArgumentError, type PaddingMode, ShapeError, type Tensor, checkChoice, checkOptions, conv2d, convTranspose2d, optionKeys, zeros } from '@tensorgrad/core';
 import { defaultLayerInit } from '../init.js';
 import { Module } from '../module/module.js';
 import { type Padding, type Pair, type ParameterOptions } from './options.js';
@@ -16,9 +16,15 @@ export interface Conv2dOptions extends ParameterOptions {
   groups?: number;
   /** Add a learnable bias per output channel (default true). */
   bias?: boolean;
+  /**
+   * nn.Conv2d's padding_mode: what the padding holds, 'zeros' (default), 'reflect', 'replicate'
+   * or 'circular' (the input padded in that mode, then convolved unpadded; see core's pad).
+   */
+  paddingMode?: PaddingMode;
 }
 
-const CONV2D_OPTIONS = optionKeys<Conv2dOptions>()(['stride', 'padding', 'dilation', 'groups', 'bias', 'dtype', 'generator', 'skipInit']);
+const CONV2D_OPTIONS = optionKeys<Conv2dOptions>()(['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode', 'dtype', 'generator', 'skipInit']);
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 export function kernelPair(k: Pair): [number, number] {
   return typeof k === 'number' ? [k, k] : [k[0], k[1]];
@@ -68,6 +74,8 @@ export class Conv2d extends Module {
   readonly dilation: Pair;
   /** As given in the options. */
   readonly groups: number;
+  /** As given in the options (default 'zeros'). */
+  readonly paddingMode: PaddingMode;
 
   constructor(
     /** Channels of the input. */
@@ -80,9 +88,11 @@ export class Conv2d extends Module {
   ) {
     super();
     checkOptions('Conv2d', options, CONV2D_OPTIONS);
-    const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, dtype = 'float32', generator, skipInit = false } = options;
+    const { stride = 1, padding = 0, dilation = 1, groups = 1, bias = true, paddingMode = 'zeros', dtype = 'float32', generator, skipInit = false } = options;
     checkConvArguments('Conv2d', inChannels, outChannels, kernelSize, { stride, dilation, groups, bias, dtype, skipInit });
     checkPadding('Conv2d', padding);
+    checkChoice('Conv2d', 'paddingMode', paddingMode, PADDING_MODES);
+    this.paddingMode = paddingMode;
     this.stride = stride;
     this.padding = padding;
     this.dilation = dilation;
@@ -94,7 +104,9 @@ export class Conv2d extends Module {
 
   forward(x: Tensor): Tensor {
     checkInput('Conv2d', x, this.inChannels);
-    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return conv2d(x, this.weight, this.bias, {
+      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode,
+    });
   }
 }
 

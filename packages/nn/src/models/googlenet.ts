@@ -13,7 +13,7 @@ import { Sequential } from '../module/containers.js';
 import { Module } from '../module/module.js';
 import { type ModelOptions, checkModelOptions } from './options.js';
 
-const BASIC_CONV2D_OPTIONS = optionKeys<Omit<Conv2dOptions, 'bias'>>()(['stride', 'padding', 'dilation', 'groups', 'dtype', 'generator', 'skipInit']);
+const BASIC_CONV2D_OPTIONS = optionKeys<Omit<Conv2dOptions, 'bias'>>()(['stride', 'padding', 'dilation', 'groups', 'paddingMode', 'dtype', 'generator', 'skipInit']);
 
 /** conv (no bias) → BatchNorm (eps 1e-3) → ReLU. */
 export class BasicConv2d extends Module {
