@@ -18,12 +18,17 @@ const GROUP_NORM_OPTIONS = optionKeys<GroupNormOptions>()(['eps', 'affine', 'dty
  * each (sample, group) normalised over its channels and positions, in training and eval alike.
  */
 export class GroupNorm extends Module {
+  /** Learnable per-channel scale [numChannels] (initialised to 1), or null without affine. */
   readonly weight: Tensor | null;
+  /** Learnable per-channel shift [numChannels] (initialised to 0), or null without affine. */
   readonly bias: Tensor | null;
+  /** As given in the options. */
   readonly eps: number;
 
   constructor(
+    /** Number of groups the channels are split into (divides numChannels). */
     readonly numGroups: number,
+    /** Channels of the input (dim 1). */
     readonly numChannels: number,
     options: GroupNormOptions = {},
   ) {

@@ -26,15 +26,26 @@ const INSTANCE_NORM_OPTIONS = optionKeys<InstanceNormOptions>()(['eps', 'momentu
  * (running_mean, running_var, num_batches_tracked; the counter stays 0, as PyTorch's).
  */
 export class InstanceNorm2d extends Module {
+  /** Learnable per-channel scale [numFeatures] (initialised to 1), or null without affine. */
   readonly weight: Tensor | null;
+  /** Learnable per-channel shift [numFeatures] (initialised to 0), or null without affine. */
   readonly bias: Tensor | null;
+  /** Running mean [numFeatures] (a buffer), or null without trackRunningStats. */
   readonly runningMean: Tensor | null;
+  /** Running unbiased variance [numFeatures] (a buffer), or null without trackRunningStats. */
   readonly runningVar: Tensor | null;
+  /**
+   * Always 0, as PyTorch's (a buffer kept for state-dict compatibility), or null without
+   * trackRunningStats.
+   */
   readonly numBatchesTracked: Tensor | null;
+  /** As given in the options. */
   readonly eps: number;
+  /** As given in the options. */
   readonly momentum: number;
 
   constructor(
+    /** Channels (dim 1 of a batched input). */
     readonly numFeatures: number,
     options: InstanceNormOptions = {},
   ) {
