@@ -4,6 +4,7 @@ import { ArgumentError, ShapeError, type Tensor, checkNumber, checkOptions, form
 import { show } from '../check.js';
 import { checkNotEmpty, checkTarget, checkTensor, type Logits, rankOf, readLogits, readTarget } from './classes.js';
 
+/** Options of `accuracy` and `topKAccuracy`. */
 export interface AccuracyOptions {
   /** 'mean' (default): the fraction of positions scored correct; 'sum': their number. */
   reduction?: 'mean' | 'sum';

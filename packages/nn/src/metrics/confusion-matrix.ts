@@ -23,6 +23,7 @@ export function confusionMatrix(input: Tensor, target: Tensor, numClasses: numbe
  * epoch, `reset` before the next) and derives per-class precision, recall and F1 from it.
  */
 export class ConfusionMatrix {
+  /** Number of classes: the matrix is numClasses × numClasses. */
   readonly numClasses: number;
   // float64 counts are exact up to 2^53; compute() checks they fit int32.
   readonly #counts: Float64Array;

@@ -8,12 +8,18 @@ import { checkBool, show } from '../check.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { Optimizer } from './optimizer.js';
 
+/**
+ * Options of `OneCycleLR` (torch.optim.lr_scheduler.OneCycleLR's arguments, camelCase, PyTorch's
+ * defaults).
+ */
 export interface OneCycleLROptions {
   /** The peak lr: one for every group, or one per group. */
   maxLr: number | readonly number[];
   /** The number of steps in the cycle; else epochs × stepsPerEpoch. */
   totalSteps?: number;
+  /** Number of epochs, with stepsPerEpoch, when totalSteps is not given. */
   epochs?: number;
+  /** Steps (batches) per epoch, with epochs, when totalSteps is not given. */
   stepsPerEpoch?: number;
   /** The fraction of the steps spent raising the lr (default 0.3). */
   pctStart?: number;
@@ -58,6 +64,7 @@ interface Phase {
  * step(epoch) jumps to that step. The momentum belongs to the optimizer's state, like the lr.
  */
 export class OneCycleLR extends LRScheduler {
+  /** Steps in the cycle (given, or epochs × stepsPerEpoch). */
   readonly totalSteps: number;
   readonly #momentumAt: ((step: number, group: number) => number) | null;
   readonly #momentumKey: 'momentum' | 'betas';

@@ -8,6 +8,10 @@ import { StateDictError } from '../errors.js';
 import { LRScheduler, type SchedulerState } from './lr-scheduler.js';
 import { Optimizer } from './optimizer.js';
 
+/**
+ * Options of `ReduceLROnPlateau` (torch.optim.lr_scheduler.ReduceLROnPlateau's arguments,
+ * camelCase, PyTorch's defaults).
+ */
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): reduce when the metric stops decreasing; 'max': when it stops increasing. */
   mode?: 'min' | 'max';
@@ -35,8 +39,11 @@ const PLATEAU_OPTIONS = optionKeys<ReduceLROnPlateauOptions>()(['mode', 'factor'
  * the bad steps counted and the cooldown steps left.
  */
 export interface PlateauState extends SchedulerState {
+  /** The best metric so far. */
   best: number | 'Infinity' | '-Infinity';
+  /** Steps without improvement counted so far. */
   numBadEpochs: number;
+  /** Cooldown steps left. */
   cooldownCounter: number;
 }
 
@@ -47,13 +54,21 @@ export interface PlateauState extends SchedulerState {
  * `step()` without a metric, `step(epoch)` and SequentialLR are refused.
  */
 export class ReduceLROnPlateau extends LRScheduler {
+  /** As given in the options (default 'min'). */
   readonly mode: 'min' | 'max';
+  /** As given in the options (default 0.1). */
   readonly factor: number;
+  /** As given in the options (default 10). */
   readonly patience: number;
+  /** As given in the options (default 1e-4). */
   readonly threshold: number;
+  /** As given in the options (default 'rel'). */
   readonly thresholdMode: 'rel' | 'abs';
+  /** As given in the options (default 0). */
   readonly cooldown: number;
+  /** The lowest lr of each group (minLr, expanded to one per group). */
   readonly minLrs: readonly number[];
+  /** As given in the options (default 1e-8). */
   readonly eps: number;
   /** The best metric so far (the mode's worst, ±Infinity, before the first step). */
   best: number;
