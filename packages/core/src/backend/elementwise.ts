@@ -49,6 +49,24 @@ export const Unary = {
   clamp: 22,
   /** [a ≤ x ≤ b] (clamp's derivative: the bounds pass gradient). */
   clampPass: 23,
+  /** max(x, a) then min(·, b), NaN and -0 kept (PyTorch's hardtanh: min a, max b; b where a > b). */
+  hardtanh: 24,
+  /** [a < x < b] (hardtanh's and hardsigmoid's derivative masks: 0 at the bounds and for NaN). */
+  hardtanhPass: 25,
+  /** min(max(x + 3, 0), 6) / 6. */
+  hardsigmoid: 26,
+  /** x · min(max(x + 3, 0), 6) / 6. */
+  hardswish: 27,
+  /** x·scale for x > 0, (e^x − 1)·α·scale otherwise (α, scale: PyTorch's SELU constants). */
+  selu: 28,
+  /** x for x > 0, (e^{x·(1/a)} − 1)·a otherwise (a = α ≠ 0). */
+  celu: 29,
+  /** x·tanh(log(1 + e^x)). */
+  mish: 30,
+  /** x / (|x| + 1) (NaN at ±∞, as PyTorch's). */
+  softsign: 31,
+  /** 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (GELU, approximate 'tanh'). */
+  geluTanh: 32,
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 

@@ -18,3 +18,45 @@ export function softplusOf(v: number): number {
 export function normalCdf(v: number): number {
   return 0.5 * erfc(-v * Math.SQRT1_2);
 }
+
+// The activations below follow PyTorch 1.13's CPU kernels expression for expression (operand
+// order, exp − 1 rather than expm1, the constants), so float64 values agree bit for bit wherever
+// the elementary functions (exp, tanh, log1p) do.
+
+/** SELU's α and scale (torch's SELU_ALPHA, SELU_SCALE) and its negative coefficient α·scale. */
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_SCALE = 1.0507009873554805;
+export const SELU_NEGATIVE = SELU_ALPHA * SELU_SCALE;
+
+/** selu(v) = v·scale for v > 0, (e^v − 1)·α·scale otherwise (torch's elu kernel with scale). */
+export function seluOf(v: number): number {
+  return v <= 0 ? (Math.exp(v) - 1) * SELU_NEGATIVE : v * SELU_SCALE;
+}
+
+/** celu(v) = v for v > 0, (e^{v·(1/α)} − 1)·α otherwise (torch: elu with input scale 1/α). */
+export function celuOf(v: number, alpha: number, inverseAlpha: number): number {
+  return v <= 0 ? (Math.exp(v * inverseAlpha) - 1) * alpha : v;
+}
+
+/** min(max(t, 0), 6) as std::min(std::max(t, 0), 6): NaN stays NaN. */
+const clamp06 = (t: number): number => (t < 0 ? 0 : t > 6 ? 6 : t);
+
+/** hardsigmoid(v) = min(max(v + 3, 0), 6) / 6. */
+export function hardsigmoidOf(v: number): number {
+  return clamp06(v + 3) / 6;
+}
+
+/** hardswish(v) = v · min(max(v + 3, 0), 6) / 6, multiplied before the division as torch. */
+export function hardswishOf(v: number): number {
+  return (v * clamp06(v + 3)) / 6;
+}
+
+/** The tanh GELU's √(2/π) (torch: M_SQRT2 · M_2_SQRTPI · 0.5) and κ. */
+export const GELU_TANH_BETA = Math.SQRT2 * 1.1283791670955126 * 0.5;
+export const GELU_TANH_KAPPA = 0.044715;
+
+/** gelu(v, 'tanh') = 0.5·v·(1 + tanh(β·(v + κ·v³))), v³ as (v·v)·v. */
+export function geluTanhOf(v: number): number {
+  const inner = GELU_TANH_BETA * (v + GELU_TANH_KAPPA * (v * v * v));
+  return 0.5 * v * (1 + Math.tanh(inner));
+}

@@ -119,9 +119,11 @@ describe('elementwise kernels', () => {
   });
 
   it('mapUnary: each activation and mask code equals the scalar expression it names, bit for bit (NaN, ±∞, -0 included)', () => {
-    const edges = [NaN, Infinity, -Infinity, -0, 0, 6, -6, 1e-40, 100, -100, 20, -20, 3, 1.5, 0.5, -0.5, 1, -1, 7, 2.5, 40, -40, 710, -710];
+    const edges = [NaN, Infinity, -Infinity, -0, 0, 6, -6, 1e-40, 100, -100, 20, -20, 3, 1.5, 0.5, -0.5, 1, -1, 7, 2.5, 40, -40, 710, -710, -3, -1e-20, 2.9, -2.9];
     const sig = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
     const sp = (v: number): number => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+    const stdMax = (p: number, q: number): number => (p < q ? q : p);
+    const stdMin = (p: number, q: number): number => (q < p ? q : p);
     const [beta, threshold, slope, alpha, lo, hi] = [2, 3, -0.3, 1.7, -1, 0.5];
     const cases: [number, (v: number) => number, number?, number?][] = [
       [Unary.sigmoid, sig], [Unary.tanh, Math.tanh], [Unary.silu, (v) => v * sig(v)], [Unary.logSigmoid, (v) => -sp(-v)],
@@ -133,6 +135,14 @@ describe('elementwise kernels', () => {
       [Unary.elu, (v) => (v > 0 ? v : alpha * Math.expm1(v)), alpha],
       [Unary.positive, (v) => (v > 0 ? 1 : 0)], [Unary.notPositive, (v) => (v > 0 ? 0 : 1)],
       [Unary.clamp, (v) => Math.min(Math.max(v, lo), hi), lo, hi], [Unary.clampPass, (v) => (v >= lo && v <= hi ? 1 : 0), lo, hi],
+      // PyTorch 1.13's CPU expressions (std::max(p, q) is p < q ? q : p, std::min(p, q) is q < p ? q : p).
+      [Unary.hardtanh, (v) => stdMin(stdMax(v, lo), hi), lo, hi], [Unary.hardtanh, (v) => stdMin(stdMax(v, 0), 6), 0, 6],
+      [Unary.hardtanhPass, (v) => (v > lo && v < hi ? 1 : 0), lo, hi],
+      [Unary.hardsigmoid, (v) => stdMin(stdMax(v + 3, 0), 6) / 6], [Unary.hardswish, (v) => (v * stdMin(stdMax(v + 3, 0), 6)) / 6],
+      [Unary.selu, (v) => (v <= 0 ? (Math.exp(v * 1) - 1) * (1.6732632423543772848170429916717 * 1.0507009873554804934193349852946) : v * 1.0507009873554804934193349852946)],
+      [Unary.celu, (v) => (v <= 0 ? (Math.exp(v * (1 / alpha)) - 1) * alpha : v * 1), alpha],
+      [Unary.mish, (v) => v * Math.tanh(Math.log1p(Math.exp(v)))], [Unary.softsign, (v) => v / (Math.abs(v) + 1)],
+      [Unary.geluTanh, (v) => 0.5 * v * (1 + Math.tanh(Math.SQRT2 * 1.12837916709551257390 * 0.5 * (v + 0.044715 * (v * v * v))))],
     ];
     for (const f32 of [false, true]) {
       const x = f32 ? Float32Array.from(edges) : Float64Array.from(edges);

@@ -9,7 +9,7 @@ import { ArgumentError } from '../../errors.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides } from '../../tensor/shape.js';
 import { Binary, type BinaryCode, type ElementwiseKernels, Unary, type UnaryCode } from '../elementwise.js';
-import { normalCdf, sigmoidOf, softplusOf } from './activation.js';
+import { celuOf, geluTanhOf, hardsigmoidOf, hardswishOf, normalCdf, seluOf, sigmoidOf, softplusOf } from './activation.js';
 import { erf } from './erf.js';
 
 export type BinaryFn = (a: number, b: number) => number;
@@ -84,6 +84,15 @@ export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryCode, a = 0, b
     case Unary.gelu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * normalCdf(v); } return;
     case Unary.clamp: for (let i = 0; i < n; i++) out[i] = Math.min(Math.max(x[i]!, a), b); return;
     case Unary.clampPass: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v >= a && v <= b ? 1 : 0; } return;
+    case Unary.hardtanh: for (let i = 0; i < n; i++) { const v = x[i]!; const r = v < a ? a : v; out[i] = r > b ? b : r; } return;
+    case Unary.hardtanhPass: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > a && v < b ? 1 : 0; } return;
+    case Unary.hardsigmoid: for (let i = 0; i < n; i++) out[i] = hardsigmoidOf(x[i]!); return;
+    case Unary.hardswish: for (let i = 0; i < n; i++) out[i] = hardswishOf(x[i]!); return;
+    case Unary.selu: for (let i = 0; i < n; i++) out[i] = seluOf(x[i]!); return;
+    case Unary.celu: { const inverse = 1 / a; for (let i = 0; i < n; i++) out[i] = celuOf(x[i]!, a, inverse); return; }
+    case Unary.mish: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * Math.tanh(Math.log1p(Math.exp(v))); } return;
+    case Unary.softsign: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v / (Math.abs(v) + 1); } return;
+    case Unary.geluTanh: for (let i = 0; i < n; i++) out[i] = geluTanhOf(x[i]!); return;
     default: throw new ArgumentError(`elementwise.unary: unknown operation code ${String(op)}`);
   }
 }
