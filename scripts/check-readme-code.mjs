@@ -8,7 +8,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -96,5 +96,5 @@ if (errors.length > 0) {
   console.error(`readme code: ${errors.length} error(s) in ${checked.length} TypeScript block(s) (tsc --strict)`);
   process.exit(1);
 }
-console.log(`readme code: ${checked.length} TypeScript block(s) of ${readmes.map((r) => relative(root, join(root, r))).join(', ')} compile under --strict` +
+console.log(`readme code: ${checked.length} TypeScript block(s) of ${[...new Set(checked.map((b) => b.readme))].join(', ')} compile under --strict` +
   (skipped > 0 ? ` (${skipped} marked not-compiled)` : ''));
