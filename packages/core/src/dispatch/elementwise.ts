@@ -85,11 +85,19 @@ export const cast = publicFn<(x: TensorLike, dtype: DType) => Tensor>('cast', ['
 });
 
 type Bound = number | null | undefined;
+type TensorBound = Tensor | number | null | undefined;
 
-/** x limited to [min, max] (either bound may be null/undefined, not both); PyTorch's clamp. */
-export const clamp = publicFn<(x: TensorLike, min?: number | null, max?: number | null) => Tensor>('clamp', ['x', 'min', 'max'], {
+/**
+ * x limited to [min, max] (either bound may be null/undefined, not both); PyTorch's clamp. A bound
+ * is a number or a tensor broadcasting with x (torch.clamp with tensor bounds: gradients reach the
+ * tensor bounds, x keeps it where x equals a bound).
+ */
+export const clamp = publicFn<(x: TensorLike, min?: TensorLike | null, max?: TensorLike | null) => Tensor>('clamp', ['x', 'min', 'max'], {
   'Tensor, number | null | undefined': (x: Tensor, min: Bound) => clampInternal(x, min),
   'Tensor, number | null | undefined, number | null | undefined': (x: Tensor, min: Bound, max: Bound) => clampInternal(x, min, max),
+  'Tensor, Tensor': (x: Tensor, min: Tensor) => clampInternal(x, min),
+  'Tensor, Tensor, Tensor | number | null | undefined': (x: Tensor, min: Tensor, max: TensorBound) => clampInternal(x, min, max),
+  'Tensor, number | null | undefined, Tensor': (x: Tensor, min: Bound, max: Tensor) => clampInternal(x, min, max),
 });
 
 /**

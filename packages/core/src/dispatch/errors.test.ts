@@ -18,7 +18,7 @@ describe('error messages of the public API', () => {
     expect(() => untyped(tg.exp)({})).to.throw(ArgumentError, /^exp: argument 'x' must be .*Tensor.*, got Object/);
     expect(() => untyped(tg.sum)(x23(), 'rows')).to.throw(ArgumentError, /^sum: argument 'dims' must be number or Array.*, got string \(usage: sum\(x, dims, keepdim\)\)/);
     expect(() => untyped(tg.reshape)(x23(), 6)).to.throw(ArgumentError, /^reshape: argument 'shape' must be Array, got number/);
-    expect(() => untyped(tg.clamp)(x23(), '0')).to.throw(ArgumentError, /^clamp: argument 'min' must be number or null or undefined, got string/);
+    expect(() => untyped(tg.clamp)(x23(), '0')).to.throw(ArgumentError, /^clamp: argument 'min' must be number or null or undefined or Tensor.*, got string/);
     expect(() => untyped(tg.concat)([x23(), 'a'])).to.throw(ArgumentError, /^concat: xs\[1\] must be a Tensor .*got string/);
   });
 

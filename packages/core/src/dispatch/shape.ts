@@ -1,6 +1,7 @@
 import { ArgumentError } from '../errors.js';
 import { broadcastTo as broadcastToInternal } from '../ops/reduce/sum.js';
 import * as cc from '../ops/shape/concat.js';
+import * as oh from '../ops/shape/one-hot.js';
 import * as pm from '../ops/shape/permute.js';
 import * as rs from '../ops/shape/reshape.js';
 import * as sl from '../ops/shape/slice.js';
@@ -92,4 +93,12 @@ export const pad = publicFn<{
   'Tensor, Array, string': (x: Tensor, pads: number[], mode: PadMode) => sl.pad(x, pads, mode),
   'Tensor, Array, string, number': sl.pad,
   'Tensor, Array, Object': sl.padWithOptions,
+});
+/**
+ * One-hot encoding of int32 class indices (F.one_hot): int32 of shape [...indices.shape,
+ * numClasses], numClasses -1 (default) meaning the largest index + 1. Not differentiable.
+ */
+export const oneHot = publicFn<(indices: TensorLike, numClasses?: number) => Tensor>('oneHot', ['indices', 'numClasses'], {
+  Tensor: (t: Tensor) => oh.oneHot(t),
+  'Tensor, number': oh.oneHot,
 });

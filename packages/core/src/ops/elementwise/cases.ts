@@ -1,6 +1,7 @@
 // Random cases of the elementwise ops for the registry-wide gradient test.
 import type { Arbitrary } from 'fast-check';
 import type { CaseTools } from '../../autograd/registry.js';
+import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /** How values are drawn (the options of the testing arbitraries' tensorOfShape). */
@@ -36,4 +37,32 @@ export function whereCases({ fc, arb }: CaseTools): Arbitrary<{ inputs: { cond: 
       attrs: fc.constant({} as Record<string, never>),
     }),
   );
+}
+
+/**
+ * clampTensor: x, min and max broadcasting together (either bound may be absent). The bounds take
+ * values on the grid ±0.5, ±1.5 and x stays 0.1 away from it, so no element sits on a kink; min
+ * and max never meet (the crossed case, min > max, is drawn too: min on the upper half of the grid).
+ */
+export function clampTensorCases({ fc, arb }: CaseTools): Arbitrary<{ inputs: { x: Tensor; min: Tensor | null; max: Tensor | null }; attrs: Record<string, never> }> {
+  const variant = (full: number[]): Arbitrary<number[]> =>
+    fc
+      .tuple(fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }), fc.integer({ min: 0, max: full.length }))
+      .map(([ones, drop]) => full.map((d, i) => (ones[i] ? 1 : d)).slice(drop));
+  /** A tensor of `shape` whose values are drawn from two grid points. */
+  const onGrid = (shape: number[], values: readonly [number, number]): Arbitrary<Tensor> =>
+    arb.tensorOfShape(shape, { dtype: 'int32', min: 0, max: 1 }).map((t) => tensor(Array.from(t.data, (k) => values[k]!), { shape, dtype: 'float64' }));
+  return fc.record({ full: arb.shape({ rank: [0, 3] }), crossed: fc.boolean(), which: fc.constantFrom('both', 'min', 'max') }).chain(({ full, crossed, which }) => {
+    const low: [number, number] = crossed ? [0.5, 1.5] : [-1.5, -0.5];
+    const high: [number, number] = crossed ? [-1.5, -0.5] : [0.5, 1.5];
+    const bound = (use: boolean, values: [number, number]) => (use ? variant(full).chain((s) => onGrid(s, values)) : fc.constant(null));
+    return fc.record({
+      inputs: fc.record({
+        x: variant(full).chain((s) => arb.tensorOfShape(s, { awayFrom: [-1.5, -0.5, 0.5, 1.5], margin: 0.1 })),
+        min: bound(which !== 'max', low),
+        max: bound(which !== 'min', high),
+      }),
+      attrs: fc.constant({} as Record<string, never>),
+    });
+  });
 }

@@ -2,10 +2,17 @@ import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError } from '../../errors.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { Unary } from '../../backend/elementwise.js';
 import { backendOf } from '../../backend/index.js';
-import { mul } from './arithmetic.js';
+import { Binary } from '../../backend/elementwise.js';
+import { uninitialized } from '../../tensor/creation.js';
+import { broadcastShapes } from '../../tensor/shape.js';
+import { promoteTypes } from '../../tensor/dtype.js';
+import { reduceGradTo } from '../reduce/sum.js';
+import { maximum, mul, scalarLike, where } from './arithmetic.js';
+import { greater, greaterEqual, less, lessEqual } from './compare.js';
+import { clampTensorCases } from './cases.js';
 
 export interface ClampAttrs {
   /** Lower bound, or null for none. */
@@ -50,8 +57,60 @@ function passMask(x: Tensor, lo: number, hi: number): Tensor {
   return m;
 }
 
-/** x clamped to [min, max]; either bound may be omitted (null/undefined), not both. */
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+// Tensor bounds (torch.clamp(x, min: Tensor, max: Tensor), all three broadcasting):
+//   y = min(max(x, lo), hi), NaN in any of the three gives NaN;
+//   dx = dy·[lo ≤ x ≤ hi];  dlo = dy·[x < lo]·[lo < hi];  dhi = dy·([x > hi] ∨ [hi < lo])
+// (PyTorch 1.13's clamp_backward_min_max: at x = lo or x = hi the gradient goes to x; where
+// lo > hi, y = hi and hi takes it all; where lo = hi > x nobody does). With one bound:
+// dx = dy·[x ≥ lo], dlo = dy·[x < lo] (or dx = dy·[x ≤ hi], dhi = dy·[x > hi]). Each gradient is
+// where(mask, dy, 0), as PyTorch's, so an infinite dy does not turn into NaN off the mask, and is
+// summed down to its operand's shape.
+const clampTensorOp = defineOp({
+  name: 'clampTensor',
+  inputs: ['x', 'min?', 'max?'],
+  forward: ({ x, min, max }) => {
+    let y = x;
+    let name = 'x';
+    for (const [bound, op, arg] of [[min, Binary.maximum, 'min'], [max, Binary.minimum, 'max']] as const) {
+      if (bound === null) continue;
+      const out = uninitialized(broadcastShapes('clamp', y.shape, bound.shape, [name, arg]), promoteTypes(y.dtype, bound.dtype));
+      backendOf(x).elementwise.binary(op, y.data, y.shape, bound.data, bound.shape, out.data, out.shape);
+      y = out;
+      name = 'x and min (broadcast)';
+    }
+    return y;
+  },
+  vjp: ({ dy, x, min, max }) => {
+    const zero = scalarLike(dy, 0);
+    const pass = (mask: Tensor): Tensor => where(mask, dy, zero);
+    return {
+      x: () => reduceGradTo(pass(inside(x, min, max)), x),
+      min: () => reduceGradTo(pass(max === null ? less(x, min!) : mul(less(x, min!), less(min!, max))), min!),
+      max: () => reduceGradTo(pass(min === null ? greater(x, max!) : maximum(greater(x, max!), less(max!, min))), max!),
+    };
+  },
+  cases: clampTensorCases,
+});
+
+/** [lo ≤ x ≤ hi] for the bounds given (a constant mask, off the tape). */
+function inside(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
+  const above = lo === null ? null : greaterEqual(x, lo);
+  const below = hi === null ? null : lessEqual(x, hi);
+  return above === null ? below! : below === null ? above : mul(above, below);
+}
+
+/**
+ * x clamped to [min, max]; either bound may be omitted (null/undefined), not both. Bounds are
+ * numbers or tensors broadcasting with x; a number beside a tensor bound becomes a scalar tensor
+ * of x's dtype (PyTorch refuses that mix).
+ */
+export function clamp(x: Tensor, min?: number | Tensor | null, max?: number | Tensor | null): Tensor {
+  if (min instanceof Tensor || max instanceof Tensor) {
+    const asTensor = (b: number | Tensor | null | undefined): Tensor | null => (b === null || b === undefined ? null : typeof b === 'number' ? boundTensor(x, b) : b);
+    const lo = asTensor(min);
+    const hi = asTensor(max);
+    return clampTensorOp({ x, min: lo, max: hi }, {});
+  }
   const lo = min ?? null;
   const hi = max ?? null;
   if (lo === null && hi === null) throw new ArgumentError('clamp: at least one of min and max must be given, got neither');
@@ -62,4 +121,10 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     throw new ArgumentError(`clamp: bounds of an int32 tensor must be integers, got min ${lo}, max ${hi}`);
   }
   return clampOp({ x }, { min: lo, max: hi });
+}
+
+/** A number bound beside a tensor bound: a scalar of x's dtype (NaN refused, as for number bounds). */
+function boundTensor(x: Tensor, v: number): Tensor {
+  if (Number.isNaN(v)) throw new ArgumentError('clamp: a number bound must not be NaN');
+  return scalarLike(x, v);
 }

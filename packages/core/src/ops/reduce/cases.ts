@@ -20,3 +20,14 @@ export function broadcastToCases({ fc, arb }: CaseTools): Arbitrary<{ inputs: { 
     fc.record({ inputs: fc.record({ x: arb.tensorOfShape(a) }), attrs: fc.constant({ shape: broadcastShapes('case', a, b) }) }),
   );
 }
+
+/**
+ * variance / std: reduceCases with correction 0, or 1 where each output reduces at least two
+ * elements (with one, n − correction = 0: an infinite or NaN value, nothing to check).
+ */
+export function varianceCases(tools: CaseTools): Arbitrary<{ inputs: { x: Tensor }; attrs: { dims: number[]; keepdim: boolean; correction: number } }> {
+  return reduceCases(tools).chain(({ inputs, attrs }) => {
+    const n = attrs.dims.reduce((p, d) => p * inputs.x.shape[d]!, 1);
+    return tools.fc.constantFrom(...(n >= 2 ? [0, 1] : [0])).map((correction) => ({ inputs, attrs: { ...attrs, correction } }));
+  });
+}
