@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['core', 'nn', 'data'];
+const PACKAGES = ['core', 'nn', 'data', 'train'];
 const NODE_ONLY_DEPENDENCIES = ['pngjs', 'jpeg-js'];
 // Free references to these are replaced by a marker the output is then searched for; a property
 // (x.process), a local variable or a string of the same name is left alone.
@@ -100,9 +100,9 @@ try {
     const ownBytes = Object.entries(own).filter(([f]) => real(f).startsWith(join(root, 'packages', pkg))).reduce((a, [, v]) => a + v.bytesInOutput, 0);
     row(name, sizes(result.code), pkg === 'core' ? '' : `   (its own code ${kb(ownBytes)} minified; the rest is core and dependencies)`);
   }
-  // What a training page importing all three ships (core is shared, so it is counted once).
+  // What a training page importing all of them ships (core is shared, so it is counted once).
   const all = await bundle(PACKAGES.map((pkg) => `export * from '@tensorgrad/${pkg}';`).join('\n'), project);
-  if (all.errors.length === 0) row('core + nn + data together', sizes(all.code));
+  if (all.errors.length === 0) row(`${PACKAGES.join(' + ')} together`, sizes(all.code));
   if (process.argv.includes('--compare-tfjs')) {
     const tfjsDir = dirname(realpathSync(join(root, 'packages', 'bench', 'node_modules', '@tensorflow', 'tfjs', 'package.json')));
     const cases = [

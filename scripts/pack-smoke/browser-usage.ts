@@ -7,8 +7,11 @@ import { saveCheckpoint } from '@tensorgrad/nn';
 import { fashionMnistFromUrl, parseIdxAsync, decodeImageAsync } from '@tensorgrad/data';
 // @ts-expect-error: reading a directory is Node-only (the node entry)
 import { fashionMnist } from '@tensorgrad/data';
+import { Trainer, TextProgress, renderCurves } from '@tensorgrad/train';
+// @ts-expect-error: checkpoint files and the terminal display are Node-only (the node entry)
+import { checkpointFile } from '@tensorgrad/train';
 
 const model = lenet5();
 const bytes: Uint8Array = checkpointToBytes({ model });
 const train = fashionMnistFromUrl('/data/fashion-mnist/');
-void [loadCheckpointFromBytes(bytes, { model }), train, parseIdxAsync, decodeImageAsync, saveCheckpoint, fashionMnist];
+void [loadCheckpointFromBytes(bytes, { model }), train, parseIdxAsync, decodeImageAsync, saveCheckpoint, fashionMnist, Trainer, TextProgress, renderCurves, checkpointFile];

@@ -1,8 +1,9 @@
-import { tensor, grad, mul, sum, randn } from '@tensorgrad/core';
+import { tensor, grad, mul, sum, randn, crossEntropy } from '@tensorgrad/core';
 import { checkGrads } from '@tensorgrad/core/testing';
 import { lenet5, SGD, encodeSafetensors, decodeSafetensors, saveCheckpoint, checkpointToBytes, loadCheckpointFromBytes } from '@tensorgrad/nn';
 import { TensorDataset, DataLoader, randomHorizontalFlip, encodeIdx, fashionMnistFromBytes } from '@tensorgrad/data';
 import { loadCheckpoint } from '@tensorgrad/nn/node';
+import { fit, checkpointFile, readCheckpointMetadata } from '@tensorgrad/train';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,4 +36,12 @@ if (!readFileSync(path).equals(checkpointToBytes({ model, optimizer: opt, metada
 if (loadCheckpoint(path, { model: lenet5() }).batches !== batches || loadCheckpointFromBytes(readFileSync(path), { model: lenet5() }).batches !== batches) throw new Error('checkpoint metadata lost');
 const ds = await fashionMnistFromBytes({ images: encodeIdx({ type: 'uint8', shape: [1, 2, 2], data: new Uint8Array(4) }, { gzip: true }), labels: encodeIdx({ type: 'uint8', shape: [1], data: Uint8Array.of(7) }) });
 if (ds.get(0).label !== 7) throw new Error('fashionMnistFromBytes');
-console.log('smoke: d/dx sum(x^2) =', g.toArray(), `| lenet5 trained ${batches} batches | state dict of ${roundTrip.tensors.size} tensors round-tripped | checkpoint file = checkpointToBytes`);
+// fit() from the train package, its checkpoint written atomically through the node entry's file sink.
+const fitPath = join(mkdtempSync(join(tmpdir(), 'smoke-')), 'fit.safetensors');
+const net = lenet5();
+const result = await fit(net, {
+  train: new DataLoader(new TensorDataset(images, labels), { batchSize: 2 }), optimizer: new SGD(net.parameters(), { lr: 0.01 }), epochs: 1,
+  loss: crossEntropy, checkpoint: checkpointFile(fitPath),
+});
+if (result.stepsDone !== 2 || readCheckpointMetadata(readFileSync(fitPath)).trainer.epochsDone !== 1) throw new Error('fit / checkpointFile');
+console.log('smoke: d/dx sum(x^2) =', g.toArray(), `| lenet5 trained ${batches} batches, then fit() ${result.stepsDone} steps | state dict of ${roundTrip.tensors.size} tensors round-tripped | checkpoint file = checkpointToBytes`);

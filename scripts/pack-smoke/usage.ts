@@ -4,6 +4,7 @@ import { Module, Conv2d, Linear, Adam, saveCheckpoint, checkpointToBytes, loadCh
 import { DataLoader, type Batch, fashionMnist, fashionMnistFromUrl, readIdx } from '@tensorgrad/data';
 import { loadCheckpoint } from '@tensorgrad/nn/node';
 import { ImageFolder } from '@tensorgrad/data/node';
+import { type EpochRecord, Trainer, fit, checkpointFile, terminalProgress } from '@tensorgrad/train';
 
 const w: Tensor = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
 const [value, g] = valueAndGrad((a: Tensor) => sum(matmul(a, a)))(w);
@@ -37,4 +38,11 @@ class Tiny extends Module {
 const opt = new Adam(new Tiny().parameters(), { lr: 1e-3 });
 const useLoader = (l: DataLoader, b: Batch): number => l.batchSize + b.labels.size;
 const bytes: Uint8Array = checkpointToBytes({ model: new Tiny(), optimizer: opt });
-void [n, opt, useLoader, fashionMnist, double, misnamed, saveCheckpoint, loadCheckpointFromBytes, fashionMnistFromUrl, readIdx, loadCheckpoint, ImageFolder, bytes];
+// fit's options are typed: a callback gets typed records; a misspelt option is a compile error.
+const fitting = (loader: DataLoader) => fit(new Tiny(), {
+  train: loader, optimizer: opt, epochs: 2, loss: (y) => sum(y), checkpoint: checkpointFile('run.safetensors'), progress: terminalProgress(),
+  callbacks: [{ onEpochEnd: ({ record }: { record: EpochRecord }) => void record.lrAtEpochStart }],
+});
+// @ts-expect-error: 'epoch' is not an option (epochs is)
+const misspelt = (loader: DataLoader) => new Trainer(new Tiny(), { train: loader, optimizer: opt, epoch: 2, loss: (y: Tensor) => y });
+void [n, opt, useLoader, fashionMnist, double, misnamed, saveCheckpoint, loadCheckpointFromBytes, fashionMnistFromUrl, readIdx, loadCheckpoint, ImageFolder, bytes, fitting, misspelt];

@@ -32,7 +32,7 @@ export async function buildPage(outdir = join(root, 'dist')) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { outdir, inputs } = await buildPage();
-  const sources = inputs.filter((p) => /packages\/(core|nn|data)\/src\//.test(p));
+  const sources = inputs.filter((p) => /packages\/(core|nn|data|train)\/src\//.test(p));
   if (sources.length > 0) throw new Error(`the page bundle took package sources instead of their built entries: ${sources.slice(0, 3).join(', ')}`);
   console.log(`page built into ${outdir}`);
 }

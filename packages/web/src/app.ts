@@ -166,7 +166,7 @@ function render(): void {
   drawChart(ui.accChart, {
     title: 'accuracy', xLabel: 'step', xMax: run.totalSteps, yRange: [0, 1], yFormat: (v) => `${Math.round(v * 100)}%`,
     series: [
-      { label: 'train batches (smoothed)', color: '#1f5fa8', width: 2, points: smoothed(state.steps.map((s) => s.correct / s.size), state.steps[0]?.step ?? 1) },
+      { label: 'train batches (smoothed)', color: '#1f5fa8', width: 2, points: smoothed(state.steps.map((s) => s.accuracy), state.steps[0]?.step ?? 1) },
       { label: 'test', color: '#d2691e', dots: true, points: state.evals.map((e) => [e.step, e.accuracy] as const) },
     ],
   });

@@ -1,11 +1,12 @@
 // One training run of the page, a step at a time: the training job's computation (session.ts
-// of @tensorgrad/examples: same data order, augmentation, model, optimizer and schedule) with a
-// step cursor, evaluations, predictions and checkpoints as safetensors bytes. The worker drives
-// it in the browser; the browser test drives this same code in Node and compares.
+// of @tensorgrad/examples: same data order, augmentation, model, optimizer and schedule) run by
+// @tensorgrad/train's Trainer, stepped by the worker so it can pause, save and load between
+// steps; evaluations every evalEvery steps, predictions, and checkpoints as bytes. The browser
+// test drives this same code in Node and compares.
 import { noGrad } from '@tensorgrad/core';
 import { DataLoader, subset } from '@tensorgrad/data';
-import { type Training, argmaxRows, buildTraining, evaluate, testTransform, trainStep, type ImageDataset } from '@tensorgrad/examples/train/session';
-import { checkpointToBytes, decodeSafetensors, loadCheckpointFromBytes } from '@tensorgrad/nn';
+import { type ImageDataset, type Training, argmaxRows, buildTraining, testTransform, trainerOptions } from '@tensorgrad/examples/train/session';
+import { Trainer, type ValidationRecord, readCheckpointMetadata } from '@tensorgrad/train';
 import type { PageConfig } from './config.js';
 
 export interface Datasets {
@@ -16,10 +17,11 @@ export interface Datasets {
 export interface StepRecord {
   /** Steps done after this one (1 for the first). */
   step: number;
+  /** From 0. */
   epoch: number;
   loss: number;
-  /** Images of the batch classified right, and the batch size. */
-  correct: number;
+  /** Of the batch, and its size. */
+  accuracy: number;
   size: number;
   /** Learning rate the step used. */
   lr: number;
@@ -41,54 +43,68 @@ export interface Predictions {
   logits: Float32Array;
 }
 
-/** What a page checkpoint holds besides model, optimizer and schedule state. */
+/** What a page checkpoint holds besides the trainer's state (TrainerOptions.metadata). */
 interface PageMetadata {
   page: 'tensorgrad-web';
   config: PageConfig;
-  step: number;
-  dropoutRng: number[];
-  losses: number[];
-  evals: EvalRecord[];
 }
 
+const evalRecord = (v: ValidationRecord): EvalRecord => ({ step: v.step, loss: v.values.loss, accuracy: v.values.accuracy! });
+
 export class PageTraining {
-  step = 0;
-  readonly losses: number[] = [];
-  readonly evals: EvalRecord[] = [];
   readonly training: Training;
-  #order: { epoch: number; indices: Int32Array } | null = null;
+  readonly trainer: Trainer;
 
   constructor(readonly config: PageConfig, readonly datasets: Datasets) {
     this.training = buildTraining(config, datasets);
+    const metadata: PageMetadata = { page: 'tensorgrad-web', config };
+    this.trainer = new Trainer(this.training.model, {
+      ...trainerOptions(this.training, config.epochs),
+      ...(config.maxSteps === undefined ? {} : { maxSteps: config.maxSteps }),
+      ...(config.evalEvery === undefined ? {} : { validateEvery: config.evalEvery }),
+      metadata: metadata as never,
+    });
   }
 
   /** A run continued from a page checkpoint (its own config; the same datasets). */
   static fromCheckpoint(bytes: Uint8Array, datasets: Datasets): PageTraining {
-    const text = decodeSafetensors(bytes).metadata['tensorgrad.metadata'];
-    const saved = text === undefined ? undefined : (JSON.parse(text) as Partial<PageMetadata>);
-    if (saved?.page !== 'tensorgrad-web' || saved.config === undefined) {
+    let user: Partial<PageMetadata> | undefined;
+    try {
+      user = readCheckpointMetadata(bytes).user as Partial<PageMetadata> | undefined;
+    } catch {
+      user = undefined;
+    }
+    if (user?.page !== 'tensorgrad-web' || user.config === undefined) {
       throw new Error('this file is not a checkpoint of the training page (no page metadata); it may be a checkpoint of the Node job or another model');
     }
-    const run = new PageTraining(saved.config, datasets);
-    const { model, optimizer, scheduler } = run.training;
-    const meta = loadCheckpointFromBytes(bytes, { model, optimizer, scheduler }) as unknown as PageMetadata;
-    run.step = meta.step;
-    run.training.dropoutRng.setState(meta.dropoutRng);
-    run.losses.push(...meta.losses);
-    run.evals.push(...meta.evals);
+    const run = new PageTraining(user.config, datasets);
+    run.trainer.load(bytes);
     return run;
   }
 
+  get step(): number {
+    return this.trainer.stepsDone;
+  }
+
+  /** The loss of every step so far (a loaded checkpoint brings its earlier ones). */
+  get losses(): number[] {
+    return this.trainer.steps.loss;
+  }
+
+  get evals(): EvalRecord[] {
+    return this.trainer.validations.map(evalRecord);
+  }
+
   get stepsPerEpoch(): number {
-    return this.training.stepsPerEpoch;
+    return this.trainer.stepsPerEpoch;
   }
 
   get totalSteps(): number {
-    return Math.min(this.config.maxSteps ?? Infinity, this.stepsPerEpoch * this.config.epochs);
+    return this.trainer.totalSteps;
   }
 
   get done(): boolean {
-    return this.step >= this.totalSteps;
+    return this.trainer.done;
   }
 
   get trainImages(): number {
@@ -99,34 +115,12 @@ export class PageTraining {
     return this.training.loaders.test.dataset.length;
   }
 
-  /**
-   * One training step on the next batch (batch step % stepsPerEpoch of epoch step / stepsPerEpoch:
-   * the batches the Node job trains on, in its order), then an evaluation when one is due.
-   */
-  advance(): { record: StepRecord; evaluation?: EvalRecord } {
-    if (this.done) throw new Error(`PageTraining.advance: all ${this.totalSteps} steps are done`);
-    const { loaders, optimizer } = this.training;
-    const epoch = Math.floor(this.step / this.stepsPerEpoch);
-    if (this.#order?.epoch !== epoch) this.#order = { epoch, indices: loaders.train.order(epoch) };
-    const batch = loaders.train.batch(epoch, this.step % this.stepsPerEpoch, this.#order.indices);
-    const lr = optimizer.paramGroups[0]!.lr;
-    const { loss, correct } = trainStep(this.training, batch);
-    const size = batch.labels.size;
-    batch.release();
-    this.step++;
-    this.losses.push(loss);
-    const record: StepRecord = { step: this.step, epoch, loss, correct, size, lr };
-    const every = this.config.evalEvery ?? this.stepsPerEpoch;
-    return this.step % every === 0 || this.done ? { record, evaluation: this.evaluate() } : { record };
-  }
-
-  /** Loss and accuracy on the test images now (recorded in the history). */
-  evaluate(): EvalRecord {
-    const record = { step: this.step, ...evaluate(this.training.model, this.training.loaders.test) };
-    const last = this.evals.at(-1);
-    if (last?.step === this.step) this.evals[this.evals.length - 1] = record;
-    else this.evals.push(record);
-    return record;
+  /** One training step on the next batch (the Node job's batches, in its order), with the evaluation if one fell due. */
+  async advance(): Promise<{ record: StepRecord; evaluation?: EvalRecord }> {
+    const r = await this.trainer.step();
+    const record: StepRecord = { step: r.step, epoch: r.epoch - 1, loss: r.values.loss, accuracy: r.values.accuracy!, size: r.samples, lr: r.lr };
+    const last = this.trainer.validations.at(-1);
+    return last?.step === this.step ? { record, evaluation: evalRecord(last) } : { record };
   }
 
   /** The model's classes for the first `count` test images (eval mode, no recording). */
@@ -142,10 +136,8 @@ export class PageTraining {
     return { step: this.step, pixels, labels: batch.labels.data as Int32Array, predicted: argmaxRows(logits), logits: Float32Array.from(logits.data) };
   }
 
-  /** The run as safetensors bytes: the bytes nn's saveCheckpoint writes in Node for this state. */
+  /** The run as checkpoint bytes (nn's format, with the trainer's state): what a Node Trainer writes for this state. */
   checkpoint(): Uint8Array {
-    const { model, optimizer, scheduler, dropoutRng } = this.training;
-    const metadata: PageMetadata = { page: 'tensorgrad-web', config: this.config, step: this.step, dropoutRng: dropoutRng.getState(), losses: this.losses, evals: this.evals };
-    return checkpointToBytes({ model, optimizer, scheduler, metadata: metadata as never });
+    return this.trainer.checkpoint();
   }
 }

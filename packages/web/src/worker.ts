@@ -1,7 +1,7 @@
-// The training worker: fetches Fashion-MNIST from the page's server, runs PageTraining one step
-// at a time and reports steps, evaluations and predictions to the page. Between steps it lets
-// queued messages in, so pause, thread changes and checkpoint requests take effect after the
-// step in progress; the page's own thread never computes.
+// The training worker: fetches Fashion-MNIST from the page's server, runs PageTraining (a
+// @tensorgrad/train Trainer) one step at a time and reports steps, evaluations and predictions
+// to the page. Between steps it lets queued messages in, so pause, thread changes and checkpoint
+// requests take effect after the step in progress; the page's own thread never computes.
 import { setNumThreads } from '@tensorgrad/core';
 import { FASHION_MNIST_CLASSES, fashionMnistFromUrl } from '@tensorgrad/data';
 import { settingsFromParams } from './config.js';
@@ -65,7 +65,7 @@ async function trainLoop(r: PageTraining): Promise<void> {
   };
   while (running && !r.done) {
     const t0 = performance.now();
-    const { record, evaluation } = r.advance();
+    const { record, evaluation } = await r.advance();
     pending.push({ ...record, ms: performance.now() - t0 });
     if (evaluation !== undefined) {
       flush();

@@ -43,7 +43,11 @@ function job(args: string[], killWhen?: RegExp): Promise<Exit> {
 
 interface Checkpoint {
   tensors: Map<string, Buffer>;
-  metadata: { epochsDone: number; convChoices: Record<string, string>; options: Record<string, unknown>; history: Record<string, unknown>[] };
+  /** The trainer's state (@tensorgrad/train) and the job's options. */
+  metadata: {
+    trainer: { epochsDone: number; convChoices: Record<string, string>; trainingSeconds: number; history: Record<string, unknown>[] };
+    user: { options: Record<string, unknown> };
+  };
 }
 
 function readCheckpoint(out: string): Checkpoint {
@@ -58,10 +62,10 @@ function differingTensors(a: Checkpoint, b: Checkpoint): string[] {
   return [...names].filter((k) => !(a.tensors.get(k)?.equals(b.tensors.get(k) ?? Buffer.alloc(0)) ?? false));
 }
 
-/** Metadata without the timings (seconds, images/s), which no two runs share. */
+/** Metadata without the timings (seconds, samples/s), which no two runs share. */
 function untimed(c: Checkpoint): unknown {
-  const { elapsedSeconds: _e, history, ...rest } = c.metadata as Checkpoint['metadata'] & { elapsedSeconds: number };
-  return { ...rest, history: history.map(({ seconds: _s, imagesPerSecond: _i, ...h }) => h) };
+  const { trainingSeconds: _t, history, ...rest } = c.metadata.trainer;
+  return { ...c.metadata, trainer: { ...rest, history: history.map(({ seconds: _s, samplesPerSecond: _i, ...h }) => h) } };
 }
 
 describe('training job across processes (synthetic data)', function () {
@@ -91,13 +95,13 @@ describe('training job across processes (synthetic data)', function () {
   it('two fresh processes with the same seed write bit-identical checkpoints', () => {
     for (const name of ['first', 'second'] as const) expect(runs[name].code, runs[name].output).to.equal(0);
     const [a, b] = [readCheckpoint(outs.first), readCheckpoint(outs.second)];
-    expect(a.metadata.epochsDone).to.equal(2);
-    expect(a.metadata.options.convTuning).to.equal('rule');
+    expect(a.metadata.trainer.epochsDone).to.equal(2);
+    expect(a.metadata.user.options.convTuning).to.equal('rule');
     expect(differingTensors(a, b)).to.deep.equal([]);
-    expect(untimed(b)).to.deep.equal(untimed(a)); // losses, accuracies, RNG state, conv choices
+    expect(untimed(b)).to.deep.equal(untimed(a)); // losses (every step's), accuracies, RNG state, conv choices
     // The rule put algorithms other than the default to work here, and they change the bits:
     // a process that picked differently (as benchmark tuning may) would not match.
-    expect(Object.values(a.metadata.convChoices).some((c) => c !== 'gathered'), JSON.stringify(a.metadata.convChoices)).to.equal(true);
+    expect(Object.values(a.metadata.trainer.convChoices).some((c) => c !== 'gathered'), JSON.stringify(a.metadata.trainer.convChoices)).to.equal(true);
     expect(runs.off.code, runs.off.output).to.equal(0);
     expect(differingTensors(a, readCheckpoint(outs.off))).to.not.be.empty;
   });
@@ -105,14 +109,14 @@ describe('training job across processes (synthetic data)', function () {
   it('a run on two threads writes the same tensors as on one', () => {
     expect(runs.threaded.code, runs.threaded.output).to.equal(0);
     const [a, b] = [readCheckpoint(outs.first), readCheckpoint(outs.threaded)];
-    expect(Object.keys(b.metadata.convChoices).every((key) => key.split(',')[2] === '2')).to.equal(true);
+    expect(Object.keys(b.metadata.trainer.convChoices).every((key) => key.split(',')[2] === '2')).to.equal(true);
     expect(differingTensors(a, b)).to.deep.equal([]);
   });
 
   it('a run killed with SIGKILL mid-epoch and resumed in a new process ends bit-identical to the uninterrupted run', async () => {
     expect(runs.killed.signal, runs.killed.output).to.equal('SIGKILL');
     expect(runs.killed.output).to.match(/epoch 1\/2: .*checkpoint saved/);
-    expect(readCheckpoint(outs.killed).metadata.epochsDone, 'killed before the end of epoch 2').to.equal(1);
+    expect(readCheckpoint(outs.killed).metadata.trainer.epochsDone, 'killed before the end of epoch 2').to.equal(1);
     const resumed = await job([...common, '--single-thread', '--out', outs.killed, '--resume']);
     expect(resumed.code, resumed.output).to.equal(0);
     expect(resumed.output).to.match(/resumed from .* after epoch 1\/2/);

@@ -1,8 +1,8 @@
 // pnpm start [-- options]: trains a CNN on Fashion-MNIST (see --help).
 import { ArgumentError, TensorError } from '@tensorgrad/core';
+import { TextProgress, formatDuration, terminalProgress } from '@tensorgrad/train';
 import { USAGE, parseArgs } from './options.js';
 import { train } from './run.js';
-import { Progress, formatDuration } from './progress.js';
 
 async function main(): Promise<void> {
   const parsed = parseArgs(process.argv.slice(2).filter((a) => a !== '--'));
@@ -10,12 +10,16 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const report = await train(parsed, new Progress({ logEverySeconds: parsed.quiet ? Infinity : parsed.logEvery }));
+  // --quiet: the epoch summaries and messages only.
+  const progress = parsed.quiet
+    ? new TextProgress({ stream: process.stdout, mode: 'lines', logEverySeconds: Infinity })
+    : terminalProgress({ logEverySeconds: parsed.logEvery });
+  const report = await train(parsed, progress);
   const f = report.final;
   console.log('');
   console.log(report.complete ? 'training complete' : `stopped after epoch ${f?.epoch ?? 0} (continue with --resume)`);
-  if (f !== null) {
-    console.log(`  test accuracy ${(100 * f.testAccuracy).toFixed(2)}%  (test loss ${f.testLoss.toFixed(4)}, train accuracy ${(100 * f.trainAccuracy).toFixed(2)}%)`);
+  if (f?.validation !== undefined) {
+    console.log(`  test accuracy ${(100 * f.validation.accuracy!).toFixed(2)}%  (test loss ${f.validation.loss.toFixed(4)}, train accuracy ${(100 * f.train.accuracy!).toFixed(2)}%)`);
   }
   console.log(`  training time ${formatDuration(report.trainingSeconds)} over ${report.history.length} epoch(s)`);
   console.log(`  metrics: ${report.metricsPath}\n  curves:  ${report.chartPath}\n  checkpoint: ${report.checkpoint}`);

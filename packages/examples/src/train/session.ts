@@ -1,13 +1,14 @@
 // The computation of the Fashion-MNIST training job, with no files and no Node built-ins: the
 // data pipeline (seeded shuffle and augmentation), the model, optimizer and schedule built from
-// the run's options, one training step, evaluation. The Node job (run.ts) and the training
-// page's worker (packages/web) both run this code, so one seed gives the same per-step losses
-// in Node and in a browser.
-import { Generator, type Tensor, crossEntropy, noGrad } from '@tensorgrad/core';
+// the run's options, and the trainer options (@tensorgrad/train) that train and evaluate it. The
+// Node job (run.ts) and the training page's worker (packages/web) both run this code, so one
+// seed gives the same per-step losses in Node and in a browser.
+import { Generator, type Tensor, crossEntropy } from '@tensorgrad/core';
 import {
-  type Batch, DataLoader, type Dataset, type RawImage, type Sample, type Transform, compose, normalize, randomCrop, randomHorizontalFlip, subset, toTensor,
+  DataLoader, type Dataset, type RawImage, type Sample, type Transform, compose, normalize, randomCrop, randomHorizontalFlip, subset, toTensor,
 } from '@tensorgrad/data';
 import { Adam, CosineAnnealingLR, LinearLR, type LRScheduler, type Module, type Optimizer, SGD, SequentialLR } from '@tensorgrad/nn';
+import type { TrainerOptions } from '@tensorgrad/train';
 import { buildModel } from './models.js';
 import type { TrainOptions } from './options.js';
 
@@ -77,34 +78,16 @@ function makeScheduler(optimizer: Optimizer<any>, totalSteps: number): LRSchedul
   return new SequentialLR(optimizer, [new LinearLR(optimizer, 0.1, 1, warm), new CosineAnnealingLR(optimizer, Math.max(1, totalSteps - warm))], [warm]);
 }
 
-/** One optimisation step on a batch (training mode): its mean loss and how many it classified right. */
-export function trainStep(t: Training, batch: Batch): { loss: number; correct: number } {
-  t.model.train();
-  t.optimizer.zeroGrad();
-  const logits = t.model.invoke(batch.inputs);
-  const loss = crossEntropy(logits, batch.labels);
-  loss.backward();
-  t.optimizer.step();
-  t.scheduler.step();
-  return { loss: loss.item(), correct: countCorrect(logits, batch.labels) };
-}
-
-/** Mean loss and accuracy on a loader, in eval mode without recording. */
-export function evaluate(model: Module<[Tensor], Tensor>, loader: DataLoader<RawImage>): { loss: number; accuracy: number } {
-  model.eval();
-  let lossSum = 0;
-  let correct = 0;
-  let seen = 0;
-  noGrad(() => {
-    for (const batch of loader.batches(0)) {
-      const logits = model.invoke(batch.inputs);
-      lossSum += crossEntropy(logits, batch.labels, { reduction: 'sum' }).item();
-      correct += countCorrect(logits, batch.labels);
-      seen += batch.labels.size;
-      batch.release();
-    }
-  });
-  return { loss: lossSum / seen, accuracy: correct / seen };
+/**
+ * What the job and the page give the Trainer: the training and test loaders, cross-entropy,
+ * accuracy, the schedule stepped after every batch, and the dropout generator (its state goes
+ * into checkpoints, so a resumed run draws the same masks). The test images are the validation.
+ */
+export function trainerOptions(t: Training, epochs: number): TrainerOptions {
+  return {
+    train: t.loaders.train, validation: t.loaders.test, optimizer: t.optimizer, scheduler: { scheduler: t.scheduler, interval: 'step' }, epochs,
+    loss: (logits, labels) => crossEntropy(logits, labels), metrics: { accuracy }, generators: [t.dropoutRng],
+  };
 }
 
 /** The predicted class of each row of [N, K] logits (the first maximum on ties). */
@@ -119,6 +102,7 @@ export function argmaxRows(logits: Tensor): Int32Array {
   return out;
 }
 
-function countCorrect(logits: Tensor, labels: Tensor): number {
-  return argmaxRows(logits).reduce((n, p, i) => n + (p === labels.data[i] ? 1 : 0), 0);
+/** The fraction of rows of [N, K] logits whose predicted class is the label. */
+function accuracy(logits: Tensor, labels: Tensor): number {
+  return argmaxRows(logits).reduce((n, p, i) => n + (p === labels.data[i] ? 1 : 0), 0) / labels.size;
 }

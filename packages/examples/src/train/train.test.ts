@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnomalyError, isAnomalyDetectionEnabled, restoreConvChoices } from '@tensorgrad/core';
 import { loadSafetensors } from '@tensorgrad/nn';
+import { TextProgress } from '@tensorgrad/train';
 import { DEFAULTS, type TrainOptions } from './options.js';
-import { Progress } from './progress.js';
 import { train } from './run.js';
 import { writeSyntheticFashionMnist } from './synthetic-data.js';
 
-const silent = (): Progress => new Progress({ stream: { isTTY: false, write: () => true }, logEverySeconds: Infinity });
+const silent = (): TextProgress => new TextProgress({ stream: { write: () => true }, mode: 'lines', logEverySeconds: Infinity });
 
 describe('training job (synthetic data)', function () {
   this.timeout(240_000);
@@ -26,10 +26,19 @@ describe('training job (synthetic data)', function () {
     const straight = await train(base(mkdtempSync(join(tmpdir(), 'tg-a-'))), silent());
     expect(straight.complete).to.equal(true);
     expect(straight.history).to.have.length(2);
-    expect(straight.final!.testAccuracy).to.be.greaterThan(0.5);
-    expect(straight.final!.trainLoss).to.be.lessThan(straight.history[0]!.trainLoss);
-    expect(readFileSync(straight.chartPath, 'utf8')).to.match(/^<\?xml[\s\S]*<svg[\s\S]*<path d="M/);
-    expect(JSON.parse(readFileSync(straight.metricsPath, 'utf8')).final.testAccuracy).to.equal(straight.final!.testAccuracy);
+    expect(straight.final!.validation!.accuracy).to.be.greaterThan(0.5);
+    expect(straight.final!.train.loss).to.be.lessThan(straight.history[0]!.train.loss);
+    // curves.svg: the first path is the loss of every step (6 per epoch), epoch means and test evaluations follow.
+    const svg = readFileSync(straight.chartPath, 'utf8');
+    expect(svg).to.match(/^<\?xml[\s\S]*<svg/);
+    expect(svg.match(/<path d="M[^"]*"/g)!.map((p) => p.split('L').length)).to.deep.equal([12, 2, 2, 2, 2, 12]);
+    const metrics = JSON.parse(readFileSync(straight.metricsPath, 'utf8'));
+    expect(metrics.final.validation.accuracy).to.equal(straight.final!.validation!.accuracy);
+    // The learning rate of each epoch, stated at its start and end (warm-up, then cosine to 0).
+    const [e1, e2] = metrics.history as { lrAtEpochStart: number; lrAtEpochEnd: number }[];
+    expect(e1!.lrAtEpochStart).to.be.closeTo(3e-4, 1e-12);
+    expect(e1!.lrAtEpochEnd).to.equal(e2!.lrAtEpochStart).and.be.greaterThan(1e-3);
+    expect(e2!.lrAtEpochEnd).to.be.lessThan(1e-9);
 
     const out = mkdtempSync(join(tmpdir(), 'tg-b-'));
     const first = await train(base(out, { stopAfter: 1 }), silent());
@@ -37,13 +46,13 @@ describe('training job (synthetic data)', function () {
     // A new process in benchmark mode (or with a rule table measured again) could pick other
     // conv algorithms: simulate that by switching every choice to the default; the resume must
     // restore the checkpoint's.
-    const saved = (JSON.parse(loadSafetensors(first.checkpoint).metadata['tensorgrad.metadata']!) as { convChoices: Record<string, string> }).convChoices;
+    const saved = (JSON.parse(loadSafetensors(first.checkpoint).metadata['tensorgrad.metadata']!) as { trainer: { convChoices: Record<string, string> } }).trainer.convChoices;
     expect(Object.keys(saved)).to.not.be.empty;
     restoreConvChoices(Object.fromEntries(Object.keys(saved).map((key) => [key, 'gathered'])));
     // The resumed invocation may pass different run-defining options: the checkpoint's win.
     const resumed = await train(base(out, { resume: true, lr: 1 }), silent());
     expect(resumed.complete).to.equal(true);
-    const strip = (r: typeof straight) => r.history.map(({ seconds: _s, imagesPerSecond: _i, ...rest }) => rest);
+    const strip = (r: typeof straight) => r.history.map(({ seconds: _s, samplesPerSecond: _i, ...rest }) => rest);
     expect(strip(resumed)).to.deep.equal(strip(straight));
     const a = loadSafetensors(straight.checkpoint).tensors;
     const b = loadSafetensors(resumed.checkpoint).tensors;

@@ -1,10 +1,13 @@
-// Loss and accuracy curves as a self-contained SVG (no browser or plotting library needed).
+// Line charts as a self-contained SVG (no browser or plotting library needed): panels side by
+// side, each with its series, grid, ticks and a legend in the top margin.
 
 export interface Series {
   name: string;
   color: string;
   /** [x, y] points; x is usually the (fractional) epoch. */
   points: readonly (readonly [number, number])[];
+  /** Stroke width (default 1.8). */
+  width?: number;
 }
 
 export interface Panel {
@@ -31,11 +34,16 @@ ${body}
 }
 
 function renderPanel(panel: Panel, xLabel: string): string {
-  const all = panel.series.flatMap((s) => s.points);
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]).filter(Number.isFinite);
-  const [x0, x1] = padRange(Math.min(0, ...xs), Math.max(1, ...xs), 0);
-  const [y0, y1] = panel.yRange ?? padRange(Math.min(...ys), Math.max(...ys), 0.05);
+  // Loops, not Math.min(...xs): a run's per-step series can exceed the engine's argument limit.
+  let [xMin, xMax, yMin, yMax] = [0, 1, Infinity, -Infinity];
+  for (const s of panel.series) {
+    for (const [x, y] of s.points) {
+      [xMin, xMax] = [Math.min(xMin, x), Math.max(xMax, x)];
+      if (Number.isFinite(y)) [yMin, yMax] = [Math.min(yMin, y), Math.max(yMax, y)];
+    }
+  }
+  const [x0, x1] = padRange(xMin, xMax, 0);
+  const [y0, y1] = panel.yRange ?? padRange(yMin, yMax, 0.05);
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const sx = (x: number): number => M.left + ((x - x0) / (x1 - x0)) * pw;
@@ -56,7 +64,7 @@ function renderPanel(panel: Panel, xLabel: string): string {
     const pts = s.points.filter((p) => Number.isFinite(p[1]));
     if (pts.length > 0) {
       const d = pts.map((p, j) => `${j === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`).join('');
-      out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"/>`);
+      out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 1.8}"/>`);
       if (pts.length <= 60) for (const p of pts) out.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1]).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
     }
     // The legend sits in the top margin, one entry per series from the right, clear of the curves.

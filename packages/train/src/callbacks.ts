@@ -1,0 +1,49 @@
+// Callbacks: what a training loop tells the outside, in order. fit() calls onTrainStart, then per
+// epoch onEpochStart, onStepEnd after every step, onValidationEnd after every validation,
+// onEpochEnd (after the epoch's validation, scheduler step, early-stopping check and
+// checkpoint), and onTrainEnd when it returns. Trainer.step() (a driver stepping by hand) calls
+// the per-epoch, per-step and validation ones. A callback may return a promise: it is awaited
+// before training goes on.
+import type { EpochRecord, FitResult, StepRecord, ValidationRecord } from './records.js';
+
+/** The parts of a run that callbacks read (Trainer implements it). */
+export interface TrainingRun {
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  /** Steps of the whole run (epochs × stepsPerEpoch, or maxSteps when smaller). */
+  readonly totalSteps: number;
+  readonly stepsDone: number;
+  readonly epochsDone: number;
+  readonly history: readonly EpochRecord[];
+  /** Ends fit() after the step (and its epoch's end, if it was the last batch) in progress. */
+  stop(): void;
+  /** Prints through the progress display (closing its status line first), if there is one. */
+  log(message: string): void;
+}
+
+export interface Callbacks {
+  onTrainStart?(event: { run: TrainingRun }): void | Promise<void>;
+  /** `epoch` counts from 1; `batches` is how many steps of it remain (fewer when resumed mid-epoch). */
+  onEpochStart?(event: { run: TrainingRun; epoch: number; batches: number }): void | Promise<void>;
+  onStepEnd?(event: { run: TrainingRun; record: StepRecord }): void | Promise<void>;
+  onValidationEnd?(event: { run: TrainingRun; record: ValidationRecord }): void | Promise<void>;
+  /** `checkpointSaved`: the checkpoint sink received this epoch's checkpoint. */
+  onEpochEnd?(event: { run: TrainingRun; record: EpochRecord; checkpointSaved: boolean }): void | Promise<void>;
+  onTrainEnd?(event: { run: TrainingRun; result: FitResult }): void | Promise<void>;
+}
+
+/** What shows a run's progress: callbacks, and a way to print a message between status updates. */
+export interface ProgressDisplay extends Callbacks {
+  log(message: string): void;
+}
+
+export type CallbackName = keyof Callbacks;
+export const CALLBACK_NAMES: readonly CallbackName[] = ['onTrainStart', 'onEpochStart', 'onStepEnd', 'onValidationEnd', 'onEpochEnd', 'onTrainEnd'];
+
+/** Calls `name` on each list entry that has it, in order, awaiting each. */
+export async function emit<K extends CallbackName>(list: readonly Callbacks[], name: K, event: Parameters<NonNullable<Callbacks[K]>>[0]): Promise<void> {
+  for (const callbacks of list) {
+    const f = callbacks[name] as ((e: typeof event) => void | Promise<void>) | undefined;
+    if (f !== undefined) await f.call(callbacks, event);
+  }
+}

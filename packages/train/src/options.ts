@@ -1,0 +1,176 @@
+// The options of fit() and Trainer, checked once when the trainer is made: unknown keys (core's
+// checkOptions), wrong types, ranges, and combinations that cannot work (early stopping on a
+// validation value without validation at epoch ends) are refused with an ArgumentError naming
+// the option.
+import { ArgumentError, Generator, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { DataLoader } from '@tensorgrad/data';
+import { type Json, LRScheduler, Module, Optimizer } from '@tensorgrad/nn';
+import { CALLBACK_NAMES, type Callbacks, type ProgressDisplay } from './callbacks.js';
+import { EarlyStopping, type EarlyStoppingOptions, defaultMode, splitMonitor } from './early-stopping.js';
+
+/** A batch mean computed from the model's output and the batch's targets (e.g. nn's accuracy). */
+export type Metric = (output: Tensor, target: Tensor) => number;
+
+/** The loss minimised: a scalar tensor, the batch mean (e.g. core's crossEntropy). */
+export type LossFunction = (output: Tensor, target: Tensor) => Tensor;
+
+/** Receives each checkpoint's bytes (nn's checkpoint format); the node entry's checkpointFile(path) writes them atomically. */
+export type CheckpointSink = (bytes: Uint8Array, info: { epoch: number; step: number }) => void | Promise<void>;
+
+export interface SchedulerOptions {
+  scheduler: LRScheduler;
+  /** When scheduler.step() runs: after every optimizer step, or at every epoch's end (default 'epoch', as in PyTorch). */
+  interval?: 'step' | 'epoch';
+}
+
+export interface TrainerOptions {
+  /** The training batches: epoch e is train.batch(e, 0..length-1), a function of the loader's seed and e. */
+  train: DataLoader<any>;
+  /** Validated in eval mode without recording, at every epoch's end (or every validateEvery steps) and when training ends. */
+  validation?: DataLoader<any>;
+  optimizer: Optimizer<any>;
+  /** A scheduler stepped at each epoch's end, or { scheduler, interval: 'step' } for one stepped after every optimizer step. */
+  scheduler?: LRScheduler | SchedulerOptions;
+  epochs: number;
+  loss: LossFunction;
+  /** Named metrics, e.g. { accuracy } (nn's). 'loss' is the loss's name. */
+  metrics?: Record<string, Metric>;
+  callbacks?: readonly Callbacks[];
+  /** A display (TextProgress; the node entry's terminalProgress()) or any callbacks with log(). */
+  progress?: ProgressDisplay;
+  earlyStopping?: EarlyStoppingOptions;
+  /** Receives a checkpoint at every epoch's end, and when training ends between epochs (maxSteps). */
+  checkpoint?: CheckpointSink;
+  /** Validate every this many steps instead of at epoch ends (also when training ends). */
+  validateEvery?: number;
+  /** Stop after this many steps in all (default: every step of every epoch). */
+  maxSteps?: number;
+  /** Generators the model draws from while training (dropout): their states go into checkpoints. */
+  generators?: readonly Generator[];
+  /** JSON stored with every checkpoint (a run's options...): readCheckpointMetadata and load() return it. */
+  metadata?: Json;
+}
+
+export const TRAINER_OPTIONS = optionKeys<TrainerOptions>()([
+  'train', 'validation', 'optimizer', 'scheduler', 'epochs', 'loss', 'metrics', 'callbacks', 'progress', 'earlyStopping', 'checkpoint',
+  'validateEvery', 'maxSteps', 'generators', 'metadata',
+]);
+const SCHEDULER_OPTIONS = optionKeys<SchedulerOptions>()(['scheduler', 'interval']);
+const EARLY_STOPPING_OPTIONS = optionKeys<EarlyStoppingOptions>()(['monitor', 'mode', 'patience', 'minDelta']);
+
+/** The options checked and with their defaults. */
+export interface Config {
+  model: Module<[Tensor], Tensor>;
+  train: DataLoader<any>;
+  validation: DataLoader<any> | undefined;
+  optimizer: Optimizer<any>;
+  scheduler: LRScheduler | undefined;
+  interval: 'step' | 'epoch';
+  epochs: number;
+  loss: LossFunction;
+  metrics: [string, Metric][];
+  callbacks: Callbacks[];
+  progress: ProgressDisplay | undefined;
+  earlyStopping: EarlyStopping | undefined;
+  checkpoint: CheckpointSink | undefined;
+  validateEvery: number | undefined;
+  maxSteps: number | undefined;
+  generators: Generator[];
+  metadata: Json | undefined;
+}
+
+const show = (v: unknown): string =>
+  v === null ? 'null' : typeof v === 'object' ? (Array.isArray(v) ? `an array of length ${v.length}` : (v as object).constructor?.name ?? 'object') : `${typeof v} ${String(v)}`;
+
+function checkFunction(fn: string, name: string, v: unknown): void {
+  if (typeof v !== 'function') throw new ArgumentError(`${fn}: ${name} must be a function, got ${show(v)}`);
+}
+
+export function readOptions(fn: string, model: Module<[Tensor], Tensor>, options: TrainerOptions): Config {
+  if (!(model instanceof Module)) throw new ArgumentError(`${fn}: model must be a Module, got ${show(model)}`);
+  if (options === undefined || options === null) throw new ArgumentError(`${fn}: options { train, optimizer, epochs, loss, ... } are required`);
+  checkOptions(fn, options, TRAINER_OPTIONS);
+  const o = options;
+  if (!(o.train instanceof DataLoader)) throw new ArgumentError(`${fn}: train must be a DataLoader, got ${show(o.train)}`);
+  if (o.train.length === 0) throw new ArgumentError(`${fn}: train has no batches (an empty dataset, or dropLast with fewer samples than batchSize)`);
+  if (o.validation !== undefined && !(o.validation instanceof DataLoader)) throw new ArgumentError(`${fn}: validation must be a DataLoader, got ${show(o.validation)}`);
+  if (o.validation !== undefined && o.validation.length === 0) throw new ArgumentError(`${fn}: validation has no batches`);
+  if (!(o.optimizer instanceof Optimizer)) throw new ArgumentError(`${fn}: optimizer must be an Optimizer (SGD, Adam...), got ${show(o.optimizer)}`);
+  checkNumber(fn, 'epochs', o.epochs, { min: 1, integer: true });
+  checkFunction(fn, 'loss', o.loss);
+
+  let scheduler: LRScheduler | undefined;
+  let interval: 'step' | 'epoch' = 'epoch';
+  if (o.scheduler instanceof LRScheduler) {
+    scheduler = o.scheduler;
+  } else if (o.scheduler !== undefined) {
+    checkOptions(fn, o.scheduler, SCHEDULER_OPTIONS, 'scheduler');
+    if (!(o.scheduler.scheduler instanceof LRScheduler)) throw new ArgumentError(`${fn}: scheduler must be an LRScheduler or { scheduler, interval }, got ${show(o.scheduler.scheduler)}`);
+    scheduler = o.scheduler.scheduler;
+    interval = o.scheduler.interval ?? 'epoch';
+    if (interval !== 'step' && interval !== 'epoch') throw new ArgumentError(`${fn}: scheduler.interval must be 'step' or 'epoch', got ${show(interval)}`);
+  }
+  if (scheduler !== undefined && scheduler.optimizer !== o.optimizer) throw new ArgumentError(`${fn}: the scheduler drives another optimizer than options.optimizer`);
+
+  const metrics = Object.entries(o.metrics ?? {});
+  if (o.metrics !== undefined && (typeof o.metrics !== 'object' || o.metrics === null)) throw new ArgumentError(`${fn}: metrics must be an object of named functions, got ${show(o.metrics)}`);
+  for (const [name, metric] of metrics) {
+    if (name === 'loss') throw new ArgumentError(`${fn}: metrics must not be named 'loss' (the loss's own name)`);
+    checkFunction(fn, `metrics.${name}`, metric);
+  }
+  if (o.callbacks !== undefined && !Array.isArray(o.callbacks)) throw new ArgumentError(`${fn}: callbacks must be an array of callback objects, got ${show(o.callbacks)}`);
+  const callbacks = [...(o.callbacks ?? [])];
+  callbacks.forEach((c, i) => checkCallbacks(fn, `callbacks[${i}]`, c));
+  if (o.progress !== undefined) {
+    checkCallbacks(fn, 'progress', o.progress, ['log']);
+    checkFunction(fn, 'progress.log', o.progress.log);
+  }
+  if (o.checkpoint !== undefined) checkFunction(fn, 'checkpoint', o.checkpoint);
+  if (o.validateEvery !== undefined) {
+    checkNumber(fn, 'validateEvery', o.validateEvery, { min: 1, integer: true });
+    if (o.validation === undefined) throw new ArgumentError(`${fn}: validateEvery needs a validation loader`);
+  }
+  if (o.maxSteps !== undefined) checkNumber(fn, 'maxSteps', o.maxSteps, { min: 1, integer: true });
+  if (o.generators !== undefined && (!Array.isArray(o.generators) || !o.generators.every((g) => g instanceof Generator))) {
+    throw new ArgumentError(`${fn}: generators must be an array of core Generators, got ${show(o.generators)}`);
+  }
+
+  let earlyStopping: EarlyStopping | undefined;
+  if (o.earlyStopping !== undefined) {
+    const e = o.earlyStopping;
+    checkOptions(fn, e, EARLY_STOPPING_OPTIONS, 'earlyStopping');
+    const monitor = e.monitor ?? (o.validation === undefined ? 'train.loss' : 'validation.loss');
+    const [part, name] = splitMonitor(monitor, fn);
+    if (name !== 'loss' && !metrics.some(([m]) => m === name)) {
+      throw new ArgumentError(`${fn}: earlyStopping.monitor '${monitor}' names no metric; known: loss${metrics.map(([m]) => `, ${m}`).join('')}`);
+    }
+    if (part === 'validation' && (o.validation === undefined || o.validateEvery !== undefined)) {
+      throw new ArgumentError(`${fn}: earlyStopping.monitor '${monitor}' needs validation at every epoch's end (a validation loader, and no validateEvery)`);
+    }
+    const mode = e.mode ?? defaultMode(monitor);
+    if (mode !== 'min' && mode !== 'max') throw new ArgumentError(`${fn}: earlyStopping.mode must be 'min' or 'max', got ${show(mode)}`);
+    checkNumber(fn, 'earlyStopping.patience', e.patience, { min: 0, integer: true });
+    const minDelta = e.minDelta ?? 0;
+    checkNumber(fn, 'earlyStopping.minDelta', minDelta, { min: 0 });
+    earlyStopping = new EarlyStopping(monitor, mode, e.patience, minDelta);
+  }
+
+  return {
+    model, train: o.train, validation: o.validation, optimizer: o.optimizer, scheduler, interval, epochs: o.epochs, loss: o.loss, metrics, callbacks,
+    progress: o.progress, earlyStopping, checkpoint: o.checkpoint, validateEvery: o.validateEvery, maxSteps: o.maxSteps,
+    generators: [...(o.generators ?? [])], metadata: o.metadata,
+  };
+}
+
+/**
+ * An object whose callbacks, where present, are functions. A plain object may hold nothing else
+ * (besides `extra`), so a misspelt name (onEpochEnds) is refused instead of never being called.
+ */
+function checkCallbacks(fn: string, name: string, c: unknown, extra: readonly string[] = []): void {
+  if (typeof c !== 'object' || c === null) throw new ArgumentError(`${fn}: ${name} must be an object of callbacks (${CALLBACK_NAMES.join(', ')}), got ${show(c)}`);
+  if (Object.getPrototypeOf(c) === Object.prototype) checkOptions(fn, c, [...CALLBACK_NAMES, ...extra], name);
+  for (const key of CALLBACK_NAMES) {
+    const f = (c as Record<string, unknown>)[key];
+    if (f !== undefined) checkFunction(fn, `${name}.${key}`, f);
+  }
+}

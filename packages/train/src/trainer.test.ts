@@ -1,0 +1,175 @@
+// fit() and Trainer on a tiny synthetic problem (the class is which of 3 features is largest): the
+// loss falls; callbacks come in order; a run stopped after an epoch, or checkpointed mid-epoch,
+// and resumed through fit() ends with the bits of the straight run; early stopping; a checkpoint
+// save that fails mid-write leaves the previous checkpoint whole.
+import { expect } from 'chai';
+import fs, { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArgumentError, Generator, type Tensor, crossEntropy, randn } from '@tensorgrad/core';
+import { DataLoader, TensorDataset } from '@tensorgrad/data';
+import { Adam, CosineAnnealingLR, Dropout, Linear, ReLU, Sequential } from '@tensorgrad/nn';
+import type { Callbacks } from './callbacks.js';
+import { checkpointFile } from './node.js';
+import type { FitResult } from './records.js';
+import { readCheckpointMetadata } from './state.js';
+import { Trainer, type FitOptions, fit } from './trainer.js';
+
+/** The fraction of rows whose first maximal logit is the label. */
+const accuracy = (logits: Tensor, labels: Tensor): number => {
+  const [n, k] = logits.shape as [number, number];
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const row = Array.from(logits.data.subarray(i * k, (i + 1) * k));
+    if (row.indexOf(Math.max(...row)) === labels.data[i]) correct++;
+  }
+  return correct / n;
+};
+
+function dataset(n: number, seed: number): TensorDataset {
+  const x = randn([n, 4], { generator: new Generator(seed) });
+  const labels = Array.from({ length: n }, (_, i) => {
+    const row = Array.from(x.data.subarray(4 * i, 4 * i + 3));
+    return row.indexOf(Math.max(...row));
+  });
+  return new TensorDataset(x, labels);
+}
+
+/** A fresh model and options; `init` seeds the weights (a resume must overwrite them). */
+function setup(extra: Partial<FitOptions> = {}, { init = 1, lr = 0.03, batchSize = 16 } = {}) {
+  const dropoutRng = new Generator(99);
+  const model = new Sequential(new Linear(4, 16, { generator: new Generator(init) }), new ReLU(), new Dropout(0.2, { generator: dropoutRng }), new Linear(16, 3, { generator: new Generator(init + 1) }));
+  const train = new DataLoader(dataset(96, 5), { batchSize, shuffle: true, seed: 3 });
+  const optimizer = new Adam(model.parameters(), { lr });
+  const options: FitOptions = {
+    train, validation: new DataLoader(dataset(64, 6), { batchSize: 32 }), optimizer, epochs: 3, loss: (y, t) => crossEntropy(y, t),
+    metrics: { accuracy }, generators: [dropoutRng],
+    scheduler: { scheduler: new CosineAnnealingLR(optimizer, 3 * train.length), interval: 'step' }, ...extra,
+  };
+  return { model, options, dropoutRng };
+}
+
+/** Everything of a run that must repeat: weights, optimizer moments, generator, records without timings. */
+function fingerprint(model: Sequential, dropoutRng: Generator, result: FitResult): unknown {
+  const untimed = result.history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);
+  const tensors = [...model.stateDict()].map(([k, t]) => [k, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]);
+  return { tensors, rng: dropoutRng.getState(), untimed, validations: result.validations, steps: result.steps, stepsDone: result.stepsDone };
+}
+
+describe('fit and Trainer', () => {
+  it('trains: the loss falls, validation accuracy rises, the records agree', async () => {
+    const { model, options } = setup();
+    const result = await fit(model, options);
+    expect(result.complete).to.equal(true);
+    expect(result.history.map((r) => r.epoch)).to.deep.equal([1, 2, 3]);
+    expect(result.steps.loss).to.have.length(18);
+    expect(result.history[2]!.train.loss).to.be.lessThan(0.7 * result.history[0]!.train.loss);
+    expect(result.history[2]!.validation!.accuracy).to.be.greaterThan(0.75).and.greaterThan(result.history[0]!.validation!.accuracy!);
+    // The lr in effect at an epoch's end is the next epoch's first; per step, the lr each step used.
+    expect(result.history[0]!.lrAtEpochStart).to.equal(0.03);
+    expect(result.history[0]!.lrAtEpochEnd).to.equal(result.history[1]!.lrAtEpochStart).and.equal(result.steps.lr[6]);
+    expect(result.history[2]!.lrAtEpochEnd).to.be.lessThan(1e-12); // cosine to zero over the 18 steps
+    expect(result.validations.map((v) => v.step)).to.deep.equal([6, 12, 18]);
+    expect(result.history[1]!.validation).to.deep.equal(result.validations[1]!.values);
+  });
+
+  it('calls back in order: train start, per epoch start, steps, validation, checkpoint, epoch end, train end', async () => {
+    const log: string[] = [];
+    const recorder: Callbacks = {
+      onTrainStart: () => void log.push('train start'),
+      onEpochStart: ({ epoch, batches }) => void log.push(`epoch ${epoch} start (${batches} batches)`),
+      onStepEnd: ({ record }) => void log.push(`step ${record.step}`),
+      onValidationEnd: ({ record }) => void log.push(`validation at ${record.step}`),
+      // An async callback is awaited before training goes on.
+      onEpochEnd: async ({ record, checkpointSaved }) => {
+        await new Promise((r) => setTimeout(r, 1));
+        log.push(`epoch ${record.epoch} end${checkpointSaved ? ', saved' : ''}`);
+      },
+      onTrainEnd: ({ result }) => void log.push(`train end after ${result.stepsDone}`),
+    };
+    const { model, options } = setup({ epochs: 2, callbacks: [recorder], checkpoint: (_bytes, { epoch }) => void log.push(`checkpoint ${epoch}`) }, { batchSize: 48 });
+    await fit(model, options);
+    expect(log).to.deep.equal([
+      'train start',
+      'epoch 1 start (2 batches)', 'step 1', 'step 2', 'validation at 2', 'checkpoint 1', 'epoch 1 end, saved',
+      'epoch 2 start (2 batches)', 'step 3', 'step 4', 'validation at 4', 'checkpoint 2', 'epoch 2 end, saved',
+      'train end after 4',
+    ]);
+  });
+
+  it('resumed through fit() after an epoch, or from a mid-epoch checkpoint, ends with the bits of the straight run', async () => {
+    const straight = setup();
+    const expected = fingerprint(straight.model, straight.dropoutRng, await fit(straight.model, straight.options));
+
+    // Stopped after epoch 1: the checkpoint of epoch 1, into a model initialised differently.
+    let saved: Uint8Array | undefined;
+    const first = setup({ checkpoint: (bytes) => void (saved = bytes), callbacks: [{ onEpochEnd: ({ run }) => run.stop() }] });
+    const partial = await fit(first.model, first.options);
+    expect([partial.epochsDone, partial.complete]).to.deep.equal([1, false]);
+    expect(readCheckpointMetadata(saved!).trainer.epochsDone).to.equal(1);
+    const resumed = setup({}, { init: 7 });
+    const result = await fit(resumed.model, { ...resumed.options, resume: saved! });
+    expect(fingerprint(resumed.model, resumed.dropoutRng, result)).to.deep.equal(expected);
+
+    // Four steps into epoch 1 (of 6), between steps.
+    const stepper = setup();
+    const trainer = new Trainer(stepper.model, stepper.options);
+    for (let i = 0; i < 10; i++) await trainer.step();
+    const midEpoch = setup({}, { init: 11 });
+    const again = await fit(midEpoch.model, { ...midEpoch.options, resume: trainer.checkpoint() });
+    expect(fingerprint(midEpoch.model, midEpoch.dropoutRng, again)).to.deep.equal(expected);
+  });
+
+  it('stops early when the monitored value has not improved for `patience` epochs, and stays stopped on resume', async () => {
+    let saved: Uint8Array | undefined;
+    // lr 0: the validation loss never changes, so epoch 1 stays the best.
+    const { model, options } = setup({ epochs: 5, scheduler: undefined, earlyStopping: { patience: 2 }, checkpoint: (bytes) => void (saved = bytes) }, { lr: 0 });
+    const result = await fit(model, options);
+    expect([result.epochsDone, result.stoppedEarly, result.complete]).to.deep.equal([3, true, true]);
+    expect(readCheckpointMetadata(saved!).trainer.earlyStopping).to.deep.equal({ best: result.history[0]!.validation!.loss, bestEpoch: 1, wait: 2 });
+    const again = setup({ epochs: 5, scheduler: undefined, earlyStopping: { patience: 2 } }, { lr: 0 });
+    const resumed = await fit(again.model, { ...again.options, resume: saved! });
+    expect([resumed.epochsDone, resumed.stepsDone, resumed.stoppedEarly]).to.deep.equal([3, 18, true]);
+    // A metric that keeps improving does not stop the run.
+    const improving = setup({ earlyStopping: { monitor: 'train.loss', patience: 0 } });
+    expect((await fit(improving.model, improving.options)).stoppedEarly).to.equal(false);
+  });
+
+  it('a checkpoint save that fails mid-write leaves the previous checkpoint file whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tg-train-atomic-'));
+    const path = join(dir, 'run.safetensors');
+    const file = checkpointFile(path);
+    let first: Uint8Array | undefined;
+    const { model, options } = setup({ checkpoint: (bytes, info) => (info.epoch === 1 && (first = bytes), file(bytes, info)) });
+    const writeSync = fs.writeSync;
+    let calls = 0;
+    // The second save writes half of its bytes, then the disk is full.
+    (fs as { writeSync: unknown }).writeSync = (fd: number, bytes: Uint8Array, offset = 0, length = bytes.length - offset) => {
+      if (++calls === 1) return writeSync(fd, bytes, offset, length);
+      writeSync(fd, bytes, offset, length >> 1);
+      throw new Error('ENOSPC: no space left on device');
+    };
+    syncBuiltinESMExports();
+    try {
+      let error: unknown;
+      await fit(model, options).catch((e: unknown) => (error = e));
+      expect(String(error)).to.match(/ENOSPC/);
+    } finally {
+      (fs as { writeSync: unknown }).writeSync = writeSync;
+      syncBuiltinESMExports();
+    }
+    expect(Buffer.from(readFileSync(path)).equals(Buffer.from(first!))).to.equal(true);
+    expect(readCheckpointMetadata(readFileSync(path)).trainer.epochsDone).to.equal(1);
+    expect(readdirSync(dir)).to.deep.equal(['run.safetensors']); // the half-written temporary file is gone
+  });
+
+  it('refuses bad options by name', () => {
+    const { model, options } = setup();
+    const { epochs: _e, ...rest } = options;
+    expect(() => new Trainer(model, { ...rest, epoch: 3 } as never)).to.throw(ArgumentError, /unknown option 'epoch' .*did you mean 'epochs'/);
+    expect(() => new Trainer(model, { ...options, callbacks: [{ onEpochEnds: () => {} } as never] })).to.throw(ArgumentError, /unknown option 'onEpochEnds' in callbacks\[0\] \(did you mean 'onEpochEnd'\?\)/);
+    expect(() => new Trainer(model, { ...options, earlyStopping: { monitor: 'validation.acc', patience: 1 } })).to.throw(ArgumentError, /monitor 'validation.acc' names no metric; known: loss, accuracy/);
+    expect(() => new Trainer(model, { ...options, validateEvery: 2, earlyStopping: { patience: 1 } })).to.throw(ArgumentError, /needs validation at every epoch's end/);
+  });
+});

@@ -1,0 +1,331 @@
+// The training loop: epochs of steps over a DataLoader (batch i of epoch e is the loader's
+// batch(e, i): a function of its seed, e and i, so any step can be the first of a process),
+// optimizer and scheduler stepping, running means of the loss and metrics, validation, early
+// stopping, checkpoints with the whole state, and callbacks. fit() runs to the end; step()
+// lets a driver (a Web Worker that pauses, saves on request...) go one step at a time.
+import {
+  ArgumentError, type Tensor, convChoices, convRuleChoice, convTuning, noGrad, restoreConvChoices,
+} from '@tensorgrad/core';
+import { type Json, type Module, checkpointToBytes, loadCheckpointFromBytes } from '@tensorgrad/nn';
+import { type TrainingRun, emit } from './callbacks.js';
+import { Means } from './means.js';
+import { type Config, type TrainerOptions, readOptions } from './options.js';
+import type { EpochRecord, FitResult, StepCurves, StepRecord, ValidationRecord, Values } from './records.js';
+import { type CheckpointMetadata, TRAINER_FORMAT, type TrainerState, checkTrainerMetadata, metadataOf } from './state.js';
+
+const now = (): number => performance.now() / 1000;
+
+/** The epoch in progress: running means, the lr its first step used, its time in this process. */
+interface EpochInProgress {
+  means: Means;
+  lrAtStart: number;
+  seconds: number;
+}
+
+export class Trainer implements TrainingRun {
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  stepsDone = 0;
+  epochsDone = 0;
+  stoppedEarly = false;
+  /** Training and validation time over all invocations. */
+  trainingSeconds = 0;
+  history: EpochRecord[] = [];
+  validations: ValidationRecord[] = [];
+  steps: StepCurves = { loss: [], lr: [] };
+  readonly #c: Config;
+  #epoch: EpochInProgress | null = null;
+  /** The epoch whose onEpochStart this process has sent. */
+  #announced = -1;
+  #order: { epoch: number; indices: Int32Array } | null = null;
+  #validationOrder: Int32Array | null = null;
+  #lastCheckpointStep = -1;
+  #stopRequested = false;
+  #busy = false;
+
+  constructor(readonly model: Module<[Tensor], Tensor>, options: TrainerOptions) {
+    this.#c = readOptions('Trainer', model, options);
+    this.epochs = this.#c.epochs;
+    this.stepsPerEpoch = this.#c.train.length;
+  }
+
+  get totalSteps(): number {
+    return Math.min(this.#c.maxSteps ?? Infinity, this.epochs * this.stepsPerEpoch);
+  }
+
+  /** Every step is done, or early stopping ended the run. */
+  get done(): boolean {
+    return this.stoppedEarly || this.stepsDone >= this.totalSteps;
+  }
+
+  /** The learning rate of the optimizer's first parameter group now. */
+  get lr(): number {
+    return this.#c.optimizer.paramGroups[0]!.lr;
+  }
+
+  stop(): void {
+    this.#stopRequested = true;
+  }
+
+  log(message: string): void {
+    this.#c.progress?.log(message);
+  }
+
+  /** Trains until done (or stop()); resolves with the run's records. */
+  async fit(): Promise<FitResult> {
+    this.#idle('fit');
+    this.#stopRequested = false;
+    await emit(this.#listeners(), 'onTrainStart', { run: this });
+    while (!this.done && !this.#stopRequested) await this.step();
+    const result = this.result();
+    await emit(this.#listeners(), 'onTrainEnd', { run: this, result });
+    return result;
+  }
+
+  /**
+   * One optimizer step on the next batch, then what falls due after it: a validation, the
+   * epoch's end (validation, scheduler, early stopping, checkpoint) and, when the run is done,
+   * a last validation and checkpoint if none was made at this step.
+   */
+  async step(): Promise<StepRecord> {
+    this.#idle('step');
+    if (this.done) {
+      throw new ArgumentError(`Trainer.step: the run is done (${this.stepsDone} of ${this.totalSteps} steps${this.stoppedEarly ? ', stopped early' : ''})`);
+    }
+    this.#busy = true;
+    try {
+      return await this.#step();
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #step(): Promise<StepRecord> {
+    const { train, optimizer, scheduler, interval, model } = this.#c;
+    const epoch = Math.floor(this.stepsDone / this.stepsPerEpoch);
+    const index = this.stepsDone % this.stepsPerEpoch;
+    this.#epoch ??= { means: new Means(), lrAtStart: this.lr, seconds: 0 };
+    if (this.#announced !== epoch) {
+      this.#announced = epoch;
+      await emit(this.#listeners(), 'onEpochStart', { run: this, epoch: epoch + 1, batches: this.stepsPerEpoch - index });
+    }
+    const t0 = now();
+    if (this.#order?.epoch !== epoch) this.#order = { epoch, indices: train.order(epoch) };
+    const batch = train.batch(epoch, index, this.#order.indices);
+    const lr = this.lr;
+    model.train();
+    optimizer.zeroGrad();
+    const output = model.invoke(batch.inputs);
+    const loss = this.#lossOf(output, batch.labels);
+    loss.backward();
+    optimizer.step();
+    if (scheduler !== undefined && interval === 'step') scheduler.step();
+    const values = { loss: loss.item(), ...this.#metricsOf(output, batch.labels) } as Values;
+    const samples = batch.indices.length;
+    batch.release();
+    this.stepsDone++;
+    this.#epoch.means.add(values, samples);
+    this.steps.loss.push(values.loss);
+    this.steps.lr.push(lr);
+    this.#addTime(t0);
+    const record: StepRecord = { step: this.stepsDone, epoch: epoch + 1, batch: index, samples, lr, values };
+    await emit(this.#listeners(), 'onStepEnd', { run: this, record });
+    const { validateEvery, validation, checkpoint } = this.#c;
+    if (validateEvery !== undefined && this.stepsDone % validateEvery === 0) await this.#validate();
+    if (index === this.stepsPerEpoch - 1) await this.#endEpoch(epoch);
+    if (this.done) {
+      if (validation !== undefined && this.validations.at(-1)?.step !== this.stepsDone) await this.#validate();
+      if (checkpoint !== undefined && this.#lastCheckpointStep !== this.stepsDone) await this.#save();
+    }
+    return record;
+  }
+
+  /** Validation, scheduler, early stopping, record, checkpoint, onEpochEnd. */
+  async #endEpoch(epoch: number): Promise<void> {
+    const { validation, validateEvery, scheduler, interval, earlyStopping, checkpoint } = this.#c;
+    const validated = validation !== undefined && validateEvery === undefined ? (await this.#validate()).values : undefined;
+    if (scheduler !== undefined && interval === 'epoch') scheduler.step();
+    const current = this.#epoch!;
+    const samples = current.means.samples;
+    const record: EpochRecord = {
+      epoch: epoch + 1, steps: this.stepsPerEpoch, samples, train: current.means.values(),
+      ...(validated === undefined ? {} : { validation: validated }),
+      lrAtEpochStart: current.lrAtStart, lrAtEpochEnd: this.lr, seconds: current.seconds, samplesPerSecond: samples / current.seconds,
+    };
+    this.history.push(record);
+    this.epochsDone = epoch + 1;
+    this.#epoch = null;
+    if (earlyStopping?.update(record)) {
+      this.stoppedEarly = true;
+      this.log(`early stopping: ${earlyStopping.monitor} has not improved for ${earlyStopping.state.wait} epoch(s); best ${earlyStopping.state.best} at epoch ${earlyStopping.state.bestEpoch}`);
+    }
+    if (checkpoint !== undefined) await this.#save();
+    await emit(this.#listeners(), 'onEpochEnd', { run: this, record, checkpointSaved: checkpoint !== undefined });
+  }
+
+  /** The loss and metrics on the validation loader now (eval mode, nothing recorded). */
+  async validate(): Promise<ValidationRecord> {
+    this.#idle('validate');
+    if (this.#c.validation === undefined) throw new ArgumentError('Trainer.validate: the trainer has no validation loader');
+    this.#busy = true;
+    try {
+      return await this.#validate();
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #validate(): Promise<ValidationRecord> {
+    const { model, validation } = this.#c;
+    const loader = validation!;
+    const t0 = now();
+    this.#validationOrder ??= loader.order(0);
+    const means = new Means();
+    model.eval();
+    noGrad(() => {
+      for (let b = 0; b < loader.length; b++) {
+        const batch = loader.batch(0, b, this.#validationOrder!);
+        const output = model.invoke(batch.inputs);
+        means.add({ loss: this.#lossOf(output, batch.labels).item(), ...this.#metricsOf(output, batch.labels) } as Values, batch.indices.length);
+        batch.release();
+      }
+    });
+    const record: ValidationRecord = { step: this.stepsDone, epoch: Math.max(1, Math.ceil(this.stepsDone / this.stepsPerEpoch)), values: means.values() };
+    if (this.validations.at(-1)?.step === record.step) this.validations[this.validations.length - 1] = record;
+    else this.validations.push(record);
+    this.#addTime(t0);
+    await emit(this.#listeners(), 'onValidationEnd', { run: this, record });
+    return record;
+  }
+
+  #lossOf(output: Tensor, target: Tensor): Tensor {
+    const loss = this.#c.loss(output, target);
+    if (loss === null || typeof loss !== 'object' || loss.size !== 1) {
+      throw new ArgumentError(`Trainer: loss must return a scalar Tensor (the batch mean), got ${loss?.shape === undefined ? String(loss) : `a tensor of shape [${loss.shape.join(', ')}]`}`);
+    }
+    return loss;
+  }
+
+  #metricsOf(output: Tensor, target: Tensor): Record<string, number> {
+    return noGrad(() => Object.fromEntries(this.#c.metrics.map(([name, metric]) => [name, metric(output, target)])));
+  }
+
+  #addTime(t0: number): void {
+    const dt = now() - t0;
+    this.trainingSeconds += dt;
+    if (this.#epoch !== null) this.#epoch.seconds += dt;
+  }
+
+  async #save(): Promise<void> {
+    this.#lastCheckpointStep = this.stepsDone;
+    await this.#c.checkpoint!(this.#bytes(), { epoch: this.epochsDone, step: this.stepsDone });
+  }
+
+  /** The run so far. */
+  result(): FitResult {
+    return {
+      history: [...this.history], validations: [...this.validations], steps: { loss: [...this.steps.loss], lr: [...this.steps.lr] },
+      stepsPerEpoch: this.stepsPerEpoch, stepsDone: this.stepsDone, epochsDone: this.epochsDone, complete: this.done, stoppedEarly: this.stoppedEarly,
+      trainingSeconds: this.trainingSeconds,
+    };
+  }
+
+  /**
+   * The whole run as checkpoint bytes (nn's format: model, optimizer and scheduler state, plus
+   * the trainer's in the metadata): load() continues it with the same bits. Between steps only.
+   */
+  checkpoint(): Uint8Array {
+    this.#idle('checkpoint');
+    return this.#bytes();
+  }
+
+  #bytes(): Uint8Array {
+    const { model, optimizer, scheduler, metadata } = this.#c;
+    const state: TrainerState = {
+      format: TRAINER_FORMAT, stepsPerEpoch: this.stepsPerEpoch, stepsDone: this.stepsDone, epochsDone: this.epochsDone, stoppedEarly: this.stoppedEarly,
+      trainingSeconds: this.trainingSeconds, history: this.history, validations: this.validations, steps: this.steps,
+      epoch: this.#epoch === null ? null : { means: this.#epoch.means.state(), lrAtStart: this.#epoch.lrAtStart, seconds: this.#epoch.seconds },
+      earlyStopping: this.#c.earlyStopping?.state ?? null,
+      generators: this.#c.generators.map((g) => g.getState()),
+      convChoices: convChoices(),
+    };
+    const meta: CheckpointMetadata = metadata === undefined ? { trainer: state } : { trainer: state, user: metadata };
+    return checkpointToBytes({ model, optimizer, ...(scheduler === undefined ? {} : { scheduler }), metadata: meta as unknown as Json });
+  }
+
+  /**
+   * Continues the run a checkpoint of this trainer's setup holds (same model, optimizer,
+   * scheduler and batches per epoch; epochs and maxSteps may differ): loads model, optimizer
+   * and scheduler state, the history and position, generators and conv algorithms. Returns the
+   * checkpoint's user metadata. Between steps only; a checkpoint that does not fit changes nothing.
+   */
+  load(bytes: Uint8Array | ArrayBuffer): Json | undefined {
+    const fn = 'Trainer.load';
+    this.#idle('load');
+    const { model, optimizer, scheduler, generators, earlyStopping } = this.#c;
+    // Checked in full before loadCheckpointFromBytes writes anything.
+    const peek = metadataOf(fn, bytes);
+    const saved = peek.trainer;
+    if (saved.stepsPerEpoch !== this.stepsPerEpoch) {
+      throw new ArgumentError(`${fn}: the checkpoint's run has ${saved.stepsPerEpoch} batches per epoch but this trainer's train loader has ${this.stepsPerEpoch} (another dataset size or batch size)`);
+    }
+    if (saved.generators.length !== generators.length) {
+      throw new ArgumentError(`${fn}: the checkpoint holds ${saved.generators.length} generator state(s) but the trainer has ${generators.length} generator(s)`);
+    }
+    if ((saved.earlyStopping === null) !== (earlyStopping === undefined)) {
+      throw new ArgumentError(`${fn}: the checkpoint's run ${saved.earlyStopping === null ? 'had no' : 'had'} early stopping but this trainer ${earlyStopping === undefined ? 'has none' : 'has it'}`);
+    }
+    const loaded = loadCheckpointFromBytes(bytes, { model, optimizer, ...(scheduler === undefined ? {} : { scheduler }) });
+    checkTrainerMetadata(fn, loaded);
+    const s = loaded.trainer;
+    this.stepsDone = s.stepsDone;
+    this.epochsDone = s.epochsDone;
+    this.stoppedEarly = s.stoppedEarly;
+    this.trainingSeconds = s.trainingSeconds;
+    this.history = s.history;
+    this.validations = s.validations;
+    this.steps = s.steps;
+    this.#epoch = s.epoch === null ? null : { means: Means.from(s.epoch.means), lrAtStart: s.epoch.lrAtStart, seconds: s.epoch.seconds };
+    if (earlyStopping !== undefined) earlyStopping.state = s.earlyStopping!;
+    generators.forEach((g, i) => g.setState(s.generators[i]!));
+    this.#restoreConvChoices(s.convChoices);
+    this.#announced = -1;
+    this.#lastCheckpointStep = this.stepsDone;
+    return loaded.user;
+  }
+
+  /**
+   * Continues with the checkpoint's conv algorithms, so the run rounds as before: measured ones
+   * (benchmark tuning) would differ in a new process, and rule ones differ only if this
+   * version's table does, which is worth a note.
+   */
+  #restoreConvChoices(saved: Record<string, string>): void {
+    restoreConvChoices(saved);
+    const changed = convTuning() === 'rule' ? Object.entries(saved).filter(([key, choice]) => convRuleChoice(key) !== choice).length : 0;
+    if (changed > 0) this.log(`note: this version's conv rule differs from the checkpoint's for ${changed} layer shape(s); continuing with the checkpoint's algorithms`);
+  }
+
+  #listeners() {
+    const { progress, callbacks } = this.#c;
+    return progress === undefined ? callbacks : [progress, ...callbacks];
+  }
+
+  #idle(what: string): void {
+    if (this.#busy) {
+      throw new ArgumentError(`Trainer.${what}: a step or validation is in progress (callbacks run inside it); call it between steps, e.g. after await trainer.step()`);
+    }
+  }
+}
+
+export interface FitOptions extends TrainerOptions {
+  /** Checkpoint bytes to continue from (what the checkpoint sink received, or Trainer.checkpoint()). */
+  resume?: Uint8Array | ArrayBuffer;
+}
+
+/** Trains `model` (see TrainerOptions); with `resume`, continues the run those checkpoint bytes hold. */
+export async function fit(model: Module<[Tensor], Tensor>, options: FitOptions): Promise<FitResult> {
+  const { resume, ...rest } = options ?? ({} as FitOptions);
+  const trainer = new Trainer(model, rest);
+  if (resume !== undefined) trainer.load(resume);
+  return trainer.fit();
+}
