@@ -35,8 +35,9 @@ export interface ReduceKernels {
   argmin(x: TypedArray, outer: number, size: number, inner: number, out: Int32Array): void;
   /**
    * out[o, r, i] (r < k) = the j of the r-th largest (or, `largest` false, smallest) x[o, j, i],
-   * x viewed as [outer, size, inner] and out as [outer, k, inner]: NaN ranks above every number
-   * either way (torch.topk), and equal values rank by j (the lower first).
+   * x viewed as [outer, size, inner] and out as [outer, k, inner]: NaN counts as larger than every
+   * number (torch.topk: first among the largest, last among the smallest), and equal values rank
+   * by j (the lower first).
    */
   topk(x: TypedArray, outer: number, size: number, inner: number, k: number, largest: boolean, out: Int32Array): void;
 }

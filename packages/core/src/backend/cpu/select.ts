@@ -3,10 +3,18 @@
 // values and their gradient), and one-hot encoding.
 import type { TypedArray } from '../../tensor/dtype.js';
 
-/** Does a rank above b? The larger (or smaller) first, NaN above every number (torch.argmax, topk). */
-function above(a: number, b: number, largest: boolean): boolean {
+/** Does a beat b for argmax (largest) or argmin? The larger (smaller) one, and NaN beats every number either way. */
+function beats(a: number, b: number, largest: boolean): boolean {
   if (Number.isNaN(a)) return !Number.isNaN(b);
   return largest ? a > b : a < b;
+}
+
+/**
+ * Does a rank before b in topk? NaN counts as larger than every number (torch.topk's comparators):
+ * first among the largest, last among the smallest.
+ */
+function ranksBefore(a: number, b: number, largest: boolean): boolean {
+  return largest ? a > b || (Number.isNaN(a) && !Number.isNaN(b)) : a < b || (Number.isNaN(b) && !Number.isNaN(a));
 }
 
 /** out[o, i] = the first j ranking above every other x[o, ·, i]. */
@@ -18,7 +26,7 @@ function argExtremum(x: TypedArray, outer: number, size: number, inner: number, 
       let bestValue = x[base]!;
       for (let j = 1; j < size; j++) {
         const v = x[base + j * inner]!;
-        if (above(v, bestValue, largest)) {
+        if (beats(v, bestValue, largest)) {
           best = j;
           bestValue = v;
         }
@@ -28,7 +36,7 @@ function argExtremum(x: TypedArray, outer: number, size: number, inner: number, 
   }
 }
 
-/** out[o, r, i] = the j of rank r among x[o, ·, i] (a stable sort of the indices by `above`). */
+/** out[o, r, i] = the j of rank r among x[o, ·, i] (a stable sort of the indices by `ranksBefore`). */
 export function topkInto(x: TypedArray, outer: number, size: number, inner: number, k: number, largest: boolean, out: Int32Array): void {
   const order = new Array<number>(size);
   for (let o = 0; o < outer; o++) {
@@ -39,7 +47,7 @@ export function topkInto(x: TypedArray, outer: number, size: number, inner: numb
       order.sort((p, q) => {
         const a = x[base + p * inner]!;
         const b = x[base + q * inner]!;
-        return above(a, b, largest) ? -1 : above(b, a, largest) ? 1 : 0;
+        return ranksBefore(a, b, largest) ? -1 : ranksBefore(b, a, largest) ? 1 : 0;
       });
       for (let r = 0; r < k; r++) out[(o * k + r) * inner + i] = order[r]!;
     }

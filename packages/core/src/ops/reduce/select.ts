@@ -1,8 +1,9 @@
 // argmax / argmin / topk along one dim (PyTorch 1.13's rules): the indices are int32 (PyTorch's
 // int64) and not differentiable; topk's values are the input gathered at them (takeAlongDim), so
 // their gradient goes back to the chosen positions.
-//   Ranking: NaN above every number (for argmin and topk's smallest too: PyTorch's NaN "wins"
-//   everywhere), and the lower index first among equal values. torch.argmax / argmin return the
+//   Ranking: argmax and argmin pick a NaN if there is one (NaN propagates, as in max and min);
+//   topk counts NaN as larger than every number (first among the largest, last among the
+//   smallest). Among equal values the lower index comes first: torch.argmax / argmin return the
 //   first extremum, as here; torch.topk on the CPU orders equal values as its partial sort leaves
 //   them (not by index), so tied indices may differ from PyTorch's while the values agree.
 import { backendOf } from '../../backend/index.js';
