@@ -86,6 +86,6 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): TopkResul
   if (k > size) throw new ArgumentError(`topk: k must be at most the size of dim ${d}, ${size} (x ${formatShape(x.shape)}), got ${k}`);
   const indices = zeroFilled(x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s)), 'int32');
   if (indices.size > 0) backendOf(x).reduce.topk(x.data, outer, size, inner, k, largest, indices.data as Int32Array);
-  const values = takeAlongDim(x, { dim: d, index: indices.data as Int32Array, size });
+  const values = takeAlongDim(x, { dim: d, index: indices.data as Int32Array, size, picks: k });
   return Object.assign([values, indices] as const, { values, indices });
 }

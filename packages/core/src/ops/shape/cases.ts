@@ -31,7 +31,7 @@ export function takeAlongCases<K extends 'x' | 'g'>(input: K) {
         const gathered = shape.map((d, i) => (i === dim ? m : d));
         const count = gathered.reduce((a, b) => a * b, 1);
         return fc.array(fc.integer({ min: 0, max: size - 1 }), { minLength: count, maxLength: count }).chain((idx) => {
-          const attrs = { dim, index: Int32Array.from(idx), size };
+          const attrs = { dim, index: Int32Array.from(idx), size, picks: m };
           return arb.tensorOfShape(input === 'x' ? shape : gathered).map((t) => ({ inputs: { [input]: t } as Record<K, Tensor>, attrs }));
         });
       }),

@@ -15,6 +15,8 @@ export interface TakeAlongAttrs {
   index: Int32Array;
   /** Length of the indexed dim (the gather's input, the scatter's output). */
   size: number;
+  /** Length of that dim in the gathered tensor (the gather's output, the scatter's input). */
+  picks: number;
 }
 
 /** [outer, inner]: the sizes before and after `dim` (the kernels view tensors as [outer, n, inner]). */
@@ -25,19 +27,12 @@ function around(shape: readonly number[], dim: number): [number, number] {
 /** `shape` with its `dim` resized to n (a scalar stays a scalar: only n = 1 is possible there). */
 const withDim = (shape: readonly number[], dim: number, n: number): number[] => shape.map((d, i) => (i === dim ? n : d));
 
-/** The gathered shape: `shape` with `dim` sized so that it holds index.length elements. */
-function gatheredShape(shape: readonly number[], { dim, index }: TakeAlongAttrs): number[] {
-  if (shape.length === 0) return [];
-  const rest = sizeOf(shape.filter((_, i) => i !== dim));
-  return withDim(shape, dim, rest === 0 ? 0 : index.length / rest);
-}
-
 // y[o, j, i] = x[o, index[o, j, i], i];  dx = putAddAlong(dy) by the same index
 const takeOp = defineOp({
   name: 'takeAlongDim',
   inputs: ['x'],
   forward: ({ x }, attrs: TakeAlongAttrs) => {
-    const out = uninitialized(gatheredShape(x.shape, attrs), x.dtype);
+    const out = uninitialized(x.ndim === 0 ? [] : withDim(x.shape, attrs.dim, attrs.picks), x.dtype);
     const [outer, inner] = around(x.shape, attrs.dim);
     backendOf(x).copy.takeAlong(x.data, outer, attrs.size, inner, attrs.index, out.data);
     return out;
