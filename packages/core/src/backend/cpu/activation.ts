@@ -1,5 +1,6 @@
 // Scalar forms of the smooth activations that the unary kernel (elementwise.ts) runs per element,
 // each evaluated in a form that cannot overflow for large |v|.
+import { GELU_TANH_BETA, GELU_TANH_KAPPA, SELU_NEGATIVE, SELU_SCALE } from '../activation-constants.js';
 import { erfc } from './erf.js';
 
 /** σ(v) without overflow: e^{-|v|} only. */
@@ -23,11 +24,6 @@ export function normalCdf(v: number): number {
 // order, exp − 1 rather than expm1, the constants), so float64 values agree bit for bit wherever
 // the elementary functions (exp, tanh, log1p) do.
 
-/** SELU's α and scale (torch's SELU_ALPHA, SELU_SCALE) and its negative coefficient α·scale. */
-export const SELU_ALPHA = 1.6732632423543772;
-export const SELU_SCALE = 1.0507009873554805;
-export const SELU_NEGATIVE = SELU_ALPHA * SELU_SCALE;
-
 /** selu(v) = v·scale for v > 0, (e^v − 1)·α·scale otherwise (torch's elu kernel with scale). */
 export function seluOf(v: number): number {
   return v <= 0 ? (Math.exp(v) - 1) * SELU_NEGATIVE : v * SELU_SCALE;
@@ -50,10 +46,6 @@ export function hardsigmoidOf(v: number): number {
 export function hardswishOf(v: number): number {
   return (v * clamp06(v + 3)) / 6;
 }
-
-/** The tanh GELU's √(2/π) (torch: M_SQRT2 · M_2_SQRTPI · 0.5) and κ. */
-export const GELU_TANH_BETA = Math.SQRT2 * 1.1283791670955126 * 0.5;
-export const GELU_TANH_KAPPA = 0.044715;
 
 /** gelu(v, 'tanh') = 0.5·v·(1 + tanh(β·(v + κ·v³))), v³ as (v·v)·v. */
 export function geluTanhOf(v: number): number {
