@@ -36,6 +36,14 @@ describe('clamp with tensor bounds', () => {
     expect(x.grad!.toArray()).to.deep.equal([[0, 1], [1, 0]]);
   });
 
+  it('selects the gradient (PyTorch\'s where), so an infinite or NaN dy stays off the masked inputs', () => {
+    const x = f64([0, 5], true);
+    const lo = f64([1, 1], true);
+    const hi = f64([3, 3], true);
+    tg.clamp(x, lo, hi).backward(f64([Infinity, NaN]));
+    expect([x.grad!.toArray(), lo.grad!.toArray(), hi.grad!.toArray()]).to.deep.equal([[0, 0], [Infinity, 0], [0, NaN]]);
+  });
+
   it('refuses shapes that do not broadcast, no bound, and a NaN number bound', () => {
     expect(() => tg.clamp(tg.ones([2, 3]), tg.ones([2]))).to.throw(ShapeError, /^clamp: .*x.*\[2,3\].*min.*\[2\]/);
     expect(() => tg.clamp(tg.ones([2, 3]), tg.zeros([3]), tg.ones([4]))).to.throw(ShapeError, /^clamp: .*max.*\[4\]/);
