@@ -14,7 +14,10 @@ export { LayerNorm, type LayerNormOptions } from './layers/layernorm.js';
 export { GroupNorm, type GroupNormOptions } from './layers/groupnorm.js';
 export { InstanceNorm2d, type InstanceNormOptions } from './layers/instancenorm.js';
 export { Dropout, LocalResponseNorm, Flatten, Identity, type DropoutOptions, type LocalResponseNormOptions } from './layers/misc.js';
-export { ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax } from './layers/activation.js';
+export {
+  ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax,
+  Hardtanh, Hardsigmoid, Hardswish, SELU, CELU, Mish, Softsign, PReLU, type PReLUOptions,
+} from './layers/activation.js';
 export type { ParameterOptions } from './layers/options.js';
 
 export type { ModelOptions } from './models/options.js';
