@@ -111,7 +111,10 @@ export class SELU extends Module {
 
 /** `celu` as a layer (nn.CELU): x for x > 0, alpha·(e^(x/alpha) − 1) otherwise. */
 export class CELU extends Module {
-  constructor(/** Scale of the negative part (default 1, non-zero). */ readonly alpha = 1) {
+  constructor(
+    /** Scale of the negative part, alpha·(e^(x/alpha) − 1) (default 1, non-zero). */
+    readonly alpha = 1,
+  ) {
     super();
     ops.checkNumber('CELU', 'alpha', alpha);
     if (alpha === 0) throw new ops.ArgumentError('CELU: alpha must be non-zero (celu divides by it), got 0');
