@@ -4,7 +4,7 @@
 // the option.
 import { ArgumentError, Generator, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
 import { DataLoader } from '@tensorgrad/data';
-import { type Json, LRScheduler, Module, Optimizer } from '@tensorgrad/nn';
+import { type Json, LRScheduler, Module, OneCycleLR, Optimizer } from '@tensorgrad/nn';
 import { CALLBACK_NAMES, type Callbacks, type ProgressDisplay } from './callbacks.js';
 import { EarlyStopping, type EarlyStoppingOptions, defaultMode, splitMonitor } from './early-stopping.js';
 
@@ -19,8 +19,14 @@ export type CheckpointSink = (bytes: Uint8Array, info: { epoch: number; step: nu
 
 export interface SchedulerOptions {
   scheduler: LRScheduler;
-  /** When scheduler.step() runs: after every optimizer step, or at every epoch's end (default 'epoch', as in PyTorch). */
+  /**
+   * When scheduler.step() runs: after every optimizer step, or at every epoch's end. Default: as
+   * the kind requires ('step' for OneCycleLR, whose cycle is counted in batches; 'epoch' for
+   * ReduceLROnPlateau, which must be 'epoch'), else 'epoch', PyTorch's convention.
+   */
   interval?: 'step' | 'epoch';
+  /** The value a scheduler that steps on a metric (ReduceLROnPlateau) gets: as earlyStopping's monitor (default 'validation.loss', or 'train.loss' without validation). */
+  monitor?: string;
 }
 
 export interface TrainerOptions {
@@ -29,7 +35,7 @@ export interface TrainerOptions {
   /** Validated in eval mode without recording, at every epoch's end (or every validateEvery steps) and when training ends. */
   validation?: DataLoader<any>;
   optimizer: Optimizer<any>;
-  /** A scheduler stepped at each epoch's end, or { scheduler, interval: 'step' } for one stepped after every optimizer step. */
+  /** A scheduler, stepped as its kind requires (see SchedulerOptions), or { scheduler, interval, monitor }. */
   scheduler?: LRScheduler | SchedulerOptions;
   epochs: number;
   loss: LossFunction;
@@ -55,7 +61,7 @@ export const TRAINER_OPTIONS = optionKeys<TrainerOptions>()([
   'train', 'validation', 'optimizer', 'scheduler', 'epochs', 'loss', 'metrics', 'callbacks', 'progress', 'earlyStopping', 'checkpoint',
   'validateEvery', 'maxSteps', 'generators', 'metadata',
 ]);
-const SCHEDULER_OPTIONS = optionKeys<SchedulerOptions>()(['scheduler', 'interval']);
+const SCHEDULER_OPTIONS = optionKeys<SchedulerOptions>()(['scheduler', 'interval', 'monitor']);
 const EARLY_STOPPING_OPTIONS = optionKeys<EarlyStoppingOptions>()(['monitor', 'mode', 'patience', 'minDelta']);
 
 /** The options checked and with their defaults. */
@@ -66,6 +72,8 @@ export interface Config {
   optimizer: Optimizer<any>;
   scheduler: LRScheduler | undefined;
   interval: 'step' | 'epoch';
+  /** What a scheduler that steps on a metric gets. */
+  schedulerMonitor: string | undefined;
   epochs: number;
   loss: LossFunction;
   metrics: [string, Metric][];
@@ -99,20 +107,36 @@ export function readOptions(fn: string, model: Module<[Tensor], Tensor>, options
   checkNumber(fn, 'epochs', o.epochs, { min: 1, integer: true });
   checkFunction(fn, 'loss', o.loss);
 
+  const metrics = Object.entries(o.metrics ?? {});
   let scheduler: LRScheduler | undefined;
-  let interval: 'step' | 'epoch' = 'epoch';
+  let config: Partial<SchedulerOptions> = {};
   if (o.scheduler instanceof LRScheduler) {
     scheduler = o.scheduler;
   } else if (o.scheduler !== undefined) {
     checkOptions(fn, o.scheduler, SCHEDULER_OPTIONS, 'scheduler');
-    if (!(o.scheduler.scheduler instanceof LRScheduler)) throw new ArgumentError(`${fn}: scheduler must be an LRScheduler or { scheduler, interval }, got ${show(o.scheduler.scheduler)}`);
+    if (!(o.scheduler.scheduler instanceof LRScheduler)) throw new ArgumentError(`${fn}: scheduler must be an LRScheduler or { scheduler, interval, monitor }, got ${show(o.scheduler.scheduler)}`);
     scheduler = o.scheduler.scheduler;
-    interval = o.scheduler.interval ?? 'epoch';
-    if (interval !== 'step' && interval !== 'epoch') throw new ArgumentError(`${fn}: scheduler.interval must be 'step' or 'epoch', got ${show(interval)}`);
+    config = o.scheduler;
   }
-  if (scheduler !== undefined && scheduler.optimizer !== o.optimizer) throw new ArgumentError(`${fn}: the scheduler drives another optimizer than options.optimizer`);
+  let interval: 'step' | 'epoch' = 'epoch';
+  let schedulerMonitor: string | undefined;
+  if (scheduler !== undefined) {
+    if (scheduler.optimizer !== o.optimizer) throw new ArgumentError(`${fn}: the scheduler drives another optimizer than options.optimizer`);
+    const name = scheduler.constructor.name;
+    interval = config.interval ?? (scheduler instanceof OneCycleLR ? 'step' : 'epoch');
+    if (interval !== 'step' && interval !== 'epoch') throw new ArgumentError(`${fn}: scheduler.interval must be 'step' or 'epoch', got ${show(interval)}`);
+    if (scheduler.stepsOnMetric) {
+      if (interval !== 'epoch') throw new ArgumentError(`${fn}: a ${name} steps on a metric once per epoch; scheduler.interval must be 'epoch', got '${interval}'`);
+      schedulerMonitor = readMonitor(fn, 'scheduler.monitor', config.monitor, o, metrics);
+    } else if (config.monitor !== undefined) {
+      throw new ArgumentError(`${fn}: scheduler.monitor is for a scheduler that steps on a metric (ReduceLROnPlateau); a ${name} steps without one`);
+    }
+    const steps = Math.min(o.maxSteps ?? Infinity, o.epochs * o.train.length) / (interval === 'step' ? 1 : o.train.length);
+    if (scheduler instanceof OneCycleLR && scheduler.totalSteps < Math.ceil(steps)) {
+      throw new ArgumentError(`${fn}: the OneCycleLR's cycle has ${scheduler.totalSteps} steps but the run steps it ${Math.ceil(steps)} times (interval '${interval}')`);
+    }
+  }
 
-  const metrics = Object.entries(o.metrics ?? {});
   if (o.metrics !== undefined && (typeof o.metrics !== 'object' || o.metrics === null)) throw new ArgumentError(`${fn}: metrics must be an object of named functions, got ${show(o.metrics)}`);
   for (const [name, metric] of metrics) {
     if (name === 'loss') throw new ArgumentError(`${fn}: metrics must not be named 'loss' (the loss's own name)`);
@@ -139,14 +163,7 @@ export function readOptions(fn: string, model: Module<[Tensor], Tensor>, options
   if (o.earlyStopping !== undefined) {
     const e = o.earlyStopping;
     checkOptions(fn, e, EARLY_STOPPING_OPTIONS, 'earlyStopping');
-    const monitor = e.monitor ?? (o.validation === undefined ? 'train.loss' : 'validation.loss');
-    const [part, name] = splitMonitor(monitor, fn);
-    if (name !== 'loss' && !metrics.some(([m]) => m === name)) {
-      throw new ArgumentError(`${fn}: earlyStopping.monitor '${monitor}' names no metric; known: loss${metrics.map(([m]) => `, ${m}`).join('')}`);
-    }
-    if (part === 'validation' && (o.validation === undefined || o.validateEvery !== undefined)) {
-      throw new ArgumentError(`${fn}: earlyStopping.monitor '${monitor}' needs validation at every epoch's end (a validation loader, and no validateEvery)`);
-    }
+    const monitor = readMonitor(fn, 'earlyStopping.monitor', e.monitor, o, metrics);
     const mode = e.mode ?? defaultMode(monitor);
     if (mode !== 'min' && mode !== 'max') throw new ArgumentError(`${fn}: earlyStopping.mode must be 'min' or 'max', got ${show(mode)}`);
     checkNumber(fn, 'earlyStopping.patience', e.patience, { min: 0, integer: true });
@@ -156,10 +173,26 @@ export function readOptions(fn: string, model: Module<[Tensor], Tensor>, options
   }
 
   return {
-    model, train: o.train, validation: o.validation, optimizer: o.optimizer, scheduler, interval, epochs: o.epochs, loss: o.loss, metrics, callbacks,
+    model, train: o.train, validation: o.validation, optimizer: o.optimizer, scheduler, interval, schedulerMonitor, epochs: o.epochs, loss: o.loss, metrics, callbacks,
     progress: o.progress, earlyStopping, checkpoint: o.checkpoint, validateEvery: o.validateEvery, maxSteps: o.maxSteps,
     generators: [...(o.generators ?? [])], metadata: o.metadata,
   };
+}
+
+/**
+ * A monitored value's name ('validation.loss' by default, 'train.loss' without validation), which
+ * must name the loss or a metric, and a validation value only where epochs end with one.
+ */
+function readMonitor(fn: string, option: string, monitor: string | undefined, o: TrainerOptions, metrics: [string, Metric][]): string {
+  const value = monitor ?? (o.validation === undefined ? 'train.loss' : 'validation.loss');
+  const [part, name] = splitMonitor(value, fn);
+  if (name !== 'loss' && !metrics.some(([m]) => m === name)) {
+    throw new ArgumentError(`${fn}: ${option} '${value}' names no metric; known: loss${metrics.map(([m]) => `, ${m}`).join('')}`);
+  }
+  if (part === 'validation' && (o.validation === undefined || o.validateEvery !== undefined)) {
+    throw new ArgumentError(`${fn}: ${option} '${value}' needs validation at every epoch's end (a validation loader, and no validateEvery)`);
+  }
+  return value;
 }
 
 /**

@@ -7,25 +7,14 @@ import fs, { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, Generator, type Tensor, crossEntropy, randn } from '@tensorgrad/core';
+import { ArgumentError, Generator, crossEntropy, randn } from '@tensorgrad/core';
 import { DataLoader, TensorDataset } from '@tensorgrad/data';
-import { Adam, CosineAnnealingLR, Dropout, Linear, ReLU, Sequential } from '@tensorgrad/nn';
+import { Adam, CosineAnnealingLR, Dropout, Linear, OneCycleLR, ReLU, ReduceLROnPlateau, Sequential, StepLR, accuracy } from '@tensorgrad/nn';
 import type { Callbacks } from './callbacks.js';
 import { checkpointFile } from './node.js';
 import type { FitResult } from './records.js';
 import { readCheckpointMetadata } from './state.js';
 import { Trainer, type FitOptions, fit } from './trainer.js';
-
-/** The fraction of rows whose first maximal logit is the label. */
-const accuracy = (logits: Tensor, labels: Tensor): number => {
-  const [n, k] = logits.shape as [number, number];
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    const row = Array.from(logits.data.subarray(i * k, (i + 1) * k));
-    if (row.indexOf(Math.max(...row)) === labels.data[i]) correct++;
-  }
-  return correct / n;
-};
 
 function dataset(n: number, seed: number): TensorDataset {
   const x = randn([n, 4], { generator: new Generator(seed) });
@@ -134,6 +123,24 @@ describe('fit and Trainer', () => {
     // A metric that keeps improving does not stop the run.
     const improving = setup({ earlyStopping: { monitor: 'train.loss', patience: 0 } });
     expect((await fit(improving.model, improving.options)).stoppedEarly).to.equal(false);
+  });
+
+  it('steps each scheduler as its kind requires: OneCycleLR per batch, ReduceLROnPlateau per epoch on the monitored value', async () => {
+    const cycle = setup({ scheduler: undefined }, { lr: 1e-9 });
+    cycle.options.scheduler = new OneCycleLR(cycle.options.optimizer, { maxLr: 0.01, totalSteps: 18 });
+    const steps = (await fit(cycle.model, cycle.options)).steps.lr;
+    expect(new Set(steps.slice(0, 6)).size).to.equal(6); // a new lr every step
+    // lr 1e-6: the validation loss does not improve by 10% after epoch 1, so with patience 0 the lr halves at every later epoch's end.
+    const flat = setup({ scheduler: undefined }, { lr: 1e-6 });
+    flat.options.scheduler = { scheduler: new ReduceLROnPlateau(flat.options.optimizer, { patience: 0, factor: 0.5, threshold: 0.1 }) };
+    const history = (await fit(flat.model, flat.options)).history;
+    expect(history.map((r) => r.lrAtEpochEnd / r.lrAtEpochStart)).to.deep.equal([1, 0.5, 0.5]);
+    const { model, options } = setup({ scheduler: undefined });
+    const plateau = new ReduceLROnPlateau(options.optimizer);
+    expect(() => new Trainer(model, { ...options, scheduler: { scheduler: plateau, interval: 'step' } })).to.throw(ArgumentError, /ReduceLROnPlateau steps on a metric once per epoch; scheduler.interval must be 'epoch'/);
+    expect(() => new Trainer(model, { ...options, scheduler: { scheduler: plateau, monitor: 'validation.accuracy' }, validateEvery: 3 })).to.throw(ArgumentError, /scheduler.monitor 'validation.accuracy' needs validation at every epoch's end/);
+    expect(() => new Trainer(model, { ...options, scheduler: { scheduler: new StepLR(options.optimizer, 1), monitor: 'train.loss' } })).to.throw(ArgumentError, /scheduler.monitor is for a scheduler that steps on a metric/);
+    expect(() => new Trainer(model, { ...options, scheduler: new OneCycleLR(options.optimizer, { maxLr: 0.1, totalSteps: 17 }) })).to.throw(ArgumentError, /cycle has 17 steps but the run steps it 18 times/);
   });
 
   it('a checkpoint save that fails mid-write leaves the previous checkpoint file whole', async () => {

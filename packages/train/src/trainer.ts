@@ -8,6 +8,7 @@ import {
 } from '@tensorgrad/core';
 import { type Json, type Module, checkpointToBytes, loadCheckpointFromBytes } from '@tensorgrad/nn';
 import { type TrainingRun, emit } from './callbacks.js';
+import { monitoredValue } from './early-stopping.js';
 import { Means } from './means.js';
 import { type Config, type TrainerOptions, readOptions } from './options.js';
 import type { EpochRecord, FitResult, StepCurves, StepRecord, ValidationRecord, Values } from './records.js';
@@ -142,16 +143,20 @@ export class Trainer implements TrainingRun {
 
   /** Validation, scheduler, early stopping, record, checkpoint, onEpochEnd. */
   async #endEpoch(epoch: number): Promise<void> {
-    const { validation, validateEvery, scheduler, interval, earlyStopping, checkpoint } = this.#c;
+    const { validation, validateEvery, scheduler, interval, schedulerMonitor, earlyStopping, checkpoint } = this.#c;
     const validated = validation !== undefined && validateEvery === undefined ? (await this.#validate()).values : undefined;
-    if (scheduler !== undefined && interval === 'epoch') scheduler.step();
     const current = this.#epoch!;
     const samples = current.means.samples;
     const record: EpochRecord = {
       epoch: epoch + 1, steps: this.stepsPerEpoch, samples, train: current.means.values(),
       ...(validated === undefined ? {} : { validation: validated }),
-      lrAtEpochStart: current.lrAtStart, lrAtEpochEnd: this.lr, seconds: current.seconds, samplesPerSecond: samples / current.seconds,
+      lrAtEpochStart: current.lrAtStart, lrAtEpochEnd: NaN, seconds: current.seconds, samplesPerSecond: samples / current.seconds,
     };
+    if (scheduler !== undefined && interval === 'epoch') {
+      if (schedulerMonitor === undefined) scheduler.step();
+      else scheduler.step(monitoredValue(record, schedulerMonitor));
+    }
+    record.lrAtEpochEnd = this.lr;
     this.history.push(record);
     this.epochsDone = epoch + 1;
     this.#epoch = null;

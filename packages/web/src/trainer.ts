@@ -3,9 +3,9 @@
 // @tensorgrad/train's Trainer, stepped by the worker so it can pause, save and load between
 // steps; evaluations every evalEvery steps, predictions, and checkpoints as bytes. The browser
 // test drives this same code in Node and compares.
-import { noGrad } from '@tensorgrad/core';
+import { argmax, noGrad } from '@tensorgrad/core';
 import { DataLoader, subset } from '@tensorgrad/data';
-import { type ImageDataset, type Training, argmaxRows, buildTraining, testTransform, trainerOptions } from '@tensorgrad/examples/train/session';
+import { type ImageDataset, type Training, buildTraining, testTransform, trainerOptions } from '@tensorgrad/examples/train/session';
 import { Trainer, type ValidationRecord, readCheckpointMetadata } from '@tensorgrad/train';
 import type { PageConfig } from './config.js';
 
@@ -133,7 +133,7 @@ export class PageTraining {
     const logits = noGrad(() => model.invoke(batch.inputs));
     const pixels = new Uint8Array(n * 784);
     for (let i = 0; i < n; i++) pixels.set(test.get(i).input.data, i * 784);
-    return { step: this.step, pixels, labels: batch.labels.data as Int32Array, predicted: argmaxRows(logits), logits: Float32Array.from(logits.data) };
+    return { step: this.step, pixels, labels: batch.labels.data as Int32Array, predicted: argmax(logits, 1).data as Int32Array, logits: Float32Array.from(logits.data) };
   }
 
   /** The run as checkpoint bytes (nn's format, with the trainer's state): what a Node Trainer writes for this state. */

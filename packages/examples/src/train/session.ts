@@ -7,7 +7,7 @@ import { Generator, type Tensor, crossEntropy } from '@tensorgrad/core';
 import {
   DataLoader, type Dataset, type RawImage, type Sample, type Transform, compose, normalize, randomCrop, randomHorizontalFlip, subset, toTensor,
 } from '@tensorgrad/data';
-import { Adam, CosineAnnealingLR, LinearLR, type LRScheduler, type Module, type Optimizer, SGD, SequentialLR } from '@tensorgrad/nn';
+import { Adam, CosineAnnealingLR, LinearLR, type LRScheduler, type Module, type Optimizer, SGD, SequentialLR, accuracy } from '@tensorgrad/nn';
 import type { TrainerOptions } from '@tensorgrad/train';
 import { buildModel } from './models.js';
 import type { TrainOptions } from './options.js';
@@ -88,21 +88,4 @@ export function trainerOptions(t: Training, epochs: number): TrainerOptions {
     train: t.loaders.train, validation: t.loaders.test, optimizer: t.optimizer, scheduler: { scheduler: t.scheduler, interval: 'step' }, epochs,
     loss: (logits, labels) => crossEntropy(logits, labels), metrics: { accuracy }, generators: [t.dropoutRng],
   };
-}
-
-/** The predicted class of each row of [N, K] logits (the first maximum on ties). */
-export function argmaxRows(logits: Tensor): Int32Array {
-  const [n, k] = logits.shape as [number, number];
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (logits.data[i * k + j]! > logits.data[i * k + best]!) best = j;
-    out[i] = best;
-  }
-  return out;
-}
-
-/** The fraction of rows of [N, K] logits whose predicted class is the label. */
-function accuracy(logits: Tensor, labels: Tensor): number {
-  return argmaxRows(logits).reduce((n, p, i) => n + (p === labels.data[i] ? 1 : 0), 0) / labels.size;
 }
