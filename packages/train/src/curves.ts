@@ -6,8 +6,10 @@ import { type Panel, renderChart } from './svg-chart.js';
 
 const COLORS = { step: '#9ecae1', train: '#1f77b4', validation: '#d62728', lr: '#2ca02c' };
 
+/** What renderCurves draws: the parts of a FitResult (or a checkpoint's TrainerState) it reads. */
 export type Curves = Pick<FitResult, 'history' | 'validations' | 'steps' | 'stepsPerEpoch'>;
 
+/** Labels and scales of renderCurves. */
 export interface CurvesOptions {
   /** The loss panel's y label (default 'loss'). */
   lossLabel?: string;
@@ -15,6 +17,11 @@ export interface CurvesOptions {
   percent?: readonly string[];
 }
 
+/**
+ * A run's curves as an SVG document: the loss of every step with the epoch means and the
+ * validations over it, each metric per epoch and per validation, and the learning rate of every
+ * step; x is the epoch (step s at s / stepsPerEpoch).
+ */
 export function renderCurves(run: Curves, options: CurvesOptions = {}): string {
   const { history, validations, steps, stepsPerEpoch } = run;
   const atStep = (step: number): number => step / stepsPerEpoch;

@@ -4,6 +4,7 @@
 import { ArgumentError } from '@tensorgrad/core';
 import type { EpochRecord } from './records.js';
 
+/** When to end a run early: after `patience` epochs in a row without an improvement of more than minDelta on `monitor`. */
 export interface EarlyStoppingOptions {
   /** The value watched: 'validation.<name>' or 'train.<name>', name being 'loss' or a metric (default 'validation.loss', or 'train.loss' without validation). */
   monitor?: string;
@@ -15,8 +16,11 @@ export interface EarlyStoppingOptions {
   minDelta?: number;
 }
 
+/** Early stopping's progress, stored in checkpoints. */
 export interface EarlyStoppingState {
+  /** The best monitored value so far; null before the first epoch (or while every value was NaN). */
   best: number | null;
+  /** The epoch of `best`, from 1 (0 before the first). */
   bestEpoch: number;
   /** Epochs since the best one. */
   wait: number;

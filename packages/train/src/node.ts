@@ -7,6 +7,7 @@ import { TextProgress } from './progress.js';
 
 export * from './index.js';
 
+/** Options of terminalProgress(). */
 export interface TerminalProgressOptions {
   /** Without a terminal (or under CI), a status line at most this often (default 15; Infinity: epoch summaries only). */
   logEverySeconds?: number;

@@ -17,7 +17,9 @@ export type LossFunction = (output: Tensor, target: Tensor) => Tensor;
 /** Receives each checkpoint's bytes (nn's checkpoint format); the node entry's checkpointFile(path) writes them atomically. */
 export type CheckpointSink = (bytes: Uint8Array, info: { epoch: number; step: number }) => void | Promise<void>;
 
+/** A scheduler with when it steps and, for one that steps on a metric (ReduceLROnPlateau), the value it gets. */
 export interface SchedulerOptions {
+  /** The scheduler (nn's LRScheduler); it must drive TrainerOptions.optimizer. */
   scheduler: LRScheduler;
   /**
    * When scheduler.step() runs: after every optimizer step, or at every epoch's end. Default: as
@@ -29,21 +31,27 @@ export interface SchedulerOptions {
   monitor?: string;
 }
 
+/** The options of a Trainer (and of fit(), see FitOptions), checked when the trainer is made. */
 export interface TrainerOptions {
   /** The training batches: epoch e is train.batch(e, 0..length-1), a function of the loader's seed and e. */
   train: DataLoader<any>;
   /** Validated in eval mode without recording, at every epoch's end (or every validateEvery steps) and when training ends. */
   validation?: DataLoader<any>;
+  /** The optimizer of the model's parameters: zeroGrad(), the loss's backward() and step() run once per batch. Its first parameter group's lr is the one recorded. */
   optimizer: Optimizer<any>;
   /** A scheduler, stepped as its kind requires (see SchedulerOptions), or { scheduler, interval, monitor }. */
   scheduler?: LRScheduler | SchedulerOptions;
+  /** Epochs to train (an integer ≥ 1), each one pass over `train`'s batches; maxSteps may end the run sooner. */
   epochs: number;
+  /** The loss minimised, of the model's output and the batch's labels: in training mode at every step, in eval mode without recording for validation. */
   loss: LossFunction;
   /** Named metrics, e.g. { accuracy } (nn's). 'loss' is the loss's name. */
   metrics?: Record<string, Metric>;
+  /** Called at the run's events (see Callbacks), in array order after `progress`; each is awaited. */
   callbacks?: readonly Callbacks[];
   /** A display (TextProgress; the node entry's terminalProgress()) or any callbacks with log(). */
   progress?: ProgressDisplay;
+  /** Ends the run once a monitored value has not improved for `patience` epochs, checked at every epoch's end (see EarlyStoppingOptions). Default: none. */
   earlyStopping?: EarlyStoppingOptions;
   /** Receives a checkpoint at every epoch's end, and when training ends between epochs (maxSteps). */
   checkpoint?: CheckpointSink;

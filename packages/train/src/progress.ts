@@ -6,13 +6,19 @@ import type { ProgressDisplay, TrainingRun } from './callbacks.js';
 import { Means } from './means.js';
 import type { EpochRecord, StepRecord, ValidationRecord, Values } from './records.js';
 
+/** Where TextProgress writes: a subset of Node's process.stdout. */
 export interface TextStream {
+  /** True on a terminal: TextProgress's default mode is then 'bar'. */
   isTTY?: boolean;
+  /** The terminal's width in characters: a 'bar' status line is cut to columns − 1 (default 120). */
   columns?: number;
+  /** Writes a chunk of text (the result is ignored). */
   write(chunk: string): unknown;
 }
 
+/** How TextProgress writes. */
 export interface TextProgressOptions {
+  /** Where the text goes (process.stdout, a buffer in tests, a page's log element...). */
   stream: TextStream;
   /** 'bar': one line redrawn in place (default on a TTY); 'lines': whole lines (default otherwise). */
   mode?: 'bar' | 'lines';
@@ -22,6 +28,10 @@ export interface TextProgressOptions {
   now?: () => number;
 }
 
+/**
+ * A text display of a run (TrainerOptions.progress): a status line per step (position, samples
+ * per second, running means, lr, elapsed time and ETA) and a summary line per epoch.
+ */
 export class TextProgress implements ProgressDisplay {
   private readonly stream: TextStream;
   private readonly mode: 'bar' | 'lines';
@@ -55,6 +65,7 @@ export class TextProgress implements ProgressDisplay {
     this.lastLog = this.started;
   }
 
+  /** Counts the step: redraws the status line ('bar'), or prints it when logEverySeconds have passed since the last one or the epoch's last step is done ('lines'). */
   onStepEnd({ record }: { record: StepRecord }): void {
     this.done++;
     this.samples += record.samples;
@@ -113,11 +124,13 @@ function formatValues(values: Values, separator = ' '): string {
   return Object.entries(values).map(([k, v]) => `${k} ${formatNumber(v)}`).join(separator);
 }
 
+/** A number as progress lines show it: 2 decimals in exponent form below 1e-3 (0 excepted), integers and values ≥ 100 rounded to 2 decimals, else 4 decimals. */
 export function formatNumber(v: number): string {
   if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(2);
   return Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v * 100) / 100) : v.toFixed(4);
 }
 
+/** Seconds (rounded; negative as 0) as '1m05s', or as '1h01m' from an hour. */
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const m = Math.floor(s / 60);

@@ -3,10 +3,12 @@
 
 /** The loss and each metric, by name: batch means averaged over samples (weighted by batch size). */
 export interface Values {
+  /** The loss's mean. */
   loss: number;
   [metric: string]: number;
 }
 
+/** One optimizer step, as onStepEnd receives it. */
 export interface StepRecord {
   /** Steps done in all after this one (1 for the first step of the run). */
   step: number;
@@ -22,18 +24,23 @@ export interface StepRecord {
   values: Values;
 }
 
+/** One pass over the validation loader, as onValidationEnd receives it. */
 export interface ValidationRecord {
   /** Steps done when the validation ran. */
   step: number;
   /** The epoch it ran in or at the end of, from 1. */
   epoch: number;
+  /** The loss and metrics on the validation set (eval mode; batch means weighted by batch size). */
   values: Values;
 }
 
+/** One finished epoch, as onEpochEnd receives it and history keeps it. */
 export interface EpochRecord {
   /** From 1. */
   epoch: number;
+  /** Batches in the epoch: the train loader's length. */
   steps: number;
+  /** Training samples in the epoch (the sum of its batch sizes). */
   samples: number;
   /** Means over the epoch's training batches (each measured before its own update). */
   train: Values;
@@ -45,21 +52,31 @@ export interface EpochRecord {
   lrAtEpochEnd: number;
   /** Wall time of the epoch's steps and validation in this process (not repeatable; excluded from determinism checks). */
   seconds: number;
+  /** samples / seconds (wall time, like seconds). */
   samplesPerSecond: number;
 }
 
 /** Per-step curves: entry i belongs to step i + 1. */
 export interface StepCurves {
+  /** Each step's training loss: its batch's mean, before the update. */
   loss: number[];
+  /** Each step's learning rate (first parameter group), the one it used. */
   lr: number[];
 }
 
+/** A run's records: what fit() resolves with, and Trainer.result(). */
 export interface FitResult {
+  /** One record per finished epoch, in order. */
   history: EpochRecord[];
+  /** One record per validation, in order (one per step at most). */
   validations: ValidationRecord[];
+  /** The loss and learning rate of every step. */
   steps: StepCurves;
+  /** Batches per epoch: the train loader's length. */
   stepsPerEpoch: number;
+  /** Optimizer steps done in all. */
   stepsDone: number;
+  /** Epochs finished (their end ran). */
   epochsDone: number;
   /** Every requested epoch (or maxSteps) is done, or early stopping ended the run. */
   complete: boolean;

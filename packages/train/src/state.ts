@@ -10,25 +10,46 @@ import type { EpochRecord, StepCurves, ValidationRecord } from './records.js';
 
 export const TRAINER_FORMAT = 'tensorgrad-train/1';
 
+/** The trainer's part of a checkpoint (plain JSON): what a resumed run needs besides model, optimizer and scheduler. */
 export interface TrainerState {
+  /** 'tensorgrad-train/1': the version of this layout. */
   format: typeof TRAINER_FORMAT;
+  /** Batches per epoch of the run (load() refuses a trainer whose train loader has another count). */
   stepsPerEpoch: number;
+  /** Optimizer steps done in all. */
   stepsDone: number;
+  /** Epochs finished. */
   epochsDone: number;
+  /** Early stopping ended the run. */
   stoppedEarly: boolean;
+  /** Training and validation time in seconds over all invocations so far (wall time). */
   trainingSeconds: number;
+  /** One record per finished epoch. */
   history: EpochRecord[];
+  /** One record per validation. */
   validations: ValidationRecord[];
+  /** The loss and learning rate of every step. */
   steps: StepCurves;
   /** The epoch in progress (null between epochs): its running means, first lr and time so far. */
-  epoch: { means: MeansState; lrAtStart: number; seconds: number } | null;
+  epoch: {
+    /** Running sums of the loss and metrics (each batch mean × its batch size) and the samples counted. */
+    means: MeansState;
+    /** The learning rate the epoch's first step used (its record's lrAtEpochStart). */
+    lrAtStart: number;
+    /** The epoch's time so far, in seconds. */
+    seconds: number;
+  } | null;
+  /** Early stopping's state; null when the run has none. */
   earlyStopping: EarlyStoppingState | null;
+  /** The states (Generator.getState()) of TrainerOptions.generators, in order. */
   generators: number[][];
   /** core's convChoices(): the conv algorithm of each layer shape, so a resume rounds the same way. */
   convChoices: Record<string, string>;
 }
 
+/** The JSON metadata of a trainer's checkpoint: the trainer's state and the user's metadata. */
 export interface CheckpointMetadata {
+  /** The run's state. */
   trainer: TrainerState;
   /** TrainerOptions.metadata of the run that wrote it. */
   user?: Json;

@@ -1,8 +1,11 @@
 // Line charts as a self-contained SVG (no browser or plotting library needed): panels side by
 // side, each with its series, grid, ticks and a legend in the top margin.
 
+/** One line of a Panel. */
 export interface Series {
+  /** Its legend entry. */
   name: string;
+  /** Stroke color, any SVG color ('#1f77b4'). */
   color: string;
   /** [x, y] points; x is usually the (fractional) epoch. */
   points: readonly (readonly [number, number])[];
@@ -10,9 +13,13 @@ export interface Series {
   width?: number;
 }
 
+/** One chart of renderChart: a title, a y axis and the lines drawn on it. */
 export interface Panel {
+  /** Shown above the chart. */
   title: string;
+  /** The y axis' label. */
   yLabel: string;
+  /** The lines, drawn in order, each with a legend entry (points get dots when a line has at most 60). */
   series: readonly Series[];
   /** Fixed y range; derived from the data when omitted. */
   yRange?: readonly [number, number];

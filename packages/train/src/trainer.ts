@@ -23,16 +23,29 @@ interface EpochInProgress {
   seconds: number;
 }
 
+/**
+ * A training run of `model` with TrainerOptions: fit() trains to the end; step() goes one
+ * optimizer step at a time (a driver that pauses, saves on request...); checkpoint() and load()
+ * save and continue the run bit for bit.
+ */
 export class Trainer implements TrainingRun {
+  /** Epochs requested (options.epochs). */
   readonly epochs: number;
+  /** Batches per epoch: the train loader's length. */
   readonly stepsPerEpoch: number;
+  /** Optimizer steps done so far in the whole run (load() sets the checkpoint's). */
   stepsDone = 0;
+  /** Epochs whose end (validation, scheduler, early stopping, checkpoint) has run. */
   epochsDone = 0;
+  /** Early stopping ended the run. */
   stoppedEarly = false;
   /** Training and validation time over all invocations. */
   trainingSeconds = 0;
+  /** One record per finished epoch, in order. */
   history: EpochRecord[] = [];
+  /** One record per validation, in order (a later validation at the same step replaces the earlier). */
   validations: ValidationRecord[] = [];
+  /** The loss and learning rate of every step so far. */
   steps: StepCurves = { loss: [], lr: [] };
   readonly #c: Config;
   #epoch: EpochInProgress | null = null;
@@ -44,7 +57,11 @@ export class Trainer implements TrainingRun {
   #stopRequested = false;
   #busy = false;
 
-  constructor(readonly model: Module<[Tensor], Tensor>, options: TrainerOptions) {
+  constructor(
+    /** The model trained: called through Module.invoke on each batch's inputs. */
+    readonly model: Module<[Tensor], Tensor>,
+    options: TrainerOptions,
+  ) {
     this.#c = readOptions('Trainer', model, options);
     this.epochs = this.#c.epochs;
     this.stepsPerEpoch = this.#c.train.length;
@@ -322,6 +339,7 @@ export class Trainer implements TrainingRun {
   }
 }
 
+/** fit()'s options: a Trainer's, and a checkpoint to resume from. */
 export interface FitOptions extends TrainerOptions {
   /** Checkpoint bytes to continue from (what the checkpoint sink received, or Trainer.checkpoint()). */
   resume?: Uint8Array | ArrayBuffer;
