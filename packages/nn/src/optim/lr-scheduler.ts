@@ -5,6 +5,7 @@
 import { ArgumentError, checkNumber } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
+import { cos } from './cosine.js';
 import { Optimizer } from './optimizer.js';
 
 type AnyOptimizer = Optimizer<any>;
@@ -185,6 +186,8 @@ export class MultiStepLR extends LRScheduler {
 /**
  * lr = ηmin + (base - ηmin)(1 + cos(π·epoch / tMax)) / 2 (SGDR without restarts). Chained, as
  * PyTorch: the lr moves by the ratio of consecutive cosine factors, so it composes with others.
+ * The cosine is fdlibm's in + − × ÷ (./cosine.ts): the same lrs in every engine, for epochs up
+ * to 524288·tMax.
  */
 export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, tMax: number, etaMin = 0) {
@@ -192,12 +195,12 @@ export class CosineAnnealingLR extends LRScheduler {
     checkNumber('CosineAnnealingLR', 'etaMin', etaMin, { min: 0 });
     super(
       optimizer,
-      (base, epoch) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * epoch) / tMax))) / 2,
+      (base, epoch) => etaMin + ((base - etaMin) * (1 + cos((Math.PI * epoch) / tMax))) / 2,
       (lr, epoch, base) => {
         if (epoch === 0) return lr;
         // At the minimum the ratio below would be 0/0; PyTorch adds the step from the minimum instead.
-        if ((epoch - 1 - tMax) % (2 * tMax) === 0) return lr + ((base - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
-        return ((1 + Math.cos((Math.PI * epoch) / tMax)) / (1 + Math.cos((Math.PI * (epoch - 1)) / tMax))) * (lr - etaMin) + etaMin;
+        if ((epoch - 1 - tMax) % (2 * tMax) === 0) return lr + ((base - etaMin) * (1 - cos(Math.PI / tMax))) / 2;
+        return ((1 + cos((Math.PI * epoch) / tMax)) / (1 + cos((Math.PI * (epoch - 1)) / tMax))) * (lr - etaMin) + etaMin;
       },
     );
   }

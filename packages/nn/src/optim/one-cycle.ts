@@ -5,6 +5,7 @@
 // opposite way between maxMomentum and baseMomentum. Stepped once per batch; not chainable.
 import { ArgumentError, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
 import { checkBool, show } from '../check.js';
+import { cos } from './cosine.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { Optimizer } from './optimizer.js';
 
@@ -205,9 +206,9 @@ function perGroup(fn: string, name: string, value: number | readonly number[], g
   return Array.from({ length: groups }, () => value as number);
 }
 
-/** Cosine from start (pct 0) to end (pct 1), PyTorch's float expression. */
+/** Cosine from start (pct 0) to end (pct 1), PyTorch's float expression (with the engine-independent cos). */
 function annealCos(start: number, end: number, pct: number): number {
-  return end + ((start - end) / 2) * (Math.cos(Math.PI * pct) + 1);
+  return end + ((start - end) / 2) * (cos(Math.PI * pct) + 1);
 }
 
 function annealLinear(start: number, end: number, pct: number): number {
