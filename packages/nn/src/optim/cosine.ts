@@ -2,10 +2,9 @@
 // Math.cos is implementation-defined: Node 20's V8 uses fdlibm, Chromium's V8 a port of glibc's,
 // and the two round some inputs differently in the last bit, so a schedule would give a page
 // other learning rates than Node. This is fdlibm 5.3's cos (e_rem_pio2's reduction for moderate
-// arguments, then __kernel_cos or __kernel_sin) written with + − × ÷ (and exact bit reads and
-// truncation) only, each of which IEEE 754
-// rounds exactly the same way everywhere; within 1 ulp of the true cosine, and equal to Node 20's
-// Math.cos. Domain: |x| ≤ 2^20·π/2 ≈ 1647099 (the schedules' arguments are π·epoch/tMax and
+// arguments, then __kernel_cos or __kernel_sin) written with + − × ÷ only (besides exact bit
+// reads and truncation), which IEEE 754 rounds the same way everywhere; within 1 ulp of the true
+// cosine, and equal to Node 20's Math.cos. Domain: |x| ≤ 2^20·π/2 ≈ 1647099 (the schedules' arguments are π·epoch/tMax and
 // π·pct); beyond, the reduction would need 2/π to ~1100 bits (__kernel_rem_pio2), and cos throws.
 
 const view = new DataView(new ArrayBuffer(8));
