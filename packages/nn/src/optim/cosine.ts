@@ -4,8 +4,9 @@
 // other learning rates than Node. This is fdlibm 5.3's cos (e_rem_pio2's reduction for moderate
 // arguments, then __kernel_cos or __kernel_sin) written with + − × ÷ only (besides exact bit
 // reads and truncation), which IEEE 754 rounds the same way everywhere; within 1 ulp of the true
-// cosine, and equal to Node 20's Math.cos. Domain: |x| ≤ 2^20·π/2 ≈ 1647099 (the schedules' arguments are π·epoch/tMax and
-// π·pct); beyond, the reduction would need 2/π to ~1100 bits (__kernel_rem_pio2), and cos throws.
+// cosine, and equal to Node 20's Math.cos. Domain: |x| ≤ 2^20·π/2 ≈ 1647099 (the schedules'
+// arguments are π·epoch/tMax and π·pct); beyond, the reduction would need 2/π to ~1100 bits
+// (__kernel_rem_pio2), and cos throws.
 
 const view = new DataView(new ArrayBuffer(8));
 
