@@ -2,10 +2,9 @@
 // lr from its *current* lr (PyTorch's chainable get_lr), so two schedulers on one optimizer
 // compose multiplicatively, e.g. a LinearLR warm-up and a StepLR decay both apply at each epoch.
 // step(epoch) jumps to an epoch with the closed form (PyTorch's _get_closed_form_lr).
-import { ArgumentError, checkNumber } from '@tensorgrad/core';
+import { ArgumentError, checkNumber, portableCos } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
-import { cos } from './cosine.js';
 import { Optimizer } from './optimizer.js';
 
 type AnyOptimizer = Optimizer<any>;
@@ -186,8 +185,8 @@ export class MultiStepLR extends LRScheduler {
 /**
  * lr = ηmin + (base - ηmin)(1 + cos(π·epoch / tMax)) / 2 (SGDR without restarts). Chained, as
  * PyTorch: the lr moves by the ratio of consecutive cosine factors, so it composes with others.
- * The cosine is fdlibm's in + − × ÷ (./cosine.ts): the same lrs in every engine, for epochs up
- * to 524288·tMax.
+ * The cosine is core's portableCos (fdlibm's in + − × ÷), not Math.cos: the same lrs in every
+ * engine, for epochs up to 524288·tMax (past it, portableCos throws a RangeError).
  */
 export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, tMax: number, etaMin = 0) {
@@ -195,12 +194,12 @@ export class CosineAnnealingLR extends LRScheduler {
     checkNumber('CosineAnnealingLR', 'etaMin', etaMin, { min: 0 });
     super(
       optimizer,
-      (base, epoch) => etaMin + ((base - etaMin) * (1 + cos((Math.PI * epoch) / tMax))) / 2,
+      (base, epoch) => etaMin + ((base - etaMin) * (1 + portableCos((Math.PI * epoch) / tMax))) / 2,
       (lr, epoch, base) => {
         if (epoch === 0) return lr;
         // At the minimum the ratio below would be 0/0; PyTorch adds the step from the minimum instead.
-        if ((epoch - 1 - tMax) % (2 * tMax) === 0) return lr + ((base - etaMin) * (1 - cos(Math.PI / tMax))) / 2;
-        return ((1 + cos((Math.PI * epoch) / tMax)) / (1 + cos((Math.PI * (epoch - 1)) / tMax))) * (lr - etaMin) + etaMin;
+        if ((epoch - 1 - tMax) % (2 * tMax) === 0) return lr + ((base - etaMin) * (1 - portableCos(Math.PI / tMax))) / 2;
+        return ((1 + portableCos((Math.PI * epoch) / tMax)) / (1 + portableCos((Math.PI * (epoch - 1)) / tMax))) * (lr - etaMin) + etaMin;
       },
     );
   }

@@ -3,9 +3,8 @@
 // maxLr / divFactor / finalDivFactor (threePhase: falls back to the initial lr symmetrically,
 // then to the minimum), while the momentum (SGD's and RMSprop's momentum, Adam's beta1) moves the
 // opposite way between maxMomentum and baseMomentum. Stepped once per batch; not chainable.
-import { ArgumentError, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, checkNumber, checkOptions, optionKeys, portableCos } from '@tensorgrad/core';
 import { checkBool, show } from '../check.js';
-import { cos } from './cosine.js';
 import { LRScheduler } from './lr-scheduler.js';
 import { Optimizer } from './optimizer.js';
 
@@ -206,9 +205,9 @@ function perGroup(fn: string, name: string, value: number | readonly number[], g
   return Array.from({ length: groups }, () => value as number);
 }
 
-/** Cosine from start (pct 0) to end (pct 1), PyTorch's float expression (with the engine-independent cos). */
+/** Cosine from start (pct 0) to end (pct 1), PyTorch's float expression (with portableCos: the same bits in every engine). */
 function annealCos(start: number, end: number, pct: number): number {
-  return end + ((start - end) / 2) * (cos(Math.PI * pct) + 1);
+  return end + ((start - end) / 2) * (portableCos(Math.PI * pct) + 1);
 }
 
 function annealLinear(start: number, end: number, pct: number): number {
