@@ -8,6 +8,7 @@ import { accumulateGrad } from './accumulate.js';
 import { checkGradient, isAnomalyDetectionEnabled, pauseAnomalyDetection } from './anomaly.js';
 import { withGradMode } from './mode.js';
 import { type Edge, Node, nodeOf } from './node.js';
+import { activeOpProfiler, timeOp } from './profiler.js';
 import { GradientRecycler } from './recycler.js';
 import { specOf } from './types.js';
 
@@ -61,7 +62,11 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
       nodeGrads.delete(node);
       const inputs = node.inputs;
       if (inputs === null) throw releasedError(node);
-      const thunks = node.op.vjp(vjpArgs(node, inputs, dy), node.attrs);
+      // The profiler (one null test when off) times the VJP and its thunks, not the sums between them.
+      const profiler = activeOpProfiler();
+      const thunks = profiler === null
+        ? node.op.vjp(vjpArgs(node, inputs, dy), node.attrs)
+        : timeOp(profiler, 'vjp', node.op.name, () => node.op.vjp(vjpArgs(node, inputs, dy), node.attrs));
       const results = new Map<string, Tensor | Tensor[]>();
       for (let i = 0; i < node.arity; i++) {
         const edge = node.edge(i);
@@ -73,7 +78,7 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
           if (thunk === undefined) {
             throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for input '${spec.name}'`);
           }
-          result = thunk();
+          result = profiler === null ? thunk() : timeOp(profiler, 'vjp', node.op.name, thunk, false);
           results.set(spec.name, result);
         }
         const name = spec.variadic ? `${spec.name}[${i}]` : spec.name;

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { callerStack, checkForward, isAnomalyDetectionEnabled, pauseAnomalyDetection } from './anomaly.js';
 import { isGradEnabled, withGradMode } from './mode.js';
 import { Node } from './node.js';
+import { activeOpProfiler, timeOp } from './profiler.js';
 import { type ForwardContext, type InputSpec, type Op, type OpDef, type OpInputs, type OpSpec, specOf } from './types.js';
 
 const table = new Map<string, OpDef>();
@@ -66,6 +67,13 @@ function applyOp(def: OpDef, given: Record<string, Tensor | Tensor[] | null>, at
     }
     named[spec.name] = value;
   }
+  // The profiler: one null test when off.
+  const profiler = activeOpProfiler();
+  if (profiler !== null) return timeOp(profiler, 'op', def.name, () => checkedRecord(def, named, inputs, attrs));
+  return checkedRecord(def, named, inputs, attrs);
+}
+
+function checkedRecord(def: OpDef, named: Record<string, Tensor | Tensor[] | null>, inputs: (Tensor | null)[], attrs: unknown): Tensor {
   // Anomaly detection: one boolean test when off.
   if (isAnomalyDetectionEnabled()) {
     const stack = callerStack();
