@@ -38,6 +38,11 @@ export interface GraphNode {
   /** Increases in execution order: decreasing seq is a reverse topological order. */
   readonly seq: number;
   readonly op: { readonly name: string };
+  /**
+   * The op's attributes (its non-tensor arguments) as the op received them, e.g. conv2d's stride,
+   * padding, dilation and groups: what a graph exporter reads. Kept after release; do not modify.
+   */
+  readonly attrs: unknown;
   /** Number of (flattened) inputs. */
   readonly arity: number;
   /** The inputs as recorded; null once backward released what the VJP needed. */
