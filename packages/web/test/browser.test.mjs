@@ -12,7 +12,8 @@
 //    on the way), continues with Node's losses; a file that is not a page checkpoint is refused;
 //  - the page keeps drawing frames while the worker trains;
 //  - a screenshot of the page after training goes to test-output/ (with step times, batch 128,
-//    1 and 2 threads, browser and Node, in test-output/step-times.json).
+//    1 and 2 threads, browser and Node, in test-output/step-times.json);
+//  - core's seeded normal draws (randn, normal initialisations) have Node's bits in the page.
 // Needs the packages built (pnpm build). Run: pnpm --filter @tensorgrad/web test:browser
 import { expect } from 'chai';
 import { build } from 'esbuild';
@@ -51,11 +52,33 @@ async function nodeTrainer() {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /**
+ * Runs in Node and, as source text, in the page: n normal draws of each seed (Generator.normal,
+ * as randn) and Math.log u, Math.sin 2πv, Math.cos 2πv on the sampler's arguments for n / 2 (u, v)
+ * pairs, each as the hex of its float64 bytes.
+ */
+function drawNormals(Generator, seeds, n) {
+  const hex = (xs) => Array.from(new Uint8Array(xs.buffer), (b) => b.toString(16).padStart(2, '0')).join('');
+  return seeds.map((seed) => {
+    const g = new Generator(seed);
+    const normals = Float64Array.from({ length: n }, () => g.normal());
+    const h = new Generator(seed);
+    const math = new Float64Array((3 * n) / 2);
+    for (let i = 0; i < math.length; i += 3) {
+      let u = 0;
+      while (u === 0) u = h.random();
+      const angle = 2 * Math.PI * h.random();
+      math.set([Math.log(u), Math.sin(angle), Math.cos(angle)], i);
+    }
+    return { normals: hex(normals), math: hex(math) };
+  });
+}
+
+/**
  * A checkpoint's tensors (hex) and metadata without what belongs to the process rather than the
  * run: wall-clock timings, and the conv algorithms used (keyed by its thread count). The learning
- * rates stay in, per step and at epoch boundaries: nn's schedules take their cosine from
- * nn/src/optim/cosine.ts (+ − × ÷ only), not from Math.cos, which Chromium 156's V8 and Node 20's
- * round differently in the last bit for some inputs (9 of this run's 194).
+ * rates stay in, per step and at epoch boundaries: nn's schedules take their cosine from core's
+ * portableCos (+ − × ÷ only), not from Math.cos, which Chromium 156's V8 and Node 20's round
+ * differently in the last bit for some inputs (9 of this run's 194).
  */
 function comparable(bytes) {
   const { tensors, metadata } = decodeSafetensors(new Uint8Array(bytes));
@@ -223,6 +246,29 @@ describe('training page in Chromium', function () {
     expect(state.error).to.equal(null);
     expect(state.losses).to.deep.equal(nodeRun.losses);
     expect(state.steps.map((s) => s.step)).to.deep.equal(Array.from({ length: STEPS - HALF }, (_, i) => HALF + 1 + i));
+  });
+
+  it("draws Node's normals bit for bit (Generator.normal takes core's portableLog and portableSinCos, not Math's)", async () => {
+    const { outputFiles } = await build({
+      stdin: { contents: "export { Generator } from '@tensorgrad/core';", resolveDir: root, sourcefile: 'generator-entry.js' },
+      bundle: true, format: 'iife', globalName: 'tg', platform: 'browser', target: 'es2022', write: false, logLevel: 'warning',
+    });
+    const [seeds, n] = [[0, 1, 12345], 100_000];
+    const page = await browser.newPage();
+    await page.addScriptTag({ content: outputFiles[0].text });
+    const inPage = await page.evaluate(`(${drawNormals})(tg.Generator, ${JSON.stringify(seeds)}, ${n})`);
+    await page.close();
+    const inNode = drawNormals(Generator, seeds, n);
+    const words = (hex) => hex.match(/.{16}/g);
+    seeds.forEach((seed, i) => {
+      const [web, node] = [inPage[i], inNode[i]].map(({ normals, math }) => ({ normals: words(normals), math: words(math) }));
+      // What Math's log, sin and cos alone would change (with Chromium 156, about 6% of the draws).
+      const differ = node.math.filter((w, j) => w !== web.math[j]).length;
+      console.log(`      seed ${seed}: ${n} normals; Math.log/sin/cos differ from Node's on ${differ} of their ${node.math.length} arguments`);
+      expect(web.normals.length).to.equal(n);
+      const first = node.normals.findIndex((w, j) => w !== web.normals[j]);
+      expect(first, `seed ${seed}: the first draw with other bits in the page`).to.equal(-1);
+    });
   });
 
   it('writes a screenshot of the page after training', async () => {

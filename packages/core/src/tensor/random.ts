@@ -127,7 +127,7 @@ export class Generator {
     let u = 0;
     while (u === 0) u = this.random();
     const v = this.random();
-    const r = Math.sqrt(-2 * portableLog(u)); // sqrt is correctly rounded everywhere (IEEE 754)
+    const r = Math.sqrt(-2 * portableLog(u)); // engines use the CPU's IEEE 754 square root: correctly rounded
     portableSinCos(2 * Math.PI * v, sinCos);
     this.spareNormal = r * sinCos[0];
     return mean + std * r * sinCos[1];
