@@ -1,10 +1,44 @@
 // tensorgrad (float32, NCHW) in single-thread or 2-thread GEMM mode.
-import { Generator, conv2d, crossEntropy, grad, mul, randn, setNumThreads, sum, tensor, type Tensor } from '@tensorgrad/core';
-import { SGD, lenet5, resnet20, type Module } from '@tensorgrad/nn';
-import { type ConvMode, type ConvShape, type ModelCase } from './cases.js';
+import { Generator, conv2d, crossEntropy, grad, matmul, mul, randn, setNumThreads, sum, tensor, type Tensor } from '@tensorgrad/core';
+import { Adam, SGD, fmnistCnn, lenet5, resnet20, type Module } from '@tensorgrad/nn';
+import { type ConvMode, type ConvShape, type GemmCase, type ModelCase } from './cases.js';
 import { type Engine, type Prepared, touch } from './engine.js';
 
 let sink = 0;
+
+/** One training step of a model case, in its three parts (the per-op profile times them apart). */
+export interface TrainingStep {
+  /** Forward and cross-entropy loss. */
+  forward(): Tensor;
+  backward(loss: Tensor): void;
+  /** zeroGrad-free update: the optimizer's step, then dropping the gradients for the next step. */
+  update(): void;
+  /** Reads the loss and a parameter, so the step's results are really there. */
+  force(loss: Tensor): void;
+}
+
+export function tensorgradStep(m: ModelCase, generator: Generator): TrainingStep {
+  const model: Module = m.name === 'lenet5' ? lenet5({ numClasses: m.classes, generator })
+    : m.name === 'resnet20' ? resnet20({ numClasses: m.classes, generator })
+    : fmnistCnn({ numClasses: m.classes, generator, dropoutGenerator: new Generator(1) });
+  model.train();
+  const params = model.parameters();
+  const count = params.reduce((s, p) => s + p.size, 0);
+  if (count !== m.params) throw new Error(`tensorgrad ${m.name} has ${count} parameters, the case ${m.params}`);
+  const o = m.optimizer;
+  const opt: { step(): void; zeroGrad(): void } = o.kind === 'adam' ? new Adam(params, { lr: o.lr }) : new SGD(params, { lr: o.lr, momentum: o.momentum });
+  const x = randn([m.batch, ...m.input], { generator });
+  const labels = tensor(Array.from({ length: m.batch }, (_, i) => i % m.classes), { dtype: 'int32' });
+  return {
+    forward: () => crossEntropy(model.invoke(x), labels),
+    backward: (loss) => loss.backward(),
+    update: () => {
+      opt.step();
+      opt.zeroGrad();
+    },
+    force: (loss) => { sink += loss.item() + touch(params[0]!.data); },
+  };
+}
 
 export function tensorgradEngine(threads: number): Engine {
   const generator = new Generator(1234);
@@ -14,6 +48,11 @@ export function tensorgradEngine(threads: number): Engine {
     async activate() {
       const ok = await setNumThreads(threads);
       if (!ok) throw new Error(`tensorgrad: setNumThreads(${threads}) unavailable`);
+    },
+    gemm(g: GemmCase): Prepared {
+      const a = randn([g.m, g.k], { generator });
+      const b = randn([g.k, g.n], { generator });
+      return { run: () => { sink += touch(matmul(a, b).data); } };
     },
     conv(s: ConvShape, mode: ConvMode): Prepared {
       const x = randn([s.n, s.c, s.h, s.w], { generator });
@@ -33,19 +72,13 @@ export function tensorgradEngine(threads: number): Engine {
       return { run: () => { for (const g of gxw(x, w)) sink += touch(g.data); } };
     },
     train(m: ModelCase): Prepared {
-      const model: Module = m.name === 'lenet5' ? lenet5({ numClasses: m.classes, generator }) : resnet20({ numClasses: m.classes, generator });
-      model.train();
-      const opt = new SGD(model.parameters(), { lr: m.lr, momentum: m.momentum });
-      const x = randn([m.batch, ...m.input], { generator });
-      const labels = tensor(Array.from({ length: m.batch }, () => generator.randint(0, m.classes)), { dtype: 'int32' });
-      const firstParam = model.parameters()[0]!;
+      const step = tensorgradStep(m, generator);
       return {
         run: () => {
-          opt.zeroGrad();
-          const loss = crossEntropy(model.invoke(x), labels);
-          loss.backward();
-          opt.step();
-          sink += loss.item() + touch(firstParam.data);
+          const loss = step.forward();
+          step.backward(loss);
+          step.update();
+          step.force(loss);
         },
       };
     },

@@ -4,9 +4,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { type ConvMode, type ConvShape, type ModelCase } from './cases.js';
+import { type ConvMode, type ConvShape, type GemmCase, type ModelCase } from './cases.js';
 import { type Engine, type Prepared, touch } from './engine.js';
-import { type TfModel, tfLenet5, tfResnet20 } from './tfjs-models.js';
+import { type TfModel, tfFmnistCnn, tfLenet5, tfResnet20 } from './tfjs-models.js';
 
 const require = createRequire(import.meta.url);
 let wasmPathsSet = false;
@@ -46,6 +46,11 @@ export function tfjsEngine(backend: Backend): Engine {
       if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js: backend ${backend} failed to initialise`);
       await tf.ready();
     },
+    gemm(g: GemmCase): Prepared {
+      const a = tf.randomNormal([g.m, g.k], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const b = tf.randomNormal([g.k, g.n], 0, 1, 'float32', 2) as tf.Tensor2D;
+      return { run: forced(() => [tf.matMul(a, b)]), dispose: () => { a.dispose(); b.dispose(); } };
+    },
     conv(s: ConvShape, mode: ConvMode): Prepared {
       const why = missing(backend, NEEDED[mode]);
       if (why !== null) return { unsupported: why };
@@ -66,11 +71,17 @@ export function tfjsEngine(backend: Backend): Engine {
     train(m: ModelCase): Prepared {
       const why = missing(backend, TRAIN_NEEDED);
       if (why !== null) return { unsupported: why };
-      const model: TfModel = m.name === 'lenet5' ? tfLenet5(m.classes) : tfResnet20(m.classes);
+      const model: TfModel = m.name === 'lenet5' ? tfLenet5(m.classes) : m.name === 'resnet20' ? tfResnet20(m.classes) : tfFmnistCnn(m.classes);
+      const count = model.trainable.reduce((n, v) => n + v.size, 0);
+      if (count !== m.params) {
+        model.dispose();
+        throw new Error(`TensorFlow.js ${m.name} has ${count} parameters, the case ${m.params}`);
+      }
       const [c, h, w] = m.input;
       const x = tf.randomNormal([m.batch, h, w, c], 0, 1, 'float32', 3) as tf.Tensor4D;
-      const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: m.batch }, (_, i) => (i * 7) % m.classes), 'int32'), m.classes));
-      const opt = tf.train.momentum(m.lr, m.momentum);
+      const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: m.batch }, (_, i) => i % m.classes), 'int32'), m.classes));
+      const o = m.optimizer;
+      const opt = o.kind === 'adam' ? tf.train.adam(o.lr, 0.9, 0.999, 1e-8) : tf.train.momentum(o.lr, o.momentum);
       const firstParam = model.trainable[0]!;
       return {
         run: () => {

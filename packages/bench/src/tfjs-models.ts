@@ -1,5 +1,6 @@
-// lenet5 and resnet20 for TensorFlow.js, written with tf ops on NHWC tensors, mirroring
-// @tensorgrad/nn's architectures layer for layer (same trainable parameter counts as its parameters(): 61,706 and 269,722).
+// fmnist-cnn, lenet5 and resnet20 for TensorFlow.js, written with tf ops on NHWC tensors, mirroring
+// @tensorgrad/nn's architectures layer for layer (same trainable parameter counts as its
+// parameters(): 104,426, 61,706 and 269,722).
 import * as tf from '@tensorflow/tfjs';
 
 export interface TfModel {
@@ -60,6 +61,39 @@ export function tfLenet5(classes: number, seed = 1): TfModel {
 
 interface BatchNorm { gamma: tf.Variable; beta: tf.Variable; mean: tf.Variable; variance: tf.Variable }
 
+const newBatchNorm = (p: Params, c: number): BatchNorm => ({ gamma: p.ones([c]), beta: p.zeros([c]), mean: p.zeros([c], false), variance: p.ones([c], false) });
+
+/** Training-mode batch norm over N, H, W (batch statistics; running averages updated with momentum 0.1, eps 1e-5). */
+function batchNorm(x: tf.Tensor4D, b: BatchNorm): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const count = x.size / x.shape[3];
+  // running statistics (off the loss's path, so never differentiated, like PyTorch's buffers)
+  b.mean.assign(tf.tidy(() => tf.add(tf.mul(b.mean, 0.9), tf.mul(mean, 0.1))));
+  b.variance.assign(tf.tidy(() => tf.add(tf.mul(b.variance, 0.9), tf.mul(variance, 0.1 * count / (count - 1)))));
+  return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, b.beta as tf.Tensor1D, b.gamma as tf.Tensor1D, 1e-5);
+}
+
+/**
+ * The training job's default model: three stages of 3×3 conv (no bias) + training-mode batch
+ * norm + 2×2 max pooling + ReLU (32, 64, 128 channels; 28 → 14 → 7 → 3), flatten, dropout 0.2,
+ * linear 1152 → classes.
+ */
+export function tfFmnistCnn(classes: number, seed = 1): TfModel {
+  const p = new Params(seed);
+  const stages = ([[1, 32], [32, 64], [64, 128]] as const).map(([cin, cout]) => ({ w: p.weight([3, 3, cin, cout], 9 * cin), bn: newBatchNorm(p, cout) }));
+  const fc = p.weight([128 * 9, classes], 128 * 9), fcb = p.zeros([classes]);
+  return {
+    trainable: p.trainable,
+    dispose: () => p.all.forEach((v) => v.dispose()),
+    forward(x) {
+      let h = x;
+      for (const s of stages) h = tf.relu(tf.maxPool(batchNorm(conv(h, s.w, 1, 1), s.bn), 2, 2, 'valid')) as tf.Tensor4D;
+      const z = tf.dropout(tf.reshape(h, [x.shape[0], 128 * 9]), 0.2) as tf.Tensor2D;
+      return tf.add(tf.matMul(z, fc as tf.Tensor2D), fcb);
+    },
+  };
+}
+
 /**
  * CIFAR resnet20 (He et al. 2015): 3×3 conv 16 + BN + relu, three stages of 3 BasicBlocks
  * (16, 32, 64 filters; stride 2 entering stages 2 and 3), option A shortcuts (subsample by 2,
@@ -68,15 +102,7 @@ interface BatchNorm { gamma: tf.Variable; beta: tf.Variable; mean: tf.Variable; 
  */
 export function tfResnet20(classes: number, seed = 1): TfModel {
   const p = new Params(seed);
-  const bn = (c: number): BatchNorm => ({ gamma: p.ones([c]), beta: p.zeros([c]), mean: p.zeros([c], false), variance: p.ones([c], false) });
-  const batchNorm = (x: tf.Tensor4D, b: BatchNorm): tf.Tensor4D => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    const count = x.size / x.shape[3];
-    // running statistics (off the loss's path, so never differentiated, like PyTorch's buffers)
-    b.mean.assign(tf.tidy(() => tf.add(tf.mul(b.mean, 0.9), tf.mul(mean, 0.1))));
-    b.variance.assign(tf.tidy(() => tf.add(tf.mul(b.variance, 0.9), tf.mul(variance, 0.1 * count / (count - 1)))));
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, b.beta as tf.Tensor1D, b.gamma as tf.Tensor1D, 1e-5);
-  };
+  const bn = (c: number): BatchNorm => newBatchNorm(p, c);
   const stem = p.weight([3, 3, 3, 16], 27);
   const stemBn = bn(16);
   const blocks: { w1: tf.Variable; bn1: BatchNorm; w2: tf.Variable; bn2: BatchNorm; stride: number; outC: number }[] = [];
