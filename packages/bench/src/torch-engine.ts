@@ -33,7 +33,11 @@ class TorchWorker {
       }
       this.child = child;
       let first = true;
-      child.on('error', (e) => resolve({ error: `cannot start ${PYTHON}: ${e.message}` }));
+      child.on('error', (e) => {
+        // A process that failed to start emits no 'exit': nothing to wait for at close.
+        this.child = null;
+        resolve({ error: `cannot start ${PYTHON}: ${e.message}` });
+      });
       child.on('exit', (code) => {
         resolve({ error: `${PYTHON} ${WORKER} exited with code ${code}` });
         for (const [id, answer] of this.waiting) answer({ id, error: `PyTorch worker exited (code ${code})` });
@@ -69,7 +73,7 @@ class TorchWorker {
 
   async close(): Promise<void> {
     const child = this.child;
-    if (child === null) return;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.stdin!.end();
