@@ -15,7 +15,7 @@ export { checkOptions, optionKeys, suggestKey, checkNumber, checkBoolean, checkC
 export { grad, valueAndGrad, vjp, type Pullback, type PullbackOptions, type GradOptions } from './autograd/grad.js';
 export { detectAnomaly, setDetectAnomaly, isAnomalyDetectionEnabled } from './autograd/anomaly.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
-export { profileOps, type OpProfile, type OpTiming } from './autograd/profiler.js';
+export { profileOps, type OpProfile, type OpTiming, type ProfiledCall } from './autograd/profiler.js';
 export {
   defineOp, listOps, getOp,
   type OpSpec, type OpDef, type Op, type OpCase, type CaseTools, type VjpArgs, type VjpResult, type ForwardContext, type GradCheckSettings,

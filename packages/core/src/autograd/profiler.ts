@@ -25,6 +25,14 @@ export interface OpProfile {
   untrackedMs: number;
 }
 
+/** What `profileOps` returns. */
+export interface ProfiledCall<T> {
+  /** What fn returned. */
+  result: T;
+  /** The time of the call and of each op and VJP in it. */
+  profile: OpProfile;
+}
+
 /** A profile being recorded (internal to the autograd room). */
 export interface Recorder {
   readonly times: Map<string, OpTiming>;
@@ -75,7 +83,7 @@ export function timeOp<T>(r: Recorder, kind: OpTiming['kind'], op: string, fn: (
  * const { profile } = profileOps(() => loss(model.invoke(x)).backward());
  * for (const t of profile.ops.slice(0, 5)) console.log(t.kind, t.op, t.calls, t.ms.toFixed(2));
  */
-export function profileOps<T>(fn: () => T): { result: T; profile: OpProfile } {
+export function profileOps<T>(fn: () => T): ProfiledCall<T> {
   if (typeof fn !== 'function') throw new ArgumentError(`profileOps: fn must be a function, got ${typeof fn}`);
   if (recorder !== null) throw new ArgumentError('profileOps: already profiling (calls do not nest); profile the outer call only');
   const r: Recorder = { times: new Map(), depth: 0 };
