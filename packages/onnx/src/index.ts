@@ -4,3 +4,7 @@ export {
   type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type OperatorSetIdProto,
   type TensorProto, type TensorShapeDimension, type TypeProto, type ValueInfoProto,
 } from './proto.js';
+export { exportOnnx, OnnxExportError, type ExportOnnxOptions } from './export/export.js';
+export { importOnnx } from './import/import.js';
+export { OnnxModule } from './import/module.js';
+export { OnnxImportError } from './import/errors.js';
