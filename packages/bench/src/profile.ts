@@ -29,6 +29,10 @@ export interface StepProfile {
   gemmGflops: number;
   /** gflops / gemmGflops: issue 18's target is ≥ 0.7. */
   fractionOfGemm: number;
+  /** Per profiled step, ms in the ops that carry the counted FLOPs (conv and matmul, forward and VJP). */
+  flopOpsMs: number;
+  /** flops.total / flopOpsMs: how fast those ops run by themselves (what the rest of the step costs is the gap to gflops). */
+  flopOpsGflops: number;
   phases: Record<Phase, PhaseProfile>;
 }
 
@@ -70,10 +74,17 @@ export function profileStep(m: ModelCase, generator: Generator, steps: number, w
   return { profiledStepMs: totals[totals.length >> 1]!, phases };
 }
 
+/** The ops that carry the FLOPs stepFlops counts (conv and linear layers), by registered name. */
+const FLOP_OPS = new Set(['conv2d', 'convTranspose2d', 'conv2dFilterGrad', 'matmul']);
+
 export function stepProfile(m: ModelCase, measured: { profiledStepMs: number; phases: Record<Phase, PhaseProfile> }, stepMs: number | null, gemmGflops: number, steps: number): StepProfile {
   const flops = stepFlops(m);
   const gflops = flops.total / ((stepMs ?? measured.profiledStepMs) * 1e6);
-  return { model: m.name, batch: m.batch, engine: 'tensorgrad-1t', steps, ...measured, stepMs, flops, gflops, gemmGflops, fractionOfGemm: gflops / gemmGflops };
+  const flopOpsMs = PHASES.reduce((s, p) => s + measured.phases[p].ops.filter((t) => FLOP_OPS.has(t.op)).reduce((a, t) => a + t.ms, 0), 0);
+  return {
+    model: m.name, batch: m.batch, engine: 'tensorgrad-1t', steps, ...measured, stepMs, flops, gflops, gemmGflops,
+    fractionOfGemm: gflops / gemmGflops, flopOpsMs, flopOpsGflops: flops.total / (flopOpsMs * 1e6),
+  };
 }
 
 const f1 = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -81,11 +92,12 @@ const pct = (v: number): string => `${(v * 100).toFixed(0)}%`;
 
 /** Two markdown tables: per model, the step against the GEMM rate and its phases; then the heaviest ops. */
 export function profileTables(profiles: StepProfile[], top = 8): string {
-  const head = '| model | step ms (1t) | GFLOP per step | GFLOP/s | of GEMM rate | profiled step ms | forward ms | backward ms | optimizer ms |';
-  const lines = [head, '|---|---|---|---|---|---|---|---|---|'];
+  const head = '| model | step ms (1t) | GFLOP per step | GFLOP/s | of GEMM rate | profiled step ms | forward ms | backward ms | optimizer ms | conv+matmul ops: share, GFLOP/s |';
+  const lines = [head, '|---|---|---|---|---|---|---|---|---|---|'];
   for (const p of profiles) {
     const ph = p.phases;
-    lines.push(`| ${p.model} batch ${p.batch} | ${p.stepMs === null ? '—' : f1(p.stepMs)} | ${(p.flops.total / 1e9).toFixed(2)} | ${p.gflops.toFixed(1)} | ${pct(p.fractionOfGemm)} (GEMM ${p.gemmGflops.toFixed(1)}) | ${f1(p.profiledStepMs)} | ${f1(ph.forward.ms)} | ${f1(ph.backward.ms)} | ${f1(ph.optimizer.ms)} |`);
+    const share = p.flopOpsMs / PHASES.reduce((s, x) => s + ph[x].ms, 0);
+    lines.push(`| ${p.model} batch ${p.batch} | ${p.stepMs === null ? '—' : f1(p.stepMs)} | ${(p.flops.total / 1e9).toFixed(2)} | ${p.gflops.toFixed(1)} | ${pct(p.fractionOfGemm)} (GEMM ${p.gemmGflops.toFixed(1)}) | ${f1(p.profiledStepMs)} | ${f1(ph.forward.ms)} | ${f1(ph.backward.ms)} | ${f1(ph.optimizer.ms)} | ${pct(share)}, ${p.flopOpsGflops.toFixed(1)} |`);
   }
   const ops = ['', '| model | phase | op (kind) | calls/step | ms/step | share of profiled step |', '|---|---|---|---|---|---|'];
   for (const p of profiles) {
