@@ -4,9 +4,11 @@
 // are refilled here with the fixture formula, the one the script gave PyTorch's model.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { Generator, type Tensor, crossEntropy, nllLoss, noGrad, randn, tensor } from '@tensorgrad/core';
 import { Adam, SGD } from '@tensorgrad/nn';
 import { DataType, decodeModel, type ModelProto } from '../proto.js';
+import { exportOnnx } from '../export/export.js';
 import { importOnnx } from './import.js';
 
 const DIR = new URL('../../fixtures/import/', import.meta.url);
@@ -68,6 +70,14 @@ export function fixtureInput(model: string): Tensor {
   return tensor(formulaTensor('input', shape), { shape });
 }
 
+/** ONNX Runtime's output on x (the graph's input 'input', output 'output'). */
+async function runOrt(bytes: Uint8Array, x: Tensor): Promise<{ data: Float32Array; dims: readonly number[] }> {
+  const session = await ort.InferenceSession.create(bytes);
+  const out = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.data as Float32Array), x.shape) })).output!;
+  await session.release();
+  return { data: out.data as Float32Array, dims: out.dims };
+}
+
 /** max |a − b| / max |b|. */
 function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let diff = 0;
@@ -126,7 +136,7 @@ describe('importOnnx: torch.onnx.export fixtures against PyTorch 1.13', () => {
     expect(losses.at(-1)!).to.be.below(losses[0]! * 0.5);
   });
 
-  it('fine-tunes resnet18 with Adam on a batch of 4 (the graph was exported with batch 1): the loss falls', () => {
+  it('fine-tunes resnet18 with Adam on a batch of 4 (the graph was exported with batch 1): the loss falls; exported again, ONNX Runtime agrees', async () => {
     const model = importOnnx(loadFixture('resnet18-opset13.onnx')).train();
     const x = randn([4, 3, 32, 32], { generator: new Generator(1) });
     const labels = tensor([0, 1, 2, 3], { dtype: 'int32' });
@@ -140,6 +150,18 @@ describe('importOnnx: torch.onnx.export fixtures against PyTorch 1.13', () => {
       losses.push(loss.item());
     }
     expect(losses.at(-1)!).to.be.below(losses[0]! * 0.7);
+    const bytes = exportOnnx(model, x, { opset: 17, dynamicBatch: true });
+    const ort = await runOrt(bytes, x);
+    const ours = noGrad(() => model.eval().invoke(x));
+    expect(ort.dims).to.deep.equal(ours.shape);
+    expect(relativeError(ort.data, ours.data as Float32Array)).to.be.below(1e-5);
+  });
+
+  it('googlenet (opset 11, with its transform_input Gathers): imported, exported at opset 13, ONNX Runtime agrees', async () => {
+    const model = importOnnx(loadFixture('googlenet-opset11.onnx'));
+    const x = fixtureInput('googlenet');
+    const ort = await runOrt(exportOnnx(model, x, { opset: 13 }), x);
+    expect(relativeError(ort.data, OUTPUTS.googlenet!.output)).to.be.below(5e-6);
   });
 
   for (const file of OUTPUTS['small-train']!.files) {
