@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/tarballs" "$scratch/app"
-for pkg in core nn data train; do
+for pkg in core nn data train onnx; do
   (cd "$root/packages/$pkg" && pnpm pack --pack-destination "$scratch/tarballs" >/dev/null)
 done
 cd "$scratch/app"

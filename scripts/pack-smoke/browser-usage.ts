@@ -8,10 +8,11 @@ import { fashionMnistFromUrl, parseIdxAsync, decodeImageAsync } from '@tensorgra
 // @ts-expect-error: reading a directory is Node-only (the node entry)
 import { fashionMnist } from '@tensorgrad/data';
 import { Trainer, TextProgress, renderCurves } from '@tensorgrad/train';
+import { exportOnnx } from '@tensorgrad/onnx';
 // @ts-expect-error: checkpoint files and the terminal display are Node-only (the node entry)
 import { checkpointFile } from '@tensorgrad/train';
 
 const model = lenet5();
 const bytes: Uint8Array = checkpointToBytes({ model });
 const train = fashionMnistFromUrl('/data/fashion-mnist/');
-void [loadCheckpointFromBytes(bytes, { model }), train, parseIdxAsync, decodeImageAsync, saveCheckpoint, fashionMnist, Trainer, TextProgress, renderCurves, checkpointFile];
+void [exportOnnx, loadCheckpointFromBytes(bytes, { model }), train, parseIdxAsync, decodeImageAsync, saveCheckpoint, fashionMnist, Trainer, TextProgress, renderCurves, checkpointFile];

@@ -4,6 +4,7 @@ import { lenet5, SGD, encodeSafetensors, decodeSafetensors, saveCheckpoint, chec
 import { TensorDataset, DataLoader, randomHorizontalFlip, encodeIdx, fashionMnistFromBytes } from '@tensorgrad/data';
 import { loadCheckpoint } from '@tensorgrad/nn/node';
 import { fit, checkpointFile, readCheckpointMetadata } from '@tensorgrad/train';
+import { exportOnnx, decodeModel } from '@tensorgrad/onnx';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,4 +45,8 @@ const result = await fit(net, {
   loss: crossEntropy, checkpoint: checkpointFile(fitPath),
 });
 if (result.stepsDone !== 2 || readCheckpointMetadata(readFileSync(fitPath)).trainer.epochsDone !== 1) throw new Error('fit / checkpointFile');
-console.log('smoke: d/dx sum(x^2) =', g.toArray(), `| lenet5 trained ${batches} batches, then fit() ${result.stepsDone} steps | state dict of ${roundTrip.tensors.size} tensors round-tripped | checkpoint file = checkpointToBytes`);
+// ONNX export (protobuf through onnx-proto as installed from the registry): every state-dict entry is a named initializer.
+const onnxGraph = decodeModel(exportOnnx(net, randn([1, 1, 28, 28]), { dynamicBatch: true })).graph;
+const initializerNames = new Set(onnxGraph.initializer.map((i) => i.name));
+if (![...net.stateDict().keys()].every((k) => initializerNames.has(k)) || !onnxGraph.node.some((n) => n.opType === 'Conv')) throw new Error('exportOnnx');
+console.log('smoke: d/dx sum(x^2) =', g.toArray(), `| lenet5 trained ${batches} batches, then fit() ${result.stepsDone} steps | state dict of ${roundTrip.tensors.size} tensors round-tripped | checkpoint file = checkpointToBytes | ONNX export of ${onnxGraph.node.length} nodes`);

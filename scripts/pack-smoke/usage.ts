@@ -5,6 +5,7 @@ import { DataLoader, type Batch, fashionMnist, fashionMnistFromUrl, readIdx } fr
 import { loadCheckpoint } from '@tensorgrad/nn/node';
 import { ImageFolder } from '@tensorgrad/data/node';
 import { type EpochRecord, Trainer, fit, checkpointFile, terminalProgress } from '@tensorgrad/train';
+import { type ExportOnnxOptions, exportOnnx } from '@tensorgrad/onnx';
 
 const w: Tensor = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
 const [value, g] = valueAndGrad((a: Tensor) => sum(matmul(a, a)))(w);
@@ -45,4 +46,8 @@ const fitting = (loader: DataLoader) => fit(new Tiny(), {
 });
 // @ts-expect-error: 'epoch' is not an option (epochs is)
 const misspelt = (loader: DataLoader) => new Trainer(new Tiny(), { train: loader, optimizer: opt, epoch: 2, loss: (y: Tensor) => y });
-void [n, opt, useLoader, fashionMnist, double, misnamed, saveCheckpoint, loadCheckpointFromBytes, fashionMnistFromUrl, readIdx, loadCheckpoint, ImageFolder, bytes, fitting, misspelt];
+const onnxOptions: ExportOnnxOptions = { opset: 17, inputNames: ['image'], dynamicBatch: true };
+const onnxBytes: Uint8Array = exportOnnx(new Tiny(), tensor([[[[0]]]]), onnxOptions);
+// @ts-expect-error: 'dynamic_batch' is not an option (dynamicBatch is)
+const onnxMisspelt = () => exportOnnx(new Tiny(), tensor([[[[0]]]]), { dynamic_batch: true });
+void [n, opt, useLoader, onnxBytes, onnxMisspelt, fashionMnist, double, misnamed, saveCheckpoint, loadCheckpointFromBytes, fashionMnistFromUrl, readIdx, loadCheckpoint, ImageFolder, bytes, fitting, misspelt];
