@@ -19,11 +19,6 @@ export class HostValue {
     const size = shape.reduce((n, d) => n * d, 1);
     if (size !== data.length) throw new OnnxImportError(`internal: host value of shape [${shape.join(',')}] holds ${data.length} values`);
   }
-
-  /** Number of dims. */
-  get ndim(): number {
-    return this.shape.length;
-  }
 }
 
 /** A graph value. */
@@ -144,11 +139,6 @@ export function floatDtypeOf(values: readonly (Value | undefined)[]): 'float32' 
 /** The numbers of v (host values directly; a tensor's data read without gradient). */
 export function numbersOf(v: Value): number[] {
   return v instanceof Tensor ? Array.from(v.data as ArrayLike<number>) : [...v.data];
-}
-
-/** The shape of a value. */
-export function shapeOf(v: Value): readonly number[] {
-  return v.shape;
 }
 
 /**

@@ -3,11 +3,12 @@
 // explicit zero pad (Conv) or a crop of the full transposed output (ConvTranspose).
 import { type Tensor, add, conv2d, convTranspose2d, pad, reshape } from '@tensorgrad/core';
 import { OnnxImportError } from '../errors.js';
-import type { OpHandler } from './types.js';
+import type { Value } from '../values.js';
+import type { OpHandler, RunContext } from './types.js';
 import { tensorInput } from './util.js';
-import { as2d, checkWindow, corePads, from2d, symmetric, windowOf } from './window.js';
+import { type Window2d, as2d, checkWindow, corePads, from2d, symmetric, windowOf } from './window.js';
 
-function weightOf(inputs: Parameters<OpHandler['run']>[0], ctx: Parameters<OpHandler['run']>[1], x: Tensor): Tensor {
+function weightOf(inputs: readonly (Value | undefined)[], ctx: RunContext, x: Tensor): Tensor {
   const w = tensorInput(inputs, 1, ctx);
   if (w.ndim !== x.ndim) throw new OnnxImportError(`${ctx.where}: weight [${w.shape.join(',')}] and input [${x.shape.join(',')}] differ in rank`);
   return w;
@@ -32,7 +33,7 @@ const conv: OpHandler = {
 };
 
 /** ONNX's ConvTranspose pads: from output_shape or auto_pad when given (the spec's split), else `pads`. */
-function transposePads(ctx: Parameters<OpHandler['run']>[1], x: Tensor, full: [number, number], outputPadding: [number, number], win: ReturnType<typeof windowOf>): number[] {
+function transposePads(ctx: RunContext, x: Tensor, full: [number, number], outputPadding: [number, number], win: Window2d): number[] {
   const spatial = x.ndim - 2;
   const autoPad = ctx.attrs.string('auto_pad', 'NOTSET');
   let target = ctx.attrs.ints('output_shape')?.slice(-spatial);

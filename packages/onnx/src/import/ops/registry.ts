@@ -11,8 +11,3 @@ import type { OpHandler } from './types.js';
 export const OPERATORS: ReadonlyMap<string, OpHandler> = new Map(
   Object.entries({ ...convOps, ...poolOps, ...normOps, ...activationOps, ...mathOps, ...shapeOps }),
 );
-
-/** The ONNX operators importOnnx supports, sorted. */
-export function supportedOperators(): string[] {
-  return [...OPERATORS.keys()].sort();
-}
