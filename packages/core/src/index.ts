@@ -7,7 +7,9 @@ export {
   type TensorOptions, type CreationOptions, type RandomOptions, type TensorData,
 } from './tensor/creation.js';
 export { Generator, defaultGenerator, manualSeed } from './tensor/random.js';
-export { portableCos, portableSin, portableSinCos, portableLog } from './tensor/portable-math.js';
+export { portableCos, portableSin, portableSinCos, portableTan, portableLog, portableLog2 } from './tensor/portable-math.js';
+export { portableExp, portableExpm1, portableLog1p, portableTanh } from './tensor/portable-exp.js';
+export { portablePow } from './tensor/portable-pow.js';
 export { broadcastShapes, sizeOf, shapesEqual } from './tensor/shape.js';
 export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError, AllocationError, formatShape } from './errors.js';
 export { checkOptions, optionKeys, suggestKey, checkNumber, checkBoolean, checkChoice, type NumberRule } from './options.js';

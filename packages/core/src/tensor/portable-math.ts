@@ -1,4 +1,4 @@
-// sin, cos and log with the same bits in every JavaScript engine, for whatever must replay
+// sin, cos, tan, log and log2 with the same bits in every JavaScript engine, for whatever must replay
 // exactly in Node and in browsers (the seeded normal draws, nn's learning-rate schedules).
 // Math.sin, Math.cos and Math.log are implementation-defined: Node 20's V8 uses fdlibm for all
 // three, Chromium 156's V8 other code that rounds some inputs the other way in the last bit
@@ -10,25 +10,7 @@
 // 20's Math.sin, Math.cos and Math.log. sin and cos take |x| ≤ 2^20·π/2 ≈ 1647099; beyond, the
 // reduction would need 2/π to ~1100 bits (__kernel_rem_pio2), and they throw.
 
-// x's two 32-bit halves, read through one buffer; which index holds the high half follows the
-// platform's byte order (typed arrays use it; DataView's explicit order is slower here).
-const f64 = new Float64Array(1);
-const i32 = new Int32Array(f64.buffer);
-const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
-const LO = 1 - HI;
-
-/** The upper 32 bits of x's IEEE 754 encoding (sign, exponent, top 20 bits of the significand). */
-function highWord(x: number): number {
-  f64[0] = x;
-  return i32[HI]!;
-}
-
-/** The double whose upper 32 bits are `high` and lower 32 bits are zero. */
-function fromHighWord(high: number): number {
-  i32[HI] = high;
-  i32[LO] = 0;
-  return f64[0]!;
-}
+import { f64, fromHighWord, HI, highWord, LO, words as i32 } from './ieee-words.js';
 
 // Minimax polynomials on [-π/4, π/4] (fdlibm's k_cos.c and k_sin.c).
 const C1 = 4.16666666666666019037e-2;
@@ -147,11 +129,12 @@ function remPio2(x: number, out: [number, number]): number {
 }
 
 const reduced: [number, number] = [0, 0];
+const REDUCED_NAMES: Record<string, string> = { portableCos: 'cosine', portableTan: 'tangent' };
 
 /** The reduction of `fn`'s argument x (|x| > π/4), or its RangeError past the domain. */
 function reduce(fn: string, x: number): number {
   if ((highWord(x) & 0x7fffffff) > MEDIUM_LIMIT_HIGH) {
-    throw new RangeError(`${fn}: |x| = ${Math.abs(x)} is past 2^20·π/2 ≈ 1647099, the domain of this deterministic ${fn === 'portableCos' ? 'cosine' : 'sine'} (its argument reduction)`);
+    throw new RangeError(`${fn}: |x| = ${Math.abs(x)} is past 2^20·π/2 ≈ 1647099, the domain of this deterministic ${REDUCED_NAMES[fn] ?? 'sine'} (its argument reduction)`);
   }
   return remPio2(x, reduced);
 }
@@ -300,4 +283,133 @@ export function portableLog(x: number): number {
     return k === 0 ? f - (hfsq - s * (hfsq + R)) : dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
   }
   return k === 0 ? f - s * (f - R) : dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
+}
+
+// k_tan.c: tan x ≈ x + T0·x³ + … + T12·x²⁷ on [−0.6744, 0.6744]; beyond, tan(π/4 − x) is used.
+const T = [
+  3.33333333333334091986e-1, 1.33333333333201242699e-1, 5.39682539762260521377e-2, 2.18694882948595424599e-2,
+  8.86323982359930005737e-3, 3.59207910759131235356e-3, 1.45620945432529025516e-3, 5.88041240820264096874e-4,
+  2.46463134818469906812e-4, 7.81794442939557092300e-5, 7.14072491382608190305e-5, -1.85586374855275456654e-5,
+  2.59073051863633712884e-5,
+] as const;
+const PIO4 = 7.85398163397448278999e-1;
+const PIO4_LO = 3.06161699786838301793e-17;
+
+/** x with its lower 32 bits set to zero. */
+function clearLow(x: number): number {
+  f64[0] = x;
+  i32[LO] = 0;
+  return f64[0]!;
+}
+
+/** −1/(x + r) = −1/w to within an ulp, through a 21-bit split of w and of −1/w (k_tan.c). */
+function minusInverse(x: number, r: number, w: number): number {
+  const z = clearLow(w);
+  const v = r - (z - x); // z + v = r + x
+  const a = -1 / w;
+  const t = clearLow(a);
+  const s = 1 + t * z;
+  return t + a * (s + t * v);
+}
+
+/** tan(x + y) (odd: true) or −1/tan(x + y) (false) for |x| ≤ π/4, y a correction below half an ulp of x. */
+function kernelTan(x: number, y: number, odd: boolean): number {
+  const hx = highWord(x);
+  const ix = hx & 0x7fffffff;
+  if (ix < 0x3e300000) {
+    // |x| < 2^-28
+    if (odd) return x;
+    if ((ix | lowWordOf(x)) === 0) return 1 / Math.abs(x);
+    return minusInverse(x, y, x + y);
+  }
+  const big = ix >= 0x3fe59428; // |x| ≥ 0.6744
+  if (big) {
+    if (hx < 0) {
+      x = -x;
+      y = -y;
+    }
+    x = PIO4 - x + (PIO4_LO - y);
+    y = 0;
+  }
+  const z = x * x;
+  const w = z * z;
+  // x⁵·(T1 + x⁴·T3 + …) + x⁵·x²·(T2 + x⁴·T4 + …): two halves, for accuracy.
+  let r = T[1] + w * (T[3] + w * (T[5] + w * (T[7] + w * (T[9] + w * T[11]))));
+  const v = z * (T[2] + w * (T[4] + w * (T[6] + w * (T[8] + w * (T[10] + w * T[12])))));
+  const s = z * x;
+  r = y + z * (s * (r + v) + y);
+  r += T[0] * s;
+  const sum = x + r;
+  if (big) {
+    const iy = odd ? 1 : -1;
+    return (1 - ((hx >> 30) & 2)) * (iy - 2 * (x - ((sum * sum) / (sum + iy) - r)));
+  }
+  return odd ? sum : minusInverse(x, r, sum);
+}
+
+/** The lower 32 bits of x's encoding. */
+function lowWordOf(x: number): number {
+  f64[0] = x;
+  return i32[LO]!;
+}
+
+/**
+ * tan x with the same bits in every JavaScript engine: fdlibm's tangent (within 1 ulp, equal to
+ * Node 20's Math.tan), in + − × ÷ only. For |x| ≤ 2^20·π/2 ≈ 1647099 (degrees turned into
+ * radians, shear angles); NaN for NaN and ±Infinity; a RangeError beyond.
+ */
+export function portableTan(x: number): number {
+  const ix = highWord(x) & 0x7fffffff;
+  if (ix <= 0x3fe921fb) return kernelTan(x, 0, true); // |x| ≤ π/4
+  if (ix >= 0x7ff00000) return NaN;
+  const n = reduce('portableTan', x);
+  return kernelTan(reduced[0], reduced[1], (n & 1) === 0);
+}
+
+// e_log2.c: 1/ln 2 split in a 33-bit head and its tail.
+const IVLN2_HI = 1.44269504072144627571;
+const IVLN2_LO = 1.67517131648865118353e-10;
+
+/**
+ * log₂ x with the same bits in every JavaScript engine: FreeBSD msun's log2 as V8 has it (within
+ * 1 ulp, exact at powers of 2, equal to Node 20's Math.log2), in + − × ÷ only. Every double:
+ * −Infinity at ±0, NaN below 0 and at NaN, Infinity at Infinity.
+ */
+export function portableLog2(x: number): number {
+  f64[0] = x;
+  let hx = i32[HI]!;
+  const lx = i32[LO]!;
+  let k = 0;
+  if (hx < 0x00100000) {
+    // Zero, subnormal or negative.
+    if (((hx & 0x7fffffff) | lx) === 0) return -Infinity;
+    if (hx < 0) return NaN;
+    k -= 54;
+    x *= TWO54;
+    hx = highWord(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  if (hx === 0x3ff00000 && lx === 0) return 0;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i = (hx + 0x95f64) & 0x100000;
+  f64[0] = x;
+  i32[HI] = hx | (i ^ 0x3ff00000); // x or x/2 in [√2/2, √2)
+  k += i >> 20;
+  const f = f64[0]! - 1;
+  const hfsq = 0.5 * f * f;
+  // k_log1p: log(1 + f) − f + f²/2 = s·(f²/2 + R(s²)).
+  const s = f / (2 + f);
+  const z = s * s;
+  const w = z * z;
+  const r = s * (hfsq + (z * (LG1 + w * (LG3 + w * (LG5 + w * LG7))) + w * (LG2 + w * (LG4 + w * LG6))));
+  // (f − f²/2) in a 21-bit head and a tail, each times 1/ln 2 in parts, then k added exactly.
+  const hi = clearLow(f - hfsq);
+  const lo = f - hi - hfsq + r;
+  let valHi = hi * IVLN2_HI;
+  let valLo = (lo + hi) * IVLN2_LO + lo * IVLN2_HI;
+  const sum = k + valHi;
+  valLo += k - sum + valHi;
+  valHi = sum;
+  return valLo + valHi;
 }
