@@ -1,4 +1,4 @@
-import { ArgumentError, type NumberRule, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, type NumberRule, type Tensor, checkNumber, checkOptions, optionKeys, portableCos, portableSin, portableTan } from '@tensorgrad/core';
 import { checkOneOf, checkPair, checkRange, show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
@@ -87,11 +87,14 @@ export interface AffineParams {
 const AFFINE_PARAMS = optionKeys<AffineParams>()(['angle', 'translate', 'scale', 'shear']);
 // A shear of ±90° maps the plane onto a line; beyond, it equals a shear within (-90°, 90°).
 const SHEAR_RULE: NumberRule = { min: -90, max: 90, minExclusive: true, maxExclusive: true };
+// Angles go through core's portable cosine and sine (the same bits in every engine), whose domain
+// is |t| ≤ 2^20·π/2 radians: 9e7 degrees stays inside.
+const ANGLE_RULE: NumberRule = { min: -9e7, max: 9e7 };
 
 function checkParams(fn: string, p: AffineParams): void {
   if (p === undefined) throw new ArgumentError(`${fn}: params must be an object with keys among ${AFFINE_PARAMS.join(', ')}, got undefined`);
   checkOptions(fn, p, AFFINE_PARAMS, 'params');
-  if (p.angle !== undefined) checkNumber(fn, 'angle', p.angle);
+  if (p.angle !== undefined) checkNumber(fn, 'angle', p.angle, ANGLE_RULE);
   if (p.translate !== undefined) checkPair(fn, 'translate', p.translate);
   if (p.scale !== undefined) checkNumber(fn, 'scale', p.scale, { min: 0, minExclusive: true });
   if (p.shear !== undefined) checkNumber(fn, 'shear', p.shear, SHEAR_RULE);
@@ -112,10 +115,10 @@ function matrixOf(h: number, w: number, p: AffineParams): Affine {
   const cx = (w - 1) / 2, cy = (h - 1) / 2;
   const s = p.scale ?? 1;
   const t = ((p.angle ?? 0) * Math.PI) / 180;
-  const sh = Math.tan(((p.shear ?? 0) * Math.PI) / 180);
+  const sh = portableTan(((p.shear ?? 0) * Math.PI) / 180);
   const [dx, dy] = p.translate ?? [0, 0];
   // With y down, a counter-clockwise turn on screen is (x, y) -> (x cos t + y sin t, -x sin t + y cos t).
-  const cos = Math.cos(t), sin = Math.sin(t);
+  const cos = portableCos(t), sin = portableSin(t);
   const a = s * cos, b = s * (cos * sh + sin), c = -s * sin, d = s * (-sin * sh + cos);
   return [a, b, cx + dx - a * cx - b * cy, c, d, cy + dy - c * cx - d * cy];
 }
@@ -132,7 +135,7 @@ export function affine(params: AffineParams, options: WarpOptions = {}): Transfo
 
 /** Rotation by an angle drawn uniformly from [-degrees, degrees] (or [min, max]). */
 export function randomRotation(degrees: number | readonly [number, number], options: WarpOptions = {}): Transform {
-  const [lo, hi] = range('randomRotation', 'degrees', degrees);
+  const [lo, hi] = range('randomRotation', 'degrees', degrees, ANGLE_RULE);
   const sampling = samplingOf('randomRotation', options);
   return (x, rng) => {
     const { h, w } = chwOf('randomRotation', x);
@@ -176,7 +179,7 @@ const RANDOM_AFFINE_OPTIONS = optionKeys<RandomAffineOptions>()(['degrees', 'tra
 /** torchvision's RandomAffine: random rotation, translation, scale and shear in one warp. */
 export function randomAffine(options: RandomAffineOptions = {}): Transform {
   const sampling = samplingOf('randomAffine', options, RANDOM_AFFINE_OPTIONS);
-  const [dlo, dhi] = range('randomAffine', 'degrees', options.degrees ?? 0);
+  const [dlo, dhi] = range('randomAffine', 'degrees', options.degrees ?? 0, ANGLE_RULE);
   const [slo, shi] = range('randomAffine', 'shear', options.shear ?? 0, SHEAR_RULE);
   const [tx, ty] = checkPair('randomAffine', 'translate', options.translate ?? [0, 0], FRACTION);
   const [zlo, zhi] = checkRange('randomAffine', 'scale', options.scale ?? [1, 1], { min: 0, minExclusive: true });

@@ -1,4 +1,4 @@
-import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys, portableExp } from '@tensorgrad/core';
 import { checkRange, show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
@@ -50,7 +50,11 @@ function kernelSizeOf(size: unknown): [number, number] {
 /** torchvision's _get_gaussian_kernel1d. */
 function kernel1d(size: number, sigma: number): Float64Array {
   const half = (size - 1) / 2;
-  const k = Float64Array.from({ length: size }, (_, i) => Math.exp(-0.5 * ((i - half) / sigma) ** 2));
+  // portableExp: Math.exp rounds differently in browsers; (d·d) is what ** 2 computes.
+  const k = Float64Array.from({ length: size }, (_, i) => {
+    const d = (i - half) / sigma;
+    return portableExp(-0.5 * (d * d));
+  });
   const total = k.reduce((a, b) => a + b, 0);
   return k.map((v) => v / total);
 }

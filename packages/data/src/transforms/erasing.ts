@@ -1,4 +1,4 @@
-import { ArgumentError, Tensor, checkNumber, checkOptions, formatShape, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, Tensor, checkNumber, checkOptions, formatShape, optionKeys, portableExp, portableLog } from '@tensorgrad/core';
 import { checkBoolean, checkNumbers, checkRange, show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
@@ -108,7 +108,7 @@ export function randomErasing(options: RandomErasingOptions = {}): Transform {
     if (rng.random() >= p) return x;
     for (let attempt = 0; attempt < 10; attempt++) {
       const area = h * w * rng.uniform(smin, smax);
-      const ratio = Math.exp(rng.uniform(Math.log(rmin), Math.log(rmax)));
+      const ratio = portableExp(rng.uniform(portableLog(rmin), portableLog(rmax))); // Math's round differently in browsers
       const eh = Math.round(Math.sqrt(area * ratio));
       const ew = Math.round(Math.sqrt(area / ratio));
       if (!(eh < h && ew < w)) continue;

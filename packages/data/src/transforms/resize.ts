@@ -1,4 +1,4 @@
-import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys, portableExp, portableLog } from '@tensorgrad/core';
 import { checkRange } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import { type Size, sizeOf } from './size.js';
@@ -85,7 +85,7 @@ export function randomResizedCrop(size: Size, options: RandomResizedCropOptions 
     // torchvision's sampler: up to 10 tries, then the central crop of clamped ratio.
     for (let attempt = 0; attempt < 10; attempt++) {
       const area = h * w * rng.uniform(smin, smax);
-      const ratio = Math.exp(rng.uniform(Math.log(rmin), Math.log(rmax)));
+      const ratio = portableExp(rng.uniform(portableLog(rmin), portableLog(rmax))); // Math's round differently in browsers
       const cw = Math.round(Math.sqrt(area * ratio));
       const ch = Math.round(Math.sqrt(area / ratio));
       if (cw > 0 && ch > 0 && cw <= w && ch <= h) {

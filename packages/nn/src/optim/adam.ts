@@ -1,4 +1,4 @@
-import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys, portablePow } from '@tensorgrad/core';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, typeNameOf } from './optimizer.js';
 import { checkBool } from '../check.js';
 
@@ -56,8 +56,9 @@ export class Adam extends Optimizer<AdamOptions> {
     const m = this.buffer(state, 'expAvg', p).data;
     const v = this.buffer(state, 'expAvgSq', p).data;
     const vMax = amsgrad ? this.buffer(state, 'maxExpAvgSq', p).data : null;
-    const stepSize = lr / (1 - beta1 ** step);
-    const bc2Sqrt = Math.sqrt(1 - beta2 ** step);
+    // portablePow, not **: β^t must round as in every engine (Math.pow's last bit differs between them).
+    const stepSize = lr / (1 - portablePow(beta1, step));
+    const bc2Sqrt = Math.sqrt(1 - portablePow(beta2, step));
     const decay = this.decoupled ? 1 - lr * weightDecay : 1;
     const l2 = this.decoupled ? 0 : weightDecay;
     const w = p.data;

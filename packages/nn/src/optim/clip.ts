@@ -1,4 +1,4 @@
-import { ArgumentError, Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, Tensor, checkNumber, checkOptions, optionKeys, portablePow } from '@tensorgrad/core';
 import { checkBool, show } from '../check.js';
 
 /** Options of `clipGradNorm` (torch.nn.utils.clip_grad_norm_'s). */
@@ -33,9 +33,9 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, options:
   const grads = list.flatMap((p) => (p.grad === null ? [] : [p.grad]));
   let total = 0;
   for (const g of grads) {
-    for (const v of g.data) total = normType === Infinity ? Math.max(total, Math.abs(v)) : total + Math.abs(v) ** normType;
+    for (const v of g.data) total = normType === Infinity ? Math.max(total, Math.abs(v)) : total + portablePow(Math.abs(v), normType);
   }
-  if (normType !== Infinity) total **= 1 / normType;
+  if (normType !== Infinity) total = portablePow(total, 1 / normType);
   if (errorIfNonfinite && !Number.isFinite(total)) {
     throw new ArgumentError(`${fn}: the total ${normType}-norm of the gradients is ${total}, so they cannot be clipped (errorIfNonfinite is set)`);
   }

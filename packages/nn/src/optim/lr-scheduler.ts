@@ -2,7 +2,7 @@
 // lr from its *current* lr (PyTorch's chainable get_lr), so two schedulers on one optimizer
 // compose multiplicatively, e.g. a LinearLR warm-up and a StepLR decay both apply at each epoch.
 // step(epoch) jumps to an epoch with the closed form (PyTorch's _get_closed_form_lr).
-import { ArgumentError, checkNumber, portableCos } from '@tensorgrad/core';
+import { ArgumentError, checkNumber, portableCos, portablePow } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
 import { Optimizer } from './optimizer.js';
@@ -161,7 +161,7 @@ export class StepLR extends LRScheduler {
     checkNumber('StepLR', 'gamma', gamma, { min: 0 });
     super(
       optimizer,
-      (base, epoch) => base * gamma ** Math.floor(epoch / stepSize),
+      (base, epoch) => base * portablePow(gamma, Math.floor(epoch / stepSize)),
       (lr, epoch) => (epoch === 0 || epoch % stepSize !== 0 ? lr : lr * gamma),
     );
   }
@@ -176,8 +176,8 @@ export class MultiStepLR extends LRScheduler {
     const count = (epoch: number): number => milestones.filter((m) => m === epoch).length;
     super(
       optimizer,
-      (base, epoch) => base * gamma ** milestones.filter((m) => m <= epoch).length,
-      (lr, epoch) => (count(epoch) === 0 ? lr : lr * gamma ** count(epoch)),
+      (base, epoch) => base * portablePow(gamma, milestones.filter((m) => m <= epoch).length),
+      (lr, epoch) => (count(epoch) === 0 ? lr : lr * portablePow(gamma, count(epoch))),
     );
   }
 }

@@ -11,6 +11,9 @@ import { broadcastStrides } from '../../tensor/shape.js';
 import { Binary, type BinaryCode, type ElementwiseKernels, Unary, type UnaryCode } from '../elementwise.js';
 import { celuOf, geluTanhOf, hardsigmoidOf, hardswishOf, normalCdf, seluOf, sigmoidOf, softplusOf } from './activation.js';
 import { erf } from './erf.js';
+import { portableLog } from '../../tensor/portable-math.js';
+import { portableExp, portableExpm1, portableLog1p, portableTanh } from '../../tensor/portable-exp.js';
+import { portablePow } from '../../tensor/portable-pow.js';
 
 export type BinaryFn = (a: number, b: number) => number;
 
@@ -61,13 +64,13 @@ export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryCode, a = 0, b
   const n = out.length;
   switch (op) {
     case Unary.neg: for (let i = 0; i < n; i++) out[i] = -x[i]!; return;
-    case Unary.exp: for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); return;
-    case Unary.log: for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); return;
+    case Unary.exp: for (let i = 0; i < n; i++) out[i] = portableExp(x[i]!); return;
+    case Unary.log: for (let i = 0; i < n; i++) out[i] = portableLog(x[i]!); return;
     case Unary.sqrt: for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); return;
     case Unary.abs: for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); return;
     case Unary.sign: for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]!); return;
     case Unary.sigmoid: for (let i = 0; i < n; i++) out[i] = sigmoidOf(x[i]!); return;
-    case Unary.tanh: for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); return;
+    case Unary.tanh: for (let i = 0; i < n; i++) out[i] = portableTanh(x[i]!); return;
     case Unary.silu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * sigmoidOf(v); } return;
     case Unary.logSigmoid: for (let i = 0; i < n; i++) out[i] = -softplusOf(-x[i]!); return;
     case Unary.softplus: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * a > b ? v : softplusOf(v * a) / a; } return;
@@ -77,7 +80,7 @@ export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryCode, a = 0, b
     case Unary.relu6Pass: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 && v < 6 ? 1 : 0; } return;
     case Unary.leakyRelu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : a * v; } return;
     case Unary.leakyReluSlope: for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : a; return;
-    case Unary.elu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : a * Math.expm1(v); } return;
+    case Unary.elu: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : a * portableExpm1(v); } return;
     case Unary.positive: for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 1 : 0; return;
     case Unary.notPositive: for (let i = 0; i < n; i++) out[i] = x[i]! > 0 ? 0 : 1; return;
     case Unary.erf: for (let i = 0; i < n; i++) out[i] = erf(x[i]!); return;
@@ -90,7 +93,7 @@ export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryCode, a = 0, b
     case Unary.hardswish: for (let i = 0; i < n; i++) out[i] = hardswishOf(x[i]!); return;
     case Unary.selu: for (let i = 0; i < n; i++) out[i] = seluOf(x[i]!); return;
     case Unary.celu: { const inverse = 1 / a; for (let i = 0; i < n; i++) out[i] = celuOf(x[i]!, a, inverse); return; }
-    case Unary.mish: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * Math.tanh(Math.log1p(Math.exp(v))); } return;
+    case Unary.mish: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * portableTanh(portableLog1p(portableExp(v))); } return;
     case Unary.softsign: for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v / (Math.abs(v) + 1); } return;
     case Unary.geluTanh: for (let i = 0; i < n; i++) out[i] = geluTanhOf(x[i]!); return;
     default: throw new ArgumentError(`elementwise.unary: unknown operation code ${String(op)}`);
@@ -105,7 +108,7 @@ function binaryRow(op: BinaryOp, a: TypedArray, ia: number, sa: number, b: Typed
     case Binary.sub: for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! - b[ib]!; return;
     case Binary.mul: for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! * b[ib]!; return;
     case Binary.div: for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! / b[ib]!; return;
-    case Binary.pow: for (; o < end; o++, ia += sa, ib += sb) out[o] = Math.pow(a[ia]!, b[ib]!); return;
+    case Binary.pow: for (; o < end; o++, ia += sa, ib += sb) out[o] = portablePow(a[ia]!, b[ib]!); return;
     case Binary.maximum:
       for (; o < end; o++, ia += sa, ib += sb) {
         const p = a[ia]!;

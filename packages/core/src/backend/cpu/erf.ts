@@ -1,6 +1,8 @@
 // erf and erfc in float64 to a few ulp: a series of positive terms near 0 (no cancellation)
 // and a continued fraction for the tail (erfc stays accurate where erf rounds to ±1).
 
+import { portableExp } from '../../tensor/portable-exp.js';
+
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;
 const SERIES_LIMIT = 2.5;
@@ -17,7 +19,7 @@ function erfSeries(x: number): number {
     sum += term;
     if (term < sum * 1e-17) break;
   }
-  return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+  return TWO_OVER_SQRT_PI * portableExp(-x2) * sum;
 }
 
 /** erfc(x) = e^{-x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))) for x ≥ 1.5, evaluated bottom-up. */
@@ -25,7 +27,7 @@ function erfcFraction(x: number): number {
   const terms = Math.ceil(20 + 400 / (x * x));
   let t = x;
   for (let n = terms; n >= 1; n--) t = x + n / 2 / t;
-  return (Math.exp(-x * x) * ONE_OVER_SQRT_PI) / t;
+  return (portableExp(-x * x) * ONE_OVER_SQRT_PI) / t;
 }
 
 export function erf(x: number): number {

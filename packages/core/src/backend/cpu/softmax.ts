@@ -1,6 +1,8 @@
 // softmax and logSoftmax along one dim, computed after subtracting the max (stable for any
 // finite input, e.g. ±1000).
 import type { TypedArray } from '../../tensor/dtype.js';
+import { portableExp } from '../../tensor/portable-exp.js';
+import { portableLog } from '../../tensor/portable-math.js';
 
 type Line = (src: TypedArray, dst: TypedArray, start: number, n: number, stride: number) => void;
 
@@ -20,8 +22,8 @@ function logSoftmaxLine(src: TypedArray, dst: TypedArray, start: number, n: numb
   for (let j = start; j < end; j += stride) if (src[j]! > m) m = src[j]!;
   if (m === -Infinity) m = 0;
   let s = 0;
-  for (let j = start; j < end; j += stride) s += Math.exp(src[j]! - m);
-  const logS = Math.log(s);
+  for (let j = start; j < end; j += stride) s += portableExp(src[j]! - m);
+  const logS = portableLog(s);
   for (let j = start; j < end; j += stride) dst[j] = src[j]! - m - logS;
 }
 
@@ -32,7 +34,7 @@ function softmaxLine(src: TypedArray, dst: TypedArray, start: number, n: number,
   if (m === -Infinity) m = 0;
   let s = 0;
   for (let j = start; j < end; j += stride) {
-    const e = Math.exp(src[j]! - m);
+    const e = portableExp(src[j]! - m);
     dst[j] = e;
     s += e;
   }

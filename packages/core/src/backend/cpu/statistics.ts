@@ -2,6 +2,8 @@
 // then squared deviations): logsumexp and the variance. x is first laid out as rows, the reduced
 // dims last (a permuted copy unless they already are), so each output reads one contiguous row.
 import type { TypedArray } from '../../tensor/dtype.js';
+import { portableExp } from '../../tensor/portable-exp.js';
+import { portableLog } from '../../tensor/portable-math.js';
 import { sizeOf } from '../../tensor/shape.js';
 import { permuteInto } from './copy.js';
 
@@ -30,8 +32,8 @@ export function logSumExpInto(x: TypedArray, shape: readonly number[], dims: rea
     // PyTorch masks an infinite maximum to 0: −∞ − (−∞) would be NaN, where the answer is −∞.
     if (m === Infinity || m === -Infinity) m = 0;
     let s = 0;
-    for (let j = 0; j < n; j++) s += Math.exp(rows[base + j]! - m);
-    out[r] = Math.log(s) + m;
+    for (let j = 0; j < n; j++) s += portableExp(rows[base + j]! - m);
+    out[r] = portableLog(s) + m;
   }
 }
 

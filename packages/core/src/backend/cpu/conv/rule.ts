@@ -10,9 +10,11 @@
 // point alone: the K nearest points (log scale over images, channels in and out per group,
 // output positions and taps; same applicable algorithms) each give every algorithm's time
 // relative to the default, weighted by 1 / (1 + squared distance) so a point measured at the
-// conv's own geometry counts most, and the weighted geometric means are compared.
+// conv's own geometry counts most, and the weighted geometric means are compared. The logarithms
+// are core's portable ones: Math's round differently in browsers, which could flip a near tie.
 import type { ConvProduct, ConvShape, RuleRow, RuleTable } from './types.js';
 import { RULE_TABLE } from './rule-table.js';
+import { portableLog, portableLog2 } from '../../../tensor/portable-math.js';
 
 /** The suffix of a variant that runs its GEMMs on the calling thread only (threaded engines). */
 export const SERIAL = '/1t';
@@ -22,6 +24,8 @@ const RULE_NEIGHBOURS = 6;
 const RULE_MARGIN = 0.05;
 
 
+const square = (v: number): number => v * v;
+
 /** The set of applicable algorithms, in strategy-table order: rows are compared only within one. */
 export function ruleSignature(applicable: readonly string[]): string {
   return applicable.join('+');
@@ -30,9 +34,9 @@ export function ruleSignature(applicable: readonly string[]): string {
 /** Per relative-time column of the rows, the weighted mean of log(percent / 100) over the nearest rows. */
 function smoothedLogRatios(rows: readonly RuleRow[], s: ConvShape, columns: number): number[] | null {
   if (rows.length === 0) return null;
-  const here = [s.n, s.cin / s.groups, s.cout / s.groups, s.S.positions, s.S.taps].map(Math.log2);
+  const here = [s.n, s.cin / s.groups, s.cout / s.groups, s.S.positions, s.S.taps].map((v) => portableLog2(v));
   const near = rows
-    .map((row, index) => ({ row, index, d2: here.reduce((sum, h, i) => sum + (Math.log2(row[i]!) - h) ** 2, 0) }))
+    .map((row, index) => ({ row, index, d2: here.reduce((sum, h, i) => sum + square(portableLog2(row[i]!) - h), 0) }))
     .sort((a, b) => a.d2 - b.d2 || a.index - b.index)
     .slice(0, RULE_NEIGHBOURS);
   const sums = new Array<number>(columns).fill(0);
@@ -40,7 +44,7 @@ function smoothedLogRatios(rows: readonly RuleRow[], s: ConvShape, columns: numb
   for (const { row, d2 } of near) {
     const w = 1 / (1 + d2);
     weights += w;
-    for (let c = 0; c < columns; c++) sums[c]! += w * Math.log(row[5 + c]! / 100);
+    for (let c = 0; c < columns; c++) sums[c]! += w * portableLog(row[5 + c]! / 100);
   }
   return sums.map((v) => v / weights);
 }
@@ -55,7 +59,7 @@ export function ruleChoice(product: ConvProduct, s: ConvShape, applicable: reado
   const signature = ruleSignature(applicable);
   const logs = smoothedLogRatios(table[1][product][signature] ?? [], s, applicable.length - 1);
   let algorithm = applicable[0]!;
-  let best = Math.log(1 - RULE_MARGIN);
+  let best = portableLog(1 - RULE_MARGIN);
   logs?.forEach((v, i) => {
     if (v < best) [algorithm, best] = [applicable[i + 1]!, v];
   });
