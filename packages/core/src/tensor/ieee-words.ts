@@ -41,3 +41,16 @@ export function withHighWord(x: number, high: number): number {
   words[HI] = high;
   return f64[0]!;
 }
+
+// 2^k for every k with an exact double, k = −1074…1023 (built by exact doublings and halvings):
+// multiplying by it scales without rounding wherever the product is normal, which is what the
+// fdlibm ports' exponent edits do, without writing a word and reading the double back (a store
+// the CPU cannot forward to that load: most of a port's time, measured).
+const POW2 = new Float64Array(1074 + 1024);
+for (let k = 0, p = 1; k <= 1023; k++, p *= 2) POW2[k + 1074] = p;
+for (let k = 0, p = 1; k >= -1074; k--, p /= 2) POW2[k + 1074] = p;
+
+/** 2^k, exactly, for integer k from −1074 to 1023. */
+export function pow2(k: number): number {
+  return POW2[k + 1074]!;
+}

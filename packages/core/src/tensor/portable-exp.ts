@@ -7,7 +7,7 @@
 // truncation, which IEEE 754 rounds the same way everywhere: within 1 ulp of the true values and
 // equal to Node 20's Math.exp, Math.expm1, Math.log1p and Math.tanh for every double
 // (fixtures/fdlibm-table.json; millions of random arguments when they were written).
-import { f64, fromHighWord, highWord, HI, LO, withHighWord, words } from './ieee-words.js';
+import { highWord, pow2 } from './ieee-words.js';
 
 // ln 2 split so that k·LN2_HI is exact for the k used here; 1/ln 2.
 const LN2_HI = 6.93147180369123816490e-1;
@@ -18,6 +18,14 @@ const O_THRESHOLD = 7.09782712893383973096e2;
 const U_THRESHOLD = -7.45133219101941108420e2;
 const TWO1023 = 8.98846567431158e307;
 const TWOM1000 = 9.33263618503218878990e-302;
+// Doubles whose high words are fdlibm's thresholds (low words 0): |x| ≥ 709.78, |x| > ln 2 / 2
+// (high word above 0x3fd62e42), |x| < 1.5·ln 2, |x| < 2^-28, |x| ≥ 56·ln 2, |x| < 2^-54.
+const EXP_BIG = 709.7822265625; // 0x40862e42
+const HALF_LN2_UP = 0.3465735912322998; // 0x3fd62e43
+const THREE_HALVES_LN2 = 1.0397205352783203; // 0x3ff0a2b2
+const TWOM28 = 3.725290298461914e-9;
+const EXPM1_BIG = 38.81622314453125; // 0x4043687a
+const TWOM54 = 5.551115123125783e-17;
 // Minimax polynomial of x·(e^x + 1)/(e^x − 1) on [0, 0.347] (e_exp.c's R(x²)).
 const P1 = 1.66666666666666019037e-1;
 const P2 = -2.77777777770155933842e-3;
@@ -32,12 +40,13 @@ const P5 = 4.13813679705723846039e-8;
  * Node and in browsers.
  */
 export function portableExp(x: number): number {
-  f64[0] = x;
-  const sign = words[HI]! >>> 31;
-  const hx = words[HI]! & 0x7fffffff;
-  if (hx >= 0x40862e42) {
+  // fdlibm's tests of |x|'s high word, as comparisons of |x| with the double of that high word
+  // (the same outcomes; reading no word is faster).
+  const a = x < 0 ? -x : x;
+  if (!(a < EXP_BIG)) {
     // |x| ≥ 709.78: NaN, ±Infinity, overflow or underflow.
-    if (hx >= 0x7ff00000) return ((hx & 0xfffff) | words[LO]!) !== 0 ? x + x : sign === 0 ? x : 0;
+    if (x !== x) return x + x;
+    if (a === Infinity) return x > 0 ? x : 0;
     if (x > O_THRESHOLD) return Infinity;
     if (x < U_THRESHOLD) return 0;
   }
@@ -45,20 +54,26 @@ export function portableExp(x: number): number {
   let hi = 0;
   let lo = 0;
   let k = 0;
-  if (hx > 0x3fd62e42) {
-    if (hx < 0x3ff0a2b2) {
+  if (a >= HALF_LN2_UP) {
+    if (a < THREE_HALVES_LN2) {
       // 0.5·ln 2 < |x| < 1.5·ln 2: k = ±1. V8 returns Math.E at 1, which the formula misses by an ulp.
       if (x === 1) return Math.E;
-      hi = sign === 0 ? x - LN2_HI : x + LN2_HI;
-      lo = sign === 0 ? LN2_LO : -LN2_LO;
-      k = 1 - sign - sign;
+      if (x > 0) {
+        hi = x - LN2_HI;
+        lo = LN2_LO;
+        k = 1;
+      } else {
+        hi = x + LN2_HI;
+        lo = -LN2_LO;
+        k = -1;
+      }
     } else {
-      k = (INV_LN2 * x + (sign === 0 ? 0.5 : -0.5)) | 0; // C's truncation toward 0
+      k = (INV_LN2 * x + (x < 0 ? -0.5 : 0.5)) | 0; // C's truncation toward 0
       hi = x - k * LN2_HI; // exact
       lo = k * LN2_LO;
     }
     x = hi - lo;
-  } else if (hx < 0x3e300000) {
+  } else if (a < TWOM28) {
     return 1 + x; // |x| < 2^-28
   }
   const t = x * x;
@@ -66,8 +81,8 @@ export function portableExp(x: number): number {
   if (k === 0) return 1 - ((x * c) / (c - 2) - x);
   const y = 1 - (lo - (x * c) / (2 - c) - hi);
   // y·2^k, in two factors where 2^k alone would overflow or be subnormal.
-  if (k >= -1021) return k === 1024 ? y * 2 * TWO1023 : y * fromHighWord(0x3ff00000 + (k << 20));
-  return y * fromHighWord(0x3ff00000 + ((k + 1000) << 20)) * TWOM1000;
+  if (k >= -1021) return k === 1024 ? y * 2 * TWO1023 : y * pow2(k);
+  return y * pow2(k + 1000) * TWOM1000;
 }
 
 // expm1's rational approximation (s_expm1.c: Q's scaled for R(2z), z = x²/2).
@@ -83,24 +98,24 @@ const Q5 = -2.01099218183624371326e-7;
  * double: −1 below −56·ln 2, Infinity above ln(MAX_VALUE), −0 at −0, NaN at NaN.
  */
 export function portableExpm1(x: number): number {
-  f64[0] = x;
-  const negative = words[HI]! < 0;
-  const hx = words[HI]! & 0x7fffffff;
-  if (hx >= 0x4043687a) {
-    // |x| ≥ 56·ln 2
-    if (hx >= 0x40862e42) {
-      if (hx >= 0x7ff00000) return ((hx & 0xfffff) | words[LO]!) !== 0 ? x + x : negative ? -1 : x;
+  const negative = x < 0;
+  const a = negative ? -x : x;
+  if (!(a < EXPM1_BIG)) {
+    // |x| ≥ 56·ln 2, or NaN
+    if (x !== x) return x + x;
+    if (a >= EXP_BIG) {
+      if (a === Infinity) return negative ? -1 : x;
       if (x > O_THRESHOLD) return Infinity;
     }
     if (negative) return -1; // e^x below half an ulp of 1
   }
   let c = 0;
   let k = 0;
-  if (hx > 0x3fd62e42) {
+  if (a >= HALF_LN2_UP) {
     // |x| > 0.5·ln 2: x = k·ln 2 + (hi − lo), c the rounding error of hi − lo.
     let hi: number;
     let lo: number;
-    if (hx < 0x3ff0a2b2) {
+    if (a < THREE_HALVES_LN2) {
       hi = negative ? x + LN2_HI : x - LN2_HI;
       lo = negative ? -LN2_LO : LN2_LO;
       k = negative ? -1 : 1;
@@ -111,7 +126,7 @@ export function portableExpm1(x: number): number {
     }
     x = hi - lo;
     c = hi - x - lo;
-  } else if (hx < 0x3c900000) {
+  } else if (a < TWOM54) {
     return x; // |x| < 2^-54
   }
   const hfx = 0.5 * x;
@@ -127,11 +142,11 @@ export function portableExpm1(x: number): number {
   if (k <= -2 || k > 56) {
     // e^x − 1 ≈ e^x: no cancellation left to avoid.
     const y = 1 - (e - x);
-    return (k === 1024 ? y * 2 * TWO1023 : y * fromHighWord(0x3ff00000 + (k << 20))) - 1;
+    return (k === 1024 ? y * 2 * TWO1023 : y * pow2(k)) - 1;
   }
-  const twopk = fromHighWord(0x3ff00000 + (k << 20));
-  if (k < 20) return (fromHighWord(0x3ff00000 - (0x200000 >> k)) - (e - x)) * twopk; // (1 − 2^-k) − …
-  return (x - (e + fromHighWord((0x3ff - k) << 20)) + 1) * twopk; // 2^-k
+  const twopk = pow2(k);
+  if (k < 20) return (1 - pow2(-k) - (e - x)) * twopk; // (1 − 2^-k) − …, 1 − 2^-k exact
+  return (x - (e + pow2(-k)) + 1) * twopk;
 }
 
 // log(1 + s) − log(1 − s) − 2s ≈ s·(Lp1·s² + … + Lp7·s¹⁴) (s_log1p.c, e_log.c's coefficients).
@@ -184,14 +199,11 @@ export function portableLog1p(x: number): number {
       c = 0;
     }
     hu &= 0x000fffff;
-    if (hu < 0x6a09e) {
-      u = withHighWord(u, hu | 0x3ff00000); // u ≲ √2
-    } else {
-      k += 1;
-      u = withHighWord(u, hu | 0x3fe00000); // u/2
+    if (hu >= 0x6a09e) {
+      k += 1; // u/2: u ≳ √2
       hu = (0x00100000 - hu) >> 2;
     }
-    f = u - 1;
+    f = u * pow2(-k) - 1; // u's significand (or half of it): fdlibm writes u's high word, the same double
   }
   const hfsq = 0.5 * f * f;
   if (hu === 0) {

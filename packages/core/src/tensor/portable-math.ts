@@ -10,7 +10,7 @@
 // 20's Math.sin, Math.cos and Math.log. sin and cos take |x| ≤ 2^20·π/2 ≈ 1647099; beyond, the
 // reduction would need 2/π to ~1100 bits (__kernel_rem_pio2), and they throw.
 
-import { f64, fromHighWord, HI, highWord, LO, words as i32 } from './ieee-words.js';
+import { f64, fromHighWord, HI, highWord, LO, pow2, words as i32 } from './ieee-words.js';
 
 // Minimax polynomials on [-π/4, π/4] (fdlibm's k_cos.c and k_sin.c).
 const C1 = 4.16666666666666019037e-2;
@@ -256,14 +256,14 @@ export function portableLog(x: number): number {
     hx = highWord(x);
   }
   if (hx >= 0x7ff00000) return x + x; // Infinity or NaN
-  k += (hx >> 20) - 1023;
+  // x = 2^e·(1 + f) with √2/2 < 1 + f < √2: the significand, or half of it (fdlibm writes it
+  // into x's high word; scaling by 2^-e gives the same double, faster).
+  let e = (hx >> 20) - 1023;
   hx &= 0x000fffff;
-  // x = 2^k·(1 + f) with √2/2 < 1 + f < √2: the significand, or half of it, with x's low word.
   const i = (hx + 0x95f64) & 0x100000;
-  f64[0] = x;
-  i32[HI] = hx | (i ^ 0x3ff00000);
-  k += i >> 20;
-  const f = f64[0]! - 1;
+  e += i >> 20;
+  k += e;
+  const f = x * pow2(-e) - 1;
   const dk = k;
   if ((0x000fffff & (2 + hx)) < 3) {
     // −2^-20 ≤ f < 2^-20: two terms of the series.
@@ -390,13 +390,12 @@ export function portableLog2(x: number): number {
   }
   if (hx >= 0x7ff00000) return x + x;
   if (hx === 0x3ff00000 && lx === 0) return 0;
-  k += (hx >> 20) - 1023;
+  let e = (hx >> 20) - 1023;
   hx &= 0x000fffff;
   const i = (hx + 0x95f64) & 0x100000;
-  f64[0] = x;
-  i32[HI] = hx | (i ^ 0x3ff00000); // x or x/2 in [√2/2, √2)
-  k += i >> 20;
-  const f = f64[0]! - 1;
+  e += i >> 20;
+  k += e;
+  const f = x * pow2(-e) - 1; // x or x/2 scaled into [√2/2, √2) (portableLog's way)
   const hfsq = 0.5 * f * f;
   // k_log1p: log(1 + f) − f + f²/2 = s·(f²/2 + R(s²)).
   const s = f / (2 + f);
