@@ -13,7 +13,10 @@
 //  - the page keeps drawing frames while the worker trains;
 //  - a screenshot of the page after training goes to test-output/ (with step times, batch 128,
 //    1 and 2 threads, browser and Node, in test-output/step-times.json);
-//  - core's seeded normal draws (randn, normal initialisations) have Node's bits in the page.
+//  - core's seeded normal draws (randn, normal initialisations) have Node's bits in the page;
+//  - so do core's portable exp, log, pow... (which Chromium's Math functions are not), the
+//    kernels built on them (float64 exp, log, tanh, sigmoid, gelu, softmax, logsumexp, pow...,
+//    forward and backward), an Adam run with StepLR, and data's erasing, resized crop, affine and blur.
 // Needs the packages built (pnpm build). Run: pnpm --filter @tensorgrad/web test:browser
 import { expect } from 'chai';
 import { build } from 'esbuild';
@@ -71,6 +74,66 @@ function drawNormals(Generator, seeds, n) {
     }
     return { normals: hex(normals), math: hex(math) };
   });
+}
+
+/**
+ * Runs in Node and, as source text, in the page (core, nn and data: the packages' browser
+ * bundles there): Math's and core's portable elementary functions on n arguments each, float64
+ * kernels forward and backward, an Adam run with StepLR, and random transforms; every result as
+ * the hex of its float64 bytes. The arguments come from an integer generator (the same doubles
+ * in every engine).
+ */
+function portableProbe(core, nn, data, n) {
+  const hex = (xs) => Array.from(new Uint8Array(Float64Array.from(xs).buffer), (b) => b.toString(16).padStart(2, '0')).join('');
+  let seed = 7;
+  const uniform = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) | 0) >>> 0) / 4294967296;
+  const args = (lo, hi) => Float64Array.from({ length: n }, () => lo + (hi - lo) * (uniform() + uniform() / 4294967296));
+  const wide = args(-750, 750), small = args(-8, 8), positive = args(0, 30), exponents = args(-4, 4);
+  const functions = {
+    exp: [Math.exp, core.portableExp, small], expWide: [Math.exp, core.portableExp, wide], log: [Math.log, core.portableLog, positive],
+    expm1: [Math.expm1, core.portableExpm1, small], log1p: [Math.log1p, core.portableLog1p, positive], tanh: [Math.tanh, core.portableTanh, small],
+    tan: [Math.tan, core.portableTan, small], log2: [Math.log2, core.portableLog2, positive],
+    pow: [(x, i) => x ** exponents[i], (x, i) => core.portablePow(x, exponents[i]), positive],
+    powInteger: [(x, i) => x ** Math.round(exponents[i] * 10), (x, i) => core.portablePow(x, Math.round(exponents[i] * 10)), small],
+  };
+  const math = {};
+  const portable = {};
+  for (const [name, [m, p, xs]] of Object.entries(functions)) {
+    math[name] = hex(Array.from(xs, (x, i) => m(x, i)));
+    portable[name] = hex(Array.from(xs, (x, i) => p(x, i)));
+  }
+  const kernels = {};
+  const x = core.tensor(small.subarray(0, 4096), { dtype: 'float64', shape: [64, 64], requiresGrad: true });
+  const p = core.tensor(positive.subarray(0, 4096), { dtype: 'float64', shape: [64, 64], requiresGrad: true });
+  const ops = {
+    exp: () => core.exp(x), log: () => core.log(p), tanh: () => core.tanh(x), sigmoid: () => core.sigmoid(x), gelu: () => core.gelu(x),
+    geluTanh: () => core.gelu(x, { approximate: 'tanh' }), softplus: () => core.softplus(x), elu: () => core.elu(x), mish: () => core.mish(x),
+    pow: () => core.pow(p, core.mul(x, 0.25)), softmax: () => core.softmax(x, 1), logSoftmax: () => core.logSoftmax(x, 0), logsumexp: () => core.logsumexp(x, 1),
+    crossEntropy: () => core.crossEntropy(x, core.tensor(Array.from({ length: 64 }, (_, i) => (i * 5) % 64), { dtype: 'int32' })),
+  };
+  for (const [name, f] of Object.entries(ops)) {
+    x.grad = null;
+    p.grad = null;
+    const y = f();
+    core.sum(core.mul(y, y)).backward();
+    kernels[name] = hex([...y.data, ...(x.grad?.data ?? []), ...(p.grad?.data ?? [])]);
+  }
+  const w = core.tensor(small.subarray(0, 256), { dtype: 'float64', requiresGrad: true });
+  const adam = new nn.Adam([w], { lr: 0.05, betas: [0.85, 0.995] });
+  const schedule = new nn.StepLR(adam, 3, 0.7);
+  const lrs = [];
+  for (let t = 0; t < 30; t++) {
+    adam.zeroGrad();
+    core.sum(core.mul(core.mul(w, w), core.tensor(positive.subarray(0, 256), { dtype: 'float64' }))).backward();
+    adam.step();
+    schedule.step();
+    lrs.push(adam.paramGroups[0].lr);
+  }
+  kernels.adamStepLR = hex([...w.data, ...lrs]);
+  const image = core.tensor(Float32Array.from(positive.subarray(0, 3 * 24 * 24), (v) => v / 30), { shape: [3, 24, 24] });
+  const transforms = [data.randomErasing({ p: 1 }), data.randomResizedCrop(16), data.randomAffine({ degrees: 40, shear: [-20, 20], scale: [0.8, 1.2] }), data.gaussianBlur({ kernelSize: 7 })];
+  kernels.transforms = hex(transforms.flatMap((t) => Array.from({ length: 20 }, (_, s) => [...t(image, new core.Generator(s)).data]).flat()));
+  return { math, portable, kernels };
 }
 
 /**
@@ -269,6 +332,39 @@ describe('training page in Chromium', function () {
       const first = node.normals.findIndex((w, j) => w !== web.normals[j]);
       expect(first, `seed ${seed}: the first draw with other bits in the page`).to.equal(-1);
     });
+  });
+
+  it("computes Node's bits for core's portable functions, the float64 kernels on them, Adam with StepLR and data's random transforms", async () => {
+    const { outputFiles } = await build({
+      stdin: {
+        contents: "export * as core from '@tensorgrad/core'; export * as nn from '@tensorgrad/nn'; export * as data from '@tensorgrad/data';",
+        resolveDir: root, sourcefile: 'portable-entry.js',
+      },
+      bundle: true, format: 'iife', globalName: 'tgp', platform: 'browser', target: 'es2022', write: false, logLevel: 'warning',
+    });
+    const n = 20_000;
+    const page = await browser.newPage();
+    await page.addScriptTag({ content: outputFiles[0].text });
+    const inPage = await page.evaluate(`(${portableProbe})(tgp.core, tgp.nn, tgp.data, ${n})`);
+    await page.close();
+    const inNode = portableProbe(await import('@tensorgrad/core'), await import('@tensorgrad/nn'), await import('@tensorgrad/data'), n);
+    const words = (hex) => hex.match(/.{16}/g) ?? [];
+    /** How many of the two hex strings' doubles differ. */
+    const differing = (a, b) => {
+      const [wa, wb] = [words(a), words(b)];
+      return wa.filter((w, j) => w !== wb[j]).length + Math.abs(wa.length - wb.length);
+    };
+    for (const name of Object.keys(inNode.math)) {
+      // What Math's function alone would change in the page (Chromium 156: exp about 10%, pow 10%...).
+      const [math, portable] = [differing(inNode.math[name], inPage.math[name]), differing(inNode.portable[name], inPage.portable[name])];
+      console.log(`      ${name.padEnd(10)} Math's differs from Node's on ${String(math).padStart(5)} of ${n} arguments; core's portable one on ${portable}`);
+      expect(portable, `portable ${name}: doubles with other bits in the page`).to.equal(0);
+    }
+    expect(Object.keys(inPage.kernels)).to.deep.equal(Object.keys(inNode.kernels));
+    for (const [name, bits] of Object.entries(inNode.kernels)) {
+      expect(differing(bits, inPage.kernels[name]), `${name}: values with other bits in the page`).to.equal(0);
+      expect(bits.length).to.be.greaterThan(0);
+    }
   });
 
   it('writes a screenshot of the page after training', async () => {
