@@ -27,6 +27,12 @@ export class AutogradError extends TensorError {}
 export class AnomalyError extends TensorError {}
 
 /**
+ * A device problem: a device that is not initialised or not available (no WebGPU adapter, limits
+ * too low), tensors of different devices in one op, or a synchronous read of a GPU tensor.
+ */
+export class DeviceError extends TensorError {}
+
+/**
  * A tensor too large for one typed array or for the memory the JavaScript engine will give.
  * Thrown where the array is made, which may not know the op; the public function the user
  * called names it on its way out (`op` is then set and the message starts with it).

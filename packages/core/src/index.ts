@@ -11,7 +11,7 @@ export { portableCos, portableSin, portableSinCos, portableTan, portableLog, por
 export { portableExp, portableExpm1, portableLog1p, portableTanh } from './tensor/portable-exp.js';
 export { portablePow } from './tensor/portable-pow.js';
 export { broadcastShapes, sizeOf, shapesEqual } from './tensor/shape.js';
-export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError, AllocationError, formatShape } from './errors.js';
+export { TensorError, ShapeError, DTypeError, ArgumentError, AutogradError, AnomalyError, AllocationError, DeviceError, formatShape } from './errors.js';
 export { checkOptions, optionKeys, suggestKey, checkNumber, checkBoolean, checkChoice, type NumberRule } from './options.js';
 
 export { grad, valueAndGrad, vjp, type Pullback, type PullbackOptions, type GradOptions } from './autograd/grad.js';
