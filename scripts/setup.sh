@@ -16,7 +16,7 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing Chromium (Debian package chromium)..."
   sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium libegl-mesa0 libgl1-mesa-dri
 fi
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install -g "pnpm@$PNPM_VERSION"
