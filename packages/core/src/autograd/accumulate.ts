@@ -19,8 +19,8 @@ const accumulateOp = registerOp({
         `accumulateGrad: gradients to sum must have one shape and dtype, got ${formatShape(a.shape)} ${a.dtype} and ${formatShape(b.shape)} ${b.dtype}`,
       );
     }
-    const out = uninitialized(a.shape, a.dtype);
-    backendOf(a).elementwise.binary(Binary.add, a.data, a.shape, b.data, b.shape, out.data, out.shape);
+    const out = uninitialized(a.shape, a.dtype, a.device);
+    backendOf(a).elementwise.binary(Binary.add, a.storage, a.shape, b.storage, b.shape, out.storage, out.shape);
     return out;
   },
   vjp: ({ dy }) => ({ a: () => dy, b: () => dy }),

@@ -2,7 +2,7 @@
 // recycler's (recycler.ts); the sum of gradients that meet is an op (accumulate.ts).
 import { AutogradError, ShapeError, formatShape } from '../errors.js';
 import { shapesEqual } from '../tensor/shape.js';
-import { allocate } from '../tensor/storage.js';
+import { filledOn } from '../tensor/creation.js';
 import { type BackwardEngine, Tensor } from '../tensor/tensor.js';
 import { accumulateGrad } from './accumulate.js';
 import { checkGradient, isAnomalyDetectionEnabled, pauseAnomalyDetection } from './anomaly.js';
@@ -163,7 +163,7 @@ function reachableNodes(roots: readonly Edge[], targets: ReadonlyMap<Edge, Tenso
 
 function checkedSeed(root: Tensor, seed: Tensor | null): Tensor {
   if (seed === null) {
-    return new Tensor(allocate(root.dtype, root.size).fill(1), root.shape);
+    return filledOn(root.shape, root.dtype, 1, root.device);
   }
   if (!shapesEqual(seed.shape, root.shape)) {
     throw new ShapeError(`backward: seed shape ${formatShape(seed.shape)} does not match output shape ${formatShape(root.shape)}`);

@@ -1,5 +1,5 @@
 import { ArgumentError, ShapeError, formatShape } from '../errors.js';
-import { allocate } from '../tensor/storage.js';
+import { filledOn, zeroFilled } from '../tensor/creation.js';
 import { checkBoolean, checkOptions, optionKeys } from '../options.js';
 import { Tensor } from '../tensor/tensor.js';
 import { backward } from './engine.js';
@@ -47,7 +47,7 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]): [Tensor, P
       : new Map<Tensor, Tensor>();
     return tracked.map((t) => {
       const g = grads.get(t);
-      if (g === undefined) return new Tensor(allocate(t.dtype, t.size), t.shape);
+      if (g === undefined) return zeroFilled(t.shape, t.dtype, t.device);
       return nested ? g : g.detach();
     });
   };
@@ -104,7 +104,7 @@ export function valueAndGrad<O extends GradOptions = { argnums?: number }>(
     if (value.size !== 1) {
       throw new ShapeError(`grad: f must return a one-element tensor, got shape ${formatShape(value.shape)}; use vjp for non-scalar outputs`);
     }
-    const grads = pullback(new Tensor(allocate(value.dtype, 1).fill(1), value.shape), retain);
+    const grads = pullback(filledOn(value.shape, value.dtype, 1, value.device), retain);
     return [value, (typeof argnums === 'number' ? grads[0]! : grads) as GradOf<O>];
   };
 }

@@ -2,7 +2,7 @@
 // when an input needs a gradient, records a Node on the tape. The public entry is defineOp
 // (registry.ts), which also installs the engine; this file sits below the engine, so that an op
 // the engine itself applies (accumulate.ts) can be registered here without a cycle.
-import { ArgumentError, TensorError } from '../errors.js';
+import { ArgumentError, DeviceError, TensorError } from '../errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { callerStack, checkForward, isAnomalyDetectionEnabled, pauseAnomalyDetection } from './anomaly.js';
 import { isGradEnabled, withGradMode } from './mode.js';
@@ -67,10 +67,32 @@ function applyOp(def: OpDef, given: Record<string, Tensor | Tensor[] | null>, at
     }
     named[spec.name] = value;
   }
+  checkOneDevice(def, inputs);
   // The profiler: one null test when off.
   const profiler = activeOpProfiler();
   if (profiler !== null) return timeOp(profiler, 'op', def.name, () => checkedRecord(def, named, inputs, attrs));
   return checkedRecord(def, named, inputs, attrs);
+}
+
+/** Kernels run on one device: tensors of different devices in one op are refused by name. */
+function checkOneDevice(def: OpDef, inputs: readonly (Tensor | null)[]): void {
+  let first: Tensor | null = null;
+  let firstIndex = -1;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t === null || t === undefined) continue;
+    if (first === null) {
+      first = t;
+      firstIndex = i;
+    } else if (t.device !== first.device) {
+      // Inputs are flattened: a list input is the op's only input.
+      const name = (k: number): string => (def.inputs[0]!.variadic ? `${def.inputs[0]!.name}[${k}]` : def.inputs[k]!.name);
+      throw new DeviceError(
+        `${def.name}: all tensors must be on one device, but '${name(firstIndex)}' is on '${first.device}' and '${name(i)}' is on '${t.device}'; ` +
+          "move one with .to(device) (or await .toAsync('cpu'))",
+      );
+    }
+  }
 }
 
 function checkedRecord(def: OpDef, named: Record<string, Tensor | Tensor[] | null>, inputs: (Tensor | null)[], attrs: unknown): Tensor {

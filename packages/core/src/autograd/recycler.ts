@@ -1,8 +1,12 @@
 // Storage reuse during one backward walk (engine.ts): which gradient buffers the walk allocated
 // itself, which are still held by a gradient slot, and when a consumed one can go back to the
 // storage pool (tensor/storage.ts).
+import { storageOf } from '../tensor/device.js';
 import { isPoolable, recordAllocations, recycle } from '../tensor/storage.js';
 import type { Tensor } from '../tensor/tensor.js';
+
+/** What identifies a gradient's storage: a CPU array's buffer, or a device array itself. */
+type StorageKey = object;
 
 /**
  * Gives the storage of consumed gradients back to the pool. A buffer is reused only if this
@@ -13,11 +17,11 @@ import type { Tensor } from '../tensor/tensor.js';
  */
 export class GradientRecycler {
   /** Buffers handed out while `recording`: only these can be the walk's to reuse. */
-  private readonly allocated = new Set<ArrayBufferLike>();
-  private readonly held = new Map<ArrayBufferLike, number>();
+  private readonly allocated = new Set<StorageKey>();
+  private readonly held = new Map<StorageKey, number>();
   /** Every gradient tensor seen on each buffer this walk allocated. */
-  private readonly carriers = new Map<ArrayBufferLike, Tensor[]>();
-  private readonly pending = new Set<ArrayBufferLike>();
+  private readonly carriers = new Map<StorageKey, Tensor[]>();
+  private readonly pending = new Set<StorageKey>();
 
   /** Runs the walk, noting every array storage hands out meanwhile as this walk's own. */
   recording<T>(walk: () => T): T {
@@ -54,9 +58,7 @@ export class GradientRecycler {
     for (const buffer of this.pending) {
       const tensors = this.carriers.get(buffer);
       if (tensors === undefined || this.held.has(buffer)) continue;
-      const owner = tensors.find((t) => isPoolable(t.data));
-      if (owner === undefined) continue;
-      recycle(owner.data, owner.dtype);
+      if (!giveBack(tensors)) continue;
       for (const t of tensors) t._releaseStorage();
       this.allocated.delete(buffer);
       this.carriers.delete(buffer);
@@ -64,8 +66,9 @@ export class GradientRecycler {
     this.pending.clear();
   }
 
-  private track(t: Tensor): ArrayBufferLike {
-    const buffer = t.data.buffer;
+  private track(t: Tensor): StorageKey {
+    const storage = t.storage;
+    const buffer = ArrayBuffer.isView(storage) ? storage.buffer : storage;
     if (this.allocated.has(buffer)) {
       const tensors = this.carriers.get(buffer);
       if (tensors === undefined) this.carriers.set(buffer, [t]);
@@ -73,4 +76,18 @@ export class GradientRecycler {
     }
     return buffer;
   }
+}
+
+/** Returns the storage the tensors share to its device's pool; false when it cannot be reused. */
+function giveBack(tensors: readonly Tensor[]): boolean {
+  const first = tensors[0]!;
+  const storage = first.storage;
+  if (!ArrayBuffer.isView(storage)) {
+    storageOf(storage.device, 'backward').release(storage);
+    return true;
+  }
+  const owner = tensors.find((t) => isPoolable(t.data));
+  if (owner === undefined) return false;
+  recycle(owner.data, owner.dtype);
+  return true;
 }

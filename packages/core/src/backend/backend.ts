@@ -12,18 +12,24 @@ import type { NormKernels } from './norm.js';
 import type { PoolKernels } from './pool.js';
 import type { RandomKernels } from './random.js';
 import type { ReduceKernels } from './reduce.js';
+import type { Device, KernelArray, StorageKernels } from './storage.js';
 
-/** Where a tensor's elements live. */
-export type Device = 'cpu';
+export type { Device } from './storage.js';
 
-export interface Backend {
+/**
+ * The kernels of one device. `A` is the device's array type: the CPU backend is a
+ * `Backend<TypedArray>`; ops see every backend as a `Backend` over KernelArrays.
+ */
+export interface Backend<A = KernelArray> {
   readonly device: Device;
-  readonly gemm: GemmKernels;
-  readonly conv: ConvKernels;
-  readonly pool: PoolKernels;
-  readonly norm: NormKernels;
-  readonly elementwise: ElementwiseKernels;
-  readonly reduce: ReduceKernels;
-  readonly copy: CopyKernels;
-  readonly random: RandomKernels;
+  /** Allocation, upload, readback and release of the device's arrays. */
+  readonly storage: StorageKernels;
+  readonly gemm: GemmKernels<A>;
+  readonly conv: ConvKernels<A>;
+  readonly pool: PoolKernels<A>;
+  readonly norm: NormKernels<A>;
+  readonly elementwise: ElementwiseKernels<A>;
+  readonly reduce: ReduceKernels<A>;
+  readonly copy: CopyKernels<A>;
+  readonly random: RandomKernels<A>;
 }

@@ -2,7 +2,7 @@
 // (see ops/conv/conv2d.ts), each on flat NCHW arrays. A kernel writes every element of its
 // output (whose prior contents are arbitrary); which algorithm computes it is the backend's
 // choice (the CPU backend's chooser: backend/cpu/conv/chooser.ts).
-import type { TypedArray } from '../tensor/dtype.js';
+import type { KernelArray } from '../tensor/device.js';
 import type { Window2d } from './window.js';
 
 export type ConvProduct = 'forward' | 'inputGrad' | 'filterGrad';
@@ -25,11 +25,11 @@ export function convOutputShape(product: ConvProduct, p: ConvProblem): number[] 
 }
 
 /** Operands share one float dtype; outputs are shaped by convOutputShape. */
-export interface ConvKernels {
+export interface ConvKernels<A = KernelArray> {
   /** y = C(w)·x (+ b[co] on output channel co). */
-  forward(p: ConvProblem, y: TypedArray, x: TypedArray, w: TypedArray, b: TypedArray | null): void;
+  forward(p: ConvProblem, y: A, x: A, w: A, b: A | null): void;
   /** dx = C(w)ᵀ·dy (+ b[ci] on input channel ci, added last: convTranspose2d's bias). */
-  inputGrad(p: ConvProblem, dx: TypedArray, dy: TypedArray, w: TypedArray, b: TypedArray | null): void;
+  inputGrad(p: ConvProblem, dx: A, dy: A, w: A, b: A | null): void;
   /** dW = Σ_n dy · gather(x)ᵀ, the gradient of ⟨dy, C(w)·x⟩ in w. */
-  filterGrad(p: ConvProblem, dw: TypedArray, x: TypedArray, dy: TypedArray): void;
+  filterGrad(p: ConvProblem, dw: A, x: A, dy: A): void;
 }

@@ -2,7 +2,7 @@
 // with NumPy broadcasting given by the operands' shapes (arrays are contiguous, row-major).
 // Operations are named by code (with numeric parameters where they have some), never by a
 // JavaScript function, so that a backend that cannot call JavaScript (a GPU) implements each one.
-import type { TypedArray } from '../tensor/dtype.js';
+import type { KernelArray } from '../tensor/device.js';
 
 /** Codes of the binary operations. Comparisons give 1 or 0 in the output's type. */
 export const Binary = {
@@ -70,25 +70,25 @@ export const Unary = {
 } as const;
 export type UnaryCode = (typeof Unary)[keyof typeof Unary];
 
-export interface ElementwiseKernels {
+export interface ElementwiseKernels<A = KernelArray> {
   /** out[i] = op(x[i]) with the operation's parameters a and b (out has x's length). */
-  unary(op: UnaryCode, x: TypedArray, out: TypedArray, a?: number, b?: number): void;
+  unary(op: UnaryCode, x: A, out: A, a?: number, b?: number): void;
   /** out = a ⊕ b, with a and b broadcast to outShape (out contiguous, of shape outShape). */
   binary(
     op: BinaryCode,
-    a: TypedArray, aShape: readonly number[],
-    b: TypedArray, bShape: readonly number[],
-    out: TypedArray, outShape: readonly number[],
+    a: A, aShape: readonly number[],
+    b: A, bShape: readonly number[],
+    out: A, outShape: readonly number[],
   ): void;
   /** out = cond ≠ 0 ? a : b, all three broadcast to outShape. */
   where(
-    cond: TypedArray, condShape: readonly number[],
-    a: TypedArray, aShape: readonly number[],
-    b: TypedArray, bShape: readonly number[],
-    out: TypedArray, outShape: readonly number[],
+    cond: A, condShape: readonly number[],
+    a: A, aShape: readonly number[],
+    b: A, bShape: readonly number[],
+    out: A, outShape: readonly number[],
   ): void;
   /** out = max(x, 0), with -0 → 0, NaN kept and -∞ → 0 (relu's forward). */
-  relu(x: TypedArray, out: TypedArray): void;
+  relu(x: A, out: A): void;
   /** out = g · [x > 0] for g and x of one shape (relu's backward; an infinite or NaN g is exact). */
-  reluGrad(g: TypedArray, x: TypedArray, out: TypedArray): void;
+  reluGrad(g: A, x: A, out: A): void;
 }

@@ -45,6 +45,8 @@ const uses: Record<Area, () => tg.Tensor> = {
   reduce: () => tg.sum(x4(), 1),
   copy: () => tg.permute(x4(), [0, 2, 3, 1]),
   random: () => tg.dropout(x4(), 0.5, { seed: 3 }),
+  // Kernel outputs that are not tensors (batch statistics, argmax indices) are allocated through it.
+  storage: () => tg.layerNorm(x4(), [8]),
 };
 
 describe('backend boundary: ops call kernels through backendOf', () => {
@@ -68,7 +70,7 @@ describe('backend boundary: ops call kernels through backendOf', () => {
     const through = withBackend(counting(calls), run);
     expect(through).to.deep.equal(direct);
     const areas = new Set([...calls.keys()].map((k) => k.split('.')[0]));
-    expect([...areas].sort()).to.deep.equal(['conv', 'copy', 'elementwise', 'gemm', 'norm', 'pool', 'reduce']);
+    expect([...areas].sort()).to.deep.equal(['conv', 'copy', 'elementwise', 'gemm', 'norm', 'pool', 'reduce', 'storage']);
   });
 
   it('withBackend restores the previous backend after a throw and checks its argument', () => {

@@ -1,17 +1,36 @@
-// Which backend runs a tensor's kernels. Today every tensor lives on the CPU; a second device adds
-// its backend here, chosen by the tensor's device. `withBackend` runs code with another
-// implementation standing in for a device's backend: that is how a new backend is put through the
-// registry-wide gradient test and the fixture tests before tensors can live on its device
-// (see packages/core/README.md, "Architecture").
-import { ArgumentError } from '../errors.js';
+// Which backend runs a tensor's kernels: the one of the tensor's device. The CPU backend is always
+// there; a GPU backend registers itself when its device is initialised (initWebGPU). `withBackend`
+// runs code with another implementation standing in for the CPU backend: that is how a new
+// backend's kernels are put through the registry-wide gradient test and the fixture tests on CPU
+// arrays (see packages/core/README.md, "Architecture").
+import { ArgumentError, DeviceError } from '../errors.js';
+import type { Device } from '../tensor/device.js';
+import { registerStorage } from '../tensor/device.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu/index.js';
 
 let standIn: Backend | null = null;
+const backends = new Map<Device, Backend>();
 
 /** The backend that holds `tensor`'s elements and runs the kernels of ops on it. */
-export function backendOf(_tensor: { readonly dtype: string }): Backend {
-  return standIn ?? cpuBackend;
+export function backendOf(tensor: { readonly device: Device }): Backend {
+  return backendFor(tensor.device);
+}
+
+/** The backend of `device`; a DeviceError when that device has not been initialised. */
+export function backendFor(device: Device): Backend {
+  if (device === 'cpu') return standIn ?? (cpuBackend as Backend<TypedArray> as Backend);
+  const backend = backends.get(device);
+  if (backend === undefined) throw new DeviceError(`device '${device}' is not initialised: call \`await initWebGPU()\` first`);
+  return backend;
+}
+
+/** Makes `backend` the one of its device (and its storage the device's storage). */
+export function registerBackend(backend: Backend): void {
+  if (backend.device === 'cpu') throw new ArgumentError("registerBackend: the 'cpu' backend is built in (use withBackend to stand in for it)");
+  backends.set(backend.device, backend);
+  registerStorage(backend.device, backend.storage);
 }
 
 /**

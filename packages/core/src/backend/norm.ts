@@ -2,32 +2,35 @@
 // viewed as [outer, groups, inner] per group (ops/norm/normalize.ts); statistics are float64
 // arrays of one value per group. localResponseNorm sums over a window of channels. (Dropout's
 // mask is a random kernel, random.ts.)
-import type { TypedArray } from '../tensor/dtype.js';
+import type { KernelArray } from '../tensor/device.js';
 
-export interface NormKernels {
+export interface NormKernels<A = KernelArray> {
   /** Per-group mean and biased variance of x (two passes, in float64), written into mean and variance. */
-  groupStats(x: TypedArray, outer: number, groups: number, inner: number, mean: Float64Array, variance: Float64Array): void;
+  groupStats(x: A, outer: number, groups: number, inner: number, mean: A, variance: A): void;
   /**
    * y = (x − μ)·scale + shift per group, with μ and the biased σ² of x's group (written into mean
    * and variance), scale = w/√(σ² + eps) and shift = b (w = 1 and b = 0 where weight, bias are null).
    */
   normalize(
-    x: TypedArray, outer: number, groups: number, inner: number,
-    weight: TypedArray | null, bias: TypedArray | null, eps: number,
-    y: TypedArray, mean: Float64Array, variance: Float64Array,
+    x: A, outer: number, groups: number, inner: number,
+    weight: A | null, bias: A | null, eps: number,
+    y: A, mean: A, variance: A,
   ): void;
-  /** out[c] = Σ g, out[groups + c] = invstd[c]·Σ g·(x − mean[c]), sums over group c. */
-  normalizeSums(g: TypedArray, x: TypedArray, outer: number, groups: number, inner: number, mean: Float64Array, invstd: Float64Array, out: TypedArray): void;
   /**
-   * dx = s·g + t·(x − μ) + k per group, with s = invstd·w (w = 1 where weight is null),
+   * out[c] = Σ g, out[groups + c] = invstd[c]·Σ g·(x − mean[c]), sums over group c, with
+   * invstd = 1/√(variance + eps).
+   */
+  normalizeSums(g: A, x: A, outer: number, groups: number, inner: number, mean: A, variance: A, eps: number, out: A): void;
+  /**
+   * dx = s·g + t·(x − μ) + k per group, with invstd = 1/√(variance + eps), s = invstd·w (w = 1 where weight is null),
    * t = −s·invstd·sums[groups + c]/count and k = −s·sums[c]/count (sums as normalizeSums writes them).
    */
   normalizeBackward(
-    g: TypedArray, x: TypedArray, outer: number, groups: number, inner: number,
-    mean: Float64Array, invstd: Float64Array, count: number, sums: TypedArray, weight: TypedArray | null, dx: TypedArray,
+    g: A, x: A, outer: number, groups: number, inner: number,
+    mean: A, variance: A, eps: number, count: number, sums: A, weight: A | null, dx: A,
   ): void;
   /** running = (1 − momentum)·running + momentum·batch per channel (the variance's batch value times `unbiased`). */
-  updateRunningStats(runningMean: TypedArray, runningVar: TypedArray, mean: Float64Array, variance: Float64Array, momentum: number, unbiased: number): void;
+  updateRunningStats(runningMean: A, runningVar: A, mean: A, variance: A, momentum: number, unbiased: number): void;
   /** y (zero-filled) [n, c] = Σ x[n, c'] over c' ∈ [c − before, c + after] ∩ channels, x and y [outer, channels, inner]. */
-  channelWindowSum(x: TypedArray, outer: number, channels: number, inner: number, before: number, after: number, y: TypedArray): void;
+  channelWindowSum(x: A, outer: number, channels: number, inner: number, before: number, after: number, y: A): void;
 }

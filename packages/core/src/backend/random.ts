@@ -4,14 +4,14 @@
 // order, leaving it where the CPU backend leaves it), and turns the draws into its output. A backend
 // on another device may draw the bits on the host and upload them, or run the same stream itself.
 // (rand and randn fill tensors in the tensor room, tensor/creation.ts: creation happens on the CPU.)
-import type { TypedArray } from '../tensor/dtype.js';
+import type { KernelArray } from '../tensor/device.js';
 import type { Generator } from '../tensor/random.js';
 
-export interface RandomKernels {
+export interface RandomKernels<A = KernelArray> {
   /**
    * Dropout's mask: draws mask.length uniform 32-bit values (generator.fillUint32's stream) and
    * writes mask[i] = 0 where the i-th draw is below p·2³² (dropped with probability p, resolved
    * to 2⁻³²), else scale.
    */
-  dropoutMask(generator: Generator, p: number, scale: number, mask: TypedArray): void;
+  dropoutMask(generator: Generator, p: number, scale: number, mask: A): void;
 }

@@ -1,6 +1,8 @@
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isDType } from './dtype.js';
+import './cpu-storage.js';
+import { type Device, storageOf } from './device.js';
 import { Generator, defaultGenerator } from './random.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
 import { allocate, allocateUninitialized } from './storage.js';
@@ -232,12 +234,27 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   });
 }
 
-/** Internal: a zero-filled tensor of a given shape and dtype (storage may be recycled; PyTorch's empty would leave it uninitialised, see `uninitialized`). */
-export function zeroFilled(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocate(dtype, sizeOf(shape), shape), shape);
+/**
+ * Internal: a zero-filled tensor of a given shape and dtype on `device` (storage may be recycled;
+ * PyTorch's empty would leave it uninitialised, see `uninitialized`).
+ */
+export function zeroFilled(shape: Shape, dtype: DType, device: Device): Tensor {
+  if (device === 'cpu') return new Tensor(allocate(dtype, sizeOf(shape), shape), shape);
+  return new Tensor(storageOf(device, 'zeros').allocate(dtype, sizeOf(shape), true, shape), shape);
 }
 
-/** Internal: a tensor whose storage holds stale values; the caller must write every element. */
-export function uninitialized(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocateUninitialized(dtype, sizeOf(shape), shape), shape);
+/** Internal: a tensor on `device` whose storage holds stale values; the caller must write every element. */
+export function uninitialized(shape: Shape, dtype: DType, device: Device): Tensor {
+  if (device === 'cpu') return new Tensor(allocateUninitialized(dtype, sizeOf(shape), shape), shape);
+  return new Tensor(storageOf(device, 'empty').allocate(dtype, sizeOf(shape), false, shape), shape);
+}
+
+/** Internal: host values as a tensor on `device` (the values themselves on the CPU, a copy elsewhere). */
+export function fromHost(data: TypedArray, shape: Shape, device: Device = 'cpu'): Tensor {
+  return new Tensor(device === 'cpu' ? data : storageOf(device, 'tensor').fromHost(data), shape);
+}
+
+/** Internal: a tensor of `shape` holding `value` everywhere, on `device` (seeds of backward, scalar operands). */
+export function filledOn(shape: Shape, dtype: DType, value: number, device: Device): Tensor {
+  return fromHost(allocate(dtype, sizeOf(shape), shape).fill(value), shape, device);
 }

@@ -91,8 +91,10 @@ export interface Printable {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly requiresGrad: boolean;
-  /** null once backward released the storage. */
+  /** null once backward released the storage, or for a GPU tensor (printing never reads device memory). */
   readonly values: TypedArray | null;
+  /** Where the elements live; a GPU tensor prints its device instead of values. Default 'cpu'. */
+  readonly device?: string | null;
   /** Name of the op that produced it, null for a leaf. */
   readonly gradFn: string | null;
 }
@@ -105,7 +107,11 @@ export function formatTensor(t: Printable, options?: PrintOptions): string {
   const { shape, dtype, values } = t;
   const suffixes: string[] = [];
   let body: string;
-  if (values === null) {
+  const onDevice = t.device !== undefined && t.device !== null && t.device !== 'cpu';
+  if (onDevice) {
+    body = '<on device: `await t.toAsync(\'cpu\')` to print values>';
+    suffixes.push(`shape=${listShape(shape)}`, `device='${t.device}'`);
+  } else if (values === null) {
     body = '<storage released>';
     suffixes.push(`shape=${listShape(shape)}`);
   } else if (values.length === 0) {

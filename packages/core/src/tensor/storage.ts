@@ -22,16 +22,22 @@ let reused = 0;
 let freshLarge = 0;
 
 // Backward asks which arrays it allocated: only those can be its to recycle.
-let tracker: Set<ArrayBufferLike> | null = null;
+let tracker: Set<object> | null = null;
 
 /**
- * Records the buffer of every array handed out from now on into `into` (null stops recording).
+ * Records every array handed out from now on into `into` (null stops recording): the buffer of a
+ * CPU array, the DeviceArray itself for a device's (its storage calls noteAllocation).
  * Returns the previous recorder, to be restored by the caller (backward may nest).
  */
-export function recordAllocations(into: Set<ArrayBufferLike> | null): Set<ArrayBufferLike> | null {
+export function recordAllocations(into: Set<object> | null): Set<object> | null {
   const previous = tracker;
   tracker = into;
   return previous;
+}
+
+/** Called by a device's storage for every array it hands out (see recordAllocations). */
+export function noteAllocation(array: object): void {
+  tracker?.add(array);
 }
 
 /**

@@ -1,5 +1,6 @@
-import { ArgumentError, AutogradError, DTypeError, ShapeError, formatShape } from '../errors.js';
+import { ArgumentError, AutogradError, DTypeError, DeviceError, ShapeError, formatShape } from '../errors.js';
 import { checkBoolean, checkOptions, optionKeys } from '../options.js';
+import { type Device, type KernelArray, deviceOfArray, storageOf } from './device.js';
 import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isFloatDType } from './dtype.js';
 import { type PrintOptions, formatTensor, formatTensorExact } from './format.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
@@ -72,14 +73,16 @@ export function installBackwardEngine(run: BackwardEngine): void {
 /**
  * A dense, contiguous, row-major tensor. Garbage-collected like any JavaScript object:
  * there is nothing to dispose. The graph that produced it (if any) is reachable from
- * `node` and dies with the tensor.
+ * `node` and dies with the tensor. Its elements live on a device (`device`): the CPU (a typed
+ * array, `data`) or a GPU ('webgpu', read back with `dataAsync()`); see `to()`.
  */
 export class Tensor {
   /** Size of each dim (frozen; [] for a scalar), as PyTorch's `shape`. */
   readonly shape: readonly number[];
   /** Element type: 'float32', 'float64' or 'int32'. */
   readonly dtype: DType;
-  private _data: TypedArray | null;
+  private _storage: KernelArray | null;
+  private readonly _size: number;
   /** Accumulated gradient (leaves that require grad, after backward). */
   grad: Tensor | null = null;
   /** The op application that produced this tensor (null for leaves). */
@@ -91,27 +94,52 @@ export class Tensor {
    */
   readonly version: VersionCounter;
 
-  constructor(data: TypedArray, shape: Shape, version?: VersionCounter) {
+  /**
+   * `data`: the elements, a typed array (CPU) or a device array (a GPU backend's storage, from
+   * `to()` or a kernel).
+   */
+  constructor(data: KernelArray, shape: Shape, version?: VersionCounter) {
     assertValidShape('Tensor', shape);
     if (data.length !== sizeOf(shape)) {
       throw new ShapeError(`Tensor: data has ${data.length} elements but shape ${formatShape(shape)} needs ${sizeOf(shape)}`);
     }
-    this._data = data;
+    this._storage = data;
+    this._size = data.length;
     this.shape = Object.freeze([...shape]);
-    this.dtype = dtypeOfArray(data);
+    this.dtype = ArrayBuffer.isView(data) ? dtypeOfArray(data) : data.dtype;
     this.version = version ?? { value: 0 };
   }
 
-  /** The elements, row-major. */
+  /** Where the elements live: 'cpu' or 'webgpu'. */
+  get device(): Device {
+    return deviceOfArray(this.storage);
+  }
+
+  /**
+   * The elements, row-major, as a typed array (CPU tensors). A GPU tensor's elements cannot be
+   * read synchronously: this throws a DeviceError naming `dataAsync()`.
+   */
   get data(): TypedArray {
-    const data = this._data;
-    if (data === null) {
+    const storage = this.storage;
+    if (!ArrayBuffer.isView(storage)) {
+      throw new DeviceError(
+        `Tensor.data: this ${formatShape(this.shape)} tensor is on '${storage.device}', whose memory cannot be read synchronously; ` +
+          'use `await t.dataAsync()` (or `await t.toAsync(\'cpu\')`)',
+      );
+    }
+    return storage;
+  }
+
+  /** The elements where they live (what kernels take): a typed array on the CPU, a device array elsewhere. */
+  get storage(): KernelArray {
+    const storage = this._storage;
+    if (storage === null) {
       throw new AutogradError(
         `Tensor ${formatShape(this.shape)}: this intermediate gradient's storage was reused after backward consumed it. ` +
           'A VJP that keeps a tensor it returned (e.g. a cached constant) must return a clone() of it instead.',
       );
     }
-    return data;
+    return storage;
   }
 
   /**
@@ -119,7 +147,7 @@ export class Tensor {
    * this tensor's data throws instead of reading reused memory.
    */
   _releaseStorage(): void {
-    this._data = null;
+    this._storage = null;
   }
 
   /**
@@ -128,14 +156,14 @@ export class Tensor {
    * optimizers and tied modules keep holding the module's parameters. Bumps the version: a graph
    * that saved the old values fails loudly in backward.
    */
-  _replaceStorage(data: TypedArray): void {
+  _replaceStorage(data: KernelArray): void {
     if (this.node !== null) throw new AutogradError('_replaceStorage: only a leaf tensor can get new storage');
-    if (data.length !== this.data.length) {
-      throw new ShapeError(`_replaceStorage: new storage has ${data.length} elements but shape ${formatShape(this.shape)} needs ${this.data.length}`);
+    if (data.length !== this.size) {
+      throw new ShapeError(`_replaceStorage: new storage has ${data.length} elements but shape ${formatShape(this.shape)} needs ${this.size}`);
     }
-    const dtype = dtypeOfArray(data);
+    const dtype = ArrayBuffer.isView(data) ? dtypeOfArray(data) : data.dtype;
     if (this._requiresGrad && !isFloatDType(dtype)) throw new DTypeError(`_replaceStorage: a tensor that requires grad must stay floating-point, got ${dtype}`);
-    this._data = data;
+    this._storage = data;
     // dtype is readonly to users; this is the one place it changes, with the storage.
     (this as { dtype: DType }).dtype = dtype;
     this.markModified();
@@ -168,7 +196,7 @@ export class Tensor {
 
   /** Number of elements (PyTorch's `numel()`). */
   get size(): number {
-    return this.data.length;
+    return this._size;
   }
 
   /** Number of dims (rank). */
@@ -183,7 +211,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.data.length !== 1) {
+    if (this.size !== 1) {
       throw new ShapeError(`item: tensor must have exactly one element, got shape ${formatShape(this.shape)}`);
     }
     return this.data[0]!;
@@ -204,12 +232,81 @@ export class Tensor {
 
   /** Same data, cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.version);
+    return new Tensor(this.storage, this.shape, this.version);
   }
 
-  /** An independent copy of the data, cut from the graph. */
+  /** An independent copy of the data (on the same device), cut from the graph. */
   clone(): Tensor {
-    return new Tensor(this.data.slice() as TypedArray, this.shape);
+    const storage = this.storage;
+    if (ArrayBuffer.isView(storage)) return new Tensor(storage.slice() as TypedArray, this.shape);
+    const kernels = storageOf(storage.device, 'clone');
+    const copy = kernels.allocate(this.dtype, this.size, false, this.shape, 'clone');
+    kernels.copy(storage, copy);
+    return new Tensor(copy, this.shape);
+  }
+
+  /**
+   * A copy of this tensor on `device` ('cpu' or 'webgpu'), or this tensor itself when it is
+   * already there (as PyTorch's `.to`). Moving to a GPU is synchronous (the upload is queued);
+   * moving a GPU tensor to the CPU needs a readback: use `await t.toAsync('cpu')`. The copy is a
+   * leaf with this tensor's requiresGrad: gradients do not flow back across devices, so a tensor
+   * inside a recorded graph must be detached first (move parameters with nn's `module.to`).
+   */
+  to(device: Device): Tensor {
+    const from = this.device;
+    const target = storageOf(device, 'to');
+    if (device === from) return this;
+    if (from !== 'cpu') {
+      throw new DeviceError(`to: moving a '${from}' tensor to '${device}' reads GPU memory, which is asynchronous: use \`await t.toAsync('${device}')\``);
+    }
+    this.assertMovable('to', device);
+    return this.moved(target.fromHost(this.data));
+  }
+
+  /** `to(device)` for any pair of devices, including reading a GPU tensor back to the CPU. */
+  async toAsync(device: Device): Promise<Tensor> {
+    const from = this.device;
+    storageOf(device, 'toAsync');
+    if (device === from) return this;
+    if (device !== 'cpu' && from === 'cpu') return this.to(device);
+    this.assertMovable('toAsync', device);
+    const host = await storageOf(from, 'toAsync').toHostAsync(this.storage);
+    return this.moved(device === 'cpu' ? host : storageOf(device, 'toAsync').fromHost(host));
+  }
+
+  /** The elements as a typed array, read back from the device if needed (a copy for GPU tensors). */
+  async dataAsync(): Promise<TypedArray> {
+    const storage = this.storage;
+    if (ArrayBuffer.isView(storage)) return storage;
+    return storageOf(storage.device, 'dataAsync').toHostAsync(storage);
+  }
+
+  /** `item()` for a tensor on any device. */
+  async itemAsync(): Promise<number> {
+    if (this.size !== 1) {
+      throw new ShapeError(`itemAsync: tensor must have exactly one element, got shape ${formatShape(this.shape)}`);
+    }
+    return (await this.dataAsync())[0]!;
+  }
+
+  /** `toArray()` for a tensor on any device. */
+  async toArrayAsync(): Promise<NestedArray> {
+    return (await this.toAsync('cpu')).toArray();
+  }
+
+  private assertMovable(op: string, device: Device): void {
+    if (this.node !== null && this.requiresGrad) {
+      throw new AutogradError(
+        `${op}: this tensor is part of a recorded graph and gradients do not flow across devices; ` +
+          `call detach() first, or move the leaves (e.g. a model's parameters with module.to('${device}')) before computing`,
+      );
+    }
+  }
+
+  private moved(storage: KernelArray): Tensor {
+    const out = new Tensor(storage, this.shape);
+    if (this.requiresGrad) out.requiresGrad = true;
+    return out;
   }
 
   /**
@@ -223,14 +320,28 @@ export class Tensor {
 
   /** Copies src's values into this tensor in place (same shape; values cast to this dtype). */
   copy_(src: Tensor): this {
-    if (src.data.length !== this.data.length) {
+    if (src.size !== this.size) {
       throw new ShapeError(`copy_: source shape ${formatShape(src.shape)} does not match destination ${formatShape(this.shape)}`);
     }
     if (this.node !== null && this.requiresGrad) {
       throw new AutogradError('copy_: cannot modify a non-leaf tensor that is part of a graph in place');
     }
-    if (this.dtype === 'int32' && src.dtype !== 'int32') checkInt32Values('copy_', 'src', src.data);
-    this.data.set(src.data);
+    const dst = this.storage;
+    if (ArrayBuffer.isView(dst) && src.device === 'cpu') {
+      if (this.dtype === 'int32' && src.dtype !== 'int32') checkInt32Values('copy_', 'src', src.data);
+      dst.set(src.data);
+    } else if (src.device === 'cpu') {
+      // Host values into device memory (a GPU parameter loaded from a CPU checkpoint).
+      if (this.dtype === 'int32' && src.dtype !== 'int32') checkInt32Values('copy_', 'src', src.data);
+      storageOf(this.device, 'copy_').write(dst, src.data);
+    } else if (src.device === this.device && src.dtype === this.dtype) {
+      storageOf(this.device, 'copy_').copy(src.storage, dst);
+    } else {
+      throw new DeviceError(
+        `copy_: cannot copy a ${src.dtype} '${src.device}' tensor into a ${this.dtype} '${this.device}' tensor synchronously; ` +
+          `use \`dst.copy_(await src.toAsync('${this.device}'))\` (and cast first for another dtype)`,
+      );
+    }
     return this.markModified();
   }
 
@@ -267,7 +378,7 @@ export class Tensor {
    * summarised past 1000 elements; see setPrintOptions. `options` override the print options for this call.
    */
   toString(options?: PrintOptions): string {
-    return formatTensor({ shape: this.shape, dtype: this.dtype, requiresGrad: this.requiresGrad, values: this._data, gradFn: this.node?.op.name ?? null }, options);
+    return formatTensor({ shape: this.shape, dtype: this.dtype, requiresGrad: this.requiresGrad, values: this.hostValues(), device: this.device0(), gradFn: this.node?.op.name ?? null }, options);
   }
 
   /** console.log and util.inspect in Node print toString(). */
@@ -277,6 +388,17 @@ export class Tensor {
 
   /** fast-check prints a counterexample's values exactly, so it can be rebuilt. */
   [FAST_CHECK_TO_STRING](): string {
-    return formatTensorExact(this.shape, this.dtype, this._data, this.requiresGrad);
+    return formatTensorExact(this.shape, this.dtype, this.hostValues(), this.requiresGrad);
+  }
+
+  /** The CPU values, or null (released, or on a GPU: printing never reads device memory). */
+  private hostValues(): TypedArray | null {
+    const storage = this._storage;
+    return storage !== null && ArrayBuffer.isView(storage) ? storage : null;
+  }
+
+  /** The device, also for a released tensor (null when that cannot be told). */
+  private device0(): Device | null {
+    return this._storage === null ? null : deviceOfArray(this._storage);
   }
 }

@@ -128,7 +128,7 @@ export function firstNotInt32(x: TypedArray): number {
   return -1;
 }
 
-export const cpuCopy: CopyKernels = {
+export const cpuCopy: CopyKernels<TypedArray> = {
   permute: permuteInto,
   broadcast: broadcastInto,
   box: copyBox,

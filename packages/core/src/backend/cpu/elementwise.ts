@@ -239,7 +239,7 @@ export function reluGradInto(gd: TypedArray, xd: TypedArray, dst: TypedArray): v
   }
 }
 
-export const cpuElementwise: ElementwiseKernels = {
+export const cpuElementwise: ElementwiseKernels<TypedArray> = {
   unary: (op, x, out, a, b) => mapUnary(x, out, op, a, b),
   binary: (op, a, aShape, b, bShape, out, outShape) =>
     mapBinary(a, aShape, b, bShape, out, outShape, op >= Binary.greater ? comparisons[op as ComparisonCode] : (op as BinaryOp)),

@@ -8,14 +8,15 @@
 // after each call: fresh memory is slow to touch, so it is touched once.
 // cpuGemm (the CPU backend's GemmKernels) runs large float32 products in WebAssembly SIMD
 // (wasm/gemm.ts) and everything else here.
-import type { GemmKernels, MatrixView } from '../gemm.js';
+import type { GemmKernels, MatrixView as GemmMatrixView } from '../gemm.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { MIN_POOLED_LENGTH, allocateUninitialized, recycle } from '../../tensor/storage.js';
 import { roundUp } from './align.js';
 import { gemmWasm } from './wasm/gemm.js';
 import { wasmAvailable } from './wasm/runtime.js';
 
-export type { MatrixView };
+/** A matrix view over a CPU typed array. */
+export type MatrixView = GemmMatrixView<TypedArray>;
 
 const MR = 4;
 const NR = 4;
@@ -180,7 +181,7 @@ function useWasm(M: number, N: number, K: number, A: MatrixView, B: MatrixView, 
 }
 
 /** The CPU backend's GEMM kernels (backend/gemm.ts). */
-export const cpuGemm: GemmKernels = {
+export const cpuGemm: GemmKernels<TypedArray> = {
   gemm(M, N, K, A, B, C, cOffset, accumulate) {
     (useWasm(M, N, K, A, B, C) ? gemmWasm : gemm)(M, N, K, A, B, C, cOffset, accumulate);
   },

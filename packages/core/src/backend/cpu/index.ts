@@ -1,5 +1,7 @@
 // The CPU backend: WebAssembly SIMD kernels (wasm/), with the TypeScript kernels beside them as the
 // reference and the fallback where WebAssembly SIMD is unavailable (or for float64).
+import { cpuStorage } from '../../tensor/cpu-storage.js';
+import type { TypedArray } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
 import { cpuConv } from './conv/index.js';
 import { cpuCopy } from './copy.js';
@@ -10,8 +12,9 @@ import { cpuPool } from './pool.js';
 import { cpuRandom } from './random.js';
 import { cpuReduce } from './reduce.js';
 
-export const cpuBackend: Backend = {
+export const cpuBackend: Backend<TypedArray> = {
   device: 'cpu',
+  storage: cpuStorage,
   gemm: cpuGemm,
   conv: cpuConv,
   pool: cpuPool,

@@ -59,7 +59,7 @@ function accumulateGradSums(g: TypedArray, x: TypedArray, from: number, to: numb
 }
 
 /** Per-group mean and biased variance (two passes, in float64). */
-function groupStats(x: TypedArray, outer: number, groups: number, inner: number, m: Float64Array, v: Float64Array): void {
+function groupStats(x: TypedArray, outer: number, groups: number, inner: number, m: TypedArray, v: TypedArray): void {
   const count = outer * inner;
   m.fill(0);
   v.fill(0);
@@ -79,18 +79,20 @@ function groupStats(x: TypedArray, outer: number, groups: number, inner: number,
   for (let c = 0; c < groups; c++) v[c]! /= count;
 }
 
-export const cpuNorm: NormKernels = {
+const invstdOf = (variance: TypedArray, eps: number): Float64Array => Float64Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
+
+export const cpuNorm: NormKernels<TypedArray> = {
   groupStats,
 
   normalize(x, outer, groups, inner, weight, bias, eps, y, mean, variance) {
     // y = (x − μ)·scale + shift with scale = w/√(σ² + ε), shift = b per group.
-    const affine = (mu: Float64Array, sigma2: Float64Array) => {
+    const affine = (mu: TypedArray, sigma2: TypedArray) => {
       const scale = Float64Array.from(sigma2, (v, c) => (weight ? weight[c]! : 1) / Math.sqrt(v + eps));
       const shift = Float64Array.from(mu, (_, c) => (bias ? bias[c]! : 0));
       return { scale, shift };
     };
     if (useWasmNorm(x)) {
-      normalizeForwardWasm(x, y as Float32Array, outer, groups, inner, mean, variance, affine);
+      normalizeForwardWasm(x, y as Float32Array, outer, groups, inner, mean as Float64Array, variance as Float64Array, affine);
       return;
     }
     groupStats(x, outer, groups, inner, mean, variance);
@@ -106,9 +108,10 @@ export const cpuNorm: NormKernels = {
     }
   },
 
-  normalizeSums(g, x, outer, groups, inner, mean, invstd, out) {
+  normalizeSums(g, x, outer, groups, inner, mean, variance, eps, out) {
+    const invstd = invstdOf(variance, eps);
     if (useWasmNorm(x)) {
-      const sums = gradSumsWasm(g as Float32Array, x, outer, groups, inner, mean);
+      const sums = gradSumsWasm(g as Float32Array, x, outer, groups, inner, mean as Float64Array);
       for (let c = 0; c < groups; c++) {
         out[c] = sums[c]!;
         out[groups + c] = sums[groups + c]! * invstd[c]!;
@@ -127,7 +130,8 @@ export const cpuNorm: NormKernels = {
     }
   },
 
-  normalizeBackward(g, x, outer, groups, inner, mean, invstd, count, sums, weight, dx) {
+  normalizeBackward(g, x, outer, groups, inner, mean, variance, eps, count, sums, weight, dx) {
+    const invstd = invstdOf(variance, eps);
     // dx = s·g + t·(x − μ) + k per group.
     const s = Float64Array.from(invstd, (v, c) => v * (weight ? weight[c]! : 1));
     const t = Float64Array.from(s, (sc, c) => (-sc * invstd[c]! * sums[groups + c]!) / count);

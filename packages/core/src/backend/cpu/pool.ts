@@ -12,7 +12,7 @@ import { maxPool2x2BackwardWasm, maxPool2x2ForwardWasm, useWasmPool } from './wa
  * the input plane of the first maximum in row-major window order (NaN wins, as in PyTorch);
  * -1 and -inf for a window that lies entirely in the padding.
  */
-export function maxPoolForward(x: TypedArray, planes: number, w: PoolWindows, out: TypedArray, argmax: Int32Array): void {
+export function maxPoolForward(x: TypedArray, planes: number, w: PoolWindows, out: TypedArray, argmax: TypedArray): void {
   const { inH, inW, outH, outW, rows, cols } = w;
   const inPlane = inH * inW;
   for (let p = 0, o = 0; p < planes; p++) {
@@ -55,7 +55,7 @@ export function maxPoolForward(x: TypedArray, planes: number, w: PoolWindows, ou
  * the window. Same result as the general kernel: the first NaN, else the first maximum in
  * row-major window order.
  */
-export function maxPool2x2Forward(x: TypedArray, planes: number, inH: number, inW: number, outH: number, outW: number, out: TypedArray, argmax: Int32Array): void {
+export function maxPool2x2Forward(x: TypedArray, planes: number, inH: number, inW: number, outH: number, outW: number, out: TypedArray, argmax: TypedArray): void {
   const inPlane = inH * inW;
   for (let p = 0, o = 0; p < planes; p++) {
     const base = p * inPlane;
@@ -81,7 +81,7 @@ export function maxPool2x2Forward(x: TypedArray, planes: number, inH: number, in
  * element of dx once, row pair by row pair, instead of adding into a zero-filled plane at
  * random positions. Columns past 2·outW and a last odd row, which no window reads, are zeroed.
  */
-export function maxPool2x2Backward(dy: TypedArray, planes: number, inH: number, inW: number, outH: number, outW: number, argmax: Int32Array, dx: TypedArray): void {
+export function maxPool2x2Backward(dy: TypedArray, planes: number, inH: number, inW: number, outH: number, outW: number, argmax: TypedArray, dx: TypedArray): void {
   const inPlane = inH * inW;
   for (let p = 0, o = 0; p < planes; p++) {
     const base = p * inPlane;
@@ -106,7 +106,7 @@ export function maxPool2x2Backward(dy: TypedArray, planes: number, inH: number, 
 }
 
 /** out[p, o] = x[p, index[p, o]] (0 where index is -1). */
-export function gatherPlanes(x: TypedArray, inPlane: number, index: Int32Array, outPlane: number, out: TypedArray): void {
+export function gatherPlanes(x: TypedArray, inPlane: number, index: TypedArray, outPlane: number, out: TypedArray): void {
   for (let base = 0, o = 0; o < index.length; base += inPlane) {
     for (const end = o + outPlane; o < end; o++) {
       const i = index[o]!;
@@ -116,7 +116,7 @@ export function gatherPlanes(x: TypedArray, inPlane: number, index: Int32Array, 
 }
 
 /** dx (zero-filled) [p, index[p, o]] += dy[p, o]: the transpose of gatherPlanes. */
-export function scatterAddPlanes(dy: TypedArray, outPlane: number, index: Int32Array, inPlane: number, dx: TypedArray): void {
+export function scatterAddPlanes(dy: TypedArray, outPlane: number, index: TypedArray, inPlane: number, dx: TypedArray): void {
   for (let base = 0, o = 0; o < index.length; base += inPlane) {
     for (const end = o + outPlane; o < end; o++) {
       const i = index[o]!;
@@ -170,7 +170,7 @@ export function boxPoolTranspose(dy: TypedArray, planes: number, w: PoolWindows,
   }
 }
 
-export const cpuPool: PoolKernels = {
+export const cpuPool: PoolKernels<TypedArray> = {
   maxPool(x, planes, windows, out, argmax) {
     const { inH, inW, outH, outW } = windows;
     if (!isPairWindows(windows)) maxPoolForward(x, planes, windows, out, argmax);

@@ -11,7 +11,7 @@ export function dropoutMaskInto(bits: Uint32Array, threshold: number, scale: num
   for (let i = 0; i < mask.length; i++) mask[i] = scale * +(bits[i]! >= threshold);
 }
 
-export const cpuRandom: RandomKernels = {
+export const cpuRandom: RandomKernels<TypedArray> = {
   dropoutMask(generator: Generator, p, scale, mask) {
     if (bits.length < mask.length) bits = new Uint32Array(mask.length);
     const drawn = bits.subarray(0, mask.length);

@@ -74,7 +74,7 @@ const lessThan = (v: number, best: number): boolean => v < best;
 const MAX_IDENTITY = { float: -Infinity, int: -2147483648 };
 const MIN_IDENTITY = { float: Infinity, int: 2147483647 };
 
-export const cpuReduce: ReduceKernels = {
+export const cpuReduce: ReduceKernels<TypedArray> = {
   sum: sumInto,
   max: (x, shape, dims, out) => extremumInto(x, shape, dims, out, greaterThan, MAX_IDENTITY),
   min: (x, shape, dims, out) => extremumInto(x, shape, dims, out, lessThan, MIN_IDENTITY),

@@ -16,8 +16,8 @@ const reluOp = defineOp({
   inputs: ['x'],
   forward: ({ x }) => {
     assertFloat('relu', 'x', x.dtype);
-    const y = uninitialized(x.shape, x.dtype);
-    backendOf(x).elementwise.relu(x.data, y.data);
+    const y = uninitialized(x.shape, x.dtype, x.device);
+    backendOf(x).elementwise.relu(x.storage, y.storage);
     return y;
   },
   vjp: ({ dy, x }) => ({ x: () => reluGrad(dy, x) }),
@@ -31,8 +31,8 @@ const reluGradOp = defineOp({
   inputs: ['g', 'x'],
   nondifferentiable: ['x'],
   forward: ({ g, x }) => {
-    const y = uninitialized(g.shape, g.dtype);
-    backendOf(g).elementwise.reluGrad(g.data, x.data, y.data);
+    const y = uninitialized(g.shape, g.dtype, g.device);
+    backendOf(g).elementwise.reluGrad(g.storage, x.storage, y.storage);
     return y;
   },
   vjp: ({ dy, x }) => ({ g: () => reluGrad(dy, x) }),

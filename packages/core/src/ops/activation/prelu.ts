@@ -25,11 +25,11 @@ const preluOp = defineOp({
       throw new ShapeError(`prelu: weight ${formatShape(weight.shape)} must broadcast to x ${formatShape(x.shape)}`);
     }
     const backend = backendOf(x).elementwise;
-    const scaled = uninitialized(x.shape, x.dtype);
-    backend.binary(Binary.mul, weight.data, weight.shape, x.data, x.shape, scaled.data, x.shape);
+    const scaled = uninitialized(x.shape, x.dtype, x.device);
+    backend.binary(Binary.mul, weight.storage, weight.shape, x.storage, x.shape, scaled.storage, x.shape);
     const positive = pointwise(x, Unary.positive);
-    const out = uninitialized(x.shape, x.dtype);
-    backend.where(positive.data, x.shape, x.data, x.shape, scaled.data, x.shape, out.data, x.shape);
+    const out = uninitialized(x.shape, x.dtype, x.device);
+    backend.where(positive.storage, x.shape, x.storage, x.shape, scaled.storage, x.shape, out.storage, x.shape);
     return out;
   },
   vjp: ({ dy, x, weight }) => ({

@@ -16,8 +16,8 @@ interface DimAttrs {
 function lineForward(name: 'softmax' | 'logSoftmax') {
   return ({ x }: { x: Tensor }, { dim }: DimAttrs): Tensor => {
     assertFloat(name, 'x', x.dtype);
-    const out = zeroFilled(x.shape, x.dtype);
-    backendOf(x).reduce[name](x.data, x.shape, dim, out.data);
+    const out = zeroFilled(x.shape, x.dtype, x.device);
+    backendOf(x).reduce[name](x.storage, x.shape, dim, out.storage);
     return out;
   };
 }

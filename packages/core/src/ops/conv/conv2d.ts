@@ -109,7 +109,7 @@ function conv2dProblem(op: string, x: Tensor, w: Tensor, attrs: ConvAttrs): Conv
 
 /** A tensor for `product`'s result (every element is written by the kernel). */
 function convOutput(product: ConvProduct, p: ConvProblem, like: Tensor): Tensor {
-  return uninitialized(convOutputShape(product, p), like.dtype);
+  return uninitialized(convOutputShape(product, p), like.dtype, like.device);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ const conv2dOp = defineOp({
     checkBias('conv2d', b, w.shape[0]!, x);
     const p = conv2dProblem('conv2d', x, w, attrs);
     const y = convOutput('forward', p, x);
-    backendOf(x).conv.forward(p, y.data, x.data, w.data, b?.data ?? null);
+    backendOf(x).conv.forward(p, y.storage, x.storage, w.storage, b?.storage ?? null);
     return y;
   },
   vjp: ({ dy, x, w }, attrs) => ({
@@ -158,7 +158,7 @@ const convTransposeOp = defineOp({
     }
     const p: ConvProblem = { n: x.shape[0]!, cin, cout: x.shape[1]!, groups: attrs.groups, window: g };
     const dx = convOutput('inputGrad', p, x);
-    backendOf(x).conv.inputGrad(p, dx.data, x.data, w.data, b?.data ?? null);
+    backendOf(x).conv.inputGrad(p, dx.storage, x.storage, w.storage, b?.storage ?? null);
     return dx;
   },
   vjp: ({ dy, x, w }, attrs) => ({
@@ -197,7 +197,7 @@ const filterGradOp = defineOp({
     }
     const p: ConvProblem = { n, cin, cout, groups: attrs.groups, window: g };
     const dw = convOutput('filterGrad', p, x);
-    backendOf(x).conv.filterGrad(p, dw.data, x.data, gy.data);
+    backendOf(x).conv.filterGrad(p, dw.storage, x.storage, gy.storage);
     return dw;
   },
   vjp: ({ dy: G, x, gy }, attrs) => ({

@@ -3,9 +3,8 @@
 import { defineOp } from '../../autograd/registry.js';
 import { Binary, Unary } from '../../backend/elementwise.js';
 import { backendOf } from '../../backend/index.js';
-import { zeroFilled } from '../../tensor/creation.js';
+import { filledOn, zeroFilled } from '../../tensor/creation.js';
 import { type DType, promoteTypes } from '../../tensor/dtype.js';
-import { allocate } from '../../tensor/storage.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { reduceGradTo } from '../reduce/sum.js';
@@ -66,7 +65,7 @@ const powOp = defineOp({
     a: () => {
       // A constant exponent 0 (a number: PyTorch's pow(Tensor, Scalar)) gives a constant 0, so
       // higher orders are 0 too, not 0·∞ from the masked formula at a = 0. (Reads b back: one value.)
-      if (b.size === 1 && !b.requiresGrad && b.item() === 0) return new Tensor(allocate(a.dtype, a.size), a.shape);
+      if (b.size === 1 && !b.requiresGrad && b.device === 'cpu' && b.item() === 0) return zeroFilled(a.shape, a.dtype, a.device);
       return reduceGradTo(where(equal(b, scalarLike(b, 0)), scalarLike(dy, 0), mul(dy, mul(b, pow(a, sub(b, scalarLike(b, 1)))))), a);
     },
     b: () => {
@@ -116,9 +115,7 @@ export const minimum = (a: Tensor, b: Tensor): Tensor => minimumOp({ a, b }, {})
 
 /** A 0-d tensor holding `value` in like's dtype (a JavaScript number does not promote). */
 export function scalarLike(like: Tensor, value: number): Tensor {
-  const data = allocate(like.dtype, 1);
-  data[0] = value;
-  return new Tensor(data, []);
+  return filledOn([], like.dtype, value, like.device);
 }
 
 export const addScalar = (x: Tensor, s: number): Tensor => add(x, scalarLike(x, s));
@@ -183,8 +180,8 @@ const whereOp = defineOp({
   forward: ({ cond, a, b }) => {
     const condA = broadcastShapes('where', cond.shape, a.shape, ['cond', 'a']);
     const shape = broadcastShapes('where', condA, b.shape, ['cond and a (broadcast)', 'b']);
-    const out = zeroFilled(shape, promoteTypes(a.dtype, b.dtype));
-    backendOf(a).elementwise.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, out.data, out.shape);
+    const out = zeroFilled(shape, promoteTypes(a.dtype, b.dtype), a.device);
+    backendOf(a).elementwise.where(cond.storage, cond.shape, a.storage, a.shape, b.storage, b.shape, out.storage, out.shape);
     return out;
   },
   vjp: ({ dy, cond, a, b }) => ({

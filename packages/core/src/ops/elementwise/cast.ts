@@ -17,11 +17,11 @@ const castOp = defineOp({
     // there, for the message).
     const backend = backendOf(x);
     if (dtype === 'int32') {
-      const bad = backend.copy.firstNotInt32(x.data);
+      const bad = backend.copy.firstNotInt32(x.storage);
       if (bad >= 0) throw int32ValueError('cast', 'x', x.size, bad, x.data[bad]!);
     }
-    const out = zeroFilled(x.shape, dtype);
-    backend.copy.convert(x.data, out.data);
+    const out = zeroFilled(x.shape, dtype, x.device);
+    backend.copy.convert(x.storage, out.storage);
     return out;
   },
   vjp: ({ dy, x }) => ({ x: () => cast(dy, x.dtype) }),

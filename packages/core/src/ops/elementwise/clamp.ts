@@ -30,9 +30,9 @@ const clampOp = defineOp({
   forward: ({ x }, { min, max }: ClampAttrs) => {
     const lo = lowerOf(min);
     const hi = upperOf(max);
-    const out = zeroFilled(x.shape, x.dtype);
+    const out = zeroFilled(x.shape, x.dtype, x.device);
     // min(max(x, lo), hi): when lo > hi every value becomes hi, as in PyTorch; NaN stays NaN.
-    backendOf(x).elementwise.unary(Unary.clamp, x.data, out.data, lo, hi);
+    backendOf(x).elementwise.unary(Unary.clamp, x.storage, out.storage, lo, hi);
     return out;
   },
   vjp: ({ dy, x }, { min, max }) => ({ x: () => mul(dy, passMask(x, lowerOf(min), upperOf(max))) }),
@@ -52,8 +52,8 @@ const clampOp = defineOp({
 
 /** 1 where lo <= x <= hi, else 0 (a constant mask in x's dtype, not on the tape). */
 function passMask(x: Tensor, lo: number, hi: number): Tensor {
-  const m = zeroFilled(x.shape, x.dtype);
-  backendOf(x).elementwise.unary(Unary.clampPass, x.data, m.data, lo, hi);
+  const m = zeroFilled(x.shape, x.dtype, x.device);
+  backendOf(x).elementwise.unary(Unary.clampPass, x.storage, m.storage, lo, hi);
   return m;
 }
 
@@ -73,8 +73,8 @@ const clampTensorOp = defineOp({
     let name = 'x';
     for (const [bound, op, arg] of [[min, Binary.maximum, 'min'], [max, Binary.minimum, 'max']] as const) {
       if (bound === null) continue;
-      const out = uninitialized(broadcastShapes('clamp', y.shape, bound.shape, [name, arg]), promoteTypes(y.dtype, bound.dtype));
-      backendOf(x).elementwise.binary(op, y.data, y.shape, bound.data, bound.shape, out.data, out.shape);
+      const out = uninitialized(broadcastShapes('clamp', y.shape, bound.shape, [name, arg]), promoteTypes(y.dtype, bound.dtype), y.device);
+      backendOf(x).elementwise.binary(op, y.storage, y.shape, bound.storage, bound.shape, out.storage, out.shape);
       y = out;
       name = 'x and min (broadcast)';
     }

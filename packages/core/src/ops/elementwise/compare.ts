@@ -9,8 +9,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 
 function compare(name: string, op: BinaryCode) {
   return (a: Tensor, b: Tensor): Tensor => {
-    const out = zeroFilled(broadcastShapes(name, a.shape, b.shape), promoteTypes(a.dtype, b.dtype));
-    backendOf(a).elementwise.binary(op, a.data, a.shape, b.data, b.shape, out.data, out.shape);
+    const out = zeroFilled(broadcastShapes(name, a.shape, b.shape), promoteTypes(a.dtype, b.dtype), a.device);
+    backendOf(a).elementwise.binary(op, a.storage, a.shape, b.storage, b.shape, out.storage, out.shape);
     return out;
   };
 }
@@ -24,7 +24,7 @@ export const notEqual = compare('notEqual', Binary.notEqual);
 
 /** -1, 0 or 1 per element. */
 export function sign(x: Tensor): Tensor {
-  const out = zeroFilled(x.shape, x.dtype);
-  backendOf(x).elementwise.unary(Unary.sign, x.data, out.data);
+  const out = zeroFilled(x.shape, x.dtype, x.device);
+  backendOf(x).elementwise.unary(Unary.sign, x.storage, out.storage);
   return out;
 }

@@ -9,8 +9,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 
 export function binaryForward(name: string, op: BinaryCode, resultDtype: (a: DType, b: DType) => DType = promoteTypes) {
   return ({ a, b }: { a: Tensor; b: Tensor }): Tensor => {
-    const out = uninitialized(broadcastShapes(name, a.shape, b.shape, ['a', 'b']), resultDtype(a.dtype, b.dtype));
-    backendOf(a).elementwise.binary(op, a.data, a.shape, b.data, b.shape, out.data, out.shape);
+    const out = uninitialized(broadcastShapes(name, a.shape, b.shape, ['a', 'b']), resultDtype(a.dtype, b.dtype), a.device);
+    backendOf(a).elementwise.binary(op, a.storage, a.shape, b.storage, b.shape, out.storage, out.shape);
     return out;
   };
 }
@@ -30,7 +30,7 @@ export function floatUnary(name: string, x: Tensor, op: UnaryCode, a: number, b?
 
 /** op (with parameters a, b) applied to each element of x, as a plain tensor off the tape (the VJPs' masks and slopes). */
 export function pointwise(x: Tensor, op: UnaryCode, a?: number, b?: number): Tensor {
-  const out = uninitialized(x.shape, x.dtype);
-  backendOf(x).elementwise.unary(op, x.data, out.data, a, b);
+  const out = uninitialized(x.shape, x.dtype, x.device);
+  backendOf(x).elementwise.unary(op, x.storage, out.storage, a, b);
   return out;
 }

@@ -70,7 +70,7 @@ function batchedGemm(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): Ten
   const dtype = promoteTypes(a.dtype, b.dtype);
   const A = a.dtype === dtype ? a : cast(a, dtype);
   const B = b.dtype === dtype ? b : cast(b, dtype);
-  const out = zeroFilled([...batch, m, n], dtype);
+  const out = zeroFilled([...batch, m, n], dtype, a.device);
   const aStrides = broadcastStrides(a.shape.slice(0, -2), batch).map((s) => s * a.shape[a.ndim - 2]! * a.shape[a.ndim - 1]!);
   const bStrides = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * b.shape[b.ndim - 2]! * b.shape[b.ndim - 1]!);
   const batchStrides = stridesOf(batch);
@@ -94,9 +94,9 @@ function batchedGemm(a: Tensor, b: Tensor, { transA, transB }: MatmulAttrs): Ten
   }
   backendOf(out).gemm.gemmBatched(
     m, n, k,
-    { data: A.data, offset: 0, rowStride: transA ? 1 : aCols, colStride: transA ? aCols : 1 }, aOffsets,
-    { data: B.data, offset: 0, rowStride: transB ? 1 : bCols, colStride: transB ? bCols : 1 }, bOffsets,
-    out.data, 0, false,
+    { data: A.storage, offset: 0, rowStride: transA ? 1 : aCols, colStride: transA ? aCols : 1 }, aOffsets,
+    { data: B.storage, offset: 0, rowStride: transB ? 1 : bCols, colStride: transB ? bCols : 1 }, bOffsets,
+    out.storage, 0, false,
   );
   return out;
 }

@@ -26,8 +26,8 @@ const gatherOp = defineOp({
   inputs: ['x', 'target'],
   nondifferentiable: ['target'],
   forward: ({ x, target }, { ignoreIndex, classes }: ClassIndexAttrs) => {
-    const y = zeroFilled(target.shape, x.dtype);
-    backendOf(x).copy.classGather(x.data, target.data, classes, innerOf(target), ignoreIndex, y.data);
+    const y = zeroFilled(target.shape, x.dtype, target.device);
+    backendOf(x).copy.classGather(x.storage, target.storage, classes, innerOf(target), ignoreIndex, y.storage);
     return y;
   },
   vjp: ({ dy, target }, attrs) => ({ x: () => classScatter(dy, target, attrs) }),
@@ -40,8 +40,8 @@ const scatterOp = defineOp({
   inputs: ['g', 'target'],
   nondifferentiable: ['target'],
   forward: ({ g, target }, { ignoreIndex, classes }: ClassIndexAttrs) => {
-    const y = zeroFilled(classShape(target.shape, classes), g.dtype);
-    backendOf(g).copy.classScatter(g.data, target.data, classes, innerOf(target), ignoreIndex, y.data);
+    const y = zeroFilled(classShape(target.shape, classes), g.dtype, target.device);
+    backendOf(g).copy.classScatter(g.storage, target.storage, classes, innerOf(target), ignoreIndex, y.storage);
     return y;
   },
   vjp: ({ dy, target }, attrs) => ({ g: () => classGather(dy, target, attrs) }),

@@ -71,7 +71,7 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, c: Checked)
     );
   }
   // Read back: the index of the first bad target (and its value, for the message).
-  const k = backendOf(target).copy.firstInvalidClass(target.data, c.classes, c.ignoreIndex);
+  const k = backendOf(target).copy.firstInvalidClass(target.storage, c.classes, c.ignoreIndex);
   if (k >= 0) {
     throw new ArgumentError(`${op}: target class ${target.data[k]} at flat index ${k} is out of range [0, ${c.classes}) (ignoreIndex ${c.ignoreIndex})`);
   }
@@ -82,8 +82,8 @@ function checkClassTarget(op: string, input: Tensor, target: Tensor, c: Checked)
  * dtype (weights are not differentiated). Without weight it is the mask of non-ignored targets.
  */
 function targetWeights(input: Tensor, target: Tensor, c: Checked, weight: Tensor | null = c.weight): Tensor {
-  const w = zeroFilled(target.shape, input.dtype);
-  backendOf(target).copy.classWeights(target.data, weight?.data ?? null, c.ignoreIndex, w.data);
+  const w = zeroFilled(target.shape, input.dtype, target.device);
+  backendOf(target).copy.classWeights(target.storage, weight?.storage ?? null, c.ignoreIndex, w.storage);
   return w;
 }
 

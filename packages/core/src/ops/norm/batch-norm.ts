@@ -3,13 +3,13 @@
 // for the running average, as PyTorch); eval uses the running statistics.
 import { noGrad } from '../../autograd/mode.js';
 import { backendOf } from '../../backend/index.js';
-import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
+import { ArgumentError, ShapeError, formatShape, DeviceError } from '../../errors.js';
 import { checkBoolean, checkNumber, checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { add, addScalar, mul, pow, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { reshape } from '../shape/reshape.js';
-import { normalize, statsOf } from './normalize.js';
+import { type GroupStats, normalize, statsOf } from './normalize.js';
 
 /** Options of `batchNorm` (F.batch_norm's). */
 export interface BatchNormOptions {
@@ -25,6 +25,7 @@ const BATCH_NORM_OPTIONS = optionKeys<BatchNormOptions>()(['training', 'momentum
 function checkPerChannel(name: string, t: Tensor | null, c: number, x: Tensor): void {
   if (t === null) return;
   assertFloat('batchNorm', name, t.dtype);
+  if (t.device !== x.device) throw new DeviceError(`batchNorm: ${name} is on '${t.device}' but x is on '${x.device}'`);
   if (t.ndim !== 1 || t.shape[0] !== c) {
     throw new ShapeError(`batchNorm: ${name} must have shape [${c}] (one per channel of x ${formatShape(x.shape)}), got ${formatShape(t.shape)}`);
   }
@@ -74,9 +75,9 @@ function affine(xhat: Tensor, weight: Tensor | null, bias: Tensor | null, perCha
   return bias === null ? scaled : add(scaled, reshape(bias, perChannel));
 }
 
-function updateRunning(runningMean: Tensor, runningVar: Tensor, stats: { mean: Float64Array; variance: Float64Array; count: number }, momentum: number): void {
+function updateRunning(runningMean: Tensor, runningVar: Tensor, stats: GroupStats, momentum: number): void {
   const unbiased = stats.count / (stats.count - 1);
-  backendOf(runningMean).norm.updateRunningStats(runningMean.data, runningVar.data, stats.mean, stats.variance, momentum, unbiased);
+  backendOf(runningMean).norm.updateRunningStats(runningMean.storage, runningVar.storage, stats.mean, stats.variance, momentum, unbiased);
   runningMean.markModified();
   runningVar.markModified();
 }

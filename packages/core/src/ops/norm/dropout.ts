@@ -32,7 +32,7 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
   const rng = options.seed !== undefined ? new Generator(options.seed) : options.generator ?? defaultGenerator;
   const scale = p === 1 ? 0 : 1 / (1 - p);
   // One 32-bit draw per element from rng: dropped when below p·2³² (p resolved to 2⁻³²).
-  const mask = zeroFilled(x.shape, x.dtype);
-  backendOf(x).random.dropoutMask(rng, p, scale, mask.data);
+  const mask = zeroFilled(x.shape, x.dtype, x.device);
+  backendOf(x).random.dropoutMask(rng, p, scale, mask.storage);
   return mul(x, mask);
 }

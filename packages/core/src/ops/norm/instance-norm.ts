@@ -68,14 +68,14 @@ function updateRunning(runningMean: Tensor, runningVar: Tensor, stats: GroupStat
   const c = runningMean.size;
   const backend = backendOf(runningMean);
   const [meanCopies, varCopies] = [runningMean, runningVar].map((r) => {
-    const copies = uninitialized([n, c], r.dtype);
-    backend.copy.broadcast(r.data, [1, c], copies.data, [n, c]);
+    const copies = uninitialized([n, c], r.dtype, r.device);
+    backend.copy.broadcast(r.storage, [1, c], copies.storage, [n, c]);
     return copies;
   }) as [Tensor, Tensor];
-  backend.norm.updateRunningStats(meanCopies.data, varCopies.data, stats.mean, stats.variance, momentum, stats.count / (stats.count - 1));
+  backend.norm.updateRunningStats(meanCopies.storage, varCopies.storage, stats.mean, stats.variance, momentum, stats.count / (stats.count - 1));
   noGrad(() => {
     for (const [running, copies] of [[runningMean, meanCopies], [runningVar, varCopies]] as const) {
-      backend.copy.convert(mean(copies, [0]).data, running.data);
+      backend.copy.convert(mean(copies, [0]).storage, running.storage);
       running.markModified();
     }
   });

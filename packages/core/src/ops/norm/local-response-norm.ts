@@ -25,8 +25,8 @@ const channelWindowSumOp = defineOp({
     const channels = x.shape[1]!;
     const inner = sizeOf(x.shape.slice(2));
     const outer = x.shape[0]!;
-    const y = zeroFilled(x.shape, x.dtype);
-    backendOf(x).norm.channelWindowSum(x.data, outer, channels, inner, before, after, y.data);
+    const y = zeroFilled(x.shape, x.dtype, x.device);
+    backendOf(x).norm.channelWindowSum(x.storage, outer, channels, inner, before, after, y.storage);
     return y;
   },
   vjp: ({ dy }, { before, after }) => ({ x: () => channelWindowSum(dy, { before: after, after: before }) }),

@@ -11,6 +11,7 @@ import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { zeroFilled, uninitialized } from '../../tensor/creation.js';
 import { backendOf } from '../../backend/index.js';
+import { accumulatorDtype, type KernelArray } from '../../tensor/device.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -28,9 +29,10 @@ export interface NormalizeAttrs {
 }
 
 export interface GroupStats {
-  mean: Float64Array;
+  /** On x's device, in its accumulator dtype (float64 on the CPU). */
+  mean: KernelArray;
   /** Biased variance (divided by the count). */
-  variance: Float64Array;
+  variance: KernelArray;
   /** Elements per group. */
   count: number;
 }
@@ -49,12 +51,17 @@ function statsFor(x: Tensor, attrs: NormalizeAttrs): GroupStats {
   const hit = inputStats.get(x);
   if (hit && hit.version === x.version.value && hit.groupStart === attrs.groupStart && hit.groupEnd === attrs.groupEnd) return hit.stats;
   const [outer, groups, inner] = layout(x, attrs);
-  const stats = { mean: new Float64Array(groups), variance: new Float64Array(groups), count: outer * inner };
-  backendOf(x).norm.groupStats(x.data, outer, groups, inner, stats.mean, stats.variance);
+  const stats = emptyStats(x, groups, outer * inner);
+  backendOf(x).norm.groupStats(x.storage, outer, groups, inner, stats.mean, stats.variance);
   return stats;
 }
 
-const invstdOf = (stats: GroupStats, eps: number): Float64Array => Float64Array.from(stats.variance, (v) => 1 / Math.sqrt(v + eps));
+/** Mean and variance arrays for `groups` groups on x's device (written by a kernel). */
+function emptyStats(x: Tensor, groups: number, count: number): GroupStats {
+  const storage = backendOf(x).storage;
+  const dtype = accumulatorDtype(x.device);
+  return { mean: storage.allocate(dtype, groups, true), variance: storage.allocate(dtype, groups, true), count };
+}
 
 const normalizeOp = defineOp({
   name: 'normalize',
@@ -62,9 +69,9 @@ const normalizeOp = defineOp({
   forward: ({ x, weight, bias }, attrs: NormalizeAttrs) => {
     assertFloat('normalize', 'x', x.dtype);
     const [outer, groups, inner] = layout(x, attrs);
-    const y = uninitialized(x.shape, x.dtype);
-    const stats: GroupStats = { mean: new Float64Array(groups), variance: new Float64Array(groups), count: outer * inner };
-    backendOf(x).norm.normalize(x.data, outer, groups, inner, weight?.data ?? null, bias?.data ?? null, attrs.eps, y.data, stats.mean, stats.variance);
+    const y = uninitialized(x.shape, x.dtype, x.device);
+    const stats = emptyStats(x, groups, outer * inner);
+    backendOf(x).norm.normalize(x.storage, outer, groups, inner, weight?.storage ?? null, bias?.storage ?? null, attrs.eps, y.storage, stats.mean, stats.variance);
     inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
     statsOf.set(y, stats);
     return y;
@@ -93,8 +100,8 @@ const normalizeSumsOp = defineOp({
   forward: ({ g, x }, attrs: NormalizeAttrs) => {
     const [outer, groups, inner] = layout(x, attrs);
     const stats = statsFor(x, attrs);
-    const out = zeroFilled([2, groups], x.dtype);
-    backendOf(x).norm.normalizeSums(g.data, x.data, outer, groups, inner, stats.mean, invstdOf(stats, attrs.eps), out.data);
+    const out = zeroFilled([2, groups], x.dtype, x.device);
+    backendOf(x).norm.normalizeSums(g.storage, x.storage, outer, groups, inner, stats.mean, stats.variance, attrs.eps, out.storage);
     return out;
   },
   vjp: ({ dy, g, x }, attrs) => {
@@ -113,9 +120,9 @@ const normalizeBackwardOp = defineOp({
   forward: ({ g, x, sums, weight }, attrs: NormalizeAttrs) => {
     const [outer, groups, inner] = layout(x, attrs);
     const stats = statsFor(x, attrs);
-    const dx = uninitialized(x.shape, x.dtype);
+    const dx = uninitialized(x.shape, x.dtype, x.device);
     backendOf(x).norm.normalizeBackward(
-      g.data, x.data, outer, groups, inner, stats.mean, invstdOf(stats, attrs.eps), stats.count, sums.data, weight?.data ?? null, dx.data,
+      g.storage, x.storage, outer, groups, inner, stats.mean, stats.variance, attrs.eps, stats.count, sums.storage, weight?.storage ?? null, dx.storage,
     );
     return dx;
   },

@@ -22,8 +22,8 @@ const avgPoolOp = defineOp({
   inputs: ['x'],
   forward: ({ x }, attrs: AvgPoolAttrs) => {
     const { planes } = planesOf('avgPool2d', x);
-    const y = zeroFilled(pooledShape(x, attrs.windows), x.dtype);
-    backendOf(x).pool.boxPool(x.data, planes, attrs.windows, attrs.divisor, y.data);
+    const y = zeroFilled(pooledShape(x, attrs.windows), x.dtype, x.device);
+    backendOf(x).pool.boxPool(x.storage, planes, attrs.windows, attrs.divisor, y.storage);
     return y;
   },
   vjp: ({ dy }, attrs) => ({ x: () => avgPoolTranspose(dy, attrs) }),
@@ -35,8 +35,8 @@ const avgPoolTransposeOp = defineOp({
   inputs: ['g'],
   forward: ({ g }, attrs: AvgPoolAttrs) => {
     const { inH, inW, outH, outW } = attrs.windows;
-    const dx = zeroFilled([...g.shape.slice(0, -2), inH, inW], g.dtype);
-    backendOf(g).pool.boxPoolTranspose(g.data, g.size / Math.max(outH * outW, 1), attrs.windows, attrs.divisor, dx.data);
+    const dx = zeroFilled([...g.shape.slice(0, -2), inH, inW], g.dtype, g.device);
+    backendOf(g).pool.boxPoolTranspose(g.storage, g.size / Math.max(outH * outW, 1), attrs.windows, attrs.divisor, dx.storage);
     return dx;
   },
   vjp: ({ dy }, attrs) => ({ g: () => avgPool(dy, attrs) }),

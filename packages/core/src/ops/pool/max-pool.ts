@@ -1,5 +1,6 @@
 // maxPool2d / adaptiveMaxPool2d: y = max over each window; dx = scatterAdd(dy) to the argmax
 // (overlapping windows accumulate; ties go to the first maximum; padding acts as -inf).
+import type { KernelArray } from '../../tensor/device.js';
 import { defineOp } from '../../autograd/registry.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../options.js';
 import { uninitialized } from '../../tensor/creation.js';
@@ -16,16 +17,16 @@ interface MaxPoolAttrs {
 }
 
 /** The argmax of every output maxPool produced, for returnIndices (the tape keeps its own copy). */
-const argmaxOf = new WeakMap<Tensor, Int32Array>();
+const argmaxOf = new WeakMap<Tensor, KernelArray>();
 
 const maxPoolOp = defineOp({
   name: 'maxPool2d',
   inputs: ['x'],
-  forward: ({ x }, { windows }: MaxPoolAttrs, ctx: { save(v: Int32Array): void }) => {
+  forward: ({ x }, { windows }: MaxPoolAttrs, ctx: { save(v: KernelArray): void }) => {
     const { planes } = planesOf('maxPool2d', x);
-    const y = uninitialized(pooledShape(x, windows), x.dtype);
-    const argmax = new Int32Array(y.size);
-    backendOf(x).pool.maxPool(x.data, planes, windows, y.data, argmax);
+    const y = uninitialized(pooledShape(x, windows), x.dtype, x.device);
+    const argmax = backendOf(x).storage.allocate('int32', y.size, false);
+    backendOf(x).pool.maxPool(x.storage, planes, windows, y.storage, argmax);
     ctx.save(argmax);
     argmaxOf.set(y, argmax);
     return y;
@@ -39,7 +40,7 @@ const maxPoolOp = defineOp({
 function apply(x: Tensor, windows: PoolWindows, returnIndices: boolean): Tensor | [Tensor, Tensor] {
   const y = maxPoolOp({ x }, { windows });
   if (!returnIndices) return y;
-  return [y, new Tensor(argmaxOf.get(y)!.slice(), y.shape)];
+  return [y, new Tensor(argmaxOf.get(y)!, y.shape).clone()];
 }
 
 /** Options of `maxPool2d` (F.max_pool2d's, PyTorch's defaults). */

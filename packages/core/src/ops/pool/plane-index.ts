@@ -1,5 +1,6 @@
 // Gather and scatter-add by a per-plane index (max pooling's argmax): each is the other's
 // transpose, so each one's VJP is the other and max pooling has gradients of every order.
+import type { KernelArray } from '../../tensor/device.js';
 import { defineOp } from '../../autograd/registry.js';
 import { zeroFilled, uninitialized } from '../../tensor/creation.js';
 import { sizeOf } from '../../tensor/shape.js';
@@ -10,7 +11,7 @@ import { backendOf } from '../../backend/index.js';
 
 export interface PlaneIndexAttrs {
   /** Flat index into an input plane for every output element (-1: none). */
-  index: Int32Array;
+  index: KernelArray;
   /** Shape of the indexed tensor (gather's input, scatter's output): [...planes, H, W]. */
   inShape: number[];
   /** Shape of the index (gather's output, scatter's input): [...planes, outH, outW]. */
@@ -29,8 +30,8 @@ const gatherOp = defineOp({
   name: 'planeGather',
   inputs: ['x'],
   forward: ({ x }, { index, outShape }: PlaneIndexAttrs) => {
-    const out = uninitialized(outShape, x.dtype);
-    backendOf(x).pool.gatherPlanes(x.data, planeSize(x.shape), index, planeSize(outShape), out.data);
+    const out = uninitialized(outShape, x.dtype, x.device);
+    backendOf(x).pool.gatherPlanes(x.storage, planeSize(x.shape), index, planeSize(outShape), out.storage);
     return out;
   },
   vjp: ({ dy }, attrs) => ({ x: () => planeScatterAdd(dy, attrs) }),
@@ -43,13 +44,13 @@ const scatterAddOp = defineOp({
   inputs: ['g'],
   forward: ({ g }, { index, inShape, outShape, pairs }: PlaneIndexAttrs) => {
     // The 2×2 kernels write every element of y; the general scatter adds into zeros.
-    const y = pairs === true ? uninitialized(inShape, g.dtype) : zeroFilled(inShape, g.dtype);
+    const y = pairs === true ? uninitialized(inShape, g.dtype, g.device) : zeroFilled(inShape, g.dtype, g.device);
     if (pairs === true) {
       const [inH, inW] = inShape.slice(-2) as [number, number];
       const [outH, outW] = outShape.slice(-2) as [number, number];
       const planes = g.size / Math.max(outH * outW, 1);
-      backendOf(g).pool.scatterPairs(g.data, planes, inH, inW, outH, outW, index, y.data);
-    } else backendOf(g).pool.scatterAddPlanes(g.data, planeSize(outShape), index, planeSize(inShape), y.data);
+      backendOf(g).pool.scatterPairs(g.storage, planes, inH, inW, outH, outW, index, y.storage);
+    } else backendOf(g).pool.scatterAddPlanes(g.storage, planeSize(outShape), index, planeSize(inShape), y.storage);
     return y;
   },
   vjp: ({ dy }, attrs) => ({ g: () => planeGather(dy, attrs) }),

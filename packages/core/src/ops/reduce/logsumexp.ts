@@ -18,8 +18,8 @@ const logSumExpOp = defineOp({
   name: 'logsumexp',
   inputs: ['x'],
   forward: ({ x }, { dims, keepdim }: ReduceAttrs) => {
-    const out = zeroFilled(reducedShape(x.shape, dims, keepdim), x.dtype);
-    backendOf(x).reduce.logSumExp(x.data, x.shape, dims, out.data);
+    const out = zeroFilled(reducedShape(x.shape, dims, keepdim), x.dtype, x.device);
+    backendOf(x).reduce.logSumExp(x.storage, x.shape, dims, out.storage);
     return out;
   },
   vjp: ({ dy, x, y }, { dims }) => ({

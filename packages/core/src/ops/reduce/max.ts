@@ -19,9 +19,9 @@ function defineExtremum(name: 'max' | 'min') {
     name,
     inputs: ['x'],
     forward: ({ x }, { dims, keepdim }: ReduceAttrs) => {
-      const out = zeroFilled(reducedShape(x.shape, dims, keepdim), x.dtype);
+      const out = zeroFilled(reducedShape(x.shape, dims, keepdim), x.dtype, x.device);
       // NaN wins (propagates), as in PyTorch.
-      backendOf(x).reduce[name](x.data, x.shape, dims, out.data);
+      backendOf(x).reduce[name](x.storage, x.shape, dims, out.storage);
       return out;
     },
     vjp: ({ dy, x, y }, { dims }) => ({

@@ -44,16 +44,16 @@ function argExtremum(fn: 'argmax' | 'argmin', x: Tensor, dim: number | null | un
   if (dim === null || dim === undefined) {
     // Over the flattened tensor: a flat index; keepdim keeps every dim as size 1 (PyTorch 1.13).
     if (x.size === 0) throw new ShapeError(`${fn}: x is empty (shape ${formatShape(x.shape)}): without a dim there is no ${fn.slice(3)}imum to index`);
-    const out = zeroFilled(keepdim ? x.shape.map(() => 1) : [], 'int32');
-    backendOf(x).reduce[fn](x.data, 1, x.size, 1, out.data as Int32Array);
+    const out = zeroFilled(keepdim ? x.shape.map(() => 1) : [], 'int32', x.device);
+    backendOf(x).reduce[fn](x.storage, 1, x.size, 1, out.storage as Int32Array);
     return out;
   }
   const d = normalizeDim(fn, dim, x.ndim);
   const [outer, size, inner] = viewAround(x, d);
   if (size === 0) throw new ShapeError(`${fn}: cannot reduce over dim ${d} of size 0 (x ${formatShape(x.shape)})`);
   const shape = x.ndim === 0 ? [] : keepdim ? x.shape.map((s, i) => (i === d ? 1 : s)) : x.shape.filter((_, i) => i !== d);
-  const out = zeroFilled(shape, 'int32');
-  if (out.size > 0) backendOf(x).reduce[fn](x.data, outer, size, inner, out.data as Int32Array);
+  const out = zeroFilled(shape, 'int32', x.device);
+  if (out.size > 0) backendOf(x).reduce[fn](x.storage, outer, size, inner, out.storage as Int32Array);
   return out;
 }
 
@@ -84,8 +84,8 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): TopkResul
   const [outer, size, inner] = viewAround(x, d);
   checkNumber('topk', 'k', k, { integer: true, min: 0 });
   if (k > size) throw new ArgumentError(`topk: k must be at most the size of dim ${d}, ${size} (x ${formatShape(x.shape)}), got ${k}`);
-  const indices = zeroFilled(x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s)), 'int32');
-  if (indices.size > 0) backendOf(x).reduce.topk(x.data, outer, size, inner, k, largest, indices.data as Int32Array);
-  const values = takeAlongDim(x, { dim: d, index: indices.data as Int32Array, size, picks: k });
+  const indices = zeroFilled(x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s)), 'int32', x.device);
+  if (indices.size > 0) backendOf(x).reduce.topk(x.storage, outer, size, inner, k, largest, indices.storage as Int32Array);
+  const values = takeAlongDim(x, { dim: d, index: indices.storage, size, picks: k });
   return Object.assign([values, indices] as const, { values, indices });
 }

@@ -26,8 +26,8 @@ const sumOp = defineOp({
   name: 'sum',
   inputs: ['x'],
   forward: ({ x }, { dims, keepdim }: ReduceAttrs) => {
-    const out = zeroFilled(reducedShape(x.shape, dims, keepdim), isFloatDType(x.dtype) ? x.dtype : 'int32');
-    backendOf(x).reduce.sum(x.data, x.shape, dims, out.data);
+    const out = zeroFilled(reducedShape(x.shape, dims, keepdim), isFloatDType(x.dtype) ? x.dtype : 'int32', x.device);
+    backendOf(x).reduce.sum(x.storage, x.shape, dims, out.storage);
     return out;
   },
   vjp: ({ dy, x }, { dims }) => ({ x: () => broadcastTo(reshape(dy, reducedShape(x.shape, dims, true)), x.shape) }),
@@ -44,8 +44,8 @@ const broadcastToOp = defineOp({
   name: 'broadcastTo',
   inputs: ['x'],
   forward: ({ x }, { shape }: { shape: number[] }) => {
-    const out = zeroFilled(shape, x.dtype);
-    backendOf(x).copy.broadcast(x.data, x.shape, out.data, shape);
+    const out = zeroFilled(shape, x.dtype, x.device);
+    backendOf(x).copy.broadcast(x.storage, x.shape, out.storage, shape);
     return out;
   },
   vjp: ({ dy, x }) => ({ x: () => sumTo(dy, x.shape) }),

@@ -44,8 +44,8 @@ const VARIANCE_OPTIONS = optionKeys<VarianceOptions>()(['correction', 'unbiased'
 
 /** Σ (x − mean)² / max(0, n − correction) over dims, into a new tensor of the reduced shape. */
 function varianceOf(x: Tensor, { dims, keepdim, correction }: VarianceAttrs): Tensor {
-  const out = zeroFilled(reducedShape(x.shape, dims, keepdim), x.dtype);
-  backendOf(x).reduce.variance(x.data, x.shape, dims, correction, out.data);
+  const out = zeroFilled(reducedShape(x.shape, dims, keepdim), x.dtype, x.device);
+  backendOf(x).reduce.variance(x.storage, x.shape, dims, correction, out.storage);
   return out;
 }
 
@@ -71,8 +71,8 @@ const stdOp = defineOp({
   inputs: ['x'],
   forward: ({ x }, attrs: VarianceAttrs) => {
     const v = varianceOf(x, attrs);
-    const out = uninitialized(v.shape, v.dtype);
-    backendOf(x).elementwise.unary(Unary.sqrt, v.data, out.data);
+    const out = uninitialized(v.shape, v.dtype, v.device);
+    backendOf(x).elementwise.unary(Unary.sqrt, v.storage, out.storage);
     return out;
   },
   vjp: ({ dy, x, y }, attrs) => ({

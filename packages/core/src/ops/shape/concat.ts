@@ -17,10 +17,10 @@ const concatOp = defineOp({
     const first = xs[0]!;
     const shape = [...first.shape];
     shape[dim] = xs.reduce((n, x) => n + x.shape[dim]!, 0);
-    const out = zeroFilled(shape, xs.reduce((t, x) => promoteTypes(t, x.dtype), first.dtype));
+    const out = zeroFilled(shape, xs.reduce((t, x) => promoteTypes(t, x.dtype), first.dtype), first.device);
     let offset = 0;
     for (const x of xs) {
-      backendOf(x).copy.box(x.data, x.shape, x.shape.map(() => 0), out.data, shape, shape.map((_, i) => (i === dim ? offset : 0)), x.shape);
+      backendOf(x).copy.box(x.storage, x.shape, x.shape.map(() => 0), out.storage, shape, shape.map((_, i) => (i === dim ? offset : 0)), x.shape);
       offset += x.shape[dim]!;
     }
     return out;

@@ -30,9 +30,9 @@ const gatherOp = defineOp({
   name: 'dimGather',
   inputs: ['x'],
   forward: ({ x }, { dim, index, size }: DimIndexAttrs) => {
-    const out = uninitialized(withDim(x.shape, dim, index.length), x.dtype);
+    const out = uninitialized(withDim(x.shape, dim, index.length), x.dtype, x.device);
     const [outer, inner] = around(x.shape, dim);
-    backendOf(x).copy.gatherAlong(x.data, outer, size, inner, index, out.data);
+    backendOf(x).copy.gatherAlong(x.storage, outer, size, inner, index, out.storage);
     return out;
   },
   vjp: ({ dy }, attrs) => ({ x: () => dimScatterAdd(dy, attrs) }),
@@ -44,9 +44,9 @@ const scatterAddOp = defineOp({
   name: 'dimScatterAdd',
   inputs: ['g'],
   forward: ({ g }, { dim, index, size }: DimIndexAttrs) => {
-    const out = zeroFilled(withDim(g.shape, dim, size), g.dtype);
+    const out = zeroFilled(withDim(g.shape, dim, size), g.dtype, g.device);
     const [outer, inner] = around(g.shape, dim);
-    backendOf(g).copy.scatterAddAlong(g.data, outer, size, inner, index, out.data);
+    backendOf(g).copy.scatterAddAlong(g.storage, outer, size, inner, index, out.storage);
     return out;
   },
   vjp: ({ dy }, attrs) => ({ g: () => dimGather(dy, attrs) }),

@@ -9,8 +9,8 @@ import type { Tensor } from '../../tensor/tensor.js';
 
 /** The smallest and largest value of a non-empty int32 tensor. */
 function extremes(x: Tensor): { lo: number; hi: number } {
-  const lo = zeroFilled([], 'int32');
-  const hi = zeroFilled([], 'int32');
+  const lo = zeroFilled([], 'int32', 'cpu');
+  const hi = zeroFilled([], 'int32', 'cpu');
   const all = x.shape.map((_, i) => i);
   backendOf(x).reduce.min(x.data, x.shape, all, lo.data);
   backendOf(x).reduce.max(x.data, x.shape, all, hi.data);
@@ -33,7 +33,7 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
     if (classes === -1) classes = hi + 1;
     else if (hi >= classes) throw new ArgumentError(`oneHot: indices must be smaller than numClasses ${classes}, got ${hi}`);
   }
-  const out = zeroFilled([...indices.shape, classes], 'int32');
-  backendOf(indices).copy.oneHot(indices.data, classes, out.data);
+  const out = zeroFilled([...indices.shape, classes], 'int32', indices.device);
+  backendOf(indices).copy.oneHot(indices.storage, classes, out.storage);
   return out;
 }

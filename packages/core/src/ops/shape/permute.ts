@@ -10,8 +10,8 @@ const permuteOp = defineOp({
   name: 'permute',
   inputs: ['x'],
   forward: ({ x }, { dims }: { dims: number[] }) => {
-    const out = zeroFilled(dims.map((d) => x.shape[d]!), x.dtype);
-    backendOf(x).copy.permute(x.data, x.shape, dims, out.data);
+    const out = zeroFilled(dims.map((d) => x.shape[d]!), x.dtype, x.device);
+    backendOf(x).copy.permute(x.storage, x.shape, dims, out.storage);
     return out;
   },
   vjp: ({ dy }, { dims }) => ({ x: () => permute(dy, inversePermutation(dims)) }),

@@ -7,7 +7,7 @@ import { Tensor } from '../../tensor/tensor.js';
 const reshapeOp = defineOp({
   name: 'reshape',
   inputs: ['x'],
-  forward: ({ x }, { shape }: { shape: number[] }) => new Tensor(x.data, shape, x.version),
+  forward: ({ x }, { shape }: { shape: number[] }) => new Tensor(x.storage, shape, x.version),
   vjp: ({ dy, x }) => ({ x: () => reshape(dy, x.shape) }),
   cases: ({ fc, arb }) =>
     arb.shape({ rank: [0, 4] }).chain((s) =>

@@ -23,8 +23,8 @@ const sliceOp = defineOp({
   name: 'slice',
   inputs: ['x'],
   forward: ({ x }, { start, size }: SliceAttrs) => {
-    const out = zeroFilled(size, x.dtype);
-    backendOf(x).copy.box(x.data, x.shape, start, out.data, size, size.map(() => 0), size);
+    const out = zeroFilled(size, x.dtype, x.device);
+    backendOf(x).copy.box(x.storage, x.shape, start, out.storage, size, size.map(() => 0), size);
     return out;
   },
   vjp: ({ dy, x }, { start, size }) => ({
@@ -105,7 +105,7 @@ const padOp = defineOp({
   inputs: ['x'],
   forward: ({ x }, { before, after, value }: PadAttrs) => {
     const out = full(x.shape.map((d, i) => before[i]! + d + after[i]!), value, { dtype: x.dtype });
-    backendOf(x).copy.box(x.data, x.shape, x.shape.map(() => 0), out.data, out.shape, before, x.shape);
+    backendOf(x).copy.box(x.storage, x.shape, x.shape.map(() => 0), out.storage, out.shape, before, x.shape);
     return out;
   },
   vjp: ({ dy, x }, { before }) => ({ x: () => sliceBox(dy, before, x.shape) }),

@@ -1,6 +1,7 @@
 // Gather and scatter-add along one dim with an index per position (torch.gather / scatter_add
 // with a fixed int32 index): topk's values are a gather at the chosen indices. Each is the
 // other's transpose, so each one's VJP is the other: gradients of every order.
+import type { KernelArray } from '../../tensor/device.js';
 import { defineOp } from '../../autograd/registry.js';
 import { backendOf } from '../../backend/index.js';
 import { uninitialized, zeroFilled } from '../../tensor/creation.js';
@@ -12,7 +13,7 @@ export interface TakeAlongAttrs {
   /** The dim indexed (non-negative, < rank; 0 for a scalar, viewed as [1]). */
   dim: number;
   /** Row-major, of the gathered tensor's shape: the entry along `dim` read at each position, each in [0, size). */
-  index: Int32Array;
+  index: KernelArray;
   /** Length of the indexed dim (the gather's input, the scatter's output). */
   size: number;
   /** Length of that dim in the gathered tensor (the gather's output, the scatter's input). */
@@ -32,9 +33,9 @@ const takeOp = defineOp({
   name: 'takeAlongDim',
   inputs: ['x'],
   forward: ({ x }, attrs: TakeAlongAttrs) => {
-    const out = uninitialized(x.ndim === 0 ? [] : withDim(x.shape, attrs.dim, attrs.picks), x.dtype);
+    const out = uninitialized(x.ndim === 0 ? [] : withDim(x.shape, attrs.dim, attrs.picks), x.dtype, x.device);
     const [outer, inner] = around(x.shape, attrs.dim);
-    backendOf(x).copy.takeAlong(x.data, outer, attrs.size, inner, attrs.index, out.data);
+    backendOf(x).copy.takeAlong(x.storage, outer, attrs.size, inner, attrs.index, out.storage);
     return out;
   },
   vjp: ({ dy }, attrs) => ({ x: () => putAddAlongDim(dy, attrs) }),
@@ -46,9 +47,9 @@ const putAddOp = defineOp({
   name: 'putAddAlongDim',
   inputs: ['g'],
   forward: ({ g }, attrs: TakeAlongAttrs) => {
-    const out = zeroFilled(g.ndim === 0 ? [] : withDim(g.shape, attrs.dim, attrs.size), g.dtype);
+    const out = zeroFilled(g.ndim === 0 ? [] : withDim(g.shape, attrs.dim, attrs.size), g.dtype, g.device);
     const [outer, inner] = around(g.shape, attrs.dim);
-    backendOf(g).copy.putAddAlong(g.data, outer, attrs.size, inner, attrs.index, out.data);
+    backendOf(g).copy.putAddAlong(g.storage, outer, attrs.size, inner, attrs.index, out.storage);
     return out;
   },
   vjp: ({ dy }, attrs) => ({ g: () => takeAlongDim(dy, attrs) }),

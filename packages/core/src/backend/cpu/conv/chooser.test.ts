@@ -111,7 +111,7 @@ function maxAbsDiff(a: ArrayLike<number>, b?: ArrayLike<number>): number {
 
 /** Runs one strategy into an output pre-filled with NaN: an element it fails to write shows. */
 function runStrategy(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, x: Tensor, w: Tensor, b: Tensor | null, dy: Tensor): Tensor {
-  const out = zeroFilled(convOutputShape(product, s), x.dtype);
+  const out = zeroFilled(convOutputShape(product, s), x.dtype, 'cpu');
   out.data.fill(NaN);
   if (product === 'forward') runChosen('forward', st as ConvStrategy<'forward'>, s, out.data, x.data, w.data, b?.data ?? null);
   else if (product === 'inputGrad') runChosen('inputGrad', st as ConvStrategy<'inputGrad'>, s, out.data, dy.data, w.data);

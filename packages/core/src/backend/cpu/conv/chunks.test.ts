@@ -13,7 +13,7 @@ import { convStrategies, runStrategy } from './chooser.js';
 const products: ConvProduct[] = ['forward', 'inputGrad', 'filterGrad'];
 
 function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, ops: { x: Tensor; w: Tensor; b: Tensor | null; dy: Tensor }): Tensor {
-  const out = zeroFilled(convOutputShape(product, s), 'float32');
+  const out = zeroFilled(convOutputShape(product, s), 'float32', 'cpu');
   out.data.fill(NaN);
   if (product === 'forward') runStrategy('forward', st as ConvStrategy<'forward'>, s, out.data, ops.x.data, ops.w.data, ops.b?.data ?? null);
   else if (product === 'inputGrad') runStrategy('inputGrad', st as ConvStrategy<'inputGrad'>, s, out.data, ops.dy.data, ops.w.data);
@@ -24,7 +24,7 @@ function run(product: ConvProduct, st: ConvStrategy<ConvProduct>, s: ConvShape, 
 /** Image i of a batched tensor (a copy). */
 function image(t: Tensor, i: number, n: number): Tensor {
   const per = t.size / n;
-  const out = zeroFilled([1, ...t.shape.slice(1)], 'float32');
+  const out = zeroFilled([1, ...t.shape.slice(1)], 'float32', 'cpu');
   out.data.set(t.data.subarray(i * per, (i + 1) * per));
   return out;
 }

@@ -5,7 +5,7 @@ import type { ConvKernels } from '../../conv.js';
 import { runConv } from './chooser.js';
 import { convShape } from './types.js';
 
-export const cpuConv: ConvKernels = {
+export const cpuConv: ConvKernels<TypedArray> = {
   forward: (p, y, x, w, b) => runConv('forward', convShape(p), y, x, w, b),
   inputGrad(p, dx, dy, w, b) {
     runConv('inputGrad', convShape(p), dx, dy, w);

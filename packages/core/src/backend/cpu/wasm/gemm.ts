@@ -7,7 +7,9 @@
 //    gathered there by a conv), no copies.
 // While threads are on, every product goes to the runtime's GemmExecutor (threads.ts).
 import type { TypedArray } from '../../../tensor/dtype.js';
-import type { MatrixView } from '../../gemm.js';
+import type { MatrixView as GemmMatrixView } from '../../gemm.js';
+
+type MatrixView = GemmMatrixView<TypedArray>;
 import { type WasmRuntime, gemmExecutor, requireWasmRuntime, wasmScratch } from './runtime.js';
 
 /** assembly/gemm.ts: C (+)= A·B on byte pointers, strides in elements, packing in `work`. */

@@ -1,6 +1,7 @@
 // 2×2 max pooling in WebAssembly SIMD (assembly/pool.ts) for float32: operands are copied into
 // wasm scratch, computed there, and copied back (a memcpy costs far less than the JavaScript
 // loops it replaces). Same results as maxPool2x2Forward / maxPool2x2Backward in ../pool.ts.
+import type { TypedArray } from '../../../tensor/dtype.js';
 import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
 
 /** Float32 arrays of at least this many input elements take the wasm kernels. */
@@ -20,7 +21,7 @@ interface PoolExports {
 
 const poolExports = () => wasmKernels<PoolExports>('maxPool2d');
 
-export function maxPool2x2ForwardWasm(x: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number, y: Float32Array, argmax: Int32Array): void {
+export function maxPool2x2ForwardWasm(x: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number, y: Float32Array, argmax: TypedArray): void {
   const [xs, ys, as] = wasmScratch([x.length, y.length, argmax.length]) as [Float32Array, Float32Array, Float32Array];
   xs.set(x);
   poolExports().maxPool2x2Forward(xs.byteOffset, planes, inH, inW, outH, outW, ys.byteOffset, as.byteOffset);
@@ -28,7 +29,7 @@ export function maxPool2x2ForwardWasm(x: Float32Array, planes: number, inH: numb
   argmax.set(new Int32Array(as.buffer, as.byteOffset, argmax.length));
 }
 
-export function maxPool2x2BackwardWasm(dy: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number, argmax: Int32Array, dx: Float32Array): void {
+export function maxPool2x2BackwardWasm(dy: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number, argmax: TypedArray, dx: Float32Array): void {
   const [gs, as, dxs] = wasmScratch([dy.length, argmax.length, dx.length]) as [Float32Array, Float32Array, Float32Array];
   gs.set(dy);
   new Int32Array(as.buffer, as.byteOffset, argmax.length).set(argmax);
