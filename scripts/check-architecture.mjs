@@ -27,6 +27,7 @@ const ROOMS = [
   // The backend interface and the choice of backend; only backend/index.ts names an implementation.
   { room: 'backend', match: /^backend\/[^/]+\.ts$/, may: ['base', 'tensor'], except: { 'backend/index.ts': ['backend/cpu'] } },
   { room: 'backend/cpu', match: /^backend\/cpu\//, may: ['base', 'tensor', 'backend'] },
+  { room: 'backend/webgpu', match: /^backend\/webgpu\//, may: ['base', 'tensor', 'backend'] },
   { room: 'autograd', match: /^autograd\//, may: ['base', 'tensor', 'backend'] },
   { room: 'ops', match: /^ops\//, may: ['base', 'tensor', 'backend', 'autograd'] },
   { room: 'dispatch', match: /^dispatch\//, may: ['base', 'tensor', 'autograd', 'ops'] },

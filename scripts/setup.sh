@@ -16,7 +16,14 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing Chromium (Debian package chromium)..."
   sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium libegl-mesa0 libgl1-mesa-dri
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+fi
+# Mesa's EGL and llvmpipe: the software GPU under Dawn (the npm package webgpu), on which the
+# WebGPU backend's tests run in Node.
+if ! dpkg -s libegl-mesa0 libgl1-mesa-dri >/dev/null 2>&1; then
+  echo "installing Mesa EGL/llvmpipe (Debian packages libegl-mesa0 libgl1-mesa-dri)..."
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libegl-mesa0 libgl1-mesa-dri
 fi
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install -g "pnpm@$PNPM_VERSION"
