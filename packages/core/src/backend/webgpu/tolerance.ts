@@ -1,0 +1,39 @@
+// The WebGPU backend's tolerances, in one place. WGSL computes in float32 and its builtins (exp,
+// log, tanh, pow...) are not correctly rounded, so GPU results are compared with the CPU's within
+// these bounds, never bit for bit (copies, indices and masks are compared exactly by their tests).
+
+/** Relative and absolute tolerance: |got − want| ≤ atol + rtol·|want|. */
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+  /**
+   * Also allowed: this fraction of the largest |want| of the whole array, for sums whose terms
+   * cancel (a float32 sum of n terms of size s is off by up to ~n·2⁻²⁴·s, not relative to the
+   * small result).
+   */
+  scaleTol?: number;
+}
+
+/** A GPU kernel against the CPU kernel on the same float32 inputs. */
+export const GPU_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
+
+/**
+ * A whole op on the GPU in float32 against the same op on the CPU in float64 (the registry-wide
+ * test): float32 inputs, float32 intermediates (several kernels in a row for a VJP), so looser.
+ */
+export const GPU_VS_FLOAT64: Tolerance = { rtol: 2e-3, atol: 1e-4, scaleTol: 2e-4 };
+
+/** null when every element is within tolerance (NaN matches NaN, ±Inf must match), else what differs first. */
+export function describeMismatch(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tolerance): string | null {
+  if (got.length !== want.length) return `length ${got.length}, expected ${want.length}`;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) if (Number.isFinite(want[i]!)) scale = Math.max(scale, Math.abs(want[i]!));
+  const slack = tol.atol + (tol.scaleTol ?? 0) * scale;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!;
+    const w = want[i]!;
+    if (Number.isNaN(w) ? Number.isNaN(g) : !Number.isFinite(w) ? g === w : Math.abs(g - w) <= slack + tol.rtol * Math.abs(w)) continue;
+    return `element ${i} of ${want.length}: got ${g}, expected ${w} (rtol ${tol.rtol}, atol ${slack.toPrecision(3)})`;
+  }
+  return null;
+}
