@@ -4,7 +4,9 @@
 // limits too low, the device refused, no answer in time) instead of hanging or failing later.
 import { DeviceError } from '../../errors.js';
 import { checkNumber, checkOptions, optionKeys } from '../../options.js';
+import { registerStorage } from '../../tensor/device.js';
 import { WebGPURuntime, activateRuntime } from './runtime.js';
+import { webgpuStorage } from './storage.js';
 
 export { webgpuRuntime, isWebGPUReady } from './runtime.js';
 
@@ -108,6 +110,7 @@ export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGP
     pending = null;
   }
   activateRuntime(current.runtime);
+  registerStorage('webgpu', webgpuStorage);
   return current.info;
 }
 

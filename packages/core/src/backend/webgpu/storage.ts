@@ -2,6 +2,7 @@
 // made: float32 and int32 arrays in GPU buffers from the runtime's pool.
 import { DTypeError, DeviceError } from '../../errors.js';
 import type { DType, TypedArray } from '../../tensor/dtype.js';
+import { noteAllocation } from '../../tensor/storage.js';
 import type { KernelArray, StorageKernels } from '../storage.js';
 import { GPU_DTYPES, GpuArray, type GpuDType } from './gpu-array.js';
 import { webgpuRuntime } from './runtime.js';
@@ -9,7 +10,10 @@ import { webgpuRuntime } from './runtime.js';
 /** StorageKernels of device 'webgpu'. */
 export const webgpuStorage: StorageKernels = {
   allocate(dtype: DType, length: number, zeroed: boolean, shape?: readonly number[], op?: string): GpuArray {
-    return webgpuRuntime().allocate(gpuDType(dtype, op ?? 'allocate', shape), length, zeroed, shape, op);
+    const array = webgpuRuntime().allocate(gpuDType(dtype, op ?? 'allocate', shape), length, zeroed, shape, op);
+    // Backward recycles only what it allocated itself (autograd/recycler.ts).
+    noteAllocation(array);
+    return array;
   },
   fromHost(data: TypedArray): GpuArray {
     if (data instanceof Float64Array) gpuDType('float64', 'fromHost');
