@@ -34,6 +34,8 @@ export * from './dispatch/activation.js';
 export * from './dispatch/loss.js';
 export * from './dispatch/norm.js';
 export { setNumThreads } from './backend/cpu/threads.js';
+export { initWebGPU, isWebGPUReady, webgpuMemoryStats, type InitWebGPUOptions, type WebGPUInfo, type GpuMemoryStats } from './backend/webgpu/init.js';
+export type { Device, DeviceArray, KernelArray } from './tensor/device.js';
 export { poolStats, setPoolLimit, clearPool } from './tensor/storage.js';
 export { type ConvTuning, convChoices, convRuleChoice, convTuning, restoreConvChoices, setConvTuning } from './backend/cpu/conv/chooser.js';
 export type { Pair, PaddingSpec, Window2d } from './ops/window.js';

@@ -8,7 +8,11 @@ import { registerStorage } from '../../tensor/device.js';
 import { WebGPURuntime, activateRuntime } from './runtime.js';
 import { webgpuStorage } from './storage.js';
 
+import type { GpuMemoryStats } from './buffer-pool.js';
+import { webgpuRuntime } from './runtime.js';
+
 export { webgpuRuntime, isWebGPUReady } from './runtime.js';
+export type { GpuMemoryStats } from './buffer-pool.js';
 
 /** How initWebGPU finds its device. */
 export interface InitWebGPUOptions {
@@ -188,4 +192,12 @@ async function answer<T>(what: string, promise: Promise<T>, deadline: number): P
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The WebGPU backend's allocation counters (live arrays and bytes, pooled buffers, buffers created
+ * and reused): GPU memory in use is liveBytes + pooledBytes. A DeviceError before initWebGPU.
+ */
+export function webgpuMemoryStats(): GpuMemoryStats {
+  return webgpuRuntime().stats();
 }
