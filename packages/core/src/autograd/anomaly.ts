@@ -2,7 +2,7 @@
 // whose gradient contains NaN or ±Infinity throws an AnomalyError naming the op, its inputs'
 // shapes and dtypes, and where the forward op was called. While off it costs one boolean test
 // per op application (registry) and per backward (engine).
-import { AnomalyError, ArgumentError, formatShape } from '../errors.js';
+import { AnomalyError, ArgumentError, DeviceError, formatShape } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Node } from './node.js';
 import type { OpDef } from './types.js';
@@ -98,6 +98,13 @@ export function checkGradient(node: Node, name: string, g: Tensor, dy: Tensor): 
 /** "2 NaN and 1 ±Infinity (first at flat index 3)", or undefined when every element is finite. */
 function nonFinite(t: Tensor): string | undefined {
   if (t.dtype === 'int32') return undefined;
+  if (t.device !== 'cpu') {
+    // Checking every value would read GPU memory back synchronously, which WebGPU cannot do.
+    throw new DeviceError(
+      `anomaly detection reads every value an op produces, which needs a synchronous readback: it runs on CPU tensors only (got a '${t.device}' tensor); ` +
+        'reproduce the problem on the CPU, or check values with `await t.dataAsync()`',
+    );
+  }
   const data = t.data;
   let nan = 0;
   let inf = 0;

@@ -2,10 +2,13 @@
 // index. Not differentiable (integer in, integer out). The range check reads back the smallest and
 // largest index (two reductions), then one kernel writes the ones.
 import { backendOf } from '../../backend/index.js';
-import { ArgumentError, DTypeError, formatShape } from '../../errors.js';
+import { ArgumentError, DTypeError, DeviceError, formatShape } from '../../errors.js';
 import { checkNumber } from '../../options.js';
 import { zeroFilled } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
+
+/** An ignoreIndex no valid class equals (the GPU range check has no 'none'). */
+const INT32_MIN = -2147483648;
 
 /** The smallest and largest value of a non-empty int32 tensor. */
 function extremes(x: Tensor): { lo: number; hi: number } {
@@ -27,6 +30,11 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   let classes = numClasses;
   if (indices.size === 0) {
     if (classes === -1) throw new ArgumentError(`oneHot: cannot infer numClasses from empty indices (shape ${formatShape(indices.shape)}); pass numClasses`);
+  } else if (indices.device !== 'cpu') {
+    // The range check would read the indices back: on a GPU it is deferred to the next readback
+    // (copy.firstInvalidClass), and numClasses cannot be inferred.
+    if (classes === -1) throw new DeviceError(`oneHot: pass numClasses for indices on '${indices.device}' (inferring it would read the indices back)`);
+    backendOf(indices).copy.firstInvalidClass(indices.storage, classes, INT32_MIN);
   } else {
     const { lo, hi } = extremes(indices);
     if (lo < 0) throw new ArgumentError(`oneHot: indices must be non-negative, got ${lo}`);
