@@ -45,5 +45,5 @@ export { confusionMatrix, ConfusionMatrix } from './metrics/confusion-matrix.js'
 
 export { encodeSafetensors, decodeSafetensors, type Safetensors } from './checkpoint/safetensors.js';
 export {
-  checkpointToBytes, loadCheckpointFromBytes, OPTIMIZER_PREFIX, type CheckpointContents, type LoadCheckpointOptions, type Json,
+  checkpointToBytes, checkpointToBytesAsync, loadCheckpointFromBytes, OPTIMIZER_PREFIX, type CheckpointContents, type LoadCheckpointOptions, type Json,
 } from './checkpoint/checkpoint.js';

@@ -14,7 +14,7 @@ import { Sequential } from '../module/containers.js';
 import { Adam } from '../optim/adam.js';
 import { CosineAnnealingLR } from '../optim/lr-scheduler.js';
 import { SGD } from '../optim/sgd.js';
-import { checkpointToBytes, loadCheckpointFromBytes } from './checkpoint.js';
+import { checkpointToBytes, checkpointToBytesAsync, loadCheckpointFromBytes } from './checkpoint.js';
 import { loadCheckpoint, saveCheckpoint } from './files.js';
 
 const tinyNet = (seed: number): Sequential => {
@@ -71,6 +71,17 @@ describe('checkpoints as bytes (checkpointToBytes, loadCheckpointFromBytes)', ()
     const other = trained(3);
     loadCheckpoint(path, { model: other.model, optimizer: other.optimizer, scheduler: other.scheduler });
     expect(snapshot(other.model)).to.deep.equal(snapshot(model));
+  });
+
+  it('checkpointToBytesAsync gives checkpointToBytes\'s bytes (on the CPU; the trainer tests run it on WebGPU) and names itself in errors', async () => {
+    const { model, optimizer, scheduler } = trained(1);
+    const metadata = { epoch: 3 };
+    const bytes = await checkpointToBytesAsync({ model, optimizer, scheduler, metadata });
+    expect(Buffer.from(bytes).equals(Buffer.from(checkpointToBytes({ model, optimizer, scheduler, metadata })))).to.equal(true);
+    let error: unknown;
+    await checkpointToBytesAsync({ model, optimiser: optimizer } as never).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(ArgumentError);
+    expect((error as Error).message).to.match(/^checkpointToBytesAsync: .*optimiser/);
   });
 
   it('mismatched or corrupted bytes throw and change nothing; bad arguments name the function', () => {

@@ -4,7 +4,7 @@
 // scalar state, scheduler state, user metadata such as the epoch or RNG state) as JSON strings
 // in __metadata__.
 // This file works on bytes only, so it runs in browsers; files.ts (the node entry) adds paths.
-import { ArgumentError, Tensor, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, DeviceError, Tensor, checkOptions, optionKeys } from '@tensorgrad/core';
 import { checkBool, show } from '../check.js';
 import { CheckpointError, StateDictError } from '../errors.js';
 import { Module } from '../module/module.js';
@@ -56,6 +56,28 @@ export function checkpointToBytes(contents: CheckpointContents): Uint8Array<Arra
 
 /** checkpointToBytes, with errors naming `fn` (the public function the user called). */
 export function encodeCheckpoint(fn: string, contents: CheckpointContents): Uint8Array<ArrayBuffer> {
+  const { tensors, meta } = checkpointParts(fn, contents);
+  const onDevice = [...tensors].find(([, t]) => t.device !== 'cpu');
+  if (onDevice !== undefined) {
+    throw new DeviceError(`${fn}: '${onDevice[0]}' is on '${onDevice[1].device}', whose values are read back asynchronously: use \`await checkpointToBytesAsync(...)\``);
+  }
+  return encodeSafetensors(tensors, meta);
+}
+
+/**
+ * checkpointToBytes for a model and optimizer on any device: tensors on a GPU are read back
+ * asynchronously (the model stays where it is). The state saved is the state at the call: every
+ * readback is queued before the call returns its promise, so GPU work submitted afterwards does
+ * not reach the checkpoint.
+ */
+export async function checkpointToBytesAsync(contents: CheckpointContents): Promise<Uint8Array<ArrayBuffer>> {
+  const { tensors, meta } = checkpointParts('checkpointToBytesAsync', contents);
+  const host = await Promise.all([...tensors].map(async ([key, t]) => [key, await t.toAsync('cpu')] as const));
+  return encodeSafetensors(new Map(host), meta);
+}
+
+/** The tensors (model state dict, optimizer state under OPTIMIZER_PREFIX) and __metadata__ of a checkpoint. */
+function checkpointParts(fn: string, contents: CheckpointContents): { tensors: Map<string, Tensor>; meta: Record<string, string> } {
   if (contents === undefined) throw new ArgumentError(`${fn}: contents must be an object { model, optimizer?, scheduler?, metadata? }, got undefined`);
   checkOptions(fn, contents, CHECKPOINT_CONTENTS, 'contents');
   const { model, optimizer, scheduler, metadata } = contents;
@@ -81,7 +103,7 @@ export function encodeCheckpoint(fn: string, contents: CheckpointContents): Uint
   if (scheduler !== undefined) meta[META_SCHEDULER] = JSON.stringify(scheduler.stateDict());
   if (metadata !== undefined) meta[META_USER] = JSON.stringify(metadata);
   if (numbers.length > 0) meta[META_USER_NUMBERS] = JSON.stringify(numbers);
-  return encodeSafetensors(tensors, meta);
+  return { tensors, meta };
 }
 
 /** The model, optimizer and scheduler given to save/loadCheckpoint are what they claim to be. */
