@@ -85,6 +85,8 @@ export class WebGPURuntime {
   #words = new ArrayBuffer(64);
   #lost: string | null = null;
   #gpuError: string | null = null;
+  /** Checks deferred by kernels (deferCheck), read by the next readAsync. */
+  #pendingChecks: PendingCheck[] = [];
 
   constructor(device: GPUDevice) {
     this.device = device;
@@ -145,20 +147,46 @@ export class WebGPURuntime {
   }
 
   /**
+   * A check that a kernel runs on the GPU instead of reading values back (copy.firstNotInt32,
+   * copy.firstInvalidClass: kernels are synchronous, readbacks are not). `flag` is a 1-element
+   * int32 array that the checking kernel, already submitted, leaves 0 when the values pass and
+   * nonzero when they fail (copy's checks write n − k, k the first bad index of n values). The next readAsync of any array reads
+   * every pending flag first (in the same copy as its own elements, so no extra round trip) and
+   * rejects with a DeviceError whose message is `describe(value)` for the first nonzero flag, in
+   * the order the checks were deferred; no results are returned once a check has failed, since
+   * they were computed from values that failed it. The runtime owns `flag` from this call on and
+   * releases it once read. `name` names the check in the error when `describe` itself throws.
+   */
+  deferCheck(name: string, flag: GpuArray, describe: (value: number) => string): void {
+    this.#owned(name, flag);
+    if (flag.dtype !== 'int32' || flag.length !== 1) {
+      throw new ArgumentError(`deferCheck: ${name}'s flag must be a 1-element int32 array, got ${flag.dtype} of ${flag.length} elements`);
+    }
+    this.#pendingChecks.push({ name, flag, describe });
+  }
+
+  /**
    * The elements of `a`, after every kernel submitted before this call has run: copied into a
-   * MAP_READ staging buffer, mapped, copied out.
+   * MAP_READ staging buffer, mapped, copied out. Rejects with a DeviceError when a deferred check
+   * (deferCheck) failed.
    */
   async readAsync(a: GpuArray): Promise<Float32Array | Int32Array> {
     this.#check('readAsync');
     this.#owned('readAsync', a);
     const Out = a.dtype === 'float32' ? Float32Array : Int32Array;
     const source = a.buffer;
-    if (a.length === 0) return new Out(0);
-    const staging = this.device.createBuffer({ size: a.byteLength, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    // The flags go first in the staging buffer, 4 bytes each, then a's elements.
+    const checks = this.#pendingChecks;
+    this.#pendingChecks = [];
+    const flagBytes = 4 * checks.length;
+    if (a.length === 0 && checks.length === 0) return new Out(0);
+    const staging = this.device.createBuffer({ size: flagBytes + a.byteLength, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
     try {
       const encoder = this.device.createCommandEncoder();
-      encoder.copyBufferToBuffer(source, 0, staging, 0, a.byteLength);
+      checks.forEach((c, i) => encoder.copyBufferToBuffer(c.flag.buffer, 0, staging, 4 * i, 4));
+      if (a.length > 0) encoder.copyBufferToBuffer(source, 0, staging, flagBytes, a.byteLength);
       this.device.queue.submit([encoder.finish()]);
+      for (const c of checks) this.release(c.flag);
       try {
         await staging.mapAsync(1 /* GPUMapMode.READ */);
       } catch (error) {
@@ -166,7 +194,11 @@ export class WebGPURuntime {
         throw new DeviceError(`readAsync: mapping the staging buffer failed: ${(error as Error).message}`);
       }
       this.#check('readAsync');
-      return new Out(staging.getMappedRange().slice(0));
+      const words = staging.getMappedRange();
+      const flags = new Int32Array(words, 0, checks.length);
+      const failed = checks.findIndex((_, i) => flags[i] !== 0);
+      if (failed >= 0) throw deferredCheckError(checks[failed]!, flags[failed]!);
+      return new Out(words.slice(flagBytes));
     } finally {
       staging.destroy();
     }
@@ -298,6 +330,23 @@ export class WebGPURuntime {
     }
     return types;
   }
+}
+
+interface PendingCheck {
+  readonly name: string;
+  readonly flag: GpuArray;
+  readonly describe: (value: number) => string;
+}
+
+/** The DeviceError of a failed deferred check. */
+function deferredCheckError(check: PendingCheck, value: number): DeviceError {
+  let message: string;
+  try {
+    message = check.describe(value);
+  } catch (error) {
+    message = `${check.name}: a deferred check failed with flag ${value} (describing it threw: ${(error as Error).message})`;
+  }
+  return new DeviceError(message);
 }
 
 function paramError(kernel: GpuKernel, i: number, type: ParamType, value: unknown): ArgumentError {
