@@ -1,6 +1,7 @@
-// fmnist-cnn, lenet5 and resnet20 for TensorFlow.js, written with tf ops on NHWC tensors, mirroring
-// @tensorgrad/nn's architectures layer for layer (same trainable parameter counts as its
-// parameters(): 104,426, 61,706 and 269,722).
+// fmnist-cnn, lenet5, resnet20 and resnet18 for TensorFlow.js, written with tf ops on NHWC tensors,
+// mirroring @tensorgrad/nn's architectures layer for layer (same trainable parameter counts as its
+// parameters(): 104,426, 61,706, 269,722 and, at 1000 classes, 11,689,512). resnet18 is used by
+// the GPU bench only.
 import * as tf from '@tensorflow/tfjs';
 
 export interface TfModel {
@@ -129,6 +130,43 @@ export function tfResnet20(classes: number, seed = 1): TfModel {
       for (const b of blocks) {
         const out = batchNorm(conv(tf.relu(batchNorm(conv(h, b.w1, b.stride, 1), b.bn1)), b.w2, 1, 1), b.bn2);
         h = tf.relu(tf.add(out, shortcut(h, b.stride, b.outC)) as tf.Tensor4D);
+      }
+      return tf.add(tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, fc as tf.Tensor2D), fcb);
+    },
+  };
+}
+
+/**
+ * ImageNet resnet18 (torchvision's layout): 7×7/2 conv 64 + BN + relu, 3×3/2 max pool (padding 1),
+ * four stages of 2 BasicBlocks (64, 128, 256, 512 filters; stride 2 entering stages 2–4, whose
+ * shortcut is a 1×1 strided conv + BN), global average pooling, linear 512 → classes.
+ * Training-mode batch norm as above.
+ */
+export function tfResnet18(classes: number, seed = 1): TfModel {
+  const p = new Params(seed);
+  const bn = (c: number): BatchNorm => newBatchNorm(p, c);
+  const stem = p.weight([7, 7, 3, 64], 49 * 3);
+  const stemBn = bn(64);
+  const blocks: { w1: tf.Variable; bn1: BatchNorm; w2: tf.Variable; bn2: BatchNorm; stride: number; down: { w: tf.Variable; bn: BatchNorm } | null }[] = [];
+  let inC = 64;
+  for (const [planes, stride] of [[64, 1], [128, 2], [256, 2], [512, 2]] as const) {
+    for (let i = 0; i < 2; i++) {
+      const s = i === 0 ? stride : 1;
+      const down = s !== 1 || inC !== planes ? { w: p.weight([1, 1, inC, planes], inC), bn: bn(planes) } : null;
+      blocks.push({ w1: p.weight([3, 3, inC, planes], 9 * inC), bn1: bn(planes), w2: p.weight([3, 3, planes, planes], 9 * planes), bn2: bn(planes), stride: s, down });
+      inC = planes;
+    }
+  }
+  const fc = p.weight([512, classes], 512), fcb = p.zeros([classes]);
+  return {
+    trainable: p.trainable,
+    dispose: () => p.all.forEach((v) => v.dispose()),
+    forward(x) {
+      let h: tf.Tensor4D = tf.maxPool(tf.relu(batchNorm(conv(x, stem, 2, 3), stemBn)), 3, 2, 1);
+      for (const b of blocks) {
+        const out = batchNorm(conv(tf.relu(batchNorm(conv(h, b.w1, b.stride, 1), b.bn1)), b.w2, 1, 1), b.bn2);
+        const short = b.down === null ? h : batchNorm(conv(h, b.down.w, b.stride, 0), b.down.bn);
+        h = tf.relu(tf.add(out, short) as tf.Tensor4D);
       }
       return tf.add(tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, fc as tf.Tensor2D), fcb);
     },
