@@ -2,14 +2,18 @@
 // checkOptions), wrong types, ranges, and combinations that cannot work (early stopping on a
 // validation value without validation at epoch ends) are refused with an ArgumentError naming
 // the option.
-import { ArgumentError, Generator, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, type Device, Generator, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
 import { DataLoader } from '@tensorgrad/data';
 import { type Json, LRScheduler, Module, OneCycleLR, Optimizer } from '@tensorgrad/nn';
 import { CALLBACK_NAMES, type Callbacks, type ProgressDisplay } from './callbacks.js';
 import { EarlyStopping, type EarlyStoppingOptions, defaultMode, splitMonitor } from './early-stopping.js';
 
-/** A batch mean computed from the model's output and the batch's targets (e.g. nn's accuracy). */
-export type Metric = (output: Tensor, target: Tensor) => number;
+/**
+ * A batch mean computed from the model's output and the batch's targets, both on the training
+ * device: a number (nn's accuracy, which reads values synchronously: CPU only), or a one-element
+ * Tensor computed with tensor ops (any device: read back with the loss, in one readback per step).
+ */
+export type Metric = (output: Tensor, target: Tensor) => number | Tensor;
 
 /** The loss minimised: a scalar tensor, the batch mean (e.g. core's crossEntropy). */
 export type LossFunction = (output: Tensor, target: Tensor) => Tensor;
@@ -63,11 +67,17 @@ export interface TrainerOptions {
   generators?: readonly Generator[];
   /** JSON stored with every checkpoint (a run's options...): readCheckpointMetadata and load() return it. */
   metadata?: Json;
+  /**
+   * Where training runs (default 'cpu'): each batch's inputs and labels are moved there; the loss
+   * and metrics are read back asynchronously. The model must already be there, as in PyTorch:
+   * `model.to('webgpu')` (after `await initWebGPU()`) before making the trainer.
+   */
+  device?: Device;
 }
 
 export const TRAINER_OPTIONS = optionKeys<TrainerOptions>()([
   'train', 'validation', 'optimizer', 'scheduler', 'epochs', 'loss', 'metrics', 'callbacks', 'progress', 'earlyStopping', 'checkpoint',
-  'validateEvery', 'maxSteps', 'generators', 'metadata',
+  'validateEvery', 'maxSteps', 'generators', 'metadata', 'device',
 ]);
 const SCHEDULER_OPTIONS = optionKeys<SchedulerOptions>()(['scheduler', 'interval', 'monitor']);
 const EARLY_STOPPING_OPTIONS = optionKeys<EarlyStoppingOptions>()(['monitor', 'mode', 'patience', 'minDelta']);
@@ -93,7 +103,10 @@ export interface Config {
   maxSteps: number | undefined;
   generators: Generator[];
   metadata: Json | undefined;
+  device: Device;
 }
+
+const DEVICES: readonly Device[] = ['cpu', 'webgpu'];
 
 const show = (v: unknown): string =>
   v === null ? 'null' : typeof v === 'object' ? (Array.isArray(v) ? `an array of length ${v.length}` : (v as object).constructor?.name ?? 'object') : `${typeof v} ${String(v)}`;
@@ -180,11 +193,33 @@ export function readOptions(fn: string, model: Module<[Tensor], Tensor>, options
     earlyStopping = new EarlyStopping(monitor, mode, e.patience, minDelta);
   }
 
+  const device = readDevice(fn, model, o.device);
+
   return {
     model, train: o.train, validation: o.validation, optimizer: o.optimizer, scheduler, interval, schedulerMonitor, epochs: o.epochs, loss: o.loss, metrics, callbacks,
     progress: o.progress, earlyStopping, checkpoint: o.checkpoint, validateEvery: o.validateEvery, maxSteps: o.maxSteps,
-    generators: [...(o.generators ?? [])], metadata: o.metadata,
+    generators: [...(o.generators ?? [])], metadata: o.metadata, device,
   };
+}
+
+/**
+ * options.device, where every parameter and buffer of the model must already be: the trainer moves
+ * batches, never the model (a moved model would leave the caller's optimizer and references behind
+ * on another device without a word).
+ */
+function readDevice(fn: string, model: Module<[Tensor], Tensor>, value: Device | undefined): Device {
+  const device = value ?? 'cpu';
+  if (!DEVICES.includes(device)) throw new ArgumentError(`${fn}: device must be one of ${DEVICES.map((d) => `'${d}'`).join(', ')}, got ${show(device)}`);
+  for (const [kind, named] of [['parameter', model.namedParameters()], ['buffer', model.namedBuffers()]] as const) {
+    for (const [name, t] of named) {
+      if (t.device !== device) {
+        // Reading a GPU back is asynchronous (toAsync); moving onto one is not (to).
+        const move = t.device === 'cpu' ? `model.to('${device}') (after await initWebGPU())` : `await model.toAsync('${device}')`;
+        throw new ArgumentError(`${fn}: the model's ${kind} '${name}' is on '${t.device}' but options.device is '${device}': move the model first with ${move}, then create the trainer`);
+      }
+    }
+  }
+  return device;
 }
 
 /**

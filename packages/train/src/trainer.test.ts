@@ -7,44 +7,13 @@ import fs, { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, Generator, crossEntropy, randn } from '@tensorgrad/core';
-import { DataLoader, TensorDataset } from '@tensorgrad/data';
-import { Adam, CosineAnnealingLR, Dropout, Linear, OneCycleLR, ReLU, ReduceLROnPlateau, Sequential, StepLR, accuracy } from '@tensorgrad/nn';
+import { ArgumentError, type Tensor, argmax, cast, equal, mean, sum } from '@tensorgrad/core';
+import { OneCycleLR, ReduceLROnPlateau, StepLR, accuracy } from '@tensorgrad/nn';
 import type { Callbacks } from './callbacks.js';
 import { checkpointFile } from './node.js';
-import type { FitResult } from './records.js';
 import { readCheckpointMetadata } from './state.js';
-import { Trainer, type FitOptions, fit } from './trainer.js';
-
-function dataset(n: number, seed: number): TensorDataset {
-  const x = randn([n, 4], { generator: new Generator(seed) });
-  const labels = Array.from({ length: n }, (_, i) => {
-    const row = Array.from(x.data.subarray(4 * i, 4 * i + 3));
-    return row.indexOf(Math.max(...row));
-  });
-  return new TensorDataset(x, labels);
-}
-
-/** A fresh model and options; `init` seeds the weights (a resume must overwrite them). */
-function setup(extra: Partial<FitOptions> = {}, { init = 1, lr = 0.03, batchSize = 16 } = {}) {
-  const dropoutRng = new Generator(99);
-  const model = new Sequential(new Linear(4, 16, { generator: new Generator(init) }), new ReLU(), new Dropout(0.2, { generator: dropoutRng }), new Linear(16, 3, { generator: new Generator(init + 1) }));
-  const train = new DataLoader(dataset(96, 5), { batchSize, shuffle: true, seed: 3 });
-  const optimizer = new Adam(model.parameters(), { lr });
-  const options: FitOptions = {
-    train, validation: new DataLoader(dataset(64, 6), { batchSize: 32 }), optimizer, epochs: 3, loss: (y, t) => crossEntropy(y, t),
-    metrics: { accuracy }, generators: [dropoutRng],
-    scheduler: { scheduler: new CosineAnnealingLR(optimizer, 3 * train.length), interval: 'step' }, ...extra,
-  };
-  return { model, options, dropoutRng };
-}
-
-/** Everything of a run that must repeat: weights, optimizer moments, generator, records without timings. */
-function fingerprint(model: Sequential, dropoutRng: Generator, result: FitResult): unknown {
-  const untimed = result.history.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);
-  const tensors = [...model.stateDict()].map(([k, t]) => [k, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]);
-  return { tensors, rng: dropoutRng.getState(), untimed, validations: result.validations, steps: result.steps, stepsDone: result.stepsDone };
-}
+import { fingerprint, setup } from './synthetic.test-util.js';
+import { Trainer, fit } from './trainer.js';
 
 describe('fit and Trainer', () => {
   it('trains: the loss falls, validation accuracy rises, the records agree', async () => {
@@ -178,5 +147,42 @@ describe('fit and Trainer', () => {
     expect(() => new Trainer(model, { ...options, callbacks: [{ onEpochEnds: () => {} } as never] })).to.throw(ArgumentError, /unknown option 'onEpochEnds' in callbacks\[0\] \(did you mean 'onEpochEnd'\?\)/);
     expect(() => new Trainer(model, { ...options, earlyStopping: { monitor: 'validation.acc', patience: 1 } })).to.throw(ArgumentError, /monitor 'validation.acc' names no metric; known: loss, accuracy/);
     expect(() => new Trainer(model, { ...options, validateEvery: 2, earlyStopping: { patience: 1 } })).to.throw(ArgumentError, /needs validation at every epoch's end/);
+  });
+
+  describe('devices (on the CPU; trainer.webgpu.test.ts trains on WebGPU)', () => {
+    it('refuses a model that is not on options.device, naming model.to(device); refuses an unknown device', () => {
+      const { model, options } = setup();
+      expect(() => new Trainer(model, { ...options, device: 'webgpu' })).to.throw(
+        ArgumentError, /^Trainer: the model's parameter '0\.weight' is on 'cpu' but options\.device is 'webgpu': move the model first with model\.to\('webgpu'\) \(after await initWebGPU\(\)\), then create the trainer$/,
+      );
+      expect(() => new Trainer(model, { ...options, device: 'cuda' as never })).to.throw(ArgumentError, /^Trainer: device must be one of 'cpu', 'webgpu', got string cuda$/);
+      expect(() => new Trainer(model, { ...options, device: 'cpu' })).not.to.throw();
+    });
+
+    it('reads metrics that return one-element tensors (read back with the loss), in the order given; refuses other shapes', async () => {
+      const tensorAccuracy = (y: Tensor, t: Tensor): Tensor => mean(cast(equal(argmax(y, 1), t), 'float32'));
+      const numbers = setup({ epochs: 1 });
+      const tensors = setup({ epochs: 1, metrics: { correct: tensorAccuracy, accuracy } });
+      const [a, b] = [await fit(numbers.model, numbers.options), await fit(tensors.model, tensors.options)];
+      expect(b.steps.loss).to.deep.equal(a.steps.loss);
+      expect(Object.keys(b.history[0]!.train)).to.deep.equal(['loss', 'correct', 'accuracy']);
+      expect(b.history[0]!.train.correct).to.equal(a.history[0]!.train.accuracy);
+      expect(b.validations[0]!.values.correct).to.equal(a.validations[0]!.values.accuracy);
+      const bad = setup({ metrics: { rows: (y: Tensor) => sum(y, 1) } });
+      let error: unknown;
+      await fit(bad.model, bad.options).catch((e: unknown) => (error = e));
+      expect(String(error)).to.match(/^ArgumentError: Trainer: metric 'rows' must return a number or a one-element Tensor \(the batch mean\), got a tensor of shape \[16\]$/);
+    });
+
+    it('checkpointAsync() gives checkpoint()\'s bytes; a step is refused while it reads', async () => {
+      const { model, options } = setup();
+      const trainer = new Trainer(model, options);
+      for (let i = 0; i < 3; i++) await trainer.step();
+      const pending = trainer.checkpointAsync();
+      expect(() => trainer.checkpoint()).to.throw(ArgumentError, /^Trainer\.checkpoint: a step or validation is in progress/);
+      const bytes = await pending;
+      expect(Buffer.from(bytes).equals(Buffer.from(trainer.checkpoint()))).to.equal(true);
+      expect(readCheckpointMetadata(bytes).trainer.stepsDone).to.equal(3);
+    });
   });
 });

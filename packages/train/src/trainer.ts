@@ -3,14 +3,16 @@
 // optimizer and scheduler stepping, running means of the loss and metrics, validation, early
 // stopping, checkpoints with the whole state, and callbacks. fit() runs to the end; step()
 // lets a driver (a Web Worker that pauses, saves on request...) go one step at a time.
+// On a GPU (options.device) the batches are moved there and every value the loop needs (loss,
+// metrics) is read back asynchronously: one readback per step, one per validation batch.
 import {
-  ArgumentError, type Tensor, convChoices, convRuleChoice, convTuning, noGrad, restoreConvChoices,
+  ArgumentError, DeviceError, Tensor, cast, convChoices, convRuleChoice, convTuning, noGrad, reshape, restoreConvChoices, stack,
 } from '@tensorgrad/core';
-import { type Json, type Module, checkpointToBytes, loadCheckpointFromBytes } from '@tensorgrad/nn';
+import { type CheckpointContents, type Json, type Module, checkpointToBytes, checkpointToBytesAsync, loadCheckpointFromBytes } from '@tensorgrad/nn';
 import { type TrainingRun, emit } from './callbacks.js';
 import { monitoredValue } from './early-stopping.js';
 import { Means } from './means.js';
-import { type Config, type TrainerOptions, readOptions } from './options.js';
+import { type Config, type Metric, type TrainerOptions, readOptions } from './options.js';
 import type { EpochRecord, FitResult, StepCurves, StepRecord, ValidationRecord, Values } from './records.js';
 import { type CheckpointMetadata, TRAINER_FORMAT, type TrainerState, checkTrainerMetadata, metadataOf } from './state.js';
 
@@ -119,7 +121,7 @@ export class Trainer implements TrainingRun {
   }
 
   async #step(): Promise<StepRecord> {
-    const { train, optimizer, scheduler, interval, model } = this.#c;
+    const { train, optimizer, scheduler, interval, model, device } = this.#c;
     const epoch = Math.floor(this.stepsDone / this.stepsPerEpoch);
     const index = this.stepsDone % this.stepsPerEpoch;
     this.#epoch ??= { means: new Means(), lrAtStart: this.lr, seconds: 0 };
@@ -133,14 +135,16 @@ export class Trainer implements TrainingRun {
     const lr = this.lr;
     model.train();
     optimizer.zeroGrad();
-    const output = model.invoke(batch.inputs);
-    const loss = this.#lossOf(output, batch.labels);
+    const labels = batch.labels.to(device);
+    const output = model.invoke(batch.inputs.to(device));
+    const loss = this.#lossOf(output, labels);
     loss.backward();
     optimizer.step();
     if (scheduler !== undefined && interval === 'step') scheduler.step();
-    const values = { loss: loss.item(), ...this.#metricsOf(output, batch.labels) } as Values;
     const samples = batch.indices.length;
+    // The GPU copies were made (uploads copy at once): the host buffers can go back to the loader.
     batch.release();
+    const values = await this.#valuesOf(loss, output, labels);
     this.stepsDone++;
     this.#epoch.means.add(values, samples);
     this.steps.loss.push(values.loss);
@@ -204,14 +208,14 @@ export class Trainer implements TrainingRun {
     this.#validationOrder ??= loader.order(0);
     const means = new Means();
     model.eval();
-    noGrad(() => {
-      for (let b = 0; b < loader.length; b++) {
-        const batch = loader.batch(0, b, this.#validationOrder!);
-        const output = model.invoke(batch.inputs);
-        means.add({ loss: this.#lossOf(output, batch.labels).item(), ...this.#metricsOf(output, batch.labels) } as Values, batch.indices.length);
-        batch.release();
-      }
-    });
+    for (let b = 0; b < loader.length; b++) {
+      const batch = loader.batch(0, b, this.#validationOrder!);
+      const [output, labels] = noGrad(() => [model.invoke(batch.inputs.to(this.#c.device)), batch.labels.to(this.#c.device)]);
+      const loss = noGrad(() => this.#lossOf(output, labels));
+      const samples = batch.indices.length;
+      batch.release();
+      means.add(await this.#valuesOf(loss, output, labels), samples);
+    }
     const record: ValidationRecord = { step: this.stepsDone, epoch: Math.max(1, Math.ceil(this.stepsDone / this.stepsPerEpoch)), values: means.values() };
     if (this.validations.at(-1)?.step === record.step) this.validations[this.validations.length - 1] = record;
     else this.validations.push(record);
@@ -228,8 +232,43 @@ export class Trainer implements TrainingRun {
     return loss;
   }
 
-  #metricsOf(output: Tensor, target: Tensor): Record<string, number> {
-    return noGrad(() => Object.fromEntries(this.#c.metrics.map(([name, metric]) => [name, metric(output, target)])));
+  /**
+   * The loss and metrics of a batch as numbers. Tensor values on a GPU are stacked there and read
+   * back together (one readback); CPU tensors are read directly.
+   */
+  async #valuesOf(loss: Tensor, output: Tensor, target: Tensor): Promise<Values> {
+    const { metrics, device } = this.#c;
+    const computed = noGrad(() => metrics.map(([name, metric]): [string, number | Tensor] => [name, this.#metricValue(name, metric, output, target)]));
+    const entries: [string, number | Tensor][] = [['loss', loss], ...computed];
+    const onDevice = entries.filter((e): e is [string, Tensor] => e[1] instanceof Tensor && e[1].device !== 'cpu');
+    const values: Record<string, number> = {};
+    if (onDevice.length > 0) {
+      const stacked = noGrad(() => stack(onDevice.map(([, t]) => reshape(t.dtype === 'float32' ? t : cast(t, 'float32'), [1])), 0));
+      const read = await stacked.dataAsync();
+      onDevice.forEach(([name], i) => (values[name] = read[i]!));
+    }
+    for (const [name, v] of entries) {
+      if (typeof v === 'number') values[name] = v;
+      else if (v.device === 'cpu') values[name] = (await v.dataAsync())[0]!;
+    }
+    // In the order the loss and metrics were given, whatever the devices.
+    return Object.fromEntries(entries.map(([name]) => [name, values[name]!])) as Values;
+  }
+
+  /** One metric's value: a number, or a one-element tensor; a synchronous read of a GPU tensor is explained. */
+  #metricValue(name: string, metric: Metric, output: Tensor, target: Tensor): number | Tensor {
+    let value: number | Tensor;
+    try {
+      value = metric(output, target);
+    } catch (e) {
+      if (!(e instanceof DeviceError) || this.#c.device === 'cpu') throw e;
+      throw new ArgumentError(
+        `Trainer: metric '${name}' reads values synchronously, which '${this.#c.device}' tensors cannot give (${e.message}); ` +
+          'compute it with tensor ops and return a one-element Tensor: the trainer reads it back with the loss',
+      );
+    }
+    if (typeof value === 'number' || (value instanceof Tensor && value.size === 1)) return value;
+    throw new ArgumentError(`Trainer: metric '${name}' must return a number or a one-element Tensor (the batch mean), got ${value instanceof Tensor ? `a tensor of shape [${value.shape.join(', ')}]` : typeof value}`);
   }
 
   #addTime(t0: number): void {
@@ -240,7 +279,7 @@ export class Trainer implements TrainingRun {
 
   async #save(): Promise<void> {
     this.#lastCheckpointStep = this.stepsDone;
-    await this.#c.checkpoint!(this.#bytes(), { epoch: this.epochsDone, step: this.stepsDone });
+    await this.#c.checkpoint!(await checkpointToBytesAsync(this.#contents()), { epoch: this.epochsDone, step: this.stepsDone });
   }
 
   /** The run so far. */
@@ -255,13 +294,29 @@ export class Trainer implements TrainingRun {
   /**
    * The whole run as checkpoint bytes (nn's format: model, optimizer and scheduler state, plus
    * the trainer's in the metadata): load() continues it with the same bits. Between steps only.
+   * On a GPU, use checkpointAsync() (the values are read back asynchronously).
    */
   checkpoint(): Uint8Array {
     this.#idle('checkpoint');
-    return this.#bytes();
+    if (this.#c.device !== 'cpu') {
+      throw new DeviceError(`Trainer.checkpoint: the model is on '${this.#c.device}', whose values are read back asynchronously: use \`await trainer.checkpointAsync()\``);
+    }
+    return checkpointToBytes(this.#contents());
   }
 
-  #bytes(): Uint8Array {
+  /** checkpoint() on any device: the model stays where it is, its values are read back. Between steps only. */
+  async checkpointAsync(): Promise<Uint8Array> {
+    this.#idle('checkpointAsync');
+    this.#busy = true;
+    try {
+      return await checkpointToBytesAsync(this.#contents());
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** What a checkpoint of the run now holds. */
+  #contents(): CheckpointContents {
     const { model, optimizer, scheduler, metadata } = this.#c;
     const state: TrainerState = {
       format: TRAINER_FORMAT, stepsPerEpoch: this.stepsPerEpoch, stepsDone: this.stepsDone, epochsDone: this.epochsDone, stoppedEarly: this.stoppedEarly,
@@ -272,7 +327,7 @@ export class Trainer implements TrainingRun {
       convChoices: convChoices(),
     };
     const meta: CheckpointMetadata = metadata === undefined ? { trainer: state } : { trainer: state, user: metadata };
-    return checkpointToBytes({ model, optimizer, ...(scheduler === undefined ? {} : { scheduler }), metadata: meta as unknown as Json });
+    return { model, optimizer, ...(scheduler === undefined ? {} : { scheduler }), metadata: meta as unknown as Json };
   }
 
   /**
