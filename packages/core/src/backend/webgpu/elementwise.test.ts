@@ -4,6 +4,7 @@
 // dtypes, where, relu and reluGrad. Smooth functions within GPU_TOLERANCE; masks, comparisons,
 // selections, int32 results and the sign of every zero exactly.
 import { expect } from 'chai';
+import { DeviceError, ShapeError } from '../../errors.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { cpuElementwise } from '../cpu/elementwise.js';
 import { Binary, type BinaryCode, Unary, type UnaryCode } from '../elementwise.js';
@@ -122,7 +123,6 @@ describe('webgpu elementwise kernels (Dawn)', () => {
         const e = Math.abs(got[i]! - w) / Math.abs(w);
         if (e > max) [max, at] = [e, i];
       }
-      if (process.env.EW_REPORT) console.log(code, max.toExponential(2), input[at]);
       if (max > 2 ** -18) worst.push(`${code}: max relative error ${max.toExponential(2)} at ${input[at]} (got ${got[at]}, want ${w64[at]})`);
     }
     expect(worst).to.deep.equal([]);
@@ -281,6 +281,16 @@ describe('webgpu elementwise kernels (Dawn)', () => {
     const xi = Int32Array.of(3, -3, 0, 2147483647, -2147483648);
     const [ri, riw] = await both('int32', xi.length, (out) => webgpuElementwise.relu(up(xi), out), (out) => cpuElementwise.relu(xi, out));
     expect(exactMismatch(ri, riw)).to.equal(null);
+  });
+
+  it('refuses a broadcast of rank 9 after merging dims (ShapeError) and CPU arrays (DeviceError)', () => {
+    const a = up(new Float32Array(16));
+    const out = rt.allocate('float32', 512, false);
+    const aShape = [2, 1, 2, 1, 2, 1, 2, 1, 2];
+    const bShape = [1, 2, 1, 2, 1, 2, 1, 2, 1];
+    expect(() => webgpuElementwise.binary(Binary.add, a, aShape, a, bShape, out, new Array<number>(9).fill(2)))
+      .to.throw(ShapeError, /up to rank 8 after merging dims, got shape \[2,2,2,2,2,2,2,2,2\]/);
+    expect(() => webgpuElementwise.unary(Unary.exp, new Float32Array(4), out)).to.throw(DeviceError, /unary: x is a CPU Float32Array/);
   });
 
   it('writes nothing and dispatches nothing for empty arrays', async () => {

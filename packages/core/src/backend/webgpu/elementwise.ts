@@ -10,12 +10,14 @@
 // - mul wraps modulo 2^32; the CPU rounds a product above 2^53 to float64 before ToInt32, so for
 //   such products the low bits differ (the only int32 difference).
 // Mixed int32/float32 operands: comparisons, maximum and minimum compare exactly (as float64
-// does); arithmetic converts the int32 operand to float32 (exact below 2^24 in magnitude).
+// does); add and sub take an int32 as a float32 hi + lo pair (so sums that cancel stay exact);
+// mul, div and pow convert it to float32 (exact below 2^24 in magnitude; above, one more
+// rounding), pow keeping an int32 exponent's parity.
 // A float result stored into an int32 output is converted as ToInt32 (NaN, ±∞ -> 0, modulo 2^32).
 // Broadcast shapes and strides travel as scalar members of the kernel's uniform parameters (dims
 // merged first as the CPU does, so a scalar, a row or a [1, C, 1, 1] broadcast becomes rank 1-2):
 // nothing is uploaded or allocated per call.
-import { ArgumentError, DTypeError, DeviceError } from '../../errors.js';
+import { ArgumentError, DeviceError, ShapeError } from '../../errors.js';
 import { broadcastStrides } from '../../tensor/shape.js';
 import { GELU_TANH_BETA, GELU_TANH_KAPPA, SELU_NEGATIVE, SELU_SCALE } from '../activation-constants.js';
 import { Binary, type BinaryCode, type ElementwiseKernels, Unary, type UnaryCode } from '../elementwise.js';
@@ -291,7 +293,7 @@ function broadcastRun(
   const { shape, strides } = collapse(outShape, operands.map((o) => broadcastStrides(o.shape, outShape)));
   const rank = shape.length;
   if (rank > MAX_RANK) {
-    throw new DTypeError(`elementwise.${kind}: the WebGPU kernel broadcasts up to rank ${MAX_RANK} after merging dims, got shape [${outShape.join(',')}] (rank ${rank} merged)`);
+    throw new ShapeError(`elementwise.${kind}: the WebGPU kernel broadcasts up to rank ${MAX_RANK} after merging dims, got shape [${outShape.join(',')}] (rank ${rank} merged)`);
   }
   const types = operands.map((o) => o.array.dtype).join(' ');
   const k = kernel(`${kind} ${op} ${types} ${out.dtype} ${rank}`, () => {
