@@ -7,8 +7,8 @@
 // int32 with the CPU's results:
 // - add, sub wrap modulo 2^32 as ToInt32 of the exact sum does; div truncates (x/0 -> 0, since
 //   ToInt32(±∞ or NaN) = 0); pow by squaring (negative exponents: 0, or ±1 for a base ±1).
-// - mul wraps modulo 2^32; the CPU rounds a product above 2^53 to float64 before ToInt32, so for
-//   such products the low bits differ (the only int32 difference).
+// - mul wraps modulo 2^32; the CPU rounds a product (or power) above 2^53 to float64 before
+//   ToInt32, so for such results the low bits differ (the only int32 differences).
 // Mixed int32/float32 operands: comparisons, maximum and minimum compare exactly (as float64
 // does); add and sub take an int32 as a float32 hi + lo pair (so sums that cancel stay exact);
 // mul, div and pow convert it to float32 (exact below 2^24 in magnitude; above, one more
