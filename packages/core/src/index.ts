@@ -33,6 +33,8 @@ export * from './dispatch/pool.js';
 export * from './dispatch/activation.js';
 export * from './dispatch/loss.js';
 export * from './dispatch/norm.js';
+export { sgdUpdate_, adamUpdate_, rmspropUpdate_, type SgdUpdateOptions, type AdamUpdateOptions, type RmspropUpdateOptions } from './ops/optim/updates.js';
+export { totalNorm, clipByNorm_ } from './ops/optim/clip-norm.js';
 export { setNumThreads } from './backend/cpu/threads.js';
 export { initWebGPU, isWebGPUReady, webgpuMemoryStats, type InitWebGPUOptions, type WebGPUInfo, type GpuMemoryStats } from './backend/webgpu/init.js';
 export type { Device, DeviceArray, KernelArray } from './tensor/device.js';

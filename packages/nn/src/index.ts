@@ -38,7 +38,7 @@ export {
 } from './optim/lr-scheduler.js';
 export { OneCycleLR, type OneCycleLROptions } from './optim/one-cycle.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type PlateauState } from './optim/reduce-on-plateau.js';
-export { clipGradNorm, type ClipGradNormOptions } from './optim/clip.js';
+export { clipGradNorm, clipGradNormAsync, type ClipGradNormOptions } from './optim/clip.js';
 
 export { accuracy, topKAccuracy, type AccuracyOptions } from './metrics/accuracy.js';
 export { confusionMatrix, ConfusionMatrix } from './metrics/confusion-matrix.js';

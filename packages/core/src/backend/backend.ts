@@ -9,6 +9,7 @@ import type { CopyKernels } from './copy.js';
 import type { ElementwiseKernels } from './elementwise.js';
 import type { GemmKernels } from './gemm.js';
 import type { NormKernels } from './norm.js';
+import type { OptimizerKernels } from './optimizer.js';
 import type { PoolKernels } from './pool.js';
 import type { RandomKernels } from './random.js';
 import type { ReduceKernels } from './reduce.js';
@@ -32,4 +33,6 @@ export interface Backend<A = KernelArray> {
   readonly reduce: ReduceKernels<A>;
   readonly copy: CopyKernels<A>;
   readonly random: RandomKernels<A>;
+  /** In-place parameter updates (SGD, Adam, RMSprop) and gradient-norm clipping. */
+  readonly optimizer: OptimizerKernels<A>;
 }

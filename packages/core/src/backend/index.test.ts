@@ -45,6 +45,7 @@ const uses: Record<Area, () => tg.Tensor> = {
   reduce: () => tg.sum(x4(), 1),
   copy: () => tg.permute(x4(), [0, 2, 3, 1]),
   random: () => tg.dropout(x4(), 0.5, { seed: 3 }),
+  optimizer: () => tg.noGrad(() => { const p = x4(); tg.sgdUpdate_(p, tg.onesLike(p), null, { lr: 0.1 }); return p; }),
   // Kernel outputs that are not tensors (batch statistics, argmax indices) are allocated through it.
   storage: () => tg.layerNorm(x4(), [8]),
 };

@@ -1,4 +1,4 @@
-import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys, portablePow } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, adamUpdate_, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput, typeNameOf } from './optimizer.js';
 import { checkBool } from '../check.js';
 
@@ -53,24 +53,11 @@ export class Adam extends Optimizer<AdamOptions> {
 
   protected update(p: Tensor, grad: Tensor, { lr, betas: [beta1, beta2], eps, weightDecay, amsgrad }: ParamGroup<AdamOptions>, state: ParamState): void {
     const step = (state.step = ((state.step as number | undefined) ?? 0) + 1);
-    const m = this.buffer(state, 'expAvg', p).data;
-    const v = this.buffer(state, 'expAvgSq', p).data;
-    const vMax = amsgrad ? this.buffer(state, 'maxExpAvgSq', p).data : null;
-    // portablePow, not **: β^t must round as in every engine (Math.pow's last bit differs between them).
-    const stepSize = lr / (1 - portablePow(beta1, step));
-    const bc2Sqrt = Math.sqrt(1 - portablePow(beta2, step));
-    const decay = this.decoupled ? 1 - lr * weightDecay : 1;
-    const l2 = this.decoupled ? 0 : weightDecay;
-    const w = p.data;
-    const g0 = grad.data;
-    for (let i = 0; i < w.length; i++) {
-      const wi = w[i]! * decay;
-      const g = g0[i]! + l2 * w[i]!;
-      const mi = (m[i] = beta1 * m[i]! + (1 - beta1) * g);
-      let vi = (v[i] = beta2 * v[i]! + (1 - beta2) * g * g);
-      if (vMax !== null) vi = vMax[i] = Math.max(vMax[i]!, vi);
-      w[i] = wi - (stepSize * mi) / (Math.sqrt(vi) / bc2Sqrt + eps);
-    }
+    const m = this.buffer(state, 'expAvg', p);
+    const v = this.buffer(state, 'expAvgSq', p);
+    const vMax = amsgrad ? this.buffer(state, 'maxExpAvgSq', p) : null;
+    // The bias corrections 1 − βᵗ are computed by core with portablePow (the same bits in every engine).
+    adamUpdate_(p, grad, m, v, vMax, { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, step });
   }
 }
 

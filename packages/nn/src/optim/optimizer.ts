@@ -1,4 +1,4 @@
-import { ArgumentError, DTypeError, ShapeError, Tensor, checkOptions, noGrad, zerosLike } from '@tensorgrad/core';
+import { ArgumentError, DTypeError, DeviceError, ShapeError, Tensor, checkOptions, noGrad, zerosLike } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
 import { Module, parameterName } from '../module/module.js';
@@ -122,7 +122,10 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
    */
   protected abstract validate(group: ParamGroup<H>, fn: string): void;
 
-  /** Updates p.data in place from its gradient g (both as typed arrays); state persists across steps. */
+  /**
+   * Updates p in place from its gradient g (the built-in optimizers call core's sgdUpdate_,
+   * adamUpdate_ or rmspropUpdate_, which run on p's device); state persists across steps.
+   */
   protected abstract update(p: Tensor, g: Tensor, group: ParamGroup<H>, state: ParamState): void;
 
   /**
@@ -135,17 +138,45 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
       this.validate(group, `${name} (param group ${gi})`);
       for (const p of group.params) if (p.grad !== null) this.#checkGrad(name, p);
     });
+    for (const [p, state] of this.state) this.#follow(name, p, state);
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const p of group.params) {
           if (p.grad === null) continue;
           let state = this.state.get(p);
           if (state === undefined) this.state.set(p, (state = {}));
+          const version = p.version.value;
           this.update(p, p.grad, group, state);
-          p.markModified();
+          // Core's updates bump the version themselves; an update that wrote p otherwise gets it here.
+          if (p.version.value === version) p.markModified();
         }
       }
     });
+  }
+
+  /**
+   * State follows its parameter's device: after `model.to('webgpu')` (or loading a CPU
+   * checkpoint into a GPU model) the CPU state tensors are uploaded here. State on a GPU whose
+   * parameter went back to the CPU needs a readback: `await optimizer.moveStateAsync()`.
+   */
+  #follow(where: string, p: Tensor, state: ParamState): void {
+    for (const [k, v] of Object.entries(state)) {
+      if (!(v instanceof Tensor) || v.device === p.device) continue;
+      if (v.device !== 'cpu') {
+        throw new DeviceError(
+          `${where}: the optimizer state '${k}' of ${this.#names.get(p)} is on '${v.device}' but the parameter is on '${p.device}'; ` +
+            'reading it back is asynchronous: call `await optimizer.moveStateAsync()` first',
+        );
+      }
+      state[k] = v.to(p.device);
+    }
+  }
+
+  /** Moves every state tensor to its parameter's device, reading GPU state back where a parameter moved to the CPU. */
+  async moveStateAsync(): Promise<void> {
+    for (const [p, state] of this.state) {
+      for (const [k, v] of Object.entries(state)) if (v instanceof Tensor && v.device !== p.device) state[k] = await v.toAsync(p.device);
+    }
   }
 
   #checkGrad(where: string, p: Tensor): void {
@@ -156,6 +187,7 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
       throw new ShapeError(`${where}: the gradient of ${param} has shape [${g.shape.join(',')}] but the parameter has shape [${p.shape.join(',')}]; nothing was updated`);
     }
     if (g.dtype !== p.dtype) throw new DTypeError(`${where}: the gradient of ${param} has dtype ${g.dtype} but the parameter is ${p.dtype}; nothing was updated`);
+    if (g.device !== p.device) throw new DeviceError(`${where}: the gradient of ${param} is on '${g.device}' but the parameter is on '${p.device}'; nothing was updated`);
   }
 
   /** Drops every parameter's gradient (set to null, like PyTorch's default). */
@@ -163,10 +195,10 @@ export abstract class Optimizer<H extends Hyperparameters & { lr: number } = Hyp
     for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
   }
 
-  /** A state tensor shaped like p, created at zero on first use. */
+  /** A state tensor shaped like p, created at zero on p's device on first use. */
   protected buffer(state: ParamState, key: string, p: Tensor): Tensor {
     let t = state[key];
-    if (!(t instanceof Tensor)) state[key] = t = zerosLike(p);
+    if (!(t instanceof Tensor)) state[key] = t = zerosLike(p).to(p.device);
     return t;
   }
 

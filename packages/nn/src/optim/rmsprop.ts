@@ -1,4 +1,4 @@
-import { type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { type Tensor, checkNumber, checkOptions, optionKeys, rmspropUpdate_ } from '@tensorgrad/core';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkBool } from '../check.js';
 
@@ -46,21 +46,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected update(p: Tensor, grad: Tensor, { lr, alpha, eps, weightDecay, momentum, centered }: ParamGroup<RMSpropOptions>, state: ParamState): void {
     state.step = ((state.step as number | undefined) ?? 0) + 1;
-    const s = this.buffer(state, 'squareAvg', p).data;
-    const gAvg = centered ? this.buffer(state, 'gradAvg', p).data : null;
-    const buf = momentum > 0 ? this.buffer(state, 'momentumBuffer', p).data : null;
-    const w = p.data;
-    const g0 = grad.data;
-    for (let i = 0; i < w.length; i++) {
-      const g = g0[i]! + weightDecay * w[i]!;
-      let sq = (s[i] = alpha * s[i]! + (1 - alpha) * g * g);
-      if (gAvg !== null) {
-        const ga = (gAvg[i] = alpha * gAvg[i]! + (1 - alpha) * g);
-        sq -= ga * ga;
-      }
-      const step = g / (Math.sqrt(sq) + eps);
-      if (buf !== null) w[i] = w[i]! - lr * (buf[i] = momentum * buf[i]! + step);
-      else w[i] = w[i]! - lr * step;
-    }
+    const s = this.buffer(state, 'squareAvg', p);
+    const gAvg = centered ? this.buffer(state, 'gradAvg', p) : null;
+    const buf = momentum > 0 ? this.buffer(state, 'momentumBuffer', p) : null;
+    rmspropUpdate_(p, grad, s, gAvg, buf, { lr, alpha, eps, weightDecay, momentum });
   }
 }

@@ -1,4 +1,4 @@
-import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys, sgdUpdate_ } from '@tensorgrad/core';
 import { Optimizer, type ParamGroup, type ParamState, type ParamsInput } from './optimizer.js';
 import { checkBool } from '../check.js';
 
@@ -43,18 +43,8 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, { lr, momentum, dampening, weightDecay, nesterov }: ParamGroup<SGDOptions>, state: ParamState): void {
-    const w = p.data;
-    const g = grad.data;
-    const first = state.momentumBuffer === undefined;
-    const buf = momentum !== 0 ? this.buffer(state, 'momentumBuffer', p).data : null;
-    for (let i = 0; i < w.length; i++) {
-      let d = g[i]! + weightDecay * w[i]!;
-      if (buf !== null) {
-        const b = first ? d : momentum * buf[i]! + (1 - dampening) * d;
-        buf[i] = b;
-        d = nesterov ? d + momentum * b : b;
-      }
-      w[i] = w[i]! - lr * d;
-    }
+    const firstStep = state.momentumBuffer === undefined;
+    const buf = momentum !== 0 ? this.buffer(state, 'momentumBuffer', p) : null;
+    sgdUpdate_(p, grad, buf, { lr, momentum, dampening, weightDecay, nesterov, firstStep });
   }
 }

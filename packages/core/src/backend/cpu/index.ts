@@ -8,6 +8,7 @@ import { cpuCopy } from './copy.js';
 import { cpuElementwise } from './elementwise.js';
 import { cpuGemm } from './gemm.js';
 import { cpuNorm } from './norm.js';
+import { cpuOptimizer } from './optimizer.js';
 import { cpuPool } from './pool.js';
 import { cpuRandom } from './random.js';
 import { cpuReduce } from './reduce.js';
@@ -23,4 +24,5 @@ export const cpuBackend: Backend<TypedArray> = {
   reduce: cpuReduce,
   copy: cpuCopy,
   random: cpuRandom,
+  optimizer: cpuOptimizer,
 };
