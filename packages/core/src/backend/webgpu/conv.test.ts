@@ -39,6 +39,7 @@ const CASES: Case[] = [
   { n: 1, cin: 2, cout: 3, groups: 1, inH: 13, inW: 11, kernelSize: 5, stride: 2, padding: [1, 2], dilation: 2, bias: false },
   { n: 2, cin: 1, cout: 6, groups: 1, inH: 12, inW: 12, kernelSize: 5, stride: 1, padding: 0, dilation: 1, bias: true },
   { n: 1, cin: 4, cout: 2, groups: 2, inH: 7, inW: 8, kernelSize: [3, 2], stride: [2, 1], padding: [0, 1], dilation: [1, 2], bias: true },
+  { n: 2, cin: 3, cout: 3, groups: 3, inH: 16, inW: 16, kernelSize: 3, stride: 1, padding: 1, dilation: 1, bias: true },
   { n: 1, cin: 40, cout: 36, groups: 1, inH: 6, inW: 5, kernelSize: 3, stride: 1, padding: 1, dilation: 1, bias: true },
 ];
 

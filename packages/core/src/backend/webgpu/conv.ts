@@ -11,8 +11,8 @@
 import type { ConvKernels, ConvProblem } from '../conv.js';
 import type { KernelArray } from '../storage.js';
 import type { GpuArray } from './gpu-array.js';
-import { type GpuKernel, webgpuRuntime, workgroups1d } from './runtime.js';
-import { TILE_M, TILE_N, float32Array, runTiled, tiledKernel } from './tiled.js';
+import { type GpuKernel, type WebGPURuntime, webgpuRuntime, workgroups1d } from './runtime.js';
+import { TiledShader, chooseTile, float32Array, runTiled } from './tiled.js';
 
 /** The geometry every conv shader receives (i32 members of its Params, after M, N, K). */
 const GEOMETRY = ['n', 'cin', 'cout', 'cinG', 'coutG', 'inH', 'inW', 'outH', 'outW', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'pT', 'pL'] as const;
@@ -26,114 +26,158 @@ function geometry(p: ConvProblem): number[] {
   return GEOMETRY.map((k) => values[k]);
 }
 
-/** WGSL: input row and column (ih, iw) read by output position `pos` of a plane through tap `tap`. */
-const WINDOW_TAP = /* wgsl */ `
-fn windowTap(pos: i32, tap: i32) -> vec2<i32> {
-  let oh = pos / p.outW;
-  let ow = pos - oh * p.outW;
-  let kh = tap / p.kW;
-  let kw = tap - kh * p.kW;
-  return vec2<i32>(oh * p.sH - p.pT + kh * p.dH, ow * p.sW - p.pL + kw * p.dW);
+/**
+ * WGSL for reading x through a window: a Pos is an output position's window in one image and
+ * group (where it starts), a Tap one tap of it (channel in the group, kernel row and column); an
+ * element of x is xAt(pos, tap). The divisions happen once per position and per tap.
+ */
+const WINDOW = /* wgsl */ `
+struct Pos { base: i32, h: i32, w: i32 }
+struct Tap { off: i32, h: i32, w: i32 }
+/** Output position q (image and place in the plane) of group g. */
+fn posOf(g: i32, q: i32) -> Pos {
+  let P = p.outH * p.outW;
+  let img = q / P;
+  let oh = (q - img * P) / p.outW;
+  let ow = q - img * P - oh * p.outW;
+  let h = oh * p.sH - p.pT;
+  let w = ow * p.sW - p.pL;
+  return Pos((img * p.cin + g * p.cinG) * p.inH * p.inW + h * p.inW + w, h, w);
 }
-
-/** x[img, channel ci of group g, at] or 0 in the padding. */
-fn xAt(img: i32, g: i32, ci: i32, at: vec2<i32>) -> f32 {
-  if (at.x < 0 || at.x >= p.inH || at.y < 0 || at.y >= p.inW) { return 0.0; }
-  return x[((img * p.cin + g * p.cinG + ci) * p.inH + at.x) * p.inW + at.y];
+/** Tap t: input channel t / (kH·kW) of the group, kernel row and column. */
+fn tapOf(t: i32) -> Tap {
+  let T = p.kH * p.kW;
+  let ci = t / T;
+  let kh = (t - ci * T) / p.kW;
+  let kw = t - ci * T - kh * p.kW;
+  let h = kh * p.dH;
+  let w = kw * p.dW;
+  return Tap(ci * p.inH * p.inW + h * p.inW + w, h, w);
+}
+/** x under tap t of window q, or 0 in the padding. */
+fn xAt(q: Pos, t: Tap) -> f32 {
+  let ih = q.h + t.h;
+  let iw = q.w + t.w;
+  if (ih < 0 || ih >= p.inH || iw < 0 || iw >= p.inW) { return 0.0; }
+  return x[q.base + t.off];
 }`;
 
-function forwardKernel(bias: boolean): GpuKernel {
-  return tiledKernel({
-    name: 'conv2d forward',
-    bindings: /* wgsl */ `
+/** y = w·gather(x), plus bias[co] when p.hasBias is 1. */
+const FORWARD = new TiledShader({
+  name: 'conv2d forward',
+  bindings: /* wgsl */ `
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<f32>;${bias ? `
-@group(0) @binding(3) var<storage, read> bias: array<f32>;` : ''}`,
-    params: GEOMETRY,
-    functions: /* wgsl */ `${WINDOW_TAP}
-fn loadA(g: i32, r: i32, k: i32) -> f32 { return w[(g * p.coutG + r) * p.K + k]; }
-fn loadB(g: i32, k: i32, c: i32) -> f32 {
-  let P = p.outH * p.outW;
-  let img = c / P;
-  let T = p.kH * p.kW;
-  let ci = k / T;
-  return xAt(img, g, ci, windowTap(c - img * P, k - ci * T));
-}
+@group(0) @binding(2) var<storage, read_write> y: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;`,
+  params: [...GEOMETRY, 'hasBias'],
+  functions: /* wgsl */ `${WINDOW}
+alias ARow = i32;
+alias ADepth = i32;
+alias BDepth = Tap;
+alias BCol = Pos;
+fn aRow(g: i32, r: i32) -> i32 { return (g * p.coutG + r) * p.K; }
+fn aDepth(g: i32, k: i32) -> i32 { return k; }
+fn loadA(r: i32, k: i32) -> f32 { return w[r + k]; }
+fn bDepth(g: i32, k: i32) -> Tap { return tapOf(k); }
+fn bCol(g: i32, c: i32) -> Pos { return posOf(g, c); }
+fn loadB(k: Tap, c: Pos) -> f32 { return xAt(c, k); }
 fn store(g: i32, s: i32, r: i32, c: i32, v: f32) {
   let P = p.outH * p.outW;
   let img = c / P;
   let co = g * p.coutG + r;
-  y[(img * p.cout + co) * P + c - img * P] = v${bias ? ' + bias[co]' : ''};
+  var b = 0.0;
+  if (p.hasBias != 0) { b = bias[co]; }
+  y[(img * p.cout + co) * P + c - img * P] = v + b;
 }`,
-  });
-}
+});
 
-function inputGradKernel(bias: boolean): GpuKernel {
-  return tiledKernel({
-    name: 'conv2d inputGrad',
-    bindings: /* wgsl */ `
+/** dx = wᵀ·(dy at the windows reading each input), plus bias[ci] when p.hasBias is 1. */
+const INPUT_GRAD = new TiledShader({
+  name: 'conv2d inputGrad',
+  bindings: /* wgsl */ `
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;${bias ? `
-@group(0) @binding(3) var<storage, read> bias: array<f32>;` : ''}`,
-    params: GEOMETRY,
-    functions: /* wgsl */ `
-fn loadA(g: i32, r: i32, k: i32) -> f32 {
+@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;`,
+  params: [...GEOMETRY, 'hasBias'],
+  // A row is an input channel ci of the group, a depth (co, tap) an output channel and a tap:
+  // A[ci, (co, tap)] = w[g·coutG + co, ci, tap]. A column is an input element (image, ih, iw);
+  // B[(co, tap), (ih, iw)] is dy at the output whose window reads (ih, iw) through the tap, if any.
+  functions: /* wgsl */ `
+struct InPos { base: i32, h: i32, w: i32 }
+struct OutTap { off: i32, h: i32, w: i32 }
+alias ARow = i32;
+alias ADepth = i32;
+alias BDepth = OutTap;
+alias BCol = InPos;
+fn aRow(g: i32, r: i32) -> i32 { return (g * p.coutG * p.cinG + r) * p.kH * p.kW; }
+fn aDepth(g: i32, k: i32) -> i32 {
   let T = p.kH * p.kW;
   let co = k / T;
-  return w[((g * p.coutG + co) * p.cinG + r) * T + k - co * T];
+  return co * p.cinG * T + k - co * T;
 }
-fn loadB(g: i32, k: i32, c: i32) -> f32 {
+fn loadA(r: i32, k: i32) -> f32 { return w[r + k]; }
+fn bDepth(g: i32, k: i32) -> OutTap {
+  let T = p.kH * p.kW;
+  let co = k / T;
+  let kh = (k - co * T) / p.kW;
+  let kw = k - co * T - kh * p.kW;
+  return OutTap(co * p.outH * p.outW, kh * p.dH, kw * p.dW);
+}
+fn bCol(g: i32, c: i32) -> InPos {
   let plane = p.inH * p.inW;
   let img = c / plane;
-  let pos = c - img * plane;
-  let ih = pos / p.inW;
-  let iw = pos - ih * p.inW;
-  let T = p.kH * p.kW;
-  let co = k / T;
-  let tap = k - co * T;
-  let kh = tap / p.kW;
-  let kw = tap - kh * p.kW;
-  // The output (oh, ow) whose window reads (ih, iw) through this tap, if there is one.
-  let th = ih + p.pT - kh * p.dH;
-  let tw = iw + p.pL - kw * p.dW;
+  let ih = (c - img * plane) / p.inW;
+  let iw = c - img * plane - ih * p.inW;
+  return InPos((img * p.cout + g * p.coutG) * p.outH * p.outW, ih + p.pT, iw + p.pL);
+}
+fn loadB(k: OutTap, c: InPos) -> f32 {
+  // The output (oh, ow) starts its window at (oh·sH, ow·sW) in padded coordinates.
+  let th = c.h - k.h;
+  let tw = c.w - k.w;
   if (th < 0 || tw < 0) { return 0.0; }
-  let oh = th / p.sH;
-  let ow = tw / p.sW;
+  var oh = th;
+  var ow = tw;
+  if (p.sH != 1) { oh = th / p.sH; }
+  if (p.sW != 1) { ow = tw / p.sW; }
   if (oh * p.sH != th || ow * p.sW != tw || oh >= p.outH || ow >= p.outW) { return 0.0; }
-  return dy[((img * p.cout + g * p.coutG + co) * p.outH + oh) * p.outW + ow];
+  return dy[c.base + k.off + oh * p.outW + ow];
 }
 fn store(g: i32, s: i32, r: i32, c: i32, v: f32) {
   let plane = p.inH * p.inW;
   let img = c / plane;
   let ci = g * p.cinG + r;
-  dx[(img * p.cin + ci) * plane + c - img * plane] = v${bias ? ' + bias[ci]' : ''};
+  var b = 0.0;
+  if (p.hasBias != 0) { b = bias[ci]; }
+  dx[(img * p.cin + ci) * plane + c - img * plane] = v + b;
 }`,
-  });
-}
+});
 
 /** filterGrad's product; split s of group g's rows go to out[s·cout·N + (g·coutG + r)·N + c] (dw itself when unsplit). */
-const FILTER_GRAD = tiledKernel({
+const FILTER_GRAD = new TiledShader({
   name: 'conv2d filterGrad',
   bindings: /* wgsl */ `
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;`,
   params: GEOMETRY,
-  functions: /* wgsl */ `${WINDOW_TAP}
-fn loadA(g: i32, r: i32, k: i32) -> f32 {
+  // A[co, (img, pos)] = dy[img, g·coutG + co, pos]; B[(img, pos), (ci, tap)] = x under the tap of that window.
+  functions: /* wgsl */ `${WINDOW}
+alias ARow = i32;
+alias ADepth = i32;
+alias BDepth = Pos;
+alias BCol = Tap;
+fn aRow(g: i32, r: i32) -> i32 { return (g * p.coutG + r) * p.outH * p.outW; }
+fn aDepth(g: i32, k: i32) -> i32 {
   let P = p.outH * p.outW;
   let img = k / P;
-  return dy[(img * p.cout + g * p.coutG + r) * P + k - img * P];
+  return img * p.cout * P + k - img * P;
 }
-fn loadB(g: i32, k: i32, c: i32) -> f32 {
-  let P = p.outH * p.outW;
-  let img = k / P;
-  let T = p.kH * p.kW;
-  let ci = c / T;
-  return xAt(img, g, ci, windowTap(k - img * P, c - ci * T));
-}
+fn loadA(r: i32, k: i32) -> f32 { return dy[r + k]; }
+fn bDepth(g: i32, k: i32) -> Pos { return posOf(g, k); }
+fn bCol(g: i32, c: i32) -> Tap { return tapOf(c); }
+fn loadB(k: Pos, c: Tap) -> f32 { return xAt(k, c); }
 fn store(g: i32, s: i32, r: i32, c: i32, v: f32) {
   out[(s * p.cout + g * p.coutG + r) * p.N + c] = v;
 }`,
@@ -157,20 +201,33 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 }`,
 };
 
-const FORWARD = { bias: forwardKernel(true), plain: forwardKernel(false) };
-const INPUT_GRAD = { bias: inputGradKernel(true), plain: inputGradKernel(false) };
+/** What a kernel without bias binds as its bias (one shader serves both: each costs a compile). */
+const noBias = new WeakMap<WebGPURuntime, GpuArray>();
+
+function biasArray(runtime: WebGPURuntime, op: string, b: KernelArray | null): GpuArray {
+  if (b !== null) return float32Array(op, 'b', b);
+  let zero = noBias.get(runtime);
+  if (zero === undefined) {
+    zero = runtime.upload(new Float32Array(1));
+    noBias.set(runtime, zero);
+  }
+  return zero;
+}
 
 /** Workgroups filterGrad aims for before it splits K (enough to occupy a GPU's cores). */
 const TARGET_WORKGROUPS = 64;
-/** The shortest K chunk worth a workgroup of its own (16 slices of the tile's K depth). */
+/** The shortest K chunk worth a workgroup of its own. */
 const MIN_CHUNK = 256;
 
 /** How many K chunks filterGrad computes separately: a function of the shape only, so results are deterministic. */
 export function filterGradSplits(p: ConvProblem): number {
   const g = p.window;
+  const M = p.cout / p.groups;
+  const N = (p.cin / p.groups) * g.kH * g.kW;
   const K = p.n * g.outH * g.outW;
-  const tiles = Math.ceil(p.cout / p.groups / TILE_M) * Math.ceil((p.cin / p.groups) * g.kH * g.kW / TILE_N) * p.groups;
-  return Math.max(1, Math.min(Math.ceil(TARGET_WORKGROUPS / tiles), Math.floor(K / MIN_CHUNK)));
+  const tile = chooseTile(M, N);
+  const blocks = Math.ceil(M / tile.tm) * Math.ceil(N / tile.tn) * p.groups;
+  return Math.max(1, Math.min(Math.ceil(TARGET_WORKGROUPS / blocks), Math.floor(K / MIN_CHUNK)));
 }
 
 function operands(op: string, named: Record<string, KernelArray>): GpuArray[] {
@@ -180,18 +237,20 @@ function operands(op: string, named: Record<string, KernelArray>): GpuArray[] {
 /** The WebGPU backend's conv kernels (float32). */
 export const webgpuConv: ConvKernels = {
   forward(p, y, x, w, b) {
-    const arrays = operands('conv2d forward', { x, w, y, ...(b === null ? {} : { b }) });
+    const runtime = webgpuRuntime();
+    const arrays = [...operands('conv2d forward', { x, w, y }), biasArray(runtime, 'conv2d forward', b)];
     const g = p.window;
     const M = p.cout / p.groups;
     const K = (p.cin / p.groups) * g.kH * g.kW;
-    runTiled(webgpuRuntime(), b === null ? FORWARD.plain : FORWARD.bias, arrays, { M, N: p.n * g.outH * g.outW, K, params: geometry(p), products: p.groups });
+    runTiled(runtime, FORWARD, arrays, { M, N: p.n * g.outH * g.outW, K, params: [...geometry(p), b === null ? 0 : 1], products: p.groups });
   },
   inputGrad(p, dx, dy, w, b) {
-    const arrays = operands('conv2d inputGrad', { dy, w, dx, ...(b === null ? {} : { b }) });
+    const runtime = webgpuRuntime();
+    const arrays = [...operands('conv2d inputGrad', { dy, w, dx }), biasArray(runtime, 'conv2d inputGrad', b)];
     const g = p.window;
     const M = p.cin / p.groups;
     const K = (p.cout / p.groups) * g.kH * g.kW;
-    runTiled(webgpuRuntime(), b === null ? INPUT_GRAD.plain : INPUT_GRAD.bias, arrays, { M, N: p.n * g.inH * g.inW, K, params: geometry(p), products: p.groups });
+    runTiled(runtime, INPUT_GRAD, arrays, { M, N: p.n * g.inH * g.inW, K, params: [...geometry(p), b === null ? 0 : 1], products: p.groups });
   },
   filterGrad(p, dw, x, dy) {
     const [xs, dys, dws] = operands('conv2d filterGrad', { x, dy, dw });

@@ -1,5 +1,5 @@
-// webgpuGemm on Dawn against the CPU's gemm on the same float32 inputs: odd sizes around the 32×64
-// block and the 16-deep K slice, transposed and offset views, accumulate, batches with broadcast
+// webgpuGemm on Dawn against the CPU's gemm on the same float32 inputs: odd sizes around the blocks
+// (32×64 ... 4×512) and the K slices, transposed and offset views, accumulate, batches with broadcast
 // offsets, and the edge cases (K = 0, no products).
 import { expect } from 'chai';
 import { ArgumentError, DTypeError, DeviceError } from '../../errors.js';
@@ -9,6 +9,7 @@ import { initDawnWebGPU } from './dawn.test-util.js';
 import { webgpuGemm } from './gemm.js';
 import type { GpuArray } from './gpu-array.js';
 import type { WebGPURuntime } from './runtime.js';
+import { TILES, chooseTile } from './tiled.js';
 import { GPU_TOLERANCE, describeMismatch } from './tolerance.js';
 
 /** Deterministic values in [-1, 1). */
@@ -31,10 +32,15 @@ interface Operand {
   colStride: number;
 }
 
-/** A rows×cols operand at `offset` in a random array, stored row-major or transposed (column-major). */
+/**
+ * A rows×cols operand at `offset` in an array, stored row-major or transposed (column-major): its
+ * elements random, everything around them NaN, so a read outside the view poisons the result.
+ */
 function operand(rows: number, cols: number, transposed: boolean, offset: number, seed: number): Operand {
+  const host = new Float32Array(offset + 2 * rows * cols + 3).fill(NaN);
+  host.set(randomFloats(rows * cols, seed), offset);
   return {
-    host: randomFloats(offset + rows * cols + 3, seed),
+    host,
     offset,
     rowStride: transposed ? 1 : cols,
     colStride: transposed ? rows : 1,
@@ -69,7 +75,9 @@ describe('webgpu gemm (Dawn)', () => {
   }
 
   it('matches the CPU for odd sizes, transposed views and offsets', async () => {
-    const sizes: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [33, 65, 17], [32, 64, 16], [5, 70, 40], [40, 3, 33]];
+    const sizes: [number, number, number][] = [[1, 1, 1], [7, 13, 5], [33, 65, 17], [32, 64, 16], [5, 70, 40], [40, 3, 33], [1, 600, 3], [7, 250, 5]];
+    // Between them the sizes run every block shape of the shader.
+    expect(new Set(sizes.map(([M, N]) => chooseTile(M, N))).size).to.equal(TILES.length);
     let seed = 1;
     for (const [M, N, K] of sizes) {
       for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {

@@ -7,9 +7,9 @@ import type { KernelArray } from '../storage.js';
 import type { GemmKernels, MatrixView } from '../gemm.js';
 import type { GpuArray } from './gpu-array.js';
 import { webgpuRuntime, type WebGPURuntime } from './runtime.js';
-import { float32Array, runTiled, tiledKernel } from './tiled.js';
+import { TiledShader, float32Array, runTiled } from './tiled.js';
 
-const GEMM = tiledKernel({
+const GEMM = new TiledShader({
   name: 'gemm',
   bindings: /* wgsl */ `
 @group(0) @binding(0) var<storage, read> A: array<f32>;
@@ -17,9 +17,18 @@ const GEMM = tiledKernel({
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 @group(0) @binding(3) var<storage, read> offsets: array<i32>;`,
   params: ['aOff', 'aRow', 'aCol', 'bOff', 'bRow', 'bCol', 'cOff', 'accumulate'],
+  // An element's index is its row's (column's) start plus its depth's displacement.
   functions: /* wgsl */ `
-fn loadA(z: i32, r: i32, k: i32) -> f32 { return A[p.aOff + offsets[2 * z] + r * p.aRow + k * p.aCol]; }
-fn loadB(z: i32, k: i32, c: i32) -> f32 { return B[p.bOff + offsets[2 * z + 1] + k * p.bRow + c * p.bCol]; }
+alias ARow = i32;
+alias ADepth = i32;
+alias BDepth = i32;
+alias BCol = i32;
+fn aRow(z: i32, r: i32) -> i32 { return p.aOff + offsets[2 * z] + r * p.aRow; }
+fn aDepth(z: i32, k: i32) -> i32 { return k * p.aCol; }
+fn loadA(r: i32, k: i32) -> f32 { return A[r + k]; }
+fn bDepth(z: i32, k: i32) -> i32 { return k * p.bRow; }
+fn bCol(z: i32, c: i32) -> i32 { return p.bOff + offsets[2 * z + 1] + c * p.bCol; }
+fn loadB(k: i32, c: i32) -> f32 { return B[k + c]; }
 fn store(z: i32, s: i32, r: i32, c: i32, v: f32) {
   let i = p.cOff + (z * p.M + r) * p.N + c;
   if (p.accumulate != 0) { C[i] = C[i] + v; } else { C[i] = v; }
