@@ -154,7 +154,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
       acc0 += a.x * b;
       acc1 += a.y * b;
       acc2 += a.z * b;
-      acc3 += a.w * b * 1.001;
+      acc3 += a.w * b;
     }
     workgroupBarrier();
   }
