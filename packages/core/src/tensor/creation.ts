@@ -255,6 +255,7 @@ export function fromHost(data: TypedArray, shape: Shape, device: Device = 'cpu')
 }
 
 /** Internal: a tensor of `shape` holding `value` everywhere, on `device` (seeds of backward, scalar operands). */
-export function filledOn(shape: Shape, dtype: DType, value: number, device: Device): Tensor {
+export function filledOn(shape: Shape, dtype: DType, value: number, device: Device, op = 'full'): Tensor {
+  if (dtype === 'int32') checkInt32Values(op, 'value', [value]);
   return fromHost(allocate(dtype, sizeOf(shape), shape).fill(value), shape, device);
 }

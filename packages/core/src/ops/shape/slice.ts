@@ -4,7 +4,7 @@
 import { defineOp } from '../../autograd/registry.js';
 import { backendOf } from '../../backend/index.js';
 import { ArgumentError, formatShape } from '../../errors.js';
-import { full, zeroFilled } from '../../tensor/creation.js';
+import { filledOn, zeroFilled } from '../../tensor/creation.js';
 import { normalizeDim, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkChoice, checkOptions, optionKeys } from '../../options.js';
@@ -104,7 +104,7 @@ const padOp = defineOp({
   name: 'pad',
   inputs: ['x'],
   forward: ({ x }, { before, after, value }: PadAttrs) => {
-    const out = full(x.shape.map((d, i) => before[i]! + d + after[i]!), value, { dtype: x.dtype });
+    const out = filledOn(x.shape.map((d, i) => before[i]! + d + after[i]!), x.dtype, value, x.device, 'pad');
     backendOf(x).copy.box(x.storage, x.shape, x.shape.map(() => 0), out.storage, out.shape, before, x.shape);
     return out;
   },
