@@ -4,9 +4,9 @@
 // limits too low, the device refused, no answer in time) instead of hanging or failing later.
 import { DeviceError } from '../../errors.js';
 import { checkNumber, checkOptions, optionKeys } from '../../options.js';
-import { registerStorage } from '../../tensor/device.js';
+import { registerBackend } from '../index.js';
 import { WebGPURuntime, activateRuntime } from './runtime.js';
-import { webgpuStorage } from './storage.js';
+import { webgpuBackend } from './index.js';
 
 import type { GpuMemoryStats } from './buffer-pool.js';
 import { webgpuRuntime } from './runtime.js';
@@ -114,7 +114,7 @@ export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGP
     pending = null;
   }
   activateRuntime(current.runtime);
-  registerStorage('webgpu', webgpuStorage);
+  registerBackend(webgpuBackend);
   return current.info;
 }
 
