@@ -185,25 +185,40 @@ export interface TiledDispatch {
 }
 
 /**
- * Runs `shader` over every block of `products` M×N results (and K splits); grids beyond 65535
- * workgroups in a dimension are dispatched in pieces, each told its first block.
+ * Runs `shader` over every block of `products` M×N results (and K splits), in as many dispatches
+ * as gridPieces says.
  */
 export function runTiled(runtime: WebGPURuntime, shader: TiledShader, arrays: readonly GpuArray[], d: TiledDispatch): void {
   const tile = d.tile ?? chooseTile(d.M, d.N);
   const kernel = shader.kernel(tile);
   const splits = d.splits ?? 1;
   const kChunk = splits === 1 ? Math.max(d.K, 1) : Math.ceil(d.K / splits / tile.tk) * tile.tk;
-  const rows = Math.ceil(d.M / tile.tm);
-  const cols = Math.ceil(d.N / tile.tn);
-  const zs = d.products * splits;
-  for (let z0 = 0; z0 < zs; z0 += MAX_GROUPS) {
-    for (let r0 = 0; r0 < rows; r0 += MAX_GROUPS) {
-      for (let c0 = 0; c0 < cols; c0 += MAX_GROUPS) {
-        const params = [d.M, d.N, d.K, ...d.params, splits, kChunk, r0, c0, z0];
-        runtime.run(kernel, arrays, params, [Math.min(MAX_GROUPS, cols - c0), Math.min(MAX_GROUPS, rows - r0), Math.min(MAX_GROUPS, zs - z0)]);
+  for (const { first, count } of gridPieces([Math.ceil(d.N / tile.tn), Math.ceil(d.M / tile.tm), d.products * splits])) {
+    runtime.run(kernel, arrays, [d.M, d.N, d.K, ...d.params, splits, kChunk, first[1], first[0], first[2]], count);
+  }
+}
+
+/** One dispatch of a grid: its first workgroup and its workgroup counts, per dimension. */
+export interface GridPiece {
+  first: [number, number, number];
+  count: [number, number, number];
+}
+
+/**
+ * A grid of `size` workgroups (x, y, z) cut into dispatches of at most `max` per dimension
+ * (WebGPU guarantees 65535); an empty grid is no dispatch.
+ */
+export function gridPieces(size: readonly [number, number, number], max = MAX_GROUPS): GridPiece[] {
+  const starts = (n: number): number[] => Array.from({ length: Math.ceil(n / max) }, (_, i) => i * max);
+  const pieces: GridPiece[] = [];
+  for (const z of starts(size[2])) {
+    for (const y of starts(size[1])) {
+      for (const x of starts(size[0])) {
+        pieces.push({ first: [x, y, z], count: [Math.min(max, size[0] - x), Math.min(max, size[1] - y), Math.min(max, size[2] - z)] });
       }
     }
   }
+  return pieces;
 }
 
 /** A float32 GpuArray operand or output of `op`, else a DeviceError or DTypeError naming `name`. */
