@@ -1,7 +1,7 @@
 // @tensorgrad/nn — modules, layers, models, optimizers, LR schedules and safetensors checkpoints.
 // The main entry: runs in browsers and Node (checkpoints as bytes). Node resolves the package to
 // node.ts instead, which adds checkpoint files (package.json's "node" export condition).
-export { Module, parameter, buffer, type StateDict, type LoadStateDictOptions, type LoadResult } from './module/module.js';
+export { Module, parameter, buffer, type StateDict, type LoadStateDictOptions, type LoadResult, type ModuleToOptions } from './module/module.js';
 export { Sequential, ModuleList, ModuleDict } from './module/containers.js';
 export { StateDictError, CheckpointError } from './errors.js';
 export * as init from './init.js';

@@ -57,9 +57,15 @@ export function checkpointToBytes(contents: CheckpointContents): Uint8Array<Arra
 /** checkpointToBytes, with errors naming `fn` (the public function the user called). */
 export function encodeCheckpoint(fn: string, contents: CheckpointContents): Uint8Array<ArrayBuffer> {
   const { tensors, meta } = checkpointParts(fn, contents);
-  const onDevice = [...tensors].find(([, t]) => t.device !== 'cpu');
-  if (onDevice !== undefined) {
-    throw new DeviceError(`${fn}: '${onDevice[0]}' is on '${onDevice[1].device}', whose values are read back asynchronously: use \`await checkpointToBytesAsync(...)\``);
+  // The synchronous path reads values synchronously: GPU tensors need checkpointToBytesAsync.
+  for (const [key, t] of tensors) {
+    if (t.device !== 'cpu') {
+      const whose = key.startsWith(OPTIMIZER_PREFIX) ? `the optimizer state '${key.slice(OPTIMIZER_PREFIX.length)}'` : `'${key}'`;
+      throw new DeviceError(
+        `${fn}: ${whose} is on '${t.device}', whose memory is read asynchronously: use \`await checkpointToBytesAsync(...)\` (the model stays on its device), ` +
+          "or call `await model.toAsync('cpu')` (and `await optimizer.moveStateAsync()`) first, and model.to('webgpu') after",
+      );
+    }
   }
   return encodeSafetensors(tensors, meta);
 }

@@ -1,7 +1,7 @@
 // The safetensors format (huggingface/safetensors): an 8-byte little-endian header length N,
 // N bytes of JSON {name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?: {str: str}},
 // then the raw little-endian tensor bytes, offsets relative to the end of the header.
-import { Tensor, type TypedArray } from '@tensorgrad/core';
+import { DeviceError, Tensor, type TypedArray } from '@tensorgrad/core';
 import { CheckpointError } from '../errors.js';
 
 /** The contents of a safetensors file. */
@@ -35,6 +35,7 @@ export function encodeSafetensors(tensors: Map<string, Tensor> | Record<string, 
   for (const [name, t] of entries) {
     if (name === '__metadata__') throw new CheckpointError("encodeSafetensors: '__metadata__' cannot name a tensor");
     if (!(t instanceof Tensor)) throw new CheckpointError(`encodeSafetensors: '${name}' must be a Tensor`);
+    if (t.device !== 'cpu') throw new DeviceError(`encodeSafetensors: '${name}' is on '${t.device}', whose memory is read asynchronously: pass \`await t.toAsync('cpu')\``);
     header[name] = { dtype: WRITE_DTYPES[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }

@@ -1,4 +1,4 @@
-import { ArgumentError, type FloatDType, Tensor, cast, checkOptions, noGrad, optionKeys, shapesEqual } from '@tensorgrad/core';
+import { ArgumentError, DTypeError, type Device, DeviceError, type FloatDType, Tensor, cast, checkOptions, noGrad, optionKeys, isWebGPUReady, shapesEqual } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { StateDictError } from '../errors.js';
 import { snakeCase } from './names.js';
@@ -14,6 +14,35 @@ export interface LoadStateDictOptions {
 }
 
 const LOAD_STATE_DICT_OPTIONS = optionKeys<LoadStateDictOptions>()(['strict']);
+
+/** Where `Module.to` moves a module and what it converts it to. */
+export interface ModuleToOptions {
+  /** The device of every parameter and buffer ('cpu' or 'webgpu'). */
+  device?: Device;
+  /** The dtype of every floating-point parameter and buffer. */
+  dtype?: FloatDType;
+}
+
+const MODULE_TO_OPTIONS = optionKeys<ModuleToOptions>()(['device', 'dtype']);
+const DEVICES: readonly unknown[] = ['cpu', 'webgpu'];
+
+function deviceReady(fn: string, device: Device): void {
+  if (device === 'webgpu' && !isWebGPUReady()) throw new DeviceError(`${fn}: device 'webgpu' is not initialised: call \`await initWebGPU()\` first`);
+}
+
+/** A `to` target as { device?, dtype? }: a device name, a dtype name, or the options object. */
+function moveTarget(fn: string, target: unknown): ModuleToOptions {
+  if (DEVICES.includes(target)) return { device: target as Device };
+  if (typeof target !== 'object' || target === null) {
+    if (target !== 'float32' && target !== 'float64') throw new ArgumentError(`${fn}: dtype must be 'float32' or 'float64', got ${show(target)}`);
+    return { dtype: target };
+  }
+  checkOptions(fn, target, MODULE_TO_OPTIONS);
+  const { device, dtype } = target as ModuleToOptions;
+  if (device !== undefined && !DEVICES.includes(device)) throw new ArgumentError(`${fn}: device must be 'cpu' or 'webgpu', got ${show(device)}`);
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64') throw new ArgumentError(`${fn}: dtype must be 'float32' or 'float64', got ${show(dtype)}`);
+  return { ...(device === undefined ? {} : { device }), ...(dtype === undefined ? {} : { dtype }) };
+}
 
 /**
  * What `loadStateDict` reports (PyTorch's `_IncompatibleKeys`): keys that did not match (only
@@ -113,25 +142,75 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /**
-   * Converts every floating-point parameter and buffer to `dtype` in place (PyTorch's
-   * `module.to(torch.float64)`): the tensors stay the same objects, so tied weights stay tied and
-   * an optimizer still holds the module's parameters; gradients are converted with them; int32
-   * buffers (BatchNorm's numBatchesTracked) are left as they are. An optimizer's state (momentum,
-   * Adam's moments) is not converted, as in PyTorch: create the optimizer after converting.
-   * A graph recorded before the conversion cannot be backpropagated any more (it saved the old values).
+   * Moves every parameter and buffer to a device and/or converts the floating-point ones to a
+   * dtype, in place (PyTorch's `module.to(...)`): `to('webgpu')`, `to('float64')`,
+   * `to({ device: 'webgpu', dtype: 'float32' })`. The tensors stay the same objects, so tied
+   * weights stay tied and an optimizer still holds the module's parameters; gradients move and
+   * convert with them; int32 buffers (BatchNorm's numBatchesTracked) move but keep their dtype.
+   * An optimizer's state follows its parameters' device at its next step (created there if new);
+   * it is not converted to another dtype, as in PyTorch: create the optimizer after converting.
+   * Moving from a GPU back to the CPU reads GPU memory: use `await module.toAsync('cpu')`.
+   * WebGPU holds float32 (and int32) only. Everything is checked before anything moves.
+   * A graph recorded before the call cannot be backpropagated any more (it saved the old values).
    */
-  to(dtype: FloatDType): this {
-    if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new ArgumentError(`${this.constructor.name}.to: dtype must be 'float32' or 'float64', got ${show(dtype)}`);
+  to(target: FloatDType | Device | ModuleToOptions): this {
+    const fn = `${this.constructor.name}.to`;
+    const { device, dtype } = moveTarget(fn, target);
+    const tensors = this.#tensors();
+    if (device !== undefined) {
+      deviceReady(fn, device);
+      for (const [name, t] of tensors) {
+        if (t.device !== device && t.device !== 'cpu') {
+          throw new DeviceError(`${fn}: '${name}' is on '${t.device}', and moving it to '${device}' reads GPU memory, which is asynchronous: use \`await model.toAsync('${device}')\``);
+        }
+      }
+    }
+    for (const [name, t] of tensors) {
+      const to = device ?? t.device;
+      const finalDtype = dtype !== undefined && t.dtype !== 'int32' ? dtype : t.dtype;
+      if (to !== 'cpu' && finalDtype === 'float64') {
+        throw new DTypeError(`${fn}: '${name}' is float64, which '${to}' cannot hold (float32 and int32 only): use model.to({ device: '${to}', dtype: 'float32' })`);
+      }
     }
     noGrad(() => {
-      for (const t of [...this.parameters(), ...this.buffers()]) {
-        if (t.dtype === dtype || t.dtype === 'int32') continue;
-        t._replaceStorage(cast(t.detach(), dtype).data);
-        if (t.grad !== null) t.grad = cast(t.grad.detach(), dtype);
+      for (const [, t] of tensors) {
+        if (dtype !== undefined && t.dtype !== dtype && t.dtype !== 'int32') {
+          t._replaceStorage(cast(t.detach(), dtype).storage);
+          if (t.grad !== null) t.grad = cast(t.grad.detach(), dtype);
+        }
+        if (device !== undefined && t.device !== device) {
+          t._replaceStorage(t.detach().to(device).storage);
+          if (t.grad !== null) t.grad = t.grad.to(device);
+        }
       }
     });
     return this;
+  }
+
+  /**
+   * `to(...)` for any pair of devices: parameters, buffers and gradients on a GPU are read back
+   * first when they go to the CPU (nothing changes until every readback has arrived).
+   */
+  async toAsync(target: FloatDType | Device | ModuleToOptions): Promise<this> {
+    const fn = `${this.constructor.name}.toAsync`;
+    const { device } = moveTarget(fn, target);
+    if (device !== undefined) deviceReady(fn, device);
+    const away = this.#tensors().filter(([, t]) => device !== undefined && t.device !== device && t.device !== 'cpu').map(([, t]) => t);
+    const hosts = await Promise.all(away.map((t) => t.dataAsync()));
+    const grads = await Promise.all(away.map((t) => (t.grad === null ? null : t.grad.toAsync('cpu'))));
+    noGrad(() => {
+      away.forEach((t, i) => {
+        t._replaceStorage(hosts[i]!);
+        if (grads[i] !== null) t.grad = grads[i]!;
+      });
+    });
+    return this.to(target);
+  }
+
+  /** Every parameter and buffer once, by dotted name (a tied tensor under its first name). */
+  #tensors(): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    return [...this.namedParameters(), ...this.namedBuffers()].filter(([, t]) => !seen.has(t) && seen.add(t));
   }
 
   /** `to('float64')` (PyTorch's module.double()). */
