@@ -119,7 +119,8 @@ describe('WebGPU backend: every registered op matches the CPU (float64) forward,
     expect(compared.first).to.be.greaterThan(1000);
     expect(compared.second).to.be.greaterThan(1000);
   });
-  for (const def of listOps()) {
+  // Ops that other test files register at load time are named test_… (fixtures of those tests).
+  for (const def of listOps().filter((d) => !d.name.startsWith('test_'))) {
     it(def.name, async () => {
       const cases = fc.sample(def.cases({ fc, arb }), { numRuns: CASES, seed: 20261130 });
       let checked = 0;
