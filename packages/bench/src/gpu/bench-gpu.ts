@@ -27,7 +27,7 @@ import { FULL_CASES, GPU_CONV_MODES, type GpuConvMode, type GpuGemmCase, SMOKE_C
 import type { ConvInputs, GemmInputs, GpuEngine, GpuPrepared } from './engine.js';
 import { tensorgradWebGPUEngine } from './tensorgrad-engine.js';
 import { tfjsWebGPUEngine } from './tfjs-engine.js';
-import { timeGpu } from './timing.js';
+import { GpuHangError, timeGpu } from './timing.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -45,9 +45,14 @@ const gc = runInNewContext('gc') as () => void;
 // Both frameworks compute their check values in float32 on the GPU; sums of up to 16M squares.
 const CHECK_RTOL = 1e-3;
 const POLICY: TimingPolicy = { minReps: 5, targetMs: 2000, capMs: 15000, maxReps: 100, warmupReps: 3, warmupMs: 1000 };
+// One run of the slowest case takes ~10 s on llvmpipe (resnet18 at 64², compiling its pipelines).
+const HANG_MS = 120_000;
 
 const started = new Date();
-const gpu = await benchGpu(adapterChoice);
+const gpu = await benchGpu(adapterChoice).catch((e: Error) => {
+  process.stderr.write(`GPU bench: ${e.message}\n`);
+  process.exit(2);
+});
 const smoke = flag('full') === undefined && (flag('smoke') !== undefined || gpu.info.software);
 const cases = smoke ? SMOKE_CASES : FULL_CASES;
 const adapterLine = describeAdapter(gpu.info);
@@ -66,7 +71,7 @@ async function slot(id: string, make: () => Promise<GpuEngine>): Promise<Slot> {
     return { id, unavailable: `${id}: unavailable on this adapter: ${(e as Error).message.split('\n')[0]}` };
   }
 }
-const slots: Slot[] = [
+let slots: Slot[] = [
   await slot('tensorgrad-webgpu', () => tensorgradWebGPUEngine(gpu.tensorgrad)),
   await slot('tfjs-webgpu', () => tfjsWebGPUEngine(gpu.tfjs)),
 ];
@@ -91,10 +96,12 @@ async function measure(s: Slot, flops: number | null, prepare: (e: GpuEngine) =>
   }
   if ('unsupported' in prepared) return { result: { unsupported: prepared.unsupported }, check: null };
   try {
-    const t = await timeGpu(prepared, POLICY, smoke);
+    const t = await timeGpu(prepared, POLICY, smoke, HANG_MS);
     const { check, ...timing } = t;
     return { result: { ...timing, gflops: flops === null ? null : flops / (t.medianMs * 1e6), memoryMB: s.engine.memoryMB() }, check };
   } catch (e) {
+    // Work queued behind a hung run never finishes either: the engine sits out the remaining cases.
+    if (e instanceof GpuHangError) slots = slots.map((x) => (x === s ? { id: s.id, unavailable: `${s.id}: skipped after a hang: ${e.message}` } : x));
     return { result: { error: firstLine(e) }, check: null };
   } finally {
     prepared.dispose?.();

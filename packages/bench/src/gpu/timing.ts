@@ -23,18 +23,36 @@ export interface GpuTiming extends Timing {
 const SAMPLE_MS = 10;
 const MAX_GROUP = 64;
 
+/** A sync that has not resolved after this long means a hung GPU (or a lost device that never says so). */
+export class GpuHangError extends Error {}
+
+async function within<T>(ms: number, p: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new GpuHangError(`no completion within ${ms / 1000} s (GPU hung or device lost)`)), ms);
+  });
+  try {
+    return await Promise.race([p, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-/** `once`: one synced run, no warm-up (the smoke test: the time includes compiling pipelines). */
-export async function timeGpu(w: GpuWorkload, policy: TimingPolicy, once: boolean): Promise<GpuTiming> {
+/**
+ * `once`: one synced run, no warm-up (the smoke test: the time includes compiling pipelines).
+ * A sample whose sync takes longer than `hangMs` throws a GpuHangError.
+ */
+export async function timeGpu(w: GpuWorkload, policy: TimingPolicy, once: boolean, hangMs: number): Promise<GpuTiming> {
   const sample = async (group: number): Promise<{ ms: number; check: number }> => {
     const t0 = performance.now();
     for (let i = 0; i < group; i++) w.run();
-    const check = await w.sync();
+    const check = await within(hangMs, w.sync());
     return { ms: performance.now() - t0, check };
   };
   if (once) {
