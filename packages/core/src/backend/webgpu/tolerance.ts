@@ -25,6 +25,16 @@ export const GPU_TOLERANCE: Tolerance = { rtol: 1e-4, atol: 1e-5 };
  */
 export const GPU_VS_FLOAT64: Tolerance = { rtol: 1e-3, atol: 1e-5, scaleTol: 1e-4 };
 
+/**
+ * Ops on the GPU in float32 against PyTorch 1.13's committed fixtures (values, gradients, second
+ * order; torch-fixtures.webgpu.test.ts), most of them computed by PyTorch in float64 from inputs
+ * that are rounded to float32 here. Measured on Dawn/llvmpipe: relative differences up to ~1e-6
+ * (conv, group-norm and padding-mode gradients use under 10% of this bound); the closest, at 45%,
+ * is an absolute one: gelu('tanh')'s second order where it is ~1.5e-5 (4.5e-6 off, float32
+ * cancellation). A fixture value off by 0.1% fails. Re-measure with TG_FIXTURE_DIFFS=1.
+ */
+export const GPU_VS_TORCH: Tolerance = { rtol: 1e-4, atol: 1e-5 };
+
 /** null when every element is within tolerance (NaN matches NaN, ±Inf must match), else what differs first. */
 export function describeMismatch(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tolerance): string | null {
   if (got.length !== want.length) return `length ${got.length}, expected ${want.length}`;

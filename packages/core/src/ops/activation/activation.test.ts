@@ -1,35 +1,13 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkGrads } from '../../testing/check-grads.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import { erf as erfOf, erfc } from '../../backend/cpu/erf.js';
-import { gelu } from './gelu.js';
-import { elu, leakyRelu, relu, relu6 } from './piecewise.js';
-import { logSigmoid, sigmoid, silu, softplus, tanh } from './smooth.js';
+import { relu } from './piecewise.js';
+import { activationFixture as fixture, activationFns as fns } from './activation.test-util.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { ArgumentError } from '../../errors.js';
-
-interface Fixture {
-  x: number[];
-  fns: Record<string, { y: number[]; dx: number[] }>;
-  softmax: { x: number[][]; softmax: number[][]; logSoftmax: number[][]; softmax0: number[][] };
-}
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/activation.json', import.meta.url), 'utf8')) as Fixture;
-
-const fns: Record<string, (x: Tensor) => Tensor> = {
-  relu6,
-  leakyRelu: (x) => leakyRelu(x, 0.2),
-  elu: (x) => elu(x, 1.5),
-  gelu,
-  silu,
-  sigmoid,
-  logSigmoid,
-  tanh,
-  softplus: (x) => softplus(x),
-  softplusBeta: (x) => softplus(x, 2, 10),
-};
 
 const close = (a: number, b: number, what: string): void => {
   expect(a, what).to.be.closeTo(b, 1e-14 * Math.max(1, Math.abs(b)) + 1e-300);

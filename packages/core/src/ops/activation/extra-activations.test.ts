@@ -3,59 +3,15 @@
 // second-order gradients in float64, values and gradients in float32, at the kinks and at NaN,
 // ±Infinity and -0 (PyTorch's vectorised kernels: see the script).
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { grad } from '../../autograd/grad.js';
 import { celu, gelu, hardsigmoid, hardswish, hardtanh, mish, prelu, selu, softsign } from '../../dispatch/activation.js';
 import { ArgumentError, DTypeError, ShapeError } from '../../errors.js';
 import { tensor } from '../../tensor/creation.js';
 import type { FloatDType } from '../../tensor/dtype.js';
+import { type Stored, decode, extraActivationFixture as fixture, extraActivationFns as fns } from './extra-activations.test-util.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { mul } from '../elementwise/arithmetic.js';
 import { sum } from '../reduce/sum.js';
-
-type Stored = (number | string)[];
-interface Values { y: Stored; dx: Stored }
-interface PreluCase {
-  name: string;
-  dtype: FloatDType;
-  shape: number[];
-  weightShape: number[];
-  x: Stored;
-  weight: Stored;
-  dy: Stored;
-  y: Stored;
-  dx: Stored;
-  dweight: Stored;
-}
-interface Fixture {
-  x: Stored;
-  dy: number[];
-  x2: number[];
-  dy2: number[];
-  unary: Record<string, { float64: Values; float32: Values; second: Stored }>;
-  prelu: PreluCase[];
-}
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/extra-activations.json', import.meta.url), 'utf8')) as Fixture;
-
-const decode = (v: number | string): number => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity);
-
-const fns: Record<string, (x: Tensor) => Tensor> = {
-  hardtanh: (x) => hardtanh(x),
-  hardtanhBounds: (x) => hardtanh(x, -0.5, 2),
-  hardtanhMinAboveMax: (x) => hardtanh(x, 2, -1),
-  hardtanh06: (x) => hardtanh(x, 0, 6),
-  hardsigmoid,
-  hardswish,
-  selu,
-  celu: (x) => celu(x),
-  'celu1.5': (x) => celu(x, 1.5),
-  celuNegative: (x) => celu(x, -0.5),
-  'celu0.7': (x) => celu(x, 0.7),
-  mish,
-  softsign,
-  geluTanh: (x) => gelu(x, { approximate: 'tanh' }),
-  geluNone: (x) => gelu(x, { approximate: 'none' }),
-};
 
 /**
  * PyTorch's values: non-finite ones exactly, finite ones to `rtol` relative (absolute below 1), and

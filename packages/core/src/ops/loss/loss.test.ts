@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { ArgumentError, DTypeError, ShapeError } from '../../errors.js';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -7,50 +6,14 @@ import { checkGrads } from '../../testing/check-grads.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import { crossEntropy, nllLoss } from './classification.js';
 import { binaryCrossEntropyWithLogits, mseLoss } from './regression.js';
-import type { Reduction } from './reduction.js';
+import { type Fixed, lossFixtures as fixtures, runLoss } from './loss.test-util.js';
 import * as api from '../../index.js';
 
-interface Fixed {
-  shape: number[];
-  data: number[];
-}
-interface LossFixture {
-  loss: 'crossEntropy' | 'nllLoss' | 'mseLoss' | 'binaryCrossEntropyWithLogits';
-  name: string;
-  reduction: Reduction;
-  labelSmoothing?: number;
-  input: Fixed;
-  target: Fixed;
-  targetIsInt: boolean;
-  weight?: Fixed | null;
-  posWeight?: Fixed | null;
-  y: Fixed;
-  dy: Fixed;
-  dx: Fixed;
-}
-
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/loss.json', import.meta.url), 'utf8')) as { cases: LossFixture[] };
 const load = (f: Fixed, requiresGrad = false): Tensor => tensor(f.data, { shape: f.shape, dtype: 'float64', requiresGrad });
-const loadOpt = (f: Fixed | null | undefined): Tensor | null => (f ? load(f) : null);
 
 function expectClose(actual: Tensor, expected: Fixed, tol = 1e-12): void {
   expect(actual.shape).to.deep.equal(expected.shape);
   actual.data.forEach((v, i) => expect(v).to.be.closeTo(expected.data[i]!, tol * Math.max(1, Math.abs(expected.data[i]!)), `element ${i}`));
-}
-
-function run(c: LossFixture, x: Tensor): Tensor {
-  const target = c.targetIsInt ? tensor(c.target.data, { shape: c.target.shape, dtype: 'int32' }) : load(c.target);
-  const weight = loadOpt(c.weight);
-  switch (c.loss) {
-    case 'crossEntropy':
-      return crossEntropy(x, target, { reduction: c.reduction, labelSmoothing: c.labelSmoothing!, weight });
-    case 'nllLoss':
-      return nllLoss(x, target, { reduction: c.reduction, weight });
-    case 'mseLoss':
-      return mseLoss(x, target, { reduction: c.reduction });
-    case 'binaryCrossEntropyWithLogits':
-      return binaryCrossEntropyWithLogits(x, target, { reduction: c.reduction, posWeight: loadOpt(c.posWeight) });
-  }
 }
 
 describe('losses against PyTorch 1.13 fixtures', () => {
@@ -58,7 +21,7 @@ describe('losses against PyTorch 1.13 fixtures', () => {
     const what = `${c.loss} ${c.name} reduction=${c.reduction}${c.labelSmoothing ? ` labelSmoothing=${c.labelSmoothing}` : ''}`;
     it(`${what}: value and input gradient`, () => {
       const x = load(c.input, true);
-      const y = run(c, x);
+      const y = runLoss(c, x);
       expectClose(y, c.y);
       y.backward(load(c.dy));
       expectClose(x.grad!, c.dx);

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { detectAnomaly } from '../../autograd/anomaly.js';
 import { ArgumentError, DTypeError, ShapeError } from '../../errors.js';
 import { tensor } from '../../tensor/creation.js';
@@ -7,54 +6,17 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { checkGrads } from '../../testing/check-grads.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
-import { type KlDivReduction, klDiv } from './kl-div.js';
+import { klDiv } from './kl-div.js';
+import { type Fixed, pointwiseFixtures as fixtures, runPointwise } from './pointwise.test-util.js';
 import { huberLoss, l1Loss, smoothL1Loss } from './robust.js';
 import type { Reduction } from './reduction.js';
 import * as api from '../../index.js';
 
-interface Fixed {
-  shape: number[];
-  data: number[];
-}
-interface PointwiseFixture {
-  loss: 'l1Loss' | 'smoothL1Loss' | 'huberLoss' | 'binaryCrossEntropy' | 'klDiv';
-  name: string;
-  dtype: 'float32' | 'float64';
-  options: { reduction: Reduction | 'batchmean'; beta?: number; delta?: number; logTarget?: boolean };
-  input: Fixed;
-  target: Fixed;
-  weight: Fixed | null;
-  y: Fixed;
-  dy: Fixed;
-  dx: Fixed;
-  /** target's gradient, or null where PyTorch's is not finite (checked by hand below). */
-  dt: Fixed | null;
-}
-
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/pointwise.json', import.meta.url), 'utf8')) as { cases: PointwiseFixture[] };
 const f64 = (v: number | number[] | number[][]) => tensor(v, { dtype: 'float64' });
 
 function expectClose(actual: Tensor, expected: Fixed, rtol: number): void {
   expect(actual.shape).to.deep.equal(expected.shape);
   actual.data.forEach((v, i) => expect(v).to.be.closeTo(expected.data[i]!, rtol * Math.max(1, Math.abs(expected.data[i]!)), `element ${i}`));
-}
-
-function run(c: PointwiseFixture, x: Tensor, t: Tensor): Tensor {
-  const { reduction, beta, delta, logTarget } = c.options;
-  switch (c.loss) {
-    case 'l1Loss':
-      return l1Loss(x, t, { reduction: reduction as Reduction });
-    case 'smoothL1Loss':
-      return smoothL1Loss(x, t, { reduction: reduction as Reduction, beta: beta! });
-    case 'huberLoss':
-      return huberLoss(x, t, { reduction: reduction as Reduction, delta: delta! });
-    case 'binaryCrossEntropy': {
-      const weight = c.weight ? tensor(c.weight.data, { shape: c.weight.shape, dtype: c.dtype }) : null;
-      return binaryCrossEntropy(x, t, { reduction: reduction as Reduction, weight });
-    }
-    case 'klDiv':
-      return klDiv(x, t, { reduction: reduction as KlDivReduction, logTarget: logTarget! });
-  }
 }
 
 describe('pointwise losses against PyTorch 1.13 fixtures', () => {
@@ -65,7 +27,7 @@ describe('pointwise losses against PyTorch 1.13 fixtures', () => {
       const load = (f: Fixed, requiresGrad: boolean) => tensor(f.data, { shape: f.shape, dtype: c.dtype, requiresGrad });
       const x = load(c.input, true);
       const t = load(c.target, c.dt !== null);
-      const y = run(c, x, t);
+      const y = runPointwise(c, x, t);
       const rtol = c.dtype === 'float64' ? 1e-12 : 2e-6;
       expectClose(y, c.y, rtol);
       y.backward(load(c.dy, false));

@@ -1,32 +1,17 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { ArgumentError, DTypeError, ShapeError } from '../../errors.js';
 import { tensor } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { checkGrads } from '../../testing/check-grads.js';
-import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d, globalAvgPool2d } from './avg-pool.js';
-import { type MaxPool2dOptions, adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
+import { adaptiveAvgPool2d, avgPool2d, globalAvgPool2d } from './avg-pool.js';
+import { adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
+import { type Fixed, poolFixtures as fixtures, runPool } from './pool.test-util.js';
 import * as api from '../../index.js';
 import { Generator } from '../../tensor/random.js';
 import { maxPool2x2Backward, maxPool2x2Forward, maxPoolForward, scatterAddPlanes } from '../../backend/cpu/pool.js';
 import { isPairAxis, slidingWindows } from '../../backend/window.js';
 import { slidingGeometry } from './windows.js';
 
-interface Fixed {
-  shape: number[];
-  data: number[];
-}
-interface PoolFixture {
-  name: 'maxPool2d' | 'avgPool2d' | 'adaptiveAvgPool2d' | 'adaptiveMaxPool2d';
-  args: Record<string, unknown>;
-  x: Fixed;
-  y: Fixed;
-  dy: Fixed;
-  dx: Fixed;
-  indices?: Fixed;
-}
-
-const fixtures = JSON.parse(readFileSync(new URL('./fixtures/pool.json', import.meta.url), 'utf8')) as { cases: PoolFixture[] };
 const load = (f: Fixed, requiresGrad = false): Tensor => tensor(f.data, { shape: f.shape, dtype: 'float64', requiresGrad });
 
 function expectClose(actual: Tensor, expected: Fixed, tol = 1e-12): void {
@@ -34,25 +19,11 @@ function expectClose(actual: Tensor, expected: Fixed, tol = 1e-12): void {
   actual.data.forEach((v, i) => expect(v).to.be.closeTo(expected.data[i]!, tol, `element ${i}`));
 }
 
-function run(c: PoolFixture, x: Tensor): [Tensor, Tensor | null] {
-  const a = c.args as unknown as MaxPool2dOptions & AvgPool2dOptions & { outputSize: number | [number, number] };
-  switch (c.name) {
-    case 'maxPool2d':
-      return maxPool2d(x, { ...a, returnIndices: true });
-    case 'adaptiveMaxPool2d':
-      return adaptiveMaxPool2d(x, a.outputSize, { returnIndices: true });
-    case 'avgPool2d':
-      return [avgPool2d(x, a), null];
-    case 'adaptiveAvgPool2d':
-      return [adaptiveAvgPool2d(x, a.outputSize), null];
-  }
-}
-
 describe('pooling against PyTorch 1.13 fixtures', () => {
   for (const c of fixtures.cases) {
     it(`${c.name} ${JSON.stringify(c.args)} on ${JSON.stringify(c.x.shape)}: values, indices and input gradient`, () => {
       const x = load(c.x, true);
-      const [y, indices] = run(c, x);
+      const [y, indices] = runPool(c, x);
       expectClose(y, c.y);
       if (c.indices) {
         expect(indices!.dtype).to.equal('int32');
