@@ -13,10 +13,10 @@ describe('training job options', () => {
     expect(parseArgs([
       '--model', 'lenet5', '--epochs', '3', '--batch-size=64', '--lr', '1e-3', '--optimizer', 'sgd', '--weight-decay', '0', '--seed', '0',
       '--data', 'd', '--out=o', '--resume', '--limit-train', '100', '--limit-test', '50', '--stop-after', '1', '--single-thread',
-      '--conv-tuning', 'benchmark', '--detect-anomaly', '--quiet', '--log-every', '0.5',
+      '--conv-tuning', 'benchmark', '--detect-anomaly', '--quiet', '--log-every', '0.5', '--device', 'webgpu',
     ])).to.deep.equal({
       model: 'lenet5', epochs: 3, batchSize: 64, lr: 1e-3, optimizer: 'sgd', weightDecay: 0, seed: 0, data: 'd', out: 'o', resume: true,
-      limitTrain: 100, limitTest: 50, stopAfter: 1, threads: false, convTuning: 'benchmark', detectAnomaly: true, quiet: true, logEvery: 0.5,
+      limitTrain: 100, limitTest: 50, stopAfter: 1, threads: false, convTuning: 'benchmark', detectAnomaly: true, quiet: true, logEvery: 0.5, device: 'webgpu',
     });
     expect(parseArgs(['--conv-tuning=off'])).to.deep.equal({ ...DEFAULTS, convTuning: 'off' });
     expect(parseArgs(['--epochs', '2', '--help'])).to.equal('help');
@@ -53,5 +53,7 @@ describe('training job options', () => {
     fails(['--conv-tuning', 'fast'], /^--conv-tuning must be one of rule, benchmark, off, got 'fast'\n/);
     fails(['--model', 'resnet-20'], /^--model must be one of fmnist-cnn, lenet5, resnet20, got 'resnet-20' \(did you mean 'resnet20'\?\)/);
     fails(['--optimizer', 'Adam'], /did you mean 'adam'/);
+    fails(['--device', 'gpu'], /^--device must be one of cpu, webgpu, got 'gpu'/);
+    fails(['--device', 'webgp'], /^--device must be one of cpu, webgpu, got 'webgp' \(did you mean 'webgpu'\?\)/);
   });
 });

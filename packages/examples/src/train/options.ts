@@ -1,11 +1,12 @@
 // Command-line options of the Fashion-MNIST training job. Every flag is declared once in FLAGS
 // (name, value, check); anything else is rejected with a suggestion for near misses, and every
 // number is checked (finite, integer where it must be, in range) before training starts.
-import { ArgumentError, type ConvTuning, suggestKey } from '@tensorgrad/core';
+import { ArgumentError, type ConvTuning, type Device, suggestKey } from '@tensorgrad/core';
 
 export const MODELS = ['fmnist-cnn', 'lenet5', 'resnet20'] as const;
 export type ModelName = (typeof MODELS)[number];
 export const CONV_TUNINGS: readonly ConvTuning[] = ['rule', 'benchmark', 'off'];
+export const DEVICES: readonly Device[] = ['cpu', 'webgpu'];
 
 export interface TrainOptions {
   model: ModelName;
@@ -28,6 +29,8 @@ export interface TrainOptions {
   stopAfter?: number;
   /** Use two threads for large GEMMs (Node worker_threads). */
   threads: boolean;
+  /** Where the model trains: 'webgpu' through Dawn (the 'webgpu' package): a GPU through Vulkan, else Mesa's llvmpipe through OpenGL ES. */
+  device: Device;
   /** How conv algorithms are chosen (core's setConvTuning): 'rule' repeats bit for bit in any process. */
   convTuning: ConvTuning;
   /** Throw at the first op that produces NaN or Infinity, naming it (core's setDetectAnomaly). */
@@ -48,6 +51,7 @@ export const DEFAULTS: TrainOptions = {
   out: 'runs/fashion-mnist',
   resume: false,
   threads: true,
+  device: 'cpu',
   convTuning: 'rule',
   detectAnomaly: false,
   quiet: false,
@@ -68,6 +72,8 @@ const USAGE = `usage: pnpm start [-- options]
   --limit-train N, --limit-test N   use only the first N images (quick runs)
   --stop-after N      stop after N epochs of this invocation (then --resume continues)
   --single-thread     no worker threads
+  --device NAME       ${DEVICES.join(' | ')} (default ${DEFAULTS.device}); webgpu: a GPU through Vulkan (Dawn),
+                      else a software one (Mesa llvmpipe through OpenGL ES: slow)
   --conv-tuning MODE  ${CONV_TUNINGS.join(' | ')}: how conv algorithms are chosen (default ${DEFAULTS.convTuning}:
                       a fixed table, the same bits in every process; benchmark: timed per layer)
   --detect-anomaly    stop at the first op that produces NaN or Infinity, naming it
@@ -141,6 +147,7 @@ const FLAGS: Record<string, Flag> = {
   '--limit-test': integer('limitTest', 1, MAX_COUNT),
   '--stop-after': integer('stopAfter', 1, 1e6),
   '--single-thread': { set: { threads: false } },
+  '--device': oneOf('device', DEVICES),
   '--conv-tuning': oneOf('convTuning', CONV_TUNINGS),
   '--detect-anomaly': { set: { detectAnomaly: true } },
   '--quiet': { set: { quiet: true } },

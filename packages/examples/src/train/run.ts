@@ -9,8 +9,13 @@ import { readFashionMnist } from './data.js';
 import type { TrainOptions } from './options.js';
 import { type TrainReport, writeReport } from './report.js';
 import { buildTraining, trainerOptions } from './session.js';
+import { describeAdapter, initNodeWebGPU } from './webgpu.js';
 
-/** Options that change the computation: a resumed run must use the checkpoint's (convTuning: the rounding). */
+/**
+ * Options that change the computation: a resumed run must use the checkpoint's (convTuning: the
+ * rounding). The device is not one of them: a run may continue on another device (in float32
+ * rounding of its own).
+ */
 const RUN_DEFINING = ['model', 'epochs', 'batchSize', 'lr', 'optimizer', 'weightDecay', 'seed', 'limitTrain', 'limitTest', 'convTuning'] as const;
 
 export async function train(requested: TrainOptions, progress: ProgressDisplay): Promise<TrainReport> {
@@ -37,7 +42,8 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
   const saved = requested.resume ? readFileSync(checkpointPath) : undefined;
   const options = saved === undefined ? requested : { ...requested, ...savedRunOptions(saved, checkpointPath) };
   setConvTuning(options.convTuning);
-  const training = buildTraining(options, readFashionMnist(options.data));
+  if (options.device === 'webgpu') progress.log(`WebGPU: ${describeAdapter(await initNodeWebGPU())}`);
+  const training = buildTraining(options, readFashionMnist(options.data), options.device);
   const { loaders, model } = training;
   let epochsLeft = requested.stopAfter ?? Infinity;
   const trainer = new Trainer(model, {
@@ -55,7 +61,7 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
   const parameterCount = model.numParameters();
   progress.log(
     `training ${options.model} (${parameterCount.toLocaleString('en-US')} parameters) on ${loaders.train.dataset.length} Fashion-MNIST images, ` +
-      `testing on ${loaders.test.dataset.length}; ${options.epochs} epochs of ${trainer.stepsPerEpoch} batches of ${options.batchSize}, ${options.optimizer} lr ${options.lr}`,
+      `testing on ${loaders.test.dataset.length}; ${options.epochs} epochs of ${trainer.stepsPerEpoch} batches of ${options.batchSize}, ${options.optimizer} lr ${options.lr}, on ${options.device}`,
   );
   const started = performance.now();
   const result = await trainer.fit();

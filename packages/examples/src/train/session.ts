@@ -3,7 +3,7 @@
 // the run's options, and the trainer options (@tensorgrad/train) that train and evaluate it. The
 // Node job (run.ts) and the training page's worker (packages/web) both run this code, so one
 // seed gives the same per-step losses in Node and in a browser.
-import { Generator, type Tensor, crossEntropy } from '@tensorgrad/core';
+import { type Device, Generator, type Tensor, argmax, cast, crossEntropy, equal, mean } from '@tensorgrad/core';
 import {
   DataLoader, type Dataset, type RawImage, type Sample, type Transform, compose, normalize, randomCrop, randomHorizontalFlip, subset, toTensor,
 } from '@tensorgrad/data';
@@ -58,18 +58,23 @@ export interface Training {
   /** Draws the dropout masks; its state goes into checkpoints so a resume draws the same masks. */
   dropoutRng: Generator;
   stepsPerEpoch: number;
+  /** Where the model is and trains. */
+  device: Device;
 }
 
-/** Everything a run needs, freshly initialised from the config's seed. */
-export function buildTraining(config: RunConfig, datasets: { train: ImageDataset; test: ImageDataset }): Training {
+/**
+ * Everything a run needs, freshly initialised from the config's seed (on the CPU, so every device
+ * starts from the same weights), with the model moved to `device` (WebGPU: after initWebGPU).
+ */
+export function buildTraining(config: RunConfig, datasets: { train: ImageDataset; test: ImageDataset }, device: Device = 'cpu'): Training {
   const loaders = fashionMnistLoadersFrom(datasets, config);
   const dropoutRng = new Generator(config.seed + 1);
-  const model = buildModel(config.model, new Generator(config.seed), dropoutRng);
+  const model = buildModel(config.model, new Generator(config.seed), dropoutRng).to(device);
   const optimizer = config.optimizer === 'adam'
     ? new Adam(model.parameters(), { lr: config.lr, weightDecay: config.weightDecay })
     : new SGD(model.parameters(), { lr: config.lr, momentum: 0.9, nesterov: true, weightDecay: config.weightDecay });
   const stepsPerEpoch = loaders.train.length;
-  return { loaders, model, optimizer, scheduler: makeScheduler(optimizer, stepsPerEpoch * config.epochs), dropoutRng, stepsPerEpoch };
+  return { loaders, model, optimizer, scheduler: makeScheduler(optimizer, stepsPerEpoch * config.epochs), dropoutRng, stepsPerEpoch, device };
 }
 
 /** Linear warm-up from lr/10 over the first 3% of steps, then cosine annealing to zero; stepped per batch. */
@@ -80,12 +85,21 @@ function makeScheduler(optimizer: Optimizer<any>, totalSteps: number): LRSchedul
 
 /**
  * What the job and the page give the Trainer: the training and test loaders, cross-entropy,
- * accuracy, the schedule stepped after every batch, and the dropout generator (its state goes
- * into checkpoints, so a resumed run draws the same masks). The test images are the validation.
+ * accuracy, the schedule stepped after every batch, the dropout generator (its state goes into
+ * checkpoints, so a resumed run draws the same masks) and the device. The test images are the
+ * validation.
  */
 export function trainerOptions(t: Training, epochs: number): TrainerOptions {
   return {
     train: t.loaders.train, validation: t.loaders.test, optimizer: t.optimizer, scheduler: { scheduler: t.scheduler, interval: 'step' }, epochs,
-    loss: (logits, labels) => crossEntropy(logits, labels), metrics: { accuracy }, generators: [t.dropoutRng],
+    loss: (logits, labels) => crossEntropy(logits, labels), metrics: { accuracy: batchAccuracy }, generators: [t.dropoutRng], device: t.device,
   };
+}
+
+/**
+ * nn's accuracy on the CPU (read synchronously); on a GPU the same fraction (argmax's first
+ * maximum, as nn's) computed there as a tensor, which the trainer reads back with the loss.
+ */
+export function batchAccuracy(logits: Tensor, labels: Tensor): number | Tensor {
+  return logits.device === 'cpu' ? accuracy(logits, labels) : mean(cast(equal(argmax(logits, 1), labels), 'float32'));
 }
