@@ -33,7 +33,8 @@ export class TensorDataset implements Dataset<Sample<Tensor>> {
   readonly length: number;
   private readonly rowShape: number[];
   private readonly rowSize: number;
-  private readonly labels: Int32Array;
+  /** Label i of sample i. */
+  readonly labels: Int32Array;
 
   constructor(
     /** All inputs [N, ...]: sample i is row i. */

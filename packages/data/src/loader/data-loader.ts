@@ -5,6 +5,8 @@ import { describe } from '../image.js';
 import type { Transform } from '../transforms/transform.js';
 import { BatchBuffers } from './batch-buffers.js';
 import { nextTask } from './next-task.js';
+import { describeDataset, describeTransform } from './portable.js';
+import { type PrefetchWorkerFactory, Prefetcher, defaultPrefetchWorker } from './prefetcher.js';
 import { AUGMENT_STREAM, MAX_KEY, SHUFFLE_STREAM, checkSeed, deriveSeed } from './seed.js';
 
 /** Options of `DataLoader` (torch.utils.data.DataLoader's, plus seeding). */
@@ -21,8 +23,25 @@ export interface DataLoaderOptions<X> {
   transform?: Transform<X, Tensor>;
   /** Samples prepared between yields to the event loop while prefetching. Default 32. */
   prefetchSlice?: number;
+  /** Build batches ahead in worker threads: as calling `loader.prefetch(options)`. */
+  prefetch?: PrefetchOptions;
 }
-const DATA_LOADER_OPTIONS = optionKeys<DataLoaderOptions<unknown>>()(['batchSize', 'shuffle', 'seed', 'dropLast', 'transform', 'prefetchSlice']);
+const DATA_LOADER_OPTIONS = optionKeys<DataLoaderOptions<unknown>>()(['batchSize', 'shuffle', 'seed', 'dropLast', 'transform', 'prefetchSlice', 'prefetch']);
+
+/** Options of `DataLoader.prefetch`. */
+export interface PrefetchOptions {
+  /** Worker threads building batches. Default 1. */
+  workers?: number;
+  /** Batches built ahead of the one being consumed. Default 2. */
+  depth?: number;
+  /**
+   * Starts one worker. Default in Node: a worker_threads worker (the node entry's); browsers have
+   * no default: pass `() => fromWebWorker(new Worker(url, { type: 'module' }))` for a module
+   * script that calls `serveDataWorker()`.
+   */
+  worker?: PrefetchWorkerFactory;
+}
+const PREFETCH_OPTIONS = optionKeys<PrefetchOptions>()(['workers', 'depth', 'worker']);
 
 /**
  * One batch: collated inputs and labels, the dataset indices they came from, and where the batch
@@ -74,6 +93,9 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
   private readonly transform: Transform<X, Tensor> | undefined;
   private readonly prefetchSlice: number;
   private readonly batchBuffers = new BatchBuffers();
+  private prefetcher: Prefetcher | undefined;
+  /** An order given to batch() found equal to this loader's (the Trainer passes order(epoch) back). */
+  private checkedOrder: { epoch: number; order: Int32Array } | undefined;
 
   constructor(
     /** The samples to batch. */
@@ -83,7 +105,7 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
     checkDataset('DataLoader', dataset);
     if (options === undefined) throw new ArgumentError(`DataLoader: options with at least batchSize are required; accepted: ${DATA_LOADER_OPTIONS.join(', ')}`);
     checkOptions('DataLoader', options, DATA_LOADER_OPTIONS);
-    const { batchSize, shuffle = false, seed = 0, dropLast = false, transform, prefetchSlice = 32 } = options;
+    const { batchSize, shuffle = false, seed = 0, dropLast = false, transform, prefetchSlice = 32, prefetch } = options;
     checkNumber('DataLoader', 'batchSize', batchSize, { integer: true, min: 1 });
     checkBoolean('DataLoader', 'shuffle', shuffle);
     checkSeed('DataLoader', seed);
@@ -96,6 +118,51 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
     this.dropLast = dropLast;
     this.transform = transform;
     this.prefetchSlice = prefetchSlice;
+    if (prefetch !== undefined) this.prefetch(prefetch);
+  }
+
+  /**
+   * From now on, batches are built ahead in worker threads: while the consumer works on batch i,
+   * workers build the next `depth` (i+1.., into the next epoch), so augmentation never runs on
+   * the consumer's thread. Same batches, bit for bit: each worker rebuilds this loader (same
+   * dataset, same transform factories and arguments, same seed). Applies to batch(), batches(),
+   * prefetched() and the loops over the loader. Workers start with the first batch asked for;
+   * close() stops them, as does the end, break or error of a loop over the loader, and an
+   * error in a worker (thrown here with the worker's message). Parked workers never keep the
+   * process alive. Throws, naming them, if the dataset or a transform cannot be rebuilt in a
+   * worker. Returns the loader.
+   */
+  prefetch(options: PrefetchOptions = {}): this {
+    checkOptions('DataLoader.prefetch', options, PREFETCH_OPTIONS);
+    const { workers = 1, depth = 2, worker = defaultPrefetchWorker() } = options;
+    checkNumber('DataLoader.prefetch', 'workers', workers, { integer: true, min: 1 });
+    checkNumber('DataLoader.prefetch', 'depth', depth, { integer: true, min: 1 });
+    if (worker === undefined) {
+      throw new ArgumentError("DataLoader.prefetch: no worker factory: in browsers pass { worker: () => fromWebWorker(new Worker(url, { type: 'module' })) } for a module script that calls serveDataWorker()");
+    }
+    checkFunction('DataLoader.prefetch', 'worker', worker);
+    const description = {
+      type: 'init' as const,
+      dataset: describeDataset('DataLoader.prefetch', this.dataset),
+      transform: this.transform === undefined ? undefined : describeTransform('DataLoader.prefetch', this.transform),
+      batchSize: this.batchSize, shuffle: this.shuffle, seed: this.seed, dropLast: this.dropLast,
+    };
+    void this.close();
+    this.prefetcher = new Prefetcher(description, this.length, workers, depth, worker);
+    return this;
+  }
+
+  /** Worker threads running for prefetch() now (0 when parked or off). */
+  get prefetchWorkers(): number {
+    return this.prefetcher?.running ?? 0;
+  }
+
+  /**
+   * Stops the prefetch workers (prefetching stays on: the next batch starts them again); resolves
+   * once they have stopped.
+   */
+  async close(): Promise<void> {
+    await this.prefetcher?.close();
   }
 
   /** Batches per epoch. */
@@ -112,9 +179,19 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
     return Int32Array.from({ length: n }, (_, i) => i);
   }
 
-  /** Batch `index` of `epoch`, built synchronously (random access, e.g. to resume mid-epoch). */
-  batch(epoch: number, index: number, order = this.order(epoch)): Batch {
-    const build = this.builder(epoch, index, order);
+  /**
+   * Batch `index` of `epoch` (random access, e.g. to resume mid-epoch). `order` must be
+   * `order(epoch)` (passed to save recomputing it) or another order of the dataset's indices.
+   * Prefetching, the batch comes from the workers (waiting for it in Node); with another order,
+   * or where the thread cannot wait (browsers) and it has not arrived, it is built here.
+   */
+  batch(epoch: number, index: number, order?: Int32Array): Batch {
+    if (this.prefetcher !== undefined && this.isOwnOrder(epoch, order)) {
+      this.checkPosition(epoch, index);
+      const batch = this.prefetcher.takeSync(epoch, index);
+      if (batch !== undefined) return batch;
+    }
+    const build = this.builder(epoch, index, order ?? this.order(epoch));
     build.step(build.size);
     return build.finish();
   }
@@ -128,9 +205,13 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
   }
 
   private *epochBatches(epoch: number, advance: boolean): IterableIterator<Batch> {
-    const order = this.order(epoch);
-    for (let b = 0; b < this.length; b++) yield this.batch(epoch, b, order);
-    if (advance) this.epoch = epoch + 1;
+    const order = this.prefetcher === undefined ? this.order(epoch) : undefined;
+    try {
+      for (let b = 0; b < this.length; b++) yield this.batch(epoch, b, order);
+      if (advance) this.epoch = epoch + 1;
+    } finally {
+      void this.close();
+    }
   }
 
   /**
@@ -144,6 +225,16 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
   }
 
   private async *prefetchedBatches(epoch: number, advance: boolean): AsyncIterableIterator<Batch> {
+    if (this.prefetcher !== undefined) {
+      checkEpoch(epoch);
+      try {
+        for (let b = 0; b < this.length; b++) yield await this.prefetcher.take(epoch, b);
+        if (advance) this.epoch = epoch + 1;
+      } finally {
+        await this.close();
+      }
+      return;
+    }
     const order = this.order(epoch);
     const count = this.length;
     const cancelled = { value: false };
@@ -191,12 +282,25 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
     return build.finish();
   }
 
-  /** Incremental construction of one batch: step(k) adds up to k samples, false when done. */
-  private builder(epoch: number, index: number, order: Int32Array) {
+  private checkPosition(epoch: number, index: number): void {
     checkEpoch(epoch);
     if (!Number.isInteger(index) || index < 0 || index >= this.length) {
       throw new ArgumentError(`DataLoader.batch: index must be an integer in [0, ${this.length}), got ${index}`);
     }
+  }
+
+  /** Whether `order` (undefined: the loader's own) is order(epoch), so the workers' batches are the ones asked for. */
+  private isOwnOrder(epoch: number, order: Int32Array | undefined): boolean {
+    if (order === undefined || (this.checkedOrder?.order === order && this.checkedOrder.epoch === epoch)) return true;
+    const own = this.order(epoch);
+    if (own.length !== order.length || own.some((v, i) => v !== order[i])) return false;
+    this.checkedOrder = { epoch, order };
+    return true;
+  }
+
+  /** Incremental construction of one batch: step(k) adds up to k samples, false when done. */
+  private builder(epoch: number, index: number, order: Int32Array) {
+    this.checkPosition(epoch, index);
     const indices = order.slice(index * this.batchSize, Math.min((index + 1) * this.batchSize, order.length));
     const size = indices.length;
     const labels = new Int32Array(size);
@@ -250,4 +354,9 @@ export class DataLoader<X = Tensor> implements Iterable<Batch>, AsyncIterable<Ba
 /** Epochs key the shuffle and augmentation seeds: 1.5 or -1 would silently alias another epoch. */
 function checkEpoch(epoch: number): void {
   checkNumber('DataLoader', 'epoch', epoch, { integer: true, min: 0, max: MAX_KEY });
+}
+
+/** A prefetch worker's loader takes back a buffer its consumer released (loader/serve.ts). */
+export function recycleBatchBuffer(loader: DataLoader<unknown>, buffer: Float32Array): void {
+  loader['batchBuffers'].giveBack(buffer);
 }

@@ -2,6 +2,7 @@ import { ArgumentError, type NumberRule, type Tensor, checkNumber, checkOptions,
 import { checkOneOf, checkPair, checkRange, show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** Row-major 2x3 matrix [a, b, tx, c, d, ty]: (x, y) -> (a x + b y + tx, c x + d y + ty). */
 export type Affine = readonly [number, number, number, number, number, number];
@@ -127,20 +128,20 @@ function matrixOf(h: number, w: number, p: AffineParams): Affine {
 export function affine(params: AffineParams, options: WarpOptions = {}): Transform {
   checkParams('affine', params);
   const sampling = samplingOf('affine', options);
-  return (x) => {
+  return madeBy('affine', [params, options], (x) => {
     const { h, w } = chwOf('affine', x);
     return warp('affine', x, matrixOf(h, w, params), sampling);
-  };
+  });
 }
 
 /** Rotation by an angle drawn uniformly from [-degrees, degrees] (or [min, max]). */
 export function randomRotation(degrees: number | readonly [number, number], options: WarpOptions = {}): Transform {
   const [lo, hi] = range('randomRotation', 'degrees', degrees, ANGLE_RULE);
   const sampling = samplingOf('randomRotation', options);
-  return (x, rng) => {
+  return madeBy('randomRotation', [degrees, options], (x, rng) => {
     const { h, w } = chwOf('randomRotation', x);
     return warp('randomRotation', x, matrixOf(h, w, { angle: rng.uniform(lo, hi) }), sampling);
-  };
+  });
 }
 
 const TRANSLATE_OPTIONS = optionKeys<Pick<WarpOptions, 'fill'>>()(['fill']);
@@ -155,12 +156,12 @@ export function randomTranslate(maxFraction: number | readonly [number, number],
     ? (checkNumber('randomTranslate', 'maxFraction', maxFraction, FRACTION), [maxFraction, maxFraction])
     : checkPair('randomTranslate', 'maxFraction', maxFraction, FRACTION);
   const sampling = { ...samplingOf('randomTranslate', options, TRANSLATE_OPTIONS), nearest: true };
-  return (x, rng) => {
+  return madeBy('randomTranslate', [maxFraction, options], (x, rng) => {
     const { h, w } = chwOf('randomTranslate', x);
     const mx = Math.floor(fx * w), my = Math.floor(fy * h);
     const translate: [number, number] = [rng.randint(-mx, mx + 1), rng.randint(-my, my + 1)];
     return warp('randomTranslate', x, matrixOf(h, w, { translate }), sampling);
-  };
+  });
 }
 
 /** Options of `randomAffine` (torchvision's RandomAffine arguments). */
@@ -183,14 +184,14 @@ export function randomAffine(options: RandomAffineOptions = {}): Transform {
   const [slo, shi] = range('randomAffine', 'shear', options.shear ?? 0, SHEAR_RULE);
   const [tx, ty] = checkPair('randomAffine', 'translate', options.translate ?? [0, 0], FRACTION);
   const [zlo, zhi] = checkRange('randomAffine', 'scale', options.scale ?? [1, 1], { min: 0, minExclusive: true });
-  return (x, rng) => {
+  return madeBy('randomAffine', [options], (x, rng) => {
     const { h, w } = chwOf('randomAffine', x);
     const angle = rng.uniform(dlo, dhi);
     const translate: [number, number] = [Math.round(rng.uniform(-tx * w, tx * w)), Math.round(rng.uniform(-ty * h, ty * h))];
     const scale = rng.uniform(zlo, zhi);
     const shear = rng.uniform(slo, shi);
     return warp('randomAffine', x, matrixOf(h, w, { angle, translate, scale, shear }), sampling);
-  };
+  });
 }
 
 /** ±value or a [min, max] pair, within the rule. */

@@ -2,6 +2,7 @@ import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys, port
 import { checkRange, show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** Options of `gaussianBlur` (torchvision's GaussianBlur arguments). */
 export interface GaussianBlurOptions {
@@ -28,7 +29,7 @@ export function gaussianBlur(options: GaussianBlurOptions): Transform {
   const [lo, hi] = typeof sigma === 'number'
     ? (checkNumber('gaussianBlur', 'sigma', sigma, { min: 0, minExclusive: true }), [sigma, sigma])
     : checkRange('gaussianBlur', 'sigma', sigma, { min: 0, minExclusive: true });
-  return (x, rng) => {
+  return madeBy('gaussianBlur', [options], (x, rng) => {
     const { c, h, w } = chwOf('gaussianBlur', x);
     if (kx >> 1 >= w || ky >> 1 >= h) {
       throw new ArgumentError(`gaussianBlur: kernelSize [${kx}, ${ky}] (width, height) needs reflect padding of [${kx >> 1}, ${ky >> 1}], which must be smaller than the image's ${w}x${h} (width x height)`);
@@ -36,7 +37,7 @@ export function gaussianBlur(options: GaussianBlurOptions): Transform {
     const s = rng.uniform(lo, hi);
     const rows = convolve(x.data, c * h, w, 1, kernel1d(kx, s)); // along each row: kx
     return chwImage(c, h, w, Float32Array.from(convolve(rows, c, h, w, kernel1d(ky, s)))); // then each column: ky
-  };
+  });
 }
 
 function kernelSizeOf(size: unknown): [number, number] {

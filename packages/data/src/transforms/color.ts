@@ -3,6 +3,7 @@ import { chwImage } from '../image.js';
 import { greyOrRgb, luma } from './grayscale.js';
 import { shiftHue } from './hue.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** Options of `colorJitter` (torchvision's ColorJitter arguments; each strength 0, off, by default). */
 export interface ColorJitterOptions {
@@ -34,14 +35,14 @@ export function colorJitter(options: ColorJitterOptions = {}): Transform {
     return strength;
   });
   const ranges = strengths.map((s, k) => (k === 3 ? [-s, s] : [Math.max(0, 1 - s), 1 + s]) as [number, number]);
-  return (x: Tensor, rng: Generator) => {
+  return madeBy('colorJitter', [options], (x: Tensor, rng: Generator) => {
     const { c, h, w } = greyOrRgb('colorJitter', x);
     const out = new Float32Array(x.data);
     const order = rng.permutation(4);
     const factors = ranges.map(([lo, hi]) => rng.uniform(lo, hi));
     for (const k of order) if (strengths[k]! > 0) ADJUSTMENTS[k]!(out, c, h * w, factors[k]!);
     return chwImage(c, h, w, out);
-  };
+  });
 }
 
 /** torchvision's adjust_brightness: x f, clamped to [0, 1]. */

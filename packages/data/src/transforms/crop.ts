@@ -4,6 +4,7 @@ import { chwImage, chwOf } from '../image.js';
 import { hflip } from './flip.js';
 import { type Size, sizeOf } from './size.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** How pixels outside the image are made up: a constant, the nearest edge, or a mirror image
  * that does not repeat the edge pixel (as numpy/PyTorch 'reflect'). */
@@ -102,10 +103,10 @@ function sourceIndices(start: number, count: number, n: number, mode: PaddingMod
 export function pad(padding: number, options: PadOptions = {}): Transform {
   checkNumber('pad', 'padding', padding, { integer: true, min: 0 });
   const mode = paddingOf('pad', options);
-  return (x) => {
+  return madeBy('pad', [padding, options], (x) => {
     const { h, w } = chwOf('pad', x);
     return cropWindow(x, -padding, -padding, h + 2 * padding, w + 2 * padding, mode);
-  };
+  });
 }
 
 /**
@@ -118,7 +119,7 @@ export function randomCrop(size: Size, options: RandomCropOptions = {}): Transfo
   const mode = paddingOf('randomCrop', options, RANDOM_CROP_OPTIONS);
   const padding = options.padding ?? 0;
   checkNumber('randomCrop', 'padding', padding, { integer: true, min: 0 });
-  return (x, rng) => {
+  return madeBy('randomCrop', [size, options], (x, rng) => {
     const { h, w } = chwOf('randomCrop', x);
     if (h + 2 * padding < ch || w + 2 * padding < cw) {
       throw new ArgumentError(`randomCrop: crop ${ch}x${cw} is larger than the padded image ${h + 2 * padding}x${w + 2 * padding} (image ${h}x${w}, padding ${padding})`);
@@ -126,7 +127,7 @@ export function randomCrop(size: Size, options: RandomCropOptions = {}): Transfo
     const top = rng.randint(0, h + 2 * padding - ch + 1) - padding;
     const left = rng.randint(0, w + 2 * padding - cw + 1) - padding;
     return cropWindow(x, top, left, ch, cw, mode);
-  };
+  });
 }
 
 const ZERO_PADDING: Padding = { mode: 'constant', fill: 0 };
@@ -134,22 +135,22 @@ const ZERO_PADDING: Padding = { mode: 'constant', fill: 0 };
 /** The central window (zero padded when the image is smaller), rounding as torchvision. */
 export function centerCrop(size: Size): Transform {
   const [ch, cw] = sizeOf('centerCrop', size);
-  return (x) => {
+  return madeBy('centerCrop', [size], (x) => {
     const { h, w } = chwOf('centerCrop', x);
     return cropWindow(x, Math.round((h - ch) / 2), Math.round((w - cw) / 2), ch, cw, ZERO_PADDING);
-  };
+  });
 }
 
 /** The four corner windows and the central one, stacked: [5, C, h, w] (test-time augmentation). */
 export function fiveCrop(size: Size): Transform {
   const [ch, cw] = sizeOf('fiveCrop', size);
-  return (x) => stack(fiveCrops('fiveCrop', x, ch, cw));
+  return madeBy('fiveCrop', [size], (x) => stack(fiveCrops('fiveCrop', x, ch, cw)));
 }
 
 /** fiveCrop of the image and of its mirror image: [10, C, h, w] (AlexNet's ten test patches). */
 export function tenCrop(size: Size): Transform {
   const [ch, cw] = sizeOf('tenCrop', size);
-  return (x) => stack([...fiveCrops('tenCrop', x, ch, cw), ...fiveCrops('tenCrop', hflip(x), ch, cw)]);
+  return madeBy('tenCrop', [size], (x) => stack([...fiveCrops('tenCrop', x, ch, cw), ...fiveCrops('tenCrop', hflip(x), ch, cw)]));
 }
 
 function fiveCrops(op: string, x: Tensor, ch: number, cw: number): Tensor[] {

@@ -2,6 +2,7 @@ import { ArgumentError, Tensor, checkNumber, checkOptions, formatShape, optionKe
 import { checkBoolean, checkNumbers, checkRange, show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** What fills an erased box: one number, one per channel, or a [C, height, width] tensor. */
 export type EraseValue = number | readonly number[] | Tensor;
@@ -102,7 +103,7 @@ export function randomErasing(options: RandomErasingOptions = {}): Transform {
   }
   const inplace = options.inplace ?? false;
   checkBoolean('randomErasing', 'inplace', inplace);
-  return (x, rng) => {
+  return madeBy('randomErasing', [options], (x, rng) => {
     const { c, h, w } = chwOf('randomErasing', x);
     if (Array.isArray(value)) checkChannelValues('randomErasing', value, c);
     if (rng.random() >= p) return x;
@@ -116,5 +117,5 @@ export function randomErasing(options: RandomErasingOptions = {}): Transform {
       return erase(x, rng.randint(0, h - eh + 1), rng.randint(0, w - ew + 1), eh, ew, fill, { inplace });
     }
     return x;
-  };
+  });
 }

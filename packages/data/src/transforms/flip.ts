@@ -1,6 +1,7 @@
 import { type Tensor, checkNumber } from '@tensorgrad/core';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** Mirror left-right. */
 export function hflip(x: Tensor): Tensor {
@@ -28,7 +29,7 @@ export function vflip(x: Tensor): Tensor {
  * RandomHorizontalFlip; one draw per call.
  */
 export function randomHorizontalFlip(p = 0.5): Transform {
-  return randomly('randomHorizontalFlip', p, hflip);
+  return madeBy('randomHorizontalFlip', [p], randomly('randomHorizontalFlip', p, hflip));
 }
 
 /**
@@ -36,7 +37,7 @@ export function randomHorizontalFlip(p = 0.5): Transform {
  * RandomVerticalFlip; one draw per call.
  */
 export function randomVerticalFlip(p = 0.5): Transform {
-  return randomly('randomVerticalFlip', p, vflip);
+  return madeBy('randomVerticalFlip', [p], randomly('randomVerticalFlip', p, vflip));
 }
 
 /** Applies f with probability p; always draws once, so the stream does not depend on p. */

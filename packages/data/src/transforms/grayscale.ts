@@ -2,6 +2,7 @@ import { ArgumentError, type Tensor, checkNumber, checkOptions, optionKeys } fro
 import { checkOneOf } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /**
  * ITU-R 601-2 luma of RGB pixel p of a CHW plane set: torchvision's rgb_to_grayscale for tensors,
@@ -33,7 +34,7 @@ export function grayscale(options: GrayscaleOptions = {}): Transform {
   checkOptions('grayscale', options, GRAYSCALE_OPTIONS);
   const channels = options.numOutputChannels ?? 1;
   checkOneOf('grayscale', 'numOutputChannels', channels, [1, 3] as const);
-  return (x) => toGrey('grayscale', x, channels);
+  return madeBy('grayscale', [options], (x) => toGrey('grayscale', x, channels));
 }
 
 /** Options of `randomGrayscale`. */
@@ -51,10 +52,10 @@ export function randomGrayscale(options: RandomGrayscaleOptions = {}): Transform
   checkOptions('randomGrayscale', options, RANDOM_GRAYSCALE_OPTIONS);
   const p = options.p ?? 0.1;
   checkNumber('randomGrayscale', 'p', p, { min: 0, max: 1 });
-  return (x, rng) => {
+  return madeBy('randomGrayscale', [options], (x, rng) => {
     const { c } = greyOrRgb('randomGrayscale', x); // checked on every call, not only when drawn
     return rng.random() < p ? toGrey('randomGrayscale', x, c) : x;
-  };
+  });
 }
 
 function toGrey(op: string, x: Tensor, channels: 1 | 3): Tensor {

@@ -2,18 +2,19 @@ import { ArgumentError, type Tensor, checkNumber } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** Per-channel statistics: one number per channel, or one (alone or in an array) for all. */
 export type ChannelStats = number | readonly number[];
 
 /** (x - mean[c]) / std[c] per channel; one value broadcasts to every channel. */
 export function normalize(mean: ChannelStats, std: ChannelStats): Transform {
-  return channelAffine('normalize', mean, std, (m, s) => [1 / s, -m / s]);
+  return madeBy('normalize', [mean, std], channelAffine('normalize', mean, std, (m, s) => [1 / s, -m / s]));
 }
 
 /** The inverse of normalize(mean, std): x * std[c] + mean[c], e.g. to display an input. */
 export function denormalize(mean: ChannelStats, std: ChannelStats): Transform {
-  return channelAffine('denormalize', mean, std, (m, s) => [s, m]);
+  return madeBy('denormalize', [mean, std], channelAffine('denormalize', mean, std, (m, s) => [s, m]));
 }
 
 function channelAffine(op: string, meanStats: ChannelStats, stdStats: ChannelStats, coefficients: (m: number, s: number) => [number, number]): Transform {

@@ -5,6 +5,7 @@ import type { Dataset, Sample } from '../dataset.js';
 import { type RawImage, chwImage, chwOf, isRawImage } from '../image.js';
 import { rawToChw } from './to-tensor.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** Principal components of RGB pixel values: covariance = Σ λᵢ pᵢ pᵢᵀ. */
 export interface RgbPca {
@@ -80,7 +81,7 @@ export function pcaLighting(pca: Pick<RgbPca, 'eigenvalues' | 'eigenvectors'>, s
   checkNumbers('pcaLighting', 'pca.eigenvalues', eigenvalues);
   eigenvectors.forEach((v, i) => checkNumbers('pcaLighting', `pca.eigenvectors[${i}]`, v));
   checkNumber('pcaLighting', 'std', std, { min: 0 });
-  return (x, rng) => {
+  return madeBy('pcaLighting', [pca, std], (x, rng) => {
     const { c, h, w } = chwOf('pcaLighting', x);
     if (c !== 3) throw new ArgumentError(`pcaLighting: image must have 3 channels (RGB), got ${c}`);
     const alpha = eigenvalues.map((l) => rng.normal(0, std) * l);
@@ -92,5 +93,5 @@ export function pcaLighting(pca: Pick<RgbPca, 'eigenvalues' | 'eigenvectors'>, s
       for (let p = ch * plane; p < (ch + 1) * plane; p++) out[p] = x.data[p]! + d;
     }
     return chwImage(c, h, w, out);
-  };
+  });
 }

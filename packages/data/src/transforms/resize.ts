@@ -3,6 +3,7 @@ import { checkRange } from '../check.js';
 import { chwImage, chwOf } from '../image.js';
 import { type Size, sizeOf } from './size.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /**
  * Bilinear resampling of the window (top, left, height, width) of x to outH x outW, with pixel
@@ -56,13 +57,13 @@ function taps(start: number, n: number, count: number): { lo: Int32Array; hi: In
  */
 export function resize(size: Size): Transform {
   const target = typeof size === 'number' ? sizeOf('resize', size)[0] : sizeOf('resize', size);
-  return (x) => {
+  return madeBy('resize', [size], (x) => {
     const { h, w } = chwOf('resize', x);
     const [outH, outW] = typeof target === 'number'
       ? (h <= w ? [target, Math.floor((target * w) / h)] : [Math.floor((target * h) / w), target])
       : target;
     return resizedCrop(x, 0, 0, h, w, outH, outW);
-  };
+  });
 }
 
 /** Options of `randomResizedCrop` (torchvision's RandomResizedCrop arguments and defaults). */
@@ -80,7 +81,7 @@ export function randomResizedCrop(size: Size, options: RandomResizedCropOptions 
   checkOptions('randomResizedCrop', options, RANDOM_RESIZED_CROP_OPTIONS);
   const [smin, smax] = checkRange('randomResizedCrop', 'scale', options.scale ?? [0.08, 1], { min: 0, minExclusive: true, max: 1 });
   const [rmin, rmax] = checkRange('randomResizedCrop', 'ratio', options.ratio ?? [3 / 4, 4 / 3], { min: 0, minExclusive: true });
-  return (x, rng) => {
+  return madeBy('randomResizedCrop', [size, options], (x, rng) => {
     const { h, w } = chwOf('randomResizedCrop', x);
     // torchvision's sampler: up to 10 tries, then the central crop of clamped ratio.
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -95,5 +96,5 @@ export function randomResizedCrop(size: Size, options: RandomResizedCropOptions 
     const ratio = w / h;
     const [ch, cw] = ratio < rmin ? [Math.round(w / rmin), w] : ratio > rmax ? [h, Math.round(h * rmax)] : [h, w];
     return resizedCrop(x, Math.floor((h - ch) / 2), Math.floor((w - cw) / 2), ch, cw, outH, outW);
-  };
+  });
 }

@@ -2,12 +2,13 @@ import { ArgumentError, type Tensor } from '@tensorgrad/core';
 import { show } from '../check.js';
 import { type RawImage, chwImage, describe, isRawImage } from '../image.js';
 import type { Transform } from './transform.js';
+import { madeBy } from './recipe.js';
 
 /** HWC uint8 (0..255) to a CHW float32 image tensor in [0, 1], like torchvision's ToTensor. */
 export function toTensor(): Transform<RawImage, Tensor> {
   // It has no options: an argument (a scale flag, a dtype...) would otherwise be ignored.
   if (arguments.length > 0) throw new ArgumentError(`toTensor: takes no arguments (it always scales 0..255 to [0, 1]), got ${show(arguments[0])}; in compose, pass toTensor() rather than toTensor`);
-  return (image) => rawToChw(image);
+  return madeBy('toTensor', [], (image) => rawToChw(image));
 }
 
 // A table lookup instead of a division per pixel: same values, several times faster.

@@ -1,5 +1,6 @@
 import { ArgumentError, type Generator, type Tensor } from '@tensorgrad/core';
 import { checkFunction } from '../check.js';
+import { madeBy } from './recipe.js';
 
 /**
  * A per-sample transform. Random transforms draw only from `rng` (the loader hands each sample
@@ -13,5 +14,5 @@ export function compose<A, B>(first: Transform<A, B>, ...rest: Transform<B, B>[]
   // torchvision's Compose takes a list; here the transforms are the arguments themselves.
   if (Array.isArray(first)) throw new ArgumentError('compose: takes the transforms as separate arguments, compose(a, b, c), not an array');
   [first, ...rest].forEach((t, i) => checkFunction('compose', `transform ${i}`, t));
-  return (input, rng) => rest.reduce((x, t) => t(x, rng), first(input, rng));
+  return madeBy('compose', [first, ...rest], (input, rng) => rest.reduce((x, t) => t(x, rng), first(input, rng)));
 }
