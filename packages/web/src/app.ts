@@ -2,7 +2,7 @@
 // runs here, so the page stays responsive while the worker trains. The page's state is also on
 // window.tgPage, for the browser test.
 import { drawChart } from './chart.js';
-import type { FromWorker, RunInfo, TimedStep, ToWorker } from './protocol.js';
+import type { FromWorker, RunInfo, TimedStep, ToWorker, WebGPUAvailability } from './protocol.js';
 import type { EvalRecord, Predictions } from './trainer.js';
 
 interface PageState {
@@ -16,17 +16,19 @@ interface PageState {
   predictions: Predictions | null;
   threads: number;
   isolated: boolean;
+  /** Whether the worker can train on WebGPU (null until it has checked). */
+  webgpu: WebGPUAvailability | null;
   error: string | null;
 }
 
 const state: PageState = {
-  phase: 'loading', run: null, losses: [], steps: [], evals: [], predictions: null, threads: 1, isolated: globalThis.crossOriginIsolated === true, error: null,
+  phase: 'loading', run: null, losses: [], steps: [], evals: [], predictions: null, threads: 1, isolated: globalThis.crossOriginIsolated === true, webgpu: null, error: null,
 };
 (globalThis as unknown as { tgPage: PageState }).tgPage = state;
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const ui = {
-  run: $<HTMLButtonElement>('run'), threads: $<HTMLSelectElement>('threads'), download: $<HTMLButtonElement>('download'),
+  run: $<HTMLButtonElement>('run'), threads: $<HTMLSelectElement>('threads'), device: $<HTMLSelectElement>('device'), deviceNote: $('device-note'), download: $<HTMLButtonElement>('download'),
   upload: $<HTMLInputElement>('upload'), status: $('status'), progress: $<HTMLProgressElement>('progress'), error: $('error'),
   step: $('step'), total: $('total'), epoch: $('epoch'), rate: $('rate'), steptime: $('steptime'), loss: $('loss'), testacc: $('testacc'),
   elapsed: $('elapsed'), isolation: $('isolation'), lossChart: $<HTMLCanvasElement>('loss-chart'), accChart: $<HTMLCanvasElement>('acc-chart'),
@@ -53,6 +55,7 @@ send({ type: 'init', query: location.search, dataUrl: new URL('data/', location.
 
 ui.run.onclick = () => send({ type: state.phase === 'running' ? 'pause' : 'resume' });
 ui.threads.onchange = () => send({ type: 'threads', threads: Number(ui.threads.value) as 1 | 2 });
+ui.device.onchange = () => send({ type: 'device', device: ui.device.value as 'cpu' | 'webgpu' });
 ui.download.onclick = () => send({ type: 'checkpoint' });
 ui.upload.onchange = async () => {
   const file = ui.upload.files?.[0];
@@ -76,9 +79,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       state.steps = [];
       state.phase = m.run.step >= m.run.totalSteps ? 'done' : m.type === 'ready' ? 'ready' : 'paused';
       ui.error.textContent = '';
+      ui.device.value = m.run.device;
       ui.status.textContent = m.type === 'ready'
         ? `data loaded in ${(m.dataMs / 1000).toFixed(1)} s: ${m.run.trainImages} training and ${m.run.testImages} test images; ${m.run.parameters.toLocaleString('en-US')} parameters`
-        : `checkpoint loaded at step ${m.run.step}`;
+        : m.from === 'device' ? `moved to ${m.run.device === 'cpu' ? 'the CPU' : 'WebGPU'} at step ${m.run.step}` : `checkpoint loaded at step ${m.run.step}`;
       ui.run.disabled = state.phase === 'done';
       ui.download.disabled = false;
       break;
@@ -117,7 +121,16 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       break;
     case 'warning':
       ui.error.textContent = m.message;
+      // A move to another device that failed leaves the run where it was.
+      if (state.run !== null) ui.device.value = state.run.device;
       break;
+    case 'webgpu': {
+      state.webgpu = m.webgpu;
+      const option = ui.device.querySelector<HTMLOptionElement>('option[value="webgpu"]')!;
+      option.disabled = !m.webgpu.available;
+      ui.deviceNote.textContent = m.webgpu.available ? `WebGPU: ${m.webgpu.adapter}` : `WebGPU unavailable: ${m.webgpu.reason}`;
+      break;
+    }
   }
   scheduleRender();
 };

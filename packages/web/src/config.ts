@@ -1,7 +1,8 @@
 // The page's run settings: the training job's defaults (same model, seed, batch size, optimizer
-// and schedule), changed by query parameters (?limitTrain=2048&steps=200&threads=1...): how
+// and schedule), changed by query parameters (?limitTrain=2048&steps=200&threads=1&device=webgpu...): how
 // the CI test runs a short training, and how a user can.
-import { DEFAULTS, type ModelName, MODELS } from '@tensorgrad/examples/train/options';
+import type { Device } from '@tensorgrad/core';
+import { DEFAULTS, DEVICES, type ModelName, MODELS } from '@tensorgrad/examples/train/options';
 import type { RunConfig } from '@tensorgrad/examples/train/session';
 
 export interface PageConfig extends RunConfig {
@@ -18,6 +19,8 @@ export interface PageSettings {
   threads: 1 | 2;
   /** Start training as soon as the data is loaded. */
   autostart: boolean;
+  /** Where to train first ('webgpu' needs an adapter; the page's selector moves the run later). */
+  device: Device;
 }
 
 export const DEFAULT_CONFIG: PageConfig = {
@@ -26,7 +29,7 @@ export const DEFAULT_CONFIG: PageConfig = {
 };
 
 const INTEGERS = { epochs: [1, 1e6], batchSize: [1, 1 << 16], seed: [0, 2 ** 52], limitTrain: [1, 60000], limitTest: [1, 10000], steps: [1, 1e9], evalEvery: [1, 1e9] } as const;
-const KNOWN = [...Object.keys(INTEGERS), 'lr', 'weightDecay', 'optimizer', 'model', 'threads', 'autostart'];
+const KNOWN = [...Object.keys(INTEGERS), 'lr', 'weightDecay', 'optimizer', 'model', 'threads', 'autostart', 'device'];
 
 /** Reads the settings from query parameters; throws an Error naming a bad or unknown one. */
 export function settingsFromParams(params: URLSearchParams): PageSettings {
@@ -73,5 +76,7 @@ export function settingsFromParams(params: URLSearchParams): PageSettings {
   if (threads !== '1' && threads !== '2') throw new Error(`query parameter threads must be 1 or 2, got '${threads}'`);
   const autostart = params.get('autostart') ?? '0';
   if (autostart !== '0' && autostart !== '1') throw new Error(`query parameter autostart must be 0 or 1, got '${autostart}'`);
-  return { config, threads: Number(threads) as 1 | 2, autostart: autostart === '1' };
+  const device = params.get('device') ?? 'cpu';
+  if (!DEVICES.includes(device as Device)) throw new Error(`query parameter device must be one of ${DEVICES.join(', ')}, got '${device}'`);
+  return { config, threads: Number(threads) as 1 | 2, autostart: autostart === '1', device: device as Device };
 }

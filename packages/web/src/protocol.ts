@@ -1,4 +1,5 @@
 // Messages between the page (app.ts) and the training worker (worker.ts).
+import type { Device } from '@tensorgrad/core';
 import type { PageConfig } from './config.js';
 import type { EvalRecord, Predictions, StepRecord } from './trainer.js';
 
@@ -11,6 +12,8 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'pause' }
   | { type: 'threads'; threads: 1 | 2 }
+  /** Move the run to this device (between steps: its checkpoint, loaded by a run on the device). */
+  | { type: 'device'; device: Device }
   /** Send the run as safetensors bytes ('checkpoint' back). */
   | { type: 'checkpoint' }
   /** Continue from these checkpoint bytes (paused; 'loaded' back). */
@@ -18,6 +21,7 @@ export type ToWorker =
 
 export interface RunInfo {
   config: PageConfig;
+  device: Device;
   step: number;
   totalSteps: number;
   stepsPerEpoch: number;
@@ -30,6 +34,8 @@ export interface RunInfo {
   evals: EvalRecord[];
 }
 
+export type WebGPUAvailability = { available: true; adapter: string } | { available: false; reason: string };
+
 /** A step with its wall time in the worker. */
 export interface TimedStep extends StepRecord {
   ms: number;
@@ -38,7 +44,10 @@ export interface TimedStep extends StepRecord {
 export type FromWorker =
   | { type: 'status'; text: string }
   | { type: 'ready'; run: RunInfo; dataMs: number }
-  | { type: 'loaded'; run: RunInfo }
+  /** A run continued from an uploaded checkpoint, or moved to another device. */
+  | { type: 'loaded'; run: RunInfo; from: 'upload' | 'device' }
+  /** Whether the worker can train on WebGPU: the adapter it got, or why not. */
+  | { type: 'webgpu'; webgpu: WebGPUAvailability }
   | { type: 'steps'; steps: TimedStep[] }
   | { type: 'eval'; evaluation: EvalRecord }
   | { type: 'predictions'; predictions: Predictions }

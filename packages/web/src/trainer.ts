@@ -1,9 +1,10 @@
 // One training run of the page, a step at a time: the training job's computation (session.ts
 // of @tensorgrad/examples: same data order, augmentation, model, optimizer and schedule) run by
 // @tensorgrad/train's Trainer, stepped by the worker so it can pause, save and load between
-// steps; evaluations every evalEvery steps, predictions, and checkpoints as bytes. The browser
-// test drives this same code in Node and compares.
-import { argmax, noGrad } from '@tensorgrad/core';
+// steps; evaluations every evalEvery steps, predictions, and checkpoints as bytes. On the CPU or
+// on WebGPU (values read back asynchronously). The browser test drives this same code in Node
+// and compares.
+import { type Device, argmax, noGrad } from '@tensorgrad/core';
 import { DataLoader, subset } from '@tensorgrad/data';
 import { type ImageDataset, type Training, buildTraining, testTransform, trainerOptions } from '@tensorgrad/examples/train/session';
 import { Trainer, type ValidationRecord, readCheckpointMetadata } from '@tensorgrad/train';
@@ -55,8 +56,9 @@ export class PageTraining {
   readonly training: Training;
   readonly trainer: Trainer;
 
-  constructor(readonly config: PageConfig, readonly datasets: Datasets) {
-    this.training = buildTraining(config, datasets);
+  /** A fresh run on `device` (WebGPU: after initWebGPU). */
+  constructor(readonly config: PageConfig, readonly datasets: Datasets, readonly device: Device = 'cpu') {
+    this.training = buildTraining(config, datasets, device);
     const metadata: PageMetadata = { page: 'tensorgrad-web', config };
     this.trainer = new Trainer(this.training.model, {
       ...trainerOptions(this.training, config.epochs),
@@ -66,8 +68,8 @@ export class PageTraining {
     });
   }
 
-  /** A run continued from a page checkpoint (its own config; the same datasets). */
-  static fromCheckpoint(bytes: Uint8Array, datasets: Datasets): PageTraining {
+  /** A run on `device` continued from a page checkpoint (its own config; the same datasets). */
+  static fromCheckpoint(bytes: Uint8Array, datasets: Datasets, device: Device = 'cpu'): PageTraining {
     let user: Partial<PageMetadata> | undefined;
     try {
       user = readCheckpointMetadata(bytes).user as Partial<PageMetadata> | undefined;
@@ -77,7 +79,7 @@ export class PageTraining {
     if (user?.page !== 'tensorgrad-web' || user.config === undefined) {
       throw new Error('this file is not a checkpoint of the training page (no page metadata); it may be a checkpoint of the Node job or another model');
     }
-    const run = new PageTraining(user.config, datasets);
+    const run = new PageTraining(user.config, datasets, device);
     run.trainer.load(bytes);
     return run;
   }
@@ -124,20 +126,22 @@ export class PageTraining {
   }
 
   /** The model's classes for the first `count` test images (eval mode, no recording). */
-  predictions(count = 32): Predictions {
+  async predictions(count = 32): Promise<Predictions> {
     const test = this.training.loaders.test.dataset;
     const n = Math.min(count, test.length);
     const loader = new DataLoader(subset(test, Array.from({ length: n }, (_, i) => i)), { batchSize: n, transform: testTransform() });
     const batch = loader.batch(0, 0);
     const model = this.training.model.eval();
-    const logits = noGrad(() => model.invoke(batch.inputs));
+    const step = this.step;
+    const logits = noGrad(() => model.invoke(batch.inputs.to(this.device)));
+    const [predicted, values] = await Promise.all([argmax(logits, 1).dataAsync(), logits.dataAsync()]);
     const pixels = new Uint8Array(n * 784);
     for (let i = 0; i < n; i++) pixels.set(test.get(i).input.data, i * 784);
-    return { step: this.step, pixels, labels: batch.labels.data as Int32Array, predicted: argmax(logits, 1).data as Int32Array, logits: Float32Array.from(logits.data) };
+    return { step, pixels, labels: batch.labels.data as Int32Array, predicted: predicted as Int32Array, logits: Float32Array.from(values) };
   }
 
   /** The run as checkpoint bytes (nn's format, with the trainer's state): what a Node Trainer writes for this state. */
-  checkpoint(): Uint8Array {
-    return this.trainer.checkpoint();
+  checkpoint(): Promise<Uint8Array> {
+    return this.trainer.checkpointAsync();
   }
 }

@@ -2,10 +2,11 @@
 // @tensorgrad/train Trainer) one step at a time and reports steps, evaluations and predictions
 // to the page. Between steps it lets queued messages in, so pause, thread changes and checkpoint
 // requests take effect after the step in progress; the page's own thread never computes.
-import { setNumThreads } from '@tensorgrad/core';
+// WebGPU works in dedicated workers: the worker sets it up (initWebGPU) and trains there too.
+import { type Device, type WebGPUInfo, initWebGPU, setNumThreads } from '@tensorgrad/core';
 import { FASHION_MNIST_CLASSES, fashionMnistFromUrl } from '@tensorgrad/data';
 import { settingsFromParams } from './config.js';
-import type { FromWorker, RunInfo, TimedStep, ToWorker } from './protocol.js';
+import type { FromWorker, RunInfo, TimedStep, ToWorker, WebGPUAvailability } from './protocol.js';
 import { type Datasets, PageTraining } from './trainer.js';
 
 interface WorkerScope {
@@ -27,6 +28,7 @@ let run: PageTraining | null = null;
 let running = false;
 let loop: Promise<void> | null = null;
 let threads = 1;
+let webgpu: WebGPUAvailability | null = null;
 
 // A macrotask without setTimeout's 4 ms clamp: lets messages in between steps.
 const channel = new MessageChannel();
@@ -39,14 +41,35 @@ const yieldToEvents = (): Promise<void> => new Promise((resolve) => {
 
 function info(r: PageTraining): RunInfo {
   return {
-    config: r.config, step: r.step, totalSteps: r.totalSteps, stepsPerEpoch: r.stepsPerEpoch, trainImages: r.trainImages, testImages: r.testImages,
+    config: r.config, device: r.device, step: r.step, totalSteps: r.totalSteps, stepsPerEpoch: r.stepsPerEpoch, trainImages: r.trainImages, testImages: r.testImages,
     parameters: r.training.model.numParameters(), classes: FASHION_MNIST_CLASSES, losses: [...r.losses], evals: [...r.evals],
   };
 }
 
-function sendPredictions(r: PageTraining): void {
-  const predictions = r.predictions(SHOWN);
+async function sendPredictions(r: PageTraining): Promise<void> {
+  const predictions = await r.predictions(SHOWN);
   post({ type: 'predictions', predictions });
+}
+
+/** WebGPU in this worker: initWebGPU's adapter, or its reason for refusing (no navigator.gpu, no adapter, limits too low). */
+async function probeWebGPU(): Promise<WebGPUAvailability> {
+  try {
+    return { available: true, adapter: describeAdapter(await initWebGPU()) };
+  } catch (e) {
+    return { available: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+function describeAdapter(info: WebGPUInfo): string {
+  // Browsers may hide the adapter's names (an empty info).
+  const named = [info.vendor, info.architecture, info.description || info.device].filter((s) => s !== '').join(' ');
+  return `${named === '' ? 'an adapter whose name the browser hides' : named}${info.compatibilityMode ? ' (compatibility mode)' : ''}`;
+}
+
+/** `device`, if this worker can train there; else an Error saying why. */
+function usable(device: Device): Device {
+  if (device === 'webgpu' && webgpu?.available !== true) throw new Error(`WebGPU is unavailable here: ${webgpu?.available === false ? webgpu.reason : 'not probed yet'}`);
+  return device;
 }
 
 async function useThreads(n: 1 | 2): Promise<void> {
@@ -73,7 +96,7 @@ async function trainLoop(r: PageTraining): Promise<void> {
     } else if (performance.now() - lastPost >= POST_EVERY_MS) {
       flush();
     }
-    if (evaluation !== undefined || r.step % PREDICT_EVERY === 0) sendPredictions(r);
+    if (evaluation !== undefined || r.step % PREDICT_EVERY === 0) await sendPredictions(r);
     await yieldToEvents();
   }
   flush();
@@ -92,6 +115,8 @@ async function handle(message: ToWorker): Promise<void> {
     case 'init': {
       const settings = settingsFromParams(new URLSearchParams(message.query));
       await useThreads(settings.threads);
+      webgpu = await probeWebGPU();
+      post({ type: 'webgpu', webgpu });
       post({ type: 'status', text: 'fetching Fashion-MNIST…' });
       const t0 = performance.now();
       const [train, test] = await Promise.all([
@@ -99,9 +124,9 @@ async function handle(message: ToWorker): Promise<void> {
         fashionMnistFromUrl(message.dataUrl, { train: false }),
       ]);
       datasets = { train, test };
-      run = new PageTraining(settings.config, datasets);
+      run = new PageTraining(settings.config, datasets, usable(settings.device));
       post({ type: 'ready', run: info(run), dataMs: performance.now() - t0 });
-      sendPredictions(run);
+      await sendPredictions(run);
       if (settings.autostart) await handle({ type: 'resume' });
       return;
     }
@@ -123,9 +148,28 @@ async function handle(message: ToWorker): Promise<void> {
       if (wasRunning) await handle({ type: 'resume' });
       return;
     }
+    case 'device': {
+      // Between steps: the run's checkpoint, continued by a run on the other device.
+      if (run === null || datasets === null || message.device === run.device) return;
+      const wasRunning = running;
+      await stop();
+      try {
+        run = PageTraining.fromCheckpoint(await run.checkpoint(), datasets, usable(message.device));
+      } catch (e) {
+        // The run stays where it was, paused.
+        post({ type: 'warning', message: `could not move the run to ${message.device}: ${e instanceof Error ? e.message : String(e)}` });
+        post({ type: 'state', running: false, done: run.done });
+        return;
+      }
+      post({ type: 'loaded', run: info(run), from: 'device' });
+      post({ type: 'state', running: false, done: run.done });
+      await sendPredictions(run);
+      if (wasRunning) await handle({ type: 'resume' });
+      return;
+    }
     case 'checkpoint': {
       if (run === null) throw new Error('no run to save yet');
-      const bytes = run.checkpoint();
+      const bytes = await run.checkpoint();
       post({ type: 'checkpoint', bytes, step: run.step }, [bytes.buffer]);
       return;
     }
@@ -133,16 +177,16 @@ async function handle(message: ToWorker): Promise<void> {
       if (datasets === null) throw new Error('the dataset is still loading');
       await stop();
       try {
-        run = PageTraining.fromCheckpoint(message.bytes, datasets);
+        run = PageTraining.fromCheckpoint(message.bytes, datasets, run?.device ?? 'cpu');
       } catch (e) {
         // The current run stays, paused.
         post({ type: 'warning', message: `could not load the checkpoint: ${e instanceof Error ? e.message : String(e)}` });
         post({ type: 'state', running: false, done: run?.done ?? false });
         return;
       }
-      post({ type: 'loaded', run: info(run) });
+      post({ type: 'loaded', run: info(run), from: 'upload' });
       post({ type: 'state', running: false, done: run.done });
-      sendPredictions(run);
+      await sendPredictions(run);
       return;
     }
   }

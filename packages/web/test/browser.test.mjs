@@ -11,6 +11,11 @@
 //  - a checkpoint written by Node halfway, uploaded to the page and resumed there (with a pause
 //    on the way), continues with Node's losses; a file that is not a page checkpoint is refused;
 //  - the page keeps drawing frames while the worker trains;
+//  - without a WebGPU adapter (this browser runs with --disable-gpu) the device selector's WebGPU
+//    is disabled, with initWebGPU's reason beside it;
+//  - in a Chromium with --enable-unsafe-webgpu (headless: a SwiftShader adapter), the page trains
+//    on WebGPU in its worker with the losses of the same run on the CPU in Node, to float32
+//    rounding; its predictions too; the selector moves the run to the CPU;
 //  - a screenshot of the page after training goes to test-output/ (with step times, batch 128,
 //    1 and 2 threads, browser and Node, in test-output/step-times.json);
 //  - core's seeded normal draws (randn, normal initialisations) have Node's bits in the page;
@@ -37,6 +42,15 @@ const STEPS = 200;
 // 80 batches of 32 per epoch, 3 epochs for the schedule (warm-up and cosine over 240 steps), stopped after STEPS.
 const QUERY = `limitTrain=2560&limitTest=500&batchSize=32&epochs=3&steps=${STEPS}&evalEvery=50&autostart=1`;
 const HALF = 100;
+// Arguments of every Chromium launched here (no sandbox in containers, no network chatter).
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+// WebGPU on SwiftShader runs at ~1 GFLOP/s: 6 steps of 16 images (~0.7 GFLOP each).
+const GPU_STEPS = 6;
+const GPU_QUERY = `limitTrain=256&limitTest=32&batchSize=16&epochs=1&steps=${GPU_STEPS}&evalEvery=${GPU_STEPS}&threads=1&autostart=1&device=webgpu`;
+// Per-step losses on WebGPU vs the CPU: float32 sums in other orders (tiled GEMMs, tree
+// reductions) differ by ~1e-7 relative per op; over these Adam steps they stay below this
+// (measured: 2.3e-7 over 8 steps).
+const GPU_LOSS_RTOL = 1e-4;
 
 /** The page's training code (trainer.ts, config.ts), bundled for Node; the packages stay external, so Node loads their node entries. */
 async function nodeTrainer() {
@@ -173,7 +187,7 @@ describe('training page in Chromium', function () {
     [isolated, plain, node] = await Promise.all([startServer({ port: 0 }), startServer({ port: 0, isolation: false }), nodeTrainer()]);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [...CHROMIUM_ARGS, '--disable-gpu'],
     });
     datasets = { train: fashionMnist({ train: true }), test: fashionMnist({ train: false }) };
   });
@@ -187,8 +201,8 @@ describe('training page in Chromium', function () {
    * Opens the page with a query and waits until training is done; returns the page and its state,
    * and with `probe`, the page's animation frames over one second of training (is it responsive?).
    */
-  async function train(server, query, { timeout = 150_000, probe = false } = {}) {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+  async function train(server, query, { timeout = 150_000, probe = false, inBrowser = browser } = {}) {
+    const page = await inBrowser.newPage({ viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${server.url}?${query}`);
@@ -231,12 +245,60 @@ describe('training page in Chromium', function () {
     }
   });
 
+  it('offers WebGPU only with an adapter: without one the selector disables it and says why', async () => {
+    const { page, state } = pages.isolated;
+    expect(state.run.device).to.equal('cpu');
+    expect(state.webgpu.available).to.equal(false);
+    expect(state.webgpu.reason).to.match(/^initWebGPU: no WebGPU adapter/);
+    expect(await page.$eval('#device option[value="webgpu"]', (o) => o.disabled)).to.equal(true);
+    expect(await page.textContent('#device-note')).to.equal(`WebGPU unavailable: ${state.webgpu.reason}`);
+  });
+
+  it(`trains ${GPU_STEPS} steps on WebGPU (SwiftShader) with the losses and predictions of the CPU run to float32 rounding; the selector moves it to the CPU`, async () => {
+    const gpuBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] });
+    try {
+      const t0 = performance.now();
+      const { page, state } = await train(isolated, GPU_QUERY, { inBrowser: gpuBrowser });
+      const seconds = (performance.now() - t0) / 1000;
+      expect(state.webgpu.available, state.webgpu.reason).to.equal(true);
+      expect(await page.textContent('#device-note')).to.equal(`WebGPU: ${state.webgpu.adapter}`);
+      expect(state.run.device).to.equal('webgpu');
+      expect(state.losses).to.have.length(GPU_STEPS);
+      // The same run on the CPU, in Node.
+      const cpu = new node.PageTraining(node.settingsFromParams(new URLSearchParams(GPU_QUERY)).config, datasets);
+      while (!cpu.done) await cpu.advance();
+      const worst = Math.max(...state.losses.map((l, i) => Math.abs(l - cpu.losses[i]) / Math.abs(cpu.losses[i])));
+      console.log(`      WebGPU in Chromium (${state.webgpu.adapter}): ${GPU_STEPS} steps in ${seconds.toFixed(1)} s with page load; losses ${state.losses.map((l) => l.toFixed(5)).join(' ')}; CPU ${cpu.losses.map((l) => l.toFixed(5)).join(' ')}; largest relative difference ${worst.toExponential(2)}`);
+      state.losses.forEach((l, i) => expect(l, `step ${i + 1}: WebGPU ${l}, CPU ${cpu.losses[i]}`).to.be.closeTo(cpu.losses[i], GPU_LOSS_RTOL * cpu.losses[i]));
+      expect(state.losses.every(Number.isFinite)).to.equal(true);
+      const [gpuEval, cpuEval] = [state.evals.at(-1), cpu.evals.at(-1)];
+      expect(gpuEval.step).to.equal(GPU_STEPS);
+      expect(gpuEval.loss).to.be.closeTo(cpuEval.loss, GPU_LOSS_RTOL * cpuEval.loss);
+      const shown = await cpu.predictions(32);
+      Object.values(state.predictions.logits).forEach((v, i) => expect(v, `logit ${i}`).to.be.closeTo(shown.logits[i], 1e-3 * Math.max(1, Math.abs(shown.logits[i]))));
+
+      // Between steps, the run moves to the CPU (its checkpoint, read back from the GPU, loaded there).
+      await page.evaluate(() => { globalThis.tgPage.predictions = null; }); // the next ones come from the moved run
+      await page.selectOption('#device', 'cpu');
+      await page.waitForFunction(() => globalThis.tgPage.run.device === 'cpu' || globalThis.tgPage.phase === 'error', null, { timeout: 30_000, polling: 100 });
+      expect(await page.evaluate(() => globalThis.tgPage.error)).to.equal(null);
+      expect(await page.$eval('#device', (select) => select.value)).to.equal('cpu');
+      await page.waitForFunction(() => globalThis.tgPage.predictions !== null, null, { timeout: 10_000, polling: 100 });
+      const moved = await page.evaluate(() => globalThis.tgPage.predictions);
+      expect(moved.step).to.equal(GPU_STEPS);
+      Object.values(moved.logits).forEach((v, i) => expect(v, `logit ${i} after the move`).to.be.closeTo(shown.logits[i], 1e-3 * Math.max(1, Math.abs(shown.logits[i]))));
+      await page.close();
+    } finally {
+      await gpuBrowser.close();
+    }
+  });
+
   it('gives the per-step losses of the same run in Node, bit for bit, on 1 and 2 threads', async () => {
     const { config } = node.settingsFromParams(new URLSearchParams(QUERY));
     nodeRun = new node.PageTraining(config, datasets);
     while (!nodeRun.done) {
       await nodeRun.advance();
-      if (nodeRun.step === HALF) nodeHalf = nodeRun.checkpoint();
+      if (nodeRun.step === HALF) nodeHalf = await nodeRun.checkpoint();
     }
     expect(nodeRun.losses).to.have.length(STEPS);
     expect(pages.isolated.state.losses).to.deep.equal(nodeRun.losses);
@@ -251,7 +313,7 @@ describe('training page in Chromium', function () {
     const file = join(out, download.suggestedFilename());
     await download.saveAs(file);
     const bytes = readFileSync(file);
-    const [fromPage, fromNode] = [comparable(bytes), comparable(nodeRun.checkpoint())];
+    const [fromPage, fromNode] = [comparable(bytes), comparable(await nodeRun.checkpoint())];
     expect(fromNode.trainer.stepsDone).to.equal(STEPS);
     expect(fromNode.trainer.steps.lr).to.have.length(STEPS);
     expect(fromPage, "page checkpoint vs Node's Trainer.checkpoint()").to.deep.equal(fromNode);
