@@ -51,6 +51,12 @@ export interface CopyKernels<A = KernelArray> {
    */
   firstNotInt32(x: A): number;
   /**
+   * Flat index of the first value outside [lo, hi] (NaN included), or -1: an argument check (e.g.
+   * binaryCrossEntropy's probabilities). A GPU backend returns -1 and defers the check to its next
+   * readback, as firstNotInt32.
+   */
+  firstOutside(x: A, lo: number, hi: number): number;
+  /**
    * y[o, i] = x[o, target[o, i], i] (0 where target = ignoreIndex), x viewed as
    * [outer, classes, inner] and target as [outer, inner] (y has target's length).
    */

@@ -257,5 +257,25 @@ export function fromHost(data: TypedArray, shape: Shape, device: Device = 'cpu')
 /** Internal: a tensor of `shape` holding `value` everywhere, on `device` (seeds of backward, scalar operands). */
 export function filledOn(shape: Shape, dtype: DType, value: number, device: Device, op = 'full'): Tensor {
   if (dtype === 'int32') checkInt32Values(op, 'value', [value]);
+  if (device !== 'cpu' && sizeOf(shape) === 1) {
+    const t = fromHost(allocate(dtype, 1, shape).fill(value), shape, device);
+    hostScalars.set(t, { value: t.dtype === 'float32' ? Math.fround(value) : value, version: t.version.value });
+    return t;
+  }
   return fromHost(allocate(dtype, sizeOf(shape), shape).fill(value), shape, device);
+}
+
+/** The values of one-element device tensors made from a host number, while unmodified. */
+const hostScalars = new WeakMap<Tensor, { value: number; version: number }>();
+
+/**
+ * The value of a one-element tensor when it is known without a GPU readback: a CPU tensor's, or a
+ * device scalar made from a host number (filledOn: the operand of `pow(x, 0)`) and not modified
+ * since; else undefined. Lets a VJP decide on a constant as on the CPU.
+ */
+export function knownScalar(t: Tensor): number | undefined {
+  if (t.size !== 1) return undefined;
+  if (t.device === 'cpu') return t.data[0];
+  const known = hostScalars.get(t);
+  return known !== undefined && known.version === t.version.value ? known.value : undefined;
 }

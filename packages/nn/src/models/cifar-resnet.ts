@@ -4,7 +4,7 @@
 // Shortcuts use the paper's option A by default (identity; when the shape changes, subsample by 2
 // and zero-pad the new channels: no parameters, 269,722 parameters for resnet20); option B
 // projects with a 1×1 conv + BN instead.
-import { ArgumentError, type Tensor, avgPool2d, concat, flatten, optionKeys, zeros } from '@tensorgrad/core';
+import { ArgumentError, type Tensor, avgPool2d, flatten, optionKeys, pad } from '@tensorgrad/core';
 import { assertPositiveInt } from '../check.js';
 import { ReLU } from '../layers/activation.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
@@ -34,7 +34,8 @@ export class ZeroPadShortcut extends Module {
     const sub = this.stride === 1 ? x : avgPool2d(x, { kernelSize: 1, stride: this.stride });
     const extra = this.outChannels - sub.shape[1]!;
     if (extra === 0) return sub;
-    return concat([sub, zeros([sub.shape[0]!, extra, sub.shape[2]!, sub.shape[3]!], { dtype: sub.dtype })], 1);
+    // Zero channels appended by pad (on sub's device; F.pad order: W, H, then C).
+    return pad(sub, [0, 0, 0, 0, 0, extra]);
   }
 }
 

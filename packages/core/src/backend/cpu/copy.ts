@@ -128,6 +128,15 @@ export function firstNotInt32(x: TypedArray): number {
   return -1;
 }
 
+/** The first i whose value is not in [lo, hi] (NaN included), or -1. */
+function firstOutside(x: TypedArray, lo: number, hi: number): number {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (!(v >= lo && v <= hi)) return i;
+  }
+  return -1;
+}
+
 export const cpuCopy: CopyKernels<TypedArray> = {
   permute: permuteInto,
   broadcast: broadcastInto,
@@ -139,6 +148,7 @@ export const cpuCopy: CopyKernels<TypedArray> = {
   oneHot: oneHotInto,
   convert: (src, dst) => dst.set(src),
   firstNotInt32,
+  firstOutside,
   classGather: classGatherInto,
   classScatter: classScatterInto,
   firstInvalidClass,

@@ -273,6 +273,22 @@ const NOT_INT32: GpuKernel = kernel1d(
   atomicMax(&flag[0], i32(p.n - t));`,
 );
 
+/**
+ * flag as NOT_INT32's for a value outside [lo, hi]; NaN (exponent 255 with a nonzero fraction) is
+ * tested on the bits, since the compiler may assume comparisons never see one.
+ */
+const OUTSIDE: GpuKernel = kernel1d(
+  'copy.firstOutside',
+  ['var<storage, read> x: array<f32>', 'var<storage, read_write> flag: array<atomic<i32>>'],
+  'n: u32, lo: f32, hi: f32',
+  `  let v = x[t];
+  let bits = bitcast<u32>(v);
+  let nan = (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
+  if (!nan && v >= p.lo && v <= p.hi) { return; }
+  atomicMax(&flag[0], i32(p.n - t));`,
+  'u32,f32,f32',
+);
+
 const INVALID_CLASS: GpuKernel = kernel1d(
   'copy.firstInvalidClass',
   ['var<storage, read> targets: array<i32>', 'var<storage, read_write> flag: array<atomic<i32>>'],
@@ -423,6 +439,16 @@ export const webgpuCopy: CopyKernels = {
     deferFirstBad('firstNotInt32', NOT_INT32, a, [], n, (k) =>
       `firstNotInt32: the float32 value at flat index ${k} of ${n} cannot be stored as int32 (NaN, ±Infinity, or outside ` +
       '[-2147483648, 2147483647] after truncation toward zero); checked on the GPU after the conversion was queued, so its result is not valid');
+    return -1;
+  },
+
+  firstOutside(x, lo, hi) {
+    const a = gpu(x, 'firstOutside');
+    const n = a.length;
+    if (n === 0) return -1;
+    deferFirstBad('firstOutside', OUTSIDE, a, [lo, hi], n, (k) =>
+      `firstOutside: the value at flat index ${k} of ${n} is not in [${lo}, ${hi}] (or is NaN); ` +
+      'checked on the GPU after the kernels using it were queued, so their results are not valid');
     return -1;
   },
 

@@ -8,9 +8,7 @@
 // - fixtures that hold the same inputs in float64 and float32 are replayed from the float32 ones
 //   (the extra activations' float64 values, prelu's float64 cases): WebGPU has no float64. Every
 //   other float64 case runs in float32: no replayed fixture value is outside float32's range;
-// - binaryCrossEntropy (13 pointwise cases) refuses WebGPU input: checked to refuse, not replayed;
-// - oneHot with numClasses -1 is refused on WebGPU: checked, then replayed with PyTorch's count;
-// - pow with the number exponent 0, second order at a = 0: NaN on WebGPU where PyTorch has 0.
+// - oneHot with numClasses -1 is refused on WebGPU: checked, then replayed with PyTorch's count.
 // 334 cases, ~23,000 values, ~5 s on Dawn/llvmpipe: no subsampling.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -41,7 +39,6 @@ interface Fixed {
 const readFixture = <T>(path: string): T => JSON.parse(readFileSync(new URL(`../../ops/${path}`, import.meta.url), 'utf8')) as T;
 const gpu = (f: Fixed, requiresGrad = false): Tensor => onGpu(f.data, f.shape, { requiresGrad });
 const ones = (n: number): number[] => new Array<number>(n).fill(1);
-const partition = <T>(list: T[], skip: (c: T) => boolean): [T[], T[]] => [list.filter(skip), list.filter((c) => !skip(c))];
 
 /** One test per fixture file: replays it, then asserts no mismatch and the number of cases. */
 function replayFile(file: string, replay: (r: Replay) => Promise<number>): void {
@@ -199,12 +196,9 @@ describe('PyTorch 1.13 fixtures replayed on WebGPU (float32, GPU_VS_TORCH)', fun
         const f = (t: Tensor): Tensor => tg.sum(tg.pow(t, c.exponent!));
         await r.check(`${c.name}: y`, tg.pow(x, c.exponent!), c.y.data, c.y.shape);
         await r.check(`${c.name}: dx`, tg.grad(f)(x), c.da.data, c.da.shape);
-        // Known deviation: for exponent 0 the op's constant-zero gradient (its higher orders 0,
-        // as PyTorch) needs the exponent on the host; on WebGPU it is a device scalar, so the
-        // masked formula's 0·∞ gives NaN at a = 0 where PyTorch has 0 (checked: NaN there; fix
-        // the op and this expectation fails).
-        const second = c.exponent === 0 ? c.second.a.data.map((v, i) => (decode(c.a.data[i]!) === 0 ? 'nan' : v)) : c.second.a.data;
-        await r.check(`${c.name}: second order`, tg.grad((t: Tensor) => tg.sum(tg.grad(f)(t)))(x), second);
+        // Exponent 0: the op's constant-zero gradient (higher orders 0, as PyTorch) holds on WebGPU
+        // too, since the exponent's value is known on the host (knownScalar).
+        await r.check(`${c.name}: second order`, tg.grad((t: Tensor) => tg.sum(tg.grad(f)(t)))(x), c.second.a.data);
       }
       r.cases++;
     }
@@ -244,13 +238,8 @@ describe('PyTorch 1.13 fixtures replayed on WebGPU (float32, GPU_VS_TORCH)', fun
 
   replayFile('loss/fixtures/pointwise.json', async (r) => {
     // float64 cases run in float32 like the rest (their float32 twins, where present, as well).
-    // Skipped: binaryCrossEntropy, which refuses WebGPU input (its probability check reads the
-    // input's min and max back synchronously); checked to still refuse, so that fixing it fails here.
-    const [bce, replayed] = partition(pointwiseFixtures.cases, (c) => c.loss === 'binaryCrossEntropy');
-    for (const c of bce) {
-      const x = gpu(c.input);
-      expect(() => runPointwise(c, x, gpu(c.target), (f) => gpu(f)), `${c.loss} ${c.name}`).to.throw(DeviceError, /dataAsync/);
-    }
+    // binaryCrossEntropy's probability check runs on the GPU (deferred to the readback).
+    const replayed = pointwiseFixtures.cases;
     for (const c of replayed) {
       const what = `${c.loss} ${c.name} ${c.dtype} ${JSON.stringify(c.options)}`;
       const x = gpu(c.input, true);

@@ -3,7 +3,7 @@
 import { defineOp } from '../../autograd/registry.js';
 import { Binary, Unary } from '../../backend/elementwise.js';
 import { backendOf } from '../../backend/index.js';
-import { filledOn, zeroFilled } from '../../tensor/creation.js';
+import { filledOn, knownScalar, zeroFilled } from '../../tensor/creation.js';
 import { type DType, promoteTypes } from '../../tensor/dtype.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -64,8 +64,9 @@ const powOp = defineOp({
   vjp: ({ dy, a, b, y }) => ({
     a: () => {
       // A constant exponent 0 (a number: PyTorch's pow(Tensor, Scalar)) gives a constant 0, so
-      // higher orders are 0 too, not 0·∞ from the masked formula at a = 0. (Reads b back: one value.)
-      if (b.size === 1 && !b.requiresGrad && b.device === 'cpu' && b.item() === 0) return zeroFilled(a.shape, a.dtype, a.device);
+      // higher orders are 0 too, not 0·∞ from the masked formula at a = 0. (b's value is known on
+      // the host: a CPU scalar, or a GPU scalar made from a number.)
+      if (!b.requiresGrad && knownScalar(b) === 0) return zeroFilled(a.shape, a.dtype, a.device);
       return reduceGradTo(where(equal(b, scalarLike(b, 0)), scalarLike(dy, 0), mul(dy, mul(b, pow(a, sub(b, scalarLike(b, 1)))))), a);
     },
     b: () => {

@@ -2,6 +2,7 @@
 // the same clamped logs in the forward, and PyTorch's own gradient formulas (which are not the
 // derivative of the clamps: at input 0 or 1 they stay finite for input and infinite for target).
 import { defineOp } from '../../autograd/registry.js';
+import { backendOf } from '../../backend/index.js';
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { checkOptions, optionKeys } from '../../options.js';
 import { assertFloat } from '../../tensor/dtype.js';
@@ -48,6 +49,11 @@ const BINARY_CROSS_ENTROPY_OPTIONS = optionKeys<BinaryCrossEntropyOptions>()(['r
  */
 function checkProbabilities(op: string, input: Tensor): void {
   if (input.size === 0) return;
+  if (input.device !== 'cpu') {
+    // A GPU checks on the device; a bad value makes the next readback reject naming the check.
+    backendOf(input).copy.firstOutside(input.storage, 0, 1);
+    return;
+  }
   const lo = min(input.detach()).item();
   const hi = max(input.detach()).item();
   if (lo >= 0 && hi <= 1) return;
