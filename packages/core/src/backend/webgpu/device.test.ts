@@ -2,7 +2,8 @@
 // and the errors that name what to do instead (Dawn on llvmpipe).
 import { expect } from 'chai';
 import { AutogradError, DTypeError, DeviceError, ShapeError } from '../../errors.js';
-import { mul, tensor, zeros } from '../../index.js';
+import { binaryCrossEntropy, crossEntropy, mul, tensor, zeros } from '../../index.js';
+import { cpuCopy } from '../cpu/copy.js';
 import { initDawnWebGPU } from './dawn.test-util.js';
 
 describe('tensors on webgpu', () => {
@@ -66,5 +67,17 @@ describe('tensors on webgpu', () => {
     const cpu = zeros([3]);
     expect(() => cpu.copy_(g)).to.throw(DeviceError, /toAsync\('cpu'\)/);
     expect(String(g)).to.match(/^tensor\(<on device[^]*device='webgpu'/);
+  });
+
+  it('argument checks that read values run on the GPU and reject the next readback (binaryCrossEntropy, cast to int32, class targets)', async () => {
+    const bad = binaryCrossEntropy(tensor([0.5, 1.5]).to('webgpu'), tensor([1, 0]).to('webgpu'));
+    let message = '';
+    await bad.itemAsync().catch((e: Error) => { message = e.message; });
+    expect(message).to.match(/firstOutside: the value at flat index 1 of 2 is not in \[0, 1\]/);
+    expect(await binaryCrossEntropy(tensor([0.5, 0]).to('webgpu'), tensor([1, 0]).to('webgpu')).itemAsync()).to.be.closeTo(0.3465736, 1e-6);
+    expect(cpuCopy.firstOutside(Float32Array.of(0, 1, 0.5), 0, 1)).to.equal(-1);
+    expect(cpuCopy.firstOutside(Float32Array.of(0, NaN, 2), 0, 1)).to.equal(1);
+    const cross = crossEntropy(tensor([[1, 2, 3]]).to('webgpu'), tensor([3], { dtype: 'int32' }).to('webgpu'));
+    await cross.itemAsync().then(() => expect.fail('a class 3 of 3 must be refused'), (e: Error) => expect(e.message).to.match(/firstInvalidClass/));
   });
 });
