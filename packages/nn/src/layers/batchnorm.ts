@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError, type Tensor, batchNorm, checkNumber, checkOptions, ones, optionKeys, zeros } from '@tensorgrad/core';
+import { ArgumentError, DeviceError, ShapeError, type Tensor, add, batchNorm, checkNumber, checkOptions, ones, optionKeys, zeros } from '@tensorgrad/core';
 import { Module } from '../module/module.js';
 import { type ParameterOptions } from './options.js';
 import { assertPositiveInt, checkBool, checkFloatDType, checkTensorInput } from '../check.js';
@@ -76,7 +76,13 @@ abstract class BatchNorm extends Module {
       throw new ShapeError(`${name}: expected input ${want}, got [${x.shape.join(',')}]`);
     }
     const counter = this.training ? this.numBatchesTracked : null;
-    const batches = counter === null ? 0 : counter.data[0]! + 1;
+    // On a GPU the count stays there (reading it would be a synchronous GPU read): fine for a
+    // fixed momentum; the cumulative average (momentum null) needs it on the host.
+    const onHost = counter === null || counter.device === 'cpu';
+    if (!onHost && this.momentum === null) {
+      throw new DeviceError(`${name}: momentum null (a cumulative average over numBatchesTracked) needs the batch count on the CPU, but the module is on '${counter!.device}': use a number momentum on a GPU`);
+    }
+    const batches = counter === null || !onHost ? 0 : counter.data[0]! + 1;
     const momentum = this.momentum ?? (batches > 0 ? 1 / batches : 0);
     const y = batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
       training: this.training || this.runningMean === null,
@@ -84,9 +90,11 @@ abstract class BatchNorm extends Module {
       eps: this.eps,
     });
     // Counted only once the batch was accepted, so a rejected input leaves the module unchanged.
-    if (counter !== null) {
+    if (counter !== null && onHost) {
       counter.data[0] = batches;
       counter.markModified();
+    } else if (counter !== null) {
+      counter.copy_(add(counter, 1));
     }
     return y;
   }

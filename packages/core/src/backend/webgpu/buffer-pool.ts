@@ -4,8 +4,21 @@
 // buffer comes back when the array is released (autograd's recycler, StorageKernels.release) or
 // when the array is garbage-collected (a FinalizationRegistry whose target is the GpuArray and
 // whose held value is its GPUBuffer: the buffer itself must not keep the array alive).
+// V8 does not see GPU memory, so it would collect dropped arrays far too rarely: the pool asks for
+// a full collection itself each time the bytes it handed out and got no buffer back for since the
+// last request pass a threshold (collect-garbage.ts). Right after that synchronous collection it
+// takes back the buffer of every array whose WeakRef came back empty: the finalizers would do the
+// same, but only in a later task, and a training step that ran on meanwhile would create new
+// buffers for what was already garbage. The threshold is a count of bytes, not of buffers
+// created, so the requests keep their cadence once the pool serves everything from reused buffers.
 import { AllocationError, DeviceError } from '../../errors.js';
 import { ARRAY_USAGE, GpuArray, type GpuDType } from './gpu-array.js';
+
+/** A live array's buffer, and the array weakly (the entry must not keep it alive). */
+interface LiveEntry {
+  readonly array: WeakRef<GpuArray>;
+  readonly buffer: GPUBuffer;
+}
 
 /** The pool's allocation counters (the backend's own measure of GPU memory). */
 export interface GpuMemoryStats {
@@ -25,6 +38,12 @@ export interface GpuMemoryStats {
 
 /** Default cap on the bytes of free buffers kept (beyond it, returned buffers are destroyed). */
 export const DEFAULT_MAX_POOLED_BYTES = 512 * 2 ** 20;
+
+/**
+ * Default bytes handed out and not released between two requests for a garbage collection (at
+ * least; see BufferPool.gcThresholdBytes).
+ */
+export const DEFAULT_GC_THRESHOLD_BYTES = 64 * 2 ** 20;
 
 const MIN_CLASS_BYTES = 256;
 const FINE_CLASSES_ABOVE = 2 ** 20;
@@ -56,8 +75,32 @@ export class BufferPool {
   readonly #device: GPUDevice;
   readonly #limits: PoolLimits;
   readonly #free = new Map<number, GPUBuffer[]>();
-  readonly #registry = new FinalizationRegistry<GPUBuffer>((buffer) => this.reclaim(buffer));
+  /** Every live array's entry: what a collection request sweeps. */
+  readonly #live = new Set<LiveEntry>();
+  readonly #entries = new WeakMap<GpuArray, LiveEntry>();
+  // The entry is both the held value and the unregister token: a buffer comes back once, by
+  // release, by the sweep after a collection request, or by this finalizer.
+  readonly #registry = new FinalizationRegistry<LiveEntry>((entry) => {
+    if (this.#live.delete(entry)) this.reclaim(entry.buffer);
+  });
   #maxPooledBytes = DEFAULT_MAX_POOLED_BYTES;
+  /** Bytes of buffers handed out since the last collection request, less those returned since. */
+  #unreleasedSinceCollect = 0;
+  #gcRequests = 0;
+  /**
+   * The fewest live bytes since the last collection request: after the finalizers, about what
+   * the program really holds (parameters, optimizer state); it scales the next request's threshold.
+   */
+  #lowLiveBytes = 0;
+  /**
+   * Called for a full garbage collection once the bytes handed out since the last call, less those
+   * returned (released or finalized) since, exceed both gcThresholdBytes and half the fewest live
+   * bytes seen since that call; null: never (the buffers of dropped arrays then wait for the
+   * engine's own collections). The runtime sets the platform's (collect-garbage.ts).
+   */
+  collectGarbage: (() => void) | null = null;
+  /** See collectGarbage; what stays live raises it, so a large model is not collected every step. */
+  gcThresholdBytes = DEFAULT_GC_THRESHOLD_BYTES;
   #liveArrays = 0;
   #liveBytes = 0;
   #pooledBuffers = 0;
@@ -117,8 +160,20 @@ export class BufferPool {
       buffer = this.#device.createBuffer({ size, usage: ARRAY_USAGE });
       this.#createdBuffers++;
     }
+    this.#unreleasedSinceCollect += size;
+    // Arrays handed out and not returned may be garbage that only a full collection returns.
+    if (this.collectGarbage !== null && this.#unreleasedSinceCollect > Math.max(this.gcThresholdBytes, this.#lowLiveBytes / 2)) {
+      this.#unreleasedSinceCollect = 0;
+      this.#lowLiveBytes = this.#liveBytes;
+      this.#gcRequests++;
+      this.collectGarbage();
+      this.#sweep();
+    }
     const array = new GpuArray(dtype, length, buffer, this);
-    this.#registry.register(array, buffer, array);
+    const entry: LiveEntry = { array: new WeakRef(array), buffer };
+    this.#live.add(entry);
+    this.#entries.set(array, entry);
+    this.#registry.register(array, entry, entry);
     this.#liveArrays++;
     this.#liveBytes += size;
     return array;
@@ -135,7 +190,9 @@ export class BufferPool {
     if (array.released) {
       throw new DeviceError(`release: this ${array.dtype} array of ${array.length} elements was already released`);
     }
-    this.#registry.unregister(array);
+    const entry = this.#entries.get(array)!;
+    this.#live.delete(entry);
+    this.#registry.unregister(entry);
     this.reclaim(array.detach());
   }
 
@@ -147,6 +204,8 @@ export class BufferPool {
     const size = buffer.size;
     this.#liveArrays--;
     this.#liveBytes -= size;
+    if (this.#liveBytes < this.#lowLiveBytes) this.#lowLiveBytes = this.#liveBytes;
+    this.#unreleasedSinceCollect = Math.max(0, this.#unreleasedSinceCollect - size);
     if (this.#pooledBytes + size > this.#maxPooledBytes) {
       buffer.destroy();
       return;
@@ -156,6 +215,21 @@ export class BufferPool {
     buffers.push(buffer);
     this.#pooledBuffers++;
     this.#pooledBytes += size;
+  }
+
+  /** Takes back, after a collection, the buffers of the arrays it found dead. */
+  #sweep(): void {
+    for (const entry of this.#live) {
+      if (entry.array.deref() !== undefined) continue;
+      this.#live.delete(entry);
+      this.#registry.unregister(entry);
+      this.reclaim(entry.buffer);
+    }
+  }
+
+  /** Garbage collections the pool asked for (collectGarbage calls). */
+  get gcRequests(): number {
+    return this.#gcRequests;
   }
 
   /** The allocation counters now. */

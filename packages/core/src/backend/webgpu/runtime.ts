@@ -11,6 +11,7 @@ import { ArgumentError, DeviceError } from '../../errors.js';
 import { checkInt32Values } from '../../tensor/dtype.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { BufferPool, type GpuMemoryStats } from './buffer-pool.js';
+import { platformCollector } from './collect-garbage.js';
 import { BufferUsage, GpuArray, type GpuDType } from './gpu-array.js';
 
 /**
@@ -93,6 +94,7 @@ export class WebGPURuntime {
     this.limits = device.limits;
     this.maxWorkgroupSize = device.limits.maxComputeInvocationsPerWorkgroup;
     this.pool = new BufferPool(device, device.limits);
+    this.pool.collectGarbage = platformCollector();
     void device.lost.then((info) => {
       this.#lost = `reason '${info.reason}'${info.message ? `: ${info.message}` : ''}`;
     });
