@@ -4,7 +4,8 @@
 // [1, C, 1, 1] against [N, C, H, W] → N·C rows of H·W with the channel value fixed; a bias [C]
 // against [N, C] → N rows of C. Each row is one tight loop chosen by op code (a switch outside
 // the loop), so the hot ops run without a callback per element (the comparisons, as functions,
-// are the binary loop's default case).
+// are the binary loop's default case). Float32 relu, its gradient and rows of +, −, ×, ÷ with
+// unit or zero strides run in WebAssembly SIMD (wasm/elementwise.ts), bit for bit these loops.
 import { ArgumentError } from '../../errors.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides } from '../../tensor/shape.js';
@@ -14,6 +15,7 @@ import { erf } from './erf.js';
 import { portableLog } from '../../tensor/portable-math.js';
 import { portableExp, portableExpm1, portableLog1p, portableTanh } from '../../tensor/portable-exp.js';
 import { portablePow } from '../../tensor/portable-pow.js';
+import { binaryRowWasm, reluGradWasm, reluWasm, useWasmElementwise } from './wasm/elementwise.js';
 
 export type BinaryFn = (a: number, b: number) => number;
 
@@ -102,6 +104,9 @@ export function mapUnary(x: TypedArray, out: TypedArray, op: UnaryCode, a = 0, b
 
 /** out[o + j] = a[ia + j·sa] ⊕ b[ib + j·sb] for j < n. */
 function binaryRow(op: BinaryOp, a: TypedArray, ia: number, sa: number, b: TypedArray, ib: number, sb: number, out: TypedArray, o: number, n: number): void {
+  if (typeof op === 'number' && op <= Binary.div && (sa | sb) <= 1 && sa + sb > 0 && useWasmElementwise(n, a, b, out)) {
+    return binaryRowWasm(op, a as Float32Array, ia, sa, b as Float32Array, ib, sb, out as Float32Array, o, n);
+  }
   const end = o + n;
   switch (op) {
     case Binary.add: for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia]! + b[ib]!; return;
@@ -244,6 +249,7 @@ export const cpuElementwise: ElementwiseKernels<TypedArray> = {
   binary: (op, a, aShape, b, bShape, out, outShape) =>
     mapBinary(a, aShape, b, bShape, out, outShape, op >= Binary.greater ? comparisons[op as ComparisonCode] : (op as BinaryOp)),
   where: mapWhere,
-  relu: reluInto,
-  reluGrad: reluGradInto,
+  relu: (x, out) => (useWasmElementwise(x.length, x, out) ? reluWasm(x as Float32Array, out as Float32Array) : reluInto(x, out)),
+  reluGrad: (g, x, out) =>
+    useWasmElementwise(g.length, g, x, out) ? reluGradWasm(g as Float32Array, x as Float32Array, out as Float32Array) : reluGradInto(g, x, out),
 };

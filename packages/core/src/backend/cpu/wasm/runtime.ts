@@ -1,9 +1,9 @@
-// The WebAssembly runtime of the CPU backend. assembly/gemm.ts, conv.ts, norm.ts and pool.ts are
-// compiled into one module (scripts/build-wasm.mjs); this file compiles it, instantiates it on one
+// The WebAssembly runtime of the CPU backend. assembly/gemm.ts, conv.ts, norm.ts, pool.ts and
+// elementwise.ts are compiled into one module (scripts/build-wasm.mjs); this file compiles it, instantiates it on one
 // linear memory kept for the process and reused across calls (first touch of fresh pages is
 // slow), grows that memory on demand and hands out scratch regions of it. Layout:
 // [static data][per-thread GEMM packing workspaces][scratch].
-// One glue file per assembly file (gemm.ts, conv.ts, norm.ts, pool.ts beside this one) declares
+// One glue file per assembly file (gemm.ts, conv.ts, norm.ts, pool.ts, elementwise.ts beside this one) declares
 // the exports it calls and reaches them through wasmKernels. With threads on (threads.ts), the
 // installed runtime lives on shared memory and carries a GemmExecutor that splits GEMMs across
 // workers. Where WebAssembly SIMD is missing, wasmAvailable() is false and the TypeScript kernels run.

@@ -1,0 +1,70 @@
+// relu, its gradient and the arithmetic binary ops in WebAssembly SIMD (assembly/elementwise.ts)
+// for float32, streamed: the operands go through wasm scratch a chunk at a time (copy in, kernel,
+// copy out), so each chunk stays in cache between the three and the scratch stays small. Bit for
+// bit the TypeScript loops of ../elementwise.ts.
+import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
+
+/** assembly/elementwise.ts. */
+interface ElementwiseExports {
+  reluF32(x: number, y: number, n: number): void;
+  reluGradF32(g: number, x: number, y: number, n: number): void;
+  binaryF32(op: number, a: number, sa: number, b: number, sb: number, y: number, n: number): void;
+}
+
+const kernels = () => wasmKernels<ElementwiseExports>('elementwise');
+
+/** Float32 runs of at least this many elements take the wasm kernels (below it the call and copies cost more than they save). */
+const MIN_ELEMENTS = 1024;
+
+/** Elements per operand in one chunk: 32 KiB, so two inputs and the output stay in L1/L2. */
+export const CHUNK = 8192;
+
+/** Whether the wasm kernels should run on `arrays` (all float32) over `n` elements. */
+export function useWasmElementwise(n: number, ...arrays: ArrayLike<number>[]): boolean {
+  return n >= MIN_ELEMENTS && arrays.every((a) => a instanceof Float32Array) && wasmAvailable();
+}
+
+/** dst = relu(src). */
+export function reluWasm(src: Float32Array, dst: Float32Array): void {
+  const [xs] = wasmScratch([CHUNK]) as [Float32Array];
+  const k = kernels();
+  for (let i = 0; i < src.length; i += CHUNK) {
+    const n = Math.min(CHUNK, src.length - i);
+    xs.set(src.subarray(i, i + n));
+    k.reluF32(xs.byteOffset, xs.byteOffset, n);
+    dst.set(n === CHUNK ? xs : xs.subarray(0, n), i);
+  }
+}
+
+/** dst = g·[x > 0]. */
+export function reluGradWasm(g: Float32Array, x: Float32Array, dst: Float32Array): void {
+  const [gs, xs] = wasmScratch([CHUNK, CHUNK]) as [Float32Array, Float32Array];
+  const k = kernels();
+  for (let i = 0; i < g.length; i += CHUNK) {
+    const n = Math.min(CHUNK, g.length - i);
+    gs.set(g.subarray(i, i + n));
+    xs.set(x.subarray(i, i + n));
+    k.reluGradF32(gs.byteOffset, xs.byteOffset, gs.byteOffset, n);
+    dst.set(n === CHUNK ? gs : gs.subarray(0, n), i);
+  }
+}
+
+/**
+ * out[o + j] = a[ia + j·sa] ⊕ b[ib + j·sb] for j < n, op 0–3 (add, sub, mul, div), strides 0 or
+ * 1 and not both 0 (a stride-0 operand is the one value at its offset).
+ */
+export function binaryRowWasm(op: number, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number, out: Float32Array, o: number, n: number): void {
+  const [as, bs] = wasmScratch([CHUNK, CHUNK]) as [Float32Array, Float32Array];
+  const k = kernels();
+  // A broadcast operand is copied once (its bits, NaN payloads included).
+  if (sa === 0) as.set(a.subarray(ia, ia + 1));
+  if (sb === 0) bs.set(b.subarray(ib, ib + 1));
+  const ys = sa === 1 ? as : bs;
+  for (let j = 0; j < n; j += CHUNK) {
+    const len = Math.min(CHUNK, n - j);
+    if (sa === 1) as.set(a.subarray(ia + j, ia + j + len));
+    if (sb === 1) bs.set(b.subarray(ib + j, ib + j + len));
+    k.binaryF32(op, as.byteOffset, sa, bs.byteOffset, sb, ys.byteOffset, len);
+    out.set(len === CHUNK ? ys : ys.subarray(0, len), o + j);
+  }
+}
