@@ -2,6 +2,10 @@
 // SIMD. x is float32 viewed as [outer, groups, inner]; per-group values (mean, scales, sums)
 // are float64 arrays. Sums accumulate in float64 (four f64x2 accumulators, promoted from
 // f32x4 loads), like the TypeScript kernels they replace for float32 (src/backend/cpu/norm.ts).
+// Each kernel works on a range of runs (run r = (o, c) with c = r % groups: `inner` contiguous
+// floats), so the caller can stream x through a small scratch a chunk of runs at a time; the
+// per-group sums live in memory between calls and every group still adds its runs in increasing
+// o, each run as one runSum, as one whole-array loop would. x, g and y point at run r0.
 // All pointers are byte addresses in linear memory.
 
 // Σ over n floats at p, and Σ (x − mu)² when `squares`.
@@ -50,26 +54,28 @@ function f64At(p: usize, i: i32): f64 {
   return load<f64>(p + (<usize>i << 3));
 }
 
-/** mean[c] and biased variance[c] of each group (two passes). */
-export function normStats(x: usize, outer: i32, groups: i32, inner: i32, mean: usize, variance: usize): void {
-  const count = <f64>outer * <f64>inner;
-  for (let c = 0; c < groups; c++) {
-    let s: f64 = 0;
-    for (let o = 0; o < outer; o++) s += runSum(x + (<usize>((o * groups + c) * inner) << 2), inner, 0, false);
-    const mu = s / count;
-    let v: f64 = 0;
-    for (let o = 0; o < outer; o++) v += runSum(x + (<usize>((o * groups + c) * inner) << 2), inner, mu, true);
-    store<f64>(mean + (<usize>c << 3), mu);
-    store<f64>(variance + (<usize>c << 3), v / count);
+/**
+ * acc[c] += Σ x over each run (squares: Σ (x − mean[c])²) of runs [r0, r0 + runs): the two passes
+ * of the per-group mean and biased variance (acc starts at 0; the caller divides by the count).
+ */
+export function normRunSums(x: usize, r0: i32, runs: i32, groups: i32, inner: i32, mean: usize, squares: bool, acc: usize): void {
+  for (let j = 0; j < runs; j++) {
+    const c = (r0 + j) % groups;
+    const p = x + (<usize>(j * inner) << 2);
+    const a = acc + (<usize>c << 3);
+    if (squares) store<f64>(a, load<f64>(a) + runSum(p, inner, f64At(mean, c), true));
+    else store<f64>(a, load<f64>(a) + runSum(p, inner, 0, false));
   }
 }
 
 /**
- * y = a·g + b·(x − mean) + k per group, in float32 arithmetic. Forward: g = 0 (no gradient
- * operand; a is ignored), b the scale and k the shift. Backward: dx = s·g + t·(x − μ) + k.
+ * y = a·g + b·(x − mean) + k per group over runs [r0, r0 + runs), in float32 arithmetic.
+ * Forward: g = 0 (no gradient operand; a is ignored), b the scale and k the shift. Backward:
+ * dx = s·g + t·(x − μ) + k.
  */
-export function normCombine(g: usize, x: usize, y: usize, outer: i32, groups: i32, inner: i32, mean: usize, a: usize, b: usize, k: usize): void {
-  for (let c = 0; c < groups; c++) {
+export function normCombine(g: usize, x: usize, y: usize, r0: i32, runs: i32, groups: i32, inner: i32, mean: usize, a: usize, b: usize, k: usize): void {
+  for (let j = 0; j < runs; j++) {
+    const c = (r0 + j) % groups;
     const mu = <f32>f64At(mean, c);
     const av = <f32>(g === 0 ? 0 : f64At(a, c));
     const bv = <f32>f64At(b, c);
@@ -78,77 +84,76 @@ export function normCombine(g: usize, x: usize, y: usize, outer: i32, groups: i3
     const am = f32x4.splat(av);
     const bm = f32x4.splat(bv);
     const km = f32x4.splat(kv);
-    for (let o = 0; o < outer; o++) {
-      const off = <usize>((o * groups + c) * inner) << 2;
-      const xp = x + off;
-      const yp = y + off;
-      const gp = g + off;
-      let i = 0;
-      if (g === 0) {
-        for (; i + 4 <= inner; i += 4) {
-          const q = <usize>i << 2;
-          v128.store(yp + q, f32x4.add(f32x4.mul(bm, f32x4.sub(v128.load(xp + q), mv)), km));
-        }
-        for (; i < inner; i++) {
-          const q = <usize>i << 2;
-          store<f32>(yp + q, bv * (load<f32>(xp + q) - mu) + kv);
-        }
-      } else {
-        for (; i + 4 <= inner; i += 4) {
-          const q = <usize>i << 2;
-          const t = f32x4.add(f32x4.mul(am, v128.load(gp + q)), f32x4.mul(bm, f32x4.sub(v128.load(xp + q), mv)));
-          v128.store(yp + q, f32x4.add(t, km));
-        }
-        for (; i < inner; i++) {
-          const q = <usize>i << 2;
-          store<f32>(yp + q, av * load<f32>(gp + q) + bv * (load<f32>(xp + q) - mu) + kv);
-        }
+    const off = <usize>(j * inner) << 2;
+    const xp = x + off;
+    const yp = y + off;
+    const gp = g + off;
+    let i = 0;
+    if (g === 0) {
+      for (; i + 4 <= inner; i += 4) {
+        const q = <usize>i << 2;
+        v128.store(yp + q, f32x4.add(f32x4.mul(bm, f32x4.sub(v128.load(xp + q), mv)), km));
+      }
+      for (; i < inner; i++) {
+        const q = <usize>i << 2;
+        store<f32>(yp + q, bv * (load<f32>(xp + q) - mu) + kv);
+      }
+    } else {
+      for (; i + 4 <= inner; i += 4) {
+        const q = <usize>i << 2;
+        const t = f32x4.add(f32x4.mul(am, v128.load(gp + q)), f32x4.mul(bm, f32x4.sub(v128.load(xp + q), mv)));
+        v128.store(yp + q, f32x4.add(t, km));
+      }
+      for (; i < inner; i++) {
+        const q = <usize>i << 2;
+        store<f32>(yp + q, av * load<f32>(gp + q) + bv * (load<f32>(xp + q) - mu) + kv);
       }
     }
   }
 }
 
-/** out[c] = Σ g and out[groups + c] = Σ g·(x − mean[c]) per group (float64). */
-export function normGradSums(g: usize, x: usize, outer: i32, groups: i32, inner: i32, mean: usize, out: usize): void {
-  for (let c = 0; c < groups; c++) {
+/** out[c] += Σ g and out[groups + c] += Σ g·(x − mean[c]) over runs [r0, r0 + runs) (float64; out starts at 0). */
+export function normGradSums(g: usize, x: usize, r0: i32, runs: i32, groups: i32, inner: i32, mean: usize, out: usize): void {
+  for (let j = 0; j < runs; j++) {
+    const c = (r0 + j) % groups;
     const mu = f64At(mean, c);
     const m = f64x2.splat(mu);
-    let sg: f64 = 0;
-    let sgx: f64 = 0;
-    for (let o = 0; o < outer; o++) {
-      const off = <usize>((o * groups + c) * inner) << 2;
-      const gp = g + off;
-      const xp = x + off;
-      let s0 = f64x2.splat(0);
-      let s1 = f64x2.splat(0);
-      let t0 = f64x2.splat(0);
-      let t1 = f64x2.splat(0);
-      let i = 0;
-      for (; i + 4 <= inner; i += 4) {
-        const q = <usize>i << 2;
-        const gv = v128.load(gp + q);
-        const xv = v128.load(xp + q);
-        const g0 = f64x2.promote_low_f32x4(gv);
-        const g1 = f64x2.promote_low_f32x4(v128.shuffle<i32>(gv, gv, 2, 3, 0, 1));
-        const x0 = f64x2.sub(f64x2.promote_low_f32x4(xv), m);
-        const x1 = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<i32>(xv, xv, 2, 3, 0, 1)), m);
-        s0 = f64x2.add(s0, g0);
-        s1 = f64x2.add(s1, g1);
-        t0 = f64x2.add(t0, f64x2.mul(g0, x0));
-        t1 = f64x2.add(t1, f64x2.mul(g1, x1));
-      }
-      const s = f64x2.add(s0, s1);
-      const t = f64x2.add(t0, t1);
-      sg += f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
-      sgx += f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
-      for (; i < inner; i++) {
-        const q = <usize>i << 2;
-        const gv = <f64>load<f32>(gp + q);
-        sg += gv;
-        sgx += gv * (<f64>load<f32>(xp + q) - mu);
-      }
+    const sgAt = out + (<usize>c << 3);
+    const sgxAt = out + (<usize>(groups + c) << 3);
+    let sg = load<f64>(sgAt);
+    let sgx = load<f64>(sgxAt);
+    const off = <usize>(j * inner) << 2;
+    const gp = g + off;
+    const xp = x + off;
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let t0 = f64x2.splat(0);
+    let t1 = f64x2.splat(0);
+    let i = 0;
+    for (; i + 4 <= inner; i += 4) {
+      const q = <usize>i << 2;
+      const gv = v128.load(gp + q);
+      const xv = v128.load(xp + q);
+      const g0 = f64x2.promote_low_f32x4(gv);
+      const g1 = f64x2.promote_low_f32x4(v128.shuffle<i32>(gv, gv, 2, 3, 0, 1));
+      const x0 = f64x2.sub(f64x2.promote_low_f32x4(xv), m);
+      const x1 = f64x2.sub(f64x2.promote_low_f32x4(v128.shuffle<i32>(xv, xv, 2, 3, 0, 1)), m);
+      s0 = f64x2.add(s0, g0);
+      s1 = f64x2.add(s1, g1);
+      t0 = f64x2.add(t0, f64x2.mul(g0, x0));
+      t1 = f64x2.add(t1, f64x2.mul(g1, x1));
     }
-    store<f64>(out + (<usize>c << 3), sg);
-    store<f64>(out + (<usize>(groups + c) << 3), sgx);
+    const s = f64x2.add(s0, s1);
+    const t = f64x2.add(t0, t1);
+    sg += f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    sgx += f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+    for (; i < inner; i++) {
+      const q = <usize>i << 2;
+      const gv = <f64>load<f32>(gp + q);
+      sg += gv;
+      sgx += gv * (<f64>load<f32>(xp + q) - mu);
+    }
+    store<f64>(sgAt, sg);
+    store<f64>(sgxAt, sgx);
   }
 }

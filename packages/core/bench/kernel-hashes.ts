@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuNorm } from '../src/backend/cpu/norm.js';
 import { type Tensor, add, batchNorm, maxPool2d, mul, relu, tensor, vjp } from '../src/index.js';
 
 const FILE = join(dirname(fileURLToPath(import.meta.url)), 'results', 'kernel-hashes.json');
@@ -119,6 +120,7 @@ const normShapes: [number[], 'float32' | 'float64'][] = [
   [[4, 3, 5, 5], 'float32'],
   [[64, 24], 'float32'],
   [[512, 12], 'float32'],
+  [[2, 3, 90, 100], 'float32'],
   [[8, 4, 6, 6], 'float64'],
 ];
 for (const [i, [shape, dtype]] of normShapes.entries()) {
@@ -139,6 +141,26 @@ for (const [i, [shape, dtype]] of normShapes.entries()) {
       results[tag]!.runningVar = hash(runningVar);
     }
   }
+}
+
+// The normalisation kernels themselves, with their float64 statistics and sums unrounded (the
+// ops round them to float32, which hides most changes of summation order): values spread over
+// many binades so that the float64 sums of float32 values are inexact and depend on the order.
+for (const [i, [outer, groups, inner]] of [[128, 32, 196], [32, 16, 1024], [64, 24, 49], [2, 3, 9000], [512, 12, 1], [3, 5, 7]].entries()) {
+  const n = outer * groups * inner;
+  const u = stream(500 + i);
+  const wide = (): number => (u() - 0.5) * 2 ** Math.floor(u() * 40 - 20);
+  const x = Float32Array.from({ length: n }, wide);
+  const g = Float32Array.from({ length: n }, wide);
+  const w = Float32Array.from({ length: groups }, () => 0.5 + u());
+  const b = Float32Array.from({ length: groups }, () => u() - 0.5);
+  const [y, dx] = [new Float32Array(n), new Float32Array(n)];
+  const [mean, variance, sums] = [new Float64Array(groups), new Float64Array(groups), new Float64Array(2 * groups)];
+  cpuNorm.normalize(x, outer, groups, inner, w, b, 1e-5, y, mean, variance);
+  cpuNorm.normalizeSums(g, x, outer, groups, inner, mean, variance, 1e-5, sums);
+  cpuNorm.normalizeBackward(g, x, outer, groups, inner, mean, variance, 1e-5, outer * inner, sums, w, dx);
+  const h = (a: Float32Array | Float64Array): string => createHash('sha256').update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest('hex').slice(0, 16);
+  results[`norm kernels ${outer}x${groups}x${inner}`] = { y: h(y), mean: h(mean), variance: h(variance), sums: h(sums), dx: h(dx) };
 }
 
 // maxPool2d: 2×2 stride 2 (the wasm pair kernels; odd sizes; ties; NaN) and 3×3 stride 2 padding 1.

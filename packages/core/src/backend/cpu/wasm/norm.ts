@@ -1,13 +1,16 @@
-// Normalisation in WebAssembly SIMD (assembly/norm.ts) for float32: operands are copied into wasm
-// scratch (a memcpy runs ~30 GB/s here, the JavaScript passes ~1 G elements/s), computed there,
-// copied back. The TypeScript kernels beside them are ../norm.ts.
+// Normalisation in WebAssembly SIMD (assembly/norm.ts) for float32, streamed: x (and g) go
+// through wasm scratch a chunk of whole runs at a time (copy in, kernel, copy out), so every
+// pass reads its operands once from memory and works on them in cache, and the scratch stays
+// small. The kernels carry each group's float64 sums across chunks, adding the runs in the order
+// of one whole-array pass, so the results do not depend on the chunking. The TypeScript kernels
+// beside them are ../norm.ts.
 import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
 
 /** assembly/norm.ts. */
 interface NormExports {
-  normStats(x: number, outer: number, groups: number, inner: number, mean: number, variance: number): void;
-  normCombine(g: number, x: number, y: number, outer: number, groups: number, inner: number, mean: number, a: number, b: number, k: number): void;
-  normGradSums(g: number, x: number, outer: number, groups: number, inner: number, mean: number, out: number): void;
+  normRunSums(x: number, r0: number, runs: number, groups: number, inner: number, mean: number, squares: boolean, acc: number): void;
+  normCombine(g: number, x: number, y: number, r0: number, runs: number, groups: number, inner: number, mean: number, a: number, b: number, k: number): void;
+  normGradSums(g: number, x: number, r0: number, runs: number, groups: number, inner: number, mean: number, out: number): void;
 }
 
 const normExports = () => wasmKernels<NormExports>('normalize');
@@ -15,18 +18,46 @@ const normExports = () => wasmKernels<NormExports>('normalize');
 /** Float32 arrays of at least this many elements take the WebAssembly kernels (copies cost little then). */
 export const WASM_NORM_MIN_SIZE = 4096;
 
+/** Floats per data operand in one chunk (32 KiB; a chunk holds at least one whole run). */
+const CHUNK = 8192;
+
 /** Whether the wasm kernels should run for x. */
 export function useWasmNorm(x: ArrayLike<number>): x is Float32Array {
   return x instanceof Float32Array && x.length >= WASM_NORM_MIN_SIZE && wasmAvailable();
 }
 
-/** Scratch for n floats per data operand and `perGroup` float64 arrays of `groups` values. */
-function scratch(n: number, operands: number, groups: number, perGroup: number): { data: Float32Array[]; group: Float64Array[] } {
-  const views = wasmScratch([...Array<number>(operands).fill(n), ...Array<number>(perGroup).fill(2 * groups)]);
+interface Scratch {
+  /** One chunk per data operand. */
+  data: Float32Array[];
+  /** Float64 arrays of `groups` values each. */
+  group: Float64Array[];
+  /** Whole runs per chunk. */
+  runsPerChunk: number;
+}
+
+/** Scratch for a chunk of `operands` data operands of runs of `inner` floats, and `perGroup` float64 arrays of `groups` values. */
+function scratch(inner: number, operands: number, groups: number, perGroup: number): Scratch {
+  const runsPerChunk = Math.max(1, Math.floor(CHUNK / inner));
+  const views = wasmScratch([...Array<number>(operands).fill(runsPerChunk * inner), ...Array<number>(perGroup).fill(2 * groups)]);
   return {
     data: views.slice(0, operands),
     group: views.slice(operands).map((v) => new Float64Array(v.buffer, v.byteOffset, groups)),
+    runsPerChunk,
   };
+}
+
+/**
+ * Calls pass(r0, runs, n) for consecutive chunks of whole runs after copying each chunk of the
+ * `inputs` into the matching `chunks` (n floats, starting at run r0).
+ */
+function streamRuns(inputs: Float32Array[], chunks: Float32Array[], totalRuns: number, inner: number, runsPerChunk: number, pass: (r0: number, runs: number, n: number) => void): void {
+  for (let r0 = 0; r0 < totalRuns; r0 += runsPerChunk) {
+    const runs = Math.min(runsPerChunk, totalRuns - r0);
+    const from = r0 * inner;
+    const n = runs * inner;
+    for (let k = 0; k < inputs.length; k++) chunks[k]!.set(inputs[k]!.subarray(from, from + n));
+    pass(r0, runs, n);
+  }
 }
 
 /**
@@ -37,26 +68,34 @@ export function normalizeForwardWasm(
   x: Float32Array, y: Float32Array, outer: number, groups: number, inner: number, meanOut: Float64Array, varianceOut: Float64Array,
   affine: (mean: Float64Array, variance: Float64Array) => { scale: ArrayLike<number>; shift: ArrayLike<number> },
 ): void {
-  const { data: [xs, ys], group: [mean, variance, scale, shift] } = scratch(x.length, 2, groups, 4) as unknown as { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
+  const { data: [xs], group: [mean, variance, scale, shift], runsPerChunk } = scratch(inner, 1, groups, 4) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
   const w = normExports();
-  xs.set(x);
-  w.normStats(xs.byteOffset, outer, groups, inner, mean.byteOffset, variance.byteOffset);
+  const runs = outer * groups;
+  const count = outer * inner;
+  mean.fill(0);
+  variance.fill(0);
+  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunSums(xs.byteOffset, r0, n, groups, inner, 0, false, mean.byteOffset));
+  for (let c = 0; c < groups; c++) mean[c]! /= count;
+  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunSums(xs.byteOffset, r0, n, groups, inner, mean.byteOffset, true, variance.byteOffset));
+  for (let c = 0; c < groups; c++) variance[c]! /= count;
   meanOut.set(mean);
   varianceOut.set(variance);
   const a = affine(meanOut, varianceOut);
   scale.set(a.scale);
   shift.set(a.shift);
-  w.normCombine(0, xs.byteOffset, ys.byteOffset, outer, groups, inner, mean.byteOffset, scale.byteOffset, scale.byteOffset, shift.byteOffset);
-  y.set(ys);
+  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n, len) => {
+    w.normCombine(0, xs.byteOffset, xs.byteOffset, r0, n, groups, inner, mean.byteOffset, scale.byteOffset, scale.byteOffset, shift.byteOffset);
+    y.set(xs.subarray(0, len), r0 * inner);
+  });
 }
 
 /** [Σg per group, Σg·(x − mean) per group] as one float64 array of 2·groups. */
 export function gradSumsWasm(g: Float32Array, x: Float32Array, outer: number, groups: number, inner: number, mean: Float64Array): Float64Array {
-  const { data: [gs, xs], group: [mu, out] } = scratch(x.length, 2, 2 * groups, 2) as unknown as { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array] };
-  gs.set(g);
-  xs.set(x);
+  const { data: [gs, xs], group: [mu, out], runsPerChunk } = scratch(inner, 2, 2 * groups, 2) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array] };
   mu.set(mean);
-  normExports().normGradSums(gs.byteOffset, xs.byteOffset, outer, groups, inner, mu.byteOffset, out.byteOffset);
+  out.fill(0);
+  const w = normExports();
+  streamRuns([g, x], [gs, xs], outer * groups, inner, runsPerChunk, (r0, n) => w.normGradSums(gs.byteOffset, xs.byteOffset, r0, n, groups, inner, mu.byteOffset, out.byteOffset));
   return out.slice();
 }
 
@@ -65,14 +104,15 @@ export function normalizeBackwardWasm(
   g: Float32Array, x: Float32Array, dx: Float32Array, outer: number, groups: number, inner: number,
   mean: ArrayLike<number>, s: ArrayLike<number>, t: ArrayLike<number>, k: ArrayLike<number>,
 ): void {
-  const { data: [gs, xs], group: [mu, sv, tv, kv] } = scratch(x.length, 2, groups, 4) as unknown as { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
-  gs.set(g);
-  xs.set(x);
+  const { data: [gs, xs], group: [mu, sv, tv, kv], runsPerChunk } = scratch(inner, 2, groups, 4) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
   mu.set(mean);
   sv.set(s);
   tv.set(t);
   kv.set(k);
-  // dx is written over xs: each element is read before it is written.
-  normExports().normCombine(gs.byteOffset, xs.byteOffset, xs.byteOffset, outer, groups, inner, mu.byteOffset, sv.byteOffset, tv.byteOffset, kv.byteOffset);
-  dx.set(xs);
+  const w = normExports();
+  streamRuns([g, x], [gs, xs], outer * groups, inner, runsPerChunk, (r0, n, len) => {
+    // dx is written over xs: each element is read before it is written.
+    w.normCombine(gs.byteOffset, xs.byteOffset, xs.byteOffset, r0, n, groups, inner, mu.byteOffset, sv.byteOffset, tv.byteOffset, kv.byteOffset);
+    dx.set(xs.subarray(0, len), r0 * inner);
+  });
 }

@@ -1,6 +1,7 @@
-// 2×2 max pooling in WebAssembly SIMD (assembly/pool.ts) for float32: operands are copied into
-// wasm scratch, computed there, and copied back (a memcpy costs far less than the JavaScript
-// loops it replaces). Same results as maxPool2x2Forward / maxPool2x2Backward in ../pool.ts.
+// 2×2 max pooling in WebAssembly SIMD (assembly/pool.ts) for float32, streamed: a group of whole
+// planes at a time is copied into wasm scratch, pooled there and copied back, so the three steps
+// work on data in cache and the scratch stays small. Same results as maxPool2x2Forward /
+// maxPool2x2Backward in ../pool.ts.
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
 
@@ -21,18 +22,40 @@ interface PoolExports {
 
 const poolExports = () => wasmKernels<PoolExports>('maxPool2d');
 
+/** Input elements per chunk (64 KiB of float32; at least one plane). */
+const CHUNK_ELEMENTS = 16384;
+
+/** Planes per chunk for planes of `inPlane` input elements. */
+const planesPerChunk = (inPlane: number): number => Math.max(1, Math.floor(CHUNK_ELEMENTS / inPlane));
+
 export function maxPool2x2ForwardWasm(x: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number, y: Float32Array, argmax: TypedArray): void {
-  const [xs, ys, as] = wasmScratch([x.length, y.length, argmax.length]) as [Float32Array, Float32Array, Float32Array];
-  xs.set(x);
-  poolExports().maxPool2x2Forward(xs.byteOffset, planes, inH, inW, outH, outW, ys.byteOffset, as.byteOffset);
-  y.set(ys);
-  argmax.set(new Int32Array(as.buffer, as.byteOffset, argmax.length));
+  const inPlane = inH * inW;
+  const outPlane = outH * outW;
+  const step = planesPerChunk(inPlane);
+  const [xs, ys, as] = wasmScratch([step * inPlane, step * outPlane, step * outPlane]) as [Float32Array, Float32Array, Float32Array];
+  const at = new Int32Array(as.buffer, as.byteOffset, as.length);
+  const k = poolExports();
+  for (let p = 0; p < planes; p += step) {
+    const n = Math.min(step, planes - p);
+    xs.set(x.subarray(p * inPlane, (p + n) * inPlane));
+    k.maxPool2x2Forward(xs.byteOffset, n, inH, inW, outH, outW, ys.byteOffset, as.byteOffset);
+    y.set(ys.subarray(0, n * outPlane), p * outPlane);
+    argmax.set(at.subarray(0, n * outPlane), p * outPlane);
+  }
 }
 
 export function maxPool2x2BackwardWasm(dy: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number, argmax: TypedArray, dx: Float32Array): void {
-  const [gs, as, dxs] = wasmScratch([dy.length, argmax.length, dx.length]) as [Float32Array, Float32Array, Float32Array];
-  gs.set(dy);
-  new Int32Array(as.buffer, as.byteOffset, argmax.length).set(argmax);
-  poolExports().maxPool2x2Backward(gs.byteOffset, planes, inH, inW, outH, outW, as.byteOffset, dxs.byteOffset);
-  dx.set(dxs);
+  const inPlane = inH * inW;
+  const outPlane = outH * outW;
+  const step = planesPerChunk(inPlane);
+  const [gs, as, dxs] = wasmScratch([step * outPlane, step * outPlane, step * inPlane]) as [Float32Array, Float32Array, Float32Array];
+  const at = new Int32Array(as.buffer, as.byteOffset, as.length);
+  const k = poolExports();
+  for (let p = 0; p < planes; p += step) {
+    const n = Math.min(step, planes - p);
+    gs.set(dy.subarray(p * outPlane, (p + n) * outPlane));
+    at.set(argmax.subarray(p * outPlane, (p + n) * outPlane));
+    k.maxPool2x2Backward(gs.byteOffset, n, inH, inW, outH, outW, as.byteOffset, dxs.byteOffset);
+    dx.set(dxs.subarray(0, n * inPlane), p * inPlane);
+  }
 }
