@@ -16,8 +16,10 @@ export interface TensorOptions {
   dtype?: DType;
   /** Record operations on this tensor for backward (a leaf whose `.grad` is filled); default false. */
   requiresGrad?: boolean;
+  /** Where the tensor lives (default 'cpu'): the values are uploaded to that device. */
+  device?: Device;
 }
-const TENSOR_OPTIONS = optionKeys<TensorOptions>()(['shape', 'dtype', 'requiresGrad']);
+const TENSOR_OPTIONS = optionKeys<TensorOptions>()(['shape', 'dtype', 'requiresGrad', 'device']);
 
 /**
  * What `tensor()` accepts: a number (a 0-d tensor), nested arrays, a flat number list or typed
@@ -64,9 +66,11 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
     shape = [...options.shape];
   }
   if (dtype === 'int32' && !(values instanceof Int32Array)) checkInt32Values('tensor', 'data', values);
+  const device = options.device ?? 'cpu';
+  const storage = device === 'cpu' ? null : storageOf(device, 'tensor');
   const out = allocate(dtype, values.length, shape, 'tensor');
   out.set(values as ArrayLike<number>);
-  const t = new Tensor(out, shape);
+  const t = new Tensor(storage === null ? out : storage.fromHost(out), shape);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -124,15 +128,24 @@ export interface CreationOptions {
   dtype?: DType;
   /** Make the result a leaf that records operations for backward (default false). */
   requiresGrad?: boolean;
+  /**
+   * Where the result lives (default 'cpu'; `*Like` default to their tensor's device). Values are
+   * made on the host, drawn from the same generator, and uploaded: a seed gives the same values on
+   * every device.
+   */
+  device?: Device;
 }
-const CREATION_OPTIONS = optionKeys<CreationOptions>()(['dtype', 'requiresGrad']);
+const CREATION_OPTIONS = optionKeys<CreationOptions>()(['dtype', 'requiresGrad', 'device']);
 
 function make(op: string, shape: Shape, options: CreationOptions, fill: (data: TypedArray) => void): Tensor {
   assertValidShape(op, shape);
   const dtype = options.dtype ?? 'float32';
+  const device = options.device ?? 'cpu';
+  // Before any work: an unknown or uninitialised device, or float64 on a GPU, fails by name.
+  const storage = device === 'cpu' ? null : storageOf(device, op);
   const data = allocate(dtype, sizeOf(shape), shape, op);
   fill(data);
-  const t = new Tensor(data, shape);
+  const t = new Tensor(storage === null ? data : storage.fromHost(data), shape);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -167,13 +180,13 @@ export function full(shape: Shape, value: number, options: CreationOptions = {})
 /** Zeros with `t`'s shape and dtype (unless `dtype` is given), as `torch.zeros_like`. */
 export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
   creationOptions('zerosLike', options);
-  return zeros(likeShape('zerosLike', t), { dtype: t.dtype, ...options });
+  return zeros(likeShape('zerosLike', t), { dtype: t.dtype, device: t.device, ...options });
 }
 
 /** Ones with `t`'s shape and dtype (unless `dtype` is given), as `torch.ones_like`. */
 export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
   creationOptions('onesLike', options);
-  return ones(likeShape('onesLike', t), { dtype: t.dtype, ...options });
+  return ones(likeShape('onesLike', t), { dtype: t.dtype, device: t.device, ...options });
 }
 
 function likeShape(op: string, t: Tensor): Shape {
@@ -208,7 +221,7 @@ export interface RandomOptions extends CreationOptions {
   /** The generator to draw from (default: `defaultGenerator`, which `manualSeed` seeds). */
   generator?: Generator;
 }
-const RANDOM_OPTIONS = optionKeys<RandomOptions>()(['dtype', 'requiresGrad', 'generator']);
+const RANDOM_OPTIONS = optionKeys<RandomOptions>()(['dtype', 'requiresGrad', 'device', 'generator']);
 
 function generatorOf(op: string, options: RandomOptions): Generator {
   // PyTorch has no int rand/randn either; int32 would silently truncate every draw to 0.

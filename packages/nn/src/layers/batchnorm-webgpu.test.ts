@@ -3,12 +3,12 @@
 // (momentum null), which needs the count on the host, is refused by name.
 import { expect } from 'chai';
 import { DeviceError, Generator, randn } from '@tensorgrad/core';
-import { initDawnWebGPU } from '../../../core/src/backend/webgpu/dawn.test-util.js';
+import { initDawn } from '../dawn.test-util.js';
 import { BatchNorm2d } from './batchnorm.js';
 
 describe('BatchNorm2d on WebGPU (Dawn)', () => {
   before(async () => {
-    await initDawnWebGPU();
+    await initDawn();
   });
 
   it('counts batches on the device and updates the running statistics as on the CPU', async () => {

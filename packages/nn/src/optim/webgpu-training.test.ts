@@ -3,9 +3,8 @@
 // same five steps on the CPU within float32 tolerance, clipGradNormAsync clips on the device,
 // state follows its parameters, and what needs a synchronous read of GPU memory says what to call.
 import { expect } from 'chai';
-import { DTypeError, DeviceError, Generator, type Tensor, initWebGPU, mseLoss, onesLike, randn, tensor } from '@tensorgrad/core';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { DTypeError, DeviceError, Generator, type Tensor, mseLoss, onesLike, randn, tensor } from '@tensorgrad/core';
+import { initDawn } from '../dawn.test-util.js';
 import { checkpointToBytes } from '../checkpoint/checkpoint.js';
 import { BatchNorm1d } from '../layers/batchnorm.js';
 import { Linear } from '../layers/linear.js';
@@ -37,12 +36,7 @@ const OPTIMIZERS: [string, (ps: Tensor[]) => Optimizer<any>][] = [
 
 describe('training on WebGPU (Dawn): Module.to, optimizers, clipping', () => {
   before(async () => {
-    // Dawn as core's tests set it up (backend/webgpu/dawn.test-util.ts): the 'webgpu' package is a
-    // devDependency of core, not of nn, so it is resolved from core's package.
-    process.env.EGL_PLATFORM ??= 'surfaceless';
-    const fromCore = createRequire(createRequire(import.meta.url).resolve('@tensorgrad/core/package.json'));
-    const { create } = (await import(pathToFileURL(fromCore.resolve('webgpu')).href)) as { create: (flags: string[]) => GPU };
-    await initWebGPU({ gpu: create(['backend=opengles']) });
+    await initDawn();
   });
 
   const data = () => {

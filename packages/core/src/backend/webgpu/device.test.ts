@@ -2,7 +2,7 @@
 // and the errors that name what to do instead (Dawn on llvmpipe).
 import { expect } from 'chai';
 import { AutogradError, DTypeError, DeviceError, ShapeError } from '../../errors.js';
-import { binaryCrossEntropy, crossEntropy, mul, tensor, zeros } from '../../index.js';
+import { Generator, binaryCrossEntropy, crossEntropy, mul, onesLike, randn, tensor, zeros, zerosLike } from '../../index.js';
 import { cpuCopy } from '../cpu/copy.js';
 import { initDawnWebGPU } from './dawn.test-util.js';
 
@@ -79,5 +79,19 @@ describe('tensors on webgpu', () => {
     expect(cpuCopy.firstOutside(Float32Array.of(0, NaN, 2), 0, 1)).to.equal(1);
     const cross = crossEntropy(tensor([[1, 2, 3]]).to('webgpu'), tensor([3], { dtype: 'int32' }).to('webgpu'));
     await cross.itemAsync().then(() => expect.fail('a class 3 of 3 must be refused'), (e: Error) => expect(e.message).to.match(/firstInvalidClass/));
+  });
+
+  it('creation functions take a device (values made on the host, so a seed gives the same values there); *Like follow their tensor', async () => {
+    const a = randn([3, 4], { generator: new Generator(5), device: 'webgpu' });
+    const b = randn([3, 4], { generator: new Generator(5) });
+    expect(a.device).to.equal('webgpu');
+    expect(Array.from(await a.dataAsync())).to.deep.equal(Array.from(b.data));
+    expect(Array.from(await zeros([2], { device: 'webgpu' }).dataAsync())).to.deep.equal([0, 0]);
+    expect(Array.from(await tensor([[1, 2]], { device: 'webgpu', dtype: 'int32' }).dataAsync())).to.deep.equal([1, 2]);
+    const z = zerosLike(a);
+    expect(z.device).to.equal('webgpu');
+    expect(onesLike(a, { device: 'cpu' }).device).to.equal('cpu');
+    expect(() => zeros([2], { device: 'webgpu', dtype: 'float64' })).to.throw(DTypeError, /float32 and int32/);
+    expect(() => zeros([2], { device: 'tpu' as 'cpu' })).to.throw(DeviceError, /device must be one of 'cpu', 'webgpu', got 'tpu'/);
   });
 });
