@@ -27,7 +27,8 @@ export interface PrefetchWorker {
   terminate(): Promise<void> | void;
   /**
    * Optional: the next message not yet delivered to the listener, waiting up to `timeoutMs`
-   * (blocking the thread) for one; undefined when none came or the worker has exited. With it, the
+   * (blocking the thread) for one; undefined when none came or the worker has exited (it may
+   * throw, saying why, when the worker cannot be waited for). With it, the
    * synchronous `loader.batch()` waits for the worker; without it (browsers), a batch that has
    * not arrived yet is built on the calling thread instead (the same bits).
    */
@@ -75,6 +76,8 @@ export class Prefetcher {
   /** Requests the consumer will take next, in its order. */
   private queue: Request[] = [];
   private turn = 0;
+  /** Resolves when the workers stopped so far have stopped. */
+  private stopping: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly description: InitMessage,
@@ -99,7 +102,12 @@ export class Prefetcher {
     const worker = request.worker;
     for (;;) {
       const canWait = worker.port.takeSync !== undefined;
-      const message = worker.inbox.shift() ?? worker.port.takeSync?.(Infinity)?.message;
+      let message: FromWorker | undefined;
+      try {
+        message = worker.inbox.shift() ?? worker.port.takeSync?.(Infinity)?.message;
+      } catch (error) {
+        throw this.fail(error as Error);
+      }
       if (message === undefined) {
         if (canWait) throw this.fail(worker.failure ?? new Error('DataLoader prefetch: a worker exited'));
         request.stale = true;
@@ -121,8 +129,11 @@ export class Prefetcher {
     }
   }
 
-  /** Stops the workers (a later request starts new ones); resolves once they have stopped. */
-  async close(): Promise<void> {
+  /**
+   * Stops the workers (a later request starts new ones); resolves once every worker stopped so
+   * far, here or after an error, has stopped.
+   */
+  close(): Promise<void> {
     const workers = this.workers;
     this.workers = [];
     this.queue = [];
@@ -131,7 +142,8 @@ export class Prefetcher {
       w.failure ??= new Error('DataLoader prefetch: the workers were closed');
       w.wake?.();
     }
-    await Promise.all(workers.map((w) => w.port.terminate()));
+    this.stopping = Promise.all([this.stopping, ...workers.map((w) => w.port.terminate())]).then(() => {});
+    return this.stopping;
   }
 
   /** The request for (epoch, index): the next one in flight, or a new one (the rest go stale); then the queue is topped up. */
