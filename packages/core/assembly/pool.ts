@@ -1,5 +1,6 @@
-// 2×2 stride-2 max pooling in WebAssembly SIMD (float32), the kernels of
-// src/backend/cpu/pool.ts maxPool2x2Forward / maxPool2x2Backward with the same rules: the
+// Max pooling in WebAssembly (float32): 2×2 stride-2 windows in SIMD, the kernels of
+// src/backend/cpu/pool.ts maxPool2x2Forward / maxPool2x2Backward, and any other windows as
+// tap lists (maxPoolForward there), with the same rules: the
 // window's winner is the greatest value, ties go to the first, and a NaN wins (the first NaN).
 // Four windows per step: a row pair's 8 + 8 values are split into the windows' four corners.
 // argmax holds indices within each plane (int32). All pointers are byte addresses.
@@ -113,5 +114,46 @@ export function maxPool2x2Backward(dy: usize, planes: i32, inH: i32, inW: i32, o
       }
     }
     if (2 * outH < inH) memory.fill(base + (<usize>(2 * outH * inW) << 2), 0, <usize>((inH - 2 * outH) * inW) << 2);
+  }
+}
+
+/**
+ * maxPoolForward of src/backend/cpu/pool.ts: windows as separable tap lists (int32 arrays:
+ * rowOff[outH + 1] and rowIdx, colOff[outW + 1] and colIdx; output (oh, ow) reads rows
+ * rowIdx[rowOff[oh]..rowOff[oh + 1]) crossed with its columns). The running maximum moves by
+ * select (no branch, no reload); a NaN maximum is stored quieted, as a JavaScript number would
+ * be; an empty window gives −∞ and argmax −1.
+ */
+export function maxPoolTaps(x: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32, rowOff: usize, rowIdx: usize, colOff: usize, colIdx: usize, y: usize, argmax: usize): void {
+  const inPlane = inH * inW;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = x + (<usize>(p * inPlane) << 2);
+    for (let oh = 0; oh < outH; oh++) {
+      const r0 = load<i32>(rowOff + (<usize>oh << 2));
+      const r1 = load<i32>(rowOff + (<usize>(oh + 1) << 2));
+      for (let ow = 0; ow < outW; ow++, o++) {
+        const c0 = load<i32>(colOff + (<usize>ow << 2));
+        const c1 = load<i32>(colOff + (<usize>(ow + 1) << 2));
+        let best: f32 = -Infinity;
+        let at: i32 = -1;
+        if (r1 > r0 && c1 > c0) {
+          at = load<i32>(rowIdx + (<usize>r0 << 2)) * inW + load<i32>(colIdx + (<usize>c0 << 2));
+          best = load<f32>(base + (<usize>at << 2));
+          for (let r = r0; r < r1; r++) {
+            const row = load<i32>(rowIdx + (<usize>r << 2)) * inW;
+            for (let c = c0; c < c1; c++) {
+              const i = row + load<i32>(colIdx + (<usize>c << 2));
+              const v = load<f32>(base + (<usize>i << 2));
+              const take = (<i32>(v > best)) | ((<i32>(v != v)) & (<i32>(best == best)));
+              at = select<i32>(i, at, take);
+              best = select<f32>(v, best, take);
+            }
+          }
+        }
+        store<f32>(y + (<usize>o << 2), best != best ? reinterpret<f32>(reinterpret<u32>(best) | 0x00400000) : best);
+        store<i32>(argmax + (<usize>o << 2), at);
+      }
+    }
   }
 }

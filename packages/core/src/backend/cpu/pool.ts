@@ -1,11 +1,11 @@
 // The CPU backend's pooling kernels (PoolKernels, backend/pool.ts): TypeScript loops over typed
 // arrays, every plane (one image, one channel) processed the same way through its separable tap
-// lists (backend/window.ts); 2×2 max pooling has kernels of its own, run in WebAssembly for large
-// float32 inputs (wasm/pool.ts, bit for bit the same results).
+// lists (backend/window.ts); 2×2 max pooling has kernels of its own. Max pooling runs in
+// WebAssembly for large float32 inputs (wasm/pool.ts, bit for bit the same results).
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { PoolKernels } from '../pool.js';
 import { type PoolWindows, isPairWindows } from '../window.js';
-import { maxPool2x2BackwardWasm, maxPool2x2ForwardWasm, useWasmPool } from './wasm/pool.js';
+import { maxPool2x2BackwardWasm, maxPool2x2ForwardWasm, maxPoolWasm, useWasmPool } from './wasm/pool.js';
 
 /**
  * out[p, oh, ow] = max over the window; argmax[p, oh, ow] = the flat index (ih·inW + iw) in
@@ -173,8 +173,11 @@ export function boxPoolTranspose(dy: TypedArray, planes: number, w: PoolWindows,
 export const cpuPool: PoolKernels<TypedArray> = {
   maxPool(x, planes, windows, out, argmax) {
     const { inH, inW, outH, outW } = windows;
-    if (!isPairWindows(windows)) maxPoolForward(x, planes, windows, out, argmax);
-    else if (useWasmPool(x, planes * inH * inW)) maxPool2x2ForwardWasm(x, planes, inH, inW, outH, outW, out as Float32Array, argmax);
+    const wasm = useWasmPool(x, planes * inH * inW);
+    if (!isPairWindows(windows)) {
+      if (wasm) maxPoolWasm(x, planes, windows, out as Float32Array, argmax);
+      else maxPoolForward(x, planes, windows, out, argmax);
+    } else if (wasm) maxPool2x2ForwardWasm(x, planes, inH, inW, outH, outW, out as Float32Array, argmax);
     else maxPool2x2Forward(x, planes, inH, inW, outH, outW, out, argmax);
   },
   gatherPlanes,
