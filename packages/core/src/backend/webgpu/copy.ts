@@ -6,50 +6,17 @@
 // float atomics, and a fixed order makes the sums deterministic and equal to the CPU's float32
 // sums), and the checks that read values back on the CPU (firstNotInt32, firstInvalidClass) return
 // -1 and run on the GPU, failing the next readback (runtime.deferCheck).
-import { ArgumentError, DeviceError } from '../../errors.js';
+import { ArgumentError } from '../../errors.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, stridesOf } from '../../tensor/shape.js';
 import type { CopyKernels } from '../copy.js';
-import type { KernelArray } from '../storage.js';
-import { GpuArray } from './gpu-array.js';
+import { type GpuArray, gpuArrayOf } from './gpu-array.js';
 import { deviceArrayOf } from './host-arrays.js';
-import { webgpuRuntime, workgroups1d, type GpuKernel } from './runtime.js';
-
-/** Invocations per workgroup of every kernel here (64 fits every adapter). */
-const WG = 64;
+import { type Kernel1d, kernel1d, launch1d } from './kernel1d.js';
+import { webgpuRuntime } from './runtime.js';
 
 /** The most dims a strided copy handles after merging the dims that stay adjacent. */
 const MAX_RANK = 8;
-
-/**
- * A 1-D kernel over p.n invocations: `bindings` are WGSL declarations without their @group/@binding
- * attributes (bound in order), `params` the Params struct's members (p.n first), `body` runs with
- * `t`, the invocation's index, below p.n.
- */
-function kernel1d(name: string, bindings: readonly string[], params: string, body: string, paramTypes?: string): GpuKernel {
-  const declared = bindings.map((b, i) => `@group(0) @binding(${i}) ${b};`).join('\n');
-  const code = `${declared}
-struct Params { ${params} }
-@group(0) @binding(${bindings.length}) var<uniform> p: Params;
-@compute @workgroup_size(${WG})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = gid.x + gid.y * (nwg.x * ${WG}u);
-  if (t >= p.n) { return; }
-${body}
-}`;
-  return paramTypes === undefined ? { name, code } : { name, code, paramTypes };
-}
-
-/** Runs a kernel1d over n invocations (nothing for n = 0). */
-function launch(kernel: GpuKernel, arrays: readonly GpuArray[], params: readonly number[], n: number): void {
-  webgpuRuntime().run(kernel, arrays, params, workgroups1d(n, WG));
-}
-
-/** Tensor data: the GpuArray itself (a backend only receives arrays of its own device). */
-function gpu(a: KernelArray, op: string): GpuArray {
-  if (a instanceof GpuArray) return a;
-  throw new DeviceError(`${op}: the WebGPU backend got ${ArrayBuffer.isView(a) ? `a CPU ${a.constructor.name}` : `a '${a.device}' array`} as tensor data; move the tensor with .to('webgpu') first`);
-}
 
 /** The 32-bit word of 1 in `dtype` (oneHot, classWeights without weights). */
 const oneBits = (a: GpuArray): number => (a.dtype === 'float32' ? 0x3f800000 : 1);
@@ -57,11 +24,12 @@ const oneBits = (a: GpuArray): number => (a.dtype === 'float32' ? 0x3f800000 : 1
 // ---- Strided copies: permute, broadcast, box ------------------------------------------------
 
 const DIM_NAMES = Array.from({ length: MAX_RANK }, (_, k) => k);
-const STRIDED: GpuKernel = kernel1d(
-  'copy.strided',
-  ['var<storage, read> src: array<u32>', 'var<storage, read_write> dst: array<u32>'],
-  `n: u32, rank: u32, srcBase: u32, dstBase: u32, ${['d', 's', 'e'].map((c) => DIM_NAMES.map((k) => `${c}${k}: u32`).join(', ')).join(', ')}`,
-  `  var dims = array<u32, ${MAX_RANK}>(${DIM_NAMES.map((k) => `p.d${k}`).join(', ')});
+const STRIDED: Kernel1d = kernel1d({
+  name: 'copy.strided',
+  bindings: ['var<storage, read> src: array<u32>', 'var<storage, read_write> dst: array<u32>'],
+  params: `rank: u32, srcBase: u32, dstBase: u32, ${['d', 's', 'e'].map((c) => DIM_NAMES.map((k) => `${c}${k}: u32`).join(', ')).join(', ')}`,
+  index: 't',
+  body: `  var dims = array<u32, ${MAX_RANK}>(${DIM_NAMES.map((k) => `p.d${k}`).join(', ')});
   var srcStrides = array<u32, ${MAX_RANK}>(${DIM_NAMES.map((k) => `p.s${k}`).join(', ')});
   var dstStrides = array<u32, ${MAX_RANK}>(${DIM_NAMES.map((k) => `p.e${k}`).join(', ')});
   var rest = t;
@@ -74,7 +42,7 @@ const STRIDED: GpuKernel = kernel1d(
     di += c * dstStrides[k];
   }
   dst[di] = src[si];`,
-);
+});
 
 /**
  * dst[dstBase + Σ c_k·dstStrides_k] = src[srcBase + Σ c_k·srcStrides_k] for every c in `shape`. Dims
@@ -108,28 +76,30 @@ function stridedCopy(
     throw new ArgumentError(`${op}: the WebGPU backend copies at most ${MAX_RANK} strided dims, got ${dims.length} after merging adjacent dims (shape [${shape.join(',')}])`);
   }
   const pad = (a: number[]): number[] => [...a, ...new Array<number>(MAX_RANK - a.length).fill(1)];
-  launch(STRIDED, [src, dst], [n, dims.length, srcBase, dstBase, ...pad(dims), ...pad(ss), ...pad(ds)], n);
+  launch1d(STRIDED, [src, dst], n, [dims.length, srcBase, dstBase, ...pad(dims), ...pad(ss), ...pad(ds)]);
 }
 
 // ---- Gathers and scatter-adds along one dim -------------------------------------------------
 
-const GATHER_ALONG: GpuKernel = kernel1d(
-  'copy.gatherAlong',
-  ['var<storage, read> x: array<u32>', 'var<storage, read> index: array<i32>', 'var<storage, read_write> out: array<u32>'],
-  'n: u32, m: u32, size: u32, inner: u32',
-  `  let i = t % p.inner;
+const GATHER_ALONG: Kernel1d = kernel1d({
+  name: 'copy.gatherAlong',
+  bindings: ['var<storage, read> x: array<u32>', 'var<storage, read> index: array<i32>', 'var<storage, read_write> out: array<u32>'],
+  params: 'm: u32, size: u32, inner: u32',
+  index: 't',
+  body: `  let i = t % p.inner;
   let q = t / p.inner;
   out[t] = x[((q / p.m) * p.size + u32(index[q % p.m])) * p.inner + i];`,
-);
+});
 
-const TAKE_ALONG: GpuKernel = kernel1d(
-  'copy.takeAlong',
-  ['var<storage, read> x: array<u32>', 'var<storage, read> index: array<i32>', 'var<storage, read_write> out: array<u32>'],
-  'n: u32, m: u32, size: u32, inner: u32',
-  `  let i = t % p.inner;
+const TAKE_ALONG: Kernel1d = kernel1d({
+  name: 'copy.takeAlong',
+  bindings: ['var<storage, read> x: array<u32>', 'var<storage, read> index: array<i32>', 'var<storage, read_write> out: array<u32>'],
+  params: 'm: u32, size: u32, inner: u32',
+  index: 't',
+  body: `  let i = t % p.inner;
   let o = t / p.inner / p.m;
   out[t] = x[(o * p.size + u32(index[t])) * p.inner + i];`,
-);
+});
 
 type Scalar = 'f32' | 'i32';
 const scalarOf = (a: GpuArray): Scalar => (a.dtype === 'float32' ? 'f32' : 'i32');
@@ -138,11 +108,12 @@ const scalarOf = (a: GpuArray): Scalar => (a.dtype === 'float32' ? 'f32' : 'i32'
  * scatterAddAlong by an index in CSR form: out[o, r, i] += g[o, j, i] for the j of row r, listed
  * in increasing order by sources[offsets[r] .. offsets[r + 1]) (the CPU's summation order).
  */
-const SCATTER_ADD_CSR = (T: Scalar): GpuKernel => kernel1d(
-  `copy.scatterAddAlong<${T}>`,
-  [`var<storage, read> g: array<${T}>`, 'var<storage, read> offsets: array<i32>', 'var<storage, read> sources: array<i32>', `var<storage, read_write> out: array<${T}>`],
-  'n: u32, size: u32, m: u32, inner: u32',
-  `  let i = t % p.inner;
+const SCATTER_ADD_CSR = (T: Scalar): Kernel1d => kernel1d({
+  name: `copy.scatterAddAlong<${T}>`,
+  bindings: [`var<storage, read> g: array<${T}>`, 'var<storage, read> offsets: array<i32>', 'var<storage, read> sources: array<i32>', `var<storage, read_write> out: array<${T}>`],
+  params: 'size: u32, m: u32, inner: u32',
+  index: 't',
+  body: `  let i = t % p.inner;
   let q = t / p.inner;
   let r = q % p.size;
   let base = (q / p.size) * p.m;
@@ -151,14 +122,15 @@ const SCATTER_ADD_CSR = (T: Scalar): GpuKernel => kernel1d(
     acc += g[(base + u32(sources[e])) * p.inner + i];
   }
   out[t] = acc;`,
-);
+});
 
 /** scatterAddAlong by an index on the GPU (no CSR without reading it back): each output scans all m. */
-const SCATTER_ADD_SCAN = (T: Scalar): GpuKernel => kernel1d(
-  `copy.scatterAddAlong<${T}>`,
-  [`var<storage, read> g: array<${T}>`, 'var<storage, read> index: array<i32>', `var<storage, read_write> out: array<${T}>`],
-  'n: u32, size: u32, m: u32, inner: u32',
-  `  let i = t % p.inner;
+const SCATTER_ADD_SCAN = (T: Scalar): Kernel1d => kernel1d({
+  name: `copy.scatterAddAlong<${T}>`,
+  bindings: [`var<storage, read> g: array<${T}>`, 'var<storage, read> index: array<i32>', `var<storage, read_write> out: array<${T}>`],
+  params: 'size: u32, m: u32, inner: u32',
+  index: 't',
+  body: `  let i = t % p.inner;
   let q = t / p.inner;
   let r = i32(q % p.size);
   let base = (q / p.size) * p.m;
@@ -167,14 +139,15 @@ const SCATTER_ADD_SCAN = (T: Scalar): GpuKernel => kernel1d(
     if (index[j] == r) { acc += g[(base + j) * p.inner + i]; }
   }
   out[t] = acc;`,
-);
+});
 
 /** putAddAlong: out[o, r, i] += g[o, j, i] for every j (in order) with index[o, j, i] = r. */
-const PUT_ADD = (T: Scalar): GpuKernel => kernel1d(
-  `copy.putAddAlong<${T}>`,
-  [`var<storage, read> g: array<${T}>`, 'var<storage, read> index: array<i32>', `var<storage, read_write> out: array<${T}>`],
-  'n: u32, size: u32, m: u32, inner: u32',
-  `  let i = t % p.inner;
+const PUT_ADD = (T: Scalar): Kernel1d => kernel1d({
+  name: `copy.putAddAlong<${T}>`,
+  bindings: [`var<storage, read> g: array<${T}>`, 'var<storage, read> index: array<i32>', `var<storage, read_write> out: array<${T}>`],
+  params: 'size: u32, m: u32, inner: u32',
+  index: 't',
+  body: `  let i = t % p.inner;
   let q = t / p.inner;
   let r = i32(q % p.size);
   let base = (q / p.size) * p.m;
@@ -184,9 +157,9 @@ const PUT_ADD = (T: Scalar): GpuKernel => kernel1d(
     if (index[at] == r) { acc += g[at]; }
   }
   out[t] = acc;`,
-);
+});
 
-const KERNELS_BY_TYPE = (make: (T: Scalar) => GpuKernel): Record<Scalar, GpuKernel> => ({ f32: make('f32'), i32: make('i32') });
+const KERNELS_BY_TYPE = (make: (T: Scalar) => Kernel1d): Record<Scalar, Kernel1d> => ({ f32: make('f32'), i32: make('i32') });
 const SCATTER_ADD_CSR_K = KERNELS_BY_TYPE(SCATTER_ADD_CSR);
 const SCATTER_ADD_SCAN_K = KERNELS_BY_TYPE(SCATTER_ADD_SCAN);
 const PUT_ADD_K = KERNELS_BY_TYPE(PUT_ADD);
@@ -225,22 +198,22 @@ function csrOf(index: TypedArray, size: number): Csr {
 // ---- Conversions and the deferred checks ----------------------------------------------------
 
 /** int32 → float32 truncates toward zero (as a typed-array set; values are checked first). */
-const F32_TO_I32: GpuKernel = kernel1d(
-  'copy.convert<f32,i32>',
-  ['var<storage, read> src: array<f32>', 'var<storage, read_write> dst: array<i32>'],
-  'n: u32',
-  '  dst[t] = i32(src[t]);',
-);
+const F32_TO_I32: Kernel1d = kernel1d({
+  name: 'copy.convert<f32,i32>',
+  bindings: ['var<storage, read> src: array<f32>', 'var<storage, read_write> dst: array<i32>'],
+  index: 't',
+  body: '  dst[t] = i32(src[t]);',
+});
 
 /**
  * int32 → float32 rounded to nearest, ties to even (as the CPU), built from the bits: WGSL lets an
  * implementation round an inexact integer conversion either way (|v| > 2²⁴).
  */
-const I32_TO_F32: GpuKernel = kernel1d(
-  'copy.convert<i32,f32>',
-  ['var<storage, read> src: array<i32>', 'var<storage, read_write> dst: array<u32>'],
-  'n: u32',
-  `  let v = src[t];
+const I32_TO_F32: Kernel1d = kernel1d({
+  name: 'copy.convert<i32,f32>',
+  bindings: ['var<storage, read> src: array<i32>', 'var<storage, read_write> dst: array<u32>'],
+  index: 't',
+  body: `  let v = src[t];
   if (v == 0) { dst[t] = 0u; return; }
   let sign = select(0u, 0x80000000u, v < 0);
   let a = select(u32(v), 0u - u32(v), v < 0);
@@ -257,113 +230,120 @@ const I32_TO_F32: GpuKernel = kernel1d(
   }
   // m is the 24-bit significand with its leading 1 (or 2²⁴ after rounding up: the carry moves into the exponent).
   dst[t] = sign | (((msb + 127u) << 23u) + (m - 0x800000u));`,
-);
+});
 
 /**
  * flag = max over bad t of n − t (so n − flag is the first bad index): a float32 value is stored
  * by int32 iff it is −2³¹ or |v| < 2³¹, compared on the bits so NaN and ±∞ (exponent 255, above
  * 2³¹'s bits) fail whatever the compiler assumes about NaN.
  */
-const NOT_INT32: GpuKernel = kernel1d(
-  'copy.firstNotInt32',
-  ['var<storage, read> x: array<u32>', 'var<storage, read_write> flag: array<atomic<i32>>'],
-  'n: u32',
-  `  let bits = x[t];
+const NOT_INT32: Kernel1d = kernel1d({
+  name: 'copy.firstNotInt32',
+  bindings: ['var<storage, read> x: array<u32>', 'var<storage, read_write> flag: array<atomic<i32>>'],
+  index: 't',
+  body: `  let bits = x[t];
   if ((bits & 0x7fffffffu) < 0x4f000000u || bits == 0xcf000000u) { return; }
   atomicMax(&flag[0], i32(p.n - t));`,
-);
+});
 
 /**
  * flag as NOT_INT32's for a value outside [lo, hi]; NaN (exponent 255 with a nonzero fraction) is
  * tested on the bits, since the compiler may assume comparisons never see one.
  */
-const OUTSIDE: GpuKernel = kernel1d(
-  'copy.firstOutside',
-  ['var<storage, read> x: array<f32>', 'var<storage, read_write> flag: array<atomic<i32>>'],
-  'n: u32, lo: f32, hi: f32',
-  `  let v = x[t];
+const OUTSIDE: Kernel1d = kernel1d({
+  name: 'copy.firstOutside',
+  bindings: ['var<storage, read> x: array<f32>', 'var<storage, read_write> flag: array<atomic<i32>>'],
+  params: 'lo: f32, hi: f32',
+  paramTypes: 'f32,f32',
+  index: 't',
+  body: `  let v = x[t];
   let bits = bitcast<u32>(v);
   let nan = (bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu) != 0u;
   if (!nan && v >= p.lo && v <= p.hi) { return; }
   atomicMax(&flag[0], i32(p.n - t));`,
-  'u32,f32,f32',
-);
+});
 
-const INVALID_CLASS: GpuKernel = kernel1d(
-  'copy.firstInvalidClass',
-  ['var<storage, read> targets: array<i32>', 'var<storage, read_write> flag: array<atomic<i32>>'],
-  'n: u32, classes: i32, ignore: i32',
-  `  let c = targets[t];
+const INVALID_CLASS: Kernel1d = kernel1d({
+  name: 'copy.firstInvalidClass',
+  bindings: ['var<storage, read> targets: array<i32>', 'var<storage, read_write> flag: array<atomic<i32>>'],
+  params: 'classes: i32, ignore: i32',
+  paramTypes: 'i32,i32',
+  index: 't',
+  body: `  let c = targets[t];
   if (c == p.ignore || (c >= 0 && c < p.classes)) { return; }
   atomicMax(&flag[0], i32(p.n - t));`,
-  'u32,i32,i32',
-);
+});
 
 /**
  * Runs a check kernel writing n − (first bad index) into a fresh flag, and defers reading it to the
  * runtime's next readback, which then rejects with `describe(first bad index)`.
  */
-function deferFirstBad(name: string, check: GpuKernel, input: GpuArray, params: readonly number[], n: number, describe: (k: number) => string): void {
+function deferFirstBad(name: string, check: Kernel1d, input: GpuArray, params: readonly number[], n: number, describe: (k: number) => string): void {
   const runtime = webgpuRuntime();
   const flag = runtime.allocate('int32', 1, true);
-  launch(check, [input, flag], [n, ...params], n);
+  launch1d(check, [input, flag], n, params);
   runtime.deferCheck(name, flag, (value) => describe(n - value));
 }
 
 // ---- Class-index kernels --------------------------------------------------------------------
 
-const CLASS_GATHER: GpuKernel = kernel1d(
-  'copy.classGather',
-  ['var<storage, read> x: array<u32>', 'var<storage, read> targets: array<i32>', 'var<storage, read_write> out: array<u32>'],
-  'n: u32, classes: u32, inner: u32, ignore: i32',
-  `  let c = targets[t];
+const CLASS_GATHER: Kernel1d = kernel1d({
+  name: 'copy.classGather',
+  bindings: ['var<storage, read> x: array<u32>', 'var<storage, read> targets: array<i32>', 'var<storage, read_write> out: array<u32>'],
+  params: 'classes: u32, inner: u32, ignore: i32',
+  paramTypes: 'u32,u32,i32',
+  index: 't',
+  body: `  let c = targets[t];
   let i = t % p.inner;
   if (c == p.ignore) { out[t] = 0u; } else { out[t] = x[((t / p.inner) * p.classes + u32(c)) * p.inner + i]; }`,
-  'u32,u32,u32,i32',
-);
+});
 
-const CLASS_SCATTER: GpuKernel = kernel1d(
-  'copy.classScatter',
-  ['var<storage, read> g: array<u32>', 'var<storage, read> targets: array<i32>', 'var<storage, read_write> out: array<u32>'],
-  'n: u32, classes: u32, inner: u32, ignore: i32',
-  `  let c = targets[t];
+const CLASS_SCATTER: Kernel1d = kernel1d({
+  name: 'copy.classScatter',
+  bindings: ['var<storage, read> g: array<u32>', 'var<storage, read> targets: array<i32>', 'var<storage, read_write> out: array<u32>'],
+  params: 'classes: u32, inner: u32, ignore: i32',
+  paramTypes: 'u32,u32,i32',
+  index: 't',
+  body: `  let c = targets[t];
   let i = t % p.inner;
   if (c != p.ignore) { out[((t / p.inner) * p.classes + u32(c)) * p.inner + i] = g[t]; }`,
-  'u32,u32,u32,i32',
-);
+});
 
-const CLASS_WEIGHTS: GpuKernel = kernel1d(
-  'copy.classWeights',
-  ['var<storage, read> targets: array<i32>', 'var<storage, read> weight: array<u32>', 'var<storage, read_write> out: array<u32>'],
-  'n: u32, ignore: i32',
-  '  let c = targets[t];\n  if (c == p.ignore) { out[t] = 0u; } else { out[t] = weight[u32(c)]; }',
-  'u32,i32',
-);
+const CLASS_WEIGHTS: Kernel1d = kernel1d({
+  name: 'copy.classWeights',
+  bindings: ['var<storage, read> targets: array<i32>', 'var<storage, read> weight: array<u32>', 'var<storage, read_write> out: array<u32>'],
+  params: 'ignore: i32',
+  paramTypes: 'i32',
+  index: 't',
+  body: '  let c = targets[t];\n  if (c == p.ignore) { out[t] = 0u; } else { out[t] = weight[u32(c)]; }',
+});
 
-const CLASS_MASK: GpuKernel = kernel1d(
-  'copy.classWeights',
-  ['var<storage, read> targets: array<i32>', 'var<storage, read_write> out: array<u32>'],
-  'n: u32, ignore: i32, one: u32',
-  '  out[t] = select(p.one, 0u, targets[t] == p.ignore);',
-  'u32,i32,u32',
-);
+const CLASS_MASK: Kernel1d = kernel1d({
+  name: 'copy.classWeights',
+  bindings: ['var<storage, read> targets: array<i32>', 'var<storage, read_write> out: array<u32>'],
+  params: 'ignore: i32, one: u32',
+  paramTypes: 'i32,u32',
+  index: 't',
+  body: '  out[t] = select(p.one, 0u, targets[t] == p.ignore);',
+});
 
-const ONE_HOT: GpuKernel = kernel1d(
-  'copy.oneHot',
-  ['var<storage, read> indices: array<i32>', 'var<storage, read_write> out: array<u32>'],
-  'n: u32, classes: u32, one: u32',
-  '  out[t * p.classes + u32(indices[t])] = p.one;',
-);
+const ONE_HOT: Kernel1d = kernel1d({
+  name: 'copy.oneHot',
+  bindings: ['var<storage, read> indices: array<i32>', 'var<storage, read_write> out: array<u32>'],
+  params: 'classes: u32, one: u32',
+  index: 't',
+  body: '  out[t * p.classes + u32(indices[t])] = p.one;',
+});
 
 export const webgpuCopy: CopyKernels = {
   permute(x, shape, perm, out) {
     const xStrides = stridesOf(shape);
     const outShape = perm.map((d) => shape[d]!);
-    stridedCopy('permute', gpu(x, 'permute'), 0, perm.map((d) => xStrides[d]!), gpu(out, 'permute'), 0, stridesOf(outShape), outShape);
+    stridedCopy('permute', gpuArrayOf(x, 'permute'), 0, perm.map((d) => xStrides[d]!), gpuArrayOf(out, 'permute'), 0, stridesOf(outShape), outShape);
   },
 
   broadcast(x, shape, out, outShape) {
-    stridedCopy('broadcast', gpu(x, 'broadcast'), 0, broadcastStrides(shape, outShape), gpu(out, 'broadcast'), 0, stridesOf(outShape), outShape);
+    stridedCopy('broadcast', gpuArrayOf(x, 'broadcast'), 0, broadcastStrides(shape, outShape), gpuArrayOf(out, 'broadcast'), 0, stridesOf(outShape), outShape);
   },
 
   box(src, srcShape, srcStart, dst, dstShape, dstStart, box) {
@@ -371,29 +351,29 @@ export const webgpuCopy: CopyKernels = {
     const ds = stridesOf(dstShape);
     const srcBase = srcStart.reduce((sum, c, k) => sum + c * ss[k]!, 0);
     const dstBase = dstStart.reduce((sum, c, k) => sum + c * ds[k]!, 0);
-    stridedCopy('box', gpu(src, 'box'), srcBase, ss, gpu(dst, 'box'), dstBase, ds, box);
+    stridedCopy('box', gpuArrayOf(src, 'box'), srcBase, ss, gpuArrayOf(dst, 'box'), dstBase, ds, box);
   },
 
   gatherAlong(x, outer, size, inner, index, out) {
     const m = index.length;
     const n = outer * m * inner;
     if (n === 0) return;
-    launch(GATHER_ALONG, [gpu(x, 'gatherAlong'), deviceArrayOf(index, 'int32'), gpu(out, 'gatherAlong')], [n, m, size, inner], n);
+    launch1d(GATHER_ALONG, [gpuArrayOf(x, 'gatherAlong'), deviceArrayOf(index, 'int32'), gpuArrayOf(out, 'gatherAlong')], n, [m, size, inner]);
   },
 
   scatterAddAlong(g, outer, size, inner, index, out) {
-    const o = gpu(out, 'scatterAddAlong');
+    const o = gpuArrayOf(out, 'scatterAddAlong');
     const n = outer * size * inner;
     const m = index.length;
     if (n === 0 || m === 0) return;
-    const gg = gpu(g, 'scatterAddAlong');
-    const params = [n, size, m, inner];
+    const gg = gpuArrayOf(g, 'scatterAddAlong');
+    const params = [size, m, inner];
     if (ArrayBuffer.isView(index)) {
       // A host index (the ops' attributes): each output row visits only its own sources.
       const { offsets, sources } = csrOf(index, size);
-      launch(SCATTER_ADD_CSR_K[scalarOf(o)], [gg, deviceArrayOf(offsets, 'int32'), deviceArrayOf(sources, 'int32'), o], params, n);
+      launch1d(SCATTER_ADD_CSR_K[scalarOf(o)], [gg, deviceArrayOf(offsets, 'int32'), deviceArrayOf(sources, 'int32'), o], n, params);
     } else {
-      launch(SCATTER_ADD_SCAN_K[scalarOf(o)], [gg, deviceArrayOf(index, 'int32'), o], params, n);
+      launch1d(SCATTER_ADD_SCAN_K[scalarOf(o)], [gg, deviceArrayOf(index, 'int32'), o], n, params);
     }
   },
 
@@ -401,27 +381,27 @@ export const webgpuCopy: CopyKernels = {
     const n = index.length;
     if (n === 0) return;
     const m = n / (outer * inner);
-    launch(TAKE_ALONG, [gpu(x, 'takeAlong'), deviceArrayOf(index, 'int32'), gpu(out, 'takeAlong')], [n, m, size, inner], n);
+    launch1d(TAKE_ALONG, [gpuArrayOf(x, 'takeAlong'), deviceArrayOf(index, 'int32'), gpuArrayOf(out, 'takeAlong')], n, [m, size, inner]);
   },
 
   putAddAlong(g, outer, size, inner, index, out) {
-    const o = gpu(out, 'putAddAlong');
+    const o = gpuArrayOf(out, 'putAddAlong');
     const n = outer * size * inner;
     if (n === 0 || index.length === 0) return;
     const m = index.length / (outer * inner);
-    launch(PUT_ADD_K[scalarOf(o)], [gpu(g, 'putAddAlong'), deviceArrayOf(index, 'int32'), o], [n, size, m, inner], n);
+    launch1d(PUT_ADD_K[scalarOf(o)], [gpuArrayOf(g, 'putAddAlong'), deviceArrayOf(index, 'int32'), o], n, [size, m, inner]);
   },
 
   oneHot(indices, classes, out) {
-    const o = gpu(out, 'oneHot');
+    const o = gpuArrayOf(out, 'oneHot');
     const n = indices.length;
     if (n === 0) return;
-    launch(ONE_HOT, [deviceArrayOf(indices, 'int32'), o], [n, classes, oneBits(o)], n);
+    launch1d(ONE_HOT, [deviceArrayOf(indices, 'int32'), o], n, [classes, oneBits(o)]);
   },
 
   convert(src, dst) {
-    const s = gpu(src, 'convert');
-    const d = gpu(dst, 'convert');
+    const s = gpuArrayOf(src, 'convert');
+    const d = gpuArrayOf(dst, 'convert');
     if (s.length !== d.length) {
       throw new ArgumentError(`convert: src has ${s.length} elements but dst has ${d.length}`);
     }
@@ -429,11 +409,11 @@ export const webgpuCopy: CopyKernels = {
       webgpuRuntime().copy(s, d);
       return;
     }
-    launch(s.dtype === 'float32' ? F32_TO_I32 : I32_TO_F32, [s, d], [s.length], s.length);
+    launch1d(s.dtype === 'float32' ? F32_TO_I32 : I32_TO_F32, [s, d], s.length);
   },
 
   firstNotInt32(x) {
-    const a = gpu(x, 'firstNotInt32');
+    const a = gpuArrayOf(x, 'firstNotInt32');
     const n = a.length;
     if (a.dtype === 'int32' || n === 0) return -1;
     deferFirstBad('firstNotInt32', NOT_INT32, a, [], n, (k) =>
@@ -443,7 +423,7 @@ export const webgpuCopy: CopyKernels = {
   },
 
   firstOutside(x, lo, hi) {
-    const a = gpu(x, 'firstOutside');
+    const a = gpuArrayOf(x, 'firstOutside');
     const n = a.length;
     if (n === 0) return -1;
     deferFirstBad('firstOutside', OUTSIDE, a, [lo, hi], n, (k) =>
@@ -455,13 +435,13 @@ export const webgpuCopy: CopyKernels = {
   classGather(x, target, classes, inner, ignoreIndex, out) {
     const n = target.length;
     if (n === 0) return;
-    launch(CLASS_GATHER, [gpu(x, 'classGather'), deviceArrayOf(target, 'int32'), gpu(out, 'classGather')], [n, classes, inner, ignoreIndex], n);
+    launch1d(CLASS_GATHER, [gpuArrayOf(x, 'classGather'), deviceArrayOf(target, 'int32'), gpuArrayOf(out, 'classGather')], n, [classes, inner, ignoreIndex]);
   },
 
   classScatter(g, target, classes, inner, ignoreIndex, out) {
     const n = target.length;
     if (n === 0) return;
-    launch(CLASS_SCATTER, [gpu(g, 'classScatter'), deviceArrayOf(target, 'int32'), gpu(out, 'classScatter')], [n, classes, inner, ignoreIndex], n);
+    launch1d(CLASS_SCATTER, [gpuArrayOf(g, 'classScatter'), deviceArrayOf(target, 'int32'), gpuArrayOf(out, 'classScatter')], n, [classes, inner, ignoreIndex]);
   },
 
   firstInvalidClass(target, classes, ignoreIndex) {
@@ -474,11 +454,11 @@ export const webgpuCopy: CopyKernels = {
   },
 
   classWeights(target, weight, ignoreIndex, out) {
-    const o = gpu(out, 'classWeights');
+    const o = gpuArrayOf(out, 'classWeights');
     const n = target.length;
     if (n === 0) return;
     const t = deviceArrayOf(target, 'int32');
-    if (weight === null) launch(CLASS_MASK, [t, o], [n, ignoreIndex, oneBits(o)], n);
-    else launch(CLASS_WEIGHTS, [t, deviceArrayOf(weight, o.dtype), o], [n, ignoreIndex], n);
+    if (weight === null) launch1d(CLASS_MASK, [t, o], n, [ignoreIndex, oneBits(o)]);
+    else launch1d(CLASS_WEIGHTS, [t, deviceArrayOf(weight, o.dtype), o], n, [ignoreIndex]);
   },
 };

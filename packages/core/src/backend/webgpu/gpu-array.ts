@@ -3,8 +3,8 @@
 // runtime's BufferPool (buffer-pool.ts) and goes back there when the array is released or
 // garbage-collected; after a release the array refuses to hand its buffer out, so a kernel that
 // binds it throws instead of reading a buffer that another tensor now owns.
-import { DeviceError } from '../../errors.js';
-import type { DeviceArray } from '../storage.js';
+import { DTypeError, DeviceError } from '../../errors.js';
+import type { DeviceArray, KernelArray } from '../storage.js';
 
 /** The dtypes WebGPU holds (WGSL has no 64-bit floats). */
 export type GpuDType = 'float32' | 'int32';
@@ -62,4 +62,19 @@ export class GpuArray implements DeviceArray {
     this.#buffer = null;
     return buffer;
   }
+}
+
+/**
+ * Tensor data handed to a WebGPU kernel, as the GpuArray it must be: a backend only receives
+ * arrays of its own device (host metadata goes through host-arrays.ts's deviceArrayOf instead), so
+ * anything else is the caller's error, thrown here with the op and argument (`name`) rather than
+ * from a binding. `dtype`: the dtype the kernel's shader reads, for kernels of one dtype.
+ */
+export function gpuArrayOf(a: KernelArray, op: string, name = 'tensor data', dtype?: GpuDType): GpuArray {
+  if (!(a instanceof GpuArray)) {
+    const what = ArrayBuffer.isView(a) ? `a CPU ${a.constructor.name}` : `a '${a.device}' array that is not a GpuArray`;
+    throw new DeviceError(`${op}: the WebGPU backend got ${what} as ${name}; move the tensor with .to('webgpu') first`);
+  }
+  if (dtype !== undefined && a.dtype !== dtype) throw new DTypeError(`${op}: ${name} must be ${dtype} on WebGPU, got ${a.dtype}`);
+  return a;
 }

@@ -3,23 +3,12 @@
 // sums a fixed strided share of the group's outer×inner elements, then a tree in workgroup memory
 // adds the shares in a fixed order, so results never depend on scheduling. Mean and variance are
 // two passes over the group (the mean first, then squared deviations from it), as on the CPU.
-// Elementwise kernels take one invocation per element.
+// Elementwise kernels take one invocation per element (kernel1d.ts).
 import type { NormKernels } from '../norm.js';
 import type { KernelArray } from '../storage.js';
-import { GpuArray } from './gpu-array.js';
-import { deviceArrayOf } from './host-arrays.js';
+import { type GpuArray, gpuArrayOf } from './gpu-array.js';
+import { type Kernel1d, kernel1d, launch1d } from './kernel1d.js';
 import { type GpuKernel, type WebGPURuntime, webgpuRuntime, workgroups1d } from './runtime.js';
-
-const WG = 64;
-
-/** The linear invocation index over a workgroups1d grid, and the early return past n. */
-const ELEMENTWISE_MAIN = /* wgsl */ `
-  @compute @workgroup_size(${WG})
-  fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let e = gid.x + gid.y * (nwg.x * ${WG}u);
-    if (e >= p.n) { return; }
-    body(e);
-  }`;
 
 /**
  * A reduction kernel over groups: `body(c, t)` (invocation t of the workgroup of group c) sums its
@@ -118,103 +107,93 @@ const sumsKernel = (size: number): GpuKernel => ({
 });
 
 /** y = (x − μ)·w/√(σ² + eps) + b; w = 1 and b = 0 where absent (bindings exist only when present). */
-function normalizeKernel(weight: boolean, bias: boolean): GpuKernel {
+function normalizeKernel(weight: boolean, bias: boolean): Kernel1d {
   const w = weight ? 'weight[c]' : '1.0';
   const b = bias ? 'bias[c]' : '0.0';
-  let binding = 3;
-  const optional = [
-    weight ? `@group(0) @binding(${binding++}) var<storage, read> weight: array<f32>;` : '',
-    bias ? `@group(0) @binding(${binding++}) var<storage, read> bias: array<f32>;` : '',
-  ].join('\n');
-  return {
+  return kernel1d({
     name: 'normalize',
-    paramTypes: 'u32,u32,u32,f32',
-    code: /* wgsl */ `
-      @group(0) @binding(0) var<storage, read> x: array<f32>;
-      @group(0) @binding(1) var<storage, read> mean: array<f32>;
-      @group(0) @binding(2) var<storage, read> variance: array<f32>;
-      ${optional}
-      @group(0) @binding(${binding}) var<storage, read_write> y: array<f32>;
-      struct Params { n: u32, groups: u32, inner: u32, eps: f32 }
-      @group(0) @binding(${binding + 1}) var<uniform> p: Params;
-      fn body(e: u32) {
-        let c = (e / p.inner) % p.groups;
-        let scale = ${w} / sqrt(variance[c] + p.eps);
-        y[e] = (x[e] - mean[c]) * scale + ${b};
-      }
-      ${ELEMENTWISE_MAIN}`,
-  };
+    bindings: [
+      'var<storage, read> x: array<f32>',
+      'var<storage, read> mean: array<f32>',
+      'var<storage, read> variance: array<f32>',
+      ...(weight ? ['var<storage, read> weight: array<f32>'] : []),
+      ...(bias ? ['var<storage, read> bias: array<f32>'] : []),
+      'var<storage, read_write> y: array<f32>',
+    ],
+    params: 'groups: u32, inner: u32, eps: f32',
+    paramTypes: 'u32,u32,f32',
+    index: 'e',
+    body: /* wgsl */ `
+      let c = (e / p.inner) % p.groups;
+      let scale = ${w} / sqrt(variance[c] + p.eps);
+      y[e] = (x[e] - mean[c]) * scale + ${b};`,
+  });
 }
 
 /** dx = s·g + t·(x − μ) + k per group (NormKernels.normalizeBackward). */
-function backwardKernel(weight: boolean): GpuKernel {
-  return {
+function backwardKernel(weight: boolean): Kernel1d {
+  return kernel1d({
     name: 'normalizeBackward',
-    paramTypes: 'u32,u32,u32,f32,f32',
-    code: /* wgsl */ `
-      @group(0) @binding(0) var<storage, read> g: array<f32>;
-      @group(0) @binding(1) var<storage, read> x: array<f32>;
-      @group(0) @binding(2) var<storage, read> mean: array<f32>;
-      @group(0) @binding(3) var<storage, read> variance: array<f32>;
-      @group(0) @binding(4) var<storage, read> sums: array<f32>;
-      ${weight ? '@group(0) @binding(5) var<storage, read> weight: array<f32>;' : ''}
-      @group(0) @binding(${weight ? 6 : 5}) var<storage, read_write> dx: array<f32>;
-      struct Params { n: u32, groups: u32, inner: u32, eps: f32, count: f32 }
-      @group(0) @binding(${weight ? 7 : 6}) var<uniform> p: Params;
-      fn body(e: u32) {
-        let c = (e / p.inner) % p.groups;
-        let invstd = 1.0 / sqrt(variance[c] + p.eps);
-        let s = invstd * ${weight ? 'weight[c]' : '1.0'};
-        let t = -s * invstd * sums[p.groups + c] / p.count;
-        let k = -s * sums[c] / p.count;
-        dx[e] = s * g[e] + t * (x[e] - mean[c]) + k;
-      }
-      ${ELEMENTWISE_MAIN}`,
-  };
+    bindings: [
+      'var<storage, read> g: array<f32>',
+      'var<storage, read> x: array<f32>',
+      'var<storage, read> mean: array<f32>',
+      'var<storage, read> variance: array<f32>',
+      'var<storage, read> sums: array<f32>',
+      ...(weight ? ['var<storage, read> weight: array<f32>'] : []),
+      'var<storage, read_write> dx: array<f32>',
+    ],
+    params: 'groups: u32, inner: u32, eps: f32, count: f32',
+    paramTypes: 'u32,u32,f32,f32',
+    index: 'e',
+    body: /* wgsl */ `
+      let c = (e / p.inner) % p.groups;
+      let invstd = 1.0 / sqrt(variance[c] + p.eps);
+      let s = invstd * ${weight ? 'weight[c]' : '1.0'};
+      let t = -s * invstd * sums[p.groups + c] / p.count;
+      let k = -s * sums[c] / p.count;
+      dx[e] = s * g[e] + t * (x[e] - mean[c]) + k;`,
+  });
 }
 
 const NORMALIZE = [normalizeKernel(false, false), normalizeKernel(false, true), normalizeKernel(true, false), normalizeKernel(true, true)];
 const BACKWARD = [backwardKernel(false), backwardKernel(true)];
 
-const RUNNING_STATS: GpuKernel = {
+const RUNNING_STATS = kernel1d({
   name: 'updateRunningStats',
-  paramTypes: 'u32,f32,f32',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read_write> runningMean: array<f32>;
-    @group(0) @binding(1) var<storage, read_write> runningVar: array<f32>;
-    @group(0) @binding(2) var<storage, read> mean: array<f32>;
-    @group(0) @binding(3) var<storage, read> variance: array<f32>;
-    struct Params { n: u32, momentum: f32, unbiased: f32 }
-    @group(0) @binding(4) var<uniform> p: Params;
-    fn body(e: u32) {
-      runningMean[e] = (1.0 - p.momentum) * runningMean[e] + p.momentum * mean[e];
-      runningVar[e] = (1.0 - p.momentum) * runningVar[e] + p.momentum * variance[e] * p.unbiased;
-    }
-    ${ELEMENTWISE_MAIN}`,
-};
+  bindings: [
+    'var<storage, read_write> runningMean: array<f32>',
+    'var<storage, read_write> runningVar: array<f32>',
+    'var<storage, read> mean: array<f32>',
+    'var<storage, read> variance: array<f32>',
+  ],
+  params: 'momentum: f32, unbiased: f32',
+  paramTypes: 'f32,f32',
+  index: 'e',
+  body: /* wgsl */ `
+    runningMean[e] = (1.0 - p.momentum) * runningMean[e] + p.momentum * mean[e];
+    runningVar[e] = (1.0 - p.momentum) * runningVar[e] + p.momentum * variance[e] * p.unbiased;`,
+});
 
 // y[n, c, i] += Σ x[n, c', i] over c' ∈ [c − before, c + after] ∩ channels, added in increasing c'.
-const CHANNEL_WINDOW_SUM: GpuKernel = {
+const CHANNEL_WINDOW_SUM = kernel1d({
   name: 'channelWindowSum',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read> x: array<f32>;
-    @group(0) @binding(1) var<storage, read_write> y: array<f32>;
-    struct Params { n: u32, channels: u32, inner: u32, before: u32, after: u32 }
-    @group(0) @binding(2) var<uniform> p: Params;
-    fn body(e: u32) {
-      let i = e % p.inner;
-      let c = (e / p.inner) % p.channels;
-      let image = e / (p.inner * p.channels);
-      let lo = select(0u, c - p.before, c > p.before);
-      let hi = min(p.channels - 1u, c + min(p.after, p.channels));
-      var s = y[e];
-      for (var k = lo; k <= hi; k++) { s += x[(image * p.channels + k) * p.inner + i]; }
-      y[e] = s;
-    }
-    ${ELEMENTWISE_MAIN}`,
-};
+  bindings: ['var<storage, read> x: array<f32>', 'var<storage, read_write> y: array<f32>'],
+  params: 'channels: u32, inner: u32, before: u32, after: u32',
+  index: 'e',
+  body: /* wgsl */ `
+    let i = e % p.inner;
+    let c = (e / p.inner) % p.channels;
+    let image = e / (p.inner * p.channels);
+    let lo = select(0u, c - p.before, c > p.before);
+    let hi = min(p.channels - 1u, c + min(p.after, p.channels));
+    var s = y[e];
+    for (var k = lo; k <= hi; k++) { s += x[(image * p.channels + k) * p.inner + i]; }
+    y[e] = s;`,
+});
 
-const f32 = (a: KernelArray): GpuArray => deviceArrayOf(a, 'float32');
+/** Every array here is float32 tensor data (statistics too: accumulatorDtype on the GPU). */
+const f32 = (a: KernelArray): GpuArray => gpuArrayOf(a, 'norm', undefined, 'float32');
 
 /** Invocations per reduction workgroup: the largest power of two up to 256 the device allows. */
 function reductionSize(rt: WebGPURuntime): number {
@@ -239,10 +218,6 @@ function reductions(rt: WebGPURuntime): { stats: GpuKernel; sums: GpuKernel } {
 /** One workgroup per group, numbered over a 2-D grid when there are more than 65535. */
 const perGroup = (groups: number): [number, number] => workgroups1d(groups, 1);
 
-function elementwise(kernel: GpuKernel, arrays: GpuArray[], n: number, params: number[]): void {
-  webgpuRuntime().run(kernel, arrays, [n, ...params], workgroups1d(n, WG));
-}
-
 function groupStats(x: KernelArray, outer: number, groups: number, inner: number, mean: KernelArray, variance: KernelArray): void {
   const rt = webgpuRuntime();
   rt.run(reductions(rt).stats, [f32(x), f32(mean), f32(variance)], [groups, inner, outer * inner], perGroup(groups));
@@ -257,7 +232,7 @@ export const webgpuNorm: NormKernels = {
     if (weight !== null) arrays.push(f32(weight));
     if (bias !== null) arrays.push(f32(bias));
     arrays.push(f32(y));
-    elementwise(NORMALIZE[(weight !== null ? 2 : 0) + (bias !== null ? 1 : 0)]!, arrays, x.length, [groups, inner, eps]);
+    launch1d(NORMALIZE[(weight !== null ? 2 : 0) + (bias !== null ? 1 : 0)]!, arrays, x.length, [groups, inner, eps]);
   },
 
   normalizeSums(g, x, outer, groups, inner, mean, variance, eps, out) {
@@ -269,14 +244,14 @@ export const webgpuNorm: NormKernels = {
     const arrays = [f32(g), f32(x), f32(mean), f32(variance), f32(sums)];
     if (weight !== null) arrays.push(f32(weight));
     arrays.push(f32(dx));
-    elementwise(BACKWARD[weight !== null ? 1 : 0]!, arrays, x.length, [groups, inner, eps, count]);
+    launch1d(BACKWARD[weight !== null ? 1 : 0]!, arrays, x.length, [groups, inner, eps, count]);
   },
 
   updateRunningStats(runningMean, runningVar, mean, variance, momentum, unbiased) {
-    elementwise(RUNNING_STATS, [f32(runningMean), f32(runningVar), f32(mean), f32(variance)], mean.length, [momentum, unbiased]);
+    launch1d(RUNNING_STATS, [f32(runningMean), f32(runningVar), f32(mean), f32(variance)], mean.length, [momentum, unbiased]);
   },
 
   channelWindowSum(x, outer, channels, inner, before, after, y) {
-    elementwise(CHANNEL_WINDOW_SUM, [f32(x), f32(y)], outer * channels * inner, [channels, inner, before, after]);
+    launch1d(CHANNEL_WINDOW_SUM, [f32(x), f32(y)], outer * channels * inner, [channels, inner, before, after]);
   },
 };

@@ -8,20 +8,10 @@
 import type { KernelArray } from '../storage.js';
 import type { PoolKernels } from '../pool.js';
 import type { AxisTaps, PoolWindows } from '../window.js';
-import { GpuArray } from './gpu-array.js';
+import { type GpuArray, gpuArrayOf } from './gpu-array.js';
 import { deviceArrayOf } from './host-arrays.js';
-import { type GpuKernel, webgpuRuntime, workgroups1d } from './runtime.js';
-
-const WG = 64;
-
-/** The linear invocation index over a workgroups1d grid, and the early return past n. */
-const INDEX = /* wgsl */ `
-  @compute @workgroup_size(${WG})
-  fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let e = gid.x + gid.y * (nwg.x * ${WG}u);
-    if (e >= p.n) { return; }
-    body(e);
-  }`;
+import { kernel1d, launch1d } from './kernel1d.js';
+import { webgpuRuntime } from './runtime.js';
 
 /** NaN by its bits (WGSL lets a compiler assume x == x, so x != x is no test). */
 const IS_NAN = /* wgsl */ `
@@ -30,198 +20,190 @@ const IS_NAN = /* wgsl */ `
 // taps: [rows.offsets (outH+1) | rows.index | cols.offsets (outW+1) | cols.index]; the row lists
 // start at 0 and outH+1, the column lists at cOff and cIdx.
 // -inf comes in as a parameter: WGSL refuses a constant expression whose value is infinite.
-const MAX_POOL: GpuKernel = {
+const MAX_POOL = kernel1d({
   name: 'maxPool',
-  paramTypes: 'u32,u32,u32,u32,u32,u32,u32,f32',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read> x: array<f32>;
-    @group(0) @binding(1) var<storage, read> taps: array<i32>;
-    @group(0) @binding(2) var<storage, read_write> out: array<f32>;
-    @group(0) @binding(3) var<storage, read_write> argmax: array<i32>;
-    struct Params { n: u32, inH: u32, inW: u32, outH: u32, outW: u32, cOff: u32, cIdx: u32, negInf: f32 }
-    @group(0) @binding(4) var<uniform> p: Params;
-    ${IS_NAN}
-    fn body(o: u32) {
-      let ow = o % p.outW;
-      let oh = (o / p.outW) % p.outH;
-      let base = (o / (p.outW * p.outH)) * p.inH * p.inW;
-      let rIdx = p.outH + 1u;
-      let r0 = u32(taps[oh]);
-      let r1 = u32(taps[oh + 1u]);
-      let c0 = u32(taps[p.cOff + ow]);
-      let c1 = u32(taps[p.cOff + ow + 1u]);
-      var best = p.negInf;
-      var at = -1;
-      if (r1 > r0 && c1 > c0) {
-        // The first tap, then a later one only if it is greater, or the first NaN (PyTorch's rule).
-        at = taps[rIdx + r0] * i32(p.inW) + taps[p.cIdx + c0];
-        best = x[base + u32(at)];
-        for (var r = r0; r < r1; r++) {
-          let row = taps[rIdx + r] * i32(p.inW);
-          for (var c = c0; c < c1; c++) {
-            let i = row + taps[p.cIdx + c];
-            let v = x[base + u32(i)];
-            let bestNan = isNan(best);
-            if ((isNan(v) && !bestNan) || (!bestNan && v > best)) {
-              best = v;
-              at = i;
-            }
+  bindings: [
+    'var<storage, read> x: array<f32>',
+    'var<storage, read> taps: array<i32>',
+    'var<storage, read_write> out: array<f32>',
+    'var<storage, read_write> argmax: array<i32>',
+  ],
+  params: 'inH: u32, inW: u32, outH: u32, outW: u32, cOff: u32, cIdx: u32, negInf: f32',
+  paramTypes: 'u32,u32,u32,u32,u32,u32,f32',
+  functions: IS_NAN,
+  index: 'o',
+  body: /* wgsl */ `
+    let ow = o % p.outW;
+    let oh = (o / p.outW) % p.outH;
+    let base = (o / (p.outW * p.outH)) * p.inH * p.inW;
+    let rIdx = p.outH + 1u;
+    let r0 = u32(taps[oh]);
+    let r1 = u32(taps[oh + 1u]);
+    let c0 = u32(taps[p.cOff + ow]);
+    let c1 = u32(taps[p.cOff + ow + 1u]);
+    var best = p.negInf;
+    var at = -1;
+    if (r1 > r0 && c1 > c0) {
+      // The first tap, then a later one only if it is greater, or the first NaN (PyTorch's rule).
+      at = taps[rIdx + r0] * i32(p.inW) + taps[p.cIdx + c0];
+      best = x[base + u32(at)];
+      for (var r = r0; r < r1; r++) {
+        let row = taps[rIdx + r] * i32(p.inW);
+        for (var c = c0; c < c1; c++) {
+          let i = row + taps[p.cIdx + c];
+          let v = x[base + u32(i)];
+          let bestNan = isNan(best);
+          if ((isNan(v) && !bestNan) || (!bestNan && v > best)) {
+            best = v;
+            at = i;
           }
         }
       }
-      out[o] = best;
-      argmax[o] = at;
     }
-    ${INDEX}`,
-};
+    out[o] = best;
+    argmax[o] = at;`,
+});
 
-const GATHER_PLANES: GpuKernel = {
+const GATHER_PLANES = kernel1d({
   name: 'gatherPlanes',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read> x: array<f32>;
-    @group(0) @binding(1) var<storage, read> index: array<i32>;
-    @group(0) @binding(2) var<storage, read_write> out: array<f32>;
-    struct Params { n: u32, inPlane: u32, outPlane: u32 }
-    @group(0) @binding(3) var<uniform> p: Params;
-    fn body(o: u32) {
-      let i = index[o];
-      var v = 0.0;
-      if (i >= 0) { v = x[(o / p.outPlane) * p.inPlane + u32(i)]; }
-      out[o] = v;
-    }
-    ${INDEX}`,
-};
+  bindings: [
+    'var<storage, read> x: array<f32>',
+    'var<storage, read> index: array<i32>',
+    'var<storage, read_write> out: array<f32>',
+  ],
+  params: 'inPlane: u32, outPlane: u32',
+  index: 'o',
+  body: /* wgsl */ `
+    let i = index[o];
+    var v = 0.0;
+    if (i >= 0) { v = x[(o / p.outPlane) * p.inPlane + u32(i)]; }
+    out[o] = v;`,
+});
 
 // scatterAddPlanes in two passes. Link: every output o with an index pushes o onto the list of
 // the input element it points at (head holds o + 1, 0 ends a list; next[o] the rest). The order
 // of a list depends on scheduling, so Sum reads each list in increasing o (a selection over the
 // list: quadratic in its length, which for pooling's argmax is at most the windows overlapping
 // an element) and adds in that order, onto dx's value.
-const SCATTER_LINK: GpuKernel = {
+const SCATTER_LINK = kernel1d({
   name: 'scatterAddPlanes',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read> index: array<i32>;
-    @group(0) @binding(1) var<storage, read_write> head: array<atomic<i32>>;
-    @group(0) @binding(2) var<storage, read_write> next: array<i32>;
-    struct Params { n: u32, inPlane: u32, outPlane: u32 }
-    @group(0) @binding(3) var<uniform> p: Params;
-    fn body(o: u32) {
-      let i = index[o];
-      if (i < 0) { return; }
-      let slot = (o / p.outPlane) * p.inPlane + u32(i);
-      next[o] = atomicExchange(&head[slot], i32(o) + 1);
-    }
-    ${INDEX}`,
-};
+  bindings: [
+    'var<storage, read> index: array<i32>',
+    'var<storage, read_write> head: array<atomic<i32>>',
+    'var<storage, read_write> next: array<i32>',
+  ],
+  params: 'inPlane: u32, outPlane: u32',
+  index: 'o',
+  body: /* wgsl */ `
+    let i = index[o];
+    if (i < 0) { return; }
+    let slot = (o / p.outPlane) * p.inPlane + u32(i);
+    next[o] = atomicExchange(&head[slot], i32(o) + 1);`,
+});
 
-const SCATTER_SUM: GpuKernel = {
+const SCATTER_SUM = kernel1d({
   name: 'scatterAddPlanes',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read> g: array<f32>;
-    @group(0) @binding(1) var<storage, read> head: array<i32>;
-    @group(0) @binding(2) var<storage, read> next: array<i32>;
-    @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-    struct Params { n: u32 }
-    @group(0) @binding(4) var<uniform> p: Params;
-    fn body(e: u32) {
-      var s = dx[e];
-      var last = -1;
-      loop {
-        var least = 0x7fffffff;
-        var q = head[e];
-        while (q != 0) {
-          let o = q - 1;
-          if (o > last && o < least) { least = o; }
-          q = next[o];
-        }
-        if (least == 0x7fffffff) { break; }
-        s += g[least];
-        last = least;
+  bindings: [
+    'var<storage, read> g: array<f32>',
+    'var<storage, read> head: array<i32>',
+    'var<storage, read> next: array<i32>',
+    'var<storage, read_write> dx: array<f32>',
+  ],
+  index: 'e',
+  body: /* wgsl */ `
+    var s = dx[e];
+    var last = -1;
+    loop {
+      var least = 0x7fffffff;
+      var q = head[e];
+      while (q != 0) {
+        let o = q - 1;
+        if (o > last && o < least) { least = o; }
+        q = next[o];
       }
-      dx[e] = s;
+      if (least == 0x7fffffff) { break; }
+      s += g[least];
+      last = least;
     }
-    ${INDEX}`,
-};
+    dx[e] = s;`,
+});
 
 // Windows of 2×2 at stride 2, unpadded: input (ih, iw) can only be the argmax of output
 // (ih/2, iw/2), so each input element reads one index and dx needs no zero fill.
-const SCATTER_PAIRS: GpuKernel = {
+const SCATTER_PAIRS = kernel1d({
   name: 'scatterPairs',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read> g: array<f32>;
-    @group(0) @binding(1) var<storage, read> index: array<i32>;
-    @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-    struct Params { n: u32, inH: u32, inW: u32, outH: u32, outW: u32 }
-    @group(0) @binding(3) var<uniform> p: Params;
-    fn body(e: u32) {
-      let iw = e % p.inW;
-      let ih = (e / p.inW) % p.inH;
-      let plane = e / (p.inW * p.inH);
-      var v = 0.0;
-      if (ih < 2u * p.outH && iw < 2u * p.outW) {
-        let o = (plane * p.outH + ih / 2u) * p.outW + iw / 2u;
-        if (index[o] == i32(ih * p.inW + iw)) { v = g[o]; }
-      }
-      dx[e] = v;
+  bindings: [
+    'var<storage, read> g: array<f32>',
+    'var<storage, read> index: array<i32>',
+    'var<storage, read_write> dx: array<f32>',
+  ],
+  params: 'inH: u32, inW: u32, outH: u32, outW: u32',
+  index: 'e',
+  body: /* wgsl */ `
+    let iw = e % p.inW;
+    let ih = (e / p.inW) % p.inH;
+    let plane = e / (p.inW * p.inH);
+    var v = 0.0;
+    if (ih < 2u * p.outH && iw < 2u * p.outW) {
+      let o = (plane * p.outH + ih / 2u) * p.outW + iw / 2u;
+      if (index[o] == i32(ih * p.inW + iw)) { v = g[o]; }
     }
-    ${INDEX}`,
-};
+    dx[e] = v;`,
+});
 
-const BOX_POOL: GpuKernel = {
+const BOX_POOL = kernel1d({
   name: 'boxPool',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read> x: array<f32>;
-    @group(0) @binding(1) var<storage, read> taps: array<i32>;
-    @group(0) @binding(2) var<storage, read> divisor: array<f32>;
-    @group(0) @binding(3) var<storage, read_write> out: array<f32>;
-    struct Params { n: u32, inH: u32, inW: u32, outH: u32, outW: u32, cOff: u32, cIdx: u32 }
-    @group(0) @binding(4) var<uniform> p: Params;
-    fn body(o: u32) {
-      let q = o % (p.outW * p.outH);
-      let ow = q % p.outW;
-      let oh = q / p.outW;
-      let base = (o / (p.outW * p.outH)) * p.inH * p.inW;
-      let rIdx = p.outH + 1u;
-      var s = 0.0;
-      for (var r = u32(taps[oh]); r < u32(taps[oh + 1u]); r++) {
-        let row = base + u32(taps[rIdx + r]) * p.inW;
-        for (var c = u32(taps[p.cOff + ow]); c < u32(taps[p.cOff + ow + 1u]); c++) {
-          s += x[row + u32(taps[p.cIdx + c])];
-        }
+  bindings: [
+    'var<storage, read> x: array<f32>',
+    'var<storage, read> taps: array<i32>',
+    'var<storage, read> divisor: array<f32>',
+    'var<storage, read_write> out: array<f32>',
+  ],
+  params: 'inH: u32, inW: u32, outH: u32, outW: u32, cOff: u32, cIdx: u32',
+  index: 'o',
+  body: /* wgsl */ `
+    let q = o % (p.outW * p.outH);
+    let ow = q % p.outW;
+    let oh = q / p.outW;
+    let base = (o / (p.outW * p.outH)) * p.inH * p.inW;
+    let rIdx = p.outH + 1u;
+    var s = 0.0;
+    for (var r = u32(taps[oh]); r < u32(taps[oh + 1u]); r++) {
+      let row = base + u32(taps[rIdx + r]) * p.inW;
+      for (var c = u32(taps[p.cOff + ow]); c < u32(taps[p.cOff + ow + 1u]); c++) {
+        s += x[row + u32(taps[p.cIdx + c])];
       }
-      out[o] = s / divisor[q];
     }
-    ${INDEX}`,
-};
+    out[o] = s / divisor[q];`,
+});
 
 // inverse: the same packing of the inverse tap lists (inputs' lists of the outputs that read
 // them, increasing), over inH and inW: input row ih is read by outputs rows inverse[0..] of it.
-const BOX_POOL_TRANSPOSE: GpuKernel = {
+const BOX_POOL_TRANSPOSE = kernel1d({
   name: 'boxPoolTranspose',
-  code: /* wgsl */ `
-    @group(0) @binding(0) var<storage, read> g: array<f32>;
-    @group(0) @binding(1) var<storage, read> inverse: array<i32>;
-    @group(0) @binding(2) var<storage, read> divisor: array<f32>;
-    @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-    struct Params { n: u32, inH: u32, inW: u32, outH: u32, outW: u32, cOff: u32, cIdx: u32 }
-    @group(0) @binding(4) var<uniform> p: Params;
-    fn body(e: u32) {
-      let iw = e % p.inW;
-      let ih = (e / p.inW) % p.inH;
-      let base = (e / (p.inW * p.inH)) * p.outH * p.outW;
-      let rIdx = p.inH + 1u;
-      var s = dx[e];
-      for (var r = u32(inverse[ih]); r < u32(inverse[ih + 1u]); r++) {
-        let row = u32(inverse[rIdx + r]) * p.outW;
-        for (var c = u32(inverse[p.cOff + iw]); c < u32(inverse[p.cOff + iw + 1u]); c++) {
-          let q = row + u32(inverse[p.cIdx + c]);
-          s += g[base + q] / divisor[q];
-        }
+  bindings: [
+    'var<storage, read> g: array<f32>',
+    'var<storage, read> inverse: array<i32>',
+    'var<storage, read> divisor: array<f32>',
+    'var<storage, read_write> dx: array<f32>',
+  ],
+  params: 'inH: u32, inW: u32, outH: u32, outW: u32, cOff: u32, cIdx: u32',
+  index: 'e',
+  body: /* wgsl */ `
+    let iw = e % p.inW;
+    let ih = (e / p.inW) % p.inH;
+    let base = (e / (p.inW * p.inH)) * p.outH * p.outW;
+    let rIdx = p.inH + 1u;
+    var s = dx[e];
+    for (var r = u32(inverse[ih]); r < u32(inverse[ih + 1u]); r++) {
+      let row = u32(inverse[rIdx + r]) * p.outW;
+      for (var c = u32(inverse[p.cOff + iw]); c < u32(inverse[p.cOff + iw + 1u]); c++) {
+        let q = row + u32(inverse[p.cIdx + c]);
+        s += g[base + q] / divisor[q];
       }
-      dx[e] = s;
     }
-    ${INDEX}`,
-};
+    dx[e] = s;`,
+});
 
 /** A packed tap table: [rows.offsets | rows.index | cols.offsets | cols.index] and where the column lists start. */
 interface PackedTaps {
@@ -275,22 +257,20 @@ function inverseOf(w: PoolWindows): PackedTaps {
   return packed;
 }
 
-const f32 = (a: KernelArray): GpuArray => deviceArrayOf(a, 'float32');
+/** Float tensor data (x, g, out, dx); host attributes (divisors, taps) go through deviceArrayOf. */
+const f32 = (a: KernelArray): GpuArray => gpuArrayOf(a, 'pool', undefined, 'float32');
+/** An index: the plane-index ops' attribute (argmax, on the device or the host) or packed taps. */
 const i32 = (a: KernelArray): GpuArray => deviceArrayOf(a, 'int32');
-
-function run(kernel: GpuKernel, arrays: GpuArray[], n: number, params: number[]): void {
-  webgpuRuntime().run(kernel, arrays, [n, ...params], workgroups1d(n, WG));
-}
 
 export const webgpuPool: PoolKernels = {
   maxPool(x, planes, windows, out, argmax) {
     const { inH, inW, outH, outW } = windows;
     const taps = tapsOf(windows);
-    run(MAX_POOL, [f32(x), i32(taps.words), f32(out), i32(argmax)], planes * outH * outW, [inH, inW, outH, outW, taps.cOff, taps.cIdx, -Infinity]);
+    launch1d(MAX_POOL, [f32(x), i32(taps.words), f32(out), gpuArrayOf(argmax, 'pool', undefined, 'int32')], planes * outH * outW, [inH, inW, outH, outW, taps.cOff, taps.cIdx, -Infinity]);
   },
 
   gatherPlanes(x, inPlane, index, outPlane, out) {
-    run(GATHER_PLANES, [f32(x), i32(index), f32(out)], index.length, [inPlane, outPlane]);
+    launch1d(GATHER_PLANES, [f32(x), i32(index), f32(out)], index.length, [inPlane, outPlane]);
   },
 
   scatterAddPlanes(g, outPlane, index, inPlane, dx) {
@@ -298,26 +278,26 @@ export const webgpuPool: PoolKernels = {
     const rt = webgpuRuntime();
     const head = rt.allocate('int32', dx.length, true);
     const next = rt.allocate('int32', index.length, false);
-    run(SCATTER_LINK, [i32(index), head, next], index.length, [inPlane, outPlane]);
-    run(SCATTER_SUM, [f32(g), head, next, f32(dx)], dx.length, []);
+    launch1d(SCATTER_LINK, [i32(index), head, next], index.length, [inPlane, outPlane]);
+    launch1d(SCATTER_SUM, [f32(g), head, next, f32(dx)], dx.length);
     // Released buffers are reused only by later submissions, which the queue orders after these.
     rt.release(head);
     rt.release(next);
   },
 
   scatterPairs(g, planes, inH, inW, outH, outW, index, dx) {
-    run(SCATTER_PAIRS, [f32(g), i32(index), f32(dx)], planes * inH * inW, [inH, inW, outH, outW]);
+    launch1d(SCATTER_PAIRS, [f32(g), i32(index), f32(dx)], planes * inH * inW, [inH, inW, outH, outW]);
   },
 
   boxPool(x, planes, windows, divisor, out) {
     const { inH, inW, outH, outW } = windows;
     const taps = tapsOf(windows);
-    run(BOX_POOL, [f32(x), i32(taps.words), f32(divisor), f32(out)], planes * outH * outW, [inH, inW, outH, outW, taps.cOff, taps.cIdx]);
+    launch1d(BOX_POOL, [f32(x), i32(taps.words), deviceArrayOf(divisor, 'float32'), f32(out)], planes * outH * outW, [inH, inW, outH, outW, taps.cOff, taps.cIdx]);
   },
 
   boxPoolTranspose(g, planes, windows, divisor, dx) {
     const { inH, inW, outH, outW } = windows;
     const inverse = inverseOf(windows);
-    run(BOX_POOL_TRANSPOSE, [f32(g), i32(inverse.words), f32(divisor), f32(dx)], planes * inH * inW, [inH, inW, outH, outW, inverse.cOff, inverse.cIdx]);
+    launch1d(BOX_POOL_TRANSPOSE, [f32(g), i32(inverse.words), deviceArrayOf(divisor, 'float32'), f32(dx)], planes * inH * inW, [inH, inW, outH, outW, inverse.cOff, inverse.cIdx]);
   },
 };
