@@ -10,9 +10,10 @@
 // cut into K chunks that run in parallel into a scratch array, summed afterwards in chunk order.
 import type { ConvKernels, ConvProblem } from '../conv.js';
 import type { KernelArray } from '../storage.js';
-import type { GpuArray } from './gpu-array.js';
-import { type GpuKernel, type WebGPURuntime, webgpuRuntime, workgroups1d } from './runtime.js';
-import { TiledShader, chooseTile, float32Array, runTiled } from './tiled.js';
+import { type GpuArray, gpuArrayOf } from './gpu-array.js';
+import { kernel1d, launch1d } from './kernel1d.js';
+import { type WebGPURuntime, webgpuRuntime } from './runtime.js';
+import { TiledShader, chooseTile, runTiled } from './tiled.js';
 
 /** The geometry every conv shader receives (i32 members of its Params, after M, N, K). */
 const GEOMETRY = ['n', 'cin', 'cout', 'cinG', 'coutG', 'inH', 'inW', 'outH', 'outW', 'kH', 'kW', 'sH', 'sW', 'dH', 'dW', 'pT', 'pL'] as const;
@@ -183,29 +184,21 @@ fn store(g: i32, s: i32, r: i32, c: i32, v: f32) {
 }`,
 });
 
-/** dw[i] = Σ_s partial[s·length + i], s in order. */
-const SUM_SPLITS: GpuKernel = {
+/** dw[i] = Σ_s partial[s·n + i] (n: dw's length), s in order. */
+const SUM_SPLITS = kernel1d({
   name: 'conv2d filterGrad (sum of K chunks)',
-  code: /* wgsl */ `
-@group(0) @binding(0) var<storage, read> partial: array<f32>;
-@group(0) @binding(1) var<storage, read_write> dw: array<f32>;
-struct Params { length: u32, splits: u32 }
-@group(0) @binding(2) var<uniform> p: Params;
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * (nwg.x * 64u);
-  if (i >= p.length) { return; }
-  var sum = 0.0;
-  for (var s = 0u; s < p.splits; s++) { sum += partial[s * p.length + i]; }
-  dw[i] = sum;
-}`,
-};
+  bindings: ['var<storage, read> partial: array<f32>', 'var<storage, read_write> dw: array<f32>'],
+  params: 'splits: u32',
+  body: /* wgsl */ `  var sum = 0.0;
+  for (var s = 0u; s < p.splits; s++) { sum += partial[s * p.n + i]; }
+  dw[i] = sum;`,
+});
 
 /** What a kernel without bias binds as its bias (one shader serves both: each costs a compile). */
 const noBias = new WeakMap<WebGPURuntime, GpuArray>();
 
 function biasArray(runtime: WebGPURuntime, op: string, b: KernelArray | null): GpuArray {
-  if (b !== null) return float32Array(op, 'b', b);
+  if (b !== null) return gpuArrayOf(b, op, 'b', 'float32');
   let zero = noBias.get(runtime);
   if (zero === undefined) {
     zero = runtime.upload(new Float32Array(1));
@@ -231,7 +224,7 @@ export function filterGradSplits(p: ConvProblem): number {
 }
 
 function operands(op: string, named: Record<string, KernelArray>): GpuArray[] {
-  return Object.entries(named).map(([name, a]) => float32Array(op, name, a));
+  return Object.entries(named).map(([name, a]) => gpuArrayOf(a, op, name, 'float32'));
 }
 
 /** The WebGPU backend's conv kernels (float32). */
@@ -264,7 +257,7 @@ export const webgpuConv: ConvKernels = {
     }
     const partial = runtime.allocate('float32', splits * dws!.length, false);
     runTiled(runtime, FILTER_GRAD, [xs!, dys!, partial], { ...shape, splits });
-    runtime.run(SUM_SPLITS, [partial, dws!], [dws!.length, splits], workgroups1d(dws!.length, 64));
+    launch1d(SUM_SPLITS, [partial, dws!], dws!.length, [splits]);
     // The queue runs both kernels before any later write into the recycled buffer (runtime.ts).
     runtime.release(partial);
   },

@@ -17,16 +17,15 @@
 // Broadcast shapes and strides travel as scalar members of the kernel's uniform parameters (dims
 // merged first as the CPU does, so a scalar, a row or a [1, C, 1, 1] broadcast becomes rank 1-2):
 // nothing is uploaded or allocated per call.
-import { ArgumentError, DeviceError, ShapeError } from '../../errors.js';
+import { ArgumentError, ShapeError } from '../../errors.js';
 import { broadcastStrides } from '../../tensor/shape.js';
 import { GELU_TANH_BETA, GELU_TANH_KAPPA, SELU_NEGATIVE, SELU_SCALE } from '../activation-constants.js';
 import { Binary, type BinaryCode, type ElementwiseKernels, Unary, type UnaryCode } from '../elementwise.js';
 import type { KernelArray } from '../storage.js';
 import { ELEMENTWISE_WGSL } from './elementwise-math.js';
-import { GpuArray, type GpuDType } from './gpu-array.js';
-import { type GpuKernel, webgpuRuntime, workgroups1d } from './runtime.js';
+import { type GpuArray, type GpuDType, gpuArrayOf } from './gpu-array.js';
+import { type Kernel1d, kernel1d, launch1d } from './kernel1d.js';
 
-const WORKGROUP = 64;
 /** Ranks above this are refused (after merging dims; the uniform struct has a member per dim and stride). */
 const MAX_RANK = 8;
 
@@ -180,10 +179,10 @@ function unaryFunction(op: UnaryCode, x: GpuDType, out: GpuDType): { code: strin
   return { code: `${floatOp}\n${wrapper}`, params: 'float' };
 }
 
-const FLOAT_PARAMS = 'struct Params { n: u32, a: f32, aLo: f32, b: f32, bLo: f32, inverse: f32 }';
-const FLOAT_PARAM_TYPES = 'u32,f32,f32,f32,f32,f32';
-const INT_CLAMP_PARAMS = 'struct Params { n: u32, lowAll: u32, lowCut: i32, lowValue: i32, highAll: u32, highCut: i32, highValue: i32 }';
-const INT_CLAMP_PARAM_TYPES = 'u32,u32,i32,i32,u32,i32,i32';
+const FLOAT_PARAMS = 'a: f32, aLo: f32, b: f32, bLo: f32, inverse: f32';
+const FLOAT_PARAM_TYPES = 'f32,f32,f32,f32,f32';
+const INT_CLAMP_PARAMS = 'lowAll: u32, lowCut: i32, lowValue: i32, highAll: u32, highCut: i32, highValue: i32';
+const INT_CLAMP_PARAM_TYPES = 'u32,i32,i32,u32,i32,i32';
 
 /** fround(d) and the sign-carrying rest d - fround(d) (0 for ±∞ and NaN). */
 function split(d: number): [number, number] {
@@ -197,24 +196,20 @@ const INT32_MAX = 2147483647;
 const toInt32 = (d: number): number => Int32Array.of(d)[0]!;
 
 /** clamp(x, a, b) = ToInt32(min(max(x, a), b)) for int32 x as integer cuts: x < a iff x < ceil(a), x > b iff x > floor(b). */
-function intClampParams(n: number, a: number, b: number): number[] {
+function intClampParams(a: number, b: number): number[] {
   const nan = Number.isNaN(a) || Number.isNaN(b);
   const lowCut = Math.ceil(a);
   const highCut = Math.floor(b);
   return [
-    n,
     nan || lowCut > INT32_MAX ? 1 : 0, Math.max(INT32_MIN, Math.min(INT32_MAX, nan ? 0 : lowCut)), toInt32(Math.min(a, b)),
     highCut < INT32_MIN ? 1 : 0, Math.max(INT32_MIN, Math.min(INT32_MAX, nan ? 0 : highCut)), toInt32(b),
   ];
 }
 
-const INDEX = `let i = gid.x + gid.y * (nwg.x * ${WORKGROUP}u);\n  if (i >= p.n) { return; }`;
-const ENTRY = `@compute @workgroup_size(${WORKGROUP})\nfn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>)`;
-
-const kernels = new Map<string, GpuKernel>();
+const kernels = new Map<string, Kernel1d>();
 
 /** The cached kernel for `key`, made by `make` on first use (one code string per key: the runtime's pipeline cache holds the compiled pipeline). */
-function kernel(key: string, make: () => GpuKernel): GpuKernel {
+function kernel(key: string, make: () => Kernel1d): Kernel1d {
   let k = kernels.get(key);
   if (k === undefined) {
     k = make();
@@ -223,10 +218,7 @@ function kernel(key: string, make: () => GpuKernel): GpuKernel {
   return k;
 }
 
-function gpuArray(a: KernelArray, op: string, arg: string): GpuArray {
-  if (a instanceof GpuArray) return a;
-  throw new DeviceError(`elementwise.${op}: ${arg} is ${ArrayBuffer.isView(a) ? `a CPU ${a.constructor.name}` : `a '${a.device}' array that is not a GpuArray`}; the WebGPU backend takes GpuArrays (move the tensor with .to('webgpu'))`);
-}
+const gpuArray = (a: KernelArray, op: string, arg: string): GpuArray => gpuArrayOf(a, `elementwise.${op}`, arg);
 
 function unary(op: UnaryCode, xk: KernelArray, outk: KernelArray, a = 0, b = 0): void {
   const x = gpuArray(xk, 'unary', 'x');
@@ -234,22 +226,15 @@ function unary(op: UnaryCode, xk: KernelArray, outk: KernelArray, a = 0, b = 0):
   const n = out.length;
   if (n === 0) return;
   const { code, params } = unaryFunction(op, x.dtype, out.dtype);
-  const k = kernel(`unary ${op} ${x.dtype} ${out.dtype}`, () => ({
+  const k = kernel(`unary ${op} ${x.dtype} ${out.dtype}`, () => kernel1d({
     name: `elementwise.unary(${op})`,
+    bindings: [`var<storage, read> x: array<${wgslType(x.dtype)}>`, `var<storage, read_write> out: array<${wgslType(out.dtype)}>`],
+    params: params === 'float' ? FLOAT_PARAMS : INT_CLAMP_PARAMS,
     paramTypes: params === 'float' ? FLOAT_PARAM_TYPES : INT_CLAMP_PARAM_TYPES,
-    code: `${ELEMENTWISE_WGSL}
-@group(0) @binding(0) var<storage, read> x: array<${wgslType(x.dtype)}>;
-@group(0) @binding(1) var<storage, read_write> out: array<${wgslType(out.dtype)}>;
-${params === 'float' ? FLOAT_PARAMS : INT_CLAMP_PARAMS}
-@group(0) @binding(2) var<uniform> p: Params;
-${code}
-${ENTRY} {
-  ${INDEX}
-  out[i] = op(x[i]);
-}`,
+    functions: `${ELEMENTWISE_WGSL}\n${code}`,
+    body: '  out[i] = op(x[i]);',
   }));
-  const values = params === 'float' ? [n, ...split(a), ...split(b), Math.fround(1 / a)] : intClampParams(n, a, b);
-  webgpuRuntime().run(k, [x, out], values, workgroups1d(n, WORKGROUP));
+  launch1d(k, [x, out], n, params === 'float' ? [...split(a), ...split(b), Math.fround(1 / a)] : intClampParams(a, b));
 }
 
 /**
@@ -297,7 +282,7 @@ function broadcastRun(
   }
   const types = operands.map((o) => o.array.dtype).join(' ');
   const k = kernel(`${kind} ${op} ${types} ${out.dtype} ${rank}`, () => {
-    const members = ['n: u32'];
+    const members: string[] = [];
     for (let d = 0; d < rank; d++) members.push(`d${d}: u32`);
     operands.forEach((_, j) => { for (let d = 0; d < rank; d++) members.push(`s${j}_${d}: u32`); });
     // Innermost dim first: c = the coordinate along d, each operand's offset += c·stride.
@@ -306,26 +291,22 @@ function broadcastRun(
       walk.push(d === 0 ? '  c = rest;' : `  c = rest % p.d${d}; rest = rest / p.d${d};`);
       operands.forEach((_, j) => walk.push(`  o${j} = o${j} + c * p.s${j}_${d};`));
     }
-    return {
+    return kernel1d({
       name: `elementwise.${kind}(${op})`,
-      paramTypes: new Array<string>(members.length).fill('u32').join(','),
-      code: `${ELEMENTWISE_WGSL}
-${operands.map((o, j) => `@group(0) @binding(${j}) var<storage, read> ${o.name}: array<${wgslType(o.array.dtype)}>;`).join('\n')}
-@group(0) @binding(${operands.length}) var<storage, read_write> out: array<${wgslType(out.dtype)}>;
-struct Params { ${members.join(', ')} }
-@group(0) @binding(${operands.length + 1}) var<uniform> p: Params;
-${body}
-${ENTRY} {
-  ${INDEX}
-  var rest = i;
+      bindings: [
+        ...operands.map((o) => `var<storage, read> ${o.name}: array<${wgslType(o.array.dtype)}>`),
+        `var<storage, read_write> out: array<${wgslType(out.dtype)}>`,
+      ],
+      params: members.join(', '),
+      functions: `${ELEMENTWISE_WGSL}\n${body}`,
+      body: `  var rest = i;
   var c = 0u;
 ${operands.map((_, j) => `  var o${j} = 0u;`).join('\n')}
 ${walk.join('\n')}
-  out[i] = ${storeExpr};
-}`,
-    };
+  out[i] = ${storeExpr};`,
+    });
   });
-  webgpuRuntime().run(k, [...operands.map((o) => o.array), out], [n, ...shape, ...strides.flat()], workgroups1d(n, WORKGROUP));
+  launch1d(k, [...operands.map((o) => o.array), out], n, [...shape, ...strides.flat()]);
 }
 
 function binary(
@@ -362,20 +343,17 @@ function where(
 function mapRun(name: string, inputs: readonly [string, GpuArray][], out: GpuArray, expr: string): void {
   const n = out.length;
   if (n === 0) return;
-  const k = kernel(`${name} ${inputs.map(([, a]) => a.dtype).join(' ')} ${out.dtype}`, () => ({
+  const k = kernel(`${name} ${inputs.map(([, a]) => a.dtype).join(' ')} ${out.dtype}`, () => kernel1d({
     name: `elementwise.${name}`,
-    code: `${ELEMENTWISE_WGSL}
-${inputs.map(([v, a], j) => `@group(0) @binding(${j}) var<storage, read> ${v}s: array<${wgslType(a.dtype)}>;`).join('\n')}
-@group(0) @binding(${inputs.length}) var<storage, read_write> out: array<${wgslType(out.dtype)}>;
-struct Params { n: u32 }
-@group(0) @binding(${inputs.length + 1}) var<uniform> p: Params;
-${ENTRY} {
-  ${INDEX}
-${inputs.map(([v]) => `  let ${v} = ${v}s[i];`).join('\n')}
-  out[i] = ${expr};
-}`,
+    bindings: [
+      ...inputs.map(([v, a]) => `var<storage, read> ${v}s: array<${wgslType(a.dtype)}>`),
+      `var<storage, read_write> out: array<${wgslType(out.dtype)}>`,
+    ],
+    functions: ELEMENTWISE_WGSL,
+    body: `${inputs.map(([v]) => `  let ${v} = ${v}s[i];`).join('\n')}
+  out[i] = ${expr};`,
   }));
-  webgpuRuntime().run(k, [...inputs.map(([, a]) => a), out], [n], workgroups1d(n, WORKGROUP));
+  launch1d(k, [...inputs.map(([, a]) => a), out], n);
 }
 
 function relu(xk: KernelArray, outk: KernelArray): void {

@@ -5,9 +5,9 @@
 import { ArgumentError } from '../../errors.js';
 import type { KernelArray } from '../storage.js';
 import type { GemmKernels, MatrixView } from '../gemm.js';
-import type { GpuArray } from './gpu-array.js';
+import { type GpuArray, gpuArrayOf } from './gpu-array.js';
 import { webgpuRuntime, type WebGPURuntime } from './runtime.js';
-import { TiledShader, float32Array, runTiled } from './tiled.js';
+import { TiledShader, runTiled } from './tiled.js';
 
 const GEMM = new TiledShader({
   name: 'gemm',
@@ -42,9 +42,9 @@ function run(
   op: string, M: number, N: number, K: number, A: MatrixView<KernelArray>, B: MatrixView<KernelArray>, C: KernelArray, cOffset: number, accumulate: boolean,
   offsets: readonly number[] | null,
 ): void {
-  const a = float32Array(op, 'A', A.data);
-  const b = float32Array(op, 'B', B.data);
-  const c = float32Array(op, 'C', C);
+  const a = gpuArrayOf(A.data, op, 'A', 'float32');
+  const b = gpuArrayOf(B.data, op, 'B', 'float32');
+  const c = gpuArrayOf(C, op, 'C', 'float32');
   const products = offsets === null ? 1 : offsets.length / 2;
   if (M === 0 || N === 0 || products === 0) return;
   for (const [name, v] of [['A', A], ['B', B]] as const) {

@@ -5,11 +5,11 @@
 // array's life. The cache is weak both ways (host array -> upload; the upload's buffer goes back
 // to the pool when the host array, and with it the GpuArray, is collected), and kept per runtime
 // so that arrays uploaded to a device replaced by a later initWebGPU are never bound.
-import { DTypeError, DeviceError } from '../../errors.js';
+import { DTypeError } from '../../errors.js';
 import { checkInt32Values } from '../../tensor/dtype.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { KernelArray } from '../storage.js';
-import { GpuArray, type GpuDType } from './gpu-array.js';
+import { type GpuArray, type GpuDType, gpuArrayOf } from './gpu-array.js';
 import { webgpuRuntime, type WebGPURuntime } from './runtime.js';
 
 interface Uploads {
@@ -26,15 +26,7 @@ const uploadsByRuntime = new WeakMap<WebGPURuntime, WeakMap<TypedArray, Uploads>
  * host array must not be modified afterwards (ops' attributes never are).
  */
 export function deviceArrayOf(a: KernelArray, dtype: GpuDType): GpuArray {
-  if (a instanceof GpuArray) {
-    if (a.dtype !== dtype) {
-      throw new DTypeError(`deviceArrayOf: a WebGPU kernel needs ${dtype} values here, got a ${a.dtype} GpuArray of ${a.length} elements`);
-    }
-    return a;
-  }
-  if (!ArrayBuffer.isView(a)) {
-    throw new DeviceError(`deviceArrayOf: the WebGPU backend got a '${a.device}' array that is not a GpuArray; move the tensor with .to('webgpu') first`);
-  }
+  if (!ArrayBuffer.isView(a)) return gpuArrayOf(a, 'deviceArrayOf', 'a host or device array', dtype);
   const runtime = webgpuRuntime();
   let cache = uploadsByRuntime.get(runtime);
   if (cache === undefined) {

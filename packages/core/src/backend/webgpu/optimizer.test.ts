@@ -4,6 +4,7 @@
 // RMSprop (centered or not, momentum or not); the gradient p-norm (p = 1, 2, 3, 1.5, ∞, one array
 // large enough for the grid-strided first stage) and clipping's scale (applied, and not).
 import { expect } from 'chai';
+import { DeviceError } from '../../errors.js';
 import { cpuOptimizer } from '../cpu/optimizer.js';
 import type { SgdHyper } from '../optimizer.js';
 import { expectNoGpuErrors, initDawnWebGPU } from './dawn.test-util.js';
@@ -133,6 +134,6 @@ describe('webgpu optimizer kernels (Dawn) vs the CPU kernels', () => {
     const e = rt.upload(new Float32Array(0));
     await expectNoGpuErrors(rt, () => webgpuOptimizer.sgd(e, e, null, { lr: 1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true }));
     expect(() => webgpuOptimizer.sgd(new Float32Array(2), rt.upload(new Float32Array(2)), null, { lr: 1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, firstStep: true }))
-      .to.throw(/optimizer\.sgd: param is a CPU Float32Array/);
+      .to.throw(DeviceError, /^optimizer\.sgd: the WebGPU backend got a CPU Float32Array as param/);
   });
 });

@@ -5,65 +5,54 @@
 // centered RMSprop's average) gives its own shader variant: a layout 'auto' pipeline cannot bind
 // an array its shader does not use. Scalars that only depend on hyperparameters (1 − β, the
 // step size lr/(1 − β₁ᵗ), √(1 − β₂ᵗ)) are computed on the host in float64 and passed rounded once.
-import { DeviceError } from '../../errors.js';
 import type { OptimizerKernels } from '../optimizer.js';
 import type { KernelArray } from '../storage.js';
-import { GpuArray } from './gpu-array.js';
-import { type GpuKernel, webgpuRuntime, workgroups1d } from './runtime.js';
+import { type GpuArray, gpuArrayOf } from './gpu-array.js';
+import { type Kernel1d, kernel1d, launch1d } from './kernel1d.js';
+import { type GpuKernel, webgpuRuntime } from './runtime.js';
 
+/** Invocations per workgroup of the norm reductions (a power of two: the tree halves it). */
 const WORKGROUP = 64;
-const ENTRY = `@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * (nwg.x * ${WORKGROUP}u);
-  if (i >= p.n) { return; }`;
 
-/** `name: array<f32>` at `binding`, read-only or read-write. */
+/** A float32 storage binding's declaration, read-only or read-write. */
+const f32s = (name: string, access: 'read' | 'read_write'): string => `var<storage, ${access}> ${name}: array<f32>`;
+
+/** `f32s` at `binding`, for the kernels that are not kernel1d's. */
 function binding(index: number, name: string, access: 'read' | 'read_write'): string {
-  return `@group(0) @binding(${index}) var<storage, ${access}> ${name}: array<f32>;`;
+  return `@group(0) @binding(${index}) ${f32s(name, access)};`;
 }
 
-const kernels = new Map<string, GpuKernel>();
+const kernels = new Map<string, Kernel1d>();
 
 /** The kernel of one variant, made on first use (the runtime caches its pipeline by code). */
-function kernel(key: string, make: () => GpuKernel): GpuKernel {
+function kernel(key: string, make: () => Kernel1d): Kernel1d {
   let k = kernels.get(key);
   if (k === undefined) kernels.set(key, (k = make()));
   return k;
 }
 
-function sgdKernel(momentum: boolean): GpuKernel {
-  return kernel(`sgd ${momentum}`, () => ({
+function sgdKernel(momentum: boolean): Kernel1d {
+  return kernel(`sgd ${momentum}`, () => kernel1d({
     name: `optimizer.sgd${momentum ? ' (momentum)' : ''}`,
-    paramTypes: 'u32,f32,f32,f32,f32,u32,u32',
-    code: `${binding(0, 'w', 'read_write')}
-${binding(1, 'g', 'read')}
-${momentum ? binding(2, 'buf', 'read_write') : ''}
-struct Params { n: u32, lr: f32, momentum: f32, oneMinusDampening: f32, weightDecay: f32, nesterov: u32, first: u32 }
-@group(0) @binding(${momentum ? 3 : 2}) var<uniform> p: Params;
-${ENTRY}
-  var d = g[i] + p.weightDecay * w[i];
+    bindings: [f32s('w', 'read_write'), f32s('g', 'read'), ...(momentum ? [f32s('buf', 'read_write')] : [])],
+    params: 'lr: f32, momentum: f32, oneMinusDampening: f32, weightDecay: f32, nesterov: u32, first: u32',
+    paramTypes: 'f32,f32,f32,f32,u32,u32',
+    body: `  var d = g[i] + p.weightDecay * w[i];
   ${momentum ? `var b = d;
   if (p.first == 0u) { b = p.momentum * buf[i] + p.oneMinusDampening * d; }
   buf[i] = b;
   if (p.nesterov != 0u) { d = d + p.momentum * b; } else { d = b; }` : ''}
-  w[i] = w[i] - p.lr * d;
-}`,
+  w[i] = w[i] - p.lr * d;`,
   }));
 }
 
-function adamKernel(amsgrad: boolean): GpuKernel {
-  return kernel(`adam ${amsgrad}`, () => ({
+function adamKernel(amsgrad: boolean): Kernel1d {
+  return kernel(`adam ${amsgrad}`, () => kernel1d({
     name: `optimizer.adam${amsgrad ? ' (amsgrad)' : ''}`,
-    paramTypes: 'u32,f32,f32,f32,f32,f32,f32,f32,f32,f32',
-    code: `${binding(0, 'w', 'read_write')}
-${binding(1, 'g', 'read')}
-${binding(2, 'm', 'read_write')}
-${binding(3, 'v', 'read_write')}
-${amsgrad ? binding(4, 'vMax', 'read_write') : ''}
-struct Params { n: u32, beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, stepSize: f32, bc2Sqrt: f32, decay: f32, l2: f32 }
-@group(0) @binding(${amsgrad ? 5 : 4}) var<uniform> p: Params;
-${ENTRY}
-  let w0 = w[i];
+    bindings: [f32s('w', 'read_write'), f32s('g', 'read'), f32s('m', 'read_write'), f32s('v', 'read_write'), ...(amsgrad ? [f32s('vMax', 'read_write')] : [])],
+    params: 'beta1: f32, oneMinusBeta1: f32, beta2: f32, oneMinusBeta2: f32, eps: f32, stepSize: f32, bc2Sqrt: f32, decay: f32, l2: f32',
+    paramTypes: 'f32,f32,f32,f32,f32,f32,f32,f32,f32',
+    body: `  let w0 = w[i];
   let gi = g[i] + p.l2 * w0;
   let mi = p.beta1 * m[i] + p.oneMinusBeta1 * gi;
   m[i] = mi;
@@ -71,25 +60,20 @@ ${ENTRY}
   v[i] = vi;
   ${amsgrad ? `vi = max(vMax[i], vi);
   vMax[i] = vi;` : ''}
-  w[i] = w0 * p.decay - (p.stepSize * mi) / (sqrt(vi) / p.bc2Sqrt + p.eps);
-}`,
+  w[i] = w0 * p.decay - (p.stepSize * mi) / (sqrt(vi) / p.bc2Sqrt + p.eps);`,
   }));
 }
 
-function rmspropKernel(centered: boolean, momentum: boolean): GpuKernel {
-  const bufAt = centered ? 4 : 3;
-  return kernel(`rmsprop ${centered} ${momentum}`, () => ({
+function rmspropKernel(centered: boolean, momentum: boolean): Kernel1d {
+  return kernel(`rmsprop ${centered} ${momentum}`, () => kernel1d({
     name: `optimizer.rmsprop${centered ? ' (centered)' : ''}${momentum ? ' (momentum)' : ''}`,
-    paramTypes: 'u32,f32,f32,f32,f32,f32,f32',
-    code: `${binding(0, 'w', 'read_write')}
-${binding(1, 'g', 'read')}
-${binding(2, 's', 'read_write')}
-${centered ? binding(3, 'gAvg', 'read_write') : ''}
-${momentum ? binding(bufAt, 'buf', 'read_write') : ''}
-struct Params { n: u32, lr: f32, alpha: f32, oneMinusAlpha: f32, eps: f32, weightDecay: f32, momentum: f32 }
-@group(0) @binding(${bufAt + (momentum ? 1 : 0)}) var<uniform> p: Params;
-${ENTRY}
-  let gi = g[i] + p.weightDecay * w[i];
+    bindings: [
+      f32s('w', 'read_write'), f32s('g', 'read'), f32s('s', 'read_write'),
+      ...(centered ? [f32s('gAvg', 'read_write')] : []), ...(momentum ? [f32s('buf', 'read_write')] : []),
+    ],
+    params: 'lr: f32, alpha: f32, oneMinusAlpha: f32, eps: f32, weightDecay: f32, momentum: f32',
+    paramTypes: 'f32,f32,f32,f32,f32,f32',
+    body: `  let gi = g[i] + p.weightDecay * w[i];
   var sq = p.alpha * s[i] + p.oneMinusAlpha * gi * gi;
   s[i] = sq;
   ${centered ? `let ga = p.alpha * gAvg[i] + p.oneMinusAlpha * gi;
@@ -98,8 +82,7 @@ ${ENTRY}
   let u = gi / (sqrt(sq) + p.eps);
   ${momentum ? `let b = p.momentum * buf[i] + u;
   buf[i] = b;
-  w[i] = w[i] - p.lr * b;` : 'w[i] = w[i] - p.lr * u;'}
-}`,
+  w[i] = w[i] - p.lr * b;` : 'w[i] = w[i] - p.lr * u;'}`,
   }));
 }
 
@@ -184,30 +167,22 @@ fn main() {
 };
 
 /** x = x·coef where coef = maxNorm/(total + 1e-6) < 1. */
-const CLIP_SCALE: GpuKernel = {
+const CLIP_SCALE = kernel1d({
   name: 'optimizer.clipScale',
-  paramTypes: 'u32,f32',
-  code: `${binding(0, 'x', 'read_write')}
-${binding(1, 'total', 'read')}
-struct Params { n: u32, maxNorm: f32 }
-@group(0) @binding(2) var<uniform> p: Params;
-${ENTRY}
-  let coef = p.maxNorm / (total[0] + 1e-6);
-  if (coef < 1.0) { x[i] = x[i] * coef; }
-}`,
-};
+  bindings: [f32s('x', 'read_write'), f32s('total', 'read')],
+  params: 'maxNorm: f32',
+  paramTypes: 'f32',
+  body: `  let coef = p.maxNorm / (total[0] + 1e-6);
+  if (coef < 1.0) { x[i] = x[i] * coef; }`,
+});
 
-function gpuArray(a: KernelArray | null, op: string, arg: string): GpuArray {
-  if (a instanceof GpuArray && a.dtype === 'float32') return a;
-  const what = a === null ? 'null' : ArrayBuffer.isView(a) ? `a CPU ${a.constructor.name}` : a instanceof GpuArray ? `a ${a.dtype} GpuArray` : `a '${a.device}' array that is not a GpuArray`;
-  throw new DeviceError(`optimizer.${op}: ${arg} is ${what}; the WebGPU optimizer kernels take float32 GpuArrays`);
-}
+/** The optimizer kernels take float32 GpuArrays only (`arg` names the state array in errors). */
+const gpuArray = (a: KernelArray, op: string, arg: string): GpuArray => gpuArrayOf(a, `optimizer.${op}`, arg, 'float32');
 
 /** Runs one elementwise update over n = param's length (nothing for an empty parameter). */
-function update(k: GpuKernel, arrays: GpuArray[], params: number[]): void {
+function update(k: Kernel1d, arrays: GpuArray[], params: number[]): void {
   const n = arrays[0]!.length;
-  if (n === 0) return;
-  webgpuRuntime().run(k, arrays, [n, ...params], workgroups1d(n, WORKGROUP));
+  if (n > 0) launch1d(k, arrays, n, params);
 }
 
 export const webgpuOptimizer: OptimizerKernels = {

@@ -7,8 +7,7 @@
 import type { Generator } from '../../tensor/random.js';
 import type { RandomKernels } from '../random.js';
 import type { KernelArray } from '../storage.js';
-import { DeviceError } from '../../errors.js';
-import { GpuArray } from './gpu-array.js';
+import { gpuArrayOf } from './gpu-array.js';
 import { webgpuRuntime } from './runtime.js';
 
 /** Host scratch, reused across calls (queue.writeBuffer copies the data when it is called). */
@@ -17,9 +16,6 @@ let values = new Float32Array(0);
 
 export const webgpuRandom: RandomKernels = {
   dropoutMask(generator: Generator, p: number, scale: number, mask: KernelArray) {
-    if (!(mask instanceof GpuArray)) {
-      throw new DeviceError(`dropoutMask: the WebGPU backend got ${ArrayBuffer.isView(mask) ? `a CPU ${mask.constructor.name}` : `a '${mask.device}' array`} as the mask`);
-    }
     const n = mask.length;
     if (bits.length < n) {
       bits = new Uint32Array(n);
@@ -32,6 +28,6 @@ export const webgpuRandom: RandomKernels = {
     // same threshold and products in float32, so the same bits (random.test.ts compares them).
     const threshold = p * 4294967296;
     for (let i = 0; i < n; i++) host[i] = scale * +(drawn[i]! >= threshold);
-    webgpuRuntime().write(mask, host);
+    webgpuRuntime().write(gpuArrayOf(mask, 'dropoutMask', 'mask'), host);
   },
 };

@@ -16,11 +16,11 @@
 //
 // WGSL lets a compiler assume that no value is NaN or infinite, so NaN and ±∞ are told by their
 // bits, made from bits, and handled by explicit selects (not left to IEEE arithmetic on them).
-import { DeviceError } from '../../errors.js';
 import { stridesOf } from '../../tensor/shape.js';
 import type { ReduceKernels } from '../reduce.js';
 import type { KernelArray } from '../storage.js';
-import { GpuArray } from './gpu-array.js';
+import { type GpuArray, gpuArrayOf } from './gpu-array.js';
+import { entry1d, grid1d } from './kernel1d.js';
 import { type GpuKernel, webgpuRuntime, workgroups1d } from './runtime.js';
 
 const WG = 64;
@@ -59,11 +59,6 @@ function linesOf(shape: readonly number[], dims: readonly number[]): Lines {
   }
   const meta = [kept.length, reduced.length, ...kept.map((b) => b[0]), ...kept.map((b) => b[1]), ...reduced.map((b) => b[0]), ...reduced.map((b) => b[1])];
   return { lines: kept.reduce((p, b) => p * b[0], 1), n: reduced.reduce((p, b) => p * b[0], 1), meta: Int32Array.from(meta) };
-}
-
-function gpu(a: KernelArray, op: string): GpuArray {
-  if (a instanceof GpuArray) return a;
-  throw new DeviceError(`${op}: the WebGPU reduce kernels got an array that is not a GpuArray (${ArrayBuffer.isView(a) ? a.constructor.name : a.device}); move the tensor with .to('webgpu') first`);
 }
 
 const wgslType = (a: GpuArray): 'f32' | 'i32' => (a.dtype === 'float32' ? 'f32' : 'i32');
@@ -150,19 +145,17 @@ function passCode(pass: Pass, i: number, long: boolean): string {
 function lineKernel(spec: LineSpec, xType: string, outType: string, long: boolean): GpuKernel {
   const extra = spec.params ?? [];
   const shared = long ? spec.passes.map((pass, i) => `var<workgroup> sh${i}: array<${pass.acc}, ${WG}>;`).join('\n  ') : '';
-  const entry = long
-    ? `@compute @workgroup_size(${WG})
-  fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
-    let l = wid.x + wid.y * nwg.x;`
-    : `@compute @workgroup_size(${WG})
-  fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let l = gid.x + gid.y * (nwg.x * ${WG}u);`;
   const finish = spec.finish === undefined ? '' : long ? `if (t == 0u) { ${spec.finish} }` : spec.finish;
   const each = spec.each === undefined ? '' : `${long ? `for (var j = t; j < p.n; j = j + ${WG}u)` : 'for (var j = 0u; j < p.n; j = j + 1u)'} {
       let at = b + off(j);
       let v = x[at];
       ${spec.each}
     }`;
+  const body = /* wgsl */ `
+    let b = base(l);
+    ${spec.passes.map((pass, i) => passCode(pass, i, long)).join('\n    ')}
+    ${finish}
+    ${each}`;
   const code = /* wgsl */ `
   @group(0) @binding(0) var<storage, read> x: array<${xType}>;
   @group(0) @binding(1) var<storage, read_write> out: array<${outType}>;
@@ -173,13 +166,12 @@ function lineKernel(spec: LineSpec, xType: string, outType: string, long: boolea
   ${FLOAT_BITS}
   ${OFFSETS}
   ${spec.helpers}
-  ${entry}
+  ${long ? `@compute @workgroup_size(${WG})
+  fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) t: u32) {
+    let l = wid.x + wid.y * nwg.x;
     if (l >= p.lines) { return; }
-    let b = base(l);
-    ${spec.passes.map((pass, i) => passCode(pass, i, long)).join('\n    ')}
-    ${finish}
-    ${each}
-  }`;
+${body}
+  }` : entry1d('l', 'p.lines', body)}`;
   return { name: spec.name, code, paramTypes: ['u32', 'u32', ...extra.map(([, t]) => t)].join(',') };
 }
 
@@ -187,8 +179,8 @@ const kernels = new Map<string, GpuKernel>();
 
 /** Runs `spec` over the lines of x (one output, or one softmax line, per line). */
 function runLines(spec: LineSpec, x: KernelArray, out: KernelArray, { lines, n, meta }: Lines, extra: readonly number[] = []): void {
-  const gx = gpu(x, spec.name);
-  const go = gpu(out, spec.name);
+  const gx = gpuArrayOf(x, spec.name);
+  const go = gpuArrayOf(out, spec.name);
   if (lines === 0) return;
   const long = n >= LONG_ROW;
   const key = `${spec.name}:${gx.dtype}:${go.dtype}:${long}`;
@@ -202,7 +194,7 @@ function runLines(spec: LineSpec, x: KernelArray, out: KernelArray, { lines, n, 
   // queued after this kernel's submission.
   const m = rt.upload(meta);
   try {
-    rt.run(kernel, [gx, go, m], [lines, n, ...extra], long ? workgroups1d(lines, 1) : workgroups1d(lines, WG));
+    rt.run(kernel, [gx, go, m], [lines, n, ...extra], long ? workgroups1d(lines, 1) : grid1d(lines));
   } finally {
     rt.release(m);
   }
@@ -366,10 +358,7 @@ function topkHeader(xType: string): string {
 /** One invocation per element: its rank is the number of elements ranking before it; ranks below k are written. */
 function topkCountKernel(xType: string): GpuKernel {
   const code = /* wgsl */ `${topkHeader(xType)}
-  @compute @workgroup_size(${WG})
-  fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-    let e = gid.x + gid.y * (nwg.x * ${WG}u);
-    if (e >= p.total) { return; }
+  ${entry1d('e', 'p.total', `
     let l = e / p.size;
     let j = e % p.size;
     let o = l / p.inner;
@@ -380,8 +369,7 @@ function topkCountKernel(xType: string): GpuKernel {
     for (var q = 0u; q < p.size; q = q + 1u) {
       if (before(x[b + q * p.inner], q, v, j)) { rank = rank + 1u; }
     }
-    if (rank < p.k) { out[(o * p.k + rank) * p.inner + i] = i32(j); }
-  }`;
+    if (rank < p.k) { out[(o * p.k + rank) * p.inner + i] = i32(j); }`)}`;
   return { name: 'topk', code };
 }
 
@@ -425,8 +413,8 @@ function topkSelectKernel(xType: string): GpuKernel {
 }
 
 function topk(x: KernelArray, outer: number, size: number, inner: number, k: number, largest: boolean, out: KernelArray): void {
-  const gx = gpu(x, 'topk');
-  const go = gpu(out, 'topk');
+  const gx = gpuArrayOf(x, 'topk');
+  const go = gpuArrayOf(out, 'topk');
   const lines = outer * inner;
   if (lines === 0 || k === 0) return;
   const count = size <= TOPK_COUNT_MAX || k * 4 > size;
@@ -437,7 +425,7 @@ function topk(x: KernelArray, outer: number, size: number, inner: number, k: num
     kernels.set(key, kernel);
   }
   const total = lines * size;
-  webgpuRuntime().run(kernel, [gx, go], [lines, size, inner, k, largest ? 1 : 0, total], count ? workgroups1d(total, WG) : workgroups1d(lines, 1));
+  webgpuRuntime().run(kernel, [gx, go], [lines, size, inner, k, largest ? 1 : 0, total], count ? grid1d(total) : workgroups1d(lines, 1));
 }
 
 const SOFTMAX = softmaxSpec('softmax');
@@ -449,13 +437,10 @@ const specs = {
   argmax: { f32: argSpec('argmax', 'f32'), i32: argSpec('argmax', 'i32') },
   argmin: { f32: argSpec('argmin', 'f32'), i32: argSpec('argmin', 'i32') },
 };
-const typeOf = (a: KernelArray, op: string): 'f32' | 'i32' => wgslType(gpu(a, op));
+const typeOf = (a: KernelArray, op: string): 'f32' | 'i32' => wgslType(gpuArrayOf(a, op));
 
 /** A float32 input (the float-only kernels; ops check it, WebGPU holds no float64). */
-function float32(x: KernelArray, op: string): KernelArray {
-  if (typeOf(x, op) !== 'f32') throw new DeviceError(`${op}: the WebGPU kernel takes float32 input, got ${gpu(x, op).dtype}`);
-  return x;
-}
+const float32 = (x: KernelArray, op: string): KernelArray => gpuArrayOf(x, op, 'x', 'float32');
 
 /** The reduce kernels of device 'webgpu'. */
 export const webgpuReduce: ReduceKernels = {

@@ -11,9 +11,7 @@
 // element's address into a per-row (per-column) part computed once before the loop and a per-depth
 // part computed once per staged depth: a conv's window arithmetic (divisions) stays out of the
 // inner loads. Every result element is one sum in a fixed order: deterministic.
-import { DTypeError, DeviceError } from '../../errors.js';
-import type { KernelArray } from '../storage.js';
-import { GpuArray } from './gpu-array.js';
+import type { GpuArray } from './gpu-array.js';
 import type { GpuKernel, WebGPURuntime } from './runtime.js';
 
 /** A result block of tm×tn, its K loop staging tk depths per step. */
@@ -219,14 +217,4 @@ export function gridPieces(size: readonly [number, number, number], max = MAX_GR
     }
   }
   return pieces;
-}
-
-/** A float32 GpuArray operand or output of `op`, else a DeviceError or DTypeError naming `name`. */
-export function float32Array(op: string, name: string, a: KernelArray): GpuArray {
-  if (!(a instanceof GpuArray)) {
-    const what = ArrayBuffer.isView(a) ? `a CPU ${a.constructor.name}` : `a '${a.device}' array`;
-    throw new DeviceError(`${op}: the WebGPU backend got ${what} as ${name}; move the tensor with .to('webgpu') first`);
-  }
-  if (a.dtype !== 'float32') throw new DTypeError(`${op}: ${name} must be float32 on WebGPU, got ${a.dtype}`);
-  return a;
 }
