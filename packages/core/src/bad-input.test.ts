@@ -68,9 +68,9 @@ const strictOptions: BadCall[] = [
   { what: 'zeros requires_grad', call: () => tg.zeros([2], { requires_grad: true } as never), error: ArgumentError, fn: 'zeros', arg: 'requires_grad', says: /did you mean 'requiresGrad'/ },
   { what: 'ones options an array', call: () => untyped(tg.ones)([2], ['float64']), error: ArgumentError, fn: 'ones', arg: 'options', says: /must be an object .* got an array of length 1/ },
   { what: 'full dtyp', call: () => tg.full([2], 1, { dtyp: 'int32' } as never), error: ArgumentError, fn: 'full', arg: 'dtyp', says: /did you mean 'dtype'/ },
-  { what: 'zerosLike device (not an option here)', call: () => tg.zerosLike(tg.ones([2]), { device: 'cpu' } as never), error: ArgumentError, fn: 'zerosLike', arg: 'device', says: /accepted: dtype, requiresGrad/ },
+  { what: 'zerosLike devices (a typo of device)', call: () => tg.zerosLike(tg.ones([2]), { devices: 'cpu' } as never), error: ArgumentError, fn: 'zerosLike', arg: 'devices', says: /did you mean 'device'/ },
   { what: 'arange dtype typo', call: () => tg.arange(0, 3, 1, { dtyp: 'float64' } as never), error: ArgumentError, fn: 'arange', arg: 'dtyp', says: /did you mean 'dtype'/ },
-  { what: 'randn seed (a generator option elsewhere)', call: () => tg.randn([2], { seed: 3 } as never), error: ArgumentError, fn: 'randn', arg: 'seed', says: /accepted: dtype, requiresGrad, generator/ },
+  { what: 'randn seed (a generator option elsewhere)', call: () => tg.randn([2], { seed: 3 } as never), error: ArgumentError, fn: 'randn', arg: 'seed', says: /accepted: dtype, requiresGrad, device, generator/ },
   { what: 'rand generator not a Generator', call: () => tg.rand([2], { generator: { random: Math.random } as never }), error: ArgumentError, fn: 'rand', arg: 'generator', says: /must be a Generator, got Object/ },
   { what: 'ones unknown dtype', call: () => tg.ones([2], { dtype: 'float16' as never }), error: DTypeError, fn: 'ones', arg: 'dtype', says: /must be 'float32', 'float64' or 'int32', got float16/ },
 ];
