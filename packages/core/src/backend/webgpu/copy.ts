@@ -105,59 +105,47 @@ type Scalar = 'f32' | 'i32';
 const scalarOf = (a: GpuArray): Scalar => (a.dtype === 'float32' ? 'f32' : 'i32');
 
 /**
+ * The scatter-adds: output t is out[o, r, i] (r the row along the dim, base = o·m the first of o's
+ * m sources), and `loop` adds to acc the g elements that land on it, in the CPU's order. The row
+ * is u32 where it indexes a CSR, i32 where it is compared with an index's values.
+ */
+function addAlong(name: string, T: Scalar, index: readonly string[], row: 'u32' | 'i32', loop: string): Kernel1d {
+  return kernel1d({
+    name: `copy.${name}<${T}>`,
+    bindings: [`var<storage, read> g: array<${T}>`, ...index, `var<storage, read_write> out: array<${T}>`],
+    params: 'size: u32, m: u32, inner: u32',
+    index: 't',
+    body: `  let i = t % p.inner;
+  let q = t / p.inner;
+  let r = ${row === 'u32' ? 'q % p.size' : 'i32(q % p.size)'};
+  let base = (q / p.size) * p.m;
+  var acc = out[t];
+${loop}
+  out[t] = acc;`,
+  });
+}
+
+/**
  * scatterAddAlong by an index in CSR form: out[o, r, i] += g[o, j, i] for the j of row r, listed
  * in increasing order by sources[offsets[r] .. offsets[r + 1]) (the CPU's summation order).
  */
-const SCATTER_ADD_CSR = (T: Scalar): Kernel1d => kernel1d({
-  name: `copy.scatterAddAlong<${T}>`,
-  bindings: [`var<storage, read> g: array<${T}>`, 'var<storage, read> offsets: array<i32>', 'var<storage, read> sources: array<i32>', `var<storage, read_write> out: array<${T}>`],
-  params: 'size: u32, m: u32, inner: u32',
-  index: 't',
-  body: `  let i = t % p.inner;
-  let q = t / p.inner;
-  let r = q % p.size;
-  let base = (q / p.size) * p.m;
-  var acc = out[t];
+const SCATTER_ADD_CSR = (T: Scalar): Kernel1d => addAlong('scatterAddAlong', T, ['var<storage, read> offsets: array<i32>', 'var<storage, read> sources: array<i32>'], 'u32', `\
   for (var e = offsets[r]; e < offsets[r + 1u]; e++) {
     acc += g[(base + u32(sources[e])) * p.inner + i];
-  }
-  out[t] = acc;`,
-});
+  }`);
 
 /** scatterAddAlong by an index on the GPU (no CSR without reading it back): each output scans all m. */
-const SCATTER_ADD_SCAN = (T: Scalar): Kernel1d => kernel1d({
-  name: `copy.scatterAddAlong<${T}>`,
-  bindings: [`var<storage, read> g: array<${T}>`, 'var<storage, read> index: array<i32>', `var<storage, read_write> out: array<${T}>`],
-  params: 'size: u32, m: u32, inner: u32',
-  index: 't',
-  body: `  let i = t % p.inner;
-  let q = t / p.inner;
-  let r = i32(q % p.size);
-  let base = (q / p.size) * p.m;
-  var acc = out[t];
+const SCATTER_ADD_SCAN = (T: Scalar): Kernel1d => addAlong('scatterAddAlong', T, ['var<storage, read> index: array<i32>'], 'i32', `\
   for (var j = 0u; j < p.m; j++) {
     if (index[j] == r) { acc += g[(base + j) * p.inner + i]; }
-  }
-  out[t] = acc;`,
-});
+  }`);
 
 /** putAddAlong: out[o, r, i] += g[o, j, i] for every j (in order) with index[o, j, i] = r. */
-const PUT_ADD = (T: Scalar): Kernel1d => kernel1d({
-  name: `copy.putAddAlong<${T}>`,
-  bindings: [`var<storage, read> g: array<${T}>`, 'var<storage, read> index: array<i32>', `var<storage, read_write> out: array<${T}>`],
-  params: 'size: u32, m: u32, inner: u32',
-  index: 't',
-  body: `  let i = t % p.inner;
-  let q = t / p.inner;
-  let r = i32(q % p.size);
-  let base = (q / p.size) * p.m;
-  var acc = out[t];
+const PUT_ADD = (T: Scalar): Kernel1d => addAlong('putAddAlong', T, ['var<storage, read> index: array<i32>'], 'i32', `\
   for (var j = 0u; j < p.m; j++) {
     let at = (base + j) * p.inner + i;
     if (index[at] == r) { acc += g[at]; }
-  }
-  out[t] = acc;`,
-});
+  }`);
 
 const KERNELS_BY_TYPE = (make: (T: Scalar) => Kernel1d): Record<Scalar, Kernel1d> => ({ f32: make('f32'), i32: make('i32') });
 const SCATTER_ADD_CSR_K = KERNELS_BY_TYPE(SCATTER_ADD_CSR);

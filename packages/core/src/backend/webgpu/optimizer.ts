@@ -112,16 +112,19 @@ fn reduceWorkgroup(t: u32, mode: u32) -> f32 {
 /** Workgroups of the first stage: enough to fill a GPU, few enough for one workgroup to combine. */
 const MAX_PARTIALS = 256;
 
+/** A stage's module up to its entry point: reads `from`, writes `to` (both stages share Params and the functions). */
+const normStage = (from: string, to: string): string => `${binding(0, from, 'read')}
+${binding(1, to, 'read_write')}
+struct Params { n: u32, stride: u32, mode: u32, q: f32 }
+@group(0) @binding(2) var<uniform> p: Params;
+${NORM_FUNCTIONS}
+@compute @workgroup_size(${WORKGROUP})`;
+
 /** Stage 1: partials[w] = the combined terms of a grid-strided share of x, one per workgroup. */
 const NORM_PARTIALS: GpuKernel = {
   name: 'optimizer.normAccumulate (partials)',
   paramTypes: 'u32,u32,u32,f32',
-  code: `${binding(0, 'x', 'read')}
-${binding(1, 'partials', 'read_write')}
-struct Params { n: u32, stride: u32, mode: u32, q: f32 }
-@group(0) @binding(2) var<uniform> p: Params;
-${NORM_FUNCTIONS}
-@compute @workgroup_size(${WORKGROUP})
+  code: `${normStage('x', 'partials')}
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   var sum = 0.0;
   for (var i = gid.x; i < p.n; i = i + p.stride) { sum = combine(sum, term(x[i], p.mode, p.q), p.mode); }
@@ -136,12 +139,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
 const NORM_COMBINE: GpuKernel = {
   name: 'optimizer.normAccumulate (combine)',
   paramTypes: 'u32,u32,u32,f32',
-  code: `${binding(0, 'partials', 'read')}
-${binding(1, 'acc', 'read_write')}
-struct Params { n: u32, stride: u32, mode: u32, q: f32 }
-@group(0) @binding(2) var<uniform> p: Params;
-${NORM_FUNCTIONS}
-@compute @workgroup_size(${WORKGROUP})
+  code: `${normStage('partials', 'acc')}
 fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   var sum = 0.0;
   for (var i = lid.x; i < p.n; i = i + ${WORKGROUP}u) { sum = combine(sum, partials[i], p.mode); }
