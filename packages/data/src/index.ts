@@ -17,8 +17,10 @@ export { parseCifar10, CIFAR10_CLASSES } from './datasets/cifar10.js';
 export { decodeImageAsync } from './datasets/decode.js';
 
 export { DataLoader, type DataLoaderOptions, type PrefetchOptions, type Batch } from './loader/data-loader.js';
-export { type PrefetchWorker, type PrefetchWorkerFactory } from './loader/prefetcher.js';
-export { type DataWorkerEndpoint, type ToWorker, type FromWorker } from './loader/prefetch-protocol.js';
+export { type PrefetchWorker, type PrefetchWorkerFactory, type TakenMessage } from './loader/prefetcher.js';
+export {
+  type DataWorkerEndpoint, type ToWorker, type FromWorker, type InitMessage, type BuildMessage, type BufferMessage, type BatchMessage, type ErrorMessage,
+} from './loader/prefetch-protocol.js';
 export { serveDataWorker } from './loader/serve.js';
 export { fromWebWorker } from './loader/web-worker.js';
 export { deriveSeed } from './loader/seed.js';

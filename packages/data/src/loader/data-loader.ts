@@ -3,6 +3,7 @@ import { checkBoolean, checkDataset, checkFunction, show } from '../check.js';
 import type { Dataset, Sample } from '../dataset.js';
 import { describe } from '../image.js';
 import type { Transform } from '../transforms/transform.js';
+import type { Batch } from './batch.js';
 import { BatchBuffers } from './batch-buffers.js';
 import { nextTask } from './next-task.js';
 import { describeDataset, describeTransform } from './portable.js';
@@ -43,27 +44,7 @@ export interface PrefetchOptions {
 }
 const PREFETCH_OPTIONS = optionKeys<PrefetchOptions>()(['workers', 'depth', 'worker']);
 
-/**
- * One batch: collated inputs and labels, the dataset indices they came from, and where the batch
- * sits in its epoch.
- */
-export interface Batch {
-  /** [N, ...sample shape] float32: NCHW for images. */
-  readonly inputs: Tensor;
-  /** [N] int32 class indices. */
-  readonly labels: Tensor;
-  /** The dataset index of each row. */
-  readonly indices: Int32Array;
-  /** The epoch this batch belongs to. */
-  readonly epoch: number;
-  /** Position of this batch in its epoch. */
-  readonly index: number;
-  /**
-   * Hands the inputs' buffer back to the loader for a later batch. Optional; call it only when
-   * nothing will read this batch again. Unreleased batches are never overwritten.
-   */
-  release(): void;
-}
+export type { Batch } from './batch.js';
 
 /**
  * Batches a dataset: seeded shuffling, per-sample augmentation and collation. Sample i of

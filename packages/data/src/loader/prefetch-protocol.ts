@@ -4,37 +4,81 @@ import { ArgumentError, DTypeError, ShapeError, TensorError } from '@tensorgrad/
 import { DataError } from '../errors.js';
 import type { PortableDataset, PortableTransform } from './portable.js';
 
-/** The loader's description: the worker builds its own DataLoader from it. */
+/** The loader's description, sent first: the worker builds its own DataLoader from it. */
 export interface InitMessage {
+  /** 'init'. */
   type: 'init';
+  /** The dataset's arrays (portable.ts). */
   dataset: PortableDataset;
+  /** The transform's factories and arguments (portable.ts), if the loader has one. */
   transform: PortableTransform | undefined;
+  /** The loader's batchSize. */
   batchSize: number;
+  /** The loader's shuffle. */
   shuffle: boolean;
+  /** The loader's seed. */
   seed: number;
+  /** The loader's dropLast. */
   dropLast: boolean;
 }
 
-export type ToWorker =
-  | InitMessage
-  /** Build batch `index` of `epoch` and post it. */
-  | { type: 'build'; epoch: number; index: number }
-  /** A batch's inputs buffer, handed back (transferred) for the worker's next batches. */
-  | { type: 'buffer'; buffer: ArrayBuffer };
-
-/** An error, as the worker threw it. epoch -1: the worker could not start (fatal). */
-export interface ErrorMessage {
-  type: 'error';
+/** Asks the worker for batch `index` of `epoch`; it answers requests in the order they came. */
+export interface BuildMessage {
+  /** 'build'. */
+  type: 'build';
+  /** The batch's epoch. */
   epoch: number;
+  /** The batch's position in its epoch. */
   index: number;
+}
+
+/** A batch's inputs buffer, released by the consumer and transferred back for the worker's next batches. */
+export interface BufferMessage {
+  /** 'buffer'. */
+  type: 'buffer';
+  /** The buffer (transferred). */
+  buffer: ArrayBuffer;
+}
+
+/** What a DataLoader posts to its prefetch workers. */
+export type ToWorker = InitMessage | BuildMessage | BufferMessage;
+
+/** A batch the worker built; its three arrays' buffers are transferred with it. */
+export interface BatchMessage {
+  /** 'batch'. */
+  type: 'batch';
+  /** The batch's epoch. */
+  epoch: number;
+  /** The batch's position in its epoch. */
+  index: number;
+  /** The collated inputs (a whole buffer from the worker's pool). */
+  inputs: Float32Array;
+  /** The inputs' shape [N, ...sample shape]. */
+  shape: readonly number[];
+  /** The N labels. */
+  labels: Int32Array;
+  /** The N dataset indices. */
+  indices: Int32Array;
+}
+
+/** An error, as the worker threw it; epoch -1: the worker could not start or failed outside a batch. */
+export interface ErrorMessage {
+  /** 'error'. */
+  type: 'error';
+  /** The epoch of the batch that failed (-1: none, the worker failed). */
+  epoch: number;
+  /** The batch that failed (-1: none). */
+  index: number;
+  /** The error's name (its class: 'ArgumentError', 'TypeError'...). */
   name: string;
+  /** The error's message. */
   message: string;
+  /** The error's stack in the worker. */
   stack: string | undefined;
 }
 
-export type FromWorker =
-  | { type: 'batch'; epoch: number; index: number; inputs: Float32Array; shape: readonly number[]; labels: Int32Array; indices: Int32Array }
-  | ErrorMessage;
+/** What a prefetch worker posts back. */
+export type FromWorker = BatchMessage | ErrorMessage;
 
 /**
  * The worker's end of its connection: `post` sends a message (transferring `transfer`), `listen`
@@ -42,7 +86,9 @@ export type FromWorker =
  * Node: the port the node entry's worker factory sets up.
  */
 export interface DataWorkerEndpoint {
+  /** Sends a message to the loader, transferring the buffers in `transfer`. */
   post(message: FromWorker, transfer: ArrayBuffer[]): void;
+  /** Calls `receive` with each message of the loader, in order. */
   listen(receive: (message: ToWorker) => void): void;
 }
 

@@ -8,7 +8,7 @@
 // so a stale read finds no pixels rather than another batch's. A result nobody asked for any more
 // (the consumer jumped elsewhere) goes straight back.
 import { ArgumentError, Tensor } from '@tensorgrad/core';
-import type { Batch } from './data-loader.js';
+import type { Batch } from './batch.js';
 import { type FromWorker, type InitMessage, type ToWorker, errorFrom } from './prefetch-protocol.js';
 import { MAX_KEY } from './seed.js';
 
@@ -32,9 +32,15 @@ export interface PrefetchWorker {
    * synchronous `loader.batch()` waits for the worker; without it (browsers), a batch that has
    * not arrived yet is built on the calling thread instead (the same bits).
    */
-  takeSync?(timeoutMs: number): { message: FromWorker } | undefined;
+  takeSync?(timeoutMs: number): TakenMessage | undefined;
   /** Optional: whether the worker keeps the process alive (on only while awaiting it). */
   keepAlive?(on: boolean): void;
+}
+
+/** A message taken synchronously (PrefetchWorker.takeSync), as Node's receiveMessageOnPort returns it. */
+export interface TakenMessage {
+  /** The worker's message. */
+  message: FromWorker;
 }
 
 /** Starts one data worker (see PrefetchWorker). */

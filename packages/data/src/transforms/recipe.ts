@@ -2,8 +2,6 @@
 // closure, which cannot be posted to a worker; its recipe can, and calling the same factory with
 // the same arguments there makes the same function (the prefetching loader's workers rebuild
 // the pipeline this way, see loader/portable.ts).
-import type { Transform } from './transform.js';
-
 /** A factory's name and the arguments it was called with (transforms among them as recipes). */
 export interface TransformRecipe {
   readonly factory: string;
@@ -13,7 +11,7 @@ export interface TransformRecipe {
 const recipes = new WeakMap<object, TransformRecipe>();
 
 /** Records that `transform` is `factory(...args)`; returns it. */
-export function madeBy<T extends Transform<any, any>>(factory: string, args: readonly unknown[], transform: T): T {
+export function madeBy<T extends (input: any, rng: any) => unknown>(factory: string, args: readonly unknown[], transform: T): T {
   recipes.set(transform, { factory, args });
   return transform;
 }
