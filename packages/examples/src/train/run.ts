@@ -44,6 +44,8 @@ async function run(requested: TrainOptions, checkpointPath: string, progress: Pr
   setConvTuning(options.convTuning);
   if (options.device === 'webgpu') progress.log(`WebGPU: ${describeAdapter(await initNodeWebGPU())}`);
   const training = buildTraining(options, readFashionMnist(options.data), options.device);
+  // Augmentation in a worker thread (the same batches, bit for bit), off the training thread.
+  training.loaders.train.prefetch({ workers: 1, depth: 2 });
   const { loaders, model } = training;
   let epochsLeft = requested.stopAfter ?? Infinity;
   const trainer = new Trainer(model, {
