@@ -1,7 +1,6 @@
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
 import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isDType } from './dtype.js';
-import './cpu-storage.js';
 import { type Device, storageOf } from './device.js';
 import { Generator, defaultGenerator } from './random.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';

@@ -4,8 +4,9 @@
 // `KernelArray`s: a backend receives only arrays of its own device (ops refuse mixed devices).
 // This is the tensor room (the lowest): a backend's storage area implements StorageKernels and is
 // registered here, so Tensor can move and read its elements without importing any backend.
-import { DeviceError } from '../errors.js';
-import type { DType, TypedArray } from './dtype.js';
+import { DTypeError, DeviceError } from '../errors.js';
+import { type DType, type TypedArray, checkInt32Values, dtypeOfArray } from './dtype.js';
+import { allocate, allocateUninitialized, recycle } from './storage.js';
 
 /** Where a tensor's elements live. */
 export type Device = 'cpu' | 'webgpu';
@@ -54,7 +55,34 @@ export interface StorageKernels {
   write(dst: KernelArray, data: TypedArray): void;
 }
 
-const storages = new Map<Device, StorageKernels>();
+function host(array: KernelArray, op: string): TypedArray {
+  if (!ArrayBuffer.isView(array)) throw new DTypeError(`cpu storage ${op}: got a '${array.device}' array`);
+  return array;
+}
+
+/**
+ * The CPU's storage kernels: a CPU tensor's storage is its typed array (tensor/storage.ts hands
+ * them out and takes them back). Defined here, not registered by a module of its own, so that a
+ * bundle that tree-shakes side-effect-only imports still has it; the CPU backend's storage area
+ * is this object.
+ */
+export const cpuStorage: StorageKernels = {
+  allocate: (dtype, length, zeroed, shape, op) => (zeroed ? allocate(dtype, length, shape, op) : allocateUninitialized(dtype, length, shape)),
+  fromHost: (data) => data,
+  toHostAsync: (array) => Promise.resolve(host(array, 'toHostAsync')),
+  release: (array) => {
+    const data = host(array, 'release');
+    recycle(data, dtypeOfArray(data));
+  },
+  copy: (src, dst) => host(dst, 'copy').set(host(src, 'copy')),
+  write: (dst, data) => {
+    const out = host(dst, 'write');
+    if (out instanceof Int32Array && !(data instanceof Int32Array)) checkInt32Values('write', 'data', data);
+    out.set(data);
+  },
+};
+
+const storages = new Map<Device, StorageKernels>([['cpu', cpuStorage]]);
 
 /** Called when a device's backend is ready (initWebGPU for 'webgpu'; the CPU at load). */
 export function registerStorage(device: Device, storage: StorageKernels): void {

@@ -1,6 +1,6 @@
 // The CPU backend: WebAssembly SIMD kernels (wasm/), with the TypeScript kernels beside them as the
 // reference and the fallback where WebAssembly SIMD is unavailable (or for float64).
-import { cpuStorage } from '../../tensor/cpu-storage.js';
+import { cpuStorage } from '../../tensor/device.js';
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
 import { cpuConv } from './conv/index.js';
