@@ -7,6 +7,8 @@
 // same kernel and only their write-back is partial.
 // All pointers are byte addresses in linear memory; strides are in elements (f32) and may
 // describe transposed operands (row stride 1). C is row-major with row stride ldc.
+// Compiled twice (scripts/build-wasm.mjs): the default build multiplies and adds with two
+// roundings; the relaxed-SIMD build (setFastMath) fuses them where the hardware can (see madd).
 
 const MR: i32 = 4;
 const NR: i32 = 8;
@@ -132,6 +134,17 @@ function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void
   }
 }
 
+/**
+ * acc + a·b. Default build: the product is rounded, then the sum (bit-exact everywhere). Relaxed-SIMD
+ * build: f32x4.relaxed_madd, one rounding where the hardware fuses (FMA), else the same two; so its
+ * bits depend on the machine. ASC_FEATURE_RELAXED_SIMD is a compile-time constant: each build holds
+ * only its own branch.
+ */
+@inline function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
 /** C[mr×nr] (+)= packed A panel (kc×MR) · packed B panel (kc×NR). `ldcBytes` is C's row stride. */
 @inline function microKernel(a: usize, b: usize, kc: i32, c: usize, ldcBytes: usize, add: bool, mr: i32, nr: i32, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
@@ -142,17 +155,17 @@ function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let av = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     a += 16;
     b += 32;
   }

@@ -7,10 +7,12 @@
 // the exports it calls and reaches them through wasmKernels. With threads on (threads.ts), the
 // installed runtime lives on shared memory and carries a GemmExecutor that splits GEMMs across
 // workers. Where WebAssembly SIMD is missing, wasmAvailable() is false and the TypeScript kernels run.
+// The module has a relaxed-SIMD build (GEMM with fused multiply-add) that runtimes are created from
+// while setFusedGemm(true) (the opt-in setFastMath, ../fast-math.ts); threads.ts's too.
 import { AllocationError } from '../../../errors.js';
 import { formatBytes } from '../../../tensor/limits.js';
 import { roundUp } from '../align.js';
-import { moduleBase64, moduleSharedBase64 } from './module.generated.js';
+import { moduleBase64, moduleFusedBase64, moduleFusedSharedBase64, moduleSharedBase64 } from './module.generated.js';
 
 /** The exports that lay out the memory (assembly/gemm.ts). */
 interface LayoutExports {
@@ -58,13 +60,29 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The compiled module (plain or shared-memory variant), or null if this runtime cannot compile it. */
+let fusedGemm = false;
+
+/** Makes compileWasmModule pick the relaxed-SIMD build (true) or the default, bit-exact one; the caller replaces the runtime. */
+export function setFusedGemm(on: boolean): void {
+  fusedGemm = on;
+}
+
+/** Whether compileWasmModule picks the relaxed-SIMD build (GEMM with fused multiply-add). */
+export function fusedGemmSelected(): boolean {
+  return fusedGemm;
+}
+
+/**
+ * The compiled module (plain or shared-memory variant; the relaxed-SIMD build after
+ * setFusedGemm(true)), or null if this runtime cannot compile it.
+ */
 export function compileWasmModule(shared: boolean): WebAssembly.Module | null {
   if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
   try {
-    return new WebAssembly.Module(decodeBase64(shared ? moduleSharedBase64 : moduleBase64));
+    const base64 = fusedGemm ? (shared ? moduleFusedSharedBase64 : moduleFusedBase64) : shared ? moduleSharedBase64 : moduleBase64;
+    return new WebAssembly.Module(decodeBase64(base64));
   } catch {
-    return null; // no SIMD (or no threads for the shared variant)
+    return null; // no SIMD (or no threads for the shared variant, no relaxed SIMD for the fused one)
   }
 }
 
