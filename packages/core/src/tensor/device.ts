@@ -19,7 +19,9 @@ export const DEVICES: readonly Device[] = ['cpu', 'webgpu'];
  * (`StorageKernels.toHostAsync`). Each backend defines what stands behind it.
  */
 export interface DeviceArray {
+  /** The device whose memory holds the elements (never 'cpu': a CPU tensor's storage is its typed array). */
   readonly device: Exclude<Device, 'cpu'>;
+  /** Element type of the stored values. */
   readonly dtype: DType;
   /** Number of elements. */
   readonly length: number;
