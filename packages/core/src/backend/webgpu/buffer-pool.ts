@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // GPU buffers recycled in size classes, so that training (the same shapes every step) stops
 // creating buffers after its first step and GPU memory stays flat without dispose(): an array's
 // buffer comes back when the array is released (autograd's recycler, StorageKernels.release) or

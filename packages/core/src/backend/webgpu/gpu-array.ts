@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // A tensor's elements in a GPU buffer: the WebGPU backend's DeviceArray. Its buffer comes from the
 // runtime's BufferPool (buffer-pool.ts) and goes back there when the array is released or
 // garbage-collected; after a release the array refuses to hand its buffer out, so a kernel that

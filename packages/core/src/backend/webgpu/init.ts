@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // initWebGPU: finds a GPU adapter, asks it for a device with the limits tensorgrad's kernels use,
 // and makes the WebGPU runtime. Every way this can fail says why (no navigator.gpu, no adapter,
 // limits too low, the device refused, no answer in time) instead of hanging or failing later.

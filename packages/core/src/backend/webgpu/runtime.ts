@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 // The WebGPU runtime: one GPUDevice, its buffer pool, and the single way kernels run on it
 // (`run`: a WGSL compute shader, its arrays bound in order, its scalar parameters in one uniform
 // struct). Kernels are synchronous to the caller: each run encodes one compute pass and submits it
