@@ -11,7 +11,11 @@ import { fastMath, setFastMath } from './fast-math.js';
 import { fastMathProducts } from './fast-math.test-util.js';
 import { relaxedSimdAvailable } from './wasm/relaxed-simd.js';
 
-/** fastMathProducts' hashes from the default kernels before fast math existed. */
+/**
+ * fastMathProducts' hashes from the default kernels before fast math existed; the filter
+ * gradients (dw) since the conv task pipelines (conv/pipeline.ts): their sum over images is now
+ * FILTER_CHUNKS partial sums added in order, the same on every thread count.
+ */
 const DEFAULT_HASHES = {
   'gemm 64x72x300': '4a1139986631b1c1',
   'gemm 37x29x53 A^T accumulate': '65383d673c8eb2df',
@@ -20,10 +24,10 @@ const DEFAULT_HASHES = {
   'matmul 64x100x50': '7c4140f99e15a2ba',
   'conv3x3 y': '2f96013e546ab6d0',
   'conv3x3 dx': 'c865cffdbe858d53',
-  'conv3x3 dw': '7871f0284d5fc8ef',
+  'conv3x3 dw': 'fc1507bd3769324c',
   'conv1x1 y': '45ffd62198c30523',
   'conv1x1 dx': '7cda8d3ea4664f80',
-  'conv1x1 dw': 'e9c2bd3654305220',
+  'conv1x1 dw': '96fce7276420274b',
 };
 
 // Runs in the child: default products, then fast mode on 1 and 2 threads (switched in both

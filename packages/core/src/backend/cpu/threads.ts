@@ -5,8 +5,9 @@ import { disableWasmGemmThreads, enableWasmGemmThreads } from './wasm/threads.js
 const MAX_THREADS = 64;
 
 /**
- * Number of threads for large float32 GEMMs (conv, linear, matmul): 1 runs everything on the
- * calling thread; n > 1 starts n-1 workers sharing the WebAssembly memory (Node worker_threads,
+ * Number of threads for float32 convs (whole per-image pipelines, conv/pipeline.ts) and large
+ * GEMMs (linear, matmul): 1 runs everything on the calling thread; n > 1 starts n-1 workers
+ * sharing the WebAssembly memory (Node worker_threads,
  * or Web Workers in a browser, which must be cross-origin isolated: COOP same-origin and COEP
  * require-corp). Resolves to false where threads are unavailable (the single-threaded kernel
  * stays in use).

@@ -227,8 +227,9 @@ export function runStrategy<P extends ConvProduct>(product: P, strategy: ConvStr
 }
 
 /**
- * A candidate of the measurement: a strategy, on all GEMM threads or (name suffix SERIAL) on the
- * calling thread only. With one thread there is only the first kind.
+ * A candidate of the measurement: a strategy, on all GEMM threads or (name suffix SERIAL) with its
+ * GEMMs on the calling thread only (the float32 task pipelines, pipeline.ts, use every thread
+ * either way: there the two run alike). With one thread there is only the first kind.
  */
 interface Variant<P extends ConvProduct> {
   name: string;

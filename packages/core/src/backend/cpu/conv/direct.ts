@@ -2,11 +2,11 @@
 // are zero-padded once into wasm memory and assembly/conv.ts directConv accumulates the taps
 // straight from them. With few input channels (K = Cin·kH·kW small) the gathered path spends
 // as much time gathering and packing as multiplying; this one only multiplies.
-import { copyPlanesWasm, directConvWasm, stageTapOffsets, wasmConvKernelsAvailable, zeroWasm } from '../wasm/conv.js';
-import { wasmScratch } from '../wasm/runtime.js';
+import { stageTapOffsets, wasmConvKernelsAvailable } from '../wasm/conv.js';
+import { TaskProgram, runTasks } from '../wasm/tasks.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
-import { imagesPerChunk } from './chunks.js';
+import { at, pipelineScratch } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Padded planes of row length Wp; outputs as Q positions (a multiple of 4) of row length Wp. */
@@ -56,25 +56,23 @@ export const directForward: ConvKernelStrategy<'forward'> = {
     const L = layoutOf(s);
     const P = s.S.positions;
     const coutG = s.cout / s.groups;
-    const nb = imagesPerChunk(s, s.cin * s.plane + s.cout * P);
     const K = L.channels * s.S.taps;
-    const [xs, xp, wt, bias, yq, ys, offsets] = wasmScratch([
-      nb * s.cin * s.plane, L.channels * L.xPlane, s.groups * K * L.coutPad, s.groups * L.coutPad, L.coutPad * L.Q, nb * s.cout * P, K,
-    ]) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    // One task per image (pipeline.ts): pad its planes, convolve, copy its output out.
+    const sc = pipelineScratch([s.n * s.cin * s.plane, s.groups * K * L.coutPad, s.groups * L.coutPad, K, s.n * s.cout * P], [L.channels * L.xPlane, L.coutPad * L.Q]);
+    const [xs, wt, bias, offsets, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    const [xp, yq] = sc.local as [Float32Array, Float32Array];
+    const tS = sc.threadStride;
+    xs.set(x);
     stageFilter(s, L, w, b, wt, bias);
     stageTapOffsets(offsets, L.channels, L.xPlane, L.Wp, g.kH, g.kW, g.dilationH, g.dilationW);
-    for (let n0 = 0; n0 < s.n; n0 += nb) {
-      const m = Math.min(nb, s.n - n0);
-      xs.set(x.subarray(n0 * s.cin * s.plane, (n0 + m) * s.cin * s.plane));
-      for (let i = 0; i < m; i++) {
-        for (let gr = 0; gr < s.groups; gr++) {
-          zeroWasm(xp, 0, xp.length);
-          copyPlanesWasm(xs, (i * s.cin + gr * L.channels) * s.plane, s.plane, g.inW, xp, g.padTop * L.Wp + g.padLeft, L.xPlane, L.Wp, L.channels, g.inH, g.inW);
-          directConvWasm(xp, 0, offsets, K, wt, gr * K * L.coutPad, L.coutPad, bias, gr * L.coutPad, yq, L.Q);
-          copyPlanesWasm(yq, 0, L.Q, L.Wp, ys, (i * s.cout + gr * coutG) * P, P, g.outW, coutG, g.outH, g.outW);
-        }
-      }
-      y.set(ys.subarray(0, m * s.cout * P), n0 * s.cout * P);
+    const prog = new TaskProgram(s.n);
+    for (let gr = 0; gr < s.groups; gr++) {
+      prog.call('zeroFloats', [[at(xp), 0, tS], xp.length]);
+      prog.call('copyPlanes', [[at(xs, gr * L.channels * s.plane), 4 * s.cin * s.plane], s.plane, g.inW, [at(xp, g.padTop * L.Wp + g.padLeft), 0, tS], L.xPlane, L.Wp, L.channels, g.inH, g.inW]);
+      prog.call('directConv', [[at(xp), 0, tS], at(offsets), K, at(wt, gr * K * L.coutPad), L.coutPad, at(bias, gr * L.coutPad), [at(yq), 0, tS], L.Q]);
+      prog.call('copyPlanes', [[at(yq), 0, tS], L.Q, L.Wp, [at(ys, gr * coutG * P), 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW]);
     }
+    runTasks(prog);
+    y.set(ys.subarray(0, s.n * s.cout * P));
   },
 };

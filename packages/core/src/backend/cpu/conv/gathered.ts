@@ -1,13 +1,17 @@
-// The gathered strategy (the default for every product): im2col through the pattern S into
-// wasm memory (or JS arrays for float64), then the GEMM; for dx the GEMM then col2im.
+// The gathered strategy (the default for every product): im2col through the pattern S, then the
+// GEMM; for dx the GEMM then col2im. Float32 with the wasm conv kernels runs as task programs
+// over the threads (gathered-tasks.ts); this file's chunk loop is the rest (float64, or the wasm
+// conv kernels turned off), gathering in TypeScript.
 // Each writes every element of its output.
 //   forward  y  = W · gather_S(x) (+ b)
 //   dx       dx = scatterAdd_Sᵀ(Wᵀ · dy)
-//   dW       dW = dy · gather_S(x)ᵀ
+//   dW       dW = Σ_chunks dy · gather_S(x)ᵀ (fixed image chunks, partial sums added in order)
 import { gatherColumns, scatterAddColumns } from './columns.js';
-import { gatherColumnsWasm, rangesLength, scatterAddColumnsWasm, stageRanges, wasmConvKernelsAvailable } from '../wasm/conv.js';
+import { wasmConvKernelsAvailable } from '../wasm/conv.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { imagesPerChunk } from './chunks.js';
+import { filterGradTasks, forwardTasks, inputGradTasks } from './gathered-tasks.js';
+import { imagesPerFilterChunk, sumPartials } from './pipeline.js';
 import { type ConvKernelStrategy, type ConvShape, floatTypeOf } from './types.js';
 import { convWorkspace } from './workspace.js';
 
@@ -34,41 +38,16 @@ function copyRun(dst: TypedArray, dOff: number, src: TypedArray, sOff: number, l
   else for (let i = 0; i < len; i++) dst[dOff + i] = src[sOff + i]!;
 }
 
-/**
- * Float32 gathers and scatters run in wasm (assembly/conv.ts) when the operands live in wasm
- * memory: the chunk's input (or dx) planes are staged there, next to the pattern's runs.
- * Not for the identity pattern (plain copies). Returns the extra workspace lengths, or [].
- */
-function wasmGatherLengths(s: ConvShape, dtype: 'float32' | 'float64', nb: number): number[] {
-  if (dtype !== 'float32' || s.S.identity || !wasmConvKernelsAvailable()) return [];
-  return [nb * s.cin * s.plane, rangesLength(s.S)];
-}
-
-/** Where gatherBlock reads a chunk's images: x itself, or its copy in wasm memory (with S's runs). */
-interface GatherSource {
-  data: TypedArray;
-  /** Image index of data's first image. */
-  first: number;
-  ranges: Float32Array | null;
-}
-
-/** cols[.., i·P..] ← gather(x block) for image n, group g, as image i of a chunk with row length L. */
-function gatherBlock(s: ConvShape, x: GatherSource, n: number, g: number, cols: TypedArray, i: number, L: number): void {
+/** cols[.., i·P..] ← gather(image n of x, group g), as image i of a chunk with row length L. */
+function gatherBlock(s: ConvShape, x: TypedArray, n: number, g: number, cols: TypedArray, i: number, L: number): void {
   const cinG = s.cin / s.groups;
-  const xOff = ((n - x.first) * s.cin + g * cinG) * s.plane;
-  if (s.S.identity) for (let c = 0; c < cinG; c++) copyRun(cols, c * L + i * s.plane, x.data, xOff + c * s.plane, s.plane);
-  else if (x.ranges) gatherColumnsWasm(x.data as Float32Array, xOff, cinG, s.S, x.ranges, cols as Float32Array, i * s.S.positions, L);
-  else gatherColumns(x.data, xOff, cinG, s.S, cols, i * s.S.positions, L);
+  const xOff = (n * s.cin + g * cinG) * s.plane;
+  if (s.S.identity) for (let c = 0; c < cinG; c++) copyRun(cols, c * L + i * s.plane, x, xOff + c * s.plane, s.plane);
+  else gatherColumns(x, xOff, cinG, s.S, cols, i * s.S.positions, L);
 }
 
-/** The source gatherBlock reads images [n0, n0 + m) of x from: staged into xs (with S's runs in ranges) if given. */
-function gatherSource(s: ConvShape, x: TypedArray, n0: number, m: number, staged: TypedArray[]): GatherSource {
-  if (staged.length === 0) return { data: x, first: 0, ranges: null };
-  const [xs, ranges] = staged as [Float32Array, Float32Array];
-  const size = s.cin * s.plane;
-  xs.set(x.subarray(n0 * size, (n0 + m) * size));
-  return { data: xs, first: n0, ranges };
-}
+/** Whether the task programs run this product (float32 with the wasm conv kernels). */
+const inTasks = (t: TypedArray): boolean => floatTypeOf(t) === 'float32' && wasmConvKernelsAvailable();
 
 /** blk[co·L + i·P ..] ← t[n0+i, g·coutG + co, :] for the m images of a chunk (dy or y laid out for the GEMM). */
 function packChannels(s: ConvShape, t: TypedArray, n0: number, m: number, g: number, blk: TypedArray, L: number): void {
@@ -81,19 +60,17 @@ function packChannels(s: ConvShape, t: TypedArray, n0: number, m: number, g: num
 
 /** y = W · gather(x) (+ b). */
 function forward(s: ConvShape, y: TypedArray, x: TypedArray, w: TypedArray, b: TypedArray | null): void {
+  if (inTasks(x)) return forwardTasks(s, y, x, w, b);
   const { coutG, K, P } = gemmDims(s);
   const nb = chunkOf(s);
-  const dtype = floatTypeOf(x);
-  const ws = convWorkspace(dtype, [w.length, K * nb * P, coutG * nb * P, ...wasmGatherLengths(s, dtype, nb)]);
-  const [wk, cols, out, ...staged] = ws.buffers as [TypedArray, TypedArray, TypedArray, ...TypedArray[]];
+  const ws = convWorkspace(floatTypeOf(x), [w.length, K * nb * P, coutG * nb * P]);
+  const [wk, cols, out] = ws.buffers as [TypedArray, TypedArray, TypedArray];
   wk.set(w);
-  if (staged.length > 0) stageRanges(s.S, staged[1] as Float32Array);
   for (let n0 = 0; n0 < s.n; n0 += nb) {
     const m = Math.min(nb, s.n - n0);
     const L = m * P;
-    const src = gatherSource(s, x, n0, m, staged);
     for (let g = 0; g < s.groups; g++) {
-      for (let i = 0; i < m; i++) gatherBlock(s, src, n0 + i, g, cols, i, L);
+      for (let i = 0; i < m; i++) gatherBlock(s, x, n0 + i, g, cols, i, L);
       if (b !== null) for (let co = 0; co < coutG; co++) out.fill(b[g * coutG + co]!, co * L, (co + 1) * L);
       ws.gemm(coutG, L, K, { data: wk, offset: g * coutG * K, rowStride: K, colStride: 1 }, { data: cols, offset: 0, rowStride: L, colStride: 1 }, out, 0, b !== null);
       for (let i = 0; i < m; i++) {
@@ -106,55 +83,56 @@ function forward(s: ConvShape, y: TypedArray, x: TypedArray, w: TypedArray, b: T
 
 /** dx = scatterAdd(Wᵀ · dy). */
 function inputGrad(s: ConvShape, dx: TypedArray, dy: TypedArray, w: TypedArray): void {
+  if (inTasks(dy)) return inputGradTasks(s, dx, dy, w);
   const { cinG, coutG, K, P } = gemmDims(s);
   const nb = chunkOf(s);
-  const dtype = floatTypeOf(dy);
-  const ws = convWorkspace(dtype, [w.length, coutG * nb * P, K * nb * P, ...wasmGatherLengths(s, dtype, nb)]);
-  const [wk, dyk, cols, dxs, ranges] = ws.buffers as [TypedArray, TypedArray, TypedArray, Float32Array?, Float32Array?];
+  const ws = convWorkspace(floatTypeOf(dy), [w.length, coutG * nb * P, K * nb * P]);
+  const [wk, dyk, cols] = ws.buffers as [TypedArray, TypedArray, TypedArray];
   wk.set(w);
-  if (ranges) stageRanges(s.S, ranges);
   const size = s.cin * s.plane;
   for (let n0 = 0; n0 < s.n; n0 += nb) {
     const m = Math.min(nb, s.n - n0);
     const L = m * P;
-    // The scatter adds: into zeroed scratch (wasm), or into dx itself (JS), whose storage may hold anything.
-    if (dxs) dxs.fill(0, 0, m * size);
-    else if (!s.S.identity) dx.fill(0, n0 * size, (n0 + m) * size);
+    // The scatter adds into dx itself, whose storage may hold anything.
+    if (!s.S.identity) dx.fill(0, n0 * size, (n0 + m) * size);
     for (let g = 0; g < s.groups; g++) {
       packChannels(s, dy, n0, m, g, dyk, L);
       ws.gemm(K, L, coutG, { data: wk, offset: g * coutG * K, rowStride: 1, colStride: K }, { data: dyk, offset: 0, rowStride: L, colStride: 1 }, cols, 0, false);
       for (let i = 0; i < m; i++) {
         const dxOff = ((n0 + i) * s.cin + g * cinG) * s.plane;
         if (s.S.identity) for (let c = 0; c < cinG; c++) copyRun(dx, dxOff + c * s.plane, cols, c * L + i * P, P);
-        else if (dxs && ranges) scatterAddColumnsWasm(cols as Float32Array, cinG, s.S, ranges, dxs, dxOff - n0 * size, i * P, L);
         else scatterAddColumns(cols, cinG, s.S, dx, dxOff, i * P, L);
       }
     }
-    if (dxs) dx.set(dxs.subarray(0, m * size), n0 * size);
   }
   ws.release();
 }
 
 /** dW = Σ_n dy · gather(x)ᵀ. */
 function filterGrad(s: ConvShape, dw: TypedArray, x: TypedArray, dy: TypedArray): void {
-  const { cinG, coutG, K, P } = gemmDims(s);
-  const nb = chunkOf(s);
-  const dtype = floatTypeOf(x);
-  const ws = convWorkspace(dtype, [coutG * nb * P, K * nb * P, dw.length, ...wasmGatherLengths(s, dtype, nb)]);
-  const [dyk, cols, dwk, ...staged] = ws.buffers as [TypedArray, TypedArray, TypedArray, ...TypedArray[]];
-  dwk.fill(0, 0, dw.length);
-  if (staged.length > 0) stageRanges(s.S, staged[1] as Float32Array);
-  for (let n0 = 0; n0 < s.n; n0 += nb) {
-    const m = Math.min(nb, s.n - n0);
-    const L = m * P;
-    const src = gatherSource(s, x, n0, m, staged);
+  if (inTasks(x)) return filterGradTasks(s, dw, x, dy);
+  // The chunks of the task programs (pipeline.ts), the last one padded with zeros as there, so
+  // both paths add the same products in the same order.
+  const { coutG, K, P } = gemmDims(s);
+  const m = imagesPerFilterChunk(s.n);
+  const chunks = Math.ceil(s.n / m);
+  const L = m * P;
+  const ws = convWorkspace(floatTypeOf(x), [coutG * L, K * L, chunks * dw.length]);
+  const [dyk, cols, partials] = ws.buffers as [TypedArray, TypedArray, TypedArray];
+  for (let c = 0; c < chunks; c++) {
+    const n0 = c * m;
+    const count = Math.min(m, s.n - n0);
+    if (count < m) {
+      dyk.fill(0);
+      cols.fill(0);
+    }
     for (let g = 0; g < s.groups; g++) {
-      packChannels(s, dy, n0, m, g, dyk, L);
-      for (let i = 0; i < m; i++) gatherBlock(s, src, n0 + i, g, cols, i, L);
-      ws.gemm(coutG, K, L, { data: dyk, offset: 0, rowStride: L, colStride: 1 }, { data: cols, offset: 0, rowStride: 1, colStride: L }, dwk, g * coutG * K, true);
+      packChannels(s, dy, n0, count, g, dyk, L);
+      for (let i = 0; i < count; i++) gatherBlock(s, x, n0 + i, g, cols, i, L);
+      ws.gemm(coutG, K, L, { data: dyk, offset: 0, rowStride: L, colStride: 1 }, { data: cols, offset: 0, rowStride: 1, colStride: L }, partials, c * dw.length + g * coutG * K, false);
     }
   }
-  dw.set(dwk.subarray(0, dw.length));
+  sumPartials(partials, chunks, dw.length, dw);
   ws.release();
 }
 

@@ -1,12 +1,27 @@
 // The conv glue: the JavaScript side of assembly/conv.ts (float32, WebAssembly SIMD). Every
-// operand is a wasmScratch view: a strategy copies a chunk of images into wasm memory once and
-// the kernels read and write it there. The kernels: the im2col gather and col2im scatter-add
-// (the TypeScript reference: conv/columns.ts), planar copies and zeroing, the direct conv
-// (conv/direct.ts) and the Winograd F(2×2, 3×3) transforms (conv/winograd.ts).
+// operand lives in wasm memory: a strategy stages its images there once and the kernels read and
+// write them there. The kernels: the im2col gather and col2im scatter-add (the TypeScript
+// reference: conv/columns.ts), planar copies and zeroing, the direct conv (conv/direct.ts) and
+// the Winograd F(2×2, 3×3) transforms (conv/winograd.ts). The strategies call them from task
+// programs (tasks.ts, by export name, on whichever thread runs the task); ConvExports documents
+// their arguments.
 import type { ConvPattern } from '../conv/pattern.js';
 import { isWasmView, wasmAvailable, wasmKernels } from './runtime.js';
 
-/** assembly/conv.ts: pointers are byte addresses, sizes and strides in elements. */
+/**
+ * assembly/conv.ts: pointers are byte addresses, sizes and strides in elements.
+ * - copyPlanes: dst[c·dstPlane + r·dstRow + j] = src[c·srcPlane + r·srcRow + j] for c < channels, r < rows, j < cols.
+ * - zeroFloats: p[0..n) = 0.
+ * - directConv (stride 1, zero-padded planes): y[co·Q + q] = bias[co] + Σ_k wt[(co/8·K + k)·8 + co%8] · xp[q + tap k's
+ *   offset] for co < coutPad (a multiple of 8), q < Q (a multiple of 4); offsets as staged by stageTapOffsets for K taps.
+ * - winogradInput: v[(ξ·channels + c)·ldv + t] = (Bᵀ d B)[ξ] for tile t of each padded plane of xp (row length Wp,
+ *   planes xPlane apart); writes up to 3 tiles past the image's last, reads columns up to 2·roundUp(tilesW, 4) + 1.
+ * - winogradOutput: 2×2 tiles Aᵀ m A + bias into y (planes yPlane apart, row length Wy ≥ 2·roundUp(tilesW, 4)),
+ *   m[ξ] = mt[(ξ·couts + co)·ldm + t].
+ * - winogradGradOutput (the filter gradient's transform of dy): dt[(ξ·couts + co)·ldt + t] = (A g Aᵀ)[ξ] for the 2×2
+ *   tile g of each plane of dyp (row length Wd ≥ 2·roundUp(tilesW, 4), planes dyPlane apart, zero outside the
+ *   output); writes up to 3 tiles past the image's last.
+ */
 interface ConvExports {
   gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
   scatterAddColumns(cols: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, dx: number, ld: number): void;
@@ -72,21 +87,9 @@ export function scatterAddColumnsWasm(cols: Float32Array, channels: number, S: C
     g.outH, g.outW, ranges.byteOffset, dx.byteOffset + 4 * dxOff, ld);
 }
 
-const ptr = (v: Float32Array, off: number): number => v.byteOffset + 4 * off;
-
-/** A planar block copy on wasm memory: dst[dOff + c·dstPlane + r·dstRow + j] = src[sOff + c·srcPlane + r·srcRow + j]. */
-export function copyPlanesWasm(src: Float32Array, sOff: number, srcPlane: number, srcRow: number, dst: Float32Array, dOff: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void {
-  wasmExports('copyPlanesWasm', src, dst).copyPlanes(ptr(src, sOff), srcPlane, srcRow, ptr(dst, dOff), dstPlane, dstRow, channels, rows, cols);
-}
-
-/** view[off..off+n) = 0 on wasm memory. */
-export function zeroWasm(view: Float32Array, off: number, n: number): void {
-  wasmExports('zeroWasm', view).zeroFloats(ptr(view, off), n);
-}
-
 /**
  * Writes, as int32 byte offsets into `view` (a wasmScratch view of channels·kH·kW floats),
- * where tap k = (c·kH + kh)·kW + kw of directConvWasm reads: c·xPlane + kh·dH·Wp + kw·dW elements.
+ * where tap k = (c·kH + kh)·kW + kw of directConv reads: c·xPlane + kh·dH·Wp + kw·dW elements.
  */
 export function stageTapOffsets(view: Float32Array, channels: number, xPlane: number, Wp: number, kH: number, kW: number, dH: number, dW: number): void {
   const ints = new Int32Array(view.buffer, view.byteOffset, channels * kH * kW);
@@ -96,46 +99,8 @@ export function stageTapOffsets(view: Float32Array, channels: number, xPlane: nu
   }
 }
 
-/**
- * Direct stride-1 convolution in wasm (assembly/conv.ts directConv) over zero-padded planes:
- * y[co·Q + q] = bias[bOff + co] + Σ_k wt[wOff + (co/8·K + k)·8 + co%8] · xp[xOff + q + tap k's offset]
- * for co < coutPad (a multiple of 8), q < Q (a multiple of 4); `offsets` as staged by
- * stageTapOffsets for K taps. All operands are wasmScratch views.
- */
-export function directConvWasm(xp: Float32Array, xOff: number, offsets: Float32Array, K: number, wt: Float32Array, wOff: number, coutPad: number, bias: Float32Array, bOff: number, y: Float32Array, Q: number): void {
-  wasmExports('directConvWasm', xp, offsets, wt, bias, y).directConv(ptr(xp, xOff), offsets.byteOffset, K, ptr(wt, wOff), coutPad, ptr(bias, bOff), y.byteOffset, Q);
-}
-
 /** Tiles of Winograd F(2×2, 3×3) over one image: tilesH × tilesW, each a 4×4 input / 2×2 output patch. */
 export interface WinogradTiles {
   tilesH: number;
   tilesW: number;
 }
-
-/**
- * Winograd input transform in wasm (assembly/conv.ts winogradInput): v[vOff + (ξ·channels + c)·ldv + t]
- * = (Bᵀ d B)[ξ] for tile t of each padded plane of xp (row length Wp, planes xPlane apart).
- * Writes up to 3 tiles past the image's last; reads columns up to 2·roundUp(tilesW, 4) + 1.
- */
-export function winogradInputWasm(xp: Float32Array, channels: number, xPlane: number, Wp: number, T: WinogradTiles, v: Float32Array, vOff: number, ldv: number): void {
-  wasmExports('winogradInputWasm', xp, v).winogradInput(xp.byteOffset, channels, xPlane, Wp, T.tilesH, T.tilesW, ptr(v, vOff), ldv);
-}
-
-/**
- * Winograd output transform in wasm (assembly/conv.ts winogradOutput): 2×2 tiles Aᵀ m A + bias into
- * y (planes yPlane apart, row length Wy ≥ 2·roundUp(tilesW, 4)), m[ξ] = mt[mOff + (ξ·couts + co)·ldm + t].
- */
-export function winogradOutputWasm(mt: Float32Array, mOff: number, couts: number, ldm: number, T: WinogradTiles, bias: Float32Array, bOff: number, y: Float32Array, yPlane: number, Wy: number): void {
-  wasmExports('winogradOutputWasm', mt, bias, y).winogradOutput(ptr(mt, mOff), couts, ldm, T.tilesH, T.tilesW, ptr(bias, bOff), y.byteOffset, yPlane, Wy);
-}
-
-/**
- * The filter gradient's Winograd transform of dy in wasm (assembly/conv.ts winogradGradOutput):
- * dt[dOff + (ξ·couts + co)·ldt + t] = (A g Aᵀ)[ξ] for the 2×2 tile g of each plane of dyp (row
- * length Wd ≥ 2·roundUp(tilesW, 4), planes dyPlane apart, zero outside the output). Writes up to
- * 3 tiles past the image's last.
- */
-export function winogradGradOutputWasm(dyp: Float32Array, couts: number, dyPlane: number, Wd: number, T: WinogradTiles, dt: Float32Array, dOff: number, ldt: number): void {
-  wasmExports('winogradGradOutputWasm', dyp, dt).winogradGradOutput(dyp.byteOffset, couts, dyPlane, Wd, T.tilesH, T.tilesW, ptr(dt, dOff), ldt);
-}
-

@@ -21,8 +21,9 @@ interface LayoutExports {
 }
 
 /**
- * Runs GEMMs on a runtime's memory across threads (set by threads.ts); the gemm glue hands it
- * every product while threads are on. Pointers are byte addresses, strides in elements.
+ * Runs GEMMs and task programs on a runtime's memory across threads (set by threads.ts); the gemm
+ * glue hands it every product while threads are on, tasks.ts every program. Pointers are byte
+ * addresses, strides in elements.
  */
 export interface GemmExecutor {
   /** C (+)= A·B, split across the threads when large enough. */
@@ -35,6 +36,8 @@ export interface GemmExecutor {
     count: number, M: number, N: number, K: number, a: number, aRs: number, aCs: number, aStride: number, b: number, bRs: number, bCs: number, bStride: number,
     c: number, ldc: number, cStride: number, accumulate: boolean,
   ): void;
+  /** Runs every task of an encoded task program (tasks.ts) on all threads, the caller included. */
+  runTasks(program: Int32Array): void;
 }
 
 /** The wasm instance, its memory, and the layout of that memory. */

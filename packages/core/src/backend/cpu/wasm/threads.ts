@@ -1,12 +1,16 @@
-// Multi-threaded wasm GEMM (Node worker_threads or browser Web Workers, see worker-host.ts): the
-// shared-memory build of the kernel is instantiated on one shared WebAssembly.Memory by the
-// calling thread and by threads-1 workers.
-// A large product is cut into column blocks of C (row blocks when M > N, so that the re-packed
-// operand is the smaller one) that all threads, the caller included, claim from a shared counter;
-// the caller then waits on an Atomics flag per worker (spinning where it may not block: a browser
-// page's main thread). Calls stay synchronous; only enabling is asynchronous. The splitting is
-// the GemmExecutor of the runtime installed here, which the gemm glue hands every product.
+// Multi-threaded wasm kernels (Node worker_threads or browser Web Workers, see worker-host.ts):
+// the shared-memory build of the module is instantiated on one shared WebAssembly.Memory by the
+// calling thread and by threads-1 workers. Two kinds of job:
+//  - a large GEMM, cut into column blocks of C (row blocks when M > N, so that the re-packed
+//    operand is the smaller one), or a strided batch of whole products;
+//  - a task program (tasks.ts): whole per-image pipelines of kernel calls (a conv's gather, GEMM
+//    and scatter, or its Winograd transforms), each task run entirely by one thread.
+// All threads, the caller included, claim blocks or tasks from a shared counter; the caller then
+// waits on an Atomics flag per worker (spinning where it may not block: a browser page's main
+// thread). Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
+// the runtime installed here, which the gemm glue hands every product and tasks.ts every program.
 import type { GemmExports } from './gemm.js';
+import { TASK_FUNCTIONS, runTaskProgram } from './tasks.js';
 import { type GemmExecutor, compileWasmModule, createWasmRuntime, installWasmRuntime, type WasmRuntime } from './runtime.js';
 import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
 
@@ -17,8 +21,15 @@ const MR = 4;
 /** Blocks per thread: threads claim blocks from a shared counter, so a thread descheduled by a
  *  busy machine delays the product by at most one block. */
 const BLOCKS_PER_THREAD = 4;
-/** Int32 slots per thread in the control block. Slot 0 holds the job (19 values); slot t its state. */
+/** Int32 slots per thread in the control block. Slot 0 holds the job (19 GEMM values, then the
+ *  job's kind and the task claim counter); slot t its state. A task program follows the slots. */
 const SLOT = 24;
+const KIND = 19;
+const TASK_CLAIM = 20;
+const GEMM_JOB = 0;
+const TASK_JOB = 1;
+/** Int32s of the control block that hold a task program (1 MiB); a longer one runs on the caller. */
+const PROGRAM_INTS = 1 << 18;
 const IDLE = 0;
 const BUSY = 1;
 const EXIT = 2;
@@ -49,14 +60,18 @@ function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
 // The job loop of one worker, for either host: it provides `data` and `ready`.
 const workerBody = `
 const { module, memory, control, slot, work } = data;
-const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const fns = ${JSON.stringify(TASK_FUNCTIONS)}.map((name) => exports[name]);
 const runBlocks = ${runBlocks.toString()};
+const runTaskProgram = ${runTaskProgram.toString()};
 const s = slot * ${SLOT};
+const program = control.length - ${PROGRAM_INTS};
 ready();
 for (;;) {
   Atomics.wait(control, s, ${IDLE});
   if (Atomics.load(control, s) === ${EXIT}) break;
-  runBlocks(control, gemm, work);
+  if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot);
+  else runBlocks(control, exports.gemm, work);
   Atomics.store(control, s, ${IDLE});
   Atomics.notify(control, s);
 }
@@ -86,7 +101,7 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
   if (!startWorker) return false;
   const block = !options.spin && canBlockThread();
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
-  const control = new Int32Array(new SharedArrayBuffer(4 * SLOT * threads));
+  const control = new Int32Array(new SharedArrayBuffer(4 * (SLOT * threads + PROGRAM_INTS)));
   const runtime = createWasmRuntime(module, memory, threads);
   const { workspaces } = runtime;
   const started = await Promise.allSettled(
@@ -98,22 +113,27 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
     await Promise.all(workers.map((worker) => worker.terminate())); // no half-started pool
     throw failed.reason;
   }
-  runtime.executor = splittingExecutor((runtime.exports as unknown as GemmExports).gemm as GemmFn, workspaces[0]!, threads, control, block);
+  runtime.executor = splittingExecutor(runtime.exports, workspaces[0]!, threads, control, block);
   installWasmRuntime(runtime);
   active = { runtime, workers, control };
   return true;
 }
 
 /** The executor of `threads` threads on `control`: the caller packs in `work` and waits (blocking or spinning). */
-function splittingExecutor(gemm: GemmFn, work: number, threads: number, control: Int32Array, block: boolean): GemmExecutor {
+function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: number, control: Int32Array, block: boolean): GemmExecutor {
+  const gemm = (exports as unknown as GemmExports).gemm as GemmFn;
+  const fns = TASK_FUNCTIONS.map((name) => (exports as unknown as Record<string, GemmFn>)[name]!);
+  const program = control.length - PROGRAM_INTS;
   // Hands a job to every thread (the caller included) and waits for the workers to finish it.
-  const runJob = (job: number[]): void => {
-    control.set(job);
+  const runJob = (kind: number): void => {
+    control[KIND] = kind;
+    control[TASK_CLAIM] = 0;
     for (let t = 1; t < threads; t++) {
       Atomics.store(control, t * SLOT, BUSY);
       Atomics.notify(control, t * SLOT);
     }
-    runBlocks(control, gemm, work);
+    if (kind === TASK_JOB) runTaskProgram(control, program, TASK_CLAIM, fns, 0);
+    else runBlocks(control, gemm, work);
     for (let t = 1; t < threads; t++) {
       if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
       else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
@@ -131,15 +151,28 @@ function splittingExecutor(gemm: GemmFn, work: number, threads: number, control:
       const total = byColumns ? N : M;
       const unit = byColumns ? NR : MR;
       const size = Math.max(unit, Math.ceil(total / (threads * BLOCKS_PER_THREAD) / unit) * unit);
-      runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0, 0, 0, 0]);
+      control.set([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0, 0, 0, 0]);
+      runJob(GEMM_JOB);
     },
     runBatched(count, M, N, K, a, aRs, aCs, aStride, b, bRs, bCs, bStride, c, ldc, cStride, accumulate) {
       if (count * 2 * M * N * K >= MIN_SPLIT_FLOPS && count >= threads) {
-        runJob([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, 2, 1, count, 0, aStride, bStride, cStride]);
+        control.set([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate ? 1 : 0, 2, 1, count, 0, aStride, bStride, cStride]);
+        runJob(GEMM_JOB);
         return;
       }
       // Too little in all, or too few products to share out: each product splits itself.
       for (let i = 0; i < count; i++) executor.run(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate);
+    },
+    runTasks(encoded) {
+      if (encoded.length > PROGRAM_INTS) {
+        // Too long for the control block: the caller runs every task (same calls, same results).
+        const mem = new Int32Array(encoded.length + 1);
+        mem.set(encoded);
+        runTaskProgram(mem, 0, encoded.length, fns, 0);
+        return;
+      }
+      control.set(encoded, program);
+      runJob(TASK_JOB);
     },
   };
   return executor;

@@ -1,0 +1,79 @@
+// What the float32 conv strategies share to run as task programs (wasm/tasks.ts): each task is
+// a fixed set of images that one thread takes through the whole pipeline (gather → GEMM →
+// scatter, or the Winograd transforms around their GEMMs) in scratch of its own. The batch is
+// staged in wasm memory once, padded to whole tasks; the outputs are copied out once.
+// Forward and input gradient: every output element comes from one image, summed in the same
+// order however the images are grouped into tasks and whichever thread runs them, so results
+// do not depend on the thread count (nor on the task size). Filter gradient: the sum over
+// images is split into FILTER_CHUNKS chunks, a function of the batch size alone; each task
+// writes its chunk's partial sum and the caller adds the partials in chunk order, so 1 and n
+// threads give the same bits.
+import { roundUp } from '../align.js';
+import { type TaskArg, workspaceStride } from '../wasm/tasks.js';
+import { requireWasmRuntime, wasmScratch } from '../wasm/runtime.js';
+
+/** Image chunks of a filter gradient (fewer for smaller batches): enough to share out, few partial sums to add. */
+export const FILTER_CHUNKS = 8;
+/** Floats of a task's largest per-image operand (columns, transformed tiles) to aim for: it stays in cache. */
+const TASK_FLOATS = 1 << 17;
+
+/** Images per task of a forward or input gradient, when an image needs `floatsPerImage` of scratch: at least 4 tasks where the batch allows. */
+export function imagesPerTask(n: number, floatsPerImage: number): number {
+  return Math.max(1, Math.min(Math.ceil(n / 4), Math.floor(TASK_FLOATS / floatsPerImage)));
+}
+
+/** Images per chunk of a filter gradient's sum over the batch (a function of the batch size alone). */
+export function imagesPerFilterChunk(n: number): number {
+  return Math.ceil(n / Math.min(n, FILTER_CHUNKS));
+}
+
+/** Byte address of element `off` of a wasm scratch view. */
+export const at = (v: Float32Array, off = 0): number => v.byteOffset + 4 * off;
+
+export interface PipelineScratch {
+  /** One view per shared length. */
+  shared: Float32Array[];
+  /** Thread 0's view of each per-thread length; thread t's is threadStride bytes further. */
+  local: Float32Array[];
+  threadStride: number;
+  /** The `work` argument of gemm calls: each thread's packing workspace. */
+  work: TaskArg;
+}
+
+/**
+ * Wasm scratch for a task program: the shared regions, then one block of the per-thread regions
+ * for each thread (views valid until the next wasmScratch).
+ */
+export function pipelineScratch(shared: readonly number[], perThread: readonly number[]): PipelineScratch {
+  const runtime = requireWasmRuntime('pipelineScratch');
+  const threads = runtime.workspaces.length;
+  const offsets: number[] = [];
+  let block = 0;
+  for (const n of perThread) {
+    offsets.push(block);
+    block = roundUp(block + n, 16); // 64-byte aligned
+  }
+  const views = wasmScratch([...shared, threads * block]);
+  const base = views[shared.length]!;
+  return {
+    shared: views.slice(0, shared.length),
+    local: perThread.map((n, i) => new Float32Array(base.buffer, base.byteOffset + 4 * offsets[i]!, n)),
+    threadStride: 4 * block,
+    work: [runtime.workspaces[0]!, 0, workspaceStride(runtime)],
+  };
+}
+
+/** Copies the images of `src` into the front of `dst` and zeroes the padding images after them. */
+export function stagePadded(dst: Float32Array, src: ArrayLike<number> & { length: number }, padded: number): void {
+  dst.set(src as Float32Array);
+  dst.fill(0, src.length, padded);
+}
+
+/** dst[k] = Σ_c partials[c·len + k] over the chunks c in order (summed in float64, rounded once). */
+export function sumPartials(partials: ArrayLike<number>, chunks: number, len: number, dst: { [k: number]: number }): void {
+  for (let k = 0; k < len; k++) {
+    let sum = 0;
+    for (let c = 0; c < chunks; c++) sum += partials[c * len + k]!;
+    dst[k] = sum;
+  }
+}

@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { disableWasmGemmThreads, enableWasmGemmThreads } from './threads.js';
+import { wasmScratch } from './runtime.js';
+import { TaskProgram, runTasks } from './tasks.js';
+
+/**
+ * A program of `count` tasks: task i copies 3 floats from src (task i's block, rep r's row) to
+ * out, then copies the marker of the thread that runs it into who[i] (threads' markers 4 bytes apart).
+ */
+function program(count: number, src: Float32Array, out: Float32Array, markers: Float32Array, who: Float32Array): TaskProgram {
+  return new TaskProgram(count)
+    // rows r < 2 of task i: out[i·8 + r·4 + j] = src[i·6 + r·3 + j]
+    .call('copyPlanes', [[src.byteOffset, 24, 0, 12], 0, 0, [out.byteOffset, 32, 0, 16], 0, 0, 1, 1, 3], 2)
+    .call('copyPlanes', [[markers.byteOffset, 0, 4], 0, 0, [who.byteOffset, 4], 0, 0, 1, 1, 1]);
+}
+
+describe('wasm task programs', () => {
+  afterEach(() => disableWasmGemmThreads());
+
+  it('each argument is base + task·taskStride + thread·threadStride + rep·repStride, for every task and rep', () => {
+    const count = 5;
+    const [src, out, markers, who] = wasmScratch([6 * count, 8 * count, 2, count]) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    src.forEach((_, i) => (src[i] = i + 1));
+    out.fill(-1);
+    markers.set([7, 8]);
+    runTasks(program(count, src, out, markers, who));
+    for (let i = 0; i < count; i++) {
+      expect([...out.subarray(8 * i, 8 * i + 8)]).to.deep.equal([6 * i + 1, 6 * i + 2, 6 * i + 3, -1, 6 * i + 4, 6 * i + 5, 6 * i + 6, -1]);
+    }
+    expect([...who]).to.deep.equal([7, 7, 7, 7, 7]); // one thread: all on the caller
+  });
+
+  it('with 2 threads the workers take tasks beside the caller and the results are the same', async () => {
+    expect(await enableWasmGemmThreads(2)).to.equal(true);
+    const count = 256;
+    // Tasks long enough (a 256 KiB zeroing each) that the worker wakes before the caller is done;
+    // a busy machine may still deschedule it, so a few rounds are allowed.
+    const [src, out, markers, who, pad] = wasmScratch([6 * count, 8 * count, 2, count, 1 << 16]) as Float32Array[];
+    src!.forEach((_, i) => (src![i] = i + 1));
+    markers!.set([1, 2]);
+    let byWorker = 0;
+    for (let round = 0; round < 10 && byWorker === 0; round++) {
+      out!.fill(-1);
+      who!.fill(0);
+      runTasks(program(count, src!, out!, markers!, who!).call('zeroFloats', [pad!.byteOffset, 1 << 16]));
+      expect([...who!].every((t) => t === 1 || t === 2)).to.equal(true); // every task ran exactly on some thread
+      byWorker = who!.filter((t) => t === 2).length;
+      for (let i = 0; i < count; i++) expect(out![8 * i + 6]).to.equal(6 * i + 6);
+    }
+    expect(byWorker).to.be.greaterThan(0);
+  });
+
+  it('a program too long for the control block runs on the calling thread, with the same results', async () => {
+    expect(await enableWasmGemmThreads(2)).to.equal(true);
+    const [a, b] = wasmScratch([4, 4]) as [Float32Array, Float32Array];
+    a.set([1, 2, 3, 4]);
+    b.fill(0);
+    const prog = new TaskProgram(1);
+    for (let k = 0; k < 8000; k++) prog.call('copyPlanes', [a.byteOffset + 4 * (k % 4), 0, 0, b.byteOffset + 4 * (k % 4), 0, 0, 1, 1, 1]);
+    expect(prog.encode().length).to.be.greaterThan(1 << 18);
+    runTasks(prog);
+    expect([...b]).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it('refuses arguments that do not fit in int32', () => {
+    expect(() => new TaskProgram(1).call('zeroFloats', [2 ** 31, 1]).encode()).to.throw(/does not fit in int32/);
+  });
+});

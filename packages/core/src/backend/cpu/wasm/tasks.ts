@@ -1,0 +1,106 @@
+// Task programs: whole per-image (or per-chunk) pipelines of wasm kernel calls that the threads
+// share out, so a conv's gather, GEMM, scatter and Winograd transforms all run on the thread
+// that claims the task, not only its GEMM. A program is `count` tasks of the same sequence of
+// calls; call k runs `reps` times and each of its arguments is
+//   base + task·taskStride + thread·threadStride + rep·repStride
+// (byte addresses or plain numbers), so each task reads and writes its own images and each
+// thread its own scratch. Tasks must be independent (no task reads what another writes): then
+// results do not depend on which thread runs which task, nor on how many threads there are.
+// Calls stay synchronous: runTasks returns when every task is done (threads.ts's executor lets
+// the workers claim tasks beside the calling thread; with one thread it runs them all itself).
+import { type WasmRuntime, requireWasmRuntime } from './runtime.js';
+
+/** The wasm exports a program may call, by index (assembly/gemm.ts and conv.ts). */
+export const TASK_FUNCTIONS = ['gemm', 'gatherColumns', 'scatterAddColumns', 'copyPlanes', 'zeroFloats', 'directConv', 'winogradInput', 'winogradOutput', 'winogradGradOutput'] as const;
+export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
+
+/** An argument: a number, or [base, taskStride, threadStride?, repStride?]. */
+export type TaskArg = number | readonly [number, number, number?, number?];
+
+/**
+ * Runs tasks of `program` (at `at` in `mem`) until none is left, claiming each from the counter
+ * mem[claim]. Shared verbatim (via toString) by the calling thread and the workers, so it must
+ * not reference anything outside itself.
+ */
+export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: ((...args: number[]) => void)[], thread: number): void {
+  const count = mem[at]!;
+  const calls = mem[at + 1]!;
+  const args: number[] = [];
+  for (let task = Atomics.add(mem, claim, 1); task < count; task = Atomics.add(mem, claim, 1)) {
+    let p = at + 2;
+    for (let k = 0; k < calls; k++) {
+      const fn = fns[mem[p]!]!;
+      const nargs = mem[p + 1]!;
+      const reps = mem[p + 2]!;
+      p += 3;
+      args.length = nargs;
+      for (let r = 0; r < reps; r++) {
+        for (let a = 0; a < nargs; a++) {
+          const q = p + 4 * a;
+          args[a] = mem[q]! + task * mem[q + 1]! + thread * mem[q + 2]! + r * mem[q + 3]!;
+        }
+        fn.apply(null, args);
+      }
+      p += 4 * nargs;
+    }
+  }
+}
+
+/** Builds a program: add calls, then run it with runTasks. */
+export class TaskProgram {
+  private readonly ints: number[] = [0, 0];
+
+  constructor(readonly count: number) {
+    this.ints[0] = count;
+  }
+
+  /** Adds a call of `fn` with `args`, run `reps` times per task. */
+  call(fn: TaskFunction, args: readonly TaskArg[], reps = 1): this {
+    if (reps <= 0) return this;
+    this.ints.push(TASK_FUNCTIONS.indexOf(fn), args.length, reps);
+    for (const a of args) {
+      if (typeof a === 'number') this.ints.push(a, 0, 0, 0);
+      else this.ints.push(a[0], a[1], a[2] ?? 0, a[3] ?? 0);
+    }
+    this.ints[1]!++;
+    return this;
+  }
+
+  /** The encoded program. */
+  encode(): Int32Array {
+    for (const v of this.ints) {
+      if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new Error(`TaskProgram: argument ${v} does not fit in int32`);
+    }
+    return Int32Array.from(this.ints);
+  }
+}
+
+/** Byte distance between consecutive threads' GEMM workspaces (the `work` argument of gemm). */
+export function workspaceStride(runtime: WasmRuntime): number {
+  const w = runtime.workspaces;
+  return w.length > 1 ? w[1]! - w[0]! : 0;
+}
+
+let serialFns: { exports: WebAssembly.Exports; fns: ((...args: number[]) => void)[] } | null = null;
+
+/**
+ * Runs every task of the program: across the threads when they are on, else on the calling
+ * thread (thread index 0). withSerialGemm does not hold a program back: its tasks are whole
+ * pipelines, worth sharing out (the conv algorithms' /1t variants thus run like the others).
+ */
+export function runTasks(program: TaskProgram): void {
+  if (program.count === 0) return;
+  const runtime = requireWasmRuntime('runTasks');
+  const encoded = program.encode();
+  if (runtime.executor) {
+    runtime.executor.runTasks(encoded);
+    return;
+  }
+  if (serialFns?.exports !== runtime.exports) {
+    const exports = runtime.exports as unknown as Record<string, (...args: number[]) => void>;
+    serialFns = { exports: runtime.exports, fns: TASK_FUNCTIONS.map((name) => exports[name]!) };
+  }
+  const mem = new Int32Array(encoded.length + 1);
+  mem.set(encoded);
+  runTaskProgram(mem, 0, encoded.length, serialFns.fns, 0);
+}
