@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './threads.js';
-import { wasmScratch } from './runtime.js';
+import { wasmRuntime, wasmScratch } from './runtime.js';
 import { TaskProgram, runTasks } from './tasks.js';
 
 /**
@@ -57,12 +57,26 @@ describe('wasm task programs', () => {
     b.fill(0);
     const prog = new TaskProgram(1);
     for (let k = 0; k < 8000; k++) prog.call('copyPlanes', [a.byteOffset + 4 * (k % 4), 0, 0, b.byteOffset + 4 * (k % 4), 0, 0, 1, 1, 1]);
-    expect(prog.encode().length).to.be.greaterThan(1 << 18);
+    expect(prog.encode(wasmRuntime()!.exports).length).to.be.greaterThan(1 << 18);
     runTasks(prog);
     expect([...b]).to.deep.equal([1, 2, 3, 4]);
   });
 
-  it('refuses arguments that do not fit in int32', () => {
-    expect(() => new TaskProgram(1).call('zeroFloats', [2 ** 31, 1]).encode()).to.throw(/does not fit in int32/);
+  it('refuses arguments that do not fit in int32 and functions the module does not export', () => {
+    const { exports } = wasmRuntime()!;
+    expect(() => new TaskProgram(1).call('zeroFloats', [2 ** 31, 1]).encode(exports)).to.throw(/does not fit in int32/);
+    expect(() => new TaskProgram(1).call('fft', [0]).encode(exports)).to.throw(/the wasm module exports no function 'fft'/);
+  });
+
+  it('call any exported kernel by name (here an elementwise one), on the threads too', async () => {
+    for (const threads of [1, 2]) {
+      expect(await enableWasmGemmThreads(threads)).to.equal(true);
+      const [x, y] = wasmScratch([64, 64]) as [Float32Array, Float32Array];
+      x.forEach((_, i) => (x[i] = i % 3 - 1));
+      y.fill(7);
+      // Each of 4 tasks applies assembly/elementwise.ts's reluF32 to its 16 floats.
+      runTasks(new TaskProgram(4).call('reluF32', [[x.byteOffset, 64], [y.byteOffset, 64], 16]));
+      expect([...y], `${threads} thread(s)`).to.deep.equal([...x].map((v) => Math.max(v, 0)));
+    }
   });
 });

@@ -4,15 +4,37 @@
 // calls; call k runs `reps` times and each of its arguments is
 //   base + task·taskStride + thread·threadStride + rep·repStride
 // (byte addresses or plain numbers), so each task reads and writes its own images and each
-// thread its own scratch. Tasks must be independent (no task reads what another writes): then
-// results do not depend on which thread runs which task, nor on how many threads there are.
+// thread its own scratch. A call names any function the module exports (gemm, the conv kernels,
+// any kernel of assembly/*.ts). Tasks must be independent (no task reads what another writes):
+// then results do not depend on which thread runs which task, nor on how many threads there are.
 // Calls stay synchronous: runTasks returns when every task is done (threads.ts's executor lets
 // the workers claim tasks beside the calling thread; with one thread it runs them all itself).
 import { type WasmRuntime, requireWasmRuntime } from './runtime.js';
 
-/** The wasm exports a program may call, by index (assembly/gemm.ts and conv.ts). */
-export const TASK_FUNCTIONS = ['gemm', 'gatherColumns', 'scatterAddColumns', 'copyPlanes', 'zeroFloats', 'directConv', 'winogradInput', 'winogradOutput', 'winogradGradOutput'] as const;
-export type TaskFunction = (typeof TASK_FUNCTIONS)[number];
+/** A function the module exports (any kernel of assembly/*.ts), by name. */
+export type TaskFunction = string;
+
+type Kernel = (...args: number[]) => void;
+
+/**
+ * The module's exported functions in export order: a program names a kernel by its index here.
+ * Every instance of one module lists them in the same order, so the calling thread and the
+ * workers agree. Shared verbatim (via toString) with the workers: self-contained.
+ */
+export function exportedFunctions(exports: WebAssembly.Exports): Kernel[] {
+  return Object.values(exports).filter((f) => typeof f === 'function') as Kernel[];
+}
+
+/** exportedFunctions' names, by instance exports object. */
+const names = new WeakMap<WebAssembly.Exports, string[]>();
+
+function functionIndex(exports: WebAssembly.Exports, fn: TaskFunction): number {
+  let list = names.get(exports);
+  if (!list) names.set(exports, (list = Object.keys(exports).filter((k) => typeof exports[k] === 'function')));
+  const index = list.indexOf(fn);
+  if (index < 0) throw new Error(`TaskProgram: the wasm module exports no function '${fn}'`);
+  return index;
+}
 
 /** An argument: a number, or [base, taskStride, threadStride?, repStride?]. */
 export type TaskArg = number | readonly [number, number, number?, number?];
@@ -22,7 +44,7 @@ export type TaskArg = number | readonly [number, number, number?, number?];
  * mem[claim]. Shared verbatim (via toString) by the calling thread and the workers, so it must
  * not reference anything outside itself.
  */
-export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: ((...args: number[]) => void)[], thread: number): void {
+export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: Kernel[], thread: number): void {
   const count = mem[at]!;
   const calls = mem[at + 1]!;
   const args: number[] = [];
@@ -48,30 +70,30 @@ export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: 
 
 /** Builds a program: add calls, then run it with runTasks. */
 export class TaskProgram {
-  private readonly ints: number[] = [0, 0];
+  private readonly calls: { fn: TaskFunction; ints: number[] }[] = [];
 
-  constructor(readonly count: number) {
-    this.ints[0] = count;
-  }
+  constructor(readonly count: number) {}
 
-  /** Adds a call of `fn` with `args`, run `reps` times per task. */
+  /** Adds a call of the exported function `fn` with `args`, run `reps` times per task. */
   call(fn: TaskFunction, args: readonly TaskArg[], reps = 1): this {
     if (reps <= 0) return this;
-    this.ints.push(TASK_FUNCTIONS.indexOf(fn), args.length, reps);
+    const ints = [args.length, reps];
     for (const a of args) {
-      if (typeof a === 'number') this.ints.push(a, 0, 0, 0);
-      else this.ints.push(a[0], a[1], a[2] ?? 0, a[3] ?? 0);
+      if (typeof a === 'number') ints.push(a, 0, 0, 0);
+      else ints.push(a[0], a[1], a[2] ?? 0, a[3] ?? 0);
     }
-    this.ints[1]!++;
+    this.calls.push({ fn, ints });
     return this;
   }
 
-  /** The encoded program. */
-  encode(): Int32Array {
-    for (const v of this.ints) {
+  /** The program encoded for the instance `exports` (and every instance of its module). */
+  encode(exports: WebAssembly.Exports): Int32Array {
+    const ints = [this.count, this.calls.length];
+    for (const c of this.calls) ints.push(functionIndex(exports, c.fn), ...c.ints);
+    for (const v of ints) {
       if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new Error(`TaskProgram: argument ${v} does not fit in int32`);
     }
-    return Int32Array.from(this.ints);
+    return Int32Array.from(ints);
   }
 }
 
@@ -81,7 +103,7 @@ export function workspaceStride(runtime: WasmRuntime): number {
   return w.length > 1 ? w[1]! - w[0]! : 0;
 }
 
-let serialFns: { exports: WebAssembly.Exports; fns: ((...args: number[]) => void)[] } | null = null;
+let serialFns: { exports: WebAssembly.Exports; fns: Kernel[] } | null = null;
 
 /**
  * Runs every task of the program: across the threads when they are on, else on the calling
@@ -91,15 +113,12 @@ let serialFns: { exports: WebAssembly.Exports; fns: ((...args: number[]) => void
 export function runTasks(program: TaskProgram): void {
   if (program.count === 0) return;
   const runtime = requireWasmRuntime('runTasks');
-  const encoded = program.encode();
+  const encoded = program.encode(runtime.exports);
   if (runtime.executor) {
     runtime.executor.runTasks(encoded);
     return;
   }
-  if (serialFns?.exports !== runtime.exports) {
-    const exports = runtime.exports as unknown as Record<string, (...args: number[]) => void>;
-    serialFns = { exports: runtime.exports, fns: TASK_FUNCTIONS.map((name) => exports[name]!) };
-  }
+  if (serialFns?.exports !== runtime.exports) serialFns = { exports: runtime.exports, fns: exportedFunctions(runtime.exports) };
   const mem = new Int32Array(encoded.length + 1);
   mem.set(encoded);
   runTaskProgram(mem, 0, encoded.length, serialFns.fns, 0);

@@ -10,7 +10,7 @@
 // thread). Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
 // the runtime installed here, which the gemm glue hands every product and tasks.ts every program.
 import type { GemmExports } from './gemm.js';
-import { TASK_FUNCTIONS, runTaskProgram } from './tasks.js';
+import { exportedFunctions, runTaskProgram } from './tasks.js';
 import { type GemmExecutor, compileWasmModule, createWasmRuntime, installWasmRuntime, type WasmRuntime } from './runtime.js';
 import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
 
@@ -61,7 +61,7 @@ function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
 const workerBody = `
 const { module, memory, control, slot, work } = data;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const fns = ${JSON.stringify(TASK_FUNCTIONS)}.map((name) => exports[name]);
+const fns = (${exportedFunctions.toString()})(exports);
 const runBlocks = ${runBlocks.toString()};
 const runTaskProgram = ${runTaskProgram.toString()};
 const s = slot * ${SLOT};
@@ -122,7 +122,7 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
 /** The executor of `threads` threads on `control`: the caller packs in `work` and waits (blocking or spinning). */
 function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: number, control: Int32Array, block: boolean): GemmExecutor {
   const gemm = (exports as unknown as GemmExports).gemm as GemmFn;
-  const fns = TASK_FUNCTIONS.map((name) => (exports as unknown as Record<string, GemmFn>)[name]!);
+  const fns = exportedFunctions(exports);
   const program = control.length - PROGRAM_INTS;
   // Hands a job to every thread (the caller included) and waits for the workers to finish it.
   const runJob = (kind: number): void => {
