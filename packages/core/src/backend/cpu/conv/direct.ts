@@ -6,7 +6,7 @@ import { stageTapOffsets, wasmConvKernelsAvailable } from '../wasm/conv.js';
 import { TaskProgram, runTasks } from '../wasm/tasks.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
-import { at, pipelineScratch } from './pipeline.js';
+import { at, copyOut, pipelineScratch } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Padded planes of row length Wp; outputs as Q positions (a multiple of 4) of row length Wp. */
@@ -72,7 +72,6 @@ export const directForward: ConvKernelStrategy<'forward'> = {
       prog.call('directConv', [[at(xp), 0, tS], at(offsets), K, at(wt, gr * K * L.coutPad), L.coutPad, at(bias, gr * L.coutPad), [at(yq), 0, tS], L.Q]);
       prog.call('copyPlanes', [[at(yq), 0, tS], L.Q, L.Wp, [at(ys, gr * coutG * P), 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW]);
     }
-    runTasks(prog);
-    y.set(ys.subarray(0, s.n * s.cout * P));
+    runTasks(prog, copyOut(ys, y, 1, s.n, s.cout * P));
   },
 };

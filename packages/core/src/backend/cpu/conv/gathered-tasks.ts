@@ -6,7 +6,7 @@
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { rangesLength, stageRanges } from '../wasm/conv.js';
 import { type TaskArg, TaskProgram, runTasks } from '../wasm/tasks.js';
-import { at, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, sumPartials } from './pipeline.js';
+import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, sumPartials } from './pipeline.js';
 import type { ConvShape } from './types.js';
 
 function dims(s: ConvShape) {
@@ -70,8 +70,7 @@ export function forwardTasks(s: ConvShape, y: TypedArray, x: TypedArray, w: Type
     prog.call('gemm', [coutG, L, K, at(wk, g * coutG * K), K, 1, [at(cols), 0, tS], L, 1, [at(out), 0, tS], L, b !== null ? 1 : 0, sc.work]);
     prog.call('copyPlanes', [[at(out), 0, tS, 4 * P], 0, L, [at(ys, g * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], 0, P, 1, coutG, P], m);
   }
-  runTasks(prog);
-  y.set(ys.subarray(0, s.n * s.cout * P));
+  runTasks(prog, copyOut(ys, y, m, s.n, s.cout * P));
 }
 
 /** dx = scatterAdd(Wᵀ · dy). */
@@ -99,8 +98,7 @@ export function inputGradTasks(s: ConvShape, dx: TypedArray, dy: TypedArray, w: 
     if (s.S.identity) prog.call('copyPlanes', [src, L, 0, dst, s.plane, 0, cinG, 1, P], m);
     else prog.call('scatterAddColumns', [src, cinG, ...geometry(s), at(ranges), dst, L], m);
   }
-  runTasks(prog);
-  dx.set(dxs.subarray(0, s.n * size));
+  runTasks(prog, copyOut(dxs, dx, m, s.n, size));
 }
 
 /** dW = Σ_chunks (Σ_{n in chunk} dy · gather(x)ᵀ), chunk partials added in order. */

@@ -1,7 +1,8 @@
 // What the float32 conv strategies share to run as task programs (wasm/tasks.ts): each task is
 // a fixed set of images that one thread takes through the whole pipeline (gather → GEMM →
 // scatter, or the Winograd transforms around their GEMMs) in scratch of its own. The batch is
-// staged in wasm memory once, padded to whole tasks; the outputs are copied out once.
+// staged in wasm memory once, padded to whole tasks; the calling thread copies finished tasks'
+// outputs out while the other threads run theirs.
 // Forward and input gradient: every output element comes from one image, summed in the same
 // order however the images are grouped into tasks and whichever thread runs them, so results
 // do not depend on the thread count (nor on the task size). Filter gradient: the sum over
@@ -9,7 +10,7 @@
 // writes its chunk's partial sum and the caller adds the partials in chunk order, so 1 and n
 // threads give the same bits.
 import { roundUp } from '../align.js';
-import { type TaskArg, workspaceStride } from '../wasm/tasks.js';
+import { type TaskArg, type TasksDone, workspaceStride } from '../wasm/tasks.js';
 import { requireWasmRuntime, wasmScratch } from '../wasm/runtime.js';
 
 /** Image chunks of a filter gradient (fewer for smaller batches): enough to share out, few partial sums to add. */
@@ -61,6 +62,15 @@ export function pipelineScratch(shared: readonly number[], perThread: readonly n
     threadStride: 4 * block,
     work: [runtime.workspaces[0]!, 0, workspaceStride(runtime)],
   };
+}
+
+/**
+ * The onDone of runTasks that copies the images of finished tasks (m images each, `size` floats
+ * per image) from the staged output `from` to `to` (n images: the padding is left out), while
+ * the other threads still run theirs.
+ */
+export function copyOut(from: Float32Array, to: { set(a: Float32Array, offset: number): void }, m: number, n: number, size: number): TasksDone {
+  return (first, end) => to.set(from.subarray(first * m * size, Math.min(end * m, n) * size), first * m * size);
 }
 
 /** Copies the images of `src` into the front of `dst` and zeroes the padding images after them. */

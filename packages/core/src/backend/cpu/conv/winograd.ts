@@ -9,7 +9,7 @@ import { type WinogradTiles, wasmConvKernelsAvailable } from '../wasm/conv.js';
 import { TaskProgram, runTasks } from '../wasm/tasks.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
-import { at, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, sumPartials } from './pipeline.js';
+import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, sumPartials } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 /** Tile slots the transforms may write (input) or read (output) past a chunk's last tile. */
 const SLACK = 4;
@@ -111,8 +111,7 @@ export const winogradForward: ConvKernelStrategy<'forward'> = {
       prog.call('winogradOutput', [[at(M), 0, tS, 4 * perImage], coutG, ld, T.tilesH, T.tilesW, at(bias, gr * coutG), [at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy], m);
       prog.call('copyPlanes', [[at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy, [at(ys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW], m);
     }
-    runTasks(prog);
-    y.set(ys.subarray(0, s.n * s.cout * P));
+    runTasks(prog, copyOut(ys, y, m, s.n, s.cout * P));
   },
 };
 

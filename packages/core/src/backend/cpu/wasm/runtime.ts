@@ -36,8 +36,11 @@ export interface GemmExecutor {
     count: number, M: number, N: number, K: number, a: number, aRs: number, aCs: number, aStride: number, b: number, bRs: number, bCs: number, bStride: number,
     c: number, ldc: number, cStride: number, accumulate: boolean,
   ): void;
-  /** Runs every task of an encoded task program (tasks.ts) on all threads, the caller included. */
-  runTasks(program: Int32Array): void;
+  /**
+   * Runs every task of an encoded task program (tasks.ts) on all threads, the caller included,
+   * which calls onDone for consecutive ranges of finished tasks, in order (tasks.ts TasksDone).
+   */
+  runTasks(program: Int32Array, onDone?: (first: number, end: number) => void): void;
 }
 
 /** The wasm instance, its memory, and the layout of that memory. */

@@ -50,6 +50,28 @@ describe('wasm task programs', () => {
     expect(byWorker).to.be.greaterThan(0);
   });
 
+  it('onDone gets consecutive ranges of finished tasks in order, each task once, its outputs written (1 and 2 threads, long and short programs)', async () => {
+    for (const threads of [1, 2]) {
+      expect(await enableWasmGemmThreads(threads)).to.equal(true);
+      for (const count of [1, 7, 200]) {
+        const [src, out, markers, who, pad] = wasmScratch([6 * count, 8 * count, 2, count, 1 << 14]) as Float32Array[];
+        src!.forEach((_, i) => (src![i] = i + 1));
+        out!.fill(-1);
+        const ranges: [number, number][] = [];
+        runTasks(program(count, src!, out!, markers!, who!).call('zeroFloats', [pad!.byteOffset, 1 << 14]), (first, end) => {
+          for (let i = first; i < end; i++) expect(out![8 * i + 6], `task ${i} written before onDone`).to.equal(6 * i + 6);
+          ranges.push([first, end]);
+        });
+        expect(ranges[0]![0]).to.equal(0);
+        ranges.forEach(([first, end], k) => {
+          expect(end).to.be.greaterThan(first);
+          if (k > 0) expect(first).to.equal(ranges[k - 1]![1]);
+        });
+        expect(ranges.at(-1)![1], `${threads} thread(s), ${count} tasks`).to.equal(count);
+      }
+    }
+  });
+
   it('a program too long for the control block runs on the calling thread, with the same results', async () => {
     expect(await enableWasmGemmThreads(2)).to.equal(true);
     const [a, b] = wasmScratch([4, 4]) as [Float32Array, Float32Array];

@@ -41,10 +41,12 @@ export type TaskArg = number | readonly [number, number, number?, number?];
 
 /**
  * Runs tasks of `program` (at `at` in `mem`) until none is left, claiming each from the counter
- * mem[claim]. Shared verbatim (via toString) by the calling thread and the workers, so it must
- * not reference anything outside itself.
+ * mem[claim]; marks each task done in mem[done + task] (where that is inside mem; done < 0: no
+ * marks) and then calls `after` (the calling thread: it copies out finished tasks meanwhile).
+ * Shared verbatim (via toString) by the calling thread and the workers, so it must not reference
+ * anything outside itself.
  */
-export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: Kernel[], thread: number): void {
+export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: Kernel[], thread: number, done: number, after?: () => void): void {
   const count = mem[at]!;
   const calls = mem[at + 1]!;
   const args: number[] = [];
@@ -65,6 +67,8 @@ export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: 
       }
       p += 4 * nargs;
     }
+    if (done >= 0 && done + task < mem.length) Atomics.store(mem, done + task, 1);
+    if (after) after();
   }
 }
 
@@ -106,20 +110,29 @@ export function workspaceStride(runtime: WasmRuntime): number {
 let serialFns: { exports: WebAssembly.Exports; fns: Kernel[] } | null = null;
 
 /**
+ * Tasks [first, end) are done: their outputs may be read. Called for consecutive ranges in
+ * order, every task once, before runTasks returns.
+ */
+export type TasksDone = (first: number, end: number) => void;
+
+/**
  * Runs every task of the program: across the threads when they are on, else on the calling
  * thread (thread index 0). withSerialGemm does not hold a program back: its tasks are whole
  * pipelines, worth sharing out (the conv algorithms' /1t variants thus run like the others).
+ * `onDone` (copying outputs out of wasm memory, say) runs on the calling thread, with threads
+ * between its own tasks and while it waits, so the copies overlap the workers' tasks.
  */
-export function runTasks(program: TaskProgram): void {
+export function runTasks(program: TaskProgram, onDone?: TasksDone): void {
   if (program.count === 0) return;
   const runtime = requireWasmRuntime('runTasks');
   const encoded = program.encode(runtime.exports);
   if (runtime.executor) {
-    runtime.executor.runTasks(encoded);
+    runtime.executor.runTasks(encoded, onDone);
     return;
   }
   if (serialFns?.exports !== runtime.exports) serialFns = { exports: runtime.exports, fns: exportedFunctions(runtime.exports) };
   const mem = new Int32Array(encoded.length + 1);
   mem.set(encoded);
-  runTaskProgram(mem, 0, encoded.length, serialFns.fns, 0);
+  runTaskProgram(mem, 0, encoded.length, serialFns.fns, 0, -1);
+  onDone?.(0, program.count);
 }

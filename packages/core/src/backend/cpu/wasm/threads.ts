@@ -30,6 +30,8 @@ const GEMM_JOB = 0;
 const TASK_JOB = 1;
 /** Int32s of the control block that hold a task program (1 MiB); a longer one runs on the caller. */
 const PROGRAM_INTS = 1 << 18;
+/** Int32s after the program that mark its tasks done (tasks past these are not marked: their outputs wait for the end). */
+const DONE_INTS = 1 << 14;
 const IDLE = 0;
 const BUSY = 1;
 const EXIT = 2;
@@ -65,12 +67,13 @@ const fns = (${exportedFunctions.toString()})(exports);
 const runBlocks = ${runBlocks.toString()};
 const runTaskProgram = ${runTaskProgram.toString()};
 const s = slot * ${SLOT};
-const program = control.length - ${PROGRAM_INTS};
+const program = control.length - ${PROGRAM_INTS + DONE_INTS};
+const done = control.length - ${DONE_INTS};
 ready();
 for (;;) {
   Atomics.wait(control, s, ${IDLE});
   if (Atomics.load(control, s) === ${EXIT}) break;
-  if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot);
+  if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done);
   else runBlocks(control, exports.gemm, work);
   Atomics.store(control, s, ${IDLE});
   Atomics.notify(control, s);
@@ -101,7 +104,7 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
   if (!startWorker) return false;
   const block = !options.spin && canBlockThread();
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
-  const control = new Int32Array(new SharedArrayBuffer(4 * (SLOT * threads + PROGRAM_INTS)));
+  const control = new Int32Array(new SharedArrayBuffer(4 * (SLOT * threads + PROGRAM_INTS + DONE_INTS)));
   const runtime = createWasmRuntime(module, memory, threads);
   const { workspaces } = runtime;
   const started = await Promise.allSettled(
@@ -123,18 +126,21 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
 function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: number, control: Int32Array, block: boolean): GemmExecutor {
   const gemm = (exports as unknown as GemmExports).gemm as GemmFn;
   const fns = exportedFunctions(exports);
-  const program = control.length - PROGRAM_INTS;
-  // Hands a job to every thread (the caller included) and waits for the workers to finish it.
-  const runJob = (kind: number): void => {
+  const program = control.length - PROGRAM_INTS - DONE_INTS;
+  const done = control.length - DONE_INTS;
+  // Hands a job to every thread (the caller included) and waits for the workers to finish it;
+  // `between` runs after each of the caller's tasks and before it waits for each worker.
+  const runJob = (kind: number, between?: () => void): void => {
     control[KIND] = kind;
     control[TASK_CLAIM] = 0;
     for (let t = 1; t < threads; t++) {
       Atomics.store(control, t * SLOT, BUSY);
       Atomics.notify(control, t * SLOT);
     }
-    if (kind === TASK_JOB) runTaskProgram(control, program, TASK_CLAIM, fns, 0);
+    if (kind === TASK_JOB) runTaskProgram(control, program, TASK_CLAIM, fns, 0, done, between);
     else runBlocks(control, gemm, work);
     for (let t = 1; t < threads; t++) {
+      between?.();
       if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
       else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
     }
@@ -163,16 +169,29 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
       // Too little in all, or too few products to share out: each product splits itself.
       for (let i = 0; i < count; i++) executor.run(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate);
     },
-    runTasks(encoded) {
+    runTasks(encoded, onDone) {
+      const count = encoded[0]!;
       if (encoded.length > PROGRAM_INTS) {
         // Too long for the control block: the caller runs every task (same calls, same results).
         const mem = new Int32Array(encoded.length + 1);
         mem.set(encoded);
-        runTaskProgram(mem, 0, encoded.length, fns, 0);
+        runTaskProgram(mem, 0, encoded.length, fns, 0, -1);
+        onDone?.(0, count);
         return;
       }
       control.set(encoded, program);
-      runJob(TASK_JOB);
+      // Finished tasks are handed to onDone in order as their marks appear (up to DONE_INTS of them).
+      let handled = 0;
+      const marked = Math.min(count, DONE_INTS);
+      const drain = (): void => {
+        let end = handled;
+        while (end < marked && Atomics.load(control, done + end) === 1) end++;
+        if (end > handled) onDone!(handled, end);
+        handled = end;
+      };
+      if (onDone) control.fill(0, done, done + marked);
+      runJob(TASK_JOB, onDone && drain);
+      if (onDone && handled < count) onDone(handled, count);
     },
   };
   return executor;
