@@ -377,3 +377,181 @@ export function winogradGradOutput(dyp: usize, couts: i32, dyPlane: i32, Wd: i32
     }
   }
 }
+
+// Winograd F(4×4, 3×3) (Lavin & Gray, points 0, ±1, ±2, ∞): a 4×4 output tile from a 6×6 input
+// tile with 36 multiplies per channel pair instead of 144: Y = Aᵀ[Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)]A. As
+// above, the Σ_c is 36 GEMMs (one per element ξ = 6i + j of the 6×6 transformed tile) done by the
+// host; these are the transforms, 4 tiles along x per SIMD vector. Tile t = ty·tilesW + tx reads
+// padded rows 4ty..4ty+5, columns 4tx..4tx+5. Rows of Bᵀ share terms pairwise (1/2 and 3/4), as do
+// those of Aᵀ (0/2 and 1/3): the vertical pass goes a pair of rows at a time, few values live.
+//   Bᵀ = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
+//   Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+
+@inline function ld4(row: usize, j: i32): v128 {
+  return v128.load(row + (<usize>j << 4));
+}
+
+/**
+ * One row e of Bᵀd, as 5 vectors holding columns 4k..4k+3 (k < 5) of 4 side-by-side tiles, times B:
+ * transposed into c0..c5 (c_k: column k of each of the 4 tiles), then the 6 entries (e B)[k]
+ * stored at dst + k·xi.
+ */
+@inline function winograd4InputRow(a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, dst: usize, xi: usize): void {
+  const t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
+  const u0 = v128.shuffle<f32>(a1, a2, 0, 4, 1, 5);
+  const u1 = v128.shuffle<f32>(a3, a4, 0, 4, 1, 5);
+  const c0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
+  const c1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  const c2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+  const c3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  const c4 = v128.shuffle<f32>(u0, u1, 0, 1, 4, 5);
+  const c5 = v128.shuffle<f32>(u0, u1, 2, 3, 6, 7);
+  const two = f32x4.splat(2), four = f32x4.splat(4), five = f32x4.splat(5);
+  v128.store(dst, f32x4.add(f32x4.sub(f32x4.mul(four, c0), f32x4.mul(five, c2)), c4));
+  const p = f32x4.sub(c4, f32x4.mul(four, c2));
+  const q = f32x4.sub(c3, f32x4.mul(four, c1));
+  v128.store(dst + xi, f32x4.add(p, q));
+  v128.store(dst + 2 * xi, f32x4.sub(p, q));
+  const r = f32x4.sub(c4, c2);
+  const s = f32x4.mul(two, f32x4.sub(c3, c1));
+  v128.store(dst + 3 * xi, f32x4.add(r, s));
+  v128.store(dst + 4 * xi, f32x4.sub(r, s));
+  v128.store(dst + 5 * xi, f32x4.add(f32x4.sub(f32x4.mul(four, c1), f32x4.mul(five, c3)), c5));
+}
+
+/**
+ * v[(ξ·channels + c)·ldv + t] = (Bᵀ d B)[ξ] for tile t of plane c of xp (row length Wp, planes
+ * xPlane apart). Tiles go 4 at a time: the last group of a row also writes up to 3 slots past the
+ * row (the next row's, written again after, or past the image: the caller leaves room); it reads
+ * rows up to 4·tilesH + 1 and columns up to 4·roundUp(tilesW, 4) + 3.
+ */
+export function winograd4Input(xp: usize, channels: i32, xPlane: i32, Wp: i32, tilesH: i32, tilesW: i32, v: usize, ldv: i32): void {
+  const xi = <usize>(channels * ldv) << 2;
+  const rowBytes = <usize>Wp << 2;
+  const two = f32x4.splat(2), four = f32x4.splat(4), five = f32x4.splat(5);
+  for (let c = 0; c < channels; c++) {
+    const plane = xp + (<usize>(c * xPlane) << 2);
+    const vc = v + (<usize>(c * ldv) << 2);
+    for (let ty = 0; ty < tilesH; ty++) {
+      for (let tx = 0; tx < tilesW; tx += 4) {
+        const r0 = plane + (<usize>(4 * ty * Wp + 4 * tx) << 2);
+        const r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes, r4 = r3 + rowBytes, r5 = r4 + rowBytes;
+        const dst = vc + (<usize>(ty * tilesW + tx) << 2);
+        // Row 0 of Bᵀd: 4d0 - 5d2 + d4.
+        winograd4InputRow(
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 0)), f32x4.mul(five, ld4(r2, 0))), ld4(r4, 0)),
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 1)), f32x4.mul(five, ld4(r2, 1))), ld4(r4, 1)),
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 2)), f32x4.mul(five, ld4(r2, 2))), ld4(r4, 2)),
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 3)), f32x4.mul(five, ld4(r2, 3))), ld4(r4, 3)),
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 4)), f32x4.mul(five, ld4(r2, 4))), ld4(r4, 4)),
+          dst, xi);
+        // Rows 1, 2: (d4 - 4d2) ± (d3 - 4d1).
+        const p0 = f32x4.sub(ld4(r4, 0), f32x4.mul(four, ld4(r2, 0))), q0 = f32x4.sub(ld4(r3, 0), f32x4.mul(four, ld4(r1, 0)));
+        const p1 = f32x4.sub(ld4(r4, 1), f32x4.mul(four, ld4(r2, 1))), q1 = f32x4.sub(ld4(r3, 1), f32x4.mul(four, ld4(r1, 1)));
+        const p2 = f32x4.sub(ld4(r4, 2), f32x4.mul(four, ld4(r2, 2))), q2 = f32x4.sub(ld4(r3, 2), f32x4.mul(four, ld4(r1, 2)));
+        const p3 = f32x4.sub(ld4(r4, 3), f32x4.mul(four, ld4(r2, 3))), q3 = f32x4.sub(ld4(r3, 3), f32x4.mul(four, ld4(r1, 3)));
+        const p4 = f32x4.sub(ld4(r4, 4), f32x4.mul(four, ld4(r2, 4))), q4 = f32x4.sub(ld4(r3, 4), f32x4.mul(four, ld4(r1, 4)));
+        winograd4InputRow(f32x4.add(p0, q0), f32x4.add(p1, q1), f32x4.add(p2, q2), f32x4.add(p3, q3), f32x4.add(p4, q4), dst + 6 * xi, xi);
+        winograd4InputRow(f32x4.sub(p0, q0), f32x4.sub(p1, q1), f32x4.sub(p2, q2), f32x4.sub(p3, q3), f32x4.sub(p4, q4), dst + 12 * xi, xi);
+        // Rows 3, 4: (d4 - d2) ± 2(d3 - d1).
+        const s0 = f32x4.sub(ld4(r4, 0), ld4(r2, 0)), e0 = f32x4.mul(two, f32x4.sub(ld4(r3, 0), ld4(r1, 0)));
+        const s1 = f32x4.sub(ld4(r4, 1), ld4(r2, 1)), e1 = f32x4.mul(two, f32x4.sub(ld4(r3, 1), ld4(r1, 1)));
+        const s2 = f32x4.sub(ld4(r4, 2), ld4(r2, 2)), e2 = f32x4.mul(two, f32x4.sub(ld4(r3, 2), ld4(r1, 2)));
+        const s3 = f32x4.sub(ld4(r4, 3), ld4(r2, 3)), e3 = f32x4.mul(two, f32x4.sub(ld4(r3, 3), ld4(r1, 3)));
+        const s4 = f32x4.sub(ld4(r4, 4), ld4(r2, 4)), e4 = f32x4.mul(two, f32x4.sub(ld4(r3, 4), ld4(r1, 4)));
+        winograd4InputRow(f32x4.add(s0, e0), f32x4.add(s1, e1), f32x4.add(s2, e2), f32x4.add(s3, e3), f32x4.add(s4, e4), dst + 18 * xi, xi);
+        winograd4InputRow(f32x4.sub(s0, e0), f32x4.sub(s1, e1), f32x4.sub(s2, e2), f32x4.sub(s3, e3), f32x4.sub(s4, e4), dst + 24 * xi, xi);
+        // Row 5: 4d1 - 5d3 + d5.
+        winograd4InputRow(
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 0)), f32x4.mul(five, ld4(r3, 0))), ld4(r5, 0)),
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 1)), f32x4.mul(five, ld4(r3, 1))), ld4(r5, 1)),
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 2)), f32x4.mul(five, ld4(r3, 2))), ld4(r5, 2)),
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 3)), f32x4.mul(five, ld4(r3, 3))), ld4(r5, 3)),
+          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 4)), f32x4.mul(five, ld4(r3, 4))), ld4(r5, 4)),
+          dst + 30 * xi, xi);
+      }
+    }
+  }
+}
+
+/**
+ * Row a of a 4×4 output tile group from u_k = (Aᵀm)[a, k] (k < 6, 4 tiles per vector): the 4
+ * entries (u A)[b] + bias, stored as output columns 4 tiles × 4 at dst (16 contiguous floats).
+ */
+@inline function winograd4OutputRow(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, bv: v128, dst: usize): void {
+  const p = f32x4.add(u1, u2), q = f32x4.sub(u1, u2);
+  const r = f32x4.add(u3, u4), s = f32x4.sub(u3, u4);
+  const y0 = f32x4.add(bv, f32x4.add(f32x4.add(u0, p), r));
+  const y1 = f32x4.add(bv, f32x4.add(q, f32x4.mul(f32x4.splat(2), s)));
+  const y2 = f32x4.add(bv, f32x4.add(p, f32x4.mul(f32x4.splat(4), r)));
+  const y3 = f32x4.add(bv, f32x4.add(f32x4.add(q, f32x4.mul(f32x4.splat(8), s)), u5));
+  storeTransposed(dst, 16, y0, y1, y2, y3);
+}
+
+/**
+ * For each output channel co and tile t: the 4×4 tile Aᵀ m A + bias[co], m[ξ] = mt[(ξ·couts + co)·ldm + t],
+ * into y (planes yPlane apart, row length Wy ≥ 4·roundUp(tilesW, 4)) at rows 4ty..4ty+3, columns
+ * 4tx..4tx+3. Columns past 4·tilesW get values of other tiles (the caller drops them); mt is read
+ * up to 3 tiles past the image.
+ */
+export function winograd4Output(mt: usize, couts: i32, ldm: i32, tilesH: i32, tilesW: i32, bias: usize, y: usize, yPlane: i32, Wy: i32): void {
+  const xi = <usize>(couts * ldm) << 2;
+  const rowBytes = <usize>Wy << 2;
+  const two = f32x4.splat(2), four = f32x4.splat(4), eight = f32x4.splat(8);
+  for (let co = 0; co < couts; co++) {
+    const bv = v128.load32_splat(bias + (<usize>co << 2));
+    const mc = mt + (<usize>(co * ldm) << 2);
+    const yc = y + (<usize>(co * yPlane) << 2);
+    for (let ty = 0; ty < tilesH; ty++) {
+      for (let tx = 0; tx < tilesW; tx += 4) {
+        const src = mc + (<usize>(ty * tilesW + tx) << 2);
+        const dst = yc + (<usize>(4 * ty * Wy + 4 * tx) << 2);
+        // Rows 0 and 2 of Aᵀm: m0 + (m1 + m2) + (m3 + m4) and (m1 + m2) + 4(m3 + m4), per column j.
+        let m1 = v128.load(src + 6 * xi), m2 = v128.load(src + 12 * xi), m3 = v128.load(src + 18 * xi), m4 = v128.load(src + 24 * xi);
+        let p = f32x4.add(m1, m2), r = f32x4.add(m3, m4);
+        const a0 = f32x4.add(f32x4.add(v128.load(src), p), r), b0 = f32x4.add(p, f32x4.mul(four, r));
+        m1 = v128.load(src + 7 * xi); m2 = v128.load(src + 13 * xi); m3 = v128.load(src + 19 * xi); m4 = v128.load(src + 25 * xi);
+        p = f32x4.add(m1, m2); r = f32x4.add(m3, m4);
+        const a1 = f32x4.add(f32x4.add(v128.load(src + xi), p), r), b1 = f32x4.add(p, f32x4.mul(four, r));
+        m1 = v128.load(src + 8 * xi); m2 = v128.load(src + 14 * xi); m3 = v128.load(src + 20 * xi); m4 = v128.load(src + 26 * xi);
+        p = f32x4.add(m1, m2); r = f32x4.add(m3, m4);
+        const a2 = f32x4.add(f32x4.add(v128.load(src + 2 * xi), p), r), b2 = f32x4.add(p, f32x4.mul(four, r));
+        m1 = v128.load(src + 9 * xi); m2 = v128.load(src + 15 * xi); m3 = v128.load(src + 21 * xi); m4 = v128.load(src + 27 * xi);
+        p = f32x4.add(m1, m2); r = f32x4.add(m3, m4);
+        const a3 = f32x4.add(f32x4.add(v128.load(src + 3 * xi), p), r), b3 = f32x4.add(p, f32x4.mul(four, r));
+        m1 = v128.load(src + 10 * xi); m2 = v128.load(src + 16 * xi); m3 = v128.load(src + 22 * xi); m4 = v128.load(src + 28 * xi);
+        p = f32x4.add(m1, m2); r = f32x4.add(m3, m4);
+        const a4 = f32x4.add(f32x4.add(v128.load(src + 4 * xi), p), r), b4 = f32x4.add(p, f32x4.mul(four, r));
+        m1 = v128.load(src + 11 * xi); m2 = v128.load(src + 17 * xi); m3 = v128.load(src + 23 * xi); m4 = v128.load(src + 29 * xi);
+        p = f32x4.add(m1, m2); r = f32x4.add(m3, m4);
+        const a5 = f32x4.add(f32x4.add(v128.load(src + 5 * xi), p), r), b5 = f32x4.add(p, f32x4.mul(four, r));
+        winograd4OutputRow(a0, a1, a2, a3, a4, a5, bv, dst);
+        winograd4OutputRow(b0, b1, b2, b3, b4, b5, bv, dst + 2 * rowBytes);
+        // Rows 1 and 3: (m1 - m2) + 2(m3 - m4) and (m1 - m2) + 8(m3 - m4) + m5.
+        m1 = v128.load(src + 6 * xi); m2 = v128.load(src + 12 * xi); m3 = v128.load(src + 18 * xi); m4 = v128.load(src + 24 * xi);
+        let q = f32x4.sub(m1, m2), s = f32x4.sub(m3, m4);
+        const c0 = f32x4.add(q, f32x4.mul(two, s)), d0 = f32x4.add(f32x4.add(q, f32x4.mul(eight, s)), v128.load(src + 30 * xi));
+        m1 = v128.load(src + 7 * xi); m2 = v128.load(src + 13 * xi); m3 = v128.load(src + 19 * xi); m4 = v128.load(src + 25 * xi);
+        q = f32x4.sub(m1, m2); s = f32x4.sub(m3, m4);
+        const c1 = f32x4.add(q, f32x4.mul(two, s)), d1 = f32x4.add(f32x4.add(q, f32x4.mul(eight, s)), v128.load(src + 31 * xi));
+        m1 = v128.load(src + 8 * xi); m2 = v128.load(src + 14 * xi); m3 = v128.load(src + 20 * xi); m4 = v128.load(src + 26 * xi);
+        q = f32x4.sub(m1, m2); s = f32x4.sub(m3, m4);
+        const c2 = f32x4.add(q, f32x4.mul(two, s)), d2 = f32x4.add(f32x4.add(q, f32x4.mul(eight, s)), v128.load(src + 32 * xi));
+        m1 = v128.load(src + 9 * xi); m2 = v128.load(src + 15 * xi); m3 = v128.load(src + 21 * xi); m4 = v128.load(src + 27 * xi);
+        q = f32x4.sub(m1, m2); s = f32x4.sub(m3, m4);
+        const c3 = f32x4.add(q, f32x4.mul(two, s)), d3 = f32x4.add(f32x4.add(q, f32x4.mul(eight, s)), v128.load(src + 33 * xi));
+        m1 = v128.load(src + 10 * xi); m2 = v128.load(src + 16 * xi); m3 = v128.load(src + 22 * xi); m4 = v128.load(src + 28 * xi);
+        q = f32x4.sub(m1, m2); s = f32x4.sub(m3, m4);
+        const c4 = f32x4.add(q, f32x4.mul(two, s)), d4 = f32x4.add(f32x4.add(q, f32x4.mul(eight, s)), v128.load(src + 34 * xi));
+        m1 = v128.load(src + 11 * xi); m2 = v128.load(src + 17 * xi); m3 = v128.load(src + 23 * xi); m4 = v128.load(src + 29 * xi);
+        q = f32x4.sub(m1, m2); s = f32x4.sub(m3, m4);
+        const c5 = f32x4.add(q, f32x4.mul(two, s)), d5 = f32x4.add(f32x4.add(q, f32x4.mul(eight, s)), v128.load(src + 35 * xi));
+        winograd4OutputRow(c0, c1, c2, c3, c4, c5, bv, dst + rowBytes);
+        winograd4OutputRow(d0, d1, d2, d3, d4, d5, bv, dst + 3 * rowBytes);
+      }
+    }
+  }
+}

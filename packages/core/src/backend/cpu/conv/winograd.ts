@@ -74,14 +74,15 @@ function transformInput(prog: TaskProgram, s: ConvShape, L: Layout, xs: Float32A
   prog.call('winogradInput', [[at(xp), 0, tS, slot], cinG, L.xPlane, L.Wp, L.T.tilesH, L.T.tilesW, [at(V), 0, tS, 4 * L.perImage], L.ld], L.m);
 }
 
-const applies = (s: ConvShape, dtype: string): boolean => {
+/** Where Winograd F(m×m, 3×3) applies (this one and winograd4x4.ts): float32 3×3 stride-1 undilated convs, with the wasm kernels. */
+export const winogradApplies = (s: ConvShape, dtype: string): boolean => {
   const g = s.S.window;
   return dtype === 'float32' && g.kH === 3 && g.kW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1 && wasmConvKernelsAvailable();
 };
 
 export const winogradForward: ConvKernelStrategy<'forward'> = {
   name: 'winograd',
-  applies,
+  applies: winogradApplies,
   run(s, y, x, w, b) {
     const g = s.S.window;
     const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
@@ -143,7 +144,7 @@ function untransformFilterGrad(s: ConvShape, Macc: Float32Array, dw: TypedArray)
 
 export const winogradFilterGrad: ConvKernelStrategy<'filterGrad'> = {
   name: 'winograd',
-  applies,
+  applies: winogradApplies,
   run(s, dw, x, dy) {
     const g = s.S.window;
     const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];

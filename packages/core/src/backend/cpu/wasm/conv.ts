@@ -2,7 +2,7 @@
 // operand lives in wasm memory: a strategy stages its images there once and the kernels read and
 // write them there. The kernels: the im2col gather and col2im scatter-add (the TypeScript
 // reference: conv/columns.ts), planar copies and zeroing, the direct conv (conv/direct.ts) and
-// the Winograd F(2×2, 3×3) transforms (conv/winograd.ts). The strategies call them from task
+// the Winograd F(2×2, 3×3) and F(4×4, 3×3) transforms (conv/winograd.ts, winograd4x4.ts). The strategies call them from task
 // programs (tasks.ts, by export name, on whichever thread runs the task); ConvExports documents
 // their arguments.
 import type { ConvPattern } from '../conv/pattern.js';
@@ -21,6 +21,9 @@ import { isWasmView, wasmAvailable, wasmKernels } from './runtime.js';
  * - winogradGradOutput (the filter gradient's transform of dy): dt[(ξ·couts + co)·ldt + t] = (A g Aᵀ)[ξ] for the 2×2
  *   tile g of each plane of dyp (row length Wd ≥ 2·roundUp(tilesW, 4), planes dyPlane apart, zero outside the
  *   output); writes up to 3 tiles past the image's last.
+ * - winograd4Input, winograd4Output: the same for Winograd F(4×4, 3×3) (conv/winograd4x4.ts): 36 transformed
+ *   elements of 6×6 input tiles (rows 4ty..4ty+5, columns 4tx..4tx+5; reads rows up to 4·tilesH + 1, columns up to
+ *   4·roundUp(tilesW, 4) + 3), 4×4 output tiles into y (row length Wy ≥ 4·roundUp(tilesW, 4)).
  */
 interface ConvExports {
   gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
@@ -31,6 +34,8 @@ interface ConvExports {
   winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
   winogradOutput(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
   winogradGradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
+  winograd4Input(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
+  winograd4Output(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
 }
 
 let enabled = true;
@@ -99,7 +104,7 @@ export function stageTapOffsets(view: Float32Array, channels: number, xPlane: nu
   }
 }
 
-/** Tiles of Winograd F(2×2, 3×3) over one image: tilesH × tilesW, each a 4×4 input / 2×2 output patch. */
+/** Tiles of Winograd over one image: tilesH × tilesW, each a 4×4 input / 2×2 output patch (F(2×2, 3×3)) or 6×6 / 4×4 (F(4×4, 3×3)). */
 export interface WinogradTiles {
   tilesH: number;
   tilesW: number;
