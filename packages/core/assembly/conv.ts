@@ -381,28 +381,27 @@ export function winogradGradOutput(dyp: usize, couts: i32, dyPlane: i32, Wd: i32
 // Winograd F(4×4, 3×3) (Lavin & Gray, points 0, ±1, ±2, ∞): a 4×4 output tile from a 6×6 input
 // tile with 36 multiplies per channel pair instead of 144: Y = Aᵀ[Σ_c (G g Gᵀ) ⊙ (Bᵀ d B)]A. As
 // above, the Σ_c is 36 GEMMs (one per element ξ = 6i + j of the 6×6 transformed tile) done by the
-// host; these are the transforms, 4 tiles along x per SIMD vector. Tile t = ty·tilesW + tx reads
-// padded rows 4ty..4ty+5, columns 4tx..4tx+5. Rows of Bᵀ share terms pairwise (1/2 and 3/4), as do
-// those of Aᵀ (0/2 and 1/3): the vertical pass goes a pair of rows at a time, few values live.
+// host; these are the transforms, 4 tiles t..t+3 per SIMD vector: 4 along x, or, where a row has
+// only 2 tiles (outputs 5-8 wide, as 7×7 and 8×8 maps), 2 along x in 2 rows, not half the lanes
+// idle. Tile t = ty·tilesW + tx reads padded rows 4ty..4ty+5, columns 4tx..4tx+5. Rows of Bᵀ share
+// terms pairwise (1/2 and 3/4), as do those of Aᵀ (0/2 and 1/3): the vertical pass goes a pair of
+// rows at a time, few values live.
 //   Bᵀ = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0; 0 4 0 -5 0 1]
 //   Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
 
-@inline function ld4(row: usize, j: i32): v128 {
-  return v128.load(row + (<usize>j << 4));
-}
-
 /**
- * One row e of Bᵀd, as 5 vectors holding columns 4k..4k+3 (k < 5) of 4 side-by-side tiles, times B:
- * transposed into c0..c5 (c_k: column k of each of the 4 tiles), then the 6 entries (e B)[k]
- * stored at dst + k·xi.
+ * One row e of Bᵀd times B, for 4 tiles: a0..a3 hold columns 0..3 of tile 0..3 (lane i: tile i's
+ * columns 0..3 of e), n1 and n3 the next 4 columns of tiles 1 and 3 (their columns 4, 5 in lanes
+ * 0, 1; those of tiles 0 and 2 are a1's and a3's). Transposed into c0..c5 (c_k: column k of each
+ * tile), then the 6 entries (e B)[k] stored at dst + k·xi.
  */
-@inline function winograd4InputRow(a0: v128, a1: v128, a2: v128, a3: v128, a4: v128, dst: usize, xi: usize): void {
+@inline function winograd4InputRow(a0: v128, a1: v128, n1: v128, a2: v128, a3: v128, n3: v128, dst: usize, xi: usize): void {
   const t0 = v128.shuffle<f32>(a0, a1, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(a2, a3, 0, 4, 1, 5);
   const t2 = v128.shuffle<f32>(a0, a1, 2, 6, 3, 7);
   const t3 = v128.shuffle<f32>(a2, a3, 2, 6, 3, 7);
-  const u0 = v128.shuffle<f32>(a1, a2, 0, 4, 1, 5);
-  const u1 = v128.shuffle<f32>(a3, a4, 0, 4, 1, 5);
+  const u0 = v128.shuffle<f32>(a1, n1, 0, 4, 1, 5);
+  const u1 = v128.shuffle<f32>(a3, n3, 0, 4, 1, 5);
   const c0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
   const c1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
   const c2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
@@ -422,56 +421,66 @@ export function winogradGradOutput(dyp: usize, couts: i32, dyPlane: i32, Wd: i32
   v128.store(dst + 5 * xi, f32x4.add(f32x4.sub(f32x4.mul(four, c1), f32x4.mul(five, c3)), c5));
 }
 
+// The rows of Bᵀd at one column vector p of the padded plane (rows R bytes apart): row 0, rows 1
+// and 2 as (d4 - 4d2) ± (d3 - 4d1), rows 3 and 4 as (d4 - d2) ± 2(d3 - d1), row 5.
+@inline function bt0(p: usize, R: usize): v128 {
+  return f32x4.add(f32x4.sub(f32x4.mul(f32x4.splat(4), v128.load(p)), f32x4.mul(f32x4.splat(5), v128.load(p + 2 * R))), v128.load(p + 4 * R));
+}
+@inline function bt12p(p: usize, R: usize): v128 {
+  return f32x4.sub(v128.load(p + 4 * R), f32x4.mul(f32x4.splat(4), v128.load(p + 2 * R)));
+}
+@inline function bt12q(p: usize, R: usize): v128 {
+  return f32x4.sub(v128.load(p + 3 * R), f32x4.mul(f32x4.splat(4), v128.load(p + R)));
+}
+@inline function bt34p(p: usize, R: usize): v128 {
+  return f32x4.sub(v128.load(p + 4 * R), v128.load(p + 2 * R));
+}
+@inline function bt34q(p: usize, R: usize): v128 {
+  return f32x4.mul(f32x4.splat(2), f32x4.sub(v128.load(p + 3 * R), v128.load(p + R)));
+}
+@inline function bt5(p: usize, R: usize): v128 {
+  return f32x4.add(f32x4.sub(f32x4.mul(f32x4.splat(4), v128.load(p + R)), f32x4.mul(f32x4.splat(5), v128.load(p + 3 * R))), v128.load(p + 5 * R));
+}
+
 /**
  * v[(ξ·channels + c)·ldv + t] = (Bᵀ d B)[ξ] for tile t of plane c of xp (row length Wp, planes
- * xPlane apart). Tiles go 4 at a time: the last group of a row also writes up to 3 slots past the
- * row (the next row's, written again after, or past the image: the caller leaves room); it reads
- * rows up to 4·tilesH + 1 and columns up to 4·roundUp(tilesW, 4) + 3.
+ * xPlane apart). Tiles go 4 at a time, tiles t..t+3 in a vector: 4 tiles of a row (the last group
+ * of a row also writes up to 3 slots past the row: the next row's, written again after, or past
+ * the image: the caller leaves room), or, where tilesW is 2, 2 tiles of two rows (not half the
+ * lanes wasted); it reads rows up to 4·roundUp(tilesH, tilesW == 2 ? 2 : 1) + 1 and columns up to
+ * 4·roundUp(tilesW, 4) + 3 (tilesW == 2: 11).
  */
 export function winograd4Input(xp: usize, channels: i32, xPlane: i32, Wp: i32, tilesH: i32, tilesW: i32, v: usize, ldv: i32): void {
   const xi = <usize>(channels * ldv) << 2;
-  const rowBytes = <usize>Wp << 2;
-  const two = f32x4.splat(2), four = f32x4.splat(4), five = f32x4.splat(5);
+  const R = <usize>Wp << 2;
+  const paired = tilesW == 2;
+  const tyStep = paired ? 2 : 1;
   for (let c = 0; c < channels; c++) {
     const plane = xp + (<usize>(c * xPlane) << 2);
     const vc = v + (<usize>(c * ldv) << 2);
-    for (let ty = 0; ty < tilesH; ty++) {
+    for (let ty = 0; ty < tilesH; ty += tyStep) {
       for (let tx = 0; tx < tilesW; tx += 4) {
-        const r0 = plane + (<usize>(4 * ty * Wp + 4 * tx) << 2);
-        const r1 = r0 + rowBytes, r2 = r1 + rowBytes, r3 = r2 + rowBytes, r4 = r3 + rowBytes, r5 = r4 + rowBytes;
+        // Column vectors: lanes of tiles 0, 1 at k0, k1 (their next columns at kn1), tiles 2, 3 at
+        // k2, k3 (next: kn3), where k2 is 4 rows down when paired, else kn1.
+        const k0 = plane + (<usize>(4 * ty * Wp + 4 * tx) << 2);
+        const k1 = k0 + 16, kn1 = k0 + 32;
+        const k2 = paired ? k0 + 4 * R : kn1;
+        const k3 = k2 + 16, kn3 = k2 + 32;
         const dst = vc + (<usize>(ty * tilesW + tx) << 2);
-        // Row 0 of Bᵀd: 4d0 - 5d2 + d4.
-        winograd4InputRow(
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 0)), f32x4.mul(five, ld4(r2, 0))), ld4(r4, 0)),
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 1)), f32x4.mul(five, ld4(r2, 1))), ld4(r4, 1)),
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 2)), f32x4.mul(five, ld4(r2, 2))), ld4(r4, 2)),
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 3)), f32x4.mul(five, ld4(r2, 3))), ld4(r4, 3)),
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r0, 4)), f32x4.mul(five, ld4(r2, 4))), ld4(r4, 4)),
-          dst, xi);
-        // Rows 1, 2: (d4 - 4d2) ± (d3 - 4d1).
-        const p0 = f32x4.sub(ld4(r4, 0), f32x4.mul(four, ld4(r2, 0))), q0 = f32x4.sub(ld4(r3, 0), f32x4.mul(four, ld4(r1, 0)));
-        const p1 = f32x4.sub(ld4(r4, 1), f32x4.mul(four, ld4(r2, 1))), q1 = f32x4.sub(ld4(r3, 1), f32x4.mul(four, ld4(r1, 1)));
-        const p2 = f32x4.sub(ld4(r4, 2), f32x4.mul(four, ld4(r2, 2))), q2 = f32x4.sub(ld4(r3, 2), f32x4.mul(four, ld4(r1, 2)));
-        const p3 = f32x4.sub(ld4(r4, 3), f32x4.mul(four, ld4(r2, 3))), q3 = f32x4.sub(ld4(r3, 3), f32x4.mul(four, ld4(r1, 3)));
-        const p4 = f32x4.sub(ld4(r4, 4), f32x4.mul(four, ld4(r2, 4))), q4 = f32x4.sub(ld4(r3, 4), f32x4.mul(four, ld4(r1, 4)));
-        winograd4InputRow(f32x4.add(p0, q0), f32x4.add(p1, q1), f32x4.add(p2, q2), f32x4.add(p3, q3), f32x4.add(p4, q4), dst + 6 * xi, xi);
-        winograd4InputRow(f32x4.sub(p0, q0), f32x4.sub(p1, q1), f32x4.sub(p2, q2), f32x4.sub(p3, q3), f32x4.sub(p4, q4), dst + 12 * xi, xi);
-        // Rows 3, 4: (d4 - d2) ± 2(d3 - d1).
-        const s0 = f32x4.sub(ld4(r4, 0), ld4(r2, 0)), e0 = f32x4.mul(two, f32x4.sub(ld4(r3, 0), ld4(r1, 0)));
-        const s1 = f32x4.sub(ld4(r4, 1), ld4(r2, 1)), e1 = f32x4.mul(two, f32x4.sub(ld4(r3, 1), ld4(r1, 1)));
-        const s2 = f32x4.sub(ld4(r4, 2), ld4(r2, 2)), e2 = f32x4.mul(two, f32x4.sub(ld4(r3, 2), ld4(r1, 2)));
-        const s3 = f32x4.sub(ld4(r4, 3), ld4(r2, 3)), e3 = f32x4.mul(two, f32x4.sub(ld4(r3, 3), ld4(r1, 3)));
-        const s4 = f32x4.sub(ld4(r4, 4), ld4(r2, 4)), e4 = f32x4.mul(two, f32x4.sub(ld4(r3, 4), ld4(r1, 4)));
-        winograd4InputRow(f32x4.add(s0, e0), f32x4.add(s1, e1), f32x4.add(s2, e2), f32x4.add(s3, e3), f32x4.add(s4, e4), dst + 18 * xi, xi);
-        winograd4InputRow(f32x4.sub(s0, e0), f32x4.sub(s1, e1), f32x4.sub(s2, e2), f32x4.sub(s3, e3), f32x4.sub(s4, e4), dst + 24 * xi, xi);
-        // Row 5: 4d1 - 5d3 + d5.
-        winograd4InputRow(
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 0)), f32x4.mul(five, ld4(r3, 0))), ld4(r5, 0)),
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 1)), f32x4.mul(five, ld4(r3, 1))), ld4(r5, 1)),
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 2)), f32x4.mul(five, ld4(r3, 2))), ld4(r5, 2)),
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 3)), f32x4.mul(five, ld4(r3, 3))), ld4(r5, 3)),
-          f32x4.add(f32x4.sub(f32x4.mul(four, ld4(r1, 4)), f32x4.mul(five, ld4(r3, 4))), ld4(r5, 4)),
-          dst + 30 * xi, xi);
+        let e2 = bt0(k2, R);
+        winograd4InputRow(bt0(k0, R), bt0(k1, R), paired ? bt0(kn1, R) : e2, e2, bt0(k3, R), bt0(kn3, R), dst, xi);
+        const p0 = bt12p(k0, R), q0 = bt12q(k0, R), p1 = bt12p(k1, R), q1 = bt12q(k1, R), p2 = bt12p(k2, R), q2 = bt12q(k2, R);
+        const p3 = bt12p(k3, R), q3 = bt12q(k3, R), p4 = bt12p(kn3, R), q4 = bt12q(kn3, R);
+        const pn = paired ? bt12p(kn1, R) : p2, qn = paired ? bt12q(kn1, R) : q2;
+        winograd4InputRow(f32x4.add(p0, q0), f32x4.add(p1, q1), f32x4.add(pn, qn), f32x4.add(p2, q2), f32x4.add(p3, q3), f32x4.add(p4, q4), dst + 6 * xi, xi);
+        winograd4InputRow(f32x4.sub(p0, q0), f32x4.sub(p1, q1), f32x4.sub(pn, qn), f32x4.sub(p2, q2), f32x4.sub(p3, q3), f32x4.sub(p4, q4), dst + 12 * xi, xi);
+        const s0 = bt34p(k0, R), r0 = bt34q(k0, R), s1 = bt34p(k1, R), r1 = bt34q(k1, R), s2 = bt34p(k2, R), r2 = bt34q(k2, R);
+        const s3 = bt34p(k3, R), r3 = bt34q(k3, R), s4 = bt34p(kn3, R), r4 = bt34q(kn3, R);
+        const sn = paired ? bt34p(kn1, R) : s2, rn = paired ? bt34q(kn1, R) : r2;
+        winograd4InputRow(f32x4.add(s0, r0), f32x4.add(s1, r1), f32x4.add(sn, rn), f32x4.add(s2, r2), f32x4.add(s3, r3), f32x4.add(s4, r4), dst + 18 * xi, xi);
+        winograd4InputRow(f32x4.sub(s0, r0), f32x4.sub(s1, r1), f32x4.sub(sn, rn), f32x4.sub(s2, r2), f32x4.sub(s3, r3), f32x4.sub(s4, r4), dst + 24 * xi, xi);
+        e2 = bt5(k2, R);
+        winograd4InputRow(bt5(k0, R), bt5(k1, R), paired ? bt5(kn1, R) : e2, e2, bt5(k3, R), bt5(kn3, R), dst + 30 * xi, xi);
       }
     }
   }
@@ -479,36 +488,50 @@ export function winograd4Input(xp: usize, channels: i32, xPlane: i32, Wp: i32, t
 
 /**
  * Row a of a 4×4 output tile group from u_k = (Aᵀm)[a, k] (k < 6, 4 tiles per vector): the 4
- * entries (u A)[b] + bias, stored as output columns 4 tiles × 4 at dst (16 contiguous floats).
+ * entries (u A)[b] + bias, stored as 4 output columns per tile: tiles 0, 1 at dst, tiles 2, 3 at
+ * dst2 (dst + 32 for 4 tiles of a row; 8 contiguous floats each).
  */
-@inline function winograd4OutputRow(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, bv: v128, dst: usize): void {
+@inline function winograd4OutputRow(u0: v128, u1: v128, u2: v128, u3: v128, u4: v128, u5: v128, bv: v128, dst: usize, dst2: usize): void {
   const p = f32x4.add(u1, u2), q = f32x4.sub(u1, u2);
   const r = f32x4.add(u3, u4), s = f32x4.sub(u3, u4);
   const y0 = f32x4.add(bv, f32x4.add(f32x4.add(u0, p), r));
   const y1 = f32x4.add(bv, f32x4.add(q, f32x4.mul(f32x4.splat(2), s)));
   const y2 = f32x4.add(bv, f32x4.add(p, f32x4.mul(f32x4.splat(4), r)));
   const y3 = f32x4.add(bv, f32x4.add(f32x4.add(q, f32x4.mul(f32x4.splat(8), s)), u5));
-  storeTransposed(dst, 16, y0, y1, y2, y3);
+  const t0 = v128.shuffle<f32>(y0, y1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(y0, y1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(y2, y3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(y2, y3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+  v128.store(dst2, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+  v128.store(dst2, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 16);
 }
 
 /**
  * For each output channel co and tile t: the 4×4 tile Aᵀ m A + bias[co], m[ξ] = mt[(ξ·couts + co)·ldm + t],
- * into y (planes yPlane apart, row length Wy ≥ 4·roundUp(tilesW, 4)) at rows 4ty..4ty+3, columns
- * 4tx..4tx+3. Columns past 4·tilesW get values of other tiles (the caller drops them); mt is read
- * up to 3 tiles past the image.
+ * into y (planes yPlane apart, row length Wy ≥ 4·roundUp(tilesW, 4), or 8 where tilesW is 2) at rows
+ * 4ty..4ty+3, columns 4tx..4tx+3. Tiles go 4 at a time as in winograd4Input: columns past 4·tilesW
+ * (and, where tilesW is 2 and tilesH odd, rows 4·tilesH..4·tilesH+3) get values of other tiles (the
+ * caller drops them); mt is read up to 3 tiles past the image.
  */
 export function winograd4Output(mt: usize, couts: i32, ldm: i32, tilesH: i32, tilesW: i32, bias: usize, y: usize, yPlane: i32, Wy: i32): void {
   const xi = <usize>(couts * ldm) << 2;
   const rowBytes = <usize>Wy << 2;
   const two = f32x4.splat(2), four = f32x4.splat(4), eight = f32x4.splat(8);
+  const paired = tilesW == 2;
+  const tyStep = paired ? 2 : 1;
+  // Where tiles 2 and 3 of a group go, from where tiles 0 and 1 do: 4 rows down, or 8 columns on.
+  const second = paired ? 4 * rowBytes : 32;
   for (let co = 0; co < couts; co++) {
     const bv = v128.load32_splat(bias + (<usize>co << 2));
     const mc = mt + (<usize>(co * ldm) << 2);
     const yc = y + (<usize>(co * yPlane) << 2);
-    for (let ty = 0; ty < tilesH; ty++) {
+    for (let ty = 0; ty < tilesH; ty += tyStep) {
       for (let tx = 0; tx < tilesW; tx += 4) {
         const src = mc + (<usize>(ty * tilesW + tx) << 2);
         const dst = yc + (<usize>(4 * ty * Wy + 4 * tx) << 2);
+        const dst2 = dst + second;
         // Rows 0 and 2 of Aᵀm: m0 + (m1 + m2) + (m3 + m4) and (m1 + m2) + 4(m3 + m4), per column j.
         let m1 = v128.load(src + 6 * xi), m2 = v128.load(src + 12 * xi), m3 = v128.load(src + 18 * xi), m4 = v128.load(src + 24 * xi);
         let p = f32x4.add(m1, m2), r = f32x4.add(m3, m4);
@@ -528,8 +551,8 @@ export function winograd4Output(mt: usize, couts: i32, ldm: i32, tilesH: i32, ti
         m1 = v128.load(src + 11 * xi); m2 = v128.load(src + 17 * xi); m3 = v128.load(src + 23 * xi); m4 = v128.load(src + 29 * xi);
         p = f32x4.add(m1, m2); r = f32x4.add(m3, m4);
         const a5 = f32x4.add(f32x4.add(v128.load(src + 5 * xi), p), r), b5 = f32x4.add(p, f32x4.mul(four, r));
-        winograd4OutputRow(a0, a1, a2, a3, a4, a5, bv, dst);
-        winograd4OutputRow(b0, b1, b2, b3, b4, b5, bv, dst + 2 * rowBytes);
+        winograd4OutputRow(a0, a1, a2, a3, a4, a5, bv, dst, dst2);
+        winograd4OutputRow(b0, b1, b2, b3, b4, b5, bv, dst + 2 * rowBytes, dst2 + 2 * rowBytes);
         // Rows 1 and 3: (m1 - m2) + 2(m3 - m4) and (m1 - m2) + 8(m3 - m4) + m5.
         m1 = v128.load(src + 6 * xi); m2 = v128.load(src + 12 * xi); m3 = v128.load(src + 18 * xi); m4 = v128.load(src + 24 * xi);
         let q = f32x4.sub(m1, m2), s = f32x4.sub(m3, m4);
@@ -549,8 +572,76 @@ export function winograd4Output(mt: usize, couts: i32, ldm: i32, tilesH: i32, ti
         m1 = v128.load(src + 11 * xi); m2 = v128.load(src + 17 * xi); m3 = v128.load(src + 23 * xi); m4 = v128.load(src + 29 * xi);
         q = f32x4.sub(m1, m2); s = f32x4.sub(m3, m4);
         const c5 = f32x4.add(q, f32x4.mul(two, s)), d5 = f32x4.add(f32x4.add(q, f32x4.mul(eight, s)), v128.load(src + 35 * xi));
-        winograd4OutputRow(c0, c1, c2, c3, c4, c5, bv, dst + rowBytes);
-        winograd4OutputRow(d0, d1, d2, d3, d4, d5, bv, dst + 3 * rowBytes);
+        winograd4OutputRow(c0, c1, c2, c3, c4, c5, bv, dst + rowBytes, dst2 + rowBytes);
+        winograd4OutputRow(d0, d1, d2, d3, d4, d5, bv, dst + 3 * rowBytes, dst2 + 3 * rowBytes);
+      }
+    }
+  }
+}
+
+/**
+ * Row i of A g (4 vectors: columns 4k..4k+3 of 4 side-by-side 4×4 tiles) times Aᵀ: transposed into
+ * h0..h3 (h_k: column k of each tile), then the 6 entries (A g Aᵀ)[i, j] stored at dst + j·xi.
+ */
+@inline function winograd4GradRow(b0: v128, b1: v128, b2: v128, b3: v128, dst: usize, xi: usize): void {
+  const t0 = v128.shuffle<f32>(b0, b1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(b2, b3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(b0, b1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(b2, b3, 2, 6, 3, 7);
+  const h0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5);
+  const h1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  const h2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5);
+  const h3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  const four = f32x4.splat(4);
+  const p = f32x4.add(h0, h2), q = f32x4.add(h1, h3);
+  const r = f32x4.add(h0, f32x4.mul(four, h2)), s = f32x4.mul(f32x4.splat(2), f32x4.add(h1, f32x4.mul(four, h3)));
+  v128.store(dst, h0);
+  v128.store(dst + xi, f32x4.add(p, q));
+  v128.store(dst + 2 * xi, f32x4.sub(p, q));
+  v128.store(dst + 3 * xi, f32x4.add(r, s));
+  v128.store(dst + 4 * xi, f32x4.sub(r, s));
+  v128.store(dst + 5 * xi, h3);
+}
+
+/**
+ * The F(4×4, 3×3) filter gradient's transform of the output gradient: dt[(ξ·couts + co)·ldt + t] =
+ * (A g Aᵀ)[ξ] for the 4×4 tile g of plane co of dyp (rows 4ty..4ty+3, columns 4tx..4tx+3; row
+ * length Wd ≥ 4·roundUp(tilesW, 4), planes dyPlane apart, zero outside the output), A = Aᵀᵀ
+ * (6×4). Since ⟨dy, Aᵀ[U ⊙ V]A⟩ = ⟨(A dy Aᵀ) ⊙ V, U⟩, dW = Gᵀ[Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ d B)]G.
+ * Tiles 4 at a time as in winograd4Input (where tilesW is 2, 2 tiles of two rows: dyp must hold
+ * zeros up to row 4·roundUp(tilesH, 2) - 1), writing up to 3 slots past the image.
+ */
+export function winograd4GradOutput(dyp: usize, couts: i32, dyPlane: i32, Wd: i32, tilesH: i32, tilesW: i32, dt: usize, ldt: i32): void {
+  const xi = <usize>(couts * ldt) << 2;
+  const rowBytes = <usize>Wd << 2;
+  const two = f32x4.splat(2), four = f32x4.splat(4);
+  const paired = tilesW == 2;
+  const tyStep = paired ? 2 : 1;
+  const second = paired ? 4 * rowBytes : 32;
+  for (let co = 0; co < couts; co++) {
+    const plane = dyp + (<usize>(co * dyPlane) << 2);
+    const dc = dt + (<usize>(co * ldt) << 2);
+    for (let ty = 0; ty < tilesH; ty += tyStep) {
+      for (let tx = 0; tx < tilesW; tx += 4) {
+        // Tile j's 4 columns at column vector kj (tiles 2, 3: 4 rows down where tilesW is 2).
+        const k0 = plane + (<usize>(4 * ty * Wd + 4 * tx) << 2);
+        const k1 = k0 + 16, k2 = k0 + second, k3 = k2 + 16;
+        const dst = dc + (<usize>(ty * tilesW + tx) << 2);
+        // Rows of A g: g0; (g0 + g2) ± (g1 + g3); (g0 + 4g2) ± 2(g1 + 4g3); g3.
+        winograd4GradRow(v128.load(k0), v128.load(k1), v128.load(k2), v128.load(k3), dst, xi);
+        const p0 = f32x4.add(v128.load(k0), v128.load(k0 + 2 * rowBytes)), q0 = f32x4.add(v128.load(k0 + 1 * rowBytes), v128.load(k0 + 3 * rowBytes));
+        const p1 = f32x4.add(v128.load(k1), v128.load(k1 + 2 * rowBytes)), q1 = f32x4.add(v128.load(k1 + 1 * rowBytes), v128.load(k1 + 3 * rowBytes));
+        const p2 = f32x4.add(v128.load(k2), v128.load(k2 + 2 * rowBytes)), q2 = f32x4.add(v128.load(k2 + 1 * rowBytes), v128.load(k2 + 3 * rowBytes));
+        const p3 = f32x4.add(v128.load(k3), v128.load(k3 + 2 * rowBytes)), q3 = f32x4.add(v128.load(k3 + 1 * rowBytes), v128.load(k3 + 3 * rowBytes));
+        winograd4GradRow(f32x4.add(p0, q0), f32x4.add(p1, q1), f32x4.add(p2, q2), f32x4.add(p3, q3), dst + 6 * xi, xi);
+        winograd4GradRow(f32x4.sub(p0, q0), f32x4.sub(p1, q1), f32x4.sub(p2, q2), f32x4.sub(p3, q3), dst + 12 * xi, xi);
+        const e0 = f32x4.add(v128.load(k0), f32x4.mul(four, v128.load(k0 + 2 * rowBytes))), s0 = f32x4.mul(two, f32x4.add(v128.load(k0 + 1 * rowBytes), f32x4.mul(four, v128.load(k0 + 3 * rowBytes))));
+        const e1 = f32x4.add(v128.load(k1), f32x4.mul(four, v128.load(k1 + 2 * rowBytes))), s1 = f32x4.mul(two, f32x4.add(v128.load(k1 + 1 * rowBytes), f32x4.mul(four, v128.load(k1 + 3 * rowBytes))));
+        const e2 = f32x4.add(v128.load(k2), f32x4.mul(four, v128.load(k2 + 2 * rowBytes))), s2 = f32x4.mul(two, f32x4.add(v128.load(k2 + 1 * rowBytes), f32x4.mul(four, v128.load(k2 + 3 * rowBytes))));
+        const e3 = f32x4.add(v128.load(k3), f32x4.mul(four, v128.load(k3 + 2 * rowBytes))), s3 = f32x4.mul(two, f32x4.add(v128.load(k3 + 1 * rowBytes), f32x4.mul(four, v128.load(k3 + 3 * rowBytes))));
+        winograd4GradRow(f32x4.add(e0, s0), f32x4.add(e1, s1), f32x4.add(e2, s2), f32x4.add(e3, s3), dst + 18 * xi, xi);
+        winograd4GradRow(f32x4.sub(e0, s0), f32x4.sub(e1, s1), f32x4.sub(e2, s2), f32x4.sub(e3, s3), dst + 24 * xi, xi);
+        winograd4GradRow(v128.load(k0 + 3 * rowBytes), v128.load(k1 + 3 * rowBytes), v128.load(k2 + 3 * rowBytes), v128.load(k3 + 3 * rowBytes), dst + 30 * xi, xi);
       }
     }
   }

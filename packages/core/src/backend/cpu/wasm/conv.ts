@@ -21,9 +21,10 @@ import { isWasmView, wasmAvailable, wasmKernels } from './runtime.js';
  * - winogradGradOutput (the filter gradient's transform of dy): dt[(ξ·couts + co)·ldt + t] = (A g Aᵀ)[ξ] for the 2×2
  *   tile g of each plane of dyp (row length Wd ≥ 2·roundUp(tilesW, 4), planes dyPlane apart, zero outside the
  *   output); writes up to 3 tiles past the image's last.
- * - winograd4Input, winograd4Output: the same for Winograd F(4×4, 3×3) (conv/winograd4x4.ts): 36 transformed
- *   elements of 6×6 input tiles (rows 4ty..4ty+5, columns 4tx..4tx+5; reads rows up to 4·tilesH + 1, columns up to
- *   4·roundUp(tilesW, 4) + 3), 4×4 output tiles into y (row length Wy ≥ 4·roundUp(tilesW, 4)).
+ * - winograd4Input, winograd4Output, winograd4GradOutput: the same for Winograd F(4×4, 3×3) (conv/winograd4x4.ts):
+ *   36 transformed elements of 6×6 input tiles (rows 4ty..4ty+5, columns 4tx..4tx+5; reads rows up to 4·tilesH + 1,
+ *   columns up to 4·roundUp(tilesW, 4) + 3), 4×4 output tiles into y and 4×4 tiles of dy (row lengths Wy, Wd ≥
+ *   4·roundUp(tilesW, 4)).
  */
 interface ConvExports {
   gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
@@ -36,6 +37,7 @@ interface ConvExports {
   winogradGradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
   winograd4Input(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
   winograd4Output(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
+  winograd4GradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
 }
 
 let enabled = true;
