@@ -2,8 +2,10 @@
 // through wasm scratch a chunk of whole runs at a time (copy in, kernel, copy out), so every
 // pass reads its operands once from memory and works on them in cache, and the scratch stays
 // small. The kernels carry each group's float64 sums across chunks, adding the runs in the order
-// of one whole-array pass, so the results do not depend on the chunking. The TypeScript kernels
+// of one whole-array pass, so the results do not depend on the chunking. With threads on, mid-sized
+// arrays run as tasks over the threads instead (norm-tasks.ts, same bits). The TypeScript kernels
 // beside them are ../norm.ts.
+import { gradSumsTasks, normalizeBackwardTasks, normalizeForwardTasks, useNormTasks } from './norm-tasks.js';
 import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
 
 /** assembly/norm.ts. */
@@ -68,6 +70,10 @@ export function normalizeForwardWasm(
   x: Float32Array, y: Float32Array, outer: number, groups: number, inner: number, meanOut: Float64Array, varianceOut: Float64Array,
   affine: (mean: Float64Array, variance: Float64Array) => { scale: ArrayLike<number>; shift: ArrayLike<number> },
 ): void {
+  if (useNormTasks(x.length)) {
+    normalizeForwardTasks(x, y, outer, groups, inner, meanOut, varianceOut, affine);
+    return;
+  }
   const { data: [xs], group: [mean, variance, scale, shift], runsPerChunk } = scratch(inner, 1, groups, 4) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
   const w = normExports();
   const runs = outer * groups;
@@ -91,6 +97,7 @@ export function normalizeForwardWasm(
 
 /** [Σg per group, Σg·(x − mean) per group] as one float64 array of 2·groups. */
 export function gradSumsWasm(g: Float32Array, x: Float32Array, outer: number, groups: number, inner: number, mean: Float64Array): Float64Array {
+  if (useNormTasks(x.length)) return gradSumsTasks(g, x, outer, groups, inner, mean);
   const { data: [gs, xs], group: [mu, out], runsPerChunk } = scratch(inner, 2, 2 * groups, 2) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array] };
   mu.set(mean);
   out.fill(0);
@@ -104,6 +111,10 @@ export function normalizeBackwardWasm(
   g: Float32Array, x: Float32Array, dx: Float32Array, outer: number, groups: number, inner: number,
   mean: ArrayLike<number>, s: ArrayLike<number>, t: ArrayLike<number>, k: ArrayLike<number>,
 ): void {
+  if (useNormTasks(x.length)) {
+    normalizeBackwardTasks(g, x, dx, outer, groups, inner, mean, s, t, k);
+    return;
+  }
   const { data: [gs, xs], group: [mu, sv, tv, kv], runsPerChunk } = scratch(inner, 2, groups, 4) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
   mu.set(mean);
   sv.set(s);
