@@ -6,8 +6,9 @@
 // thread can copy them in (they are plain JavaScript arrays), and for larger ones a copy into
 // memory that does not stay in cache, and passes that then read memory instead of cache, cost
 // more than the second thread saves; norm.ts's streamed kernels (32 KiB chunks that stay in L1)
-// run those, and every size on one thread. Measured, 2 threads: batch norm of [128,128,7,7]
-// (3.2 MB) 1.5-1.9 vs 2.7-2.9 ms forward; of [128,64,14,14] (6.4 MB) 3.3-3.8 vs 2.9 ms.
+// run those, and every size on one thread. Measured, 2 threads, forward kernel medians on a loaded
+// 2-core machine, tasks vs streamed: [128,128,7,7] (3.2 MB) 2.1-2.5 vs 2.8-3.1 ms; [128,64,14,14]
+// (6.4 MB) 3.3-4.9 vs 2.9-4.4 ms; [128,32,28,28] 10-12 vs 7-9 ms.
 // Bit-identical to the streamed kernels of norm.ts on any thread count:
 // - The sums (normRunSums, normGradSums) split the groups into blocks: a task owns a block's
 //   float64 accumulators and adds the block's runs in increasing o, sample by sample, as the
