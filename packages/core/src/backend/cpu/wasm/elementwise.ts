@@ -1,8 +1,10 @@
 // relu, its gradient and the arithmetic binary ops in WebAssembly SIMD (assembly/elementwise.ts)
 // for float32, streamed: the operands go through wasm scratch a chunk at a time (copy in, kernel,
-// copy out), so each chunk stays in cache between the three and the scratch stays small. Bit for
-// bit the TypeScript loops of ../elementwise.ts.
-import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
+// copy out), so each chunk stays in cache between the three and the scratch stays small (on
+// stream.ts's plain memory while threads are on). Bit for bit the TypeScript loops of
+// ../elementwise.ts.
+import { wasmAvailable } from './runtime.js';
+import { streamScratch } from './stream.js';
 
 /** assembly/elementwise.ts. */
 interface ElementwiseExports {
@@ -10,8 +12,6 @@ interface ElementwiseExports {
   reluGradF32(g: number, x: number, y: number, n: number): void;
   binaryF32(op: number, a: number, sa: number, b: number, sb: number, y: number, n: number): void;
 }
-
-const kernels = () => wasmKernels<ElementwiseExports>('elementwise');
 
 /** Float32 runs of at least this many elements take the wasm kernels (below it the call and copies cost more than they save). */
 const MIN_ELEMENTS = 1024;
@@ -26,8 +26,8 @@ export function useWasmElementwise(n: number, ...arrays: ArrayLike<number>[]): b
 
 /** dst = relu(src). */
 export function reluWasm(src: Float32Array, dst: Float32Array): void {
-  const [xs] = wasmScratch([CHUNK]) as [Float32Array];
-  const k = kernels();
+  const { exports: k, views } = streamScratch<ElementwiseExports>('relu', [CHUNK]);
+  const [xs] = views as [Float32Array];
   for (let i = 0; i < src.length; i += CHUNK) {
     const n = Math.min(CHUNK, src.length - i);
     xs.set(src.subarray(i, i + n));
@@ -38,8 +38,8 @@ export function reluWasm(src: Float32Array, dst: Float32Array): void {
 
 /** dst = g·[x > 0]. */
 export function reluGradWasm(g: Float32Array, x: Float32Array, dst: Float32Array): void {
-  const [gs, xs] = wasmScratch([CHUNK, CHUNK]) as [Float32Array, Float32Array];
-  const k = kernels();
+  const { exports: k, views } = streamScratch<ElementwiseExports>('reluGrad', [CHUNK, CHUNK]);
+  const [gs, xs] = views as [Float32Array, Float32Array];
   for (let i = 0; i < g.length; i += CHUNK) {
     const n = Math.min(CHUNK, g.length - i);
     gs.set(g.subarray(i, i + n));
@@ -54,8 +54,8 @@ export function reluGradWasm(g: Float32Array, x: Float32Array, dst: Float32Array
  * 1 and not both 0 (a stride-0 operand is the one value at its offset).
  */
 export function binaryRowWasm(op: number, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number, out: Float32Array, o: number, n: number): void {
-  const [as, bs] = wasmScratch([CHUNK, CHUNK]) as [Float32Array, Float32Array];
-  const k = kernels();
+  const { exports: k, views } = streamScratch<ElementwiseExports>('binary', [CHUNK, CHUNK]);
+  const [as, bs] = views as [Float32Array, Float32Array];
   // A broadcast operand is copied once (its bits, NaN payloads included).
   if (sa === 0) as.set(a.subarray(ia, ia + 1));
   if (sb === 0) bs.set(b.subarray(ib, ib + 1));

@@ -1,10 +1,12 @@
 // Max pooling in WebAssembly (assembly/pool.ts) for float32, streamed: a group of whole planes at
 // a time is copied into wasm scratch, pooled there and copied back, so the three steps work on
-// data in cache and the scratch stays small. Same results as maxPool2x2Forward /
-// maxPool2x2Backward (SIMD) and maxPoolForward (any windows) in ../pool.ts.
+// data in cache and the scratch stays small (on stream.ts's plain memory while threads are on).
+// Same results as maxPool2x2Forward / maxPool2x2Backward (SIMD) and maxPoolForward (any windows)
+// in ../pool.ts.
 import type { TypedArray } from '../../../tensor/dtype.js';
 import type { PoolWindows } from '../../window.js';
-import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
+import { wasmAvailable } from './runtime.js';
+import { streamScratch } from './stream.js';
 
 /** Float32 arrays of at least this many input elements take the wasm kernels. */
 const MIN_ELEMENTS = 4096;
@@ -22,8 +24,6 @@ interface PoolExports {
   maxPoolTaps(x: number, planes: number, inH: number, inW: number, outH: number, outW: number, rowOff: number, rowIdx: number, colOff: number, colIdx: number, y: number, argmax: number): void;
 }
 
-const poolExports = () => wasmKernels<PoolExports>('maxPool2d');
-
 /** Input elements per chunk (64 KiB of float32; at least one plane). */
 const CHUNK_ELEMENTS = 16384;
 
@@ -34,9 +34,9 @@ export function maxPool2x2ForwardWasm(x: Float32Array, planes: number, inH: numb
   const inPlane = inH * inW;
   const outPlane = outH * outW;
   const step = planesPerChunk(inPlane);
-  const [xs, ys, as] = wasmScratch([step * inPlane, step * outPlane, step * outPlane]) as [Float32Array, Float32Array, Float32Array];
+  const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [step * inPlane, step * outPlane, step * outPlane]);
+  const [xs, ys, as] = views as [Float32Array, Float32Array, Float32Array];
   const at = new Int32Array(as.buffer, as.byteOffset, as.length);
-  const k = poolExports();
   for (let p = 0; p < planes; p += step) {
     const n = Math.min(step, planes - p);
     xs.set(x.subarray(p * inPlane, (p + n) * inPlane));
@@ -50,9 +50,9 @@ export function maxPool2x2BackwardWasm(dy: Float32Array, planes: number, inH: nu
   const inPlane = inH * inW;
   const outPlane = outH * outW;
   const step = planesPerChunk(inPlane);
-  const [gs, as, dxs] = wasmScratch([step * outPlane, step * outPlane, step * inPlane]) as [Float32Array, Float32Array, Float32Array];
+  const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [step * outPlane, step * outPlane, step * inPlane]);
+  const [gs, as, dxs] = views as [Float32Array, Float32Array, Float32Array];
   const at = new Int32Array(as.buffer, as.byteOffset, as.length);
-  const k = poolExports();
   for (let p = 0; p < planes; p += step) {
     const n = Math.min(step, planes - p);
     gs.set(dy.subarray(p * outPlane, (p + n) * outPlane));
@@ -69,7 +69,7 @@ export function maxPoolWasm(x: Float32Array, planes: number, w: PoolWindows, y: 
   const outPlane = outH * outW;
   const step = planesPerChunk(inPlane);
   const taps = [rows.offsets, rows.index, cols.offsets, cols.index];
-  const views = wasmScratch([step * inPlane, step * outPlane, step * outPlane, ...taps.map((t) => t.length)]);
+  const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [step * inPlane, step * outPlane, step * outPlane, ...taps.map((t) => t.length)]);
   const [xs, ys, as] = views as [Float32Array, Float32Array, Float32Array];
   const at = new Int32Array(as.buffer, as.byteOffset, as.length);
   const [ro, ri, co, ci] = taps.map((t, i) => {
@@ -77,7 +77,6 @@ export function maxPoolWasm(x: Float32Array, planes: number, w: PoolWindows, y: 
     new Int32Array(v.buffer, v.byteOffset, t.length).set(t);
     return v.byteOffset;
   }) as [number, number, number, number];
-  const k = poolExports();
   for (let p = 0; p < planes; p += step) {
     const n = Math.min(step, planes - p);
     xs.set(x.subarray(p * inPlane, (p + n) * inPlane));
