@@ -1,12 +1,13 @@
 // Normalisation in WebAssembly SIMD (assembly/norm.ts) for float32, streamed: x (and g) go
 // through wasm scratch a chunk of whole runs at a time (copy in, kernel, copy out), so every
 // pass reads its operands once from memory and works on them in cache, and the scratch stays
-// small. The kernels carry each group's float64 sums across chunks, adding the runs in the order
+// small (on stream.ts's plain memory while threads are on). The kernels carry each group's float64 sums across chunks, adding the runs in the order
 // of one whole-array pass, so the results do not depend on the chunking. With threads on, mid-sized
 // arrays run as tasks over the threads instead (norm-tasks.ts, same bits). The TypeScript kernels
 // beside them are ../norm.ts.
 import { gradSumsTasks, normalizeBackwardTasks, normalizeForwardTasks, useNormTasks } from './norm-tasks.js';
-import { wasmAvailable, wasmKernels, wasmScratch } from './runtime.js';
+import { wasmAvailable } from './runtime.js';
+import { streamScratch } from './stream.js';
 
 /** assembly/norm.ts. */
 interface NormExports {
@@ -14,8 +15,6 @@ interface NormExports {
   normCombine(g: number, x: number, y: number, r0: number, runs: number, groups: number, inner: number, mean: number, a: number, b: number, k: number): void;
   normGradSums(g: number, x: number, r0: number, runs: number, groups: number, inner: number, mean: number, out: number): void;
 }
-
-const normExports = () => wasmKernels<NormExports>('normalize');
 
 /** Float32 arrays of at least this many elements take the WebAssembly kernels (copies cost little then). */
 export const WASM_NORM_MIN_SIZE = 4096;
@@ -29,6 +28,8 @@ export function useWasmNorm(x: ArrayLike<number>): x is Float32Array {
 }
 
 interface Scratch {
+  /** The kernels to run on these views (stream.ts: a plain memory's while threads are on). */
+  exports: NormExports;
   /** One chunk per data operand. */
   data: Float32Array[];
   /** Float64 arrays of `groups` values each. */
@@ -40,8 +41,9 @@ interface Scratch {
 /** Scratch for a chunk of `operands` data operands of runs of `inner` floats, and `perGroup` float64 arrays of `groups` values. */
 function scratch(inner: number, operands: number, groups: number, perGroup: number): Scratch {
   const runsPerChunk = Math.max(1, Math.floor(CHUNK / inner));
-  const views = wasmScratch([...Array<number>(operands).fill(runsPerChunk * inner), ...Array<number>(perGroup).fill(2 * groups)]);
+  const { exports, views } = streamScratch<NormExports>('normalize', [...Array<number>(operands).fill(runsPerChunk * inner), ...Array<number>(perGroup).fill(2 * groups)]);
   return {
+    exports,
     data: views.slice(0, operands),
     group: views.slice(operands).map((v) => new Float64Array(v.buffer, v.byteOffset, groups)),
     runsPerChunk,
@@ -74,8 +76,7 @@ export function normalizeForwardWasm(
     normalizeForwardTasks(x, y, outer, groups, inner, meanOut, varianceOut, affine);
     return;
   }
-  const { data: [xs], group: [mean, variance, scale, shift], runsPerChunk } = scratch(inner, 1, groups, 4) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
-  const w = normExports();
+  const { exports: w, data: [xs], group: [mean, variance, scale, shift], runsPerChunk } = scratch(inner, 1, groups, 4) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
   const runs = outer * groups;
   const count = outer * inner;
   mean.fill(0);
@@ -98,10 +99,9 @@ export function normalizeForwardWasm(
 /** [Σg per group, Σg·(x − mean) per group] as one float64 array of 2·groups. */
 export function gradSumsWasm(g: Float32Array, x: Float32Array, outer: number, groups: number, inner: number, mean: Float64Array): Float64Array {
   if (useNormTasks(x.length)) return gradSumsTasks(g, x, outer, groups, inner, mean);
-  const { data: [gs, xs], group: [mu, out], runsPerChunk } = scratch(inner, 2, 2 * groups, 2) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array] };
+  const { exports: w, data: [gs, xs], group: [mu, out], runsPerChunk } = scratch(inner, 2, 2 * groups, 2) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array] };
   mu.set(mean);
   out.fill(0);
-  const w = normExports();
   streamRuns([g, x], [gs, xs], outer * groups, inner, runsPerChunk, (r0, n) => w.normGradSums(gs.byteOffset, xs.byteOffset, r0, n, groups, inner, mu.byteOffset, out.byteOffset));
   return out.slice();
 }
@@ -115,12 +115,11 @@ export function normalizeBackwardWasm(
     normalizeBackwardTasks(g, x, dx, outer, groups, inner, mean, s, t, k);
     return;
   }
-  const { data: [gs, xs], group: [mu, sv, tv, kv], runsPerChunk } = scratch(inner, 2, groups, 4) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
+  const { exports: w, data: [gs, xs], group: [mu, sv, tv, kv], runsPerChunk } = scratch(inner, 2, groups, 4) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
   mu.set(mean);
   sv.set(s);
   tv.set(t);
   kv.set(k);
-  const w = normExports();
   streamRuns([g, x], [gs, xs], outer * groups, inner, runsPerChunk, (r0, n, len) => {
     // dx is written over xs: each element is read before it is written.
     w.normCombine(gs.byteOffset, xs.byteOffset, xs.byteOffset, r0, n, groups, inner, mu.byteOffset, sv.byteOffset, tv.byteOffset, kv.byteOffset);

@@ -1,4 +1,4 @@
-// The streamed wasm kernels (max pooling, relu, its gradient, arithmetic rows) give the same bits
+// The streamed wasm kernels (max pooling, relu, its gradient, arithmetic rows, normalization) give the same bits
 // on 1 and 2 threads: with threads on they run on a private plain memory (stream.ts), beside the
 // shared one. Sizes span several chunks with a ragged last one, odd planes (scalar tails, rows
 // and columns no window reads), ties (the first maximum wins), NaNs with payloads, ±∞, ±0.
@@ -8,6 +8,7 @@ import { Binary } from '../../elementwise.js';
 import { slidingTaps } from '../../window.js';
 import { Generator } from '../../../tensor/random.js';
 import { cpuElementwise } from '../elementwise.js';
+import { gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm } from './norm.js';
 import { maxPool2x2BackwardWasm, maxPool2x2ForwardWasm, maxPoolWasm } from './pool.js';
 import { wasmAvailable } from './runtime.js';
 import { streamScratch } from './stream.js';
@@ -67,6 +68,28 @@ function run(): Uint8Array[] {
   const y = new Float32Array(big.length);
   cpuElementwise.binary(Binary.add, big, [8, c, 32, 32], channel, [1, c, 1, 1], y, [8, c, 32, 32]);
   out.push(y);
+  // Normalization at sizes that stay streamed on 2 threads (below and above norm-tasks.ts's range):
+  // y, the float64 statistics, the gradient sums and dx. Wide-range finite data, so a
+  // reassociated float64 sum would change the bits.
+  for (const [k, [outer, groups, inner]] of ([[6, 5, 1001], [130, 32, 257]] as const).entries()) {
+    const n = outer * groups * inner;
+    const rng = new Generator(60 + k);
+    const [x, g] = [new Float32Array(n), new Float32Array(n)];
+    for (let i = 0; i < n; i++) {
+      x[i] = rng.normal(0, 1) * 10 ** rng.randint(-4, 5);
+      g[i] = rng.normal(0, 1) * 10 ** rng.randint(-4, 5);
+    }
+    const [y, mean, variance] = [new Float32Array(n), new Float64Array(groups), new Float64Array(groups)];
+    normalizeForwardWasm(x, y, outer, groups, inner, mean, variance, (m, v) => ({
+      scale: Array.from(v, (q) => 1 / Math.sqrt(q + 1e-5)),
+      shift: Array.from(m, (q, c) => -q / Math.sqrt(v[c]! + 1e-5)),
+    }));
+    const sums = gradSumsWasm(g, x, outer, groups, inner, mean);
+    const dx = new Float32Array(n);
+    const perGroup = (f: number): number[] => Array.from(sums.subarray(0, groups), (q) => q * f);
+    normalizeBackwardWasm(g, x, dx, outer, groups, inner, mean, perGroup(0.5), perGroup(-0.25), perGroup(1e-3));
+    out.push(y, mean, variance, sums, dx);
+  }
   return out.map((v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
 }
 

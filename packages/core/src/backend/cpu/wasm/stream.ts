@@ -1,4 +1,4 @@
-// Where the streamed kernels (pool.ts, elementwise.ts: copy a chunk in, run the kernel, copy it
+// Where the streamed kernels (pool.ts, elementwise.ts, norm.ts: copy a chunk in, run the kernel, copy it
 // out, on the calling thread) run: on the runtime's memory while it is a plain one. While threads
 // are on, that memory is a SharedArrayBuffer, and TypedArray.set copies out of a shared buffer
 // ~1.7-2× slower than out of a plain one (12.8 MB: 0.9-1.0 vs 0.5-0.6 ms), which these copy-bound
