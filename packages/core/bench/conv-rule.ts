@@ -102,7 +102,7 @@ function measure(threads: number, single: Measurement[], grid = fullGrid): Measu
           ? usable.map((st) => [st, false])
           : [[usable.find((st) => st.name === chosen)!, false], [usable.find((st) => st.name === chosen)!, true]];
         if (variants.length < 2) continue;
-        const out = uninitialized(convOutputShape(product, s), 'float32');
+        const out = uninitialized(convOutputShape(product, s), 'float32', 'cpu');
         const best = variants.map(() => Infinity);
         for (let r = 0; r <= ROUNDS; r++) {
           for (let j = 0; j < variants.length; j++) {
@@ -175,7 +175,11 @@ if (command === 'measure') {
   if (!(await setNumThreads(threads))) throw new Error(`setNumThreads(${threads}) unavailable`);
   setConvTuning('benchmark'); // the flipped dx's inner forward conv is timed as in benchmark mode
   const started = new Date().toISOString();
-  const rows = measure(threads, threads > 1 ? read(1).rows : []);
+  const single = threads > 1 ? read(1).rows : [];
+  // Warm-up, results dropped: a strategy's first runs pay for JIT tier-up (its wasm kernels and
+  // its JavaScript), which would count against whichever algorithm reaches its family first.
+  measure(threads, single, quickGrid);
+  const rows = measure(threads, single);
   mkdirSync(resultsDir, { recursive: true });
   const about = `${started} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, ${threads} thread(s), load at end ${loadavg()[0]!.toFixed(2)}`;
   // One row a line: small, and a new measurement diffs row by row.

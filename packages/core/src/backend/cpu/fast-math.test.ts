@@ -14,7 +14,10 @@ import { relaxedSimdAvailable } from './wasm/relaxed-simd.js';
 /**
  * fastMathProducts' hashes from the default kernels before fast math existed; the filter
  * gradients (dw) since the conv task pipelines (conv/pipeline.ts): their sum over images is now
- * FILTER_CHUNKS partial sums added in order, the same on every thread count.
+ * FILTER_CHUNKS partial sums added in order, the same on every thread count. The 3×3 conv's since
+ * the rule table that has Winograd F(4×4, 3×3) (conv/winograd4x4.ts): its rule now picks F(4×4)
+ * for y and dx (flipped) and F(2×2) for dw, instead of F(2×2) and gathered; forcing those
+ * (setConvStrategy) still gives 2f96013e546ab6d0, c865cffdbe858d53, fc1507bd3769324c.
  */
 const DEFAULT_HASHES = {
   'gemm 64x72x300': '4a1139986631b1c1',
@@ -22,9 +25,9 @@ const DEFAULT_HASHES = {
   'gemm 96x130x40 B^T': '4e6867d24c3e462e',
   'gemm 256x256x256': 'd8fcd4d6ca5ee78e',
   'matmul 64x100x50': '7c4140f99e15a2ba',
-  'conv3x3 y': '2f96013e546ab6d0',
-  'conv3x3 dx': 'c865cffdbe858d53',
-  'conv3x3 dw': 'fc1507bd3769324c',
+  'conv3x3 y': 'e98fbe403fe514bd',
+  'conv3x3 dx': '72a2715e0ab4356f',
+  'conv3x3 dw': '8ec89c7ec677c79c',
   'conv1x1 y': '45ffd62198c30523',
   'conv1x1 dx': '7cda8d3ea4664f80',
   'conv1x1 dw': '96fce7276420274b',
@@ -100,7 +103,10 @@ describe('setFastMath (relaxed-SIMD GEMM, opt-in)', () => {
         // FMA rounds once per multiply-add: other bits where this CPU fuses, the same where it does not.
         if (r.fuses) expect(r.fast[name], name).to.not.equal(hash);
         else expect(r.fast[name], name).to.equal(hash);
-        expect(r.deviation[name], name).to.be.below(2e-6);
+        // The 3×3 conv runs Winograd F(4×4, 3×3) by the rule, whose transforms scale the GEMMs'
+        // rounding by up to ~20× (its own error is a few 1e-6 of the largest |y|): there fused and
+        // unfused GEMMs differ by ~3e-6, within 1e-5 (the bound of the conv strategy tests).
+        expect(r.deviation[name], name).to.be.below(name.startsWith('conv3x3') ? 1e-5 : 2e-6);
       }
       expect(r.fastThreaded).to.deep.equal(r.fast);
       expect(r.fastSwitchedWhileThreaded).to.deep.equal(r.fast);

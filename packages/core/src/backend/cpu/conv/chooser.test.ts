@@ -308,7 +308,7 @@ describe('conv strategies', () => {
     const strided = conv2d(x, w, null, { stride: 2 });
     setConvStrategy('forward', 'gathered');
     expect([...strided.data]).to.deep.equal([...conv2d(x, w, null, { stride: 2 }).data]);
-    expect(() => setConvStrategy('forward', 'fft')).to.throw(/forward has strategies gathered, pointwise, direct, winograd \(or 'auto'\), not 'fft'/);
+    expect(() => setConvStrategy('forward', 'fft')).to.throw(/forward has strategies gathered, pointwise, direct, winograd, winograd4x4 \(or 'auto'\), not 'fft'/);
     expect(convDecisions()).to.have.length(0);
   });
 

@@ -23,17 +23,19 @@ import { pointwiseFilterGrad, pointwiseForward, pointwiseInputGrad } from './poi
 import { SERIAL, ruleChoice } from './rule.js';
 import { type ConvOperands, type ConvProduct, type ConvShape, type ConvStrategy, type FloatType, convShape, floatTypeOf } from './types.js';
 import { winogradFilterGrad, winogradForward } from './winograd.js';
+import { winograd4x4FilterGrad, winograd4x4Forward } from './winograd4x4.js';
 
 // The candidates of each product, the default (gathered) first:
 //   gathered   im2col + GEMM (dx: GEMM + col2im)         any geometry, any dtype
 //   pointwise  GEMM per image straight on the planes      1×1, stride 1, no padding
 //   direct     wasm direct conv, no im2col                float32, stride 1 (forward)
 //   winograd   F(2×2, 3×3), 16 GEMMs on transformed tiles  float32, 3×3, stride 1, no dilation
+//   winograd4x4  F(4×4, 3×3), 36 GEMMs                      the same geometries; fewer products, more rounding
 //   flipped    dx as the forward conv of dy with the flipped filter (any forward strategy)  stride 1
 const CANDIDATES: { [P in ConvProduct]: readonly ConvStrategy<P>[] } = {
-  forward: [gatheredForward, pointwiseForward, directForward, winogradForward],
+  forward: [gatheredForward, pointwiseForward, directForward, winogradForward, winograd4x4Forward],
   inputGrad: [gatheredInputGrad, pointwiseInputGrad, flippedInputGrad],
-  filterGrad: [gatheredFilterGrad, pointwiseFilterGrad, winogradFilterGrad],
+  filterGrad: [gatheredFilterGrad, pointwiseFilterGrad, winogradFilterGrad, winograd4x4FilterGrad],
 };
 
 /** The candidates of `product`, default first (tests check every one against the explicit C). */
