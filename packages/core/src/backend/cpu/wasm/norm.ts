@@ -2,10 +2,12 @@
 // through wasm scratch a chunk of whole runs at a time (copy in, kernel, copy out), so every
 // pass reads its operands once from memory and works on them in cache, and the scratch stays
 // small (on stream.ts's plain memory while threads are on). The kernels carry each group's float64 sums across chunks, adding the runs in the order
-// of one whole-array pass, so the results do not depend on the chunking. With threads on, mid-sized
-// arrays run as tasks over the threads instead (norm-tasks.ts, same bits). The TypeScript kernels
+// of one whole-array pass, so the results do not depend on the chunking. Running the passes as task
+// programs over the threads (operands staged whole in the shared memory, sums split by groups) was
+// built and measured slower at every size once the streamed kernels ran on an unshared memory
+// (fwd+bwd at 2 threads: [128,128,7,7] 9.9 vs 6.8-7.6 ms, [32,16,32,32] 6.6-9.0 vs 5.6-6.5): only
+// the calling thread can copy the operands in and out. The TypeScript kernels
 // beside them are ../norm.ts.
-import { gradSumsTasks, normalizeBackwardTasks, normalizeForwardTasks, useNormTasks } from './norm-tasks.js';
 import { wasmAvailable } from './runtime.js';
 import { streamScratch } from './stream.js';
 
@@ -72,10 +74,6 @@ export function normalizeForwardWasm(
   x: Float32Array, y: Float32Array, outer: number, groups: number, inner: number, meanOut: Float64Array, varianceOut: Float64Array,
   affine: (mean: Float64Array, variance: Float64Array) => { scale: ArrayLike<number>; shift: ArrayLike<number> },
 ): void {
-  if (useNormTasks(x.length)) {
-    normalizeForwardTasks(x, y, outer, groups, inner, meanOut, varianceOut, affine);
-    return;
-  }
   const { exports: w, data: [xs], group: [mean, variance, scale, shift], runsPerChunk } = scratch(inner, 1, groups, 4) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
   const runs = outer * groups;
   const count = outer * inner;
@@ -98,7 +96,6 @@ export function normalizeForwardWasm(
 
 /** [Σg per group, Σg·(x − mean) per group] as one float64 array of 2·groups. */
 export function gradSumsWasm(g: Float32Array, x: Float32Array, outer: number, groups: number, inner: number, mean: Float64Array): Float64Array {
-  if (useNormTasks(x.length)) return gradSumsTasks(g, x, outer, groups, inner, mean);
   const { exports: w, data: [gs, xs], group: [mu, out], runsPerChunk } = scratch(inner, 2, 2 * groups, 2) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array] };
   mu.set(mean);
   out.fill(0);
@@ -111,10 +108,6 @@ export function normalizeBackwardWasm(
   g: Float32Array, x: Float32Array, dx: Float32Array, outer: number, groups: number, inner: number,
   mean: ArrayLike<number>, s: ArrayLike<number>, t: ArrayLike<number>, k: ArrayLike<number>,
 ): void {
-  if (useNormTasks(x.length)) {
-    normalizeBackwardTasks(g, x, dx, outer, groups, inner, mean, s, t, k);
-    return;
-  }
   const { exports: w, data: [gs, xs], group: [mu, sv, tv, kv], runsPerChunk } = scratch(inner, 2, groups, 4) as unknown as Scratch & { data: [Float32Array, Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
   mu.set(mean);
   sv.set(s);

@@ -68,10 +68,10 @@ function run(): Uint8Array[] {
   const y = new Float32Array(big.length);
   cpuElementwise.binary(Binary.add, big, [8, c, 32, 32], channel, [1, c, 1, 1], y, [8, c, 32, 32]);
   out.push(y);
-  // Normalization at sizes that stay streamed on 2 threads (below and above norm-tasks.ts's range):
-  // y, the float64 statistics, the gradient sums and dx. Wide-range finite data, so a
+  // Normalization: y, the float64 statistics, the gradient sums and dx, over many chunks, runs
+  // longer than a chunk, runs with scalar tails (inner % 4 ≠ 0). Wide-range finite data, so a
   // reassociated float64 sum would change the bits.
-  for (const [k, [outer, groups, inner]] of ([[6, 5, 1001], [130, 32, 257]] as const).entries()) {
+  for (const [k, [outer, groups, inner]] of ([[6, 5, 1001], [150, 48, 49], [9, 3, 8191], [130, 32, 257]] as const).entries()) {
     const n = outer * groups * inner;
     const rng = new Generator(60 + k);
     const [x, g] = [new Float32Array(n), new Float32Array(n)];
