@@ -17,6 +17,15 @@ export interface NormKernels<A = KernelArray> {
     y: A, mean: A, variance: A,
   ): void;
   /**
+   * y = (x − mean)·scale + shift per group with the given statistics (batchNorm in eval mode:
+   * the running ones), scale = w/√(variance + eps) and shift = b as in normalize; mean and
+   * variance have x's dtype.
+   */
+  normalizeWithStats(
+    x: A, outer: number, groups: number, inner: number,
+    mean: A, variance: A, weight: A | null, bias: A | null, eps: number, y: A,
+  ): void;
+  /**
    * out[c] = Σ g, out[groups + c] = invstd[c]·Σ g·(x − mean[c]), sums over group c, with
    * invstd = 1/√(variance + eps).
    */

@@ -58,6 +58,35 @@ describe('normalization kernels in WebAssembly (float32) agree with float64', fu
     );
   });
 
+  it('batchNorm eval (the running statistics, normalizeWithStats) forward and gradients, odd inner sizes included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1e6 }),
+        (n, c, hw, seed) => {
+          const spatial = Math.ceil(WASM_NORM_MIN_SIZE / (n * c * hw));
+          const mean = fillTensor([c], seed + 4);
+          const variance = fillTensor([c], seed + 5, { min: 0.1, max: 3 });
+          const stats = (x: Tensor): [Tensor, Tensor] => [cast(mean, x.dtype), cast(variance, x.dtype)];
+          compare((x, w, b) => batchNorm(x, ...stats(x), w, b), [n, c, hw, spatial], [c], seed);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  it('batchNorm eval matches the unfused formula (x − mean)·invstd·w + b', () => {
+    const x = cast(fillTensor([6, 5, 13, 11], 21, { min: -3, max: 5 }), 'float32');
+    const [mean, w, b] = [22, 23, 24].map((s) => cast(fillTensor([5], s), 'float32')) as [Tensor, Tensor, Tensor];
+    const variance = cast(fillTensor([5], 25, { min: 0.1, max: 3 }), 'float32');
+    const y = batchNorm(x, mean, variance, w, b).data;
+    const [xs, ms, vs, ws, bs] = [x.data, mean.data, variance.data, w.data, b.data];
+    for (let i = 0; i < y.length; i++) {
+      const c = Math.floor(i / (13 * 11)) % 5;
+      const ref = ((xs[i]! - ms[c]!) / Math.sqrt(vs[c]! + 1e-5)) * ws[c]! + bs[c]!;
+      if (!(Math.abs(y[i]! - ref) <= 1e-5 * (1 + Math.abs(ref)))) expect.fail(`y[${i}]: ${y[i]} vs ${ref}`);
+    }
+  });
+
   it('layerNorm over the last dims (groups are rows, inner = 1 per group element)', () => {
     compare((x, w, b) => layerNorm(x, [7, 97], w, b), [9, 7, 97], [7, 97], 11);
   });

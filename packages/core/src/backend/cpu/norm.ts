@@ -5,7 +5,7 @@
 // cycles), four let the additions overlap (batch norm's forward and backward were bound by exactly that).
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { NormKernels } from '../norm.js';
-import { gradSumsWasm, normalizeBackwardWasm, normalizeForwardWasm, useWasmNorm } from './wasm/norm.js';
+import { gradSumsWasm, normalizeApplyWasm, normalizeBackwardWasm, normalizeForwardWasm, useWasmNorm } from './wasm/norm.js';
 
 /** Σ x[i] over [from, to). */
 function sumRange(x: TypedArray, from: number, to: number): number {
@@ -81,31 +81,48 @@ function groupStats(x: TypedArray, outer: number, groups: number, inner: number,
 
 const invstdOf = (variance: TypedArray, eps: number): Float64Array => Float64Array.from(variance, (v) => 1 / Math.sqrt(v + eps));
 
+/** normalize's per-group scale = w/√(σ² + ε) and shift = b (w = 1 and b = 0 where absent). */
+function affineOf(weight: TypedArray | null, bias: TypedArray | null, eps: number) {
+  return (mu: TypedArray, sigma2: TypedArray): { scale: Float64Array; shift: Float64Array } => ({
+    scale: Float64Array.from(sigma2, (v, c) => (weight ? weight[c]! : 1) / Math.sqrt(v + eps)),
+    shift: Float64Array.from(mu, (_, c) => (bias ? bias[c]! : 0)),
+  });
+}
+
+/** y = (x − μ)·scale + shift per group. */
+function applyNormalize(x: TypedArray, outer: number, groups: number, inner: number, mean: TypedArray, scale: Float64Array, shift: Float64Array, y: TypedArray): void {
+  if (useWasmNorm(x)) {
+    normalizeApplyWasm(x, y as Float32Array, outer, groups, inner, mean, scale, shift);
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < groups; c++) {
+      const base = (o * groups + c) * inner;
+      const mu = mean[c]!;
+      const s = scale[c]!;
+      const b = shift[c]!;
+      for (let i = base; i < base + inner; i++) y[i] = (x[i]! - mu) * s + b;
+    }
+  }
+}
+
 export const cpuNorm: NormKernels<TypedArray> = {
   groupStats,
 
   normalize(x, outer, groups, inner, weight, bias, eps, y, mean, variance) {
-    // y = (x − μ)·scale + shift with scale = w/√(σ² + ε), shift = b per group.
-    const affine = (mu: TypedArray, sigma2: TypedArray) => {
-      const scale = Float64Array.from(sigma2, (v, c) => (weight ? weight[c]! : 1) / Math.sqrt(v + eps));
-      const shift = Float64Array.from(mu, (_, c) => (bias ? bias[c]! : 0));
-      return { scale, shift };
-    };
+    const affine = affineOf(weight, bias, eps);
     if (useWasmNorm(x)) {
       normalizeForwardWasm(x, y as Float32Array, outer, groups, inner, mean as Float64Array, variance as Float64Array, affine);
       return;
     }
     groupStats(x, outer, groups, inner, mean, variance);
     const { scale, shift } = affine(mean, variance);
-    for (let o = 0; o < outer; o++) {
-      for (let c = 0; c < groups; c++) {
-        const base = (o * groups + c) * inner;
-        const mu = mean[c]!;
-        const s = scale[c]!;
-        const b = shift[c]!;
-        for (let i = base; i < base + inner; i++) y[i] = (x[i]! - mu) * s + b;
-      }
-    }
+    applyNormalize(x, outer, groups, inner, mean, scale, shift, y);
+  },
+
+  normalizeWithStats(x, outer, groups, inner, mean, variance, weight, bias, eps, y) {
+    const { scale, shift } = affineOf(weight, bias, eps)(mean, variance);
+    applyNormalize(x, outer, groups, inner, mean, scale, shift, y);
   },
 
   normalizeSums(g, x, outer, groups, inner, mean, variance, eps, out) {

@@ -46,7 +46,7 @@ describe('webgpu norm kernels (Dawn) vs the CPU kernels', () => {
   });
 
   for (const { name, outer, groups, inner, offset } of LAYOUTS) {
-    it(`groupStats, normalize (affine and not), normalizeSums and normalizeBackward: ${name}`, async () => {
+    it(`groupStats, normalize (affine and not), normalizeWithStats, normalizeSums and normalizeBackward: ${name}`, async () => {
       const n = outer * groups * inner;
       const x = values(n, 1 + groups, offset);
       const g = values(n, 2 + groups);
@@ -75,6 +75,14 @@ describe('webgpu norm kernels (Dawn) vs the CPU kernels', () => {
         expectClose(await rt.readAsync(y), wantY, `normalize y (affine ${affine})`);
         expectClose(await rt.readAsync(m2), cpu.mean, 'normalize mean');
         expectClose(await rt.readAsync(v2), cpu.variance, 'normalize variance');
+        // With given statistics (batchNorm in eval mode): float32 mean and variance on both sides.
+        const [mean32, variance32] = [Float32Array.from(cpu.mean), Float32Array.from(cpu.variance, (v) => v + 0.25)];
+        const wantGiven = new Float32Array(n);
+        cpuNorm.normalizeWithStats(x, outer, groups, inner, mean32, variance32, w, b, eps, wantGiven);
+        const yGiven = rt.allocate('float32', n, false);
+        await expectNoGpuErrors(rt, () =>
+          webgpuNorm.normalizeWithStats(gx, outer, groups, inner, rt.upload(mean32), rt.upload(variance32), w && rt.upload(w), b && rt.upload(b), eps, yGiven));
+        expectClose(await rt.readAsync(yGiven), wantGiven, `normalizeWithStats y (affine ${affine})`);
       }
 
       // The backward kernels on the CPU's statistics (rounded to float32 for the GPU).

@@ -228,6 +228,10 @@ export const webgpuNorm: NormKernels = {
 
   normalize(x, outer, groups, inner, weight, bias, eps, y, mean, variance) {
     groupStats(x, outer, groups, inner, mean, variance);
+    webgpuNorm.normalizeWithStats(x, outer, groups, inner, mean, variance, weight, bias, eps, y);
+  },
+
+  normalizeWithStats(x, outer, groups, inner, mean, variance, weight, bias, eps, y) {
     const arrays = [f32(x), f32(mean), f32(variance)];
     if (weight !== null) arrays.push(f32(weight));
     if (bias !== null) arrays.push(f32(bias));

@@ -1,6 +1,6 @@
 // batchNorm: y = x̂·w + b with x̂ normalised per channel (dim 1), fused into one normalize pass. Training uses the batch's
 // statistics and updates the running ones in place (biased variance to normalise, unbiased
-// for the running average, as PyTorch); eval uses the running statistics.
+// for the running average, as PyTorch); eval uses the running statistics, in one pass too.
 import { noGrad } from '../../autograd/mode.js';
 import { backendOf } from '../../backend/index.js';
 import { ArgumentError, ShapeError, formatShape, DeviceError } from '../../errors.js';
@@ -10,6 +10,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { add, addScalar, mul, pow, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { reshape } from '../shape/reshape.js';
 import { type GroupStats, normalize, statsOf } from './normalize.js';
+import { normalizeWithStats } from './normalize-with-stats.js';
 
 /** Options of `batchNorm` (F.batch_norm's). */
 export interface BatchNormOptions {
@@ -65,6 +66,10 @@ export function batchNorm(
       updateRunning(runningMean, runningVar, statsOf.get(y)!, momentum);
     }
     return fw ? y : affine(y, weight, bias, perChannel);
+  }
+  // The running statistics in one pass (normalize's formula); the broadcast ops below only when a dtype differs from x's.
+  if ([runningMean, runningVar, weight, bias].every((t) => t === null || t.dtype === x.dtype)) {
+    return normalizeWithStats(x, runningMean.detach(), runningVar.detach(), weight, bias, { groupStart: 1, groupEnd: 2, eps });
   }
   const invstd = noGrad(() => pow(addScalar(runningVar, eps), scalarLike(runningVar, -0.5)));
   return affine(mul(sub(x, reshape(runningMean.detach(), perChannel)), reshape(invstd, perChannel)), weight, bias, perChannel);

@@ -37,7 +37,7 @@ export interface GroupStats {
   count: number;
 }
 
-function layout(x: Tensor, { groupStart, groupEnd }: NormalizeAttrs): [number, number, number] {
+export function layout(x: Tensor, { groupStart, groupEnd }: NormalizeAttrs): [number, number, number] {
   return [sizeOf(x.shape.slice(0, groupStart)), sizeOf(x.shape.slice(groupStart, groupEnd)), sizeOf(x.shape.slice(groupEnd))];
 }
 
@@ -192,7 +192,7 @@ export function normalizeBackward(g: Tensor, x: Tensor, sums: Tensor, weight: Te
   return normalizeBackwardOp({ g, x, sums, weight }, attrs);
 }
 
-function normalizeCases({ fc, arb }: CaseTools) {
+export function normalizeCases({ fc, arb }: CaseTools) {
   return arb
     .shape({ rank: [2, 4], maxDim: 3 })
     .chain((shape) =>

@@ -74,7 +74,7 @@ export function normalizeForwardWasm(
   x: Float32Array, y: Float32Array, outer: number, groups: number, inner: number, meanOut: Float64Array, varianceOut: Float64Array,
   affine: (mean: Float64Array, variance: Float64Array) => { scale: ArrayLike<number>; shift: ArrayLike<number> },
 ): void {
-  const { exports: w, data: [xs], group: [mean, variance, scale, shift], runsPerChunk } = scratch(inner, 1, groups, 4) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array, Float64Array, Float64Array] };
+  const { exports: w, data: [xs], group: [mean, variance], runsPerChunk } = scratch(inner, 1, groups, 2) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array] };
   const runs = outer * groups;
   const count = outer * inner;
   mean.fill(0);
@@ -86,10 +86,20 @@ export function normalizeForwardWasm(
   meanOut.set(mean);
   varianceOut.set(variance);
   const a = affine(meanOut, varianceOut);
-  scale.set(a.scale);
-  shift.set(a.shift);
-  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n, len) => {
-    w.normCombine(0, xs.byteOffset, xs.byteOffset, r0, n, groups, inner, mean.byteOffset, scale.byteOffset, scale.byteOffset, shift.byteOffset);
+  normalizeApplyWasm(x, y, outer, groups, inner, meanOut, a.scale, a.shift);
+}
+
+/** y = scale·(x − mean) + shift per group (normalize's last pass; batchNorm's eval mode all of it). */
+export function normalizeApplyWasm(
+  x: Float32Array, y: Float32Array, outer: number, groups: number, inner: number,
+  mean: ArrayLike<number>, scale: ArrayLike<number>, shift: ArrayLike<number>,
+): void {
+  const { exports: w, data: [xs], group: [mu, sv, kv], runsPerChunk } = scratch(inner, 1, groups, 3) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array, Float64Array] };
+  mu.set(mean);
+  sv.set(scale);
+  kv.set(shift);
+  streamRuns([x], [xs], outer * groups, inner, runsPerChunk, (r0, n, len) => {
+    w.normCombine(0, xs.byteOffset, xs.byteOffset, r0, n, groups, inner, mu.byteOffset, sv.byteOffset, sv.byteOffset, kv.byteOffset);
     y.set(xs.subarray(0, len), r0 * inner);
   });
 }
