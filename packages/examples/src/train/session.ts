@@ -27,10 +27,17 @@ export interface FashionMnistLoaders {
 }
 
 /**
+ * Test images per batch. Not larger: 500-image batches make 50 MB activations, which the C
+ * allocator maps fresh from the OS (page faults on every first touch) instead of reusing its heap;
+ * evaluating in batches of 128 took 204 ms per 500 images against 243 ms (2 threads).
+ */
+const TEST_BATCH = 128;
+
+/**
  * The job's loaders over the two datasets (the first limitTrain / limitTest images when given):
  * training batches shuffled per epoch from the seed, each image augmented with a random 28×28
  * crop of the image padded by 2 (translations of up to ±2 px) and a horizontal flip, then
- * normalised; test batches of 500, normalised only.
+ * normalised; test batches of TEST_BATCH, normalised only.
  */
 export function fashionMnistLoadersFrom(
   datasets: { train: ImageDataset; test: ImageDataset },
@@ -41,7 +48,7 @@ export function fashionMnistLoadersFrom(
   const augment = compose<RawImage, Tensor>(toTensor(), randomCrop(28, { padding: 2 }), randomHorizontalFlip(), normalizeFashionMnist());
   return {
     train: new DataLoader(limit(datasets.train, options.limitTrain), { batchSize: options.batchSize, shuffle: true, seed: options.seed, transform: augment }),
-    test: new DataLoader(limit(datasets.test, options.limitTest), { batchSize: 500, transform: testTransform() }),
+    test: new DataLoader(limit(datasets.test, options.limitTest), { batchSize: TEST_BATCH, transform: testTransform() }),
   };
 }
 
