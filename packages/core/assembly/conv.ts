@@ -646,3 +646,268 @@ export function winograd4GradOutput(dyp: usize, couts: i32, dyPlane: i32, Wd: i3
     }
   }
 }
+
+// The float64 steps of the filter side, run on the calling thread between task programs: the
+// filter gradient's sum of its image chunks' partials (conv/pipeline.ts) and the Winograd filter
+// transforms G w Gᵀ and their adjoints Gᵀ M G (conv/winograd.ts, winograd4x4.ts). They were
+// JavaScript loops in float64 rounded once to float32 on the store; here the same IEEE float64
+// operations run in the same order in f64x2 lanes (promote_low is exact, demote rounds to
+// nearest even as a Float32Array store does, x/2 and x/4 are exact products), so the bits are
+// the same. Lanes hold 2 consecutive elements (filters, or positions of the sum).
+
+/** 2 floats at p (1 where !pair: lane 1 then reads nothing) as f64x2. */
+@inline function load2(p: usize, pair: bool): v128 {
+  return f64x2.promote_low_f32x4(pair ? v128.load64_zero(p) : v128.load32_zero(p));
+}
+
+/** Lanes 0 and 1 of x rounded to float32 into p and p + 4 (lane 0 only where !pair). */
+@inline function store2(p: usize, x: v128, pair: bool): void {
+  const f = f32x4.demote_f64x2_zero(x);
+  if (pair) v128.store64_lane(p, f, 0);
+  else v128.store32_lane(p, f, 0);
+}
+
+/** Lane 0 of x rounded to float32 into p, lane 1 into p + step (lane 0 only where !pair). */
+@inline function store2Apart(p: usize, step: usize, x: v128, pair: bool): void {
+  const f = f32x4.demote_f64x2_zero(x);
+  v128.store32_lane(p, f, 0);
+  if (pair) v128.store32_lane(p + step, f, 1);
+}
+
+/**
+ * dst[k] = Σ_c src[c·len + k] for k < len, over c < chunks in order: summed in float64 from 0 and
+ * rounded once (a filter gradient's partial sums of its image chunks added in chunk order).
+ */
+export function sumChunks(src: usize, chunks: i32, len: i32, dst: usize): void {
+  const stride = <usize>len << 2;
+  let k = 0;
+  for (; k + 8 <= len; k += 8) {
+    let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    let p = src + (<usize>k << 2);
+    for (let c = 0; c < chunks; c++, p += stride) {
+      const a = v128.load(p), b = v128.load(p, 16);
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(a));
+      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 2, 3)));
+      s2 = f64x2.add(s2, f64x2.promote_low_f32x4(b));
+      s3 = f64x2.add(s3, f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 2, 3, 2, 3)));
+    }
+    const d = dst + (<usize>k << 2);
+    v128.store(d, v128.shuffle<f32>(f32x4.demote_f64x2_zero(s0), f32x4.demote_f64x2_zero(s1), 0, 1, 4, 5));
+    v128.store(d, v128.shuffle<f32>(f32x4.demote_f64x2_zero(s2), f32x4.demote_f64x2_zero(s3), 0, 1, 4, 5), 16);
+  }
+  for (; k < len; k += 2) {
+    const pair = k + 1 < len;
+    let s = f64x2.splat(0);
+    let p = src + (<usize>k << 2);
+    for (let c = 0; c < chunks; c++, p += stride) s = f64x2.add(s, load2(p, pair));
+    store2(dst + (<usize>k << 2), s, pair);
+  }
+}
+
+// Winograd F(2×2, 3×3): G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1], Gᵀ M G for M 4×4 by Gᵀ's rows
+// h0 = m0 + (m1 + m2)/2, h1 = (m1 - m2)/2, h2 = (m1 + m2)/2 + m3.
+
+/** Row i of G times the column (a, b, d). */
+@inline function g2(i: i32, a: v128, b: v128, d: v128): v128 {
+  const half = f64x2.splat(0.5);
+  if (i == 0) return a;
+  if (i == 1) return f64x2.mul(f64x2.add(f64x2.add(a, b), d), half);
+  if (i == 2) return f64x2.mul(f64x2.add(f64x2.sub(a, b), d), half);
+  return d;
+}
+
+/** Row r of Gᵀ times (m0..m3). */
+@inline function h2(r: i32, m0: v128, m1: v128, m2: v128, m3: v128): v128 {
+  const half = f64x2.splat(0.5);
+  if (r == 0) return f64x2.add(m0, f64x2.mul(f64x2.add(m1, m2), half));
+  if (r == 1) return f64x2.mul(f64x2.sub(m1, m2), half);
+  return f64x2.add(f64x2.mul(f64x2.add(m1, m2), half), m3);
+}
+
+/** Row i of (G w) Gᵀ for the filters of columns (a_j, b_j, d_j) of w: entries 4i..4i+3 at o + ξ·bs. */
+@inline function winogradFilterRow(i: i32, a0: v128, b0: v128, d0: v128, a1: v128, b1: v128, d1: v128, a2: v128, b2: v128, d2: v128, o: usize, bs: usize, pair: bool): void {
+  const x = g2(i, a0, b0, d0), y = g2(i, a1, b1, d1), z = g2(i, a2, b2, d2);
+  const r = o + <usize>(4 * i) * bs;
+  store2(r, g2(0, x, y, z), pair);
+  store2(r + bs, g2(1, x, y, z), pair);
+  store2(r + 2 * bs, g2(2, x, y, z), pair);
+  store2(r + 3 * bs, g2(3, x, y, z), pair);
+}
+
+/** Filters p (and p + 36 bytes where pair) into lanes, transformed into o + ξ·bs (and o + 4). */
+@inline function winogradFilter2(p: usize, o: usize, bs: usize, pair: bool): void {
+  const q = pair ? p + 36 : p;
+  const a0 = f64x2.promote_low_f32x4(v128.load32_lane(q, v128.load32_zero(p), 1));
+  const a1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 4, v128.load32_zero(p + 4), 1));
+  const a2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 8, v128.load32_zero(p + 8), 1));
+  const b0 = f64x2.promote_low_f32x4(v128.load32_lane(q + 12, v128.load32_zero(p + 12), 1));
+  const b1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 16, v128.load32_zero(p + 16), 1));
+  const b2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 20, v128.load32_zero(p + 20), 1));
+  const d0 = f64x2.promote_low_f32x4(v128.load32_lane(q + 24, v128.load32_zero(p + 24), 1));
+  const d1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 28, v128.load32_zero(p + 28), 1));
+  const d2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 32, v128.load32_zero(p + 32), 1));
+  winogradFilterRow(0, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  winogradFilterRow(1, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  winogradFilterRow(2, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  winogradFilterRow(3, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+}
+
+/**
+ * Winograd F(2×2, 3×3)'s filter transform: u[(g·16 + ξ)·block + f] = (G w_f Gᵀ)[ξ] in float64,
+ * rounded once, for the 3×3 filters w_f = w[(g·block + f)·9 ..] of each of `groups` groups of
+ * `block` filters (block = coutG·cinG, f = co·cinG + c).
+ */
+export function winogradFilter(w: usize, groups: i32, block: i32, u: usize): void {
+  const bs = <usize>block << 2;
+  for (let g = 0; g < groups; g++) {
+    const wg = w + <usize>(g * block) * 36;
+    const ug = u + <usize>(g * 16) * bs;
+    let f = 0;
+    for (; f + 2 <= block; f += 2) winogradFilter2(wg + <usize>f * 36, ug + (<usize>f << 2), bs, true);
+    if (f < block) winogradFilter2(wg + <usize>f * 36, ug + (<usize>f << 2), bs, false);
+  }
+}
+
+/** Row a of Gᵀ M G for filters m (lane 0) and m + 4 (lane 1), M(i, j) at m + (4i + j)·bs, into dw (filters 36 bytes apart). */
+@inline function winogradFilterGradRow(a: i32, m: usize, bs: usize, dw: usize, pair: bool): void {
+  const t0 = h2(a, load2(m, pair), load2(m + 4 * bs, pair), load2(m + 8 * bs, pair), load2(m + 12 * bs, pair));
+  const t1 = h2(a, load2(m + bs, pair), load2(m + 5 * bs, pair), load2(m + 9 * bs, pair), load2(m + 13 * bs, pair));
+  const t2 = h2(a, load2(m + 2 * bs, pair), load2(m + 6 * bs, pair), load2(m + 10 * bs, pair), load2(m + 14 * bs, pair));
+  const t3 = h2(a, load2(m + 3 * bs, pair), load2(m + 7 * bs, pair), load2(m + 11 * bs, pair), load2(m + 15 * bs, pair));
+  const o = dw + <usize>(12 * a);
+  store2Apart(o, 36, h2(0, t0, t1, t2, t3), pair);
+  store2Apart(o + 4, 36, h2(1, t0, t1, t2, t3), pair);
+  store2Apart(o + 8, 36, h2(2, t0, t1, t2, t3), pair);
+}
+
+@inline function winogradFilterGrad2(m: usize, bs: usize, dw: usize, pair: bool): void {
+  winogradFilterGradRow(0, m, bs, dw, pair);
+  winogradFilterGradRow(1, m, bs, dw, pair);
+  winogradFilterGradRow(2, m, bs, dw, pair);
+}
+
+/**
+ * The adjoint of winogradFilter (F(2×2)'s filter gradient): dw[(g·block + f)·9 + 3a + b] =
+ * (Gᵀ M G)[a, b] in float64, rounded once, for M(i, j) = m[(g·16 + 4i + j)·block + f].
+ */
+export function winogradFilterGrad(m: usize, groups: i32, block: i32, dw: usize): void {
+  const bs = <usize>block << 2;
+  for (let g = 0; g < groups; g++) {
+    const mg = m + <usize>(g * 16) * bs;
+    const dg = dw + <usize>(g * block) * 36;
+    let f = 0;
+    for (; f + 2 <= block; f += 2) winogradFilterGrad2(mg + (<usize>f << 2), bs, dg + <usize>f * 36, true);
+    if (f < block) winogradFilterGrad2(mg + (<usize>f << 2), bs, dg + <usize>f * 36, false);
+  }
+}
+
+// Winograd F(4×4, 3×3): G = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙; 0 0 1] and, for
+// Gᵀ M G with M 6×6, Gᵀ's rows h0 = m0/4 - (m1 + m2)/6 + (m3 + m4)/24, h1 = (m2 - m1)/6 +
+// (m3 - m4)/12, h2 = (m3 + m4 - m1 - m2)/6 + m5: true divisions, as the JavaScript had them.
+
+/** Row i of G times the column (a, b, d). */
+@inline function g4(i: i32, a: v128, b: v128, d: v128): v128 {
+  const six = f64x2.splat(6), twelve = f64x2.splat(12), t24 = f64x2.splat(24);
+  if (i == 0) return f64x2.mul(a, f64x2.splat(0.25));
+  if (i == 1) return f64x2.div(f64x2.neg(f64x2.add(f64x2.add(a, b), d)), six);
+  if (i == 2) return f64x2.div(f64x2.neg(f64x2.add(f64x2.sub(a, b), d)), six);
+  if (i == 3) return f64x2.add(f64x2.add(f64x2.div(a, t24), f64x2.div(b, twelve)), f64x2.div(d, six));
+  if (i == 4) return f64x2.add(f64x2.sub(f64x2.div(a, t24), f64x2.div(b, twelve)), f64x2.div(d, six));
+  return d;
+}
+
+/** Row r of Gᵀ times (m0..m5). */
+@inline function h4(r: i32, m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128): v128 {
+  const six = f64x2.splat(6), twelve = f64x2.splat(12), t24 = f64x2.splat(24);
+  if (r == 0) return f64x2.add(f64x2.sub(f64x2.mul(m0, f64x2.splat(0.25)), f64x2.div(f64x2.add(m1, m2), six)), f64x2.div(f64x2.add(m3, m4), t24));
+  if (r == 1) return f64x2.add(f64x2.div(f64x2.sub(m2, m1), six), f64x2.div(f64x2.sub(m3, m4), twelve));
+  return f64x2.add(f64x2.div(f64x2.sub(f64x2.sub(f64x2.add(m3, m4), m1), m2), six), m5);
+}
+
+/** Row i of (G w) Gᵀ for the filters of columns (a_j, b_j, d_j) of w: entries 6i..6i+5 at o + ξ·bs. */
+@inline function winograd4FilterRow(i: i32, a0: v128, b0: v128, d0: v128, a1: v128, b1: v128, d1: v128, a2: v128, b2: v128, d2: v128, o: usize, bs: usize, pair: bool): void {
+  const x = g4(i, a0, b0, d0), y = g4(i, a1, b1, d1), z = g4(i, a2, b2, d2);
+  const r = o + <usize>(6 * i) * bs;
+  store2(r, g4(0, x, y, z), pair);
+  store2(r + bs, g4(1, x, y, z), pair);
+  store2(r + 2 * bs, g4(2, x, y, z), pair);
+  store2(r + 3 * bs, g4(3, x, y, z), pair);
+  store2(r + 4 * bs, g4(4, x, y, z), pair);
+  store2(r + 5 * bs, g4(5, x, y, z), pair);
+}
+
+/** Filters p (and p + 36 bytes where pair) into lanes, transformed into o + ξ·bs (and o + 4). */
+@inline function winograd4Filter2(p: usize, o: usize, bs: usize, pair: bool): void {
+  const q = pair ? p + 36 : p;
+  const a0 = f64x2.promote_low_f32x4(v128.load32_lane(q, v128.load32_zero(p), 1));
+  const a1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 4, v128.load32_zero(p + 4), 1));
+  const a2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 8, v128.load32_zero(p + 8), 1));
+  const b0 = f64x2.promote_low_f32x4(v128.load32_lane(q + 12, v128.load32_zero(p + 12), 1));
+  const b1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 16, v128.load32_zero(p + 16), 1));
+  const b2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 20, v128.load32_zero(p + 20), 1));
+  const d0 = f64x2.promote_low_f32x4(v128.load32_lane(q + 24, v128.load32_zero(p + 24), 1));
+  const d1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 28, v128.load32_zero(p + 28), 1));
+  const d2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 32, v128.load32_zero(p + 32), 1));
+  winograd4FilterRow(0, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  winograd4FilterRow(1, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  winograd4FilterRow(2, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  winograd4FilterRow(3, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  winograd4FilterRow(4, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  winograd4FilterRow(5, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+}
+
+/**
+ * Winograd F(4×4, 3×3)'s filter transform: u[(g·36 + ξ)·block + f] = (G w_f Gᵀ)[ξ] in float64,
+ * rounded once, for the 3×3 filters w_f = w[(g·block + f)·9 ..] of each of `groups` groups of
+ * `block` filters.
+ */
+export function winograd4Filter(w: usize, groups: i32, block: i32, u: usize): void {
+  const bs = <usize>block << 2;
+  for (let g = 0; g < groups; g++) {
+    const wg = w + <usize>(g * block) * 36;
+    const ug = u + <usize>(g * 36) * bs;
+    let f = 0;
+    for (; f + 2 <= block; f += 2) winograd4Filter2(wg + <usize>f * 36, ug + (<usize>f << 2), bs, true);
+    if (f < block) winograd4Filter2(wg + <usize>f * 36, ug + (<usize>f << 2), bs, false);
+  }
+}
+
+/** Column b of Gᵀ M G for filters m (lane 0) and m + 4 (lane 1), M(i, j) at m + (6i + j)·bs, into dw (filters 36 bytes apart). */
+@inline function winograd4FilterGradColumn(b: i32, m: usize, bs: usize, dw: usize, pair: bool): void {
+  const t0 = h4(b, load2(m, pair), load2(m + bs, pair), load2(m + 2 * bs, pair), load2(m + 3 * bs, pair), load2(m + 4 * bs, pair), load2(m + 5 * bs, pair));
+  const r1 = m + 6 * bs;
+  const t1 = h4(b, load2(r1, pair), load2(r1 + bs, pair), load2(r1 + 2 * bs, pair), load2(r1 + 3 * bs, pair), load2(r1 + 4 * bs, pair), load2(r1 + 5 * bs, pair));
+  const r2 = m + 12 * bs;
+  const t2 = h4(b, load2(r2, pair), load2(r2 + bs, pair), load2(r2 + 2 * bs, pair), load2(r2 + 3 * bs, pair), load2(r2 + 4 * bs, pair), load2(r2 + 5 * bs, pair));
+  const r3 = m + 18 * bs;
+  const t3 = h4(b, load2(r3, pair), load2(r3 + bs, pair), load2(r3 + 2 * bs, pair), load2(r3 + 3 * bs, pair), load2(r3 + 4 * bs, pair), load2(r3 + 5 * bs, pair));
+  const r4 = m + 24 * bs;
+  const t4 = h4(b, load2(r4, pair), load2(r4 + bs, pair), load2(r4 + 2 * bs, pair), load2(r4 + 3 * bs, pair), load2(r4 + 4 * bs, pair), load2(r4 + 5 * bs, pair));
+  const r5 = m + 30 * bs;
+  const t5 = h4(b, load2(r5, pair), load2(r5 + bs, pair), load2(r5 + 2 * bs, pair), load2(r5 + 3 * bs, pair), load2(r5 + 4 * bs, pair), load2(r5 + 5 * bs, pair));
+  const o = dw + <usize>(4 * b);
+  store2Apart(o, 36, h4(0, t0, t1, t2, t3, t4, t5), pair);
+  store2Apart(o + 12, 36, h4(1, t0, t1, t2, t3, t4, t5), pair);
+  store2Apart(o + 24, 36, h4(2, t0, t1, t2, t3, t4, t5), pair);
+}
+
+@inline function winograd4FilterGrad2(m: usize, bs: usize, dw: usize, pair: bool): void {
+  winograd4FilterGradColumn(0, m, bs, dw, pair);
+  winograd4FilterGradColumn(1, m, bs, dw, pair);
+  winograd4FilterGradColumn(2, m, bs, dw, pair);
+}
+
+/**
+ * The adjoint of winograd4Filter (F(4×4)'s filter gradient): dw[(g·block + f)·9 + 3a + b] =
+ * (Gᵀ M G)[a, b] in float64, rounded once, for M(i, j) = m[(g·36 + 6i + j)·block + f].
+ */
+export function winograd4FilterGrad(m: usize, groups: i32, block: i32, dw: usize): void {
+  const bs = <usize>block << 2;
+  for (let g = 0; g < groups; g++) {
+    const mg = m + <usize>(g * 36) * bs;
+    const dg = dw + <usize>(g * block) * 36;
+    let f = 0;
+    for (; f + 2 <= block; f += 2) winograd4FilterGrad2(mg + (<usize>f << 2), bs, dg + <usize>f * 36, true);
+    if (f < block) winograd4FilterGrad2(mg + (<usize>f << 2), bs, dg + <usize>f * 36, false);
+  }
+}

@@ -4,9 +4,9 @@
 // claims it. Same products, same summation order per element as gathered.ts's chunk loop for
 // the forward and the input gradient; the filter gradient sums FILTER_CHUNKS partial products.
 import type { TypedArray } from '../../../tensor/dtype.js';
-import { rangesLength, stageRanges } from '../wasm/conv.js';
+import { rangesLength, stageRanges, sumChunksWasm } from '../wasm/conv.js';
 import { type TaskArg, TaskProgram, runTasks } from '../wasm/tasks.js';
-import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, sumPartials } from './pipeline.js';
+import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvShape } from './types.js';
 
 function dims(s: ConvShape) {
@@ -107,8 +107,8 @@ export function filterGradTasks(s: ConvShape, dw: TypedArray, x: TypedArray, dy:
   const m = imagesPerFilterChunk(s.n);
   const chunks = Math.ceil(s.n / m);
   const L = m * P;
-  const sc = pipelineScratch([chunks * m * s.cin * s.plane, chunks * m * s.cout * P, rangesLength(s.S), chunks * dw.length], [coutG * L, K * L]);
-  const [xs, dys, ranges, partials] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const sc = pipelineScratch([chunks * m * s.cin * s.plane, chunks * m * s.cout * P, rangesLength(s.S), chunks * dw.length, dw.length], [coutG * L, K * L]);
+  const [xs, dys, ranges, partials, sums] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const [dyk, cols] = sc.local as [Float32Array, Float32Array];
   const tS = sc.threadStride;
   // Padding images are zeros in both operands: they add exact zeros.
@@ -122,5 +122,6 @@ export function filterGradTasks(s: ConvShape, dw: TypedArray, x: TypedArray, dy:
     prog.call('gemm', [coutG, K, L, [at(dyk), 0, tS], L, 1, [at(cols), 0, tS], 1, L, [at(partials, g * coutG * K), 4 * dw.length], K, 0, sc.work]);
   }
   runTasks(prog);
-  sumPartials(partials, chunks, dw.length, dw);
+  sumChunksWasm(partials, chunks, dw.length, sums);
+  dw.set(sums);
 }

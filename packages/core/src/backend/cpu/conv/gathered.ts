@@ -11,7 +11,7 @@ import { wasmConvKernelsAvailable } from '../wasm/conv.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { imagesPerChunk } from './chunks.js';
 import { filterGradTasks, forwardTasks, inputGradTasks } from './gathered-tasks.js';
-import { imagesPerFilterChunk, sumPartials } from './pipeline.js';
+import { imagesPerFilterChunk } from './pipeline.js';
 import { type ConvKernelStrategy, type ConvShape, floatTypeOf } from './types.js';
 import { convWorkspace } from './workspace.js';
 
@@ -134,6 +134,18 @@ function filterGrad(s: ConvShape, dw: TypedArray, x: TypedArray, dy: TypedArray)
   }
   sumPartials(partials, chunks, dw.length, dw);
   ws.release();
+}
+
+/**
+ * dst[k] = Σ_c partials[c·len + k] over the chunks c in order, summed in float64 and rounded once:
+ * what the task programs' wasm sumChunks computes (the same bits on float32).
+ */
+function sumPartials(partials: TypedArray, chunks: number, len: number, dst: TypedArray): void {
+  for (let k = 0; k < len; k++) {
+    let sum = 0;
+    for (let c = 0; c < chunks; c++) sum += partials[c * len + k]!;
+    dst[k] = sum;
+  }
 }
 
 const always = (): boolean => true;

@@ -7,8 +7,8 @@
 // order however the images are grouped into tasks and whichever thread runs them, so results
 // do not depend on the thread count (nor on the task size). Filter gradient: the sum over
 // images is split into FILTER_CHUNKS chunks, a function of the batch size alone; each task
-// writes its chunk's partial sum and the caller adds the partials in chunk order, so 1 and n
-// threads give the same bits.
+// writes its chunk's partial sum and the caller adds the partials in chunk order (wasm sumChunks:
+// float64, rounded once), so 1 and n threads give the same bits.
 import { roundUp } from '../align.js';
 import { type TaskArg, type TasksDone, workspaceStride } from '../wasm/tasks.js';
 import { requireWasmRuntime, wasmScratch } from '../wasm/runtime.js';
@@ -77,13 +77,4 @@ export function copyOut(from: Float32Array, to: { set(a: Float32Array, offset: n
 export function stagePadded(dst: Float32Array, src: ArrayLike<number> & { length: number }, padded: number): void {
   dst.set(src as Float32Array);
   dst.fill(0, src.length, padded);
-}
-
-/** dst[k] = Σ_c partials[c·len + k] over the chunks c in order (summed in float64, rounded once). */
-export function sumPartials(partials: ArrayLike<number>, chunks: number, len: number, dst: { [k: number]: number }): void {
-  for (let k = 0; k < len; k++) {
-    let sum = 0;
-    for (let c = 0; c < chunks; c++) sum += partials[c * len + k]!;
-    dst[k] = sum;
-  }
 }

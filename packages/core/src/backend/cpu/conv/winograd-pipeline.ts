@@ -4,12 +4,11 @@
 // untransform (Aᵀ m A) into output planes. Filter gradient: the adjoint in w, dW = Gᵀ[Σ_tiles
 // (A dy Aᵀ) ⊙ (Bᵀ d B)]G, one GEMM per ξ summing over a fixed image chunk's tiles into a partial of
 // its own, the partials added in chunk order (pipeline.ts), so results do not depend on the thread
-// count. A variant brings its tile size, its layout of padded planes, its wasm transforms
-// (assembly/conv.ts) and its filter transforms (float64 on the calling thread).
-import type { TypedArray } from '../../../tensor/dtype.js';
-import { type WinogradTiles, wasmConvKernelsAvailable } from '../wasm/conv.js';
+// count. A variant brings its tile size, its layout of padded planes and its wasm transforms
+// (assembly/conv.ts), the filter transforms among them (float64, on the calling thread).
+import { type WinogradFilterKernel, type WinogradTiles, sumChunksWasm, wasmConvKernelsAvailable, winogradFilterWasm } from '../wasm/conv.js';
 import { TaskProgram, runTasks } from '../wasm/tasks.js';
-import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, sumPartials } from './pipeline.js';
+import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Tile slots the transforms may write (input) or read (output) past a task's last tile. */
@@ -38,15 +37,15 @@ export interface WinogradVariant {
   tile: number;
   /** Elements of the transformed tile, (tile + 2)²: one GEMM each. */
   xi: number;
-  /** The wasm transforms: input tiles, output tiles, dy tiles of the filter gradient. */
-  kernels: { input: string; output: string; gradOutput: string };
+  /**
+   * The wasm transforms: input tiles, output tiles, dy tiles of the filter gradient; filters,
+   * U[(g·xi + ξ)·coutG·cinG + co·cinG + c] = (G w[g·coutG + co, c] Gᵀ)[ξ], and the filter gradient's
+   * adjoint, dW[g·coutG + co, c] = Gᵀ M G for M[ξ] = Macc[(g·xi + ξ)·coutG·cinG + co·cinG + c].
+   */
+  kernels: { input: string; output: string; gradOutput: string; filter: WinogradFilterKernel; filterGrad: WinogradFilterKernel };
   layoutOf(s: ConvShape, m: number): WinogradLayout;
   /** Images per forward task, given imagesPerTask's m. */
   forwardImages(n: number, m: number): number;
-  /** U[(g·xi + ξ)·coutG·cinG + co·cinG + c] = (G w[g·coutG + co, c] Gᵀ)[ξ]. */
-  transformFilter(s: ConvShape, w: TypedArray, U: Float32Array): void;
-  /** dW[g·coutG + co, c] = Gᵀ M G for M[ξ] = Macc[(g·xi + ξ)·coutG·cinG + co·cinG + c]. */
-  untransformFilterGrad(s: ConvShape, Macc: Float32Array, dw: TypedArray): void;
 }
 
 /** Where Winograd F(m×m, 3×3) applies: float32 3×3 stride-1 undilated convs, with the wasm kernels. */
@@ -84,14 +83,15 @@ export function winogradForwardOf(v: WinogradVariant): ConvKernelStrategy<'forwa
       const { T, xPlane, Wy, yPlane, m, ld } = L;
       const tasks = Math.ceil(s.n / m);
       const sc = pipelineScratch(
-        [tasks * m * s.cin * s.plane, XI * s.groups * coutG * cinG, s.cout, tasks * m * s.cout * P],
+        [tasks * m * s.cin * s.plane, w.length, XI * s.groups * coutG * cinG, s.cout, tasks * m * s.cout * P],
         [m * cinG * xPlane, XI * cinG * ld, XI * coutG * ld, m * coutG * yPlane],
       );
-      const [xs, U, bias, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array];
+      const [xs, ws, U, bias, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const [xp, V, M, yq] = sc.local as [Float32Array, Float32Array, Float32Array, Float32Array];
       const tS = sc.threadStride;
       xs.set(x);
-      v.transformFilter(s, w, U);
+      ws.set(w);
+      winogradFilterWasm(v.kernels.filter, ws, s.groups, coutG * cinG, U);
       if (b !== null) bias.set(b);
       else bias.fill(0);
       const prog = new TaskProgram(tasks);
@@ -124,10 +124,10 @@ export function winogradFilterGradOf(v: WinogradVariant): ConvKernelStrategy<'fi
       const chunks = Math.ceil(s.n / m);
       const accLength = XI * s.groups * coutG * cinG;
       const sc = pipelineScratch(
-        [chunks * m * s.cin * s.plane, chunks * m * s.cout * P, chunks * accLength, accLength],
+        [chunks * m * s.cin * s.plane, chunks * m * s.cout * P, chunks * accLength, accLength, dw.length],
         [m * cinG * L.xPlane, m * coutG * yPlane, XI * cinG * ld, XI * coutG * ld],
       );
-      const [xs, dys, partials, Macc] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array];
+      const [xs, dys, partials, Macc, dws] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const [xp, dyp, V, D] = sc.local as [Float32Array, Float32Array, Float32Array, Float32Array];
       const tS = sc.threadStride;
       // Padding images are zeros in both operands: they add exact zeros.
@@ -145,8 +145,9 @@ export function winogradFilterGradOf(v: WinogradVariant): ConvKernelStrategy<'fi
           [at(partials, gr * XI * coutG * cinG), 4 * accLength, 0, 4 * coutG * cinG], cinG, 0, sc.work], XI);
       }
       runTasks(prog);
-      sumPartials(partials, chunks, accLength, Macc);
-      v.untransformFilterGrad(s, Macc, dw);
+      sumChunksWasm(partials, chunks, accLength, Macc);
+      winogradFilterWasm(v.kernels.filterGrad, Macc, s.groups, coutG * cinG, dws);
+      dw.set(dws);
     },
   };
 }

@@ -12,52 +12,12 @@
 // the adjoint in w, dW = Gᵀ[Σ_tiles (A dy Aᵀ) ⊙ (Bᵀ d B)]G: 36 GEMMs summing over a chunk's tiles.
 // The task programs around the transforms are winograd-pipeline.ts's, shared with F(2×2).
 import type { WinogradTiles } from '../wasm/conv.js';
-import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
 import type { ConvShape } from './types.js';
 import { SLACK, type WinogradLayout, type WinogradVariant, winogradFilterGradOf, winogradForwardOf } from './winograd-pipeline.js';
 
 /** Elements of the transformed tile. */
 const XI = 36;
-
-/**
- * U[(g·36 + ξ)·coutG·cinG + co·cinG + c] = (G w[g·coutG + co, c] Gᵀ)[ξ], computed in float64 and
- * rounded once, G = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙; 0 0 1].
- */
-function transformFilter(s: ConvShape, w: TypedArray, U: Float32Array): void {
-  const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
-  const block = coutG * cinG;
-  const gw = new Float64Array(18);
-  for (let g = 0; g < s.groups; g++) {
-    for (let co = 0; co < coutG; co++) {
-      for (let c = 0; c < cinG; c++) {
-        const k = ((g * coutG + co) * cinG + c) * 9;
-        // gw = G w (6×3), column by column.
-        for (let j = 0; j < 3; j++) {
-          const a = w[k + j]!, b = w[k + 3 + j]!, d = w[k + 6 + j]!;
-          gw[j] = a / 4;
-          gw[3 + j] = -(a + b + d) / 6;
-          gw[6 + j] = -(a - b + d) / 6;
-          gw[9 + j] = a / 24 + b / 12 + d / 6;
-          gw[12 + j] = a / 24 - b / 12 + d / 6;
-          gw[15 + j] = d;
-        }
-        // Row i of (G w) Gᵀ. (No arrays allocated per filter: this loop runs on the calling thread before the tasks.)
-        const out = g * XI * block + co * cinG + c;
-        for (let i = 0; i < 6; i++) {
-          const a = gw[3 * i]!, b = gw[3 * i + 1]!, d = gw[3 * i + 2]!;
-          const o = out + 6 * i * block;
-          U[o] = a / 4;
-          U[o + block] = -(a + b + d) / 6;
-          U[o + 2 * block] = -(a - b + d) / 6;
-          U[o + 3 * block] = a / 24 + b / 12 + d / 6;
-          U[o + 4 * block] = a / 24 - b / 12 + d / 6;
-          U[o + 5 * block] = d;
-        }
-      }
-    }
-  }
-}
 
 /**
  * Tiles, padded input planes (row length Wp, planes xPlane apart: room for the 6×6 tiles of 4
@@ -89,45 +49,13 @@ function evenTasks(n: number, m: number): number {
   return even <= 1.25 * m ? even : m;
 }
 
-/**
- * dW[g·coutG + co, c] = Gᵀ M G (in float64, rounded once) for the 6×6 M[ξ] = Macc[(g·36 + ξ)·coutG·cinG + co·cinG + c],
- * Gᵀ = [¼ -⅙ -⅙ 1/24 1/24 0; 0 -⅙ ⅙ 1/12 -1/12 0; 0 -⅙ -⅙ ⅙ ⅙ 1].
- */
-function untransformFilterGrad(s: ConvShape, Macc: Float32Array, dw: TypedArray): void {
-  const [cinG, coutG] = [s.cin / s.groups, s.cout / s.groups];
-  const block = coutG * cinG;
-  const t = new Float64Array(18);
-  for (let g = 0; g < s.groups; g++) {
-    for (let k = 0; k < block; k++) {
-      // t = M G (6×3), row by row. (No closures or arrays per filter: this runs on the calling thread.)
-      const m0 = g * XI * block + k;
-      for (let i = 0; i < 6; i++) {
-        const r = m0 + 6 * i * block;
-        const M0 = Macc[r]!, M1 = Macc[r + block]!, M2 = Macc[r + 2 * block]!, M3 = Macc[r + 3 * block]!, M4 = Macc[r + 4 * block]!, M5 = Macc[r + 5 * block]!;
-        t[3 * i] = M0 / 4 - (M1 + M2) / 6 + (M3 + M4) / 24;
-        t[3 * i + 1] = (M2 - M1) / 6 + (M3 - M4) / 12;
-        t[3 * i + 2] = (M3 + M4 - M1 - M2) / 6 + M5;
-      }
-      const out = (g * block + k) * 9;
-      for (let b = 0; b < 3; b++) {
-        const T0 = t[b]!, T1 = t[3 + b]!, T2 = t[6 + b]!, T3 = t[9 + b]!, T4 = t[12 + b]!, T5 = t[15 + b]!;
-        dw[out + b] = T0 / 4 - (T1 + T2) / 6 + (T3 + T4) / 24;
-        dw[out + 3 + b] = (T2 - T1) / 6 + (T3 - T4) / 12;
-        dw[out + 6 + b] = (T3 + T4 - T1 - T2) / 6 + T5;
-      }
-    }
-  }
-}
-
 const F4x4: WinogradVariant = {
   name: 'winograd4x4',
   tile: 4,
   xi: XI,
-  kernels: { input: 'winograd4Input', output: 'winograd4Output', gradOutput: 'winograd4GradOutput' },
+  kernels: { input: 'winograd4Input', output: 'winograd4Output', gradOutput: 'winograd4GradOutput', filter: 'winograd4Filter', filterGrad: 'winograd4FilterGrad' },
   layoutOf,
   forwardImages: evenTasks,
-  transformFilter,
-  untransformFilterGrad,
 };
 
 export const winograd4x4Forward = winogradForwardOf(F4x4);

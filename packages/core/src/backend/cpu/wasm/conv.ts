@@ -1,8 +1,9 @@
 // The conv glue: the JavaScript side of assembly/conv.ts (float32, WebAssembly SIMD). Every
 // operand lives in wasm memory: a strategy stages its images there once and the kernels read and
 // write them there. The kernels: the im2col gather and col2im scatter-add (the TypeScript
-// reference: conv/columns.ts), planar copies and zeroing, the direct conv (conv/direct.ts) and
-// the Winograd F(2×2, 3×3) and F(4×4, 3×3) transforms (conv/winograd.ts, winograd4x4.ts). The strategies call them from task
+// reference: conv/columns.ts), planar copies and zeroing, the direct conv (conv/direct.ts), the
+// Winograd F(2×2, 3×3) and F(4×4, 3×3) transforms (conv/winograd.ts, winograd4x4.ts; the filter
+// transforms in float64) and the filter gradient's chunk sum (conv/pipeline.ts). The strategies call them from task
 // programs (tasks.ts, by export name, on whichever thread runs the task); ConvExports documents
 // their arguments.
 import type { ConvPattern } from '../conv/pattern.js';
@@ -25,6 +26,12 @@ import { isWasmView, wasmAvailable, wasmKernels } from './runtime.js';
  *   36 transformed elements of 6×6 input tiles (rows 4ty..4ty+5, columns 4tx..4tx+5; reads rows up to 4·tilesH + 1,
  *   columns up to 4·roundUp(tilesW, 4) + 3), 4×4 output tiles into y and 4×4 tiles of dy (row lengths Wy, Wd ≥
  *   4·roundUp(tilesW, 4)).
+ * - sumChunks: dst[k] = Σ_c src[c·len + k] for k < len, over c < chunks in order, in float64 rounded once
+ *   (conv/pipeline.ts sumPartials).
+ * - winogradFilter, winograd4Filter (WinogradFilterKernel): u[(g·xi + ξ)·block + f] = (G w_f Gᵀ)[ξ] in float64
+ *   rounded once, for the 3×3 filters w_f = w[(g·block + f)·9 ..] of `groups` groups of `block` (xi = 16, 36).
+ * - winogradFilterGrad, winograd4FilterGrad: their adjoints, dw[(g·block + f)·9 + 3a + b] = (Gᵀ M G)[a, b] for
+ *   M[ξ] = m[(g·xi + ξ)·block + f].
  */
 interface ConvExports {
   gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
@@ -38,7 +45,15 @@ interface ConvExports {
   winograd4Input(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
   winograd4Output(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
   winograd4GradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
+  sumChunks(src: number, chunks: number, len: number, dst: number): void;
+  winogradFilter(w: number, groups: number, block: number, u: number): void;
+  winogradFilterGrad(m: number, groups: number, block: number, dw: number): void;
+  winograd4Filter(w: number, groups: number, block: number, u: number): void;
+  winograd4FilterGrad(m: number, groups: number, block: number, dw: number): void;
 }
+
+/** The Winograd filter transforms and their adjoints (assembly/conv.ts). */
+export type WinogradFilterKernel = 'winogradFilter' | 'winogradFilterGrad' | 'winograd4Filter' | 'winograd4FilterGrad';
 
 let enabled = true;
 
@@ -92,6 +107,16 @@ export function scatterAddColumnsWasm(cols: Float32Array, channels: number, S: C
   wasmExports('scatterAddColumnsWasm', cols, ranges, dx).scatterAddColumns(
     cols.byteOffset + 4 * colsOff, channels, g.inH, g.inW, g.kH, g.kW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft,
     g.outH, g.outW, ranges.byteOffset, dx.byteOffset + 4 * dxOff, ld);
+}
+
+/** dst[k] = Σ_c partials[c·len + k] over the chunks c in order (float64, rounded once); both wasmScratch views. */
+export function sumChunksWasm(partials: Float32Array, chunks: number, len: number, dst: Float32Array): void {
+  wasmExports('sumChunksWasm', partials, dst).sumChunks(partials.byteOffset, chunks, len, dst.byteOffset);
+}
+
+/** A Winograd filter transform or its adjoint from src into dst (wasmScratch views), for `groups` groups of `block` filters. */
+export function winogradFilterWasm(kernel: WinogradFilterKernel, src: Float32Array, groups: number, block: number, dst: Float32Array): void {
+  wasmExports('winogradFilterWasm', src, dst)[kernel](src.byteOffset, groups, block, dst.byteOffset);
 }
 
 /**
