@@ -42,7 +42,9 @@ export interface TrainOptions {
 
 export const DEFAULTS: TrainOptions = {
   model: 'fmnist-cnn',
-  epochs: 7,
+  // 6, not 7: the seed-1 run reaches 91.27% test accuracy after 6 epochs of its own schedule
+  // (91.47% after 7), in about 7.3 minutes instead of 8.5 on the 2-core machine (root README).
+  epochs: 6,
   batchSize: 128,
   lr: 2e-3,
   optimizer: 'adam',
