@@ -16,14 +16,13 @@ import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CONV_MODES, CONV_SHAPES, type ConvMode, GEMM_CASE, MODEL_CASES, PASSES, describeGemm, describeShape, gemmFlops, passFlops } from './cases.js';
-import type { Engine, Prepared } from './engine.js';
-import { type StepProfile, profileStep, profileTables, stepProfile } from './profile.js';
+import type { Engine, ExternalWorkload, Prepared } from './engine.js';
+import { type StepProfile, profileTables, stepProfile } from './profile.js';
 import { type CaseResult, type Comparison, type EngineResult, isMeasured, markdownTable, speedups } from './report.js';
-import { tensorgradEngine, tensorgradSink } from './tensorgrad-engine.js';
+import { tensorgradProcessEngine } from './tensorgrad-process.js';
 import { tfjsEngine, tfjsSink } from './tfjs-engine.js';
 import { torchEngine } from './torch-engine.js';
 import { type TimingPolicy, timeIt } from './timing.js';
-import { Generator } from '@tensorgrad/core';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -43,7 +42,9 @@ const policy: TimingPolicy = quick
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const engines: Engine[] = [tensorgradEngine(1), tensorgradEngine(2), torchEngine(1), torchEngine(2), tfjsEngine('wasm'), tfjsEngine('cpu')];
+// tensorgrad runs in processes of its own (tensorgrad-process.ts), as PyTorch does; TensorFlow.js here.
+const tensorgrad1t = tensorgradProcessEngine(1);
+const engines: Engine[] = [tensorgrad1t, tensorgradProcessEngine(2), torchEngine(1), torchEngine(2), tfjsEngine('wasm'), tfjsEngine('cpu')];
 const COLUMNS = ['tensorgrad-1t', 'tensorgrad-2t', 'torch-1t', 'torch-2t', 'tfjs-cpu', 'tfjs-wasm'];
 const against = (peer: string): [string, string][] => [['tensorgrad-1t', peer], ['tensorgrad-2t', peer]];
 const COMPARISONS: Comparison[] = [
@@ -133,9 +134,8 @@ for (const m of MODEL_CASES) {
   await runCase({ id: m.name, kind: 'train', label: `${m.name} batch ${m.batch} ${m.input.join('×')}`, mode: 'train step', flops: null }, (e) => e.train(m));
 }
 
-// Per-op profile of the training steps, tensorgrad on one thread, after the cases (so it does not
-// warm anything up for them), against the GEMM rate of this sitting.
-await engines[0]!.activate(); // one thread; also stops the GEMM worker so the process can exit
+// Per-op profile of the training steps, tensorgrad on one thread (its worker process), after the
+// cases (so it does not warm anything up for them), against the GEMM rate of this sitting.
 const profiles: StepProfile[] = [];
 const profileModels = MODEL_CASES.filter((m) => wanted(m.name));
 if (profileModels.length > 0) {
@@ -143,13 +143,12 @@ if (profileModels.length > 0) {
   let gemmGflops: number;
   if (isMeasured(gemmCase)) gemmGflops = gemmCase.gflops!;
   else {
-    const g = engines[0]!.gemm(GEMM_CASE);
-    gemmGflops = gemmFlops(GEMM_CASE) / (timeIt((g as { run: () => void }).run, policy).medianMs * 1e6);
+    const g = tensorgrad1t.gemm(GEMM_CASE) as ExternalWorkload;
+    gemmGflops = gemmFlops(GEMM_CASE) / ((await g.time(policy)).medianMs * 1e6);
   }
   const [steps, warmup] = quick ? [5, 2] : [15, 3];
   for (const m of profileModels) {
-    gc();
-    const measured = profileStep(m, new Generator(99), steps, warmup);
+    const measured = await tensorgrad1t.profile(m, steps, warmup);
     const stepCase = results.find((r) => r.id === m.name)?.engines['tensorgrad-1t'];
     profiles.push(stepProfile(m, measured, isMeasured(stepCase) ? stepCase.medianMs : null, gemmGflops, steps));
     process.stderr.write(`  profile ${m.name.padEnd(28)} ${measured.profiledStepMs.toFixed(1)} ms per profiled step\n`);
@@ -179,7 +178,7 @@ const report = {
   table,
   notes,
   profileTable,
-  checksum: tensorgradSink() + tfjsSink(),
+  checksum: tfjsSink(),
 };
 writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
 

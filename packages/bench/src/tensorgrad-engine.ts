@@ -85,5 +85,5 @@ export function tensorgradEngine(threads: number): Engine {
   };
 }
 
-/** Keeps the checksums observable so no work can be optimised away. */
+/** Keeps the checksums observable so no work can be optimised away (tensorgrad-worker.ts prints it at the end). */
 export const tensorgradSink = (): number => sink;
