@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { type Tensor, add, avgPool2d, concat, manualSeed, mul, pad, permute, rand, randn, reshape, sigmoid } from '@tensorgrad/core';
+import { type Tensor, add, avgPool2d, batchNorm, concat, manualSeed, mul, pad, permute, rand, randn, reshape, sigmoid } from '@tensorgrad/core';
 import {
   AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, ELU, GELU, Hardswish, Hardtanh, LayerNorm, LeakyReLU, Linear, LocalResponseNorm,
   LogSoftmax, MaxPool2d, Mish, Module, Softplus, ReLU6, Sequential, SiLU, Softmax, Tanh, alexnet, fmnistCnn, googlenet, lenet5, resnet18, zfnet,
@@ -128,6 +128,18 @@ describe('exportOnnx: operators', function () {
       expect(conv[0]!.attribute!.find((a) => a.name === 'group')!.i).to.equal(2);
     });
   }
+
+  it('the functional batchNorm in eval mode (no affine) is one BatchNormalization, and ONNX Runtime agrees', async () => {
+    class FunctionalNorm extends Module<[Tensor], Tensor> {
+      readonly mean = this.buffer(randn([3]));
+      readonly variance = this.buffer(add(rand([3]), 0.5));
+      forward(x: Tensor): Tensor {
+        return batchNorm(x, this.mean, this.variance, null, null, { eps: 1e-3 });
+      }
+    }
+    const bytes = await checkModel(new FunctionalNorm(), [3, 5, 4], [2]);
+    expect(opTypes(bytes)).to.deep.equal(['BatchNormalization']);
+  });
 
   it('names the op and the module for an op with no ONNX equivalent', () => {
     const model = new Sequential(new Conv2d(1, 2, 3), new LayerNorm([2, 2, 2]));

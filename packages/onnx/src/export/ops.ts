@@ -168,8 +168,18 @@ function reduce(opType: string): Emitter {
   };
 }
 
+/** batchNorm in eval mode (normalize with the running statistics, per channel: dims [1, 2)) as one BatchNormalization. */
+function normalizeWithStats(op: RecordedOp, [x, mean, variance, weight, bias]: string[], ctx: EmitContext): string {
+  const { groupStart, groupEnd, eps } = attrsOf<{ groupStart: number; groupEnd: number; eps: number }>(op);
+  if (groupStart !== 1 || groupEnd !== 2) throw new Error(`exportOnnx: only statistics per channel (dim 1) map to BatchNormalization, got groups over dims [${groupStart}, ${groupEnd})`);
+  const c = op.inputs[0]!.shape[1]!;
+  const filled = (hint: string, v: number): string => ctx.b.floatConstant(hint, new Array<number>(c).fill(v), [c], dtypeOf(op));
+  return ctx.b.node('BatchNormalization', [x!, weight || filled('bn_scale', 1), bias || filled('bn_shift', 0), mean!, variance!], { epsilon: { float: eps } });
+}
+
 /** Every tape op the exporter maps, by its registered name. */
 export const EMITTERS: Record<string, Emitter> = {
+  normalizeWithStats,
   add: binary('Add'),
   sub: binary('Sub'),
   mul: binary('Mul'),
