@@ -734,40 +734,6 @@ export function sumChunks(src: usize, chunks: i32, len: i32, dst: usize): void {
   store2(r + 3 * bs, g2(3, x, y, z), pair);
 }
 
-/** Filters p (and p + 36 bytes where pair) into lanes, transformed into o + ξ·bs (and o + 4). */
-@inline function winogradFilter2(p: usize, o: usize, bs: usize, pair: bool): void {
-  const q = pair ? p + 36 : p;
-  const a0 = f64x2.promote_low_f32x4(v128.load32_lane(q, v128.load32_zero(p), 1));
-  const a1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 4, v128.load32_zero(p + 4), 1));
-  const a2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 8, v128.load32_zero(p + 8), 1));
-  const b0 = f64x2.promote_low_f32x4(v128.load32_lane(q + 12, v128.load32_zero(p + 12), 1));
-  const b1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 16, v128.load32_zero(p + 16), 1));
-  const b2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 20, v128.load32_zero(p + 20), 1));
-  const d0 = f64x2.promote_low_f32x4(v128.load32_lane(q + 24, v128.load32_zero(p + 24), 1));
-  const d1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 28, v128.load32_zero(p + 28), 1));
-  const d2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 32, v128.load32_zero(p + 32), 1));
-  winogradFilterRow(0, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-  winogradFilterRow(1, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-  winogradFilterRow(2, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-  winogradFilterRow(3, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-}
-
-/**
- * Winograd F(2×2, 3×3)'s filter transform: u[(g·16 + ξ)·block + f] = (G w_f Gᵀ)[ξ] in float64,
- * rounded once, for the 3×3 filters w_f = w[(g·block + f)·9 ..] of each of `groups` groups of
- * `block` filters (block = coutG·cinG, f = co·cinG + c).
- */
-export function winogradFilter(w: usize, groups: i32, block: i32, u: usize): void {
-  const bs = <usize>block << 2;
-  for (let g = 0; g < groups; g++) {
-    const wg = w + <usize>(g * block) * 36;
-    const ug = u + <usize>(g * 16) * bs;
-    let f = 0;
-    for (; f + 2 <= block; f += 2) winogradFilter2(wg + <usize>f * 36, ug + (<usize>f << 2), bs, true);
-    if (f < block) winogradFilter2(wg + <usize>f * 36, ug + (<usize>f << 2), bs, false);
-  }
-}
-
 /** Row a of Gᵀ M G for filters m (lane 0) and m + 4 (lane 1), M(i, j) at m + (4i + j)·bs, into dw (filters 36 bytes apart). */
 @inline function winogradFilterGradRow(a: i32, m: usize, bs: usize, dw: usize, pair: bool): void {
   const t0 = h2(a, load2(m, pair), load2(m + 4 * bs, pair), load2(m + 8 * bs, pair), load2(m + 12 * bs, pair));
@@ -778,27 +744,6 @@ export function winogradFilter(w: usize, groups: i32, block: i32, u: usize): voi
   store2Apart(o, 36, h2(0, t0, t1, t2, t3), pair);
   store2Apart(o + 4, 36, h2(1, t0, t1, t2, t3), pair);
   store2Apart(o + 8, 36, h2(2, t0, t1, t2, t3), pair);
-}
-
-@inline function winogradFilterGrad2(m: usize, bs: usize, dw: usize, pair: bool): void {
-  winogradFilterGradRow(0, m, bs, dw, pair);
-  winogradFilterGradRow(1, m, bs, dw, pair);
-  winogradFilterGradRow(2, m, bs, dw, pair);
-}
-
-/**
- * The adjoint of winogradFilter (F(2×2)'s filter gradient): dw[(g·block + f)·9 + 3a + b] =
- * (Gᵀ M G)[a, b] in float64, rounded once, for M(i, j) = m[(g·16 + 4i + j)·block + f].
- */
-export function winogradFilterGrad(m: usize, groups: i32, block: i32, dw: usize): void {
-  const bs = <usize>block << 2;
-  for (let g = 0; g < groups; g++) {
-    const mg = m + <usize>(g * 16) * bs;
-    const dg = dw + <usize>(g * block) * 36;
-    let f = 0;
-    for (; f + 2 <= block; f += 2) winogradFilterGrad2(mg + (<usize>f << 2), bs, dg + <usize>f * 36, true);
-    if (f < block) winogradFilterGrad2(mg + (<usize>f << 2), bs, dg + <usize>f * 36, false);
-  }
 }
 
 // Winograd F(4×4, 3×3): G = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙; 0 0 1] and, for
@@ -836,42 +781,6 @@ export function winogradFilterGrad(m: usize, groups: i32, block: i32, dw: usize)
   store2(r + 5 * bs, g4(5, x, y, z), pair);
 }
 
-/** Filters p (and p + 36 bytes where pair) into lanes, transformed into o + ξ·bs (and o + 4). */
-@inline function winograd4Filter2(p: usize, o: usize, bs: usize, pair: bool): void {
-  const q = pair ? p + 36 : p;
-  const a0 = f64x2.promote_low_f32x4(v128.load32_lane(q, v128.load32_zero(p), 1));
-  const a1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 4, v128.load32_zero(p + 4), 1));
-  const a2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 8, v128.load32_zero(p + 8), 1));
-  const b0 = f64x2.promote_low_f32x4(v128.load32_lane(q + 12, v128.load32_zero(p + 12), 1));
-  const b1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 16, v128.load32_zero(p + 16), 1));
-  const b2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 20, v128.load32_zero(p + 20), 1));
-  const d0 = f64x2.promote_low_f32x4(v128.load32_lane(q + 24, v128.load32_zero(p + 24), 1));
-  const d1 = f64x2.promote_low_f32x4(v128.load32_lane(q + 28, v128.load32_zero(p + 28), 1));
-  const d2 = f64x2.promote_low_f32x4(v128.load32_lane(q + 32, v128.load32_zero(p + 32), 1));
-  winograd4FilterRow(0, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-  winograd4FilterRow(1, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-  winograd4FilterRow(2, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-  winograd4FilterRow(3, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-  winograd4FilterRow(4, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-  winograd4FilterRow(5, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
-}
-
-/**
- * Winograd F(4×4, 3×3)'s filter transform: u[(g·36 + ξ)·block + f] = (G w_f Gᵀ)[ξ] in float64,
- * rounded once, for the 3×3 filters w_f = w[(g·block + f)·9 ..] of each of `groups` groups of
- * `block` filters.
- */
-export function winograd4Filter(w: usize, groups: i32, block: i32, u: usize): void {
-  const bs = <usize>block << 2;
-  for (let g = 0; g < groups; g++) {
-    const wg = w + <usize>(g * block) * 36;
-    const ug = u + <usize>(g * 36) * bs;
-    let f = 0;
-    for (; f + 2 <= block; f += 2) winograd4Filter2(wg + <usize>f * 36, ug + (<usize>f << 2), bs, true);
-    if (f < block) winograd4Filter2(wg + <usize>f * 36, ug + (<usize>f << 2), bs, false);
-  }
-}
-
 /** Column b of Gᵀ M G for filters m (lane 0) and m + 4 (lane 1), M(i, j) at m + (6i + j)·bs, into dw (filters 36 bytes apart). */
 @inline function winograd4FilterGradColumn(b: i32, m: usize, bs: usize, dw: usize, pair: bool): void {
   const t0 = h4(b, load2(m, pair), load2(m + bs, pair), load2(m + 2 * bs, pair), load2(m + 3 * bs, pair), load2(m + 4 * bs, pair), load2(m + 5 * bs, pair));
@@ -891,10 +800,98 @@ export function winograd4Filter(w: usize, groups: i32, block: i32, u: usize): vo
   store2Apart(o + 24, 36, h4(2, t0, t1, t2, t3, t4, t5), pair);
 }
 
-@inline function winograd4FilterGrad2(m: usize, bs: usize, dw: usize, pair: bool): void {
-  winograd4FilterGradColumn(0, m, bs, dw, pair);
-  winograd4FilterGradColumn(1, m, bs, dw, pair);
-  winograd4FilterGradColumn(2, m, bs, dw, pair);
+// Both tile sizes share the loops over groups and over pairs of filters (a last single filter
+// in lane 0 where a block is odd); f4 picks F(4×4)'s rows, else F(2×2)'s.
+
+/** Tap k of the 3×3 filters at p (lane 0) and q (lane 1) as f64x2. */
+@inline function taps(p: usize, q: usize, k: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load32_lane(q + 4 * k, v128.load32_zero(p + 4 * k), 1));
+}
+
+/** Filters p (and p + 36 bytes where pair) into lanes, transformed into o + ξ·bs (and o + 4). */
+@inline function filterPair(p: usize, o: usize, bs: usize, pair: bool, f4: bool): void {
+  const q = pair ? p + 36 : p;
+  const a0 = taps(p, q, 0), a1 = taps(p, q, 1), a2 = taps(p, q, 2);
+  const b0 = taps(p, q, 3), b1 = taps(p, q, 4), b2 = taps(p, q, 5);
+  const d0 = taps(p, q, 6), d1 = taps(p, q, 7), d2 = taps(p, q, 8);
+  if (f4) {
+    winograd4FilterRow(0, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+    winograd4FilterRow(1, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+    winograd4FilterRow(2, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+    winograd4FilterRow(3, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+    winograd4FilterRow(4, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+    winograd4FilterRow(5, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  } else {
+    winogradFilterRow(0, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+    winogradFilterRow(1, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+    winogradFilterRow(2, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+    winogradFilterRow(3, a0, b0, d0, a1, b1, d1, a2, b2, d2, o, bs, pair);
+  }
+}
+
+/** Filters m (and m + 4 where pair) of M back into dw (filters 36 bytes apart). */
+@inline function filterGradPair(m: usize, bs: usize, dw: usize, pair: bool, f4: bool): void {
+  if (f4) {
+    winograd4FilterGradColumn(0, m, bs, dw, pair);
+    winograd4FilterGradColumn(1, m, bs, dw, pair);
+    winograd4FilterGradColumn(2, m, bs, dw, pair);
+  } else {
+    winogradFilterGradRow(0, m, bs, dw, pair);
+    winogradFilterGradRow(1, m, bs, dw, pair);
+    winogradFilterGradRow(2, m, bs, dw, pair);
+  }
+}
+
+/** u[(g·xi + ξ)·block + f] = (G w_f Gᵀ)[ξ] for every group g and filter f (xi = 36 where f4, else 16). */
+@inline function filterTransform(w: usize, groups: i32, block: i32, u: usize, f4: bool): void {
+  const bs = <usize>block << 2;
+  const xi = f4 ? 36 : 16;
+  for (let g = 0; g < groups; g++) {
+    const wg = w + <usize>(g * block) * 36;
+    const ug = u + <usize>(g * xi) * bs;
+    let f = 0;
+    for (; f + 2 <= block; f += 2) filterPair(wg + <usize>f * 36, ug + (<usize>f << 2), bs, true, f4);
+    if (f < block) filterPair(wg + <usize>f * 36, ug + (<usize>f << 2), bs, false, f4);
+  }
+}
+
+/** dw[(g·block + f)·9 + 3a + b] = (Gᵀ M G)[a, b] for M[ξ] = m[(g·xi + ξ)·block + f] (xi = 36 where f4, else 16). */
+@inline function filterGradTransform(m: usize, groups: i32, block: i32, dw: usize, f4: bool): void {
+  const bs = <usize>block << 2;
+  const xi = f4 ? 36 : 16;
+  for (let g = 0; g < groups; g++) {
+    const mg = m + <usize>(g * xi) * bs;
+    const dg = dw + <usize>(g * block) * 36;
+    let f = 0;
+    for (; f + 2 <= block; f += 2) filterGradPair(mg + (<usize>f << 2), bs, dg + <usize>f * 36, true, f4);
+    if (f < block) filterGradPair(mg + (<usize>f << 2), bs, dg + <usize>f * 36, false, f4);
+  }
+}
+
+/**
+ * Winograd F(2×2, 3×3)'s filter transform: u[(g·16 + ξ)·block + f] = (G w_f Gᵀ)[ξ] in float64,
+ * rounded once, for the 3×3 filters w_f = w[(g·block + f)·9 ..] of each of `groups` groups of
+ * `block` filters (block = coutG·cinG, f = co·cinG + c).
+ */
+export function winogradFilter(w: usize, groups: i32, block: i32, u: usize): void {
+  filterTransform(w, groups, block, u, false);
+}
+
+/**
+ * The adjoint of winogradFilter (F(2×2)'s filter gradient): dw[(g·block + f)·9 + 3a + b] =
+ * (Gᵀ M G)[a, b] in float64, rounded once, for M(i, j) = m[(g·16 + 4i + j)·block + f].
+ */
+export function winogradFilterGrad(m: usize, groups: i32, block: i32, dw: usize): void {
+  filterGradTransform(m, groups, block, dw, false);
+}
+
+/**
+ * Winograd F(4×4, 3×3)'s filter transform: u[(g·36 + ξ)·block + f] = (G w_f Gᵀ)[ξ] in float64,
+ * rounded once, for the 3×3 filters w_f = w[(g·block + f)·9 ..] of each of `groups` groups of
+ * `block` filters.
+ */
+export function winograd4Filter(w: usize, groups: i32, block: i32, u: usize): void {
+  filterTransform(w, groups, block, u, true);
 }
 
 /**
@@ -902,12 +899,5 @@ export function winograd4Filter(w: usize, groups: i32, block: i32, u: usize): vo
  * (Gᵀ M G)[a, b] in float64, rounded once, for M(i, j) = m[(g·36 + 6i + j)·block + f].
  */
 export function winograd4FilterGrad(m: usize, groups: i32, block: i32, dw: usize): void {
-  const bs = <usize>block << 2;
-  for (let g = 0; g < groups; g++) {
-    const mg = m + <usize>(g * 36) * bs;
-    const dg = dw + <usize>(g * block) * 36;
-    let f = 0;
-    for (; f + 2 <= block; f += 2) winograd4FilterGrad2(mg + (<usize>f << 2), bs, dg + <usize>f * 36, true);
-    if (f < block) winograd4FilterGrad2(mg + (<usize>f << 2), bs, dg + <usize>f * 36, false);
-  }
+  filterGradTransform(m, groups, block, dw, true);
 }
