@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { Generator } from '../../../tensor/random.js';
 import { type WinogradFilterKernel, sumChunksWasm, winogradFilterWasm } from '../wasm/conv.js';
+import { sumPartials } from './gathered.js';
 import { wasmAvailable, wasmScratch } from '../wasm/runtime.js';
 
 /**
@@ -28,17 +29,8 @@ function values(length: number, seed: number): Float32Array {
 /** The bits of a float32 array, to compare with deep equality (NaN and -0 included). */
 const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.slice().buffer);
 
-// The JavaScript formulas (as conv/pipeline.ts and winograd{,4x4}.ts had them before the wasm kernels).
-
-function sumPartialsJs(partials: Float32Array, chunks: number, len: number): Float32Array {
-  const dst = new Float32Array(len);
-  for (let k = 0; k < len; k++) {
-    let sum = 0;
-    for (let c = 0; c < chunks; c++) sum += partials[c * len + k]!;
-    dst[k] = sum;
-  }
-  return dst;
-}
+// The JavaScript formulas: the chunk sum is gathered.ts's (its non-wasm path); the filter transforms
+// as winograd{,4x4}.ts had them before the wasm kernels.
 
 function winogradFilterJs(w: Float32Array, groups: number, block: number): Float32Array {
   const U = new Float32Array(16 * groups * block);
@@ -176,7 +168,9 @@ describe('conv filter-side wasm kernels', function () {
     for (const [k, [chunks, len]] of ([[1, 1], [8, 1], [3, 2], [8, 3], [2, 7], [8, 8], [5, 9], [8, 15], [7, 17], [8, 31], [8, 1000], [8, 18432]] as const).entries()) {
       const partials = values(chunks * len, 100 + k);
       const got = runWasm((s, d) => sumChunksWasm(s, chunks, len, d), partials, len);
-      expect(bits(got), `${chunks} chunks of ${len}`).to.deep.equal(bits(sumPartialsJs(partials, chunks, len)));
+      const want = new Float32Array(len);
+      sumPartials(partials, chunks, len, want);
+      expect(bits(got), `${chunks} chunks of ${len}`).to.deep.equal(bits(want));
     }
   });
 

@@ -140,7 +140,7 @@ function filterGrad(s: ConvShape, dw: TypedArray, x: TypedArray, dy: TypedArray)
  * dst[k] = Σ_c partials[c·len + k] over the chunks c in order, summed in float64 and rounded once:
  * what the task programs' wasm sumChunks computes (the same bits on float32).
  */
-function sumPartials(partials: TypedArray, chunks: number, len: number, dst: TypedArray): void {
+export function sumPartials(partials: TypedArray, chunks: number, len: number, dst: TypedArray): void {
   for (let k = 0; k < len; k++) {
     let sum = 0;
     for (let c = 0; c < chunks; c++) sum += partials[c * len + k]!;
