@@ -4,8 +4,6 @@
 // steps ran up to ~1.5× slower in a process that had run the tfjs-cpu cases). One JSON line per
 // request on stdin, one answer on stdout; argv[2] is the thread count.
 import { createInterface } from 'node:readline';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Generator, setNumThreads } from '@tensorgrad/core';
 import type { ConvMode, ConvShape, GemmCase, ModelCase } from './cases.js';
 import type { Prepared } from './engine.js';
@@ -20,8 +18,8 @@ export type WorkerRequest =
   | { id: number; kind: 'train'; policy: TimingPolicy; model: ModelCase }
   | { id: number; kind: 'profile'; model: ModelCase; steps: number; warmup: number };
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+// tensorgrad-process.ts starts this process with --expose-gc.
+const gc = (globalThis as { gc?: () => void }).gc!;
 const mb = (b: number): number => Math.round(b / 1048576);
 
 const threads = Number(process.argv[2]);
