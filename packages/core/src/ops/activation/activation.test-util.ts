@@ -1,6 +1,6 @@
 // The PyTorch 1.13 activation fixtures (fixtures/activation.json) and the op call each one
 // replays: shared by activation.test.ts (CPU, float64) and the WebGPU fixture replay.
-import { readFileSync } from 'node:fs';
+import fixtureJson from './fixtures/activation.json' with { type: 'json' };
 import type { Tensor } from '../../tensor/tensor.js';
 import { gelu } from './gelu.js';
 import { elu, leakyRelu, relu6 } from './piecewise.js';
@@ -11,7 +11,8 @@ export interface ActivationFixture {
   fns: Record<string, { y: number[]; dx: number[] }>;
   softmax: { x: number[][]; softmax: number[][]; logSoftmax: number[][]; softmax0: number[][] };
 }
-export const activationFixture = JSON.parse(readFileSync(new URL('./fixtures/activation.json', import.meta.url), 'utf8')) as ActivationFixture;
+// A JSON import, not a file read: bundled for the browser checks, no Node built-in in core's sources.
+export const activationFixture = fixtureJson as unknown as ActivationFixture;
 
 /** The call behind each entry of `fixture.fns` (the fixture script's arguments). */
 export const activationFns: Record<string, (x: Tensor) => Tensor> = {

@@ -1,7 +1,7 @@
 // The PyTorch 1.13 fixtures of hardtanh, hardsigmoid, hardswish, selu, celu, mish, softsign, gelu
 // and prelu (fixtures/extra-activations.json) and the op call each unary entry replays: shared by
 // extra-activations.test.ts (CPU) and the WebGPU fixture replay.
-import { readFileSync } from 'node:fs';
+import fixtureJson from './fixtures/extra-activations.json' with { type: 'json' };
 import { celu, gelu, hardsigmoid, hardswish, hardtanh, mish, selu, softsign } from '../../dispatch/activation.js';
 import type { FloatDType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -29,7 +29,8 @@ export interface ExtraActivationFixture {
   unary: Record<string, { float64: Values; float32: Values; second: Stored }>;
   prelu: PreluCase[];
 }
-export const extraActivationFixture = JSON.parse(readFileSync(new URL('./fixtures/extra-activations.json', import.meta.url), 'utf8')) as ExtraActivationFixture;
+// A JSON import, not a file read: bundled for the browser checks, no Node built-in in core's sources.
+export const extraActivationFixture = fixtureJson as unknown as ExtraActivationFixture;
 
 export const decode = (v: number | string): number => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity);
 

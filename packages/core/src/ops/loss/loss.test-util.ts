@@ -1,7 +1,7 @@
 // The PyTorch 1.13 fixtures of crossEntropy, nllLoss, mseLoss and binaryCrossEntropyWithLogits
 // (fixtures/loss.json) and the op call each case replays: shared by loss.test.ts (CPU, float64)
 // and the WebGPU fixture replay.
-import { readFileSync } from 'node:fs';
+import fixtureJson from './fixtures/loss.json' with { type: 'json' };
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { crossEntropy, nllLoss } from './classification.js';
@@ -27,7 +27,8 @@ export interface LossFixture {
   dx: Fixed;
 }
 
-export const lossFixtures = JSON.parse(readFileSync(new URL('./fixtures/loss.json', import.meta.url), 'utf8')) as { cases: LossFixture[] };
+// A JSON import, not a file read: bundled for the browser checks, no Node built-in in core's sources.
+export const lossFixtures = fixtureJson as unknown as { cases: LossFixture[] };
 
 /** Makes a fixture tensor: float64 (or int32 class indices) on the CPU by default. */
 export type LossLoader = (f: Fixed, dtype: 'float' | 'int32') => Tensor;

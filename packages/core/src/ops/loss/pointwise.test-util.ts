@@ -1,7 +1,7 @@
 // The PyTorch 1.13 fixtures of l1Loss, smoothL1Loss, huberLoss, binaryCrossEntropy and klDiv
 // (fixtures/pointwise.json) and the op call each case replays: shared by pointwise.test.ts (CPU)
 // and the WebGPU fixture replay.
-import { readFileSync } from 'node:fs';
+import fixtureJson from './fixtures/pointwise.json' with { type: 'json' };
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { binaryCrossEntropy } from './binary-cross-entropy.js';
@@ -28,7 +28,8 @@ export interface PointwiseFixture {
   dt: Fixed | null;
 }
 
-export const pointwiseFixtures = JSON.parse(readFileSync(new URL('./fixtures/pointwise.json', import.meta.url), 'utf8')) as { cases: PointwiseFixture[] };
+// A JSON import, not a file read: bundled for the browser checks, no Node built-in in core's sources.
+export const pointwiseFixtures = fixtureJson as unknown as { cases: PointwiseFixture[] };
 
 /** The case's loss of input x and target t; `load` makes the weight tensor (the case's dtype on the CPU by default). */
 export function runPointwise(c: PointwiseFixture, x: Tensor, t: Tensor, load = (f: Fixed): Tensor => tensor(f.data, { shape: f.shape, dtype: c.dtype })): Tensor {

@@ -1,6 +1,6 @@
 // The PyTorch 1.13 pooling fixtures (fixtures/pool.json) and the op call each case replays: shared
 // by pool.test.ts (CPU, float64) and the WebGPU fixture replay.
-import { readFileSync } from 'node:fs';
+import fixtureJson from './fixtures/pool.json' with { type: 'json' };
 import type { Tensor } from '../../tensor/tensor.js';
 import { type AvgPool2dOptions, adaptiveAvgPool2d, avgPool2d } from './avg-pool.js';
 import { type MaxPool2dOptions, adaptiveMaxPool2d, maxPool2d } from './max-pool.js';
@@ -19,7 +19,8 @@ export interface PoolFixture {
   indices?: Fixed;
 }
 
-export const poolFixtures = JSON.parse(readFileSync(new URL('./fixtures/pool.json', import.meta.url), 'utf8')) as { cases: PoolFixture[] };
+// A JSON import, not a file read: bundled for the browser checks, no Node built-in in core's sources.
+export const poolFixtures = fixtureJson as unknown as { cases: PoolFixture[] };
 
 /** The case's pool of x, and its indices for the max pools (null for the average pools). */
 export function runPool(c: PoolFixture, x: Tensor): [Tensor, Tensor | null] {
