@@ -20,6 +20,8 @@ let pooledBytes = 0;
 let limitBytes = DEFAULT_LIMIT_BYTES;
 let reused = 0;
 let freshLarge = 0;
+// Tests set this: every array handed out uninitialised is filled with NaN (int32: -2^31) first.
+let poison = false;
 
 // Backward asks which arrays it allocated: only those can be its to recycle.
 let tracker: Set<object> | null = null;
@@ -66,11 +68,22 @@ function takeArray(dtype: DType, length: number, zeroed: boolean, shape?: readon
     }
   }
   if (data === undefined) {
-    data = newArray(dtype, length, shape, op);
+    data = newArray(dtype, length, shape, op, zeroed);
     if (length >= MIN_POOLED_LENGTH) freshLarge++;
   }
+  if (poison && !zeroed) data.fill(dtype === 'int32' ? -(2 ** 31) : NaN);
   tracker?.add(data.buffer);
   return data;
+}
+
+/**
+ * While on, every array handed out uninitialised (a kernel's output that it must write whole,
+ * recycled or fresh) is first filled with NaN, or -2^31 for int32, so a kernel that reads an
+ * element it did not write shows up as NaN in a test rather than as a result that depends on what
+ * the memory held. Off by default; core's and nn's test suites turn it on for every test.
+ */
+export function setUninitializedPoison(on: boolean): void {
+  poison = on;
 }
 
 /** Whether recycle would keep this array (it must own its whole buffer and be large enough). */

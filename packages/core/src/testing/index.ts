@@ -9,6 +9,7 @@ export {
 export { checkAdjoint, AdjointError, type CheckAdjointOptions } from './check-adjoint.js';
 export * as arb from './arbitraries.js';
 export { checkRegisteredOp } from './check-op.js';
+export { setUninitializedPoison } from '../tensor/storage.js';
 
 // autograd/types.ts declares an op's CaseTools and CaseArbitrary empty so that the main entry's
 // declarations never import fast-check (an optional peer dependency: a consumer without it can
