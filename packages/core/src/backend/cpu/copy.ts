@@ -6,7 +6,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import { broadcastStrides, stridesOf } from '../../tensor/shape.js';
 import type { CopyKernels } from '../copy.js';
-import { mapStrided } from './elementwise.js';
+import { collapseDims, mapStrided } from './elementwise.js';
 import { oneHotInto, putAddAlong, takeAlong } from './select.js';
 
 /** out = x with dims permuted: out.shape[i] = shape[perm[i]]. */
@@ -52,12 +52,22 @@ export function copyBox(
   });
 }
 
-/** out (shape outShape) = x (shape `shape`) repeated along its broadcast dims. */
+/**
+ * out (shape outShape) = x (shape `shape`) repeated along its broadcast dims. The dims are first
+ * collapsed (collapseDims: out is contiguous, so only x's strides decide), so each row is one
+ * fill (x repeated: a scalar's gradient spread by sum's VJP is a single fill) or one copy (x's
+ * row itself), not a loop per element with a callback per short row (a scalar to
+ * [32,16,32,32]: 1.77 ms before).
+ */
 export function broadcastInto(x: TypedArray, shape: readonly number[], out: TypedArray, outShape: readonly number[]): void {
-  mapStrided([x], [broadcastStrides(shape, outShape)], outShape, (offsets, o, len, steps) => {
-    let i = offsets[0]!;
+  if (out.length === 0) return;
+  const { shape: dims, strides } = collapseDims(outShape, [broadcastStrides(shape, outShape)]);
+  mapStrided([x], strides, dims, (offsets, o, len, steps) => {
+    const i = offsets[0]!;
     const s = steps[0]!;
-    for (let j = 0; j < len; j++, i += s) out[o + j] = x[i]!;
+    if (s === 0) out.fill(x[i]!, o, o + len);
+    else if (s === 1) out.set(x.subarray(i, i + len), o);
+    else for (let j = 0, k = i; j < len; j++, k += s) out[o + j] = x[k]!;
   });
 }
 

@@ -3,7 +3,7 @@
 import { defineOp } from '../../autograd/registry.js';
 import { backendOf } from '../../backend/index.js';
 import { ShapeError, formatShape } from '../../errors.js';
-import { zeroFilled } from '../../tensor/creation.js';
+import { uninitialized, zeroFilled } from '../../tensor/creation.js';
 import { isFloatDType } from '../../tensor/dtype.js';
 import { assertValidShape, broadcastShapes, normalizeDims, shapesEqual } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -44,7 +44,7 @@ const broadcastToOp = defineOp({
   name: 'broadcastTo',
   inputs: ['x'],
   forward: ({ x }, { shape }: { shape: number[] }) => {
-    const out = zeroFilled(shape, x.dtype, x.device);
+    const out = uninitialized(shape, x.dtype, x.device);
     backendOf(x).copy.broadcast(x.storage, x.shape, out.storage, shape);
     return out;
   },
