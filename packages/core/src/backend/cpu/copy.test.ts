@@ -1,7 +1,7 @@
-// The class-index kernels and checks of the CPU copy area, on their edge values, and the gather /
-// scatter-add along one dim.
+// The class-index kernels and checks of the CPU copy area, on their edge values, the gather /
+// scatter-add along one dim, and broadcasting.
 import { expect } from 'chai';
-import { classWeightsInto, firstInvalidClass, firstNotInt32, gatherAlong, scatterAddAlong } from './copy.js';
+import { broadcastInto, classWeightsInto, firstInvalidClass, firstNotInt32, gatherAlong, scatterAddAlong } from './copy.js';
 
 describe('CPU copy kernels: class weights and the checks read back before a copy', () => {
   it('firstInvalidClass finds the first target outside [0, classes) that is not ignoreIndex', () => {
@@ -51,5 +51,42 @@ describe('CPU copy kernels: gather and scatter-add along one dim', () => {
     scatterAddAlong(g, 2, 3, 2, index, out);
     // block 0: row 0 += g row 1 (3, 4); row 1 += g row 3 (7, 8); row 2 += g rows 0 and 2 (1 + 5, 2 + 6)
     expect([...out]).to.deep.equal([3.5, 4.5, 7.5, 8.5, 6.5, 8.5, 11.5, 12.5, 15.5, 16.5, 22.5, 24.5]);
+  });
+});
+
+describe('CPU copy kernels: broadcastInto', () => {
+  /** out[i] = x at i's coordinates, each taken modulo x's size in its dim (NumPy rules, x's dims right-aligned). */
+  function reference(x: Float32Array, shape: number[], outShape: number[]): Float32Array {
+    const out = new Float32Array(outShape.reduce((a, b) => a * b, 1));
+    const lead = outShape.length - shape.length;
+    for (let i = 0; i < out.length; i++) {
+      let rest = i;
+      let src = 0;
+      let stride = 1;
+      for (let d = outShape.length - 1; d >= 0; d--) {
+        const c = rest % outShape[d]!;
+        rest = Math.floor(rest / outShape[d]!);
+        if (d >= lead) {
+          const n = shape[d - lead]!;
+          src += (n === 1 ? 0 : c) * stride;
+          stride *= n;
+        }
+      }
+      out[i] = x[src]!;
+    }
+    return out;
+  }
+
+  it('matches the index formula: scalars, rows, columns, middle and leading dims, size-1 and empty dims', () => {
+    const cases: [number[], number[]][] = [
+      [[], [2, 3]], [[1], [5]], [[3, 1], [2, 3, 4]], [[4], [3, 4]], [[2, 1, 3], [2, 5, 3]], [[1, 3, 1, 1], [2, 3, 4, 5]],
+      [[2, 1], [2, 1]], [[1, 1, 2], [3, 1, 2]], [[3, 1, 2], [2, 3, 4, 2]], [[1, 4], [0, 4]],
+    ];
+    for (const [shape, outShape] of cases) {
+      const x = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i + 0.5);
+      const out = new Float32Array(outShape.reduce((a, b) => a * b, 1)).fill(NaN);
+      broadcastInto(x, shape, out, outShape);
+      expect([...out], `${shape} -> ${outShape}`).to.deep.equal([...reference(x, shape, outShape)]);
+    }
   });
 });
