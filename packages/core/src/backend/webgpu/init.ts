@@ -119,7 +119,8 @@ export async function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGP
 }
 
 async function setUp(options: InitWebGPUOptions): Promise<Current> {
-  const deadline = Date.now() + (options.timeoutMs ?? 10000);
+  const timeoutMs = options.timeoutMs ?? 10000;
+  const deadline = Date.now() + timeoutMs;
   let device = options.device;
   let adapter = options.adapter;
   let compatibilityRequested = false;
@@ -131,10 +132,10 @@ async function setUp(options: InitWebGPUOptions): Promise<Current> {
       );
     }
     const powerPreference = options.powerPreference === undefined ? {} : { powerPreference: options.powerPreference };
-    adapter = (await answer('gpu.requestAdapter()', gpu.requestAdapter(powerPreference), deadline)) ?? undefined;
+    adapter = (await answer('gpu.requestAdapter()', gpu.requestAdapter(powerPreference), deadline, timeoutMs)) ?? undefined;
     if (adapter === undefined) {
       compatibilityRequested = true;
-      adapter = (await answer("gpu.requestAdapter({ featureLevel: 'compatibility' })", gpu.requestAdapter({ ...powerPreference, featureLevel: 'compatibility' }), deadline)) ?? undefined;
+      adapter = (await answer("gpu.requestAdapter({ featureLevel: 'compatibility' })", gpu.requestAdapter({ ...powerPreference, featureLevel: 'compatibility' }), deadline, timeoutMs)) ?? undefined;
     }
     if (adapter === undefined) {
       throw new DeviceError('initWebGPU: no WebGPU adapter: gpu.requestAdapter() returned null for both core and compatibility feature levels (no usable GPU or software adapter, or WebGPU is disabled)');
@@ -145,7 +146,7 @@ async function setUp(options: InitWebGPUOptions): Promise<Current> {
     checkLimits('the adapter', found.limits);
     const requiredLimits = Object.fromEntries(Object.keys(NEEDED_LIMITS).map((k) => [k, found.limits[k as WebGPULimit]]));
     const requiredFeatures: GPUFeatureName[] = found.features.has('core-features-and-limits') ? ['core-features-and-limits'] : [];
-    device = await answer('adapter.requestDevice() (with the adapter\'s own limits)', found.requestDevice({ requiredLimits, requiredFeatures }), deadline);
+    device = await answer('adapter.requestDevice() (with the adapter\'s own limits)', found.requestDevice({ requiredLimits, requiredFeatures }), deadline, timeoutMs);
   } else {
     checkLimits('the device', device.limits);
   }
@@ -173,14 +174,16 @@ function checkLimits(whose: string, limits: GPUSupportedLimits): void {
 }
 
 /**
- * `promise`, or a DeviceError when it rejects or has not settled by `deadline` (the timer is
- * always cleared, so a finished init leaves nothing that keeps Node running).
+ * `promise`, or a DeviceError when it rejects or has not settled by `deadline`, initWebGPU's start
+ * plus `timeoutMs` (the timer is always cleared, so a finished init leaves nothing that keeps Node
+ * running). The message names timeoutMs, the budget the caller set, not the part of it left for
+ * this call, which depends on how long the earlier calls took.
  */
-async function answer<T>(what: string, promise: Promise<T>, deadline: number): Promise<T> {
+async function answer<T>(what: string, promise: Promise<T>, deadline: number, timeoutMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const waitMs = Math.max(0, deadline - Date.now());
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeviceError(`initWebGPU: ${what} did not answer within ${waitMs} ms (options.timeoutMs); the GPU process may be hung`)), waitMs);
+    const message = `initWebGPU: ${what} did not answer within ${timeoutMs} ms (options.timeoutMs, counted from the start of initWebGPU); the GPU process may be hung`;
+    timer = setTimeout(() => reject(new DeviceError(message)), Math.max(0, deadline - Date.now()));
   });
   try {
     return await Promise.race([
