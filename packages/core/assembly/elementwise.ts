@@ -130,3 +130,18 @@ export function binaryF32(op: i32, a: usize, sa: i32, b: usize, sb: i32, y: usiz
   else if (op === MUL) binaryLoop(MUL, a, sa, b, sb, y, n);
   else binaryLoop(DIV, a, sa, b, sb, y, n);
 }
+
+/**
+ * Per-row broadcasting (a per-channel scale or shift): for r < rows, row r of y (len floats at
+ * y + r·len) = binaryF32 of the full operand's row r and the other operand's scalar r. sa = 1: a
+ * is the full operand (rows × len floats) and b holds the rows scalars; sa = 0: the other way
+ * round. y may alias the full operand.
+ */
+export function binaryRowsF32(op: i32, a: usize, sa: i32, b: usize, y: usize, rows: i32, len: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>(r * len) << 2;
+    const scalar = <usize>r << 2;
+    if (sa === 1) binaryF32(op, a + row, 1, b + scalar, 0, y + row, len);
+    else binaryF32(op, a + scalar, 0, b + row, 1, y + row, len);
+  }
+}

@@ -1,5 +1,6 @@
 // The wasm relu, relu gradient and arithmetic rows give exactly the TypeScript loops' bits:
-// ±0, ±∞, quiet and signalling NaNs with payloads, odd lengths across chunk boundaries, broadcasts.
+// ±0, ±∞, quiet and signalling NaNs with payloads, odd lengths across chunk boundaries, broadcasts
+// (rows, and per-row values on short rows).
 import { expect } from 'chai';
 import { Binary } from '../../elementwise.js';
 import { Generator } from '../../../tensor/random.js';
@@ -55,6 +56,14 @@ describe('elementwise kernels in WebAssembly equal the TypeScript loops bit for 
       [[3, 1100], [3, 1], [3, 1100]],
       [[1], [5, 1030], [5, 1030]],
       [[2, 1, 1500], [1, 3, 1500], [2, 3, 1500]],
+      // Per-row broadcasts in short rows (binaryRowsWasm): a per-channel value either side, a value
+      // per row, several chunks with a partial last one; rows past half a chunk go one by one.
+      [[6, 5, 49], [1, 5, 1], [6, 5, 49]],
+      [[1, 7, 1], [9, 7, 196], [9, 7, 196]],
+      [[40, 30], [40, 1], [40, 30]],
+      [[20, 1000], [20, 1], [20, 1000]],
+      [[3, 1, 5, 100], [1, 4, 1, 1], [3, 4, 5, 100]],
+      [[3, 5000], [3, 1], [3, 5000]],
     ];
     for (const op of ops) {
       for (const [k, [sa, sb, so]] of shapes.entries()) {

@@ -11,6 +11,7 @@ interface ElementwiseExports {
   reluF32(x: number, y: number, n: number): void;
   reluGradF32(g: number, x: number, y: number, n: number): void;
   binaryF32(op: number, a: number, sa: number, b: number, sb: number, y: number, n: number): void;
+  binaryRowsF32(op: number, a: number, sa: number, b: number, y: number, rows: number, len: number): void;
 }
 
 /** Float32 runs of at least this many elements take the wasm kernels (below it the call and copies cost more than they save). */
@@ -66,5 +67,27 @@ export function binaryRowWasm(op: number, a: Float32Array, ia: number, sa: numbe
     if (sb === 1) bs.set(b.subarray(ib + j, ib + j + len));
     k.binaryF32(op, as.byteOffset, sa, bs.byteOffset, sb, ys.byteOffset, len);
     out.set(len === CHUNK ? ys : ys.subarray(0, len), o + j);
+  }
+}
+
+/**
+ * Rows of a per-row broadcast, op 0–3: for r < rows, out[r·len + j] = full[r·len + j] ⊕ scalars[r]
+ * (fullFirst) or scalars[r] ⊕ full[r·len + j]. Streamed a chunk of whole rows at a time (len at
+ * most CHUNK), where binaryRowWasm streams one row per call (rows below its minimum go to the
+ * JavaScript loop: a per-channel scale on 14×14 planes ran at 3.5 ns per element).
+ */
+export function binaryRowsWasm(op: number, full: Float32Array, fullFirst: boolean, scalars: Float32Array, out: Float32Array, rows: number, len: number): void {
+  const per = Math.max(1, Math.floor(CHUNK / len));
+  const { exports: k, views } = streamScratch<ElementwiseExports>('binary', [per * len, per]);
+  const [fs, ss] = views as [Float32Array, Float32Array];
+  for (let r = 0; r < rows; r += per) {
+    const n = Math.min(per, rows - r);
+    const from = r * len;
+    const count = n * len;
+    fs.set(full.subarray(from, from + count));
+    ss.set(scalars.subarray(r, r + n));
+    if (fullFirst) k.binaryRowsF32(op, fs.byteOffset, 1, ss.byteOffset, fs.byteOffset, n, len);
+    else k.binaryRowsF32(op, ss.byteOffset, 0, fs.byteOffset, fs.byteOffset, n, len);
+    out.set(count === fs.length ? fs : fs.subarray(0, count), from);
   }
 }
