@@ -1,7 +1,9 @@
 // Reductions over a set of dims. The input is walked in order while the output index advances
 // with strides that are 0 along reduced dims, so one loop serves every combination of dims.
 // Adjacent dims of the same kind (reduced or kept) are merged first: summing [N, C, H, W] over
-// (0, 2, 3) becomes N·C contiguous runs of H·W, each summed in a register.
+// (0, 2, 3) becomes N·C contiguous runs of H·W, each summed in a register. Large float32 sums
+// of that layout (innermost dim reduced) run in wasm instead (wasm/reduce.ts): the same chains,
+// 8 at a time.
 import type { TypedArray } from '../../tensor/dtype.js';
 import { stridesOf } from '../../tensor/shape.js';
 import type { ReduceKernels } from '../reduce.js';
@@ -9,6 +11,8 @@ import { collapseDims } from './elementwise.js';
 import { logSoftmaxInto, softmaxInto } from './softmax.js';
 import { argmaxInto, argminInto, topkInto } from './select.js';
 import { logSumExpInto, varianceInto } from './statistics.js';
+import { wasmAvailable } from './wasm/runtime.js';
+import { rowSumsWasm } from './wasm/reduce.js';
 
 /** Strides into the reduced output for each input dim (0 along reduced dims). */
 function reducedStrides(shape: readonly number[], dims: readonly number[]): number[] {
@@ -59,8 +63,42 @@ export function reduceInto(x: TypedArray, shape: readonly number[], dims: readon
   }
 }
 
+/** Float32 sums with at least this many elements whose innermost run is reduced take rowSumsWasm. */
+const WASM_ROW_SUMS_MIN = 4096;
+
 export function sumInto(x: TypedArray, shape: readonly number[], dims: readonly number[], out: TypedArray): void {
+  if (x instanceof Float32Array && out instanceof Float32Array && x.length >= WASM_ROW_SUMS_MIN && wasmAvailable() && rowSumsInWasm(x, shape, dims, out)) return;
   reduceInto(x, shape, dims, out, 'sum');
+}
+
+/**
+ * reduceInto's sum when the collapsed innermost dim is reduced and the one before it kept (its
+ * rows have distinct outputs): in wasm, 8 row chains side by side, the same bits. False (nothing
+ * done) for any other layout.
+ */
+function rowSumsInWasm(x: Float32Array, shape: readonly number[], dims: readonly number[], out: Float32Array): boolean {
+  const { shape: s, strides } = collapseDims(shape, [reducedStrides(shape, dims), stridesOf(shape)]);
+  const os = strides[0]!;
+  const rank = s.length;
+  if (rank < 2 || os[rank - 1] !== 0 || os[rank - 2] === 0) return false;
+  const len = s[rank - 1]!;
+  const rows = s[rank - 2]!;
+  const blocks = x.length / (rows * len);
+  // Each block's first output, walking the dims before the rows as reduceInto walks them.
+  const base = new Int32Array(blocks);
+  const index = new Array<number>(Math.max(rank - 2, 0)).fill(0);
+  let io = 0;
+  for (let b = 0; b < blocks; b++) {
+    base[b] = io;
+    for (let d = rank - 3; d >= 0; d--) {
+      io += os[d]!;
+      if (++index[d]! < s[d]!) break;
+      io -= os[d]! * s[d]!;
+      index[d] = 0;
+    }
+  }
+  rowSumsWasm(x, blocks, rows, len, out, base, os[rank - 2]!);
+  return true;
 }
 
 /** out = the extremum over dims: filled with the identity of its type, then NaN wins (propagates), as in PyTorch. */
