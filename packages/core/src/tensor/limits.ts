@@ -16,8 +16,9 @@ const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
  * Arrays of at least this many elements that a kernel will overwrite whole are taken from Node's
  * `Buffer.allocUnsafeSlow` when it exists: memory that is not zero-filled first. A fresh zeroed
  * 12.8 MB Float32Array costs ~1.6 ms more to make and fill than an unzeroed one (3.3 vs 1.7 ms,
- * malloc tunables on, this project's Xeon): about 14 ms of a 1-thread fmnist-cnn training step,
- * whose ~30M elements of fresh activations and gradients are all written by their kernels. The
+ * malloc tunables on, this project's Xeon). A 1-thread fmnist-cnn training step takes ~15.7M
+ * elements of fresh activations and gradients (traced; the rest come back from the pool), all
+ * written whole by their kernels: 171-185 vs 186-189 ms per step, two alternated rounds. The
  * stale contents are this process's own freed memory; `setUninitializedPoison` (core/testing) fills
  * such arrays with NaN so a test suite proves that no kernel reads them. Browsers have no such call
  * and get zero-filled arrays. Smaller arrays live on V8's heap, where zeroing is cheap.

@@ -80,9 +80,11 @@ function takeArray(dtype: DType, length: number, zeroed: boolean, shape?: readon
  * While on, every array handed out uninitialised (a kernel's output that it must write whole,
  * recycled or fresh) is first filled with NaN, or -2^31 for int32, so a kernel that reads an
  * element it did not write shows up as NaN in a test rather than as a result that depends on what
- * the memory held. Off by default; core's and nn's test suites turn it on for every test.
+ * the memory held. Off by default; every tensorgrad package's test suite turns it on
+ * (@tensorgrad/core/testing/poison-uninitialized).
  */
 export function setUninitializedPoison(on: boolean): void {
+  if (typeof on !== 'boolean') throw new ArgumentError(`setUninitializedPoison: on must be a boolean, got ${typeof on}`);
   poison = on;
 }
 
