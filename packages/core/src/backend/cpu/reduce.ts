@@ -42,9 +42,31 @@ function reduceRow(combine: Combine, x: TypedArray, ix: number, out: TypedArray,
   }
 }
 
-/** out (pre-filled with the identity) ⊕= x over dims. */
+/**
+ * a + b, except that a NaN the add makes from two non-NaN operands (∞ + −∞) is +NaN: the hardware's
+ * own is negative on x86 and positive on ARM, and V8 gave either depending on how it compiled the
+ * loop. A NaN operand still passes through with its bits, as in every other add.
+ */
+export const sumOf = (a: number, b: number): number => {
+  const r = a + b;
+  return r !== r && a === a && b === b ? NaN : r;
+};
+
+/**
+ * out (pre-filled with the identity) ⊕= x over dims. A sum that leaves a NaN in out is done again
+ * with sumOf (rare): the same bits, with every NaN the adds made +NaN on every platform.
+ */
 export function reduceInto(x: TypedArray, shape: readonly number[], dims: readonly number[], out: TypedArray, combine: Combine): void {
   if (x.length === 0) return;
+  const initial = combine === 'sum' ? out.slice() : null;
+  walkReduce(x, shape, dims, out, combine);
+  if (initial !== null && out.some((v) => v !== v)) {
+    out.set(initial);
+    walkReduce(x, shape, dims, out, sumOf);
+  }
+}
+
+function walkReduce(x: TypedArray, shape: readonly number[], dims: readonly number[], out: TypedArray, combine: Combine): void {
   const { shape: s, strides } = collapseDims(shape, [reducedStrides(shape, dims), stridesOf(shape)]);
   const os = strides[0]!;
   const rank = s.length;
