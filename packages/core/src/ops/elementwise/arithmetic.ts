@@ -89,8 +89,9 @@ const maximumOp = defineOp({
     a: () => reduceGradTo(mul(dy, tieSplit(greater(a, b), equal(a, b))), a),
     b: () => reduceGradTo(mul(dy, tieSplit(greater(b, a), equal(a, b))), b),
   }),
-  // b's range is shifted so that equal fill seeds cannot produce ties (where the derivative jumps).
-  cases: binaryCases({}, { min: -1.9, max: 2.1 }),
+  // b's range is shifted so that equal fill seeds cannot produce ties (where the derivative jumps),
+  // and no pair of values that meet is closer than 1e-3 (finite differences would cross the kink).
+  cases: binaryCases({}, { min: -1.9, max: 2.1 }, 1e-3),
 });
 
 // min(a, b);  da = dy·[a < b] (+ dy/2 on ties), db = dy·[b < a] (+ dy/2 on ties)
@@ -102,8 +103,9 @@ const minimumOp = defineOp({
     a: () => reduceGradTo(mul(dy, tieSplit(greater(b, a), equal(a, b))), a),
     b: () => reduceGradTo(mul(dy, tieSplit(greater(a, b), equal(a, b))), b),
   }),
-  // b's range is shifted so that equal fill seeds cannot produce ties (where the derivative jumps).
-  cases: binaryCases({}, { min: -1.9, max: 2.1 }),
+  // b's range is shifted so that equal fill seeds cannot produce ties (where the derivative jumps),
+  // and no pair of values that meet is closer than 1e-3 (finite differences would cross the kink).
+  cases: binaryCases({}, { min: -1.9, max: 2.1 }, 1e-3),
 });
 
 export const add = (a: Tensor, b: Tensor): Tensor => addOp({ a, b }, {});
