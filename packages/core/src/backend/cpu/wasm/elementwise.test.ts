@@ -3,25 +3,14 @@
 // (rows, and per-row values on short rows).
 import { expect } from 'chai';
 import { Binary } from '../../elementwise.js';
-import { Generator } from '../../../tensor/random.js';
 import { cpuElementwise, reluGradInto, reluInto } from '../elementwise.js';
 import { wasmAvailable } from './runtime.js';
 import { CHUNK, useWasmElementwise } from './elementwise.js';
+import { bitsOf, specialFloats } from './special-floats.test-util.js';
 
 /** Random float32 values with every special kind of value mixed in (as raw bits). */
-function values(n: number, seed: number): Float32Array {
-  const rng = new Generator(seed);
-  const bits = new Uint32Array(n);
-  const special = [0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7fc12345, 0x7f812345, 0xff800001, 0x00000001, 0x80000001];
-  const f = new Float32Array(bits.buffer);
-  for (let i = 0; i < n; i++) {
-    if (rng.uniform(0, 1) < 0.1) bits[i] = special[rng.randint(0, special.length)]!;
-    else f[i] = rng.normal(0, 2);
-  }
-  return f;
-}
-
-const bitsOf = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+const values = (n: number, seed: number): Float32Array =>
+  specialFloats(n, seed, 2, 0.1, [0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7fc12345, 0x7f812345, 0xff800001, 0x00000001, 0x80000001]);
 
 describe('elementwise kernels in WebAssembly equal the TypeScript loops bit for bit', function () {
   before(function () {

@@ -3,24 +3,13 @@
 // give plain adds' bits wherever the sum is a number, and a NaN that a sum creates (∞ + −∞) is
 // +NaN on every platform while a NaN in the input keeps its bits.
 import { expect } from 'chai';
-import { Generator } from '../../../tensor/random.js';
 import { reduceInto, sumInto } from '../reduce.js';
 import { wasmAvailable } from './runtime.js';
+import { bitsOf, specialFloats } from './special-floats.test-util.js';
 
-/** Random float32 values with special values mixed in (as raw bits). */
-function values(n: number, seed: number, specials: boolean): Float32Array {
-  const rng = new Generator(seed);
-  const bits = new Uint32Array(n);
-  const special = [0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc12345, 0xffc12345, 0x00000001, 0x7f7fffff];
-  const f = new Float32Array(bits.buffer);
-  for (let i = 0; i < n; i++) {
-    if (specials && rng.uniform(0, 1) < 0.004) bits[i] = special[rng.randint(0, special.length)]!;
-    else f[i] = rng.normal(0, 3);
-  }
-  return f;
-}
-
-const bitsOf = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+/** Random float32 values, with special values mixed in (as raw bits) when `specials`. */
+const values = (n: number, seed: number, specials: boolean): Float32Array =>
+  specialFloats(n, seed, 3, specials ? 0.004 : 0, [0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc12345, 0xffc12345, 0x00000001, 0x7f7fffff]);
 
 describe('sum over dims in WebAssembly equals the TypeScript loop bit for bit', function () {
   before(function () {
