@@ -4,10 +4,11 @@
 // adds, so a row alone runs at the add latency; rows with different outputs are independent
 // chains, so rowSumsF32 runs 8 of them side by side, two per f64x2 (each lane the same adds in
 // the same order as the scalar loop). Pointers are byte addresses.
-// NaNs: a NaN that reaches a row's sum keeps its bits (quieted), as in the loop. A NaN the sum
-// makes itself (∞ + −∞) is the hardware's default NaN in wasm (negative on x86, positive on
-// ARM); the TypeScript loop gives +NaN (0x7fc00000) there, so rows that end in NaN are summed
-// again one element at a time with that rule (rowSum), which makes them platform-independent too.
+// NaNs follow the loop's rule (sumOf in src/backend/cpu/reduce.ts): the row's first NaN comes
+// through with its bits (quieted), and a NaN the sum makes itself (∞ + −∞) is +NaN. Plain adds
+// leave both to the machine (the default NaN is negative on x86, positive on ARM, and which of two
+// NaNs an add returns depends on its operand order), so rows that end in NaN are summed again one
+// element at a time with the rule (rowSum).
 
 /** Lanes 0 and 1 of a f32x4 holding the floats at p and q. */
 @inline
@@ -22,13 +23,15 @@ function storePair(v: v128, p: usize, q: usize): void {
   v128.store32_lane(q, f, 1);
 }
 
-/** The float64 chain of one row from `init`, a NaN that an add creates from non-NaN operands made +NaN. */
+/** The float64 chain of one row from `init`, its NaNs by the loop's rule: the first NaN met, else +NaN if an add makes one. */
 function rowSum(x: usize, len: i32, init: f64): f64 {
   let acc = init;
+  if (acc != acc) return acc;
   for (let j = 0; j < len; j++) {
     const v = <f64>load<f32>(x + (<usize>j << 2));
-    const r = acc + v;
-    acc = r != r && acc == acc && v == v ? reinterpret<f64>(0x7ff8000000000000) : r;
+    if (v != v) return v;
+    acc += v;
+    if (acc != acc) return reinterpret<f64>(0x7ff8000000000000);
   }
   return acc;
 }

@@ -43,18 +43,21 @@ function reduceRow(combine: Combine, x: TypedArray, ix: number, out: TypedArray,
 }
 
 /**
- * a + b, except that a NaN the add makes from two non-NaN operands (∞ + −∞) is +NaN: the hardware's
- * own is negative on x86 and positive on ARM, and V8 gave either depending on how it compiled the
- * loop. A NaN operand still passes through with its bits, as in every other add.
+ * a + b with NaNs made deterministic: a NaN operand passes through with its bits, a first (the
+ * running sum) before b, and a NaN the add makes from two numbers (∞ + −∞) is +NaN. Plain + leaves
+ * both to the machine: the hardware's own NaN is negative on x86 and positive on ARM, and V8 may
+ * swap the operands of an add it compiles, so which of two NaNs came through depended on the tier.
  */
 export const sumOf = (a: number, b: number): number => {
+  if (a !== a) return a;
+  if (b !== b) return b;
   const r = a + b;
-  return r !== r && a === a && b === b ? NaN : r;
+  return r !== r ? NaN : r;
 };
 
 /**
  * out (pre-filled with the identity) ⊕= x over dims. A sum that leaves a NaN in out is done again
- * with sumOf (rare): the same bits, with every NaN the adds made +NaN on every platform.
+ * with sumOf (rare): the same bits wherever the result is a number, and NaNs by sumOf's rule.
  */
 export function reduceInto(x: TypedArray, shape: readonly number[], dims: readonly number[], out: TypedArray, combine: Combine): void {
   if (x.length === 0) return;
