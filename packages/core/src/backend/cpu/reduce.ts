@@ -7,7 +7,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import { stridesOf } from '../../tensor/shape.js';
 import type { ReduceKernels } from '../reduce.js';
-import { collapseDims } from './elementwise.js';
+import { collapseDims, mapStrided } from './elementwise.js';
 import { logSoftmaxInto, softmaxInto } from './softmax.js';
 import { argmaxInto, argminInto, topkInto } from './select.js';
 import { logSumExpInto, varianceInto } from './statistics.js';
@@ -109,19 +109,11 @@ function rowSumsInWasm(x: Float32Array, shape: readonly number[], dims: readonly
   const len = s[rank - 1]!;
   const rows = s[rank - 2]!;
   const blocks = x.length / (rows * len);
-  // Each block's first output, walking the dims before the rows as reduceInto walks them.
+  // Each block's first output: the output offsets of the rows of the dims before the runs.
   const base = new Int32Array(blocks);
-  const index = new Array<number>(Math.max(rank - 2, 0)).fill(0);
-  let io = 0;
-  for (let b = 0; b < blocks; b++) {
-    base[b] = io;
-    for (let d = rank - 3; d >= 0; d--) {
-      io += os[d]!;
-      if (++index[d]! < s[d]!) break;
-      io -= os[d]! * s[d]!;
-      index[d] = 0;
-    }
-  }
+  mapStrided([out], [os.slice(0, -1)], s.slice(0, -1), (offsets, o) => {
+    base[o / rows] = offsets[0]!;
+  });
   rowSumsWasm(x, blocks, rows, len, out, base, os[rank - 2]!);
   return true;
 }
