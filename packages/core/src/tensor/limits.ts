@@ -12,6 +12,13 @@ export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
 
+/** The array type of each dtype (their constructors take a length, or a buffer, offset and length alike). */
+const ARRAYS: Record<DType, { new (length: number): TypedArray; new (buffer: ArrayBuffer, byteOffset: number, length: number): TypedArray }> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+};
+
 /**
  * Arrays of at least this many elements that a kernel will overwrite whole are taken from Node's
  * `Buffer.allocUnsafeSlow` when it exists: memory that is not zero-filled first. A fresh zeroed
@@ -40,20 +47,10 @@ const allocUnsafeSlow: ((bytes: number) => { buffer: ArrayBuffer }) | undefined 
 export function newArray(dtype: DType, length: number, shape: readonly number[] = [length], op?: string, zeroed = true): TypedArray {
   checkAllocation(dtype, length, shape, op);
   try {
-    if (!zeroed && length >= UNINITIALIZED_MIN_LENGTH && allocUnsafeSlow) {
-      const bytes = allocUnsafeSlow(length * BYTES[dtype]);
-      // allocUnsafeSlow never pools: the Buffer owns its whole ArrayBuffer (byteOffset 0).
-      switch (dtype) {
-        case 'float32': return new Float32Array(bytes.buffer, 0, length);
-        case 'float64': return new Float64Array(bytes.buffer, 0, length);
-        case 'int32': return new Int32Array(bytes.buffer, 0, length);
-      }
-    }
-    switch (dtype) {
-      case 'float32': return new Float32Array(length);
-      case 'float64': return new Float64Array(length);
-      case 'int32': return new Int32Array(length);
-    }
+    // allocUnsafeSlow never pools: the Buffer owns its whole ArrayBuffer (byteOffset 0).
+    const unzeroed = !zeroed && length >= UNINITIALIZED_MIN_LENGTH && allocUnsafeSlow ? allocUnsafeSlow(length * BYTES[dtype]).buffer : null;
+    const Typed = ARRAYS[dtype];
+    return unzeroed ? new Typed(unzeroed, 0, length) : new Typed(length);
   } catch (e) {
     // V8: "Array buffer allocation failed" when the memory is not there.
     if (!(e instanceof RangeError)) throw e;
