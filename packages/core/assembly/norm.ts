@@ -55,16 +55,18 @@ function f64At(p: usize, i: i32): f64 {
 }
 
 /**
- * acc[c] += Σ x over each run (squares: Σ (x − mean[c])²) of runs [r0, r0 + runs): the two passes
- * of the per-group mean and biased variance (acc starts at 0; the caller divides by the count).
+ * Each run's own moments, for runs = `runs` consecutive runs of `inner` floats at x:
+ * out[2j] = Σ x and out[2j + 1] = Σ (x − Σx/inner)² over run j. One read of x gives both (the
+ * run is in cache for the second sum); the caller adds the sums per group in run order for the
+ * mean and combines the second moments about the runs' means into the group's variance.
  */
-export function normRunSums(x: usize, r0: i32, runs: i32, groups: i32, inner: i32, mean: usize, squares: bool, acc: usize): void {
+export function normRunMoments(x: usize, runs: i32, inner: i32, out: usize): void {
   for (let j = 0; j < runs; j++) {
-    const c = (r0 + j) % groups;
     const p = x + (<usize>(j * inner) << 2);
-    const a = acc + (<usize>c << 3);
-    if (squares) store<f64>(a, load<f64>(a) + runSum(p, inner, f64At(mean, c), true));
-    else store<f64>(a, load<f64>(a) + runSum(p, inner, 0, false));
+    const s = runSum(p, inner, 0, false);
+    const o = out + (<usize>j << 4);
+    store<f64>(o, s);
+    store<f64>(o, runSum(p, inner, s / <f64>inner, true), 8);
   }
 }
 

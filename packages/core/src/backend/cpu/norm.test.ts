@@ -10,6 +10,7 @@ import { fillTensor } from '../../testing/arbitraries.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { wasmAvailable } from './wasm/runtime.js';
 import { WASM_NORM_MIN_SIZE } from './wasm/norm.js';
+import { cpuNorm } from './norm.js';
 
 function expectClose(actual: Tensor, expected: Tensor, what: string): void {
   const a = actual.data;
@@ -84,6 +85,27 @@ describe('normalization kernels in WebAssembly (float32) agree with float64', fu
 
   it('layerNorm over the last dims (groups are rows, inner = 1 per group element)', () => {
     compare((x, w, b) => layerNorm(x, [7, 97], w, b), [9, 7, 97], [7, 97], 11);
+  });
+
+  it("the forward's one-pass statistics equal two float64 passes, means far from zero included", () => {
+    // The wasm forward takes each group's variance from the runs' own second moments (one read of
+    // x); the TypeScript groupStats takes two passes about the group mean. A shortcut such as
+    // E[x²] − mean² loses every digit here (values 1e4 apart by 1e-2), and dropping the runs'
+    // spread about the group mean (the inner·(meanᵣ − mean)² term) is off by the spread between images.
+    for (const [outer, groups, inner, offset] of [[16, 3, 1030, 1e4], [5, 7, 257, -3], [2, 2, 4099, 0]] as const) {
+      const x = new Float32Array(outer * groups * inner);
+      for (let i = 0; i < x.length; i++) {
+        const o = Math.floor(i / (groups * inner));
+        x[i] = offset + 0.01 * Math.sin(i * 0.37) + 0.003 * o;
+      }
+      const [mean, variance, wantMean, wantVariance] = [0, 1, 2, 3].map(() => new Float64Array(groups)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+      cpuNorm.normalize(x, outer, groups, inner, null, null, 1e-5, new Float32Array(x.length), mean, variance);
+      cpuNorm.groupStats(x, outer, groups, inner, wantMean, wantVariance);
+      for (let c = 0; c < groups; c++) {
+        expect(Math.abs(mean[c]! - wantMean[c]!), `mean ${c}`).to.be.at.most(1e-13 * Math.abs(wantMean[c]!) + 1e-15);
+        expect(Math.abs(variance[c]! - wantVariance[c]!), `variance ${c}`).to.be.at.most(1e-9 * wantVariance[c]!);
+      }
+    }
   });
 
   it('a constant channel gives zero output and finite gradients, not NaN', () => {

@@ -13,7 +13,7 @@ import { streamScratch } from './stream.js';
 
 /** assembly/norm.ts. */
 interface NormExports {
-  normRunSums(x: number, r0: number, runs: number, groups: number, inner: number, mean: number, squares: boolean, acc: number): void;
+  normRunMoments(x: number, runs: number, inner: number, out: number): void;
   normCombine(g: number, x: number, y: number, r0: number, runs: number, groups: number, inner: number, mean: number, a: number, b: number, k: number): void;
   normGradSums(g: number, x: number, r0: number, runs: number, groups: number, inner: number, mean: number, out: number): void;
 }
@@ -69,24 +69,39 @@ function streamRuns(inputs: Float32Array[], chunks: Float32Array[], totalRuns: n
 /**
  * Per-group mean and biased variance of x (written into meanOut and varianceOut), then
  * y = scale·(x − mean) + shift with the per-group scale and shift that `affine` derives from them.
+ * The statistics take one read of x: each run's sum and its second moment about its own mean
+ * (normRunMoments), then per group, in run order, mean = Σ sums / count (the same adds as one
+ * running sum over the runs) and variance = Σ (M2ᵣ + inner·(meanᵣ − mean)²) / count, which is
+ * Σ (x − mean)² regrouped by run (Chan et al.'s pairwise combination, as accurate as two passes).
  */
 export function normalizeForwardWasm(
   x: Float32Array, y: Float32Array, outer: number, groups: number, inner: number, meanOut: Float64Array, varianceOut: Float64Array,
   affine: (mean: Float64Array, variance: Float64Array) => { scale: ArrayLike<number>; shift: ArrayLike<number> },
 ): void {
-  const { exports: w, data: [xs], group: [mean, variance], runsPerChunk } = scratch(inner, 1, groups, 2) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array, Float64Array] };
   const runs = outer * groups;
-  const count = outer * inner;
-  mean.fill(0);
-  variance.fill(0);
-  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunSums(xs.byteOffset, r0, n, groups, inner, 0, false, mean.byteOffset));
-  for (let c = 0; c < groups; c++) mean[c]! /= count;
-  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunSums(xs.byteOffset, r0, n, groups, inner, mean.byteOffset, true, variance.byteOffset));
-  for (let c = 0; c < groups; c++) variance[c]! /= count;
-  meanOut.set(mean);
-  varianceOut.set(variance);
+  const { exports: w, data: [xs], group: [moments], runsPerChunk } = scratch(inner, 1, 2 * runs, 1) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array] };
+  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunMoments(xs.byteOffset, n, inner, moments.byteOffset + 16 * r0));
+  groupMoments(moments, outer, groups, inner, meanOut, varianceOut);
   const a = affine(meanOut, varianceOut);
   normalizeApplyWasm(x, y, outer, groups, inner, meanOut, a.scale, a.shift);
+}
+
+/** Per-group mean and biased variance from the runs' [Σx, M2] pairs (see normalizeForwardWasm). */
+function groupMoments(moments: Float64Array, outer: number, groups: number, inner: number, mean: Float64Array, variance: Float64Array): void {
+  const count = outer * inner;
+  for (let c = 0; c < groups; c++) {
+    let s = 0;
+    for (let o = 0; o < outer; o++) s += moments[2 * (o * groups + c)]!;
+    const mu = s / count;
+    let m2 = 0;
+    for (let o = 0; o < outer; o++) {
+      const r = 2 * (o * groups + c);
+      const d = moments[r]! / inner - mu;
+      m2 += moments[r + 1]! + inner * d * d;
+    }
+    mean[c] = mu;
+    variance[c] = m2 / count;
+  }
 }
 
 /** y = scale·(x − mean) + shift per group (normalize's last pass; batchNorm's eval mode all of it). */
