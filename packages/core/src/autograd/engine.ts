@@ -10,6 +10,7 @@ import { withGradMode } from './mode.js';
 import { type Edge, Node, nodeOf } from './node.js';
 import { activeOpProfiler, timeOp } from './profiler.js';
 import { GradientRecycler } from './recycler.js';
+import { mayReuseGradient, offeringGradient } from './gradient-reuse.js';
 import { specOf } from './types.js';
 
 export interface BackwardRun {
@@ -54,6 +55,37 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
     if (sum !== g) recycler?.consider(g);
   };
 
+  /** Runs node's VJP with its summed output gradient dy and adds each input's gradient to its slot. */
+  const runVjp = (node: Node, inputs: readonly (Tensor | null)[], dy: Tensor): Map<string, Tensor | Tensor[]> => {
+    // The profiler (one null test when off) times the VJP and its thunks, not the sums between them.
+    const profiler = activeOpProfiler();
+    const thunks = profiler === null
+      ? node.op.vjp(vjpArgs(node, inputs, dy), node.attrs)
+      : timeOp(profiler, 'vjp', node.op.name, () => node.op.vjp(vjpArgs(node, inputs, dy), node.attrs));
+    const results = new Map<string, Tensor | Tensor[]>();
+    for (let i = 0; i < node.arity; i++) {
+      const edge = node.edge(i);
+      const spec = specOf(node.op, i);
+      if (!spec.differentiable || edge === null || (!(edge instanceof Node) && !edge.requiresGrad)) continue;
+      let result = results.get(spec.name);
+      if (result === undefined) {
+        const thunk = thunks[spec.name];
+        if (thunk === undefined) {
+          throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for input '${spec.name}'`);
+        }
+        result = profiler === null ? thunk() : timeOp(profiler, 'vjp', node.op.name, thunk, false);
+        results.set(spec.name, result);
+      }
+      const name = spec.variadic ? `${spec.name}[${i}]` : spec.name;
+      const g = spec.variadic ? (result as Tensor[])[i] : (result as Tensor);
+      if (g === undefined) throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for item ${i} of '${spec.name}'`);
+      checkedGrad(node, name, inputs[i]!, g);
+      if (detect) checkGradient(node, name, g, dy);
+      accumulate(edge, g);
+    }
+    return results;
+  };
+
   const runNodes = (): void => {
     roots.forEach((root, i) => accumulate(edgeOf(root), checkedSeed(root, seeds[i] ?? null)));
     for (const node of nodes) {
@@ -62,32 +94,9 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
       nodeGrads.delete(node);
       const inputs = node.inputs;
       if (inputs === null) throw releasedError(node);
-      // The profiler (one null test when off) times the VJP and its thunks, not the sums between them.
-      const profiler = activeOpProfiler();
-      const thunks = profiler === null
-        ? node.op.vjp(vjpArgs(node, inputs, dy), node.attrs)
-        : timeOp(profiler, 'vjp', node.op.name, () => node.op.vjp(vjpArgs(node, inputs, dy), node.attrs));
-      const results = new Map<string, Tensor | Tensor[]>();
-      for (let i = 0; i < node.arity; i++) {
-        const edge = node.edge(i);
-        const spec = specOf(node.op, i);
-        if (!spec.differentiable || edge === null || (!(edge instanceof Node) && !edge.requiresGrad)) continue;
-        let result = results.get(spec.name);
-        if (result === undefined) {
-          const thunk = thunks[spec.name];
-          if (thunk === undefined) {
-            throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for input '${spec.name}'`);
-          }
-          result = profiler === null ? thunk() : timeOp(profiler, 'vjp', node.op.name, thunk, false);
-          results.set(spec.name, result);
-        }
-        const name = spec.variadic ? `${spec.name}[${i}]` : spec.name;
-        const g = spec.variadic ? (result as Tensor[])[i] : (result as Tensor);
-        if (g === undefined) throw new AutogradError(`backward: op '${node.op.name}' returned no gradient for item ${i} of '${spec.name}'`);
-        checkedGrad(node, name, inputs[i]!, g);
-        if (detect) checkGradient(node, name, g, dy);
-        accumulate(edge, g);
-      }
+      // dy's storage may take the VJP's result where nothing else can read dy (gradient-reuse.ts).
+      const offer = recycler !== null && !detect && mayReuseGradient(node.op) && recycler.isExclusive(dy) ? dy : null;
+      const results = offeringGradient(offer, () => runVjp(node, inputs, dy));
       if (!run.retainGraph) node.release();
       if (recycler) {
         // Only now, with every thunk of this node run: they may share intermediates.

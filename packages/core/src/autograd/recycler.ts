@@ -48,6 +48,16 @@ export class GradientRecycler {
     this.pending.add(buffer);
   }
 
+  /**
+   * Whether t's storage is this walk's own and held by one gradient slot only (t's): then the VJP
+   * that consumes t is its last reader and may write over it (gradient-reuse.ts).
+   */
+  isExclusive(t: Tensor): boolean {
+    const storage = t.storage;
+    if (!ArrayBuffer.isView(storage)) return false;
+    return this.allocated.has(storage.buffer) && this.held.get(storage.buffer) === 1;
+  }
+
   /** Marks a gradient as possibly dead: flush reuses it unless a slot holds its buffer. */
   consider(t: Tensor): void {
     this.pending.add(this.track(t));

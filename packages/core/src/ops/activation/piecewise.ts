@@ -1,6 +1,7 @@
 // Piecewise activations. Their derivative factors (masks, slopes) are piecewise constant and
 // enter the VJPs as plain tensors; elu's curved side uses its output, so 2nd order works.
 import { defineOp } from '../../autograd/registry.js';
+import { outputOver, reusesGradientStorage } from '../../autograd/gradient-reuse.js';
 import { uninitialized } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -31,7 +32,8 @@ const reluGradOp = defineOp({
   inputs: ['g', 'x'],
   nondifferentiable: ['x'],
   forward: ({ g, x }) => {
-    const y = uninitialized(g.shape, g.dtype, g.device);
+    // Over g itself when relu's backward offers it (gradient-reuse.ts): each element is read before it is written.
+    const y = outputOver(g, g.shape, g.dtype);
     backendOf(g).elementwise.reluGrad(g.storage, x.storage, y.storage);
     return y;
   },
@@ -39,6 +41,9 @@ const reluGradOp = defineOp({
   cases: ({ fc, arb }) =>
     arb.shape().chain((shape) => fc.record({ inputs: fc.record({ g: arb.tensorOfShape(shape), x: arb.tensorOfShape(shape) }), attrs: fc.constant({}) })),
 });
+
+// relu's VJP reads dy once, in reluGrad.
+reusesGradientStorage(reluOp);
 
 function reluGrad(g: Tensor, x: Tensor): Tensor {
   return reluGradOp({ g, x }, {});

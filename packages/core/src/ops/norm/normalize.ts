@@ -9,6 +9,7 @@
 // written with differentiable ops, so 2nd order works.
 import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
+import { outputOver, reusesGradientStorage } from '../../autograd/gradient-reuse.js';
 import { zeroFilled, uninitialized } from '../../tensor/creation.js';
 import { backendOf } from '../../backend/index.js';
 import { accumulatorDtype, type KernelArray } from '../../tensor/device.js';
@@ -93,6 +94,10 @@ const normalizeOp = defineOp({
     }),
 });
 
+// normalize's VJP reads dy for the last time in normalizeBackward: its sums S come first (an
+// argument of that call), and the weight and bias gradients are rows of the same S.
+reusesGradientStorage(normalizeOp);
+
 // [S₀; S₁] per group: S₀ = Σg, S₁ = Σg·x̂ (a [2, G] tensor);  its VJP is the pullback of sumsFormula
 const normalizeSumsOp = defineOp({
   name: 'normalizeSums',
@@ -120,7 +125,8 @@ const normalizeBackwardOp = defineOp({
   forward: ({ g, x, sums, weight }, attrs: NormalizeAttrs) => {
     const [outer, groups, inner] = layout(x, attrs);
     const stats = statsFor(x, attrs);
-    const dx = uninitialized(x.shape, x.dtype, x.device);
+    // Over g itself when normalize's backward offers it (gradient-reuse.ts): the kernels read each element before writing it.
+    const dx = outputOver(g, x.shape, x.dtype);
     backendOf(x).norm.normalizeBackward(
       g.storage, x.storage, outer, groups, inner, stats.mean, stats.variance, attrs.eps, stats.count, sums.storage, weight?.storage ?? null, dx.storage,
     );
