@@ -4,15 +4,13 @@
 // detection) would show up as a wrong gradient if it did. relu's and batch norm's backward,
 // which take the offer, give the same bits with and without it.
 import { expect } from 'chai';
-import { randn } from '../tensor/creation.js';
+import { randn, uninitialized } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Generator } from '../tensor/random.js';
 import { add, mul } from '../ops/elementwise/arithmetic.js';
-import { exp } from '../ops/elementwise/arithmetic.js';
 import { relu } from '../ops/activation/piecewise.js';
 import { batchNorm } from '../ops/norm/batch-norm.js';
 import { sum } from '../ops/reduce/sum.js';
-import { uninitialized } from '../tensor/creation.js';
 import { defineOp } from './registry.js';
 import { backward } from './engine.js';
 import { detectAnomaly } from './anomaly.js';

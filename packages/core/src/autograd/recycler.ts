@@ -53,9 +53,8 @@ export class GradientRecycler {
    * that consumes t is its last reader and may write over it (gradient-reuse.ts).
    */
   isExclusive(t: Tensor): boolean {
-    const storage = t.storage;
-    if (!ArrayBuffer.isView(storage)) return false;
-    return this.allocated.has(storage.buffer) && this.held.get(storage.buffer) === 1;
+    const buffer = keyOf(t);
+    return ArrayBuffer.isView(t.storage) && this.allocated.has(buffer) && this.held.get(buffer) === 1;
   }
 
   /** Marks a gradient as possibly dead: flush reuses it unless a slot holds its buffer. */
@@ -77,8 +76,7 @@ export class GradientRecycler {
   }
 
   private track(t: Tensor): StorageKey {
-    const storage = t.storage;
-    const buffer = ArrayBuffer.isView(storage) ? storage.buffer : storage;
+    const buffer = keyOf(t);
     if (this.allocated.has(buffer)) {
       const tensors = this.carriers.get(buffer);
       if (tensors === undefined) this.carriers.set(buffer, [t]);
@@ -86,6 +84,12 @@ export class GradientRecycler {
     }
     return buffer;
   }
+}
+
+/** The key of t's storage (StorageKey). */
+function keyOf(t: Tensor): StorageKey {
+  const storage = t.storage;
+  return ArrayBuffer.isView(storage) ? storage.buffer : storage;
 }
 
 /** Returns the storage the tensors share to its device's pool; false when it cannot be reused. */
