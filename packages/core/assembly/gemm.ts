@@ -225,6 +225,37 @@ function packB(src: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void
  * workspaceBytes() bytes of 16-byte-aligned scratch not overlapping the operands.
  */
 export function gemm(M: i32, N: i32, K: i32, a: usize, aRs: i32, aCs: i32, b: usize, bRs: i32, bCs: i32, c: usize, ldc: i32, accumulate: i32, work: usize): void {
+  gemmBlocks(M, N, K, a, aRs, aCs, false, b, bRs, bCs, c, ldc, accumulate, work);
+}
+
+/**
+ * gemm with A already packed by packGemmA(M, K, …, pa): the same products and sums, so the same
+ * bits, without packing A again. For many products with one A (a conv's filter against each
+ * task's columns or transformed tiles), where packing A would cost as much as a small product.
+ */
+export function gemmPackedA(M: i32, N: i32, K: i32, pa: usize, b: usize, bRs: i32, bCs: i32, c: usize, ldc: i32, accumulate: i32, work: usize): void {
+  gemmBlocks(M, N, K, pa, 0, 0, true, b, bRs, bCs, c, ldc, accumulate, work);
+}
+
+/**
+ * Packs A (M×K, strides aRs, aCs) at dst the way gemm packs it block by block, all blocks one
+ * after another: block (pc, ic) (the K block from column pc, the M block from row ic) at float
+ * pc·roundUp(M, 4) + ic·kc. dst needs roundUp(M, 4)·K floats (packedALength).
+ */
+export function packGemmA(M: i32, K: i32, a: usize, aRs: i32, aCs: i32, dst: usize): void {
+  if (M <= 0 || K <= 0) return;
+  const kcMax = blockSize(K, KC, 1);
+  const mcMax = blockSize(M, MC, MR);
+  const mPad = (M + MR - 1) / MR * MR;
+  for (let pc = 0; pc < K; pc += kcMax) {
+    const kc = min(kcMax, K - pc);
+    for (let ic = 0; ic < M; ic += mcMax) {
+      packA(addr(a, ic * aRs + pc * aCs), aRs, aCs, min(mcMax, M - ic), kc, dst + (<usize>(pc * mPad + ic * kc) << 2));
+    }
+  }
+}
+
+@inline function gemmBlocks(M: i32, N: i32, K: i32, a: usize, aRs: i32, aCs: i32, packedA: bool, b: usize, bRs: i32, bCs: i32, c: usize, ldc: i32, accumulate: i32, work: usize): void {
   if (M <= 0 || N <= 0) return;
   const ldcBytes = <usize>ldc << 2;
   if (K <= 0) {
@@ -233,12 +264,12 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, aRs: i32, aCs: i32, b: us
     }
     return;
   }
-  const pa = work;
   const pb = work + PACK_A_BYTES;
   const tile = pb + PACK_B_BYTES;
   const kcMax = blockSize(K, KC, 1);
   const mcMax = blockSize(M, MC, MR);
   const ncMax = blockSize(N, NC, NR);
+  const mPad = (M + MR - 1) / MR * MR;
   for (let jc = 0; jc < N; jc += ncMax) {
     const nc = min(ncMax, N - jc);
     for (let pc = 0; pc < K; pc += kcMax) {
@@ -247,7 +278,9 @@ export function gemm(M: i32, N: i32, K: i32, a: usize, aRs: i32, aCs: i32, b: us
       const add = accumulate != 0 || pc > 0;
       for (let ic = 0; ic < M; ic += mcMax) {
         const mc = min(mcMax, M - ic);
-        packA(addr(a, ic * aRs + pc * aCs), aRs, aCs, mc, kc, pa);
+        let pa = work;
+        if (packedA) pa = a + (<usize>(pc * mPad + ic * kc) << 2);
+        else packA(addr(a, ic * aRs + pc * aCs), aRs, aCs, mc, kc, pa);
         const cBlock = c + <usize>ic * ldcBytes + (<usize>jc << 2);
         const aStep = <usize>(kc * MR) << 2;
         for (let jr = 0; jr < nc; jr += NR) {

@@ -7,6 +7,7 @@
 // count. A variant brings its tile size, its layout of padded planes and its wasm transforms
 // (assembly/conv.ts), the filter transforms among them (float64, on the calling thread).
 import { type WinogradFilterKernel, type WinogradTiles, sumChunksWasm, wasmConvKernelsAvailable, winogradFilterWasm } from '../wasm/conv.js';
+import { packGemmAInMemory, packedALength } from '../wasm/gemm.js';
 import { TaskProgram, runTasks } from '../wasm/tasks.js';
 import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
@@ -82,23 +83,26 @@ export function winogradForwardOf(v: WinogradVariant): ConvKernelStrategy<'forwa
       const L = v.layoutOf(s, v.forwardImages(s.n, imagesPerTask(s.n, XI * (cinG + coutG) * perImage)));
       const { T, xPlane, Wy, yPlane, m, ld } = L;
       const tasks = Math.ceil(s.n / m);
+      const packed = packedALength(coutG, cinG);
       const sc = pipelineScratch(
-        [tasks * m * s.cin * s.plane, w.length, XI * s.groups * coutG * cinG, s.cout, tasks * m * s.cout * P],
+        [tasks * m * s.cin * s.plane, w.length, XI * s.groups * coutG * cinG, s.cout, tasks * m * s.cout * P, XI * s.groups * packed],
         [m * cinG * xPlane, XI * cinG * ld, XI * coutG * ld, m * coutG * yPlane],
       );
-      const [xs, ws, U, bias, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+      const [xs, ws, U, bias, ys, UP] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const [xp, V, M, yq] = sc.local as [Float32Array, Float32Array, Float32Array, Float32Array];
       const tS = sc.threadStride;
       xs.set(x);
       ws.set(w);
       winogradFilterWasm(v.kernels.filter, ws, s.groups, coutG * cinG, U);
+      // Every task multiplies the same XI transformed filters: packed for the GEMM once, here.
+      for (let i = 0; i < XI * s.groups; i++) packGemmAInMemory(coutG, cinG, U, i * coutG * cinG, cinG, 1, UP, i * packed);
       if (b !== null) bias.set(b);
       else bias.fill(0);
       const prog = new TaskProgram(tasks);
       for (let gr = 0; gr < s.groups; gr++) {
         transformInput(prog, v, s, L, xs, gr, xp, V, tS);
         // One product per element ξ of the transformed tile.
-        prog.call('gemm', [coutG, m * perImage, cinG, [at(U, gr * XI * coutG * cinG), 0, 0, 4 * coutG * cinG], cinG, 1, [at(V), 0, tS, 4 * cinG * ld], ld, 1,
+        prog.call('gemmPackedA', [coutG, m * perImage, cinG, [at(UP, gr * XI * packed), 0, 0, 4 * packed], [at(V), 0, tS, 4 * cinG * ld], ld, 1,
           [at(M), 0, tS, 4 * coutG * ld], ld, 0, sc.work], XI);
         prog.call(v.kernels.output, [[at(M), 0, tS, 4 * perImage], coutG, ld, T.tilesH, T.tilesW, at(bias, gr * coutG), [at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy], m);
         prog.call('copyPlanes', [[at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy, [at(ys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW], m);

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { MatrixView } from '../gemm.js';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './threads.js';
-import { gemmBatchedInMemory, gemmInMemory, gemmWasm } from './gemm.js';
-import { wasmAvailable, wasmScratch } from './runtime.js';
+import { type GemmExports, gemmBatchedInMemory, gemmInMemory, gemmWasm, packGemmAInMemory, packedALength } from './gemm.js';
+import { requireWasmRuntime, wasmAvailable, wasmScratch } from './runtime.js';
 import { fillTensor } from '../../../testing/arbitraries.js';
 
 /** Deterministic float32 values in [-1, 1) so failures replay. */
@@ -184,6 +184,48 @@ describe('gemmWasm (WebAssembly SIMD SGEMM)', () => {
       }
     }
     expect(() => gemmInMemory(1, 1, 1, { data: new Float32Array(1), offset: 0, rowStride: 1, colStride: 1 }, B, c, 0, false)).to.throw(/wasmScratch/);
+  });
+});
+
+/**
+ * gemm and gemmPackedA on one A (M×K, row-major or transposed) against the same B and C: the
+ * packed product must give the same bits, the C around the product untouched.
+ */
+function checkPackedA(M: number, N: number, K: number, transA: boolean, accumulate: boolean, seed: number): void {
+  const ldc = N + 3;
+  const [a, b, c1, c2, pa] = wasmScratch([M * K, K * N, M * ldc, M * ldc, packedALength(M, K) + 5]) as Float32Array[];
+  a!.set(randomArray(a!.length, seed));
+  b!.set(randomArray(b!.length, seed + 1));
+  c1!.set(randomArray(c1!.length, seed + 2));
+  c2!.set(c1!);
+  pa!.fill(NaN); // anything packGemmA does not write and gemmPackedA reads shows up as NaN
+  const [rs, cs] = transA ? [1, M] : [K, 1];
+  packGemmAInMemory(M, K, a!, 0, rs, cs, pa!, 5);
+  const runtime = requireWasmRuntime('test');
+  const wasm = runtime.exports as unknown as GemmExports;
+  const work = runtime.workspaces[0]!;
+  wasm.gemm(M, N, K, a!.byteOffset, rs, cs, b!.byteOffset, N, 1, c1!.byteOffset, ldc, accumulate ? 1 : 0, work);
+  wasm.gemmPackedA(M, N, K, pa!.byteOffset + 20, b!.byteOffset, N, 1, c2!.byteOffset, ldc, accumulate ? 1 : 0, work);
+  const bits = (v: Float32Array): number[] => Array.from(new Uint32Array(v.buffer, v.byteOffset, v.length));
+  expect(bits(c2!), `M=${M} N=${N} K=${K} transA=${transA}`).to.deep.equal(bits(c1!));
+  expect(c2!.some(Number.isNaN), 'NaN in C').to.equal(false);
+}
+
+describe('gemmPackedA (A packed once by packGemmA)', () => {
+  it('gives gemm\'s bits on shapes around the tile and across the KC and MC blocks', () => {
+    // M past MC = 120 (two row blocks), K past KC = 256 (two depth blocks), ragged MR and NR edges.
+    const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [64, 16, 32], [128, 16, 64], [130, 9, 300], [250, 33, 513], [7, 100, 1]];
+    shapes.forEach(([M, N, K], i) => {
+      checkPackedA(M, N, K, false, false, 70 + i);
+      checkPackedA(M, N, K, true, true, 90 + i);
+    });
+  });
+
+  it('packedALength is what packGemmA writes: a dst one float short is refused', () => {
+    const [a, short, full] = wasmScratch([10 * 20, packedALength(10, 20) - 1, packedALength(10, 20)]) as Float32Array[];
+    expect(packedALength(10, 20)).to.equal(12 * 20);
+    expect(() => packGemmAInMemory(10, 20, a!, 0, 20, 1, short!)).to.throw(RangeError, /packGemmAInMemory: dst needs 240 floats/);
+    expect(() => packGemmAInMemory(10, 20, new Float32Array(200), 0, 20, 1, full!)).to.throw(/packGemmAInMemory: A must be a Float32Array view from wasmScratch/);
   });
 });
 

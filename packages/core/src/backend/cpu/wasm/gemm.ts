@@ -15,11 +15,34 @@ import { type WasmRuntime, gemmExecutor, requireWasmRuntime, wasmScratch } from 
 /** assembly/gemm.ts: C (+)= A·B on byte pointers, strides in elements, packing in `work`. */
 export interface GemmExports {
   gemm(M: number, N: number, K: number, a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number, c: number, ldc: number, accumulate: number, work: number): void;
+  /** gemm on an A that packGemmA packed (same bits, no packing of A). */
+  gemmPackedA(M: number, N: number, K: number, pa: number, b: number, bRs: number, bCs: number, c: number, ldc: number, accumulate: number, work: number): void;
+  packGemmA(M: number, K: number, a: number, aRs: number, aCs: number, dst: number): void;
 }
 
-function pointerOf(runtime: WasmRuntime, what: string, data: TypedArray, offset: number): number {
+/** Rows of the GEMM's register tile (assembly/gemm.ts MR): packed A pads M to a multiple of it. */
+const GEMM_MR = 4;
+
+/** Floats that packGemmA writes for an M×K A (gemmPackedA's operand). */
+export const packedALength = (M: number, K: number): number => Math.ceil(M / GEMM_MR) * GEMM_MR * K;
+
+/**
+ * Packs the M×K matrix A (element (i, k) at A[offset + i·rs + k·cs], A a wasmScratch view) into
+ * `dst` from element dstOffset (packedALength(M, K) floats, a wasmScratch view), on the calling
+ * thread, for gemmPackedA calls: products that share one A (a conv's filter against every task's
+ * columns) then pack it once instead of once per product.
+ */
+export function packGemmAInMemory(M: number, K: number, A: Float32Array, offset: number, rs: number, cs: number, dst: Float32Array, dstOffset = 0): void {
+  const runtime = requireWasmRuntime('packGemmAInMemory');
+  if (dstOffset < 0 || dstOffset + packedALength(M, K) > dst.length) {
+    throw new RangeError(`packGemmAInMemory: dst needs ${packedALength(M, K)} floats from element ${dstOffset}, it has ${dst.length}`);
+  }
+  (runtime.exports as unknown as GemmExports).packGemmA(M, K, pointerOf(runtime, 'A', A, offset, 'packGemmAInMemory'), rs, cs, pointerOf(runtime, 'dst', dst, dstOffset, 'packGemmAInMemory'));
+}
+
+function pointerOf(runtime: WasmRuntime, what: string, data: TypedArray, offset: number, fn = 'gemmInMemory'): number {
   if (!(data instanceof Float32Array) || data.buffer !== runtime.memory.buffer) {
-    throw new Error(`gemmInMemory: ${what} must be a Float32Array view from wasmScratch (called since the last wasmScratch)`);
+    throw new Error(`${fn}: ${what} must be a Float32Array view from wasmScratch (called since the last wasmScratch)`);
   }
   return data.byteOffset + 4 * offset;
 }
