@@ -4,6 +4,7 @@
 // claims it. Same products, same summation order per element as gathered.ts's chunk loop for
 // the forward and the input gradient; the filter gradient sums FILTER_CHUNKS partial products.
 import type { TypedArray } from '../../../tensor/dtype.js';
+import { roundUp } from '../align.js';
 import { rangesLength, stageRanges, sumChunksWasm } from '../wasm/conv.js';
 import { type TaskArg, TaskProgram, runTasks } from '../wasm/tasks.js';
 import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
@@ -101,6 +102,25 @@ export function inputGradTasks(s: ConvShape, dx: TypedArray, dy: TypedArray, w: 
   runTasks(prog, copyOut(dxs, dx, m, s.n, size));
 }
 
+/**
+ * Whether the filter gradient's products run transposed, dWᵀ = gather(x) · dyᵀ: the GEMM pads
+ * the rows of C to its register tile's 4 and the columns to its 8, so with few columns K (a conv
+ * of one input channel: K = 9 pads to 16) the transposed product does less work. Each element
+ * is the same products summed in the same order either way (a·b = b·a exactly): the same bits.
+ */
+export function filterGradTransposed(coutG: number, K: number): boolean {
+  if (orientationOverride !== null) return orientationOverride;
+  const padded = (rows: number, cols: number): number => roundUp(rows, 4) * roundUp(cols, 8);
+  return padded(K, coutG) < padded(coutG, K);
+}
+
+let orientationOverride: boolean | null = null;
+
+/** For tests: run every filter gradient transposed (true), not (false), or choose by shape (null). */
+export function forceFilterGradTransposed(transposed: boolean | null): void {
+  orientationOverride = transposed;
+}
+
 /** dW = Σ_chunks (Σ_{n in chunk} dy · gather(x)ᵀ), chunk partials added in order. */
 export function filterGradTasks(s: ConvShape, dw: TypedArray, x: TypedArray, dy: TypedArray): void {
   const { cinG, coutG, K, P } = dims(s);
@@ -115,13 +135,21 @@ export function filterGradTasks(s: ConvShape, dw: TypedArray, x: TypedArray, dy:
   stagePadded(xs, x, xs.length);
   stagePadded(dys, dy, dys.length);
   stageRanges(s.S, ranges);
+  const transposed = filterGradTransposed(coutG, K);
   const prog = new TaskProgram(chunks);
   for (let g = 0; g < s.groups; g++) {
     packChannels(prog, s, [at(dys, g * coutG * P), 4 * m * s.cout * P], [at(dyk), 0, tS], m, L);
     gather(prog, s, [at(xs, g * cinG * s.plane), 4 * m * s.cin * s.plane], 4 * s.cin * s.plane, at(ranges), [at(cols), 0, tS], m, L);
-    prog.call('gemm', [coutG, K, L, [at(dyk), 0, tS], L, 1, [at(cols), 0, tS], 1, L, [at(partials, g * coutG * K), 4 * dw.length], K, 0, sc.work]);
+    const partial: TaskArg = [at(partials, g * coutG * K), 4 * dw.length];
+    // The group's partial is coutG×K, or K×coutG when transposed (sums are transposed back below).
+    if (transposed) prog.call('gemm', [K, coutG, L, [at(cols), 0, tS], L, 1, [at(dyk), 0, tS], 1, L, partial, coutG, 0, sc.work]);
+    else prog.call('gemm', [coutG, K, L, [at(dyk), 0, tS], L, 1, [at(cols), 0, tS], 1, L, partial, K, 0, sc.work]);
   }
   runTasks(prog);
   sumChunksWasm(partials, chunks, dw.length, sums);
-  dw.set(sums);
+  if (!transposed) return void dw.set(sums);
+  for (let g = 0; g < s.groups; g++) {
+    const base = g * coutG * K;
+    for (let co = 0; co < coutG; co++) for (let k = 0; k < K; k++) dw[base + co * K + k] = sums[base + k * coutG + co]!;
+  }
 }
