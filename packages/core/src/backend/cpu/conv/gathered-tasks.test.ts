@@ -28,8 +28,9 @@ describe('gathered filter gradient, transposed products', () => {
   });
   afterEach(() => forceFilterGradTransposed(null));
 
-  it('is chosen where it pads less: one input channel (K = 9 of 32 outputs), not K = 288', () => {
+  it('is chosen where it pads less and the outputs fill whole panels: K = 9 of 32 outputs, not K = 288 nor 6 outputs', () => {
     expect(filterGradTransposed(32, 9)).to.equal(true);
+    expect(filterGradTransposed(6, 25)).to.equal(false);
     expect(filterGradTransposed(32, 288)).to.equal(false);
     expect(filterGradTransposed(8, 8)).to.equal(false);
   });

@@ -105,13 +105,16 @@ export function inputGradTasks(s: ConvShape, dx: TypedArray, dy: TypedArray, w: 
 /**
  * Whether the filter gradient's products run transposed, dWᵀ = gather(x) · dyᵀ: the GEMM pads
  * the rows of C to its register tile's 4 and the columns to its 8, so with few columns K (a conv
- * of one input channel: K = 9 pads to 16) the transposed product does less work. Each element
- * is the same products summed in the same order either way (a·b = b·a exactly): the same bits.
+ * of one input channel: K = 9 pads to 16) the transposed product does less work. Only where the
+ * output channels fill whole 8-column panels: the GEMM packs a partial panel element by element,
+ * which cost more than the padding saved on lenet5's first conv (6 channels, K = 25: 1.60 vs
+ * 1.46 ms). Each element is the same products summed in the same order either way (a·b = b·a
+ * exactly): the same bits.
  */
 export function filterGradTransposed(coutG: number, K: number): boolean {
   if (orientationOverride !== null) return orientationOverride;
   const padded = (rows: number, cols: number): number => roundUp(rows, 4) * roundUp(cols, 8);
-  return padded(K, coutG) < padded(coutG, K);
+  return coutG % 8 === 0 && padded(K, coutG) < padded(coutG, K);
 }
 
 let orientationOverride: boolean | null = null;
