@@ -246,13 +246,18 @@ export function packGemmA(M: i32, K: i32, a: usize, aRs: i32, aCs: i32, dst: usi
   if (M <= 0 || K <= 0) return;
   const kcMax = blockSize(K, KC, 1);
   const mcMax = blockSize(M, MC, MR);
-  const mPad = (M + MR - 1) / MR * MR;
   for (let pc = 0; pc < K; pc += kcMax) {
     const kc = min(kcMax, K - pc);
     for (let ic = 0; ic < M; ic += mcMax) {
-      packA(addr(a, ic * aRs + pc * aCs), aRs, aCs, min(mcMax, M - ic), kc, dst + (<usize>(pc * mPad + ic * kc) << 2));
+      packA(addr(a, ic * aRs + pc * aCs), aRs, aCs, min(mcMax, M - ic), kc, packedABlock(dst, M, pc, ic, kc));
     }
   }
+}
+
+/** Where packGemmA puts block (pc, ic) of A (kc deep) in `packed`: the one statement of that layout. */
+@inline function packedABlock(packed: usize, M: i32, pc: i32, ic: i32, kc: i32): usize {
+  const mPad = (M + MR - 1) / MR * MR;
+  return packed + (<usize>(pc * mPad + ic * kc) << 2);
 }
 
 @inline function gemmBlocks(M: i32, N: i32, K: i32, a: usize, aRs: i32, aCs: i32, packedA: bool, b: usize, bRs: i32, bCs: i32, c: usize, ldc: i32, accumulate: i32, work: usize): void {
@@ -269,7 +274,6 @@ export function packGemmA(M: i32, K: i32, a: usize, aRs: i32, aCs: i32, dst: usi
   const kcMax = blockSize(K, KC, 1);
   const mcMax = blockSize(M, MC, MR);
   const ncMax = blockSize(N, NC, NR);
-  const mPad = (M + MR - 1) / MR * MR;
   for (let jc = 0; jc < N; jc += ncMax) {
     const nc = min(ncMax, N - jc);
     for (let pc = 0; pc < K; pc += kcMax) {
@@ -279,7 +283,7 @@ export function packGemmA(M: i32, K: i32, a: usize, aRs: i32, aCs: i32, dst: usi
       for (let ic = 0; ic < M; ic += mcMax) {
         const mc = min(mcMax, M - ic);
         let pa = work;
-        if (packedA) pa = a + (<usize>(pc * mPad + ic * kc) << 2);
+        if (packedA) pa = packedABlock(a, M, pc, ic, kc);
         else packA(addr(a, ic * aRs + pc * aCs), aRs, aCs, mc, kc, pa);
         const cBlock = c + <usize>ic * ldcBytes + (<usize>jc << 2);
         const aStep = <usize>(kc * MR) << 2;

@@ -6,6 +6,7 @@
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
 import { rangesLength, stageRanges, sumChunksWasm } from '../wasm/conv.js';
+import { GEMM_MR, GEMM_NR } from '../wasm/gemm.js';
 import { type TaskArg, TaskProgram, runTasks } from '../wasm/tasks.js';
 import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvShape } from './types.js';
@@ -113,8 +114,8 @@ export function inputGradTasks(s: ConvShape, dx: TypedArray, dy: TypedArray, w: 
  */
 export function filterGradTransposed(coutG: number, K: number): boolean {
   if (orientationOverride !== null) return orientationOverride;
-  const padded = (rows: number, cols: number): number => roundUp(rows, 4) * roundUp(cols, 8);
-  return coutG % 8 === 0 && padded(K, coutG) < padded(coutG, K);
+  const padded = (rows: number, cols: number): number => roundUp(rows, GEMM_MR) * roundUp(cols, GEMM_NR);
+  return coutG % GEMM_NR === 0 && padded(K, coutG) < padded(coutG, K);
 }
 
 let orientationOverride: boolean | null = null;

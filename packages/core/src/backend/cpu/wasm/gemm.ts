@@ -7,6 +7,7 @@
 //    gathered there by a conv), no copies.
 // While threads are on, every product goes to the runtime's GemmExecutor (threads.ts).
 import type { TypedArray } from '../../../tensor/dtype.js';
+import { roundUp } from '../align.js';
 import type { MatrixView as GemmMatrixView } from '../../gemm.js';
 
 type MatrixView = GemmMatrixView<TypedArray>;
@@ -20,11 +21,12 @@ export interface GemmExports {
   packGemmA(M: number, K: number, a: number, aRs: number, aCs: number, dst: number): void;
 }
 
-/** Rows of the GEMM's register tile (assembly/gemm.ts MR): packed A pads M to a multiple of it. */
-const GEMM_MR = 4;
+/** Rows and columns of the GEMM's register tile (assembly/gemm.ts MR, NR): packed operands pad to them. */
+export const GEMM_MR = 4;
+export const GEMM_NR = 8;
 
 /** Floats that packGemmA writes for an M×K A (gemmPackedA's operand). */
-export const packedALength = (M: number, K: number): number => Math.ceil(M / GEMM_MR) * GEMM_MR * K;
+export const packedALength = (M: number, K: number): number => roundUp(M, GEMM_MR) * K;
 
 /**
  * Packs the M×K matrix A (element (i, k) at A[offset + i·rs + k·cs], A a wasmScratch view) into

@@ -9,15 +9,13 @@
 // waits on an Atomics flag per worker (spinning where it may not block: a browser page's main
 // thread). Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
 // the runtime installed here, which the gemm glue hands every product and tasks.ts every program.
-import type { GemmExports } from './gemm.js';
+import { GEMM_MR, GEMM_NR, type GemmExports } from './gemm.js';
 import { exportedFunctions, runTaskProgram } from './tasks.js';
 import { type GemmExecutor, compileWasmModule, createWasmRuntime, installWasmRuntime, type WasmRuntime } from './runtime.js';
 import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
 
 /** Below this many flops the split costs more (wake-up ≈ tens of µs) than it saves. */
 const MIN_SPLIT_FLOPS = 1 << 22;
-const NR = 8;
-const MR = 4;
 /** Blocks per thread: threads claim blocks from a shared counter, so a thread descheduled by a
  *  busy machine delays the product by at most one block. */
 const BLOCKS_PER_THREAD = 4;
@@ -155,7 +153,7 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
       // Split the larger of M and N: each block re-packs the whole of the other operand's panel.
       const byColumns = N >= M;
       const total = byColumns ? N : M;
-      const unit = byColumns ? NR : MR;
+      const unit = byColumns ? GEMM_NR : GEMM_MR;
       const size = Math.max(unit, Math.ceil(total / (threads * BLOCKS_PER_THREAD) / unit) * unit);
       control.set([M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, acc, byColumns ? 1 : 0, size, Math.ceil(total / size), 0, 0, 0, 0]);
       runJob(GEMM_JOB);
