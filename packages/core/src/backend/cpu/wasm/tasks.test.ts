@@ -50,6 +50,31 @@ describe('wasm task programs', () => {
     expect(byWorker).to.be.greaterThan(0);
   });
 
+  it('an idle worker takes the next job whether it comes while it spins or after it went to sleep', async () => {
+    expect(await enableWasmGemmThreads(2)).to.equal(true);
+    const count = 64;
+    const [src, out, markers, who, pad] = wasmScratch([6 * count, 8 * count, 2, count, 1 << 16]) as Float32Array[];
+    src!.forEach((_, i) => (src![i] = i + 1));
+    markers!.set([1, 2]);
+    const workerTasks = (): number => {
+      out!.fill(-1);
+      who!.fill(0);
+      runTasks(program(count, src!, out!, markers!, who!).call('zeroFloats', [pad!.byteOffset, 1 << 16]));
+      for (let i = 0; i < count; i++) expect(out![8 * i + 6]).to.equal(6 * i + 6);
+      return who!.filter((t) => t === 2).length;
+    };
+    // Back to back (the worker is still spinning), then after pauses well past its 1 ms spin (it
+    // sleeps in Atomics.wait); a busy machine may deschedule it, so a few rounds are allowed.
+    for (const pauseMs of [0, 20]) {
+      let byWorker = 0;
+      for (let round = 0; round < 10 && byWorker === 0; round++) {
+        if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+        byWorker = workerTasks();
+      }
+      expect(byWorker, `pause ${pauseMs} ms`).to.be.greaterThan(0);
+    }
+  });
+
   it('onDone gets consecutive ranges of finished tasks in order, each task once, its outputs written (1 and 2 threads, long and short programs)', async () => {
     for (const threads of [1, 2]) {
       expect(await enableWasmGemmThreads(threads)).to.equal(true);

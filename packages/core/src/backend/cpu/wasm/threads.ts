@@ -7,7 +7,7 @@
 //    and scatter, or its Winograd transforms), each task run entirely by one thread.
 // All threads, the caller included, claim blocks or tasks from a shared counter; the caller then
 // waits on an Atomics flag per worker (spinning where it may not block: a browser page's main
-// thread). Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
+// thread). Idle threads spin briefly before they sleep (spinWhile), so the next job starts at once. Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
 // the runtime installed here, which the gemm glue hands every product and tasks.ts every program.
 import { GEMM_MR, GEMM_NR, type GemmExports } from './gemm.js';
 import { exportedFunctions, runTaskProgram } from './tasks.js';
@@ -57,9 +57,33 @@ function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
   }
 }
 
+/** How long an idle thread spins for the next job: 1 ms covers the gap between most conv calls of a training step (resnet20 at 2 threads, 1 ms: 170-175 → 164-166 ms per step; 0.3 ms gained half that, 3 ms no more). */
+const SPIN_MS = 1;
+
+/** No spinning where the threads outnumber the cores the host reports: a spinning thread would hold a core that a working one needs. */
+function spinBudgetMs(threads: number): number {
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  return typeof cores === 'number' && threads > cores ? 0 : SPIN_MS;
+}
+
+/**
+ * Spins while control[at] holds `value`, for at most `ms` milliseconds. A worker that sleeps in
+ * Atomics.wait takes tens of µs to wake (~80 µs per job round trip measured on the 2-vCPU host),
+ * which a step of many small conv calls pays on every call; spinning a little first, as OpenMP
+ * runtimes do, catches the next job at once. Shared verbatim (via toString) with the workers.
+ */
+function spinWhile(control: Int32Array, at: number, value: number, ms: number): void {
+  if (!(ms > 0)) return;
+  const end = performance.now() + ms;
+  while (Atomics.load(control, at) === value) {
+    for (let i = 0; i < 64 && Atomics.load(control, at) === value; i++);
+    if (performance.now() > end) return;
+  }
+}
+
 // The job loop of one worker, for either host: it provides `data` and `ready`.
 const workerBody = `
-const { module, memory, control, slot, work } = data;
+const { module, memory, control, slot, work, spinMs } = data;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const fns = (${exportedFunctions.toString()})(exports);
 const runBlocks = ${runBlocks.toString()};
@@ -68,7 +92,9 @@ const s = slot * ${SLOT};
 const program = control.length - ${PROGRAM_INTS + DONE_INTS};
 const done = control.length - ${DONE_INTS};
 ready();
+const spinWhile = ${spinWhile.toString()};
 for (;;) {
+  spinWhile(control, s, ${IDLE}, spinMs);
   Atomics.wait(control, s, ${IDLE});
   if (Atomics.load(control, s) === ${EXIT}) break;
   if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done);
@@ -102,11 +128,12 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
   if (!startWorker) return false;
   const block = !options.spin && canBlockThread();
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
+  const spinMs = spinBudgetMs(threads);
   const control = new Int32Array(new SharedArrayBuffer(4 * (SLOT * threads + PROGRAM_INTS + DONE_INTS)));
   const runtime = createWasmRuntime(module, memory, threads);
   const { workspaces } = runtime;
   const started = await Promise.allSettled(
-    Array.from({ length: threads - 1 }, (_, w) => startWorker(workerBody, { module, memory, control, slot: w + 1, work: workspaces[w + 1]! })),
+    Array.from({ length: threads - 1 }, (_, w) => startWorker(workerBody, { module, memory, control, slot: w + 1, work: workspaces[w + 1]!, spinMs })),
   );
   const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -114,14 +141,14 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
     await Promise.all(workers.map((worker) => worker.terminate())); // no half-started pool
     throw failed.reason;
   }
-  runtime.executor = splittingExecutor(runtime.exports, workspaces[0]!, threads, control, block);
+  runtime.executor = splittingExecutor(runtime.exports, workspaces[0]!, threads, control, block, spinMs);
   installWasmRuntime(runtime);
   active = { runtime, workers, control };
   return true;
 }
 
 /** The executor of `threads` threads on `control`: the caller packs in `work` and waits (blocking or spinning). */
-function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: number, control: Int32Array, block: boolean): GemmExecutor {
+function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: number, control: Int32Array, block: boolean, spinMs: number): GemmExecutor {
   const gemm = (exports as unknown as GemmExports).gemm as GemmFn;
   const fns = exportedFunctions(exports);
   const program = control.length - PROGRAM_INTS - DONE_INTS;
@@ -139,6 +166,7 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
     else runBlocks(control, gemm, work);
     for (let t = 1; t < threads; t++) {
       between?.();
+      spinWhile(control, t * SLOT, BUSY, spinMs);
       if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
       else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
     }

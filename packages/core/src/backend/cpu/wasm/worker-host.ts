@@ -10,6 +10,8 @@ export interface WorkerStartData {
   control: Int32Array;
   slot: number;
   work: number;
+  /** How long an idle worker spins for the next job before it sleeps (threads.ts). */
+  spinMs: number;
 }
 
 export interface WorkerLike {
