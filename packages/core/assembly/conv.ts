@@ -685,11 +685,11 @@ export function sumChunks(src: usize, chunks: i32, len: i32, dst: usize): void {
     let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
     let p = src + (<usize>k << 2);
     for (let c = 0; c < chunks; c++, p += stride) {
-      const a = v128.load(p), b = v128.load(p, 16);
-      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(a));
-      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 2, 3)));
-      s2 = f64x2.add(s2, f64x2.promote_low_f32x4(b));
-      s3 = f64x2.add(s3, f64x2.promote_low_f32x4(v128.shuffle<f32>(b, b, 2, 3, 2, 3)));
+      // Two floats per load, converted straight from memory (no shuffle: see assembly/norm.ts promoteTwo).
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v128.load64_zero(p)));
+      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(v128.load64_zero(p, 8)));
+      s2 = f64x2.add(s2, f64x2.promote_low_f32x4(v128.load64_zero(p, 16)));
+      s3 = f64x2.add(s3, f64x2.promote_low_f32x4(v128.load64_zero(p, 24)));
     }
     const d = dst + (<usize>k << 2);
     v128.store(d, v128.shuffle<f32>(f32x4.demote_f64x2_zero(s0), f32x4.demote_f64x2_zero(s1), 0, 1, 4, 5));
