@@ -54,7 +54,7 @@ export class GradientRecycler {
    */
   isExclusive(t: Tensor): boolean {
     const buffer = keyOf(t);
-    return ArrayBuffer.isView(t.storage) && this.allocated.has(buffer) && this.held.get(buffer) === 1;
+    return ArrayBuffer.isView(t._peekStorage()) && this.allocated.has(buffer) && this.held.get(buffer) === 1;
   }
 
   /** Marks a gradient as possibly dead: flush reuses it unless a slot holds its buffer. */
@@ -86,9 +86,9 @@ export class GradientRecycler {
   }
 }
 
-/** The key of t's storage (StorageKey). */
+/** The key of t's storage (StorageKey): its identity only, so a gradient still being computed in the background is not waited for. */
 function keyOf(t: Tensor): StorageKey {
-  const storage = t.storage;
+  const storage = t._peekStorage();
   return ArrayBuffer.isView(storage) ? storage.buffer : storage;
 }
 

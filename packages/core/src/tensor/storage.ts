@@ -88,6 +88,26 @@ export function setUninitializedPoison(on: boolean): void {
   poison = on;
 }
 
+// Arrays whose elements a background job is still computing (an asynchronous filter gradient on a
+// worker thread: backend/cpu/wasm/tasks.ts runTasksAsync). Reading one through Tensor.storage or
+// Tensor.data first waits for that job and lets it write the array.
+const unsettled = new Map<object, () => void>();
+
+/** Marks `array` as being written by a background job; `settle` finishes the job and writes it (it must call markSettled). */
+export function markUnsettled(array: object, settle: () => void): void {
+  unsettled.set(array, settle);
+}
+
+/** The job writing `array` has written it. */
+export function markSettled(array: object): void {
+  unsettled.delete(array);
+}
+
+/** Waits for the background job writing `array`, if there is one (a map lookup only while some job runs). */
+export function settleStorage(array: object): void {
+  if (unsettled.size !== 0) unsettled.get(array)?.();
+}
+
 /** Whether recycle would keep this array (it must own its whole buffer and be large enough). */
 export function isPoolable(data: TypedArray): boolean {
   // A view into a larger buffer (e.g. wasm or shared memory) is not ours to hand out.

@@ -4,6 +4,7 @@ import { type Device, type KernelArray, deviceOfArray, storageOf } from './devic
 import { type DType, type TypedArray, checkInt32Values, dtypeOfArray, isFloatDType } from './dtype.js';
 import { type PrintOptions, formatTensor, formatTensorExact } from './format.js';
 import { type Shape, assertValidShape, sizeOf } from './shape.js';
+import { settleStorage } from './storage.js';
 
 /** Shared by a tensor and its views (reshape), so modifying one is seen through the other. */
 export interface VersionCounter {
@@ -112,7 +113,7 @@ export class Tensor {
 
   /** Where the elements live: 'cpu' or 'webgpu'. */
   get device(): Device {
-    return deviceOfArray(this.storage);
+    return deviceOfArray(this._peekStorage());
   }
 
   /**
@@ -130,8 +131,23 @@ export class Tensor {
     return storage;
   }
 
-  /** The elements where they live (what kernels take): a typed array on the CPU, a device array elsewhere. */
+  /**
+   * The elements where they live (what kernels take): a typed array on the CPU, a device array
+   * elsewhere. Where a background job still computes them (an asynchronous filter gradient), this
+   * waits for it first.
+   */
   get storage(): KernelArray {
+    const storage = this._peekStorage();
+    settleStorage(storage);
+    return storage;
+  }
+
+  /**
+   * Internal: the storage without waiting for a background job that still writes it (see
+   * `storage`), for what only needs to know which array it is (its identity, its device), never
+   * its elements.
+   */
+  _peekStorage(): KernelArray {
     const storage = this._storage;
     if (storage === null) {
       throw new AutogradError(

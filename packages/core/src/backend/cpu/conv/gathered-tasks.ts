@@ -7,7 +7,8 @@ import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
 import { rangesLength, stageRanges, sumChunksWasm } from '../wasm/conv.js';
 import { GEMM_MR, GEMM_NR } from '../wasm/gemm.js';
-import { type TaskArg, TaskProgram, runTasks } from '../wasm/tasks.js';
+import { currentView } from '../wasm/runtime.js';
+import { type TaskArg, TaskProgram, prepareBackgroundTasks, runTasks, runTasksAsync } from '../wasm/tasks.js';
 import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvShape } from './types.js';
 
@@ -131,8 +132,10 @@ export function filterGradTasks(s: ConvShape, dw: TypedArray, x: TypedArray, dy:
   const m = imagesPerFilterChunk(s.n);
   const chunks = Math.ceil(s.n / m);
   const L = m * P;
-  const sc = pipelineScratch([chunks * m * s.cin * s.plane, chunks * m * s.cout * P, rangesLength(s.S), chunks * dw.length, dw.length], [coutG * L, K * L]);
-  const [xs, dys, ranges, partials, sums] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  // With threads on, the tasks run in the background while backward goes on (tasks.ts runTasksAsync).
+  const background = prepareBackgroundTasks();
+  const sc = pipelineScratch([chunks * m * s.cin * s.plane, chunks * m * s.cout * P, rangesLength(s.S), chunks * dw.length, dw.length], [coutG * L, K * L], background);
+  const [xs, dys, ranges, partials, sumsView] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const [dyk, cols] = sc.local as [Float32Array, Float32Array];
   const tS = sc.threadStride;
   // Padding images are zeros in both operands: they add exact zeros.
@@ -149,11 +152,19 @@ export function filterGradTasks(s: ConvShape, dw: TypedArray, x: TypedArray, dy:
     if (transposed) prog.call('gemm', [K, coutG, L, [at(cols), 0, tS], L, 1, [at(dyk), 0, tS], 1, L, partial, coutG, 0, sc.work]);
     else prog.call('gemm', [coutG, K, L, [at(dyk), 0, tS], L, 1, [at(cols), 0, tS], 1, L, partial, K, 0, sc.work]);
   }
-  runTasks(prog);
-  sumChunksWasm(partials, chunks, dw.length, sums);
-  if (!transposed) return void dw.set(sums);
-  for (let g = 0; g < s.groups; g++) {
-    const base = g * coutG * K;
-    for (let co = 0; co < coutG; co++) for (let k = 0; k < K; k++) dw[base + co * K + k] = sums[base + k * coutG + co]!;
+  const finish = (): void => {
+    // Later calls may have grown the memory since the scratch was taken (a background program).
+    const sums = currentView(sumsView);
+    sumChunksWasm(currentView(partials), chunks, dw.length, sums);
+    if (!transposed) return void dw.set(sums);
+    for (let g = 0; g < s.groups; g++) {
+      const base = g * coutG * K;
+      for (let co = 0; co < coutG; co++) for (let k = 0; k < K; k++) dw[base + co * K + k] = sums[base + k * coutG + co]!;
+    }
+  };
+  if (background) runTasksAsync(prog, dw, finish);
+  else {
+    runTasks(prog);
+    finish();
   }
 }

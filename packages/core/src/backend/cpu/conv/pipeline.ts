@@ -10,7 +10,7 @@
 // writes its chunk's partial sum and the caller adds the partials in chunk order (wasm sumChunks:
 // float64, rounded once), so 1 and n threads give the same bits.
 import { roundUp } from '../align.js';
-import { type TaskArg, type TasksDone, workspaceStride } from '../wasm/tasks.js';
+import { type TaskArg, type TasksDone, backgroundScratch, workspaceStride } from '../wasm/tasks.js';
 import { requireWasmRuntime, wasmScratch } from '../wasm/runtime.js';
 
 /** Image chunks of a filter gradient (fewer for smaller batches): enough to share out, few partial sums to add. */
@@ -43,9 +43,10 @@ export interface PipelineScratch {
 
 /**
  * Wasm scratch for a task program: the shared regions, then one block of the per-thread regions
- * for each thread (views valid until the next wasmScratch).
+ * for each thread (views valid until the next wasmScratch; for a background program, until it is
+ * settled: tasks.ts backgroundScratch).
  */
-export function pipelineScratch(shared: readonly number[], perThread: readonly number[]): PipelineScratch {
+export function pipelineScratch(shared: readonly number[], perThread: readonly number[], background = false): PipelineScratch {
   const runtime = requireWasmRuntime('pipelineScratch');
   const threads = runtime.workspaces.length;
   const offsets: number[] = [];
@@ -54,7 +55,8 @@ export function pipelineScratch(shared: readonly number[], perThread: readonly n
     offsets.push(block);
     block = roundUp(block + n, 16); // 64-byte aligned
   }
-  const views = wasmScratch([...shared, threads * block]);
+  const lengths = [...shared, threads * block];
+  const views = background ? backgroundScratch(lengths) : wasmScratch(lengths);
   const base = views[shared.length]!;
   return {
     shared: views.slice(0, shared.length),

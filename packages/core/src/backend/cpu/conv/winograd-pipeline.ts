@@ -8,7 +8,8 @@
 // (assembly/conv.ts), the filter transforms among them (float64, on the calling thread).
 import { type WinogradFilterKernel, type WinogradTiles, sumChunksWasm, wasmConvKernelsAvailable, winogradFilterWasm } from '../wasm/conv.js';
 import { packGemmAInMemory, packedALength } from '../wasm/gemm.js';
-import { TaskProgram, runTasks } from '../wasm/tasks.js';
+import { currentView } from '../wasm/runtime.js';
+import { TaskProgram, prepareBackgroundTasks, runTasks, runTasksAsync } from '../wasm/tasks.js';
 import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
@@ -127,9 +128,12 @@ export function winogradFilterGradOf(v: WinogradVariant): ConvKernelStrategy<'fi
       const { T, perImage, Wy, yPlane, m, ld } = L;
       const chunks = Math.ceil(s.n / m);
       const accLength = XI * s.groups * coutG * cinG;
+      // With threads on, the tasks run in the background while backward goes on (tasks.ts runTasksAsync).
+      const background = prepareBackgroundTasks();
       const sc = pipelineScratch(
         [chunks * m * s.cin * s.plane, chunks * m * s.cout * P, chunks * accLength, accLength, dw.length],
         [m * cinG * L.xPlane, m * coutG * yPlane, XI * cinG * ld, XI * coutG * ld],
+        background,
       );
       const [xs, dys, partials, Macc, dws] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const [xp, dyp, V, D] = sc.local as [Float32Array, Float32Array, Float32Array, Float32Array];
@@ -148,10 +152,18 @@ export function winogradFilterGradOf(v: WinogradVariant): ConvKernelStrategy<'fi
         prog.call('gemm', [coutG, cinG, m * perImage, [at(D), 0, tS, 4 * coutG * ld], ld, 1, [at(V), 0, tS, 4 * cinG * ld], 1, ld,
           [at(partials, gr * XI * coutG * cinG), 4 * accLength, 0, 4 * coutG * cinG], cinG, 0, sc.work], XI);
       }
-      runTasks(prog);
-      sumChunksWasm(partials, chunks, accLength, Macc);
-      winogradFilterWasm(v.kernels.filterGrad, Macc, s.groups, coutG * cinG, dws);
-      dw.set(dws);
+      const finish = (): void => {
+        // Later calls may have grown the memory since the scratch was taken (a background program).
+        const [partialsNow, MaccNow, dwsNow] = [partials, Macc, dws].map(currentView) as [Float32Array, Float32Array, Float32Array];
+        sumChunksWasm(partialsNow, chunks, accLength, MaccNow);
+        winogradFilterWasm(v.kernels.filterGrad, MaccNow, s.groups, coutG * cinG, dwsNow);
+        dw.set(dwsNow);
+      };
+      if (background) runTasksAsync(prog, dw, finish);
+      else {
+        runTasks(prog);
+        finish();
+      }
     },
   };
 }

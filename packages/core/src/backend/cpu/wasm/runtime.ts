@@ -41,6 +41,14 @@ export interface GemmExecutor {
    * which calls onDone for consecutive ranges of finished tasks, in order (tasks.ts TasksDone).
    */
   runTasks(program: Int32Array, onDone?: (first: number, end: number) => void): void;
+  /**
+   * Starts an encoded task program on one worker and returns at once (false, running nothing,
+   * where it cannot: a program too long, or one already in the background). Until finishAsync,
+   * the other jobs run without that worker.
+   */
+  runTasksAsync(program: Int32Array): boolean;
+  /** Runs what is left of the background program on the calling thread too, and returns when all of it is done. */
+  finishAsync(): void;
 }
 
 /** The wasm instance, its memory, and the layout of that memory. */
@@ -52,6 +60,8 @@ export interface WasmRuntime {
   readonly workspaces: readonly number[];
   /** First byte of the region handed out by wasmScratch. */
   readonly scratchBase: number;
+  /** First byte wasmScratch hands out now: above scratchBase while reserveScratch holds a region for a background job. */
+  scratchFloor: number;
   /** Set by threads.ts while its workers share this memory; null: GEMMs run on the calling thread. */
   executor: GemmExecutor | null;
 }
@@ -103,6 +113,7 @@ export function createWasmRuntime(module: WebAssembly.Module, memory: WebAssembl
     exports,
     workspaces: Array.from({ length: threads }, (_, t) => base + t * wsBytes),
     scratchBase: base + threads * wsBytes,
+    scratchFloor: base + threads * wsBytes,
     executor: null,
   };
   ensureBytes(runtime, runtime.scratchBase);
@@ -197,13 +208,47 @@ function ensureBytes(runtime: WasmRuntime, bytes: number): void {
  */
 export function wasmScratch(lengths: readonly number[]): Float32Array[] {
   const runtime = requireWasmRuntime('wasmScratch');
+  return scratchViews(runtime, lengths).views;
+}
+
+/** Views of consecutive aligned regions from the scratch floor (the memory grown to hold them), and where they end. */
+function scratchViews(runtime: WasmRuntime, lengths: readonly number[]): { views: Float32Array[]; end: number } {
   const starts: number[] = [];
-  let end = runtime.scratchBase;
+  let end = runtime.scratchFloor;
   for (const n of lengths) {
     starts.push(end);
     end = roundUp(end + 4 * n, ALIGN);
   }
   ensureBytes(runtime, end);
   const buffer = runtime.memory.buffer;
-  return lengths.map((n, i) => new Float32Array(buffer, starts[i]!, n));
+  return { views: lengths.map((n, i) => new Float32Array(buffer, starts[i]!, n)), end };
+}
+
+/**
+ * wasmScratch for a background job (tasks.ts runTasksAsync): the regions stay its own until
+ * releaseScratch, and wasmScratch hands out memory above them meanwhile. One reservation at a time.
+ */
+export function reserveScratch(lengths: readonly number[]): Float32Array[] {
+  const runtime = requireWasmRuntime('reserveScratch');
+  if (runtime.scratchFloor !== runtime.scratchBase) throw new Error('reserveScratch: a region is already reserved (release it first)');
+  const { views, end } = scratchViews(runtime, lengths);
+  runtime.scratchFloor = end;
+  return views;
+}
+
+/**
+ * `view` over the memory's current buffer. A shared memory that grew hands out a new, longer
+ * SharedArrayBuffer over the same bytes; views made before still read and write them, but the
+ * glue's checks (isWasmView) want the current one, so a reservation read after later growth is
+ * re-viewed here.
+ */
+export function currentView(view: Float32Array): Float32Array {
+  const buffer = requireWasmRuntime('currentView').memory.buffer;
+  return view.buffer === buffer ? view : new Float32Array(buffer, view.byteOffset, view.length);
+}
+
+/** Ends reserveScratch's reservation: wasmScratch hands out that memory again. */
+export function releaseScratch(): void {
+  const runtime = requireWasmRuntime('releaseScratch');
+  runtime.scratchFloor = runtime.scratchBase;
 }

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './threads.js';
 import { wasmRuntime, wasmScratch } from './runtime.js';
-import { TaskProgram, runTasks } from './tasks.js';
+import { TaskProgram, backgroundScratch, prepareBackgroundTasks, runTasks, runTasksAsync, settleAsyncTasks } from './tasks.js';
+import { Tensor } from '../../../tensor/tensor.js';
 
 /**
  * A program of `count` tasks: task i copies 3 floats from src (task i's block, rep r's row) to
@@ -125,5 +126,82 @@ describe('wasm task programs', () => {
       runTasks(new TaskProgram(4).call('reluF32', [[x.byteOffset, 64], [y.byteOffset, 64], 16]));
       expect([...y], `${threads} thread(s)`).to.deep.equal([...x].map((v) => Math.max(v, 0)));
     }
+  });
+
+  describe('background programs (runTasksAsync)', () => {
+    afterEach(() => settleAsyncTasks());
+
+    /** A background program of `count` long tasks (see program), its scratch reserved; `finish` copies `out` into result. */
+    function startBackground(count: number, result: Float32Array): { out: Float32Array; who: Float32Array; finished: () => boolean } {
+      const [src, out, markers, who, pad] = backgroundScratch([6 * count, 8 * count, 2, count, 2 * (1 << 16)]) as Float32Array[];
+      src!.forEach((_, i) => (src![i] = i + 1));
+      out!.fill(-1);
+      who!.fill(0);
+      markers!.set([1, 2]);
+      let finished = false;
+      runTasksAsync(program(count, src!, out!, markers!, who!).call('zeroFloats', [[pad!.byteOffset, 0, 1 << 18], 1 << 16]), result, () => {
+        result.set(out!.subarray(0, result.length));
+        finished = true;
+      });
+      return { out: out!, who: who!, finished: () => finished };
+    }
+
+    it('with threads on, runs on a worker while the caller goes on; reading the output (Tensor.storage, .data) settles it, with finish run once', async () => {
+      expect(await enableWasmGemmThreads(2)).to.equal(true);
+      expect(prepareBackgroundTasks()).to.equal(true);
+      const count = 32;
+      const result = new Float32Array(8 * count);
+      const t = new Tensor(result, [8 * count]);
+      const job = startBackground(count, result);
+      expect(job.finished()).to.equal(false); // returned before finish
+      expect(t.shape).to.deep.equal([8 * count]); // identity and shape do not wait
+      expect(t.device).to.equal('cpu');
+      const data = t.data; // waits, then finish writes it
+      expect(job.finished()).to.equal(true);
+      for (let i = 0; i < count; i++) expect(data[8 * i + 6]).to.equal(6 * i + 6);
+      expect([...job.who].every((w) => w === 1 || w === 2)).to.equal(true); // every task ran, on the worker or the caller
+      settleAsyncTasks(); // nothing left: no second finish
+      expect(job.finished()).to.equal(true);
+    });
+
+    it('a job the caller starts meanwhile runs without the busy worker, which joins it once its background program is done; results as with one thread', async () => {
+      expect(await enableWasmGemmThreads(2)).to.equal(true);
+      let joinedLate = 0;
+      for (let round = 0; round < 10 && joinedLate === 0; round++) {
+        expect(prepareBackgroundTasks()).to.equal(true);
+        const result = new Float32Array(8 * 8);
+        const job = startBackground(8, result); // 8 tasks of 512 KiB zeroing each (a fraction of a ms)
+        const count = 512;
+        const [src, out, markers, who, pad] = wasmScratch([6 * count, 8 * count, 2, count, 1 << 16]) as Float32Array[];
+        src!.forEach((_, i) => (src![i] = -i));
+        out!.fill(-1);
+        who!.fill(0);
+        markers!.set([1, 2]);
+        runTasks(program(count, src!, out!, markers!, who!).call('zeroFloats', [pad!.byteOffset, 1 << 16]));
+        for (let i = 0; i < count; i++) expect(out![8 * i + 4]).to.equal(-(6 * i + 3));
+        expect([...who!].every((w) => w === 1 || w === 2)).to.equal(true);
+        joinedLate = who!.filter((w) => w === 2).length;
+        settleAsyncTasks();
+        expect(job.finished()).to.equal(true);
+        for (let i = 0; i < 8; i++) expect(result[8 * i + 6]).to.equal(6 * i + 6);
+      }
+      expect(joinedLate, 'the worker took some of the later job').to.be.greaterThan(0);
+    });
+
+    it('the next background program and disableWasmGemmThreads settle the one running', async () => {
+      expect(await enableWasmGemmThreads(2)).to.equal(true);
+      expect(prepareBackgroundTasks()).to.equal(true);
+      const first = startBackground(16, new Float32Array(8 * 16));
+      expect(prepareBackgroundTasks()).to.equal(true); // settles the first
+      expect(first.finished()).to.equal(true);
+      const second = startBackground(16, new Float32Array(8 * 16));
+      await disableWasmGemmThreads();
+      expect(second.finished()).to.equal(true);
+    });
+
+    it('with one thread there is no background: prepareBackgroundTasks says so', async () => {
+      expect(await enableWasmGemmThreads(1)).to.equal(true);
+      expect(prepareBackgroundTasks()).to.equal(false);
+    });
   });
 });

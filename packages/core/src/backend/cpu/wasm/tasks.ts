@@ -9,7 +9,8 @@
 // then results do not depend on which thread runs which task, nor on how many threads there are.
 // Calls stay synchronous: runTasks returns when every task is done (threads.ts's executor lets
 // the workers claim tasks beside the calling thread; with one thread it runs them all itself).
-import { type WasmRuntime, requireWasmRuntime } from './runtime.js';
+import { markSettled, markUnsettled } from '../../../tensor/storage.js';
+import { type GemmExecutor, type WasmRuntime, releaseScratch, requireWasmRuntime, reserveScratch, wasmRuntime } from './runtime.js';
 
 /** A function the module exports (any kernel of assembly/*.ts), by name. */
 export type TaskFunction = string;
@@ -135,4 +136,66 @@ export function runTasks(program: TaskProgram, onDone?: TasksDone): void {
   mem.set(encoded);
   runTaskProgram(mem, 0, encoded.length, serialFns.fns, 0, -1);
   onDone?.(0, program.count);
+}
+
+// Background programs. A conv's filter gradient is not needed until its weight's gradient is read
+// (the optimizer, after backward), while backward's next steps (the input gradient, batch norm,
+// pooling) are, and those run on the calling thread alone. So with threads on, the filter gradient's
+// tasks can run on a worker while the calling thread goes on: runTasksAsync starts them, and the
+// output array is marked unsettled (tensor/storage.ts), so the first read of it (Tensor.storage or
+// .data), the next background program or disableWasmGemmThreads settles them: the calling thread
+// takes the tasks the worker has not begun, waits for the worker, and runs `finish` (adding the
+// chunks, writing the output). The tasks and their sums are the same as runTasks', so are the bits.
+
+let background: { executor: GemmExecutor; out: object; finish: () => void } | null = null;
+
+/**
+ * Settles the background program, if one runs, and tells whether a new one can run: threads are
+ * on (a worker to hand it to). The caller then takes its scratch from backgroundScratch and
+ * starts it with runTasksAsync.
+ */
+export function prepareBackgroundTasks(): boolean {
+  settleAsyncTasks();
+  const runtime = wasmRuntime();
+  return runtime !== null && runtime.executor !== null && runtime.workspaces.length >= 2;
+}
+
+/** wasmScratch for a background program: its own until the program is settled (runtime.ts reserveScratch). */
+export function backgroundScratch(lengths: readonly number[]): Float32Array[] {
+  return reserveScratch(lengths);
+}
+
+/**
+ * Runs `program` (its scratch from backgroundScratch) on a worker in the background, then, once
+ * settled, `finish` on the calling thread, which writes `out` (see above). Where the program
+ * cannot go to the background, runs both now.
+ */
+export function runTasksAsync(program: TaskProgram, out: object, finish: () => void): void {
+  const runtime = requireWasmRuntime('runTasksAsync');
+  const executor = runtime.executor;
+  if (executor !== null && program.count > 0 && executor.runTasksAsync(program.encode(runtime.exports))) {
+    background = { executor, out, finish };
+    markUnsettled(out, settleAsyncTasks);
+    return;
+  }
+  try {
+    runTasks(program);
+    finish();
+  } finally {
+    releaseScratch();
+  }
+}
+
+/** Finishes the background program, if one runs (see above). */
+export function settleAsyncTasks(): void {
+  const job = background;
+  if (job === null) return;
+  background = null;
+  markSettled(job.out);
+  try {
+    job.executor.finishAsync();
+    job.finish();
+  } finally {
+    releaseScratch();
+  }
 }

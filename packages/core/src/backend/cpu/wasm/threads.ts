@@ -10,7 +10,7 @@
 // thread). Idle threads spin briefly before they sleep (spinWhile), so the next job starts at once. Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
 // the runtime installed here, which the gemm glue hands every product and tasks.ts every program.
 import { GEMM_MR, GEMM_NR, type GemmExports } from './gemm.js';
-import { exportedFunctions, runTaskProgram } from './tasks.js';
+import { exportedFunctions, runTaskProgram, settleAsyncTasks } from './tasks.js';
 import { type GemmExecutor, compileWasmModule, createWasmRuntime, installWasmRuntime, type WasmRuntime } from './runtime.js';
 import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
 
@@ -20,10 +20,17 @@ const MIN_SPLIT_FLOPS = 1 << 22;
  *  busy machine delays the product by at most one block. */
 const BLOCKS_PER_THREAD = 4;
 /** Int32 slots per thread in the control block. Slot 0 holds the job (19 GEMM values, then the
- *  job's kind and the task claim counter); slot t its state. A task program follows the slots. */
-const SLOT = 24;
+ *  job's kind and the task claim counter, then the background program's counters); slot t its
+ *  state. The programs follow the slots. */
+const SLOT = 32;
 const KIND = 19;
 const TASK_CLAIM = 20;
+/** The background program's claim counter, and how many threads have finished it (tasks.ts runTasksAsync). */
+const ASYNC_CLAIM = 21;
+const ASYNC_DONE = 22;
+/** 1 while the caller's current job may still be joined; how many workers joined it late (from the background program). */
+const JOB_OPEN = 23;
+const LATE = 24;
 const GEMM_JOB = 0;
 const TASK_JOB = 1;
 /** Int32s of the control block that hold a task program (1 MiB); a longer one runs on the caller. */
@@ -33,6 +40,8 @@ const DONE_INTS = 1 << 14;
 const IDLE = 0;
 const BUSY = 1;
 const EXIT = 2;
+/** A worker's state while it runs the background program (in the control block before the sync one). */
+const ASYNC = 3;
 
 type GemmFn = (...args: number[]) => void;
 
@@ -91,12 +100,31 @@ const runTaskProgram = ${runTaskProgram.toString()};
 const s = slot * ${SLOT};
 const program = control.length - ${PROGRAM_INTS + DONE_INTS};
 const done = control.length - ${DONE_INTS};
+const asyncProgram = program - ${PROGRAM_INTS};
 ready();
 const spinWhile = ${spinWhile.toString()};
 for (;;) {
   spinWhile(control, s, ${IDLE}, spinMs);
   Atomics.wait(control, s, ${IDLE});
-  if (Atomics.load(control, s) === ${EXIT}) break;
+  const state = Atomics.load(control, s);
+  if (state === ${EXIT}) break;
+  if (state === ${ASYNC}) {
+    runTaskProgram(control, asyncProgram, ${ASYNC_CLAIM}, fns, slot, -1);
+    // Free for other jobs first, then counted as done (finishAsync waits for the count).
+    Atomics.store(control, s, ${IDLE});
+    Atomics.add(control, ${ASYNC_DONE}, 1);
+    Atomics.notify(control, ${ASYNC_DONE});
+    // A job the caller began without this worker may still have blocks or tasks left: join it.
+    // Counted first, then checked open, so the caller (which closes, then waits for the count) never misses one.
+    Atomics.add(control, ${LATE}, 1);
+    if (Atomics.load(control, ${JOB_OPEN}) === 1) {
+      if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done);
+      else runBlocks(control, exports.gemm, work);
+    }
+    Atomics.sub(control, ${LATE}, 1);
+    Atomics.notify(control, ${LATE});
+    continue;
+  }
   if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done);
   else runBlocks(control, exports.gemm, work);
   Atomics.store(control, s, ${IDLE});
@@ -129,7 +157,8 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
   const block = !options.spin && canBlockThread();
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
   const spinMs = spinBudgetMs(threads);
-  const control = new Int32Array(new SharedArrayBuffer(4 * (SLOT * threads + PROGRAM_INTS + DONE_INTS)));
+  // Layout: the slots, the background program, the program, its done marks.
+  const control = new Int32Array(new SharedArrayBuffer(4 * (SLOT * threads + 2 * PROGRAM_INTS + DONE_INTS)));
   const runtime = createWasmRuntime(module, memory, threads);
   const { workspaces } = runtime;
   const started = await Promise.allSettled(
@@ -153,22 +182,43 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
   const fns = exportedFunctions(exports);
   const program = control.length - PROGRAM_INTS - DONE_INTS;
   const done = control.length - DONE_INTS;
-  // Hands a job to every thread (the caller included) and waits for the workers to finish it;
-  // `between` runs after each of the caller's tasks and before it waits for each worker.
+  const asyncProgram = program - PROGRAM_INTS;
+  // The worker that takes background programs, and whether one was handed to it and not yet finished.
+  const asyncSlot = (threads - 1) * SLOT;
+  let asyncStarted = false;
+  // Waits while control[at] holds `value` (blocking where the caller may, else spinning).
+  const waitWhile = (at: number, value: number): void => {
+    spinWhile(control, at, value, spinMs);
+    if (block) while (Atomics.load(control, at) === value) Atomics.wait(control, at, value);
+    else while (Atomics.load(control, at) === value); // may not block here: spin
+  };
+  // Hands a job to every thread (the caller included; not a worker still running the background
+  // program) and waits for those workers to finish it; `between` runs after each of the caller's
+  // tasks and before it waits for each worker.
   const runJob = (kind: number, between?: () => void): void => {
     control[KIND] = kind;
     control[TASK_CLAIM] = 0;
+    const joined: number[] = [];
     for (let t = 1; t < threads; t++) {
+      if (Atomics.load(control, t * SLOT) === ASYNC) continue; // it joins when its background program is done
       Atomics.store(control, t * SLOT, BUSY);
       Atomics.notify(control, t * SLOT);
+      joined.push(t);
     }
+    const lateJoiners = joined.length < threads - 1;
+    if (lateJoiners) Atomics.store(control, JOB_OPEN, 1);
     if (kind === TASK_JOB) runTaskProgram(control, program, TASK_CLAIM, fns, 0, done, between);
     else runBlocks(control, gemm, work);
-    for (let t = 1; t < threads; t++) {
+    if (lateJoiners) Atomics.store(control, JOB_OPEN, 0);
+    for (const t of joined) {
       between?.();
-      spinWhile(control, t * SLOT, BUSY, spinMs);
-      if (block) while (Atomics.load(control, t * SLOT) === BUSY) Atomics.wait(control, t * SLOT, BUSY);
-      else while (Atomics.load(control, t * SLOT) === BUSY); // may not block here: spin
+      waitWhile(t * SLOT, BUSY);
+    }
+    if (lateJoiners) {
+      for (let n = Atomics.load(control, LATE); n !== 0; n = Atomics.load(control, LATE)) {
+        between?.();
+        waitWhile(LATE, n);
+      }
     }
   };
   const executor: GemmExecutor = {
@@ -219,6 +269,24 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
       runJob(TASK_JOB, onDone && drain);
       if (onDone && handled < count) onDone(handled, count);
     },
+    runTasksAsync(encoded) {
+      if (asyncStarted || encoded.length > PROGRAM_INTS) return false;
+      control.set(encoded, asyncProgram);
+      control[ASYNC_CLAIM] = 0;
+      control[ASYNC_DONE] = 0;
+      asyncStarted = true;
+      // The worker is idle: every job before this one has returned.
+      Atomics.store(control, asyncSlot, ASYNC);
+      Atomics.notify(control, asyncSlot);
+      return true;
+    },
+    finishAsync() {
+      if (!asyncStarted) return;
+      // The caller takes the tasks the worker has not claimed yet (thread 0's scratch), then waits for the worker's.
+      runTaskProgram(control, asyncProgram, ASYNC_CLAIM, fns, 0, -1);
+      waitWhile(ASYNC_DONE, 0);
+      asyncStarted = false;
+    },
   };
   return executor;
 }
@@ -226,6 +294,7 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
 /** Stops the workers and returns to the single-threaded runtime (a fresh, unshared memory). */
 export async function disableWasmGemmThreads(): Promise<void> {
   if (!active) return;
+  settleAsyncTasks();
   const { runtime, workers, control } = active;
   active = null;
   runtime.executor = null;
