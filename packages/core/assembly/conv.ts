@@ -123,48 +123,82 @@ export function zeroFloats(p: usize, n: i32): void {
 }
 
 /**
- * Direct stride-1 convolution on zero-padded planes of row length Wp (no im2col): with
- * q = oh·Wp + ow and the K input offsets off[k] (bytes; k = (c·kH + kh)·kW + kw,
- * off = 4·(c·xPlane + kh·dH·Wp + kw·dW)),
- *   y[co·Q + q] = bias[co] + Σ_k wt[(co/8·K + k)·8 + co%8] · xp[q + off[k]/4]
- * for co < coutPad (a multiple of 8; weights packed in blocks of 8 output channels) and
- * q < Q (a multiple of 4). Positions with ow ≥ outW are computed too (reading the next row)
- * and dropped by the caller; xp must be readable (zeros) up to every off[k]/4 + Q.
- * Register tile: 4 positions × 8 output channels, input values broadcast and weight vectors
- * loaded aligned (unaligned vector loads of the input were slower); transposed on store.
+ * Direct stride-1 convolution on zero-padded planes of row length Wp (no im2col): with the K
+ * input offsets off[k] (bytes; k = (c·kH + kh)·kW + kw, off = 4·(c·xPlane + kh·dH·Wp + kw·dW)),
+ *   y[co·yPlane + oh·outW + ow] = bias[co] + Σ_k wt[(co/8·K + k)·8 + co%8] · xp[oh·Wp + ow + off[k]/4]
+ * for co < couts, oh < outH, ow < outW: output planes written in place. Weights are packed in
+ * blocks of 8 output channels (coutPad, a multiple of 8, zero-padded); xp must be readable
+ * (zeros) up to every off[k]/4 + (outH − 1)·Wp + roundUp(outW, 4).
+ * Register tile: 4 positions of a row × 8 output channels, input values broadcast and weight
+ * vectors loaded aligned (unaligned vector loads of the input were slower); transposed on store.
+ * A row's last group of positions, if partial, and a partial block of channels are stored in
+ * part (lane stores). (Until session 27 the tile
+ * swept the padded rows, Wp wide, into a scratch the caller compacted: the same sums, the same
+ * bits, plus the outW..Wp columns and a copy.)
  */
-export function directConv(xp: usize, off: usize, K: i32, wt: usize, coutPad: i32, bias: usize, y: usize, Q: i32): void {
+export function directConv(xp: usize, off: usize, K: i32, wt: usize, coutPad: i32, couts: i32, bias: usize, Wp: i32, outH: i32, outW: i32, y: usize, yPlane: i32): void {
   const offEnd = off + (<usize>K << 2);
-  const row = <usize>Q << 2;
+  const plane = <usize>yPlane << 2;
   for (let co = 0; co < coutPad; co += 8) {
     const b0 = v128.load(bias + (<usize>co << 2));
     const b1 = v128.load(bias + (<usize>co << 2), 16);
     const wBlock = wt + (<usize>(co * K) << 2);
-    for (let q = 0; q < Q; q += 4) {
-      let p00 = b0, p01 = b1, p10 = b0, p11 = b1, p20 = b0, p21 = b1, p30 = b0, p31 = b1;
-      let w = wBlock;
-      const xq = xp + (<usize>q << 2);
-      for (let k = off; k < offEnd; k += 4, w += 32) {
-        const x = xq + <usize>load<i32>(k);
-        const w0 = v128.load(w);
-        const w1 = v128.load(w, 16);
-        let xv = v128.load32_splat(x);
-        p00 = f32x4.add(p00, f32x4.mul(xv, w0));
-        p01 = f32x4.add(p01, f32x4.mul(xv, w1));
-        xv = v128.load32_splat(x, 4);
-        p10 = f32x4.add(p10, f32x4.mul(xv, w0));
-        p11 = f32x4.add(p11, f32x4.mul(xv, w1));
-        xv = v128.load32_splat(x, 8);
-        p20 = f32x4.add(p20, f32x4.mul(xv, w0));
-        p21 = f32x4.add(p21, f32x4.mul(xv, w1));
-        xv = v128.load32_splat(x, 12);
-        p30 = f32x4.add(p30, f32x4.mul(xv, w0));
-        p31 = f32x4.add(p31, f32x4.mul(xv, w1));
+    const channels = min(8, couts - co);
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow += 4) {
+        let p00 = b0, p01 = b1, p10 = b0, p11 = b1, p20 = b0, p21 = b1, p30 = b0, p31 = b1;
+        let w = wBlock;
+        const xq = xp + (<usize>(oh * Wp + ow) << 2);
+        for (let k = off; k < offEnd; k += 4, w += 32) {
+          const x = xq + <usize>load<i32>(k);
+          const w0 = v128.load(w);
+          const w1 = v128.load(w, 16);
+          let xv = v128.load32_splat(x);
+          p00 = f32x4.add(p00, f32x4.mul(xv, w0));
+          p01 = f32x4.add(p01, f32x4.mul(xv, w1));
+          xv = v128.load32_splat(x, 4);
+          p10 = f32x4.add(p10, f32x4.mul(xv, w0));
+          p11 = f32x4.add(p11, f32x4.mul(xv, w1));
+          xv = v128.load32_splat(x, 8);
+          p20 = f32x4.add(p20, f32x4.mul(xv, w0));
+          p21 = f32x4.add(p21, f32x4.mul(xv, w1));
+          xv = v128.load32_splat(x, 12);
+          p30 = f32x4.add(p30, f32x4.mul(xv, w0));
+          p31 = f32x4.add(p31, f32x4.mul(xv, w1));
+        }
+        const o = y + <usize>co * plane + (<usize>(oh * outW + ow) << 2);
+        const positions = min(4, outW - ow);
+        if (positions == 4 && channels == 8) {
+          storeTransposed(o, plane, p00, p10, p20, p30);
+          storeTransposed(o + 4 * plane, plane, p01, p11, p21, p31);
+        } else {
+          storeTransposedPart(o, plane, p00, p10, p20, p30, min(4, channels), positions);
+          if (channels > 4) storeTransposedPart(o + 4 * plane, plane, p01, p11, p21, p31, channels - 4, positions);
+        }
       }
-      const o = y + (<usize>(co * Q + q) << 2);
-      storeTransposed(o, row, p00, p10, p20, p30);
-      storeTransposed(o + 4 * row, row, p01, p11, p21, p31);
     }
+  }
+}
+
+/** storeTransposed for the first `rows` channels and the first `positions` (1-4) positions only. */
+@inline function storeTransposedPart(o: usize, row: usize, r0: v128, r1: v128, r2: v128, r3: v128, rows: i32, positions: i32): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  storeRowPart(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), positions);
+  if (rows > 1) storeRowPart(o + row, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), positions);
+  if (rows > 2) storeRowPart(o + 2 * row, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), positions);
+  if (rows > 3) storeRowPart(o + 3 * row, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), positions);
+}
+
+/** The first `positions` (1-4) floats of v at o. */
+@inline function storeRowPart(o: usize, v: v128, positions: i32): void {
+  if (positions == 4) v128.store(o, v);
+  else if (positions == 1) v128.store32_lane(o, v, 0);
+  else {
+    v128.store64_lane(o, v, 0);
+    if (positions == 3) v128.store32_lane(o, v, 2, 8);
   }
 }
 

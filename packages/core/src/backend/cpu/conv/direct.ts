@@ -9,26 +9,23 @@ import { roundUp } from '../align.js';
 import { at, copyOut, pipelineScratch } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
-/** Padded planes of row length Wp; outputs as Q positions (a multiple of 4) of row length Wp. */
+/** Padded planes of row length Wp. */
 interface DirectLayout {
   channels: number;
   xPlane: number;
   Wp: number;
   /** Output channels per group rounded up to 8 (weights and bias zero-padded). */
   coutPad: number;
-  Q: number;
 }
 
 function layoutOf(s: ConvShape): DirectLayout {
   const g = s.S.window;
   // Rows of length Wp hold the left padding, the input row and enough zeros that every kept
-  // output column reads inside its row; one spare row and 4 floats cover the dropped columns
-  // and the rounding of Q.
+  // output column reads inside its row; one spare row and 4 floats cover the reads of a row's
+  // last group of 4 positions past outW (dropped).
   const Wp = Math.max(g.padLeft + g.inW, g.outW + (g.kW - 1) * g.dilationW);
   const Hp = Math.max(g.padTop + g.inH, g.outH + (g.kH - 1) * g.dilationH) + 1;
-  return {
-    channels: s.cin / s.groups, xPlane: Hp * Wp + 4, Wp, coutPad: roundUp(s.cout / s.groups, 8), Q: roundUp(g.outH * Wp, 4),
-  };
+  return { channels: s.cin / s.groups, xPlane: Hp * Wp + 4, Wp, coutPad: roundUp(s.cout / s.groups, 8) };
 }
 
 /** wt[g][co/8][c·taps + t][co%8] = w[g·coutG + co, c, t] (blocks of 8 output channels); bias [g][coutPad] (0 without one). */
@@ -57,10 +54,10 @@ export const directForward: ConvKernelStrategy<'forward'> = {
     const P = s.S.positions;
     const coutG = s.cout / s.groups;
     const K = L.channels * s.S.taps;
-    // One task per image (pipeline.ts): pad its planes, convolve, copy its output out.
-    const sc = pipelineScratch([s.n * s.cin * s.plane, s.groups * K * L.coutPad, s.groups * L.coutPad, K, s.n * s.cout * P], [L.channels * L.xPlane, L.coutPad * L.Q]);
+    // One task per image (pipeline.ts): pad its planes, convolve into its output planes.
+    const sc = pipelineScratch([s.n * s.cin * s.plane, s.groups * K * L.coutPad, s.groups * L.coutPad, K, s.n * s.cout * P], [L.channels * L.xPlane]);
     const [xs, wt, bias, offsets, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-    const [xp, yq] = sc.local as [Float32Array, Float32Array];
+    const [xp] = sc.local as [Float32Array];
     const tS = sc.threadStride;
     xs.set(x);
     stageFilter(s, L, w, b, wt, bias);
@@ -69,8 +66,8 @@ export const directForward: ConvKernelStrategy<'forward'> = {
     for (let gr = 0; gr < s.groups; gr++) {
       prog.call('zeroFloats', [[at(xp), 0, tS], xp.length]);
       prog.call('copyPlanes', [[at(xs, gr * L.channels * s.plane), 4 * s.cin * s.plane], s.plane, g.inW, [at(xp, g.padTop * L.Wp + g.padLeft), 0, tS], L.xPlane, L.Wp, L.channels, g.inH, g.inW]);
-      prog.call('directConv', [[at(xp), 0, tS], at(offsets), K, at(wt, gr * K * L.coutPad), L.coutPad, at(bias, gr * L.coutPad), [at(yq), 0, tS], L.Q]);
-      prog.call('copyPlanes', [[at(yq), 0, tS], L.Q, L.Wp, [at(ys, gr * coutG * P), 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW]);
+      prog.call('directConv', [[at(xp), 0, tS], at(offsets), K, at(wt, gr * K * L.coutPad), L.coutPad, coutG, at(bias, gr * L.coutPad), L.Wp, g.outH, g.outW,
+        [at(ys, gr * coutG * P), 4 * s.cout * P], P]);
     }
     runTasks(prog, copyOut(ys, y, 1, s.n, s.cout * P));
   },

@@ -13,8 +13,9 @@ import { isWasmView, wasmAvailable, wasmKernels } from './runtime.js';
  * assembly/conv.ts: pointers are byte addresses, sizes and strides in elements.
  * - copyPlanes: dst[c·dstPlane + r·dstRow + j] = src[c·srcPlane + r·srcRow + j] for c < channels, r < rows, j < cols.
  * - zeroFloats: p[0..n) = 0.
- * - directConv (stride 1, zero-padded planes): y[co·Q + q] = bias[co] + Σ_k wt[(co/8·K + k)·8 + co%8] · xp[q + tap k's
- *   offset] for co < coutPad (a multiple of 8), q < Q (a multiple of 4); offsets as staged by stageTapOffsets for K taps.
+ * - directConv (stride 1, zero-padded planes of row length Wp): y[co·yPlane + oh·outW + ow] = bias[co] +
+ *   Σ_k wt[(co/8·K + k)·8 + co%8] · xp[oh·Wp + ow + tap k's offset] for co < couts (≤ coutPad, a multiple of 8),
+ *   oh < outH, ow < outW; offsets as staged by stageTapOffsets for K taps.
  * - winogradInput: v[(ξ·channels + c)·ldv + t] = (Bᵀ d B)[ξ] for tile t of each padded plane of xp (row length Wp,
  *   planes xPlane apart); writes up to 3 tiles past the image's last, reads columns up to 2·roundUp(tilesW, 4) + 1.
  * - winogradOutput: 2×2 tiles Aᵀ m A + bias into y (planes yPlane apart, row length Wy ≥ 2·roundUp(tilesW, 4)),
@@ -38,7 +39,7 @@ interface ConvExports {
   scatterAddColumns(cols: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, dx: number, ld: number): void;
   copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
   zeroFloats(p: number, n: number): void;
-  directConv(xp: number, off: number, K: number, wt: number, coutPad: number, bias: number, y: number, Q: number): void;
+  directConv(xp: number, off: number, K: number, wt: number, coutPad: number, couts: number, bias: number, Wp: number, outH: number, outW: number, y: number, yPlane: number): void;
   winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;
   winogradOutput(mt: number, couts: number, ldm: number, tilesH: number, tilesW: number, bias: number, y: number, yPlane: number, Wy: number): void;
   winogradGradOutput(dyp: number, couts: number, dyPlane: number, Wd: number, tilesH: number, tilesW: number, dt: number, ldt: number): void;
