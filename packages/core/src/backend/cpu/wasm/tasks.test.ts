@@ -199,6 +199,16 @@ describe('wasm task programs', () => {
       expect(second.finished()).to.equal(true);
     });
 
+    it('scratch reserved by a caller that threw before starting its program is freed by the next prepareBackgroundTasks', async () => {
+      expect(await enableWasmGemmThreads(2)).to.equal(true);
+      expect(prepareBackgroundTasks()).to.equal(true);
+      const [first] = backgroundScratch([1024]);
+      expect(wasmScratch([16])[0]!.byteOffset).to.be.greaterThanOrEqual(first!.byteOffset + 4 * 1024); // above the reservation
+      expect(() => backgroundScratch([16])).to.throw(/already reserved/);
+      expect(prepareBackgroundTasks()).to.equal(true);
+      expect(backgroundScratch([1024])[0]!.byteOffset).to.equal(first!.byteOffset);
+    });
+
     it('with one thread there is no background: prepareBackgroundTasks says so', async () => {
       expect(await enableWasmGemmThreads(1)).to.equal(true);
       expect(prepareBackgroundTasks()).to.equal(false);

@@ -157,7 +157,10 @@ let background: { executor: GemmExecutor; out: object; finish: () => void } | nu
 export function prepareBackgroundTasks(): boolean {
   settleAsyncTasks();
   const runtime = wasmRuntime();
-  return runtime !== null && runtime.executor !== null && runtime.workspaces.length >= 2;
+  if (runtime === null) return false;
+  // No program runs now: a reservation left by a caller that threw before starting one is freed.
+  releaseScratch();
+  return runtime.executor !== null && runtime.workspaces.length >= 2;
 }
 
 /** wasmScratch for a background program: its own until the program is settled (runtime.ts reserveScratch). */
