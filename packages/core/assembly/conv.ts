@@ -169,8 +169,9 @@ export function directConv(xp: usize, off: usize, K: i32, wt: usize, coutPad: i3
         const o = y + <usize>co * plane + (<usize>(oh * outW + ow) << 2);
         const positions = min(4, outW - ow);
         if (positions == 4 && channels == 8) {
-          storeTransposed(o, plane, p00, p10, p20, p30);
-          storeTransposed(o + 4 * plane, plane, p01, p11, p21, p31);
+          // Whole tiles (the common case): constant counts, so the partial branches fold away.
+          storeTransposedPart(o, plane, p00, p10, p20, p30, 4, 4);
+          storeTransposedPart(o + 4 * plane, plane, p01, p11, p21, p31, 4, 4);
         } else {
           storeTransposedPart(o, plane, p00, p10, p20, p30, min(4, channels), positions);
           if (channels > 4) storeTransposedPart(o + 4 * plane, plane, p01, p11, p21, p31, channels - 4, positions);
@@ -180,7 +181,10 @@ export function directConv(xp: usize, off: usize, K: i32, wt: usize, coutPad: i3
   }
 }
 
-/** storeTransposed for the first `rows` channels and the first `positions` (1-4) positions only. */
+/**
+ * r0..r3 hold 4 channels at positions 0..3: stores channel j's first `positions` (1-4) positions
+ * at o + j·row, for the first `rows` channels.
+ */
 @inline function storeTransposedPart(o: usize, row: usize, r0: v128, r1: v128, r2: v128, r3: v128, rows: i32, positions: i32): void {
   const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
@@ -200,18 +204,6 @@ export function directConv(xp: usize, off: usize, K: i32, wt: usize, coutPad: i3
     v128.store64_lane(o, v, 0);
     if (positions == 3) v128.store32_lane(o, v, 2, 8);
   }
-}
-
-/** r0..r3 hold 4 channels at positions 0..3: stores channel j's 4 positions at o + j·row. */
-@inline function storeTransposed(o: usize, row: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
-  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-  v128.store(o + row, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
-  v128.store(o + 2 * row, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
-  v128.store(o + 3 * row, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
 }
 
 // Winograd F(2×2, 3×3): a 2×2 output tile from a 4×4 input tile d with 16 multiplies per channel

@@ -8,7 +8,7 @@ import { roundUp } from '../align.js';
 import { rangesLength, stageRanges, sumChunksWasm } from '../wasm/conv.js';
 import { GEMM_MR, GEMM_NR } from '../wasm/gemm.js';
 import { currentView } from '../wasm/runtime.js';
-import { type TaskArg, TaskProgram, prepareBackgroundTasks, runTasks, runTasksAsync } from '../wasm/tasks.js';
+import { type TaskArg, TaskProgram, prepareBackgroundTasks, runTasks, runTasksThen } from '../wasm/tasks.js';
 import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvShape } from './types.js';
 
@@ -162,9 +162,5 @@ export function filterGradTasks(s: ConvShape, dw: TypedArray, x: TypedArray, dy:
       for (let co = 0; co < coutG; co++) for (let k = 0; k < K; k++) dw[base + co * K + k] = sums[base + k * coutG + co]!;
     }
   };
-  if (background) runTasksAsync(prog, dw, finish);
-  else {
-    runTasks(prog);
-    finish();
-  }
+  runTasksThen(prog, background, dw, finish);
 }

@@ -10,8 +10,8 @@
 // writes its chunk's partial sum and the caller adds the partials in chunk order (wasm sumChunks:
 // float64, rounded once), so 1 and n threads give the same bits.
 import { roundUp } from '../align.js';
-import { type TaskArg, type TasksDone, backgroundScratch, workspaceStride } from '../wasm/tasks.js';
-import { requireWasmRuntime, wasmScratch } from '../wasm/runtime.js';
+import { type TaskArg, type TasksDone, workspaceStride } from '../wasm/tasks.js';
+import { requireWasmRuntime, reserveScratch, wasmScratch } from '../wasm/runtime.js';
 
 /** Image chunks of a filter gradient (fewer for smaller batches): enough to share out, few partial sums to add. */
 export const FILTER_CHUNKS = 8;
@@ -44,7 +44,7 @@ export interface PipelineScratch {
 /**
  * Wasm scratch for a task program: the shared regions, then one block of the per-thread regions
  * for each thread (views valid until the next wasmScratch; for a background program, until it is
- * settled: tasks.ts backgroundScratch).
+ * settled: runtime.ts reserveScratch).
  */
 export function pipelineScratch(shared: readonly number[], perThread: readonly number[], background = false): PipelineScratch {
   const runtime = requireWasmRuntime('pipelineScratch');
@@ -56,7 +56,7 @@ export function pipelineScratch(shared: readonly number[], perThread: readonly n
     block = roundUp(block + n, 16); // 64-byte aligned
   }
   const lengths = [...shared, threads * block];
-  const views = background ? backgroundScratch(lengths) : wasmScratch(lengths);
+  const views = background ? reserveScratch(lengths) : wasmScratch(lengths);
   const base = views[shared.length]!;
   return {
     shared: views.slice(0, shared.length),

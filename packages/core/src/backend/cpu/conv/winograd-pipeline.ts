@@ -9,7 +9,7 @@
 import { type WinogradFilterKernel, type WinogradTiles, sumChunksWasm, wasmConvKernelsAvailable, winogradFilterWasm } from '../wasm/conv.js';
 import { packGemmAInMemory, packedALength } from '../wasm/gemm.js';
 import { currentView } from '../wasm/runtime.js';
-import { TaskProgram, prepareBackgroundTasks, runTasks, runTasksAsync } from '../wasm/tasks.js';
+import { TaskProgram, prepareBackgroundTasks, runTasks, runTasksThen } from '../wasm/tasks.js';
 import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
@@ -159,11 +159,7 @@ export function winogradFilterGradOf(v: WinogradVariant): ConvKernelStrategy<'fi
         winogradFilterWasm(v.kernels.filterGrad, MaccNow, s.groups, coutG * cinG, dwsNow);
         dw.set(dwsNow);
       };
-      if (background) runTasksAsync(prog, dw, finish);
-      else {
-        runTasks(prog);
-        finish();
-      }
+      runTasksThen(prog, background, dw, finish);
     },
   };
 }

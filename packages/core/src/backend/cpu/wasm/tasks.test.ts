@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { disableWasmGemmThreads, enableWasmGemmThreads } from './threads.js';
-import { wasmRuntime, wasmScratch } from './runtime.js';
-import { TaskProgram, backgroundScratch, prepareBackgroundTasks, runTasks, runTasksAsync, settleAsyncTasks } from './tasks.js';
+import { reserveScratch, wasmRuntime, wasmScratch } from './runtime.js';
+import { TaskProgram, prepareBackgroundTasks, runTasks, runTasksAsync, settleAsyncTasks } from './tasks.js';
 import { Tensor } from '../../../tensor/tensor.js';
 
 /**
@@ -13,6 +13,20 @@ function program(count: number, src: Float32Array, out: Float32Array, markers: F
     // rows r < 2 of task i: out[i·8 + r·4 + j] = src[i·6 + r·3 + j]
     .call('copyPlanes', [[src.byteOffset, 24, 0, 12], 0, 0, [out.byteOffset, 32, 0, 16], 0, 0, 1, 1, 3], 2)
     .call('copyPlanes', [[markers.byteOffset, 0, 4], 0, 0, [who.byteOffset, 4], 0, 0, 1, 1, 1]);
+}
+
+/**
+ * Operands of `count` tasks of program() in regions from `scratch` (src[i] = i + 1, out -1, who 0,
+ * thread markers 1 for the caller and 2 for the first worker), and `padFloats` floats for tasks
+ * made longer by a zeroing call.
+ */
+function taskOperands(count: number, padFloats: number, scratch: (lengths: number[]) => Float32Array[] = wasmScratch) {
+  const [src, out, markers, who, pad] = scratch([6 * count, 8 * count, 2, count, padFloats]) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  src.forEach((_, i) => (src[i] = i + 1));
+  out.fill(-1);
+  who.fill(0);
+  markers.set([1, 2]);
+  return { src, out, markers, who, pad };
 }
 
 describe('wasm task programs', () => {
@@ -36,17 +50,15 @@ describe('wasm task programs', () => {
     const count = 256;
     // Tasks long enough (a 256 KiB zeroing each) that the worker wakes before the caller is done;
     // a busy machine may still deschedule it, so a few rounds are allowed.
-    const [src, out, markers, who, pad] = wasmScratch([6 * count, 8 * count, 2, count, 1 << 16]) as Float32Array[];
-    src!.forEach((_, i) => (src![i] = i + 1));
-    markers!.set([1, 2]);
+    const { src, out, markers, who, pad } = taskOperands(count, 1 << 16);
     let byWorker = 0;
     for (let round = 0; round < 10 && byWorker === 0; round++) {
-      out!.fill(-1);
-      who!.fill(0);
-      runTasks(program(count, src!, out!, markers!, who!).call('zeroFloats', [pad!.byteOffset, 1 << 16]));
-      expect([...who!].every((t) => t === 1 || t === 2)).to.equal(true); // every task ran exactly on some thread
-      byWorker = who!.filter((t) => t === 2).length;
-      for (let i = 0; i < count; i++) expect(out![8 * i + 6]).to.equal(6 * i + 6);
+      out.fill(-1);
+      who.fill(0);
+      runTasks(program(count, src, out, markers, who).call('zeroFloats', [pad.byteOffset, 1 << 16]));
+      expect([...who].every((t) => t === 1 || t === 2)).to.equal(true); // every task ran exactly on some thread
+      byWorker = who.filter((t) => t === 2).length;
+      for (let i = 0; i < count; i++) expect(out[8 * i + 6]).to.equal(6 * i + 6);
     }
     expect(byWorker).to.be.greaterThan(0);
   });
@@ -54,15 +66,13 @@ describe('wasm task programs', () => {
   it('an idle worker takes the next job whether it comes while it spins or after it went to sleep', async () => {
     expect(await enableWasmGemmThreads(2)).to.equal(true);
     const count = 64;
-    const [src, out, markers, who, pad] = wasmScratch([6 * count, 8 * count, 2, count, 1 << 16]) as Float32Array[];
-    src!.forEach((_, i) => (src![i] = i + 1));
-    markers!.set([1, 2]);
+    const { src, out, markers, who, pad } = taskOperands(count, 1 << 16);
     const workerTasks = (): number => {
-      out!.fill(-1);
-      who!.fill(0);
-      runTasks(program(count, src!, out!, markers!, who!).call('zeroFloats', [pad!.byteOffset, 1 << 16]));
-      for (let i = 0; i < count; i++) expect(out![8 * i + 6]).to.equal(6 * i + 6);
-      return who!.filter((t) => t === 2).length;
+      out.fill(-1);
+      who.fill(0);
+      runTasks(program(count, src, out, markers, who).call('zeroFloats', [pad.byteOffset, 1 << 16]));
+      for (let i = 0; i < count; i++) expect(out[8 * i + 6]).to.equal(6 * i + 6);
+      return who.filter((t) => t === 2).length;
     };
     // Back to back (the worker is still spinning), then after pauses well past its 1 ms spin (it
     // sleeps in Atomics.wait); a busy machine may deschedule it, so a few rounds are allowed.
@@ -131,19 +141,15 @@ describe('wasm task programs', () => {
   describe('background programs (runTasksAsync)', () => {
     afterEach(() => settleAsyncTasks());
 
-    /** A background program of `count` long tasks (see program), its scratch reserved; `finish` copies `out` into result. */
+    /** A background program of `count` long tasks (see program), its scratch reserved; its finish copies `out` into result. */
     function startBackground(count: number, result: Float32Array): { out: Float32Array; who: Float32Array; finished: () => boolean } {
-      const [src, out, markers, who, pad] = backgroundScratch([6 * count, 8 * count, 2, count, 2 * (1 << 16)]) as Float32Array[];
-      src!.forEach((_, i) => (src![i] = i + 1));
-      out!.fill(-1);
-      who!.fill(0);
-      markers!.set([1, 2]);
+      const { src, out, markers, who, pad } = taskOperands(count, 2 * (1 << 16), reserveScratch);
       let finished = false;
-      runTasksAsync(program(count, src!, out!, markers!, who!).call('zeroFloats', [[pad!.byteOffset, 0, 1 << 18], 1 << 16]), result, () => {
-        result.set(out!.subarray(0, result.length));
+      runTasksAsync(program(count, src, out, markers, who).call('zeroFloats', [[pad.byteOffset, 0, 1 << 18], 1 << 16]), result, () => {
+        result.set(out.subarray(0, result.length));
         finished = true;
       });
-      return { out: out!, who: who!, finished: () => finished };
+      return { out, who, finished: () => finished };
     }
 
     it('with threads on, runs on a worker while the caller goes on; reading the output (Tensor.storage, .data) settles it, with finish run once', async () => {
@@ -172,15 +178,12 @@ describe('wasm task programs', () => {
         const result = new Float32Array(8 * 8);
         const job = startBackground(8, result); // 8 tasks of 512 KiB zeroing each (a fraction of a ms)
         const count = 512;
-        const [src, out, markers, who, pad] = wasmScratch([6 * count, 8 * count, 2, count, 1 << 16]) as Float32Array[];
-        src!.forEach((_, i) => (src![i] = -i));
-        out!.fill(-1);
-        who!.fill(0);
-        markers!.set([1, 2]);
-        runTasks(program(count, src!, out!, markers!, who!).call('zeroFloats', [pad!.byteOffset, 1 << 16]));
-        for (let i = 0; i < count; i++) expect(out![8 * i + 4]).to.equal(-(6 * i + 3));
-        expect([...who!].every((w) => w === 1 || w === 2)).to.equal(true);
-        joinedLate = who!.filter((w) => w === 2).length;
+        const { src, out, markers, who, pad } = taskOperands(count, 1 << 16);
+        src.forEach((_, i) => (src[i] = -i)); // unlike the background program's values
+        runTasks(program(count, src, out, markers, who).call('zeroFloats', [pad.byteOffset, 1 << 16]));
+        for (let i = 0; i < count; i++) expect(out[8 * i + 4]).to.equal(-(6 * i + 3));
+        expect([...who].every((w) => w === 1 || w === 2)).to.equal(true);
+        joinedLate = who.filter((w) => w === 2).length;
         settleAsyncTasks();
         expect(job.finished()).to.equal(true);
         for (let i = 0; i < 8; i++) expect(result[8 * i + 6]).to.equal(6 * i + 6);
@@ -202,11 +205,11 @@ describe('wasm task programs', () => {
     it('scratch reserved by a caller that threw before starting its program is freed by the next prepareBackgroundTasks', async () => {
       expect(await enableWasmGemmThreads(2)).to.equal(true);
       expect(prepareBackgroundTasks()).to.equal(true);
-      const [first] = backgroundScratch([1024]);
+      const [first] = reserveScratch([1024]);
       expect(wasmScratch([16])[0]!.byteOffset).to.be.greaterThanOrEqual(first!.byteOffset + 4 * 1024); // above the reservation
-      expect(() => backgroundScratch([16])).to.throw(/already reserved/);
+      expect(() => reserveScratch([16])).to.throw(/already reserved/);
       expect(prepareBackgroundTasks()).to.equal(true);
-      expect(backgroundScratch([1024])[0]!.byteOffset).to.equal(first!.byteOffset);
+      expect(reserveScratch([1024])[0]!.byteOffset).to.equal(first!.byteOffset);
     });
 
     it('with one thread there is no background: prepareBackgroundTasks says so', async () => {

@@ -10,7 +10,7 @@
 // Calls stay synchronous: runTasks returns when every task is done (threads.ts's executor lets
 // the workers claim tasks beside the calling thread; with one thread it runs them all itself).
 import { markSettled, markUnsettled } from '../../../tensor/storage.js';
-import { type GemmExecutor, type WasmRuntime, releaseScratch, requireWasmRuntime, reserveScratch, wasmRuntime } from './runtime.js';
+import { type GemmExecutor, type WasmRuntime, releaseScratch, requireWasmRuntime, wasmRuntime } from './runtime.js';
 
 /** A function the module exports (any kernel of assembly/*.ts), by name. */
 export type TaskFunction = string;
@@ -151,8 +151,8 @@ let background: { executor: GemmExecutor; out: object; finish: () => void } | nu
 
 /**
  * Settles the background program, if one runs, and tells whether a new one can run: threads are
- * on (a worker to hand it to). The caller then takes its scratch from backgroundScratch and
- * starts it with runTasksAsync.
+ * on (a worker to hand it to). The caller then takes its scratch from runtime.ts reserveScratch
+ * and starts it with runTasksAsync (or runTasksThen).
  */
 export function prepareBackgroundTasks(): boolean {
   settleAsyncTasks();
@@ -163,13 +163,8 @@ export function prepareBackgroundTasks(): boolean {
   return runtime.executor !== null && runtime.workspaces.length >= 2;
 }
 
-/** wasmScratch for a background program: its own until the program is settled (runtime.ts reserveScratch). */
-export function backgroundScratch(lengths: readonly number[]): Float32Array[] {
-  return reserveScratch(lengths);
-}
-
 /**
- * Runs `program` (its scratch from backgroundScratch) on a worker in the background, then, once
+ * Runs `program` (its scratch from reserveScratch) on a worker in the background, then, once
  * settled, `finish` on the calling thread, which writes `out` (see above). Where the program
  * cannot go to the background, runs both now.
  */
@@ -187,6 +182,16 @@ export function runTasksAsync(program: TaskProgram, out: object, finish: () => v
   } finally {
     releaseScratch();
   }
+}
+
+/**
+ * Runs `program` and then `finish`, which writes `out`: in the background where prepareBackgroundTasks
+ * said so (`background`; the scratch then from reserveScratch), else now.
+ */
+export function runTasksThen(program: TaskProgram, background: boolean, out: object, finish: () => void): void {
+  if (background) return runTasksAsync(program, out, finish);
+  runTasks(program);
+  finish();
 }
 
 /** Finishes the background program, if one runs (see above). */

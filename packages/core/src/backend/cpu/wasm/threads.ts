@@ -103,6 +103,11 @@ const done = control.length - ${DONE_INTS};
 const asyncProgram = program - ${PROGRAM_INTS};
 ready();
 const spinWhile = ${spinWhile.toString()};
+// Claims blocks or tasks of the caller's current job until none is left.
+const runJob = () => {
+  if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done);
+  else runBlocks(control, exports.gemm, work);
+};
 for (;;) {
   spinWhile(control, s, ${IDLE}, spinMs);
   Atomics.wait(control, s, ${IDLE});
@@ -117,16 +122,12 @@ for (;;) {
     // A job the caller began without this worker may still have blocks or tasks left: join it.
     // Counted first, then checked open, so the caller (which closes, then waits for the count) never misses one.
     Atomics.add(control, ${LATE}, 1);
-    if (Atomics.load(control, ${JOB_OPEN}) === 1) {
-      if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done);
-      else runBlocks(control, exports.gemm, work);
-    }
+    if (Atomics.load(control, ${JOB_OPEN}) === 1) runJob();
     Atomics.sub(control, ${LATE}, 1);
     Atomics.notify(control, ${LATE});
     continue;
   }
-  if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done);
-  else runBlocks(control, exports.gemm, work);
+  runJob();
   Atomics.store(control, s, ${IDLE});
   Atomics.notify(control, s);
 }
