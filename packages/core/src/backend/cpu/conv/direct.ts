@@ -6,7 +6,7 @@ import { stageTapOffsets, wasmConvKernelsAvailable } from '../wasm/conv.js';
 import { TaskProgram, runTasks } from '../wasm/tasks.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
-import { at, copyOut, pipelineScratch } from './pipeline.js';
+import { at, copyOut, pipelineScratch, zeroPerThread } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Padded planes of row length Wp. */
@@ -54,17 +54,17 @@ export const directForward: ConvKernelStrategy<'forward'> = {
     const P = s.S.positions;
     const coutG = s.cout / s.groups;
     const K = L.channels * s.S.taps;
-    // One task per image (pipeline.ts): pad its planes, convolve into its output planes.
+    // One task per image (pipeline.ts): copy its planes inside the zero padding, convolve into its output planes.
     const sc = pipelineScratch([s.n * s.cin * s.plane, s.groups * K * L.coutPad, s.groups * L.coutPad, K, s.n * s.cout * P], [L.channels * L.xPlane]);
     const [xs, wt, bias, offsets, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     const [xp] = sc.local as [Float32Array];
     const tS = sc.threadStride;
+    zeroPerThread(sc, xp);
     xs.set(x);
     stageFilter(s, L, w, b, wt, bias);
     stageTapOffsets(offsets, L.channels, L.xPlane, L.Wp, g.kH, g.kW, g.dilationH, g.dilationW);
     const prog = new TaskProgram(s.n);
     for (let gr = 0; gr < s.groups; gr++) {
-      prog.call('zeroFloats', [[at(xp), 0, tS], xp.length]);
       prog.call('copyPlanes', [[at(xs, gr * L.channels * s.plane), 4 * s.cin * s.plane], s.plane, g.inW, [at(xp, g.padTop * L.Wp + g.padLeft), 0, tS], L.xPlane, L.Wp, L.channels, g.inH, g.inW]);
       prog.call('directConv', [[at(xp), 0, tS], at(offsets), K, at(wt, gr * K * L.coutPad), L.coutPad, coutG, at(bias, gr * L.coutPad), L.Wp, g.outH, g.outW,
         [at(ys, gr * coutG * P), 4 * s.cout * P], P]);

@@ -37,6 +37,8 @@ export interface PipelineScratch {
   /** Thread 0's view of each per-thread length; thread t's is threadStride bytes further. */
   local: Float32Array[];
   threadStride: number;
+  /** Threads that may run tasks (each has its block of the per-thread lengths). */
+  threads: number;
   /** The `work` argument of gemm calls: each thread's packing workspace. */
   work: TaskArg;
 }
@@ -62,8 +64,19 @@ export function pipelineScratch(shared: readonly number[], perThread: readonly n
     shared: views.slice(0, shared.length),
     local: perThread.map((n, i) => new Float32Array(base.buffer, base.byteOffset + 4 * offsets[i]!, n)),
     threadStride: 4 * block,
+    threads,
     work: [runtime.workspaces[0]!, 0, workspaceStride(runtime)],
   };
+}
+
+/**
+ * Zeroes `view` (one of sc.local) of every thread, once, before a program whose tasks write only
+ * its interior (the image planes inside their zero padding): the padding stays zero from task to
+ * task, so the tasks need not zero it each time (they did until session 28: a forward zeroed
+ * tasks × m planes where threads × m planes do).
+ */
+export function zeroPerThread(sc: PipelineScratch, view: Float32Array): void {
+  for (let t = 0; t < sc.threads; t++) new Float32Array(view.buffer, view.byteOffset + t * sc.threadStride, view.length).fill(0);
 }
 
 /**

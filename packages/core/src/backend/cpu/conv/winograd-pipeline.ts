@@ -10,7 +10,7 @@ import { type WinogradFilterKernel, type WinogradTiles, sumChunksWasm, wasmConvK
 import { packGemmAInMemory, packedALength } from '../wasm/gemm.js';
 import { currentView } from '../wasm/runtime.js';
 import { TaskProgram, prepareBackgroundTasks, runTasks, runTasksThen } from '../wasm/tasks.js';
-import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
+import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, zeroPerThread } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Tile slots the transforms may write (input) or read (output) past a task's last tile. */
@@ -58,13 +58,13 @@ export const winogradApplies = (s: ConvShape, dtype: string): boolean => {
 
 /**
  * Adds to prog, for group gr of a task's m images (staged in xs, whole tasks after each other):
- * pad each image's planes into its slot of xp and transform its tiles into V (per-thread scratch).
+ * copy each image's planes into its slot of xp, inside the zero padding that zeroPerThread wrote
+ * (pipeline.ts), and transform its tiles into V (per-thread scratch).
  */
 function transformInput(prog: TaskProgram, v: WinogradVariant, s: ConvShape, L: WinogradLayout, xs: Float32Array, gr: number, xp: Float32Array, V: Float32Array, tS: number): void {
   const g = s.S.window;
   const cinG = s.cin / s.groups;
   const slot = 4 * cinG * L.xPlane;
-  prog.call('zeroFloats', [[at(xp), 0, tS], L.m * cinG * L.xPlane]);
   prog.call('copyPlanes', [[at(xs, gr * cinG * s.plane), 4 * L.m * s.cin * s.plane, 0, 4 * s.cin * s.plane], s.plane, g.inW, [at(xp, g.padTop * L.Wp + g.padLeft), 0, tS, slot], L.xPlane, L.Wp, cinG, g.inH, g.inW], L.m);
   prog.call(v.kernels.input, [[at(xp), 0, tS, slot], cinG, L.xPlane, L.Wp, L.T.tilesH, L.T.tilesW, [at(V), 0, tS, 4 * L.perImage], L.ld], L.m);
 }
@@ -92,6 +92,7 @@ export function winogradForwardOf(v: WinogradVariant): ConvKernelStrategy<'forwa
       const [xs, ws, U, bias, ys, UP] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const [xp, V, M, yq] = sc.local as [Float32Array, Float32Array, Float32Array, Float32Array];
       const tS = sc.threadStride;
+      zeroPerThread(sc, xp);
       xs.set(x);
       ws.set(w);
       winogradFilterWasm(v.kernels.filter, ws, s.groups, coutG * cinG, U);
@@ -138,6 +139,8 @@ export function winogradFilterGradOf(v: WinogradVariant): ConvKernelStrategy<'fi
       const [xs, dys, partials, Macc, dws] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const [xp, dyp, V, D] = sc.local as [Float32Array, Float32Array, Float32Array, Float32Array];
       const tS = sc.threadStride;
+      zeroPerThread(sc, xp);
+      zeroPerThread(sc, dyp);
       // Padding images are zeros in both operands: they add exact zeros.
       stagePadded(xs, x, xs.length);
       stagePadded(dys, dy, dys.length);
@@ -145,8 +148,7 @@ export function winogradFilterGradOf(v: WinogradVariant): ConvKernelStrategy<'fi
       const slot = 4 * coutG * yPlane;
       for (let gr = 0; gr < s.groups; gr++) {
         transformInput(prog, v, s, L, xs, gr, xp, V, tS);
-        // Zeros around dy: a tile reaching past the output must add nothing.
-        prog.call('zeroFloats', [[at(dyp), 0, tS], m * coutG * yPlane]);
+        // Zeros around dy (zeroPerThread): a tile reaching past the output must add nothing.
         prog.call('copyPlanes', [[at(dys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, [at(dyp), 0, tS, slot], yPlane, Wy, coutG, g.outH, g.outW], m);
         prog.call(v.kernels.gradOutput, [[at(dyp), 0, tS, slot], coutG, yPlane, Wy, T.tilesH, T.tilesW, [at(D), 0, tS, 4 * perImage], ld], m);
         prog.call('gemm', [coutG, cinG, m * perImage, [at(D), 0, tS, 4 * coutG * ld], ld, 1, [at(V), 0, tS, 4 * cinG * ld], 1, ld,
