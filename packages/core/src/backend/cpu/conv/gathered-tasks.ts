@@ -9,7 +9,7 @@ import { rangesLength, stageRanges, sumChunksWasm } from '../wasm/conv.js';
 import { GEMM_MR, GEMM_NR } from '../wasm/gemm.js';
 import { currentView } from '../wasm/runtime.js';
 import { type TaskArg, TaskProgram, prepareBackgroundTasks, runTasks, runTasksThen } from '../wasm/tasks.js';
-import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
+import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stageIn, stagePadded } from './pipeline.js';
 import type { ConvShape } from './types.js';
 
 function dims(s: ConvShape) {
@@ -60,7 +60,6 @@ export function forwardTasks(s: ConvShape, y: TypedArray, x: TypedArray, w: Type
   const [xs, ranges, wk, bias, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const [cols, out] = sc.local as [Float32Array, Float32Array];
   const tS = sc.threadStride;
-  xs.set(x);
   stageRanges(s.S, ranges);
   wk.set(w);
   // Each output row starts from its bias (the GEMM then accumulates, as gathered.ts does).
@@ -73,7 +72,7 @@ export function forwardTasks(s: ConvShape, y: TypedArray, x: TypedArray, w: Type
     prog.call('gemm', [coutG, L, K, at(wk, g * coutG * K), K, 1, [at(cols), 0, tS], L, 1, [at(out), 0, tS], L, b !== null ? 1 : 0, sc.work]);
     prog.call('copyPlanes', [[at(out), 0, tS, 4 * P], 0, L, [at(ys, g * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], 0, P, 1, coutG, P], m);
   }
-  runTasks(prog, copyOut(ys, y, m, s.n, s.cout * P));
+  runTasks(prog, copyOut(ys, y, m, s.n, s.cout * P), stageIn(x, xs, m, s.n, s.cin * s.plane));
 }
 
 /** dx = scatterAdd(Wᵀ · dy). */
@@ -87,7 +86,6 @@ export function inputGradTasks(s: ConvShape, dx: TypedArray, dy: TypedArray, w: 
   const [dys, ranges, wk, dxs] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array];
   const [dyk, cols] = sc.local as [Float32Array, Float32Array];
   const tS = sc.threadStride;
-  dys.set(dy);
   stageRanges(s.S, ranges);
   wk.set(w);
   const prog = new TaskProgram(tasks);
@@ -101,7 +99,7 @@ export function inputGradTasks(s: ConvShape, dx: TypedArray, dy: TypedArray, w: 
     if (s.S.identity) prog.call('copyPlanes', [src, L, 0, dst, s.plane, 0, cinG, 1, P], m);
     else prog.call('scatterAddColumns', [src, cinG, ...geometry(s), at(ranges), dst, L], m);
   }
-  runTasks(prog, copyOut(dxs, dx, m, s.n, size));
+  runTasks(prog, copyOut(dxs, dx, m, s.n, size), stageIn(dy, dys, m, s.n, s.cout * P));
 }
 
 /**

@@ -10,7 +10,7 @@
 // writes its chunk's partial sum and the caller adds the partials in chunk order (wasm sumChunks:
 // float64, rounded once), so 1 and n threads give the same bits.
 import { roundUp } from '../align.js';
-import { type TaskArg, type TasksDone, workspaceStride } from '../wasm/tasks.js';
+import { type TaskArg, type TasksDone, type TasksStage, workspaceStride } from '../wasm/tasks.js';
 import { requireWasmRuntime, reserveScratch, wasmScratch } from '../wasm/runtime.js';
 
 /** Image chunks of a filter gradient (fewer for smaller batches): enough to share out, few partial sums to add. */
@@ -85,6 +85,15 @@ export function zeroPerThread(sc: PipelineScratch, view: Float32Array): void {
  * the other threads still run theirs.
  */
 export function copyOut(from: Float32Array, to: { set(a: Float32Array, offset: number): void }, m: number, n: number, size: number): TasksDone {
+  return (first, end) => to.set(from.subarray(first * m * size, Math.min(end * m, n) * size), first * m * size);
+}
+
+/**
+ * The stage of runTasks (tasks.ts) that copies the images of tasks of m images each (`size` floats
+ * per image) from `from` (n images) to the staged `to` in wasm memory: the padding images of the
+ * last task are left as they are (their outputs are dropped).
+ */
+export function stageIn(from: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, to: Float32Array, m: number, n: number, size: number): TasksStage {
   return (first, end) => to.set(from.subarray(first * m * size, Math.min(end * m, n) * size), first * m * size);
 }
 

@@ -40,7 +40,7 @@ export interface GemmExecutor {
    * Runs every task of an encoded task program (tasks.ts) on all threads, the caller included,
    * which calls onDone for consecutive ranges of finished tasks, in order (tasks.ts TasksDone).
    */
-  runTasks(program: Int32Array, onDone?: (first: number, end: number) => void): void;
+  runTasks(program: Int32Array, onDone?: (first: number, end: number) => void, stage?: (first: number, end: number) => void): void;
   /**
    * Starts an encoded task program on one worker and returns at once (false, running nothing,
    * where it cannot: a program too long, or one already in the background). Until finishAsync,

@@ -42,16 +42,18 @@ export type TaskArg = number | readonly [number, number, number?, number?];
 
 /**
  * Runs tasks of `program` (at `at` in `mem`) until none is left, claiming each from the counter
- * mem[claim]; marks each task done in mem[done + task] (where that is inside mem; done < 0: no
- * marks) and then calls `after` (the calling thread: it copies out finished tasks meanwhile).
- * Shared verbatim (via toString) by the calling thread and the workers, so it must not reference
- * anything outside itself.
+ * mem[claim]; calls `before` with the task first (a worker waits there until its inputs are
+ * staged; the calling thread on its own stages them there), marks each task done in
+ * mem[done + task] (where that is inside mem; done < 0: no marks) and then calls `after` (the
+ * calling thread: it copies out finished tasks meanwhile). Shared verbatim (via toString) by the
+ * calling thread and the workers, so it must not reference anything outside itself.
  */
-export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: Kernel[], thread: number, done: number, after?: () => void): void {
+export function runTaskProgram(mem: Int32Array, at: number, claim: number, fns: Kernel[], thread: number, done: number, after?: () => void, before?: (task: number) => void): void {
   const count = mem[at]!;
   const calls = mem[at + 1]!;
   const args: number[] = [];
   for (let task = Atomics.add(mem, claim, 1); task < count; task = Atomics.add(mem, claim, 1)) {
+    if (before) before(task);
     let p = at + 2;
     for (let k = 0; k < calls; k++) {
       const fn = fns[mem[p]!]!;
@@ -117,25 +119,40 @@ let serialFns: { exports: WebAssembly.Exports; fns: Kernel[] } | null = null;
 export type TasksDone = (first: number, end: number) => void;
 
 /**
+ * Copies the inputs of tasks [first, end) into wasm memory (from arrays only the calling thread
+ * can read). Called for consecutive ranges in order, every task once, each before any thread runs
+ * those tasks.
+ */
+export type TasksStage = (first: number, end: number) => void;
+
+/**
  * Runs every task of the program: across the threads when they are on, else on the calling
  * thread (thread index 0). withSerialGemm does not hold a program back: its tasks are whole
  * pipelines, worth sharing out (the conv algorithms' /1t variants thus run like the others).
  * `onDone` (copying outputs out of wasm memory, say) runs on the calling thread, with threads
  * between its own tasks and while it waits, so the copies overlap the workers' tasks.
+ * `stage` copies the tasks' inputs in: with threads on, the calling thread stages task after task
+ * while the workers start on those staged (so the copy overlaps their work); alone, it stages each
+ * task just before running it (so the task reads its inputs from cache).
  */
-export function runTasks(program: TaskProgram, onDone?: TasksDone): void {
+export function runTasks(program: TaskProgram, onDone?: TasksDone, stage?: TasksStage): void {
   if (program.count === 0) return;
   const runtime = requireWasmRuntime('runTasks');
   const encoded = program.encode(runtime.exports);
   if (runtime.executor) {
-    runtime.executor.runTasks(encoded, onDone);
+    runtime.executor.runTasks(encoded, onDone, stage);
     return;
   }
   if (serialFns?.exports !== runtime.exports) serialFns = { exports: runtime.exports, fns: exportedFunctions(runtime.exports) };
+  runSerially(encoded, serialFns.fns, onDone, stage);
+}
+
+/** Runs every task of an encoded program on the calling thread, staging each just before it runs. */
+export function runSerially(encoded: Int32Array, fns: Kernel[], onDone?: TasksDone, stage?: TasksStage): void {
   const mem = new Int32Array(encoded.length + 1);
   mem.set(encoded);
-  runTaskProgram(mem, 0, encoded.length, serialFns.fns, 0, -1);
-  onDone?.(0, program.count);
+  runTaskProgram(mem, 0, encoded.length, fns, 0, -1, undefined, stage && ((task) => stage(task, task + 1)));
+  onDone?.(0, encoded[0]!);
 }
 
 // Background programs. A conv's filter gradient is not needed until its weight's gradient is read

@@ -10,7 +10,7 @@
 // thread). Idle threads spin briefly before they sleep (spinWhile), so the next job starts at once. Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
 // the runtime installed here, which the gemm glue hands every product and tasks.ts every program.
 import { GEMM_MR, GEMM_NR, type GemmExports } from './gemm.js';
-import { exportedFunctions, runTaskProgram, settleAsyncTasks } from './tasks.js';
+import { exportedFunctions, runSerially, runTaskProgram, settleAsyncTasks, type TasksStage } from './tasks.js';
 import { type GemmExecutor, compileWasmModule, createWasmRuntime, installWasmRuntime, type WasmRuntime } from './runtime.js';
 import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
 
@@ -31,6 +31,8 @@ const ASYNC_DONE = 22;
 /** 1 while the caller's current job may still be joined; how many workers joined it late (from the background program). */
 const JOB_OPEN = 23;
 const LATE = 24;
+/** How many of the current task program's tasks have their inputs staged (tasks.ts TasksStage). */
+const STAGED = 25;
 const GEMM_JOB = 0;
 const TASK_JOB = 1;
 /** Int32s of the control block that hold a task program (1 MiB); a longer one runs on the caller. */
@@ -104,8 +106,10 @@ const asyncProgram = program - ${PROGRAM_INTS};
 ready();
 const spinWhile = ${spinWhile.toString()};
 // Claims blocks or tasks of the caller's current job until none is left.
+// A task waits until the caller has staged its inputs (it stages them in order, first thing).
+const staged = (task) => { while (Atomics.load(control, ${STAGED}) <= task); };
 const runJob = () => {
-  if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done);
+  if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done, undefined, staged);
   else runBlocks(control, exports.gemm, work);
 };
 for (;;) {
@@ -195,10 +199,12 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
   };
   // Hands a job to every thread (the caller included; not a worker still running the background
   // program) and waits for those workers to finish it; `between` runs after each of the caller's
-  // tasks and before it waits for each worker.
-  const runJob = (kind: number, between?: () => void): void => {
+  // tasks and before it waits for each worker. A task program's inputs are staged by `stage`
+  // first, task by task, while the workers start on the staged ones.
+  const runJob = (kind: number, between?: () => void, stage?: TasksStage, count = 0): void => {
     control[KIND] = kind;
     control[TASK_CLAIM] = 0;
+    control[STAGED] = stage ? 0 : 0x7fffffff;
     const joined: number[] = [];
     for (let t = 1; t < threads; t++) {
       if (Atomics.load(control, t * SLOT) === ASYNC) continue; // it joins when its background program is done
@@ -208,6 +214,12 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
     }
     const lateJoiners = joined.length < threads - 1;
     if (lateJoiners) Atomics.store(control, JOB_OPEN, 1);
+    if (stage) {
+      for (let task = 0; task < count; task++) {
+        stage(task, task + 1);
+        Atomics.store(control, STAGED, task + 1);
+      }
+    }
     if (kind === TASK_JOB) runTaskProgram(control, program, TASK_CLAIM, fns, 0, done, between);
     else runBlocks(control, gemm, work);
     if (lateJoiners) Atomics.store(control, JOB_OPEN, 0);
@@ -246,14 +258,11 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
       // Too little in all, or too few products to share out: each product splits itself.
       for (let i = 0; i < count; i++) executor.run(M, N, K, a + 4 * i * aStride, aRs, aCs, b + 4 * i * bStride, bRs, bCs, c + 4 * i * cStride, ldc, accumulate);
     },
-    runTasks(encoded, onDone) {
+    runTasks(encoded, onDone, stage) {
       const count = encoded[0]!;
       if (encoded.length > PROGRAM_INTS) {
         // Too long for the control block: the caller runs every task (same calls, same results).
-        const mem = new Int32Array(encoded.length + 1);
-        mem.set(encoded);
-        runTaskProgram(mem, 0, encoded.length, fns, 0, -1);
-        onDone?.(0, count);
+        runSerially(encoded, fns, onDone, stage);
         return;
       }
       control.set(encoded, program);
@@ -267,7 +276,7 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
         handled = end;
       };
       if (onDone) control.fill(0, done, done + marked);
-      runJob(TASK_JOB, onDone && drain);
+      runJob(TASK_JOB, onDone && drain, stage, count);
       if (onDone && handled < count) onDone(handled, count);
     },
     runTasksAsync(encoded) {
