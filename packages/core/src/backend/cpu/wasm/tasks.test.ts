@@ -63,6 +63,38 @@ describe('wasm task programs', () => {
     expect(byWorker).to.be.greaterThan(0);
   });
 
+  for (const threads of [1, 2]) {
+    it(`stage copies each task's inputs in before any thread runs it (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
+      if (threads > 1) expect(await enableWasmGemmThreads(threads)).to.equal(true);
+      const count = 64;
+      const { src, out, markers, who, pad } = taskOperands(count, 1 << 14);
+      const host = Float32Array.from({ length: 6 * count }, (_, i) => 1000 + i);
+      src.fill(-5);
+      runTasks(program(count, src, out, markers, who)); // the worker now spins, ready for the next job
+      const staged: number[] = [];
+      runTasks(program(count, src, out, markers, who).call('zeroFloats', [pad.byteOffset, 1 << 14]), undefined, (first, end) => {
+        staged.push(first, end);
+        // Slow, so that a worker not waiting for its task's inputs would read them before they are there.
+        for (const until = performance.now() + 0.05; performance.now() < until; );
+        src.set(host.subarray(6 * first, 6 * end), 6 * first);
+      });
+      expect(staged).to.deep.equal(Array.from({ length: 2 * count }, (_, i) => (i >> 1) + (i & 1))); // [0,1, 1,2, ...]: in order, once each
+      for (let i = 0; i < count; i++) expect(out[8 * i + 6]).to.equal(1000 + 6 * i + 5);
+    });
+  }
+
+  it('a stage that throws lets the workers go and throws after the job; the next job runs', async () => {
+    expect(await enableWasmGemmThreads(2)).to.equal(true);
+    const count = 16;
+    const { src, out, markers, who } = taskOperands(count, 0);
+    expect(() => runTasks(program(count, src, out, markers, who), undefined, (first) => {
+      if (first === 3) throw new Error('stage failed');
+    })).to.throw('stage failed');
+    out.fill(-1);
+    runTasks(program(count, src, out, markers, who));
+    for (let i = 0; i < count; i++) expect(out[8 * i + 6]).to.equal(6 * i + 6);
+  });
+
   it('an idle worker takes the next job whether it comes while it spins or after it went to sleep', async () => {
     expect(await enableWasmGemmThreads(2)).to.equal(true);
     const count = 64;

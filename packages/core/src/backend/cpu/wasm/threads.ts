@@ -214,10 +214,18 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
     }
     const lateJoiners = joined.length < threads - 1;
     if (lateJoiners) Atomics.store(control, JOB_OPEN, 1);
+    // A stage that throws must not leave the workers waiting: they are let go (their tasks read
+    // whatever is staged, and the results are dropped), the job ends as usual, then it throws.
+    let failed: { error: unknown } | null = null;
     if (stage) {
-      for (let task = 0; task < count; task++) {
-        stage(task, task + 1);
-        Atomics.store(control, STAGED, task + 1);
+      try {
+        for (let task = 0; task < count; task++) {
+          stage(task, task + 1);
+          Atomics.store(control, STAGED, task + 1);
+        }
+      } catch (error) {
+        failed = { error };
+        Atomics.store(control, STAGED, 0x7fffffff);
       }
     }
     if (kind === TASK_JOB) runTaskProgram(control, program, TASK_CLAIM, fns, 0, done, between);
@@ -233,6 +241,7 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
         waitWhile(LATE, n);
       }
     }
+    if (failed) throw failed.error;
   };
   const executor: GemmExecutor = {
     run(M, N, K, a, aRs, aCs, b, bRs, bCs, c, ldc, accumulate) {
