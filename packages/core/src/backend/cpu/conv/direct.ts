@@ -6,7 +6,7 @@ import { stageTapOffsets, wasmConvKernelsAvailable } from '../wasm/conv.js';
 import { TaskProgram, runTasks } from '../wasm/tasks.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
-import { at, copyOut, pipelineScratch, stageIn, zeroPerThread } from './pipeline.js';
+import { at, copyTaskImages, pipelineScratch, zeroPerThread } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Padded planes of row length Wp. */
@@ -68,6 +68,6 @@ export const directForward: ConvKernelStrategy<'forward'> = {
       prog.call('directConv', [[at(xp), 0, tS], at(offsets), K, at(wt, gr * K * L.coutPad), L.coutPad, coutG, at(bias, gr * L.coutPad), L.Wp, g.outH, g.outW,
         [at(ys, gr * coutG * P), 4 * s.cout * P], P]);
     }
-    runTasks(prog, copyOut(ys, y, 1, s.n, s.cout * P), stageIn(x, xs, 1, s.n, s.cin * s.plane));
+    runTasks(prog, copyTaskImages(ys, y, 1, s.n, s.cout * P), copyTaskImages(x, xs, 1, s.n, s.cin * s.plane));
   },
 };

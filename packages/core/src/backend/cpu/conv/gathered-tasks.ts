@@ -9,7 +9,7 @@ import { rangesLength, stageRanges, sumChunksWasm } from '../wasm/conv.js';
 import { GEMM_MR, GEMM_NR } from '../wasm/gemm.js';
 import { currentView } from '../wasm/runtime.js';
 import { type TaskArg, TaskProgram, prepareBackgroundTasks, runTasks, runTasksThen } from '../wasm/tasks.js';
-import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stageIn, stagePadded } from './pipeline.js';
+import { at, copyTaskImages, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
 import type { ConvShape } from './types.js';
 
 function dims(s: ConvShape) {
@@ -72,7 +72,7 @@ export function forwardTasks(s: ConvShape, y: TypedArray, x: TypedArray, w: Type
     prog.call('gemm', [coutG, L, K, at(wk, g * coutG * K), K, 1, [at(cols), 0, tS], L, 1, [at(out), 0, tS], L, b !== null ? 1 : 0, sc.work]);
     prog.call('copyPlanes', [[at(out), 0, tS, 4 * P], 0, L, [at(ys, g * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], 0, P, 1, coutG, P], m);
   }
-  runTasks(prog, copyOut(ys, y, m, s.n, s.cout * P), stageIn(x, xs, m, s.n, s.cin * s.plane));
+  runTasks(prog, copyTaskImages(ys, y, m, s.n, s.cout * P), copyTaskImages(x, xs, m, s.n, s.cin * s.plane));
 }
 
 /** dx = scatterAdd(Wᵀ · dy). */
@@ -99,7 +99,7 @@ export function inputGradTasks(s: ConvShape, dx: TypedArray, dy: TypedArray, w: 
     if (s.S.identity) prog.call('copyPlanes', [src, L, 0, dst, s.plane, 0, cinG, 1, P], m);
     else prog.call('scatterAddColumns', [src, cinG, ...geometry(s), at(ranges), dst, L], m);
   }
-  runTasks(prog, copyOut(dxs, dx, m, s.n, size), stageIn(dy, dys, m, s.n, s.cout * P));
+  runTasks(prog, copyTaskImages(dxs, dx, m, s.n, size), copyTaskImages(dy, dys, m, s.n, s.cout * P));
 }
 
 /**

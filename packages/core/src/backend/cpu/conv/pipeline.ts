@@ -80,20 +80,13 @@ export function zeroPerThread(sc: PipelineScratch, view: Float32Array): void {
 }
 
 /**
- * The onDone of runTasks that copies the images of finished tasks (m images each, `size` floats
- * per image) from the staged output `from` to `to` (n images: the padding is left out), while
- * the other threads still run theirs.
+ * Copies the images of tasks [first, end) of m images each (`size` floats per image) from `from`
+ * to `to`, leaving out the padding images past n: the stage of runTasks (the tasks' inputs into
+ * the staged operand in wasm memory) and its onDone (finished tasks' outputs out of the staged
+ * result, while the other threads still run theirs). The last task's padding images are never
+ * staged (their outputs are dropped).
  */
-export function copyOut(from: Float32Array, to: { set(a: Float32Array, offset: number): void }, m: number, n: number, size: number): TasksDone {
-  return (first, end) => to.set(from.subarray(first * m * size, Math.min(end * m, n) * size), first * m * size);
-}
-
-/**
- * The stage of runTasks (tasks.ts) that copies the images of tasks of m images each (`size` floats
- * per image) from `from` (n images) to the staged `to` in wasm memory: the padding images of the
- * last task are left as they are (their outputs are dropped).
- */
-export function stageIn(from: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }, to: Float32Array, m: number, n: number, size: number): TasksStage {
+export function copyTaskImages(from: { subarray(begin: number, end: number): ArrayLike<number> }, to: { set(a: ArrayLike<number>, offset: number): void }, m: number, n: number, size: number): TasksDone & TasksStage {
   return (first, end) => to.set(from.subarray(first * m * size, Math.min(end * m, n) * size), first * m * size);
 }
 

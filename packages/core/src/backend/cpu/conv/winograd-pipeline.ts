@@ -10,7 +10,7 @@ import { type WinogradFilterKernel, type WinogradTiles, sumChunksWasm, wasmConvK
 import { packGemmAInMemory, packedALength } from '../wasm/gemm.js';
 import { currentView } from '../wasm/runtime.js';
 import { TaskProgram, prepareBackgroundTasks, runTasks, runTasksThen } from '../wasm/tasks.js';
-import { at, copyOut, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stageIn, stagePadded, zeroPerThread } from './pipeline.js';
+import { at, copyTaskImages, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, zeroPerThread } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Tile slots the transforms may write (input) or read (output) past a task's last tile. */
@@ -108,7 +108,7 @@ export function winogradForwardOf(v: WinogradVariant): ConvKernelStrategy<'forwa
         prog.call(v.kernels.output, [[at(M), 0, tS, 4 * perImage], coutG, ld, T.tilesH, T.tilesW, at(bias, gr * coutG), [at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy], m);
         prog.call('copyPlanes', [[at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy, [at(ys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW], m);
       }
-      runTasks(prog, copyOut(ys, y, m, s.n, s.cout * P), stageIn(x, xs, m, s.n, s.cin * s.plane));
+      runTasks(prog, copyTaskImages(ys, y, m, s.n, s.cout * P), copyTaskImages(x, xs, m, s.n, s.cin * s.plane));
     },
   };
 }

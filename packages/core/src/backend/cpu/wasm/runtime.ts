@@ -38,7 +38,8 @@ export interface GemmExecutor {
   ): void;
   /**
    * Runs every task of an encoded task program (tasks.ts) on all threads, the caller included,
-   * which calls onDone for consecutive ranges of finished tasks, in order (tasks.ts TasksDone).
+   * which first stages the tasks' inputs in order (tasks.ts TasksStage; a task waits for its own),
+   * and calls onDone for consecutive ranges of finished tasks, in order (tasks.ts TasksDone).
    */
   runTasks(program: Int32Array, onDone?: (first: number, end: number) => void, stage?: (first: number, end: number) => void): void;
   /**

@@ -7,7 +7,8 @@
 //    and scatter, or its Winograd transforms), each task run entirely by one thread.
 // All threads, the caller included, claim blocks or tasks from a shared counter; the caller then
 // waits on an Atomics flag per worker (spinning where it may not block: a browser page's main
-// thread). Idle threads spin briefly before they sleep (spinWhile), so the next job starts at once. Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
+// thread). Idle threads spin briefly before they sleep (spinWhile), so the next job starts at
+// once. Calls stay synchronous; only enabling is asynchronous. The splitting is the executor of
 // the runtime installed here, which the gemm glue hands every product and tasks.ts every program.
 import { GEMM_MR, GEMM_NR, type GemmExports } from './gemm.js';
 import { exportedFunctions, runSerially, runTaskProgram, settleAsyncTasks, type TasksStage } from './tasks.js';
@@ -33,6 +34,8 @@ const JOB_OPEN = 23;
 const LATE = 24;
 /** How many of the current task program's tasks have their inputs staged (tasks.ts TasksStage). */
 const STAGED = 25;
+/** STAGED's value when every task's inputs are there (no stage, or one that threw). */
+const ALL_STAGED = 0x7fffffff;
 const GEMM_JOB = 0;
 const TASK_JOB = 1;
 /** Int32s of the control block that hold a task program (1 MiB); a longer one runs on the caller. */
@@ -201,10 +204,10 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
   // program) and waits for those workers to finish it; `between` runs after each of the caller's
   // tasks and before it waits for each worker. A task program's inputs are staged by `stage`
   // first, task by task, while the workers start on the staged ones.
-  const runJob = (kind: number, between?: () => void, stage?: TasksStage, count = 0): void => {
+  const runJob = (kind: number, between?: () => void, stage?: TasksStage): void => {
     control[KIND] = kind;
     control[TASK_CLAIM] = 0;
-    control[STAGED] = stage ? 0 : 0x7fffffff;
+    control[STAGED] = stage ? 0 : ALL_STAGED;
     const joined: number[] = [];
     for (let t = 1; t < threads; t++) {
       if (Atomics.load(control, t * SLOT) === ASYNC) continue; // it joins when its background program is done
@@ -219,13 +222,13 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
     let failed: { error: unknown } | null = null;
     if (stage) {
       try {
-        for (let task = 0; task < count; task++) {
+        for (let task = 0, count = control[program]!; task < count; task++) {
           stage(task, task + 1);
           Atomics.store(control, STAGED, task + 1);
         }
       } catch (error) {
         failed = { error };
-        Atomics.store(control, STAGED, 0x7fffffff);
+        Atomics.store(control, STAGED, ALL_STAGED);
       }
     }
     if (kind === TASK_JOB) runTaskProgram(control, program, TASK_CLAIM, fns, 0, done, between);
@@ -285,7 +288,7 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
         handled = end;
       };
       if (onDone) control.fill(0, done, done + marked);
-      runJob(TASK_JOB, onDone && drain, stage, count);
+      runJob(TASK_JOB, onDone && drain, stage);
       if (onDone && handled < count) onDone(handled, count);
     },
     runTasksAsync(encoded) {
