@@ -117,6 +117,41 @@ export function copyPlanes(src: usize, srcPlane: i32, srcRow: i32, dst: usize, d
   }
 }
 
+/**
+ * copyPlanes for destinations with room after each row: every row but the call's last is copied
+ * in whole vectors, the up to 3 lanes past `cols` stored as zeros (a padded plane's padding stays
+ * zero). Only for destinations where what follows each row is zero padding or is written later by
+ * this same call, rows in increasing address order (src's too: a row's tail vector reads up to 3
+ * floats past it): the next row of a plane, or the next plane, written whole; never for rows that
+ * sit beside data written before the call. A row of at least 3 floats then ends at least 3 floats
+ * after the one before it, so no zero lands past the last row; shorter rows are copied exactly.
+ */
+export function copyPlanesPadded(src: usize, srcPlane: i32, srcRow: i32, dst: usize, dstPlane: i32, dstRow: i32, channels: i32, rows: i32, cols: i32): void {
+  const whole = cols & ~3;
+  const rem = cols - whole;
+  if (rem == 0 || cols < 3 || channels <= 0 || rows <= 0) {
+    copyPlanes(src, srcPlane, srcRow, dst, dstPlane, dstRow, channels, rows, cols);
+    return;
+  }
+  let mask = i32x4.splat(-1);
+  mask = i32x4.replace_lane(mask, 3, 0);
+  if (rem < 3) mask = i32x4.replace_lane(mask, 2, 0);
+  if (rem < 2) mask = i32x4.replace_lane(mask, 1, 0);
+  const tail = <usize>whole << 2;
+  for (let c = 0; c < channels; c++) {
+    const last = c == channels - 1 ? rows - 1 : rows;
+    for (let r = 0; r < last; r++) {
+      const d = dst + (<usize>(c * dstPlane + r * dstRow) << 2);
+      const s = src + (<usize>(c * srcPlane + r * srcRow) << 2);
+      for (let i: usize = 0; i < tail; i += 16) v128.store(d + i, v128.load(s + i));
+      v128.store(d + tail, v128.and(v128.load(s + tail), mask));
+    }
+  }
+  const c = channels - 1;
+  const r = rows - 1;
+  fcopy(dst + (<usize>(c * dstPlane + r * dstRow) << 2), src + (<usize>(c * srcPlane + r * srcRow) << 2), cols);
+}
+
 /** Fills n floats at p with 0. */
 export function zeroFloats(p: usize, n: i32): void {
   fzero(p, n);

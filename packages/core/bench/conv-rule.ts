@@ -5,6 +5,10 @@
 //   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts measure 2   -> bench/results/conv-rule-2t.json
 //   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts table       -> src/backend/cpu/conv/rule-table.ts
 //   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts quick       a few grid points, printed only
+//   npx tsx --conditions=@tensorgrad/source bench/conv-rule.ts update <threads> <product> <strategy>
+//       measures only the grid points of <product> where <strategy> applies (a new algorithm), as
+//       rows of the new set of applicable algorithms, added to bench/results/conv-rule-<threads>t.json
+//       beside the rows measured before (which stay, so every other conv's choice stays); then `table`.
 // Each grid point times variants of one product on random operands the way benchmark mode does
 // (one untimed run, then ROUNDS timed runs in alternating order, minimum kept). With 1 thread
 // every applicable algorithm is timed: the winner is the algorithm of the rule at every thread
@@ -86,7 +90,7 @@ const samePoint = (a: Measurement, b: Pick<Measurement, 'product' | 'n' | 'cin' 
   a.product === b.product && a.n === b.n && a.cin === b.cin && a.cout === b.cout && a.kernel === b.kernel && a.stride === b.stride && a.padding === b.padding && a.side === b.side;
 
 /** `single`: the 1-thread measurements, whose winners the multi-thread run times (see the file comment). */
-function measure(threads: number, single: Measurement[], grid = fullGrid): Measurement[] {
+function measure(threads: number, single: Measurement[], grid = fullGrid, only?: { product: ConvProduct; strategy: string }): Measurement[] {
   const rows: Measurement[] = [];
   for (const [k, stride, padding] of grid.families) {
     for (const n of grid.batches) for (const cin of grid.inputChannels) for (const cout of grid.outputChannels) for (const side of grid.sides) {
@@ -98,8 +102,11 @@ function measure(threads: number, single: Measurement[], grid = fullGrid): Measu
       const dy = fillTensor([n, cout, s.S.window.outH, s.S.window.outW], 3, { dtype: 'float32', min: -1, max: 1 });
       for (const product of products) {
         const usable = (convStrategies(product) as readonly ConvStrategy<ConvProduct>[]).filter((c) => c.applies(s, 'float32'));
+        if (only && (product !== only.product || !usable.some((c) => c.name === only.strategy))) continue;
         const point = { product, n, cin, cout, kernel: k, stride, padding, side };
-        const chosen = threads > 1 ? winner(single.find((m) => samePoint(m, point))?.times ?? { gathered: 1 }) : null;
+        const signature = ruleSignature(usable.map((c) => c.name));
+        const own = single.find((m) => samePoint(m, point) && m.signature === signature);
+        const chosen = threads > 1 ? winner(own?.times ?? { gathered: 1 }) : null;
         const variants: [ConvStrategy<ConvProduct>, boolean][] = chosen === null
           ? usable.map((st) => [st, false])
           : [[usable.find((st) => st.name === chosen)!, false], [usable.find((st) => st.name === chosen)!, true]];
@@ -117,7 +124,7 @@ function measure(threads: number, single: Measurement[], grid = fullGrid): Measu
         const times = Object.fromEntries(variants.map(([st, serial], i) => [st.name + (serial ? SERIAL : ''), Number(best[i]!.toPrecision(4))]));
         rows.push({
           ...point, positions: s.S.positions, taps: k * k,
-          signature: ruleSignature(usable.map((c) => c.name)), times,
+          signature, times,
         });
         console.log(`${threads}t ${product.padEnd(10)} k${k}s${stride} n${n} cin${cin} cout${cout} ${side}x${side}  ${JSON.stringify(times)}  load ${loadavg()[0]!.toFixed(2)}`);
       }
@@ -187,6 +194,23 @@ if (command === 'measure') {
   // One row a line: small, and a new measurement diffs row by row.
   writeFileSync(join(resultsDir, `conv-rule-${threads}t.json`), `{"about": ${JSON.stringify(about)},\n"rows": [\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
   await setNumThreads(1);
+} else if (command === 'update') {
+  const threads = Number(arg);
+  const [product, strategy] = process.argv.slice(4) as [ConvProduct, string];
+  if (!products.includes(product) || !convStrategies(product).some((c) => c.name === strategy)) throw new Error(`update: no strategy '${strategy}' for product '${product}'`);
+  if (!(await setNumThreads(threads))) throw new Error(`setNumThreads(${threads}) unavailable`);
+  setConvTuning('benchmark');
+  const started = new Date().toISOString();
+  const previous = read(threads);
+  const single = threads > 1 ? read(1).rows : [];
+  measure(threads, single, quickGrid, { product, strategy });
+  const fresh = measure(threads, single, fullGrid, { product, strategy });
+  // The new rows come under the new applicable set's signature; the rows measured before stay, in
+  // their order, so the groups other convs consult (and their choices) do not change.
+  const rows = [...previous.rows.filter((m) => !fresh.some((f) => samePoint(m, f) && m.signature === f.signature)), ...fresh];
+  const about = `${previous.about}; ${product} points where '${strategy}' applies re-measured ${started}, load at end ${loadavg()[0]!.toFixed(2)}`;
+  writeFileSync(join(resultsDir, `conv-rule-${threads}t.json`), `{"about": ${JSON.stringify(about)},\n"rows": [\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
+  await setNumThreads(1);
 } else if (command === 'table') {
   const [one, two] = [read(1), read(2)];
   writeTable(buildTable(one.rows, two.rows), [one.about, two.about]);
@@ -194,6 +218,6 @@ if (command === 'measure') {
   setConvTuning('benchmark');
   measure(1, [], quickGrid);
 } else {
-  console.log('usage: conv-rule.ts measure <threads> | table | quick (see the comment at the top of bench/conv-rule.ts)');
+  console.log('usage: conv-rule.ts measure <threads> | update <threads> <product> <strategy> | table | quick (see the comment at the top of bench/conv-rule.ts)');
   if (command !== '--help') process.exitCode = 1;
 }

@@ -64,7 +64,7 @@ export const directForward: ConvKernelStrategy<'forward'> = {
     stageTapOffsets(offsets, L.channels, L.xPlane, L.Wp, g.kH, g.kW, g.dilationH, g.dilationW);
     const prog = new TaskProgram(s.n);
     for (let gr = 0; gr < s.groups; gr++) {
-      prog.call('copyPlanes', [[at(xs, gr * L.channels * s.plane), 4 * s.cin * s.plane], s.plane, g.inW, [at(xp, g.padTop * L.Wp + g.padLeft), 0, tS], L.xPlane, L.Wp, L.channels, g.inH, g.inW]);
+      prog.call('copyPlanesPadded', [[at(xs, gr * L.channels * s.plane), 4 * s.cin * s.plane], s.plane, g.inW, [at(xp, g.padTop * L.Wp + g.padLeft), 0, tS], L.xPlane, L.Wp, L.channels, g.inH, g.inW]);
       prog.call('directConv', [[at(xp), 0, tS], at(offsets), K, at(wt, gr * K * L.coutPad), L.coutPad, coutG, at(bias, gr * L.coutPad), L.Wp, g.outH, g.outW,
         [at(ys, gr * coutG * P), 4 * s.cout * P], P]);
     }

@@ -6,7 +6,7 @@ import { window2d } from '../../../ops/window.js';
 import { convPattern } from './pattern.js';
 import { gatherColumns, scatterAddColumns } from './columns.js';
 import { gatherColumnsWasm, rangesLength, scatterAddColumnsWasm, setWasmConvKernels, stageRanges } from '../wasm/conv.js';
-import { wasmAvailable, wasmScratch } from '../wasm/runtime.js';
+import { requireWasmRuntime, wasmAvailable, wasmScratch } from '../wasm/runtime.js';
 
 /** Deterministic float32 values in [-1, 1) so failures replay. */
 const randomArray = (length: number, seed: number): Float32Array =>
@@ -98,5 +98,60 @@ describe('conv gather/scatter in WebAssembly', function () {
       const wasm = run(true);
       expect(wasm).to.deep.equal(js);
     }
+  });
+});
+
+describe('copyPlanesPadded (wasm)', function () {
+  before(function () {
+    if (!wasmAvailable()) this.skip();
+  });
+
+  it('copies every row like copyPlanes; only zeros land past a row, and nothing past the call\'s last row', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          channels: fc.integer({ min: 1, max: 4 }),
+          rows: fc.integer({ min: 1, max: 5 }),
+          cols: fc.integer({ min: 1, max: 13 }),
+          // Destination rows `gap` floats longer than the copied columns (0: compact rows).
+          gap: fc.integer({ min: 0, max: 5 }),
+          lead: fc.integer({ min: 0, max: 3 }),
+          seed: fc.integer({ min: 1, max: 1e6 }),
+        }),
+        ({ channels, rows, cols, gap, lead, seed }) => {
+          const dstRow = cols + gap;
+          const dstPlane = rows * dstRow + gap;
+          const srcLength = channels * rows * cols + 3;
+          const dstLength = lead + channels * dstPlane + 8;
+          const src = randomArray(srcLength, seed);
+          const runtime = requireWasmRuntime('test').exports as unknown as {
+            copyPlanes(...a: number[]): void;
+            copyPlanesPadded(...a: number[]): void;
+          };
+          const results = (['copyPlanes', 'copyPlanesPadded'] as const).map((kernel) => {
+            const [s, d] = wasmScratch([srcLength, dstLength]);
+            s!.set(src);
+            d!.fill(0.5);
+            runtime[kernel](s!.byteOffset, rows * cols, cols, d!.byteOffset + 4 * lead, dstPlane, dstRow, channels, rows, cols);
+            return d!.slice();
+          });
+          const [plain, padded] = results as [Float32Array, Float32Array];
+          for (let i = 0; i < dstLength; i++) {
+            // Where they differ, the padded copy wrote a zero after a row, never after the last one.
+            if (!Object.is(plain[i], padded[i])) expect(padded[i], `element ${i}`).to.equal(0);
+          }
+          const lastEnd = lead + (channels - 1) * dstPlane + (rows - 1) * dstRow + cols;
+          expect(Array.from(padded.subarray(lastEnd)), 'after the last row').to.deep.equal(Array.from(plain.subarray(lastEnd)));
+          // Every copied element is the source's.
+          for (let c = 0; c < channels; c++) {
+            for (let r = 0; r < rows; r++) {
+              const at = lead + c * dstPlane + r * dstRow;
+              expect(Array.from(padded.subarray(at, at + cols))).to.deep.equal(Array.from(src.subarray((c * rows + r) * cols, (c * rows + r + 1) * cols)));
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

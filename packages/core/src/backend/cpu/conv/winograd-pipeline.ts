@@ -65,7 +65,7 @@ function transformInput(prog: TaskProgram, v: WinogradVariant, s: ConvShape, L: 
   const g = s.S.window;
   const cinG = s.cin / s.groups;
   const slot = 4 * cinG * L.xPlane;
-  prog.call('copyPlanes', [[at(xs, gr * cinG * s.plane), 4 * L.m * s.cin * s.plane, 0, 4 * s.cin * s.plane], s.plane, g.inW, [at(xp, g.padTop * L.Wp + g.padLeft), 0, tS, slot], L.xPlane, L.Wp, cinG, g.inH, g.inW], L.m);
+  prog.call('copyPlanesPadded', [[at(xs, gr * cinG * s.plane), 4 * L.m * s.cin * s.plane, 0, 4 * s.cin * s.plane], s.plane, g.inW, [at(xp, g.padTop * L.Wp + g.padLeft), 0, tS, slot], L.xPlane, L.Wp, cinG, g.inH, g.inW], L.m);
   prog.call(v.kernels.input, [[at(xp), 0, tS, slot], cinG, L.xPlane, L.Wp, L.T.tilesH, L.T.tilesW, [at(V), 0, tS, 4 * L.perImage], L.ld], L.m);
 }
 
@@ -106,7 +106,7 @@ export function winogradForwardOf(v: WinogradVariant): ConvKernelStrategy<'forwa
         prog.call('gemmPackedA', [coutG, m * perImage, cinG, [at(UP, gr * XI * packed), 0, 0, 4 * packed], [at(V), 0, tS, 4 * cinG * ld], ld, 1,
           [at(M), 0, tS, 4 * coutG * ld], ld, 0, sc.work], XI);
         prog.call(v.kernels.output, [[at(M), 0, tS, 4 * perImage], coutG, ld, T.tilesH, T.tilesW, at(bias, gr * coutG), [at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy], m);
-        prog.call('copyPlanes', [[at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy, [at(ys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW], m);
+        prog.call('copyPlanesPadded', [[at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy, [at(ys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW], m);
       }
       runTasks(prog, copyTaskImages(ys, y, m, s.n, s.cout * P), copyTaskImages(x, xs, m, s.n, s.cin * s.plane));
     },
@@ -148,7 +148,7 @@ export function winogradFilterGradOf(v: WinogradVariant): ConvKernelStrategy<'fi
       for (let gr = 0; gr < s.groups; gr++) {
         transformInput(prog, v, s, L, xs, gr, xp, V, tS);
         // Zeros around dy (zeroPerThread): a tile reaching past the output must add nothing.
-        prog.call('copyPlanes', [[at(dys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, [at(dyp), 0, tS, slot], yPlane, Wy, coutG, g.outH, g.outW], m);
+        prog.call('copyPlanesPadded', [[at(dys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, [at(dyp), 0, tS, slot], yPlane, Wy, coutG, g.outH, g.outW], m);
         prog.call(v.kernels.gradOutput, [[at(dyp), 0, tS, slot], coutG, yPlane, Wy, T.tilesH, T.tilesW, [at(D), 0, tS, 4 * perImage], ld], m);
         prog.call('gemm', [coutG, cinG, m * perImage, [at(D), 0, tS, 4 * coutG * ld], ld, 1, [at(V), 0, tS, 4 * cinG * ld], 1, ld,
           [at(partials, gr * XI * coutG * cinG), 4 * accLength, 0, 4 * coutG * cinG], cinG, 0, sc.work], XI);

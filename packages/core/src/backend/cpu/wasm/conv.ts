@@ -12,6 +12,8 @@ import { isWasmView, wasmAvailable, wasmKernels } from './runtime.js';
 /**
  * assembly/conv.ts: pointers are byte addresses, sizes and strides in elements.
  * - copyPlanes: dst[c·dstPlane + r·dstRow + j] = src[c·srcPlane + r·srcRow + j] for c < channels, r < rows, j < cols.
+ * - copyPlanesPadded: the same, but every row but the call's last may be followed by up to 3 zeros: for destinations
+ *   where what follows a row is zero padding or written later by the same call (rows in increasing address order).
  * - zeroFloats: p[0..n) = 0.
  * - directConv (stride 1, zero-padded planes of row length Wp): y[co·yPlane + oh·outW + ow] = bias[co] +
  *   Σ_k wt[(co/8·K + k)·8 + co%8] · xp[oh·Wp + ow + tap k's offset] for co < couts (≤ coutPad, a multiple of 8),
@@ -38,6 +40,7 @@ interface ConvExports {
   gatherColumns(x: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, cols: number, ld: number): void;
   scatterAddColumns(cols: number, channels: number, inH: number, inW: number, kH: number, kW: number, strideH: number, strideW: number, dilationH: number, dilationW: number, padTop: number, padLeft: number, outH: number, outW: number, ranges: number, dx: number, ld: number): void;
   copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
+  copyPlanesPadded(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
   zeroFloats(p: number, n: number): void;
   directConv(xp: number, off: number, K: number, wt: number, coutPad: number, couts: number, bias: number, Wp: number, outH: number, outW: number, y: number, yPlane: number): void;
   winogradInput(xp: number, channels: number, xPlane: number, Wp: number, tilesH: number, tilesW: number, v: number, ldv: number): void;

@@ -22,8 +22,11 @@ export function useWasmPool(data: ArrayLike<number>, elements: number): data is 
 interface PoolExports {
   maxPool2x2Forward(x: number, planes: number, inH: number, inW: number, outH: number, outW: number, y: number, argmax: number): void;
   maxPool2x2Backward(dy: number, planes: number, inH: number, inW: number, outH: number, outW: number, argmax: number, dx: number): void;
-  /** assembly/conv.ts: dst[c·dstPlane + r·dstRow + j] = src[c·srcPlane + r·srcRow + j] (bits copied). */
-  copyPlanes(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
+  /**
+   * assembly/conv.ts: dst[c·dstPlane + r·dstRow + j] = src[c·srcPlane + r·srcRow + j] (bits copied), every row but the
+   * last followed by up to 3 zeros (here rows are compact: the next rows overwrite them).
+   */
+  copyPlanesPadded(src: number, srcPlane: number, srcRow: number, dst: number, dstPlane: number, dstRow: number, channels: number, rows: number, cols: number): void;
   maxPoolTaps(x: number, planes: number, inH: number, inW: number, outH: number, outW: number, rowOff: number, rowIdx: number, colOff: number, colIdx: number, y: number, argmax: number): void;
 }
 
@@ -58,8 +61,8 @@ export function maxPool2x2ForwardWasm(x: Float32Array, planes: number, inH: numb
     xs.set(x.subarray(p * inPlane, (p + n) * inPlane));
     k.maxPool2x2Forward(xs.byteOffset, n, inH, inW, outH, wide, yw.byteOffset, aw.byteOffset);
     if (wide !== outW) {
-      k.copyPlanes(yw.byteOffset, wide, 0, ys.byteOffset, outW, 0, n * outH, 1, outW);
-      k.copyPlanes(aw.byteOffset, wide, 0, as.byteOffset, outW, 0, n * outH, 1, outW);
+      k.copyPlanesPadded(yw.byteOffset, wide, 0, ys.byteOffset, outW, 0, n * outH, 1, outW);
+      k.copyPlanesPadded(aw.byteOffset, wide, 0, as.byteOffset, outW, 0, n * outH, 1, outW);
     }
     y.set(ys.subarray(0, n * outPlane), p * outPlane);
     argmax.set(at.subarray(0, n * outPlane), p * outPlane);
