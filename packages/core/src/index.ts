@@ -19,7 +19,7 @@ export { detectAnomaly, setDetectAnomaly, isAnomalyDetectionEnabled } from './au
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
 export { profileOps, type OpProfile, type OpTiming, type ProfiledCall } from './autograd/profiler.js';
 export {
-  defineOp, listOps, getOp,
+  defineOp, listOps, getOp, inPlaceAsOutOfPlace,
   type OpSpec, type OpDef, type Op, type OpCase, type CaseTools, type VjpArgs, type VjpResult, type ForwardContext, type GradCheckSettings,
 } from './autograd/registry.js';
 

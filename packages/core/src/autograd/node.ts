@@ -23,25 +23,34 @@ export class Node implements GraphNode {
   /** Versions of the inputs and output when recorded, to detect later in-place writes. */
   readonly inputVersions: readonly number[];
   readonly outputVersion: number;
-  /** The inputs until release, then their edges: one array either way (no allocation per node). */
-  private readonly links: (Tensor | Edge | null)[];
+  /** The inputs, until release. */
+  private readonly links: (Tensor | null)[];
+  /**
+   * Where each input's gradient goes, fixed when the op is recorded (as PyTorch's next_functions):
+   * an in-place op later gives its input a new node (op-table.ts applyOpInPlace), and the ops
+   * recorded before it must still send their gradients to the node that made the value they read.
+   */
+  private readonly edges: (Edge | null)[];
   private _released = false;
   private _saved: unknown;
   private _output: Tensor | null;
 
   constructor(
     readonly op: OpDef,
-    /** Owned by the node from now on (release rewrites it in place). */
+    /** Owned by the node from now on (release clears it). */
     inputs: (Tensor | null)[],
     readonly attrs: unknown,
     saved: unknown,
     output: Tensor,
     /** Where the forward op was called (anomaly detection only; undefined otherwise). */
     readonly forwardStack?: string,
+    /** The inputs' versions when the op read them, when not their current ones (an in-place op: read, then written). */
+    inputVersions?: readonly number[],
   ) {
-    this.inputVersions = inputs.map((t) => (t === null ? 0 : t.version.value));
+    this.inputVersions = inputVersions ?? inputs.map((t) => (t === null ? 0 : t.version.value));
     this.outputVersion = output.version.value;
     this.links = inputs;
+    this.edges = inputs.map((t) => (t !== null && t.requiresGrad ? nodeOf(t) ?? t : null));
     this._saved = saved;
     this._output = output;
   }
@@ -58,15 +67,12 @@ export class Node implements GraphNode {
 
   /** Where the gradient of input i goes; null where none can flow (no grad needed, or a null input). */
   edge(i: number): Edge | null {
-    const link = this.links[i] ?? null;
-    if (this._released || link === null) return link;
-    const t = link as Tensor;
-    return t.requiresGrad ? nodeOf(t) ?? t : null;
+    return this.edges[i] ?? null;
   }
 
   /** The inputs as recorded (the VJP's view); null after release. */
   get inputs(): readonly (Tensor | null)[] | null {
-    return this._released ? null : (this.links as (Tensor | null)[]);
+    return this._released ? null : this.links;
   }
 
   get saved(): unknown {
@@ -79,7 +85,7 @@ export class Node implements GraphNode {
 
   /** Drops every reference the VJP needed (backward without retainGraph); edges are kept. */
   release(): void {
-    for (let i = 0; i < this.links.length; i++) this.links[i] = this.edge(i);
+    this.links.fill(null);
     this._released = true;
     this._saved = undefined;
     this._output = null;

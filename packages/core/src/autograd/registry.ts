@@ -8,7 +8,7 @@ import { backwardFromTensor } from './engine.js';
 import { registerOp } from './op-table.js';
 import type { Op, OpSpec } from './types.js';
 
-export { listOps, getOp } from './op-table.js';
+export { listOps, getOp, inPlaceAsOutOfPlace } from './op-table.js';
 export type {
   CaseArbitrary, CaseTools, ForwardContext, GradCheckSettings, InputSpec, Op, OpCase, OpDef, OpInputs, OpSpec, VjpArgs, VjpResult,
 } from './types.js';

@@ -17,6 +17,11 @@ export interface ForwardContext<S> {
    * it is released once backward ran the VJP (unless retainGraph).
    */
   save(value: S): void;
+  /**
+   * Set when the op is applied in place (an op whose spec names `inPlace`, applied by
+   * applyOpInPlace): that input, whose storage the forward writes its result into and returns.
+   */
+  into?: Tensor;
 }
 
 /** What an op's VJP receives: its inputs by name, plus `dy`, `y` and what forward saved. */
@@ -90,6 +95,12 @@ export interface OpSpec<N extends readonly string[], A, S> {
   cases(tools: CaseTools): CaseArbitrary<OpCase<N, A>>;
   /** Tolerances and number of cases for the registry-wide gradient test. */
   gradCheck?: GradCheckSettings;
+  /**
+   * The input the op may write its output over (same shape and dtype), as PyTorch's `relu_`: its
+   * forward then writes into `ctx.into` and returns it, and its VJP must not read that input (its
+   * value is gone), only `y` and what forward saved.
+   */
+  inPlace?: InputName<N[number]>;
 }
 
 export interface InputSpec {
@@ -114,6 +125,8 @@ export interface OpDef {
   cases(tools: CaseTools): CaseArbitrary<OpCase<readonly string[], unknown>>;
   /** The spec's gradient-test settings ({} when none). */
   gradCheck: GradCheckSettings;
+  /** The input the op may write its output over (applyOpInPlace), or null. */
+  inPlace: string | null;
   /** Applies the op to inputs given by name. */
   apply(inputs: Record<string, Tensor | Tensor[] | null>, attrs: unknown): Tensor;
 }
@@ -125,6 +138,11 @@ export interface OpDef {
 export type Op<N extends readonly string[], A> = ((inputs: OpInputs<N>, attrs: A) => Tensor) & {
   /** The op as the registry sees it (for `checkRegisteredOp`, `getOp`). */
   def: OpDef;
+  /**
+   * Applies the op with its output written over the spec's `inPlace` input, and returns that input
+   * (recorded for backward as PyTorch's in-place ops are); throws for an op whose spec names none.
+   */
+  applyInPlace(inputs: OpInputs<N>, attrs: A): Tensor;
 };
 
 

@@ -9,7 +9,7 @@ import * as soft from '../ops/activation/softmax.js';
 import { softsign as softsignOp } from '../ops/activation/softsign.js';
 import { ArgumentError } from '../errors.js';
 import { checkNumber, checkOptions, optionKeys } from '../options.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, publicFn } from './typed.js';
 
 type Unary = (x: TensorLike) => Tensor;
@@ -17,6 +17,17 @@ const unary = (name: string, f: (x: Tensor) => Tensor): Unary => publicFn<Unary>
 
 /** max(x, 0) elementwise (F.relu). */
 export const relu = unary('relu', pw.relu);
+/**
+ * relu written over x itself, returning x (torch.relu_, F.relu(x, inplace=True)): no new storage.
+ * While recording gradients x must not be a leaf that requires grad, nor share its storage with a
+ * view (reshape, detach); an op recorded earlier that saved x for its gradient then fails in
+ * backward (x's version went up), as in PyTorch.
+ */
+export function relu_(x: Tensor): Tensor {
+  // No conversion from arrays or numbers, as the other functions take: the result is x itself.
+  if (!(x instanceof Tensor)) throw new ArgumentError(`relu_: argument 'x' must be a Tensor (relu_ writes over it), got ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}`);
+  return pw.relu_(x);
+}
 /** min(max(x, 0), 6) elementwise (F.relu6). */
 export const relu6 = unary('relu6', pw.relu6);
 /** 1 / (1 + e^−x) elementwise (torch.sigmoid). */

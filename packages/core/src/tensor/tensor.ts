@@ -9,6 +9,17 @@ import { settleStorage } from './storage.js';
 /** Shared by a tensor and its views (reshape), so modifying one is seen through the other. */
 export interface VersionCounter {
   value: number;
+  /**
+   * True once a second tensor shares the storage (a reshape or detach): an in-place op refuses to
+   * record on it (op-table.ts), since the other tensor's graph would not see the write.
+   */
+  shared?: boolean;
+}
+
+/** The version counter of a new tensor over `t`'s storage (a view): marked shared. */
+export function sharedVersion(t: Tensor): VersionCounter {
+  t.version.shared = true;
+  return t.version;
 }
 
 /** A number or nested arrays of numbers, as `tensor()` takes and `toArray()` returns. */
@@ -248,7 +259,7 @@ export class Tensor {
 
   /** Same data, cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this.storage, this.shape, this.version);
+    return new Tensor(this.storage, this.shape, sharedVersion(this));
   }
 
   /** An independent copy of the data (on the same device), cut from the graph. */

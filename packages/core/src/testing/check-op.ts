@@ -1,5 +1,7 @@
 import * as fc from 'fast-check';
+import { applyOpInPlace } from '../autograd/op-table.js';
 import type { OpDef } from '../autograd/registry.js';
+import { addScalar } from '../ops/elementwise/arithmetic.js';
 import { ArgumentError } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -12,19 +14,25 @@ const CHECK_OP_OPTIONS = optionKeys<GradPropertyOptions>()(['numRuns', 'seed']);
  * Property-tests one registered op: for random cases from its own `cases` arbitrary, checks
  * its VJP (and, unless the op opts out, its second-order VJP) against finite differences: every
  * case at first order, then every case at second order. A failure throws with the checkGrads
- * message (order, input, element, analytic vs numeric, input values) in front.
+ * message (order, input, element, analytic vs numeric, input values) in front. An op that can be
+ * applied in place (its spec names `inPlace`) is checked again that way, over a recorded copy of
+ * that input (so the in-place write and the node it gets are part of what is differentiated).
  */
 export function checkRegisteredOp(def: OpDef, options: GradPropertyOptions = {}): GradPropertyReport {
   checkOptions(`checkRegisteredOp(${def.name})`, options, CHECK_OP_OPTIONS);
   const settings = def.gradCheck;
-  return assertGradCases(`checkRegisteredOp(${def.name})`, def.cases({ fc, arb }), (c) => gradCase(def, c), settings.order ?? 2, {
-    numRuns: options.numRuns ?? settings.numRuns ?? 12,
-    ...(options.seed !== undefined && { seed: options.seed }),
-  });
+  const check = (what: string, inPlace: boolean): GradPropertyReport =>
+    assertGradCases(what, def.cases({ fc, arb }), (c) => gradCase(def, c, inPlace), settings.order ?? 2, {
+      numRuns: options.numRuns ?? settings.numRuns ?? 12,
+      ...(options.seed !== undefined && { seed: options.seed }),
+    });
+  const report = check(`checkRegisteredOp(${def.name})`, false);
+  if (def.inPlace !== null) check(`checkRegisteredOp(${def.name}, in place over '${def.inPlace}')`, true);
+  return report;
 }
 
 /** The op applied to one case, as a function of its flattened tensor inputs. */
-function gradCase(def: OpDef, { inputs, attrs }: { inputs: unknown; attrs: unknown }): GradCase {
+function gradCase(def: OpDef, { inputs, attrs }: { inputs: unknown; attrs: unknown }, inPlace: boolean): GradCase {
   const given = inputs as Record<string, Tensor | Tensor[] | null>;
   const slots: { name: string; index: number | null }[] = [];
   const tensors: Tensor[] = [];
@@ -57,7 +65,10 @@ function gradCase(def: OpDef, { inputs, attrs }: { inputs: unknown; attrs: unkno
       if (slot.index === null) named[slot.name] = x;
       else (named[slot.name] as Tensor[])[slot.index] = x;
     });
-    return def.apply(named as Record<string, Tensor | null>, attrs);
+    if (!inPlace) return def.apply(named as Record<string, Tensor | null>, attrs);
+    // A recorded copy to write over (the inputs themselves are the leaves being differentiated).
+    named[def.inPlace!] = addScalar(named[def.inPlace!] as Tensor, 0);
+    return applyOpInPlace(def, named, attrs);
   };
   const { rtol, atol, eps } = def.gradCheck;
   return {

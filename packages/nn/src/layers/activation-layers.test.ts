@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as core from '@tensorgrad/core';
 import { ArgumentError, type Tensor, tensor } from '@tensorgrad/core';
-import { CELU, GELU, Hardsigmoid, Hardswish, Hardtanh, Mish, PReLU, SELU, Softsign } from '../index.js';
+import { CELU, GELU, Hardsigmoid, Hardswish, Hardtanh, Mish, PReLU, ReLU, SELU, Softsign } from '../index.js';
 
 const x = tensor([-4, -3, -1.5, -0.25, 0, 0.5, 2.5, 3, 7], { dtype: 'float64' });
 const values = (t: Tensor): number[] => Array.from(t.data);
@@ -62,5 +62,31 @@ describe('activation layers (Hardtanh, Hardsigmoid, Hardswish, SELU, CELU, Mish,
     expect(() => new PReLU(1, 0.25, { dtype: 'int32' as 'float32' })).to.throw(ArgumentError, /^PReLU: dtype must be 'float32' or 'float64', got 'int32'$/);
     expect(() => new PReLU(1, 0.25, { generator: undefined } as object)).to.throw(ArgumentError, /^PReLU: unknown option 'generator'/);
     expect(() => new PReLU().invoke([1, 2] as unknown as Tensor)).to.throw(ArgumentError, /^PReLU: input x must be a Tensor/);
+  });
+});
+
+describe('ReLU', () => {
+  it('out of place by default; { inplace: true } writes over its input and gives the same gradients', () => {
+    const input = (): Tensor => tensor([-2, -0.5, 0.5, 3], { dtype: 'float64' });
+    const plain = input();
+    const y = new ReLU().invoke(plain);
+    expect(y).to.not.equal(plain);
+    expect(values(plain)).to.deep.equal([-2, -0.5, 0.5, 3]);
+    const layer = new ReLU({ inplace: true });
+    expect(layer.inplace).to.equal(true);
+    const own = input();
+    expect(layer.invoke(own)).to.equal(own);
+    expect(values(own)).to.deep.equal(values(y));
+    const grads = (inplace: boolean): number[] => {
+      const w = tensor([1, -2, 3, -4], { dtype: 'float64', requiresGrad: true });
+      core.sum(core.mul(new ReLU({ inplace }).invoke(core.mul(w, input())), input())).backward();
+      return values(w.grad!);
+    };
+    expect(grads(true)).to.deep.equal(grads(false));
+  });
+
+  it('refuses unknown options and a non-boolean inplace', () => {
+    expect(() => new ReLU({ inPlace: true } as never)).to.throw(ArgumentError, /ReLU: unknown option 'inPlace'.*did you mean 'inplace'/);
+    expect(() => new ReLU({ inplace: 1 } as never)).to.throw(ArgumentError, /ReLU: inplace must be true or false, got 1/);
   });
 });

@@ -5,10 +5,33 @@ import { checkFloatDType, checkTensorInput } from '../check.js';
 import { Module } from '../module/module.js';
 import type { ParameterOptions } from './options.js';
 
+/** Options of `ReLU` (nn.ReLU's). */
+export interface ReLUOptions {
+  /**
+   * Write the result over the input instead of new storage (PyTorch's inplace=True; default false):
+   * saves a tensor's worth of memory and a pass over fresh memory. While recording gradients the
+   * input must not be a leaf that requires grad nor share its storage with a view, and an op that
+   * saved the input for its gradient before then fails in backward (core's relu_).
+   */
+  inplace?: boolean;
+}
+
+const RELU_OPTIONS = ops.optionKeys<ReLUOptions>()(['inplace']);
+
 /** `relu` as a layer (nn.ReLU): max(x, 0). */
 export class ReLU extends Module {
+  /** Whether forward writes over its input (relu_). */
+  readonly inplace: boolean;
+
+  constructor(options: ReLUOptions = {}) {
+    super();
+    ops.checkOptions('ReLU', options, RELU_OPTIONS);
+    ops.checkBoolean('ReLU', 'inplace', options.inplace ?? false);
+    this.inplace = options.inplace ?? false;
+  }
+
   forward(x: ops.Tensor): ops.Tensor {
-    return ops.relu(x);
+    return this.inplace ? ops.relu_(x) : ops.relu(x);
   }
 }
 

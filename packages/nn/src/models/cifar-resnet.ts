@@ -62,7 +62,7 @@ export class CifarResNet extends Module {
   /** Batch norm after the stem. */
   readonly bn1 = new BatchNorm2d(16);
   /** ReLU after the stem. */
-  readonly relu = new ReLU();
+  readonly relu = new ReLU({ inplace: true });
   /** Stage 1: blocks at 16 channels, 32×32. */
   readonly layer1: Sequential;
   /** Stage 2: blocks at 32 channels, 16×16. */

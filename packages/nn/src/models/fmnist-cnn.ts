@@ -56,7 +56,7 @@ function layers(fn: string, options: FmnistCnnOptions): Module[] {
     new Conv2d(cin, cout, 3, { padding: 1, bias: false, ...init }),
     new BatchNorm2d(cout),
     new MaxPool2d(2),
-    new ReLU(),
+    new ReLU({ inplace: true }),
   ];
   return [
     ...stage(inChannels, 32), ...stage(32, 64), ...stage(64, 128),

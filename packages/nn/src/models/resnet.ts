@@ -43,7 +43,7 @@ export class BasicBlock extends Module {
   /** Batch norm after conv1. */
   readonly bn1: BatchNorm2d;
   /** The ReLU applied after bn1 and after the addition. */
-  readonly relu = new ReLU();
+  readonly relu = new ReLU({ inplace: true });
   /** Second 3×3 convolution. */
   readonly conv2: Conv2d;
   /** Batch norm after conv2 (zeroed by zeroInitResidual). */
@@ -85,7 +85,7 @@ export class Bottleneck extends Module {
   /** Batch norm after conv3 (zeroed by zeroInitResidual). */
   readonly bn3: BatchNorm2d;
   /** The ReLU after bn1, bn2 and the addition. */
-  readonly relu = new ReLU();
+  readonly relu = new ReLU({ inplace: true });
   /** The shortcut's projection (1×1 conv + BN), or null for the identity. */
   readonly downsample: Module | null;
 
@@ -131,7 +131,7 @@ export class ResNet extends Module {
   /** Batch norm after the stem convolution. */
   readonly bn1: BatchNorm2d;
   /** ReLU after the stem. */
-  readonly relu = new ReLU();
+  readonly relu = new ReLU({ inplace: true });
   /** 3×3 max pooling, stride 2, after the stem. */
   readonly maxpool = new MaxPool2d(3, { stride: 2, padding: 1 });
   /** Stage 1: blocks at 64 planes, stride 1. */

@@ -4,7 +4,7 @@
 // decomposition: eval BatchNorm (BatchNormalization, with the running statistics as named
 // initializers rather than a folded constant) and LocalResponseNorm (LRN). Everything is
 // restored afterwards: training flags, forwards, parameters' requiresGrad.
-import { type Tensor, enableGrad } from '@tensorgrad/core';
+import { type Tensor, enableGrad, inPlaceAsOutOfPlace } from '@tensorgrad/core';
 import { BatchNorm1d, BatchNorm2d, LocalResponseNorm, type Module } from '@tensorgrad/nn';
 
 /** A layer exported as one ONNX operator instead of the ops its forward recorded. */
@@ -89,7 +89,8 @@ export function traceForward(model: Module, exampleInput: Tensor): Trace {
     }
     const input = exampleInput.detach();
     input.requiresGrad = true;
-    const output = enableGrad(() => (model.invoke as (...a: unknown[]) => unknown)(input));
+    // In-place ops (ReLU({ inplace: true })) out of place: values are named by tensor here.
+    const output = enableGrad(() => inPlaceAsOutOfPlace(() => (model.invoke as (...a: unknown[]) => unknown)(input)));
     return { input, output, fused, modulePath };
   } finally {
     for (const undo of restore.reverse()) undo();

@@ -9,6 +9,7 @@ import { DTypeError } from '../../errors.js';
 import * as fc from 'fast-check';
 import '../../index.js';
 import { listOps } from '../../autograd/registry.js';
+import { applyOpInPlace } from '../../autograd/op-table.js';
 import type { OpDef } from '../../autograd/types.js';
 import { vjp } from '../../autograd/grad.js';
 import { tensor } from '../../tensor/creation.js';
@@ -164,4 +165,34 @@ describe('WebGPU backend: every registered op matches the CPU (float64) forward,
       expect(checked, `${def.name}: no case ran on the GPU`).to.be.greaterThan(0);
     });
   }
+
+  it('ops applied in place (relu_) give on WebGPU what they give out of place on the CPU, values and gradients', async () => {
+    const inPlaceOps = listOps().filter((d) => d.inPlace !== null && !d.name.startsWith('test_'));
+    expect(inPlaceOps.length).to.be.greaterThan(0);
+    for (const def of inPlaceOps) {
+      for (const [k, raw] of fc.sample(def.cases({ fc, arb }), { numRuns: CASES, seed: 20261201 }).entries()) {
+        const c = raw as Named;
+        const runOn = async (device: 'cpu' | 'webgpu'): Promise<Float64Array[]> => {
+          const move = (t: Tensor): Tensor => (device === 'cpu' ? asDtype(t, 'float64') : asDtype(t, 'float32').to('webgpu'));
+          const named: Record<string, Tensor | Tensor[] | null> = {};
+          for (const spec of def.inputs) {
+            const v = c.inputs[spec.name] ?? null;
+            named[spec.name] = v === null ? null : Array.isArray(v) ? v.map(move) : move(v);
+          }
+          const leaf = (named[def.inPlace!] as Tensor).requiresGrad_();
+          // A recorded copy to write over, on WebGPU in place; on the CPU the op out of place.
+          named[def.inPlace!] = add(leaf, tensor(0, { dtype: leaf.dtype }).to(leaf.device));
+          const y = device === 'webgpu' ? applyOpInPlace(def, named, c.attrs) : def.apply(named, c.attrs);
+          if (device === 'webgpu') expect(y).to.equal(named[def.inPlace!]);
+          sum(mul(y, y)).backward();
+          return [Float64Array.from(await y.dataAsync()), Float64Array.from(await leaf.grad!.dataAsync())];
+        };
+        const [gpu, cpu] = [await runOn('webgpu'), await runOn('cpu')];
+        ['forward', 'gradient'].forEach((what, i) => {
+          const problem = describeMismatch(gpu[i]!, cpu[i]!, GPU_VS_FLOAT64);
+          if (problem !== null) expect.fail(`${def.name} in place, case ${k} ${what}: ${problem}`);
+        });
+      }
+    }
+  });
 });

@@ -11,17 +11,24 @@ import { add, addScalar, mul } from '../elementwise/arithmetic.js';
 import { unaryCases } from '../elementwise/cases.js';
 import { floatUnary, pointwise, unaryForward } from '../elementwise/define.js';
 
-// relu(x) = max(x, 0);  dx = reluGrad(dy, x) = dy·[x > 0]
+// relu(x) = max(x, 0);  dx = reluGrad(dy, y) = dy·[y > 0], the same mask as [x > 0] (y > 0 exactly
+// where x > 0; NaN and ±0 give false either way), so relu_ (in place over x) can differentiate too.
 const reluOp = defineOp({
   name: 'relu',
   inputs: ['x'],
-  forward: ({ x }) => {
+  inPlace: 'x',
+  forward: ({ x }, _attrs, ctx) => {
     assertFloat('relu', 'x', x.dtype);
-    const y = uninitialized(x.shape, x.dtype, x.device);
+    // In place on the CPU the kernel reads each element before writing it; a WebGPU dispatch may
+    // not bind one buffer for reading and writing, so there the result is copied over x.
+    const overX = ctx.into !== undefined && ArrayBuffer.isView(x.storage);
+    const y = overX ? x : uninitialized(x.shape, x.dtype, x.device);
     backendOf(x).elementwise.relu(x.storage, y.storage);
-    return y;
+    if (ctx.into === undefined || overX) return y;
+    backendOf(x).storage.copy(y.storage, x.storage);
+    return x;
   },
-  vjp: ({ dy, x }) => ({ x: () => reluGrad(dy, x) }),
+  vjp: ({ dy, y }) => ({ x: () => reluGrad(dy, y) }),
   cases: unaryCases({ awayFrom: [0] }),
 });
 
@@ -95,6 +102,8 @@ const eluOp = defineOp({
 });
 
 export const relu = (x: Tensor): Tensor => reluOp({ x }, {});
+/** relu over x's own storage (PyTorch's relu_); returns x (see applyOpInPlace). */
+export const relu_ = (x: Tensor): Tensor => reluOp.applyInPlace({ x }, {});
 export const relu6 = (x: Tensor): Tensor => relu6Op({ x }, {});
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp({ x }, { negativeSlope });
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp({ x }, { alpha });

@@ -1,13 +1,13 @@
 import { defineOp } from '../../autograd/registry.js';
 import { ArgumentError, ShapeError, formatShape } from '../../errors.js';
 import { type Shape, shapesEqual, sizeOf } from '../../tensor/shape.js';
-import { Tensor } from '../../tensor/tensor.js';
+import { Tensor, sharedVersion } from '../../tensor/tensor.js';
 
 // reshape(x) shares x's data (a view with the same version counter);  dx = reshape(dy, x.shape)
 const reshapeOp = defineOp({
   name: 'reshape',
   inputs: ['x'],
-  forward: ({ x }, { shape }: { shape: number[] }) => new Tensor(x.storage, shape, x.version),
+  forward: ({ x }, { shape }: { shape: number[] }) => new Tensor(x.storage, shape, sharedVersion(x)),
   vjp: ({ dy, x }) => ({ x: () => reshape(dy, x.shape) }),
   cases: ({ fc, arb }) =>
     arb.shape({ rank: [0, 4] }).chain((s) =>
