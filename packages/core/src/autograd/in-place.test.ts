@@ -4,11 +4,11 @@
 // if one part goes: the node (later ops would skip relu's mask), fixed edges (earlier consumers
 // would route through relu's node), the version bump (a stale saved value would go unnoticed).
 import { expect } from 'chai';
-import { AutogradError } from '../errors.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add, mul, mulScalar } from '../ops/elementwise/arithmetic.js';
-import { relu, relu_ } from '../index.js';
+import { add_, relu, relu_ } from '../index.js';
+import { ArgumentError, AutogradError, ShapeError } from '../errors.js';
 import { reshape } from '../ops/shape/reshape.js';
 import { sum } from '../ops/reduce/sum.js';
 import { noGrad } from './mode.js';
@@ -18,7 +18,7 @@ const f64 = (data: number[], requiresGrad = true): Tensor => tensor(data, { dtyp
 /** The elements, -0 read as 0 (where an expected value is written out). */
 const values = (t: Tensor): number[] => Array.from(t.data, (v) => v + 0);
 
-describe('in-place ops (relu_)', () => {
+describe('in-place ops (relu_, add_)', () => {
   it('writes relu over x itself: the same tensor and storage, relu values, version up', () => {
     const x = f64([-1, 0.5, 2, -3], false);
     const storage = x.data;
@@ -53,8 +53,9 @@ describe('in-place ops (relu_)', () => {
     expect(h.node).to.not.equal(before);
     expect(h.node!.edge(0)).to.equal(before);
     expect(s.node!.edge(0)).to.equal(before);
-    // add reads h (for its shape) in backward, so the graph through s still fails loudly.
-    expect(() => sum(s).backward()).to.throw(AutogradError, /input 0 \('a'\) of op 'add' was modified in place/);
+    // add's gradient needs only h's shape (saved): it goes to h's old node, relu's through h's new one.
+    sum(add(s, h)).backward();
+    expect(values(a.grad!)).to.deep.equal([2, 4, 4, 2]);
   });
 
   it('an op recorded before it that saved x for its gradient fails in backward, as in PyTorch', () => {
@@ -109,5 +110,32 @@ describe('in-place ops (relu_)', () => {
 
   it('takes only a Tensor', () => {
     expect(() => relu_([1, -1] as unknown as Tensor)).to.throw(/relu_: argument 'x' must be a Tensor \(relu_ writes over it\), got an array/);
+  });
+
+  it('add_: a + b over a (b broadcast), the gradients add gives, and a residual block\'s relu_(add_(out, x))', () => {
+    const a = tensor([[1, -2], [3, -4]], { dtype: 'float64' });
+    expect(add_(a, tensor([10, 20], { dtype: 'float64' }))).to.equal(a);
+    expect(values(a)).to.deep.equal([11, 18, 13, 16]);
+    expect(values(add_(a, 1))).to.deep.equal([12, 19, 14, 17]);
+    const run = (inPlace: boolean): number[][] => {
+      const w = f64([1, -2, 0.5, 3]);
+      const x = f64([-1, 0.25, 2, -0.5]);
+      const out = mulScalar(w, 2);
+      const y = inPlace ? relu_(add_(out, x)) : relu(add(out, x));
+      sum(mul(y, y)).backward();
+      return [values(w.grad!), values(x.grad!)];
+    };
+    expect(run(true)).to.deep.equal(run(false));
+  });
+
+  it('add_ refuses a sum that is not a\'s shape or dtype; b may be a itself', () => {
+    const a = tensor([1, 2], { dtype: 'float32' });
+    expect(() => add_(a, tensor([[1, 2], [3, 4]], { dtype: 'float32' }))).to.throw(ShapeError, /add_: a \+ b is \[2,2\] float32, but add_ writes it over a, which is \[2\] float32/);
+    expect(() => add_(a, tensor([1, 2], { dtype: 'float64' }))).to.throw(ShapeError, /is \[2\] float64/);
+    expect(values(a)).to.deep.equal([1, 2]);
+    // b a view of a (the same elements): each is read before it is written.
+    const m = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    expect(values(add_(m, reshape(m, [2, 2])))).to.deep.equal([2, 4, 6, 8]);
+    expect(() => add_([1, 2] as unknown as Tensor, 1)).to.throw(ArgumentError, /add_: argument 'a' must be a Tensor/);
   });
 });

@@ -1,6 +1,6 @@
 // ResNets for ImageNet (He et al. 2015), with torchvision's structure, parameter names and
 // initialisation, so torchvision checkpoints load: resnet18/34 (BasicBlock), resnet50/101 (Bottleneck).
-import { type Generator, type Tensor, add, checkOptions, flatten, optionKeys } from '@tensorgrad/core';
+import { type Generator, type Tensor, add_, checkOptions, flatten, optionKeys } from '@tensorgrad/core';
 import { assertPositiveInt, checkBool } from '../check.js';
 import * as init from '../init.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
@@ -64,7 +64,7 @@ export class BasicBlock extends Module {
 
   forward(x: Tensor): Tensor {
     const out = this.bn2.invoke(this.conv2.invoke(this.relu.invoke(this.bn1.invoke(this.conv1.invoke(x)))));
-    return this.relu.invoke(add(out, this.downsample === null ? x : this.downsample.invoke(x)));
+    return this.relu.invoke(add_(out, this.downsample === null ? x : this.downsample.invoke(x)));
   }
 }
 
@@ -107,7 +107,7 @@ export class Bottleneck extends Module {
     let out = this.relu.invoke(this.bn1.invoke(this.conv1.invoke(x)));
     out = this.relu.invoke(this.bn2.invoke(this.conv2.invoke(out)));
     out = this.bn3.invoke(this.conv3.invoke(out));
-    return this.relu.invoke(add(out, this.downsample === null ? x : this.downsample.invoke(x)));
+    return this.relu.invoke(add_(out, this.downsample === null ? x : this.downsample.invoke(x)));
   }
 }
 

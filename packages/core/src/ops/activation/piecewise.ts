@@ -11,13 +11,16 @@ import { add, addScalar, mul } from '../elementwise/arithmetic.js';
 import { unaryCases } from '../elementwise/cases.js';
 import { floatUnary, pointwise, unaryForward } from '../elementwise/define.js';
 
-// relu(x) = max(x, 0);  dx = reluGrad(dy, y) = dy·[y > 0], the same mask as [x > 0] (y > 0 exactly
-// where x > 0; NaN and ±0 give false either way), so relu_ (in place over x) can differentiate too.
-const reluOp = defineOp({
+// relu(x) = max(x, 0);  dx = reluGrad(dy, x) = dy·[x > 0]. Applied in place (relu_) x is gone, so
+// the VJP reads y instead: [y > 0] is the same mask (y > 0 exactly where x > 0; NaN and ±0 give
+// false either way). Out of place it keeps reading x: with y there, the WebGPU memory test's
+// training loop (webgpu/memory.test.ts) created a few buffers after warm-up in some runs.
+const reluOp = defineOp<readonly ['x'], Record<string, never>, boolean>({
   name: 'relu',
   inputs: ['x'],
   inPlace: 'x',
   forward: ({ x }, _attrs, ctx) => {
+    ctx.save(ctx.into !== undefined);
     assertFloat('relu', 'x', x.dtype);
     // In place on the CPU the kernel reads each element before writing it; a WebGPU dispatch may
     // not bind one buffer for reading and writing, so there the result is copied over x.
@@ -28,7 +31,7 @@ const reluOp = defineOp({
     backendOf(x).storage.copy(y.storage, x.storage);
     return x;
   },
-  vjp: ({ dy, y }) => ({ x: () => reluGrad(dy, y) }),
+  vjp: (args) => ({ x: () => reluGrad(args.dy, args.saved ? args.y : args.x) }),
   cases: unaryCases({ awayFrom: [0] }),
 });
 

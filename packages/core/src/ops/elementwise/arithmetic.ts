@@ -1,27 +1,61 @@
 // The arithmetic ops and their derivatives, in one table: each VJP is written with the other ops
 // of the table (so gradients of every order come from it), which is why they share one file.
 import { defineOp } from '../../autograd/registry.js';
+import { ShapeError, formatShape } from '../../errors.js';
 import { Binary, Unary } from '../../backend/elementwise.js';
 import { backendOf } from '../../backend/index.js';
 import { filledOn, knownScalar, zeroFilled } from '../../tensor/creation.js';
 import { type DType, promoteTypes } from '../../tensor/dtype.js';
-import { broadcastShapes } from '../../tensor/shape.js';
+import { broadcastShapes, shapesEqual } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { reduceGradTo } from '../reduce/sum.js';
+import { reduceGradTo, sumTo } from '../reduce/sum.js';
 import { binaryCases, unaryCases, whereCases } from './cases.js';
 import { equal, greater, greaterEqual, sign } from './compare.js';
+import { cast } from './cast.js';
 import { binaryForward, unaryForward } from './define.js';
 
 const floatResult = (a: DType, b: DType): DType => (promoteTypes(a, b) === 'int32' ? 'float32' : promoteTypes(a, b));
 
-// a + b;  da = dy, db = dy (summed over broadcast dims)
-const addOp = defineOp({
+// a + b;  da = dy, db = dy (summed over broadcast dims). The VJP needs only the inputs' shapes
+// and dtypes, saved by the forward, never their values: so add can also write over a (add_, as
+// PyTorch's `out += identity`), and a later in-place write to an input does not stop its backward.
+type Operand = { shape: readonly number[]; dtype: DType };
+const addForward = binaryForward('add', Binary.add);
+const addOp = defineOp<readonly ['a', 'b'], Record<string, never>, { a: Operand; b: Operand }>({
   name: 'add',
   inputs: ['a', 'b'],
-  forward: binaryForward('add', Binary.add),
-  vjp: ({ dy, a, b }) => ({ a: () => reduceGradTo(dy, a), b: () => reduceGradTo(dy, b) }),
+  inPlace: 'a',
+  forward: ({ a, b }, _attrs, ctx) => {
+    ctx.save({ a: { shape: a.shape, dtype: a.dtype }, b: { shape: b.shape, dtype: b.dtype } });
+    return ctx.into === undefined ? addForward({ a, b }) : addOver(a, b);
+  },
+  vjp: ({ dy, saved }) => ({ a: () => gradLike(dy, saved.a), b: () => gradLike(dy, saved.b) }),
   cases: binaryCases(),
 });
+
+/** dy summed down to an operand's shape, in its dtype (reduceGradTo from what forward saved). */
+const gradLike = (dy: Tensor, operand: Operand): Tensor => cast(sumTo(dy, operand.shape), operand.dtype);
+
+/**
+ * a + b written over a (add_): the sum must have a's shape and dtype. Then b, if it shares a's
+ * storage (a view of it, the same size), lines up with a element by element: each is read before
+ * it is written.
+ */
+function addOver(a: Tensor, b: Tensor): Tensor {
+  const shape = broadcastShapes('add_', a.shape, b.shape, ['a', 'b']);
+  const dtype = promoteTypes(a.dtype, b.dtype);
+  if (!shapesEqual(shape, a.shape) || dtype !== a.dtype) {
+    throw new ShapeError(`add_: a + b is ${formatShape(shape)} ${dtype}, but add_ writes it over a, which is ${formatShape(a.shape)} ${a.dtype}`);
+  }
+  // On the CPU each element is read before it is written; a WebGPU dispatch may not bind one
+  // buffer for reading and writing, so there the sum is copied over a.
+  if (ArrayBuffer.isView(a.storage)) {
+    backendOf(a).elementwise.binary(Binary.add, a.storage, a.shape, b.storage, b.shape, a.storage, a.shape);
+  } else {
+    backendOf(a).storage.copy(addForward({ a, b }).storage, a.storage);
+  }
+  return a;
+}
 
 // a - b;  da = dy, db = -dy
 const subOp = defineOp({
@@ -109,6 +143,8 @@ const minimumOp = defineOp({
 });
 
 export const add = (a: Tensor, b: Tensor): Tensor => addOp({ a, b }, {});
+/** a + b written over a, returning a (PyTorch's add_ / +=; see applyOpInPlace). */
+export const add_ = (a: Tensor, b: Tensor): Tensor => addOp.applyInPlace({ a, b }, {});
 export const sub = (a: Tensor, b: Tensor): Tensor => subOp({ a, b }, {});
 export const mul = (a: Tensor, b: Tensor): Tensor => mulOp({ a, b }, {});
 export const div = (a: Tensor, b: Tensor): Tensor => divOp({ a, b }, {});
