@@ -52,22 +52,22 @@ export class AlexNet extends Module {
     const [c1, c2, c3, c4, c5] = variant === 'paper' ? [96, 256, 384, 384, 256] : [64, 192, 384, 256, 256];
     this.features = variant === 'paper'
       ? new Sequential(
-          new Conv2d(3, c1, 11, { stride: 4, padding: 2, ...g }), new ReLU(), lrn(), pool(),
-          new Conv2d(c1, c2, 5, { padding: 2, ...g }), new ReLU(), lrn(), pool(),
-          new Conv2d(c2, c3, 3, { padding: 1, ...g }), new ReLU(),
-          new Conv2d(c3, c4, 3, { padding: 1, ...g }), new ReLU(),
-          new Conv2d(c4, c5, 3, { padding: 1, ...g }), new ReLU(), pool(),
+          new Conv2d(3, c1, 11, { stride: 4, padding: 2, ...g }), new ReLU({ inplace: true }), lrn(), pool(),
+          new Conv2d(c1, c2, 5, { padding: 2, ...g }), new ReLU({ inplace: true }), lrn(), pool(),
+          new Conv2d(c2, c3, 3, { padding: 1, ...g }), new ReLU({ inplace: true }),
+          new Conv2d(c3, c4, 3, { padding: 1, ...g }), new ReLU({ inplace: true }),
+          new Conv2d(c4, c5, 3, { padding: 1, ...g }), new ReLU({ inplace: true }), pool(),
         )
       : new Sequential(
-          new Conv2d(3, c1, 11, { stride: 4, padding: 2, ...g }), new ReLU(), pool(),
-          new Conv2d(c1, c2, 5, { padding: 2, ...g }), new ReLU(), pool(),
-          new Conv2d(c2, c3, 3, { padding: 1, ...g }), new ReLU(),
-          new Conv2d(c3, c4, 3, { padding: 1, ...g }), new ReLU(),
-          new Conv2d(c4, c5, 3, { padding: 1, ...g }), new ReLU(), pool(),
+          new Conv2d(3, c1, 11, { stride: 4, padding: 2, ...g }), new ReLU({ inplace: true }), pool(),
+          new Conv2d(c1, c2, 5, { padding: 2, ...g }), new ReLU({ inplace: true }), pool(),
+          new Conv2d(c2, c3, 3, { padding: 1, ...g }), new ReLU({ inplace: true }),
+          new Conv2d(c3, c4, 3, { padding: 1, ...g }), new ReLU({ inplace: true }),
+          new Conv2d(c4, c5, 3, { padding: 1, ...g }), new ReLU({ inplace: true }), pool(),
         );
     this.classifier = new Sequential(
-      new Dropout(dropout, { generator }), new Linear(c5 * 36, 4096, g), new ReLU(),
-      new Dropout(dropout, { generator }), new Linear(4096, 4096, g), new ReLU(),
+      new Dropout(dropout, { generator }), new Linear(c5 * 36, 4096, g), new ReLU({ inplace: true }),
+      new Dropout(dropout, { generator }), new Linear(4096, 4096, g), new ReLU({ inplace: true }),
       new Linear(4096, numClasses, g),
     );
     if (variant === 'paper' && !skipInit) {

@@ -1,7 +1,7 @@
 // GoogLeNet / Inception v1 (Szegedy et al. 2014) with torchvision's structure, parameter names
 // and initialisation. As in torchvision, the "5×5" branch uses a 3×3 convolution (a known
 // torchvision quirk kept so its checkpoints load and the parameter count is 6,624,904).
-import { type Generator, type Tensor, adaptiveAvgPool2d, add, checkNumber, checkOptions, concat, flatten, mul, optionKeys, relu, tensor } from '@tensorgrad/core';
+import { type Generator, type Tensor, adaptiveAvgPool2d, add, checkNumber, checkOptions, concat, flatten, mul, optionKeys, relu_, tensor } from '@tensorgrad/core';
 import { checkBool } from '../check.js';
 import * as init from '../init.js';
 import { BatchNorm2d } from '../layers/batchnorm.js';
@@ -30,7 +30,7 @@ export class BasicConv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return relu(this.bn.invoke(this.conv.invoke(x)));
+    return relu_(this.bn.invoke(this.conv.invoke(x)));
   }
 }
 
@@ -103,7 +103,7 @@ export class InceptionAux extends Module {
 
   forward(x: Tensor): Tensor {
     x = flatten(this.conv.invoke(adaptiveAvgPool2d(x, 4)), 1);
-    return this.fc2.invoke(this.dropout.invoke(relu(this.fc1.invoke(x))));
+    return this.fc2.invoke(this.dropout.invoke(relu_(this.fc1.invoke(x))));
   }
 }
 

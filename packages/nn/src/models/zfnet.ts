@@ -55,15 +55,15 @@ export class ZFNet extends Module {
     const g = { generator, skipInit };
     const lrn = (): LocalResponseNorm => new LocalResponseNorm(5, { alpha: 1e-4, beta: 0.75, k: 2 });
     this.features = new Sequential(
-      new Conv2d(3, 96, 7, { stride: 2, padding: 1, ...g }), new ReLU(), new MaxPool2d(3, { stride: 2, ceilMode: true }), lrn(),
-      new Conv2d(96, 256, 5, { stride: 2, ...g }), new ReLU(), new MaxPool2d(3, { stride: 2, ceilMode: true }), lrn(),
-      new Conv2d(256, 384, 3, { padding: 1, ...g }), new ReLU(),
-      new Conv2d(384, 384, 3, { padding: 1, ...g }), new ReLU(),
-      new Conv2d(384, 256, 3, { padding: 1, ...g }), new ReLU(), new MaxPool2d(3, { stride: 2 }),
+      new Conv2d(3, 96, 7, { stride: 2, padding: 1, ...g }), new ReLU({ inplace: true }), new MaxPool2d(3, { stride: 2, ceilMode: true }), lrn(),
+      new Conv2d(96, 256, 5, { stride: 2, ...g }), new ReLU({ inplace: true }), new MaxPool2d(3, { stride: 2, ceilMode: true }), lrn(),
+      new Conv2d(256, 384, 3, { padding: 1, ...g }), new ReLU({ inplace: true }),
+      new Conv2d(384, 384, 3, { padding: 1, ...g }), new ReLU({ inplace: true }),
+      new Conv2d(384, 256, 3, { padding: 1, ...g }), new ReLU({ inplace: true }), new MaxPool2d(3, { stride: 2 }),
     );
     this.classifier = new Sequential(
-      new Dropout(dropout, { generator }), new Linear(256 * 36, 4096, g), new ReLU(),
-      new Dropout(dropout, { generator }), new Linear(4096, 4096, g), new ReLU(),
+      new Dropout(dropout, { generator }), new Linear(256 * 36, 4096, g), new ReLU({ inplace: true }),
+      new Dropout(dropout, { generator }), new Linear(4096, 4096, g), new ReLU({ inplace: true }),
       new Linear(4096, numClasses, g),
     );
     this.to(dtype);
