@@ -9,8 +9,8 @@ import * as soft from '../ops/activation/softmax.js';
 import { softsign as softsignOp } from '../ops/activation/softsign.js';
 import { ArgumentError } from '../errors.js';
 import { checkNumber, checkOptions, optionKeys } from '../options.js';
-import { Tensor } from '../tensor/tensor.js';
-import { type TensorLike, publicFn } from './typed.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type TensorLike, inPlaceTarget, publicFn } from './typed.js';
 
 type Unary = (x: TensorLike) => Tensor;
 const unary = (name: string, f: (x: Tensor) => Tensor): Unary => publicFn<Unary>(name, ['x'], { Tensor: f });
@@ -23,11 +23,7 @@ export const relu = unary('relu', pw.relu);
  * view (reshape, detach); an op recorded earlier that saved x for its gradient then fails in
  * backward (x's version went up), as in PyTorch.
  */
-export function relu_(x: Tensor): Tensor {
-  // No conversion from arrays or numbers, as the other functions take: the result is x itself.
-  if (!(x instanceof Tensor)) throw new ArgumentError(`relu_: argument 'x' must be a Tensor (relu_ writes over it), got ${x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x}`);
-  return pw.relu_(x);
-}
+export const relu_ = (x: Tensor): Tensor => pw.relu_(inPlaceTarget('relu_', 'x', x));
 /** min(max(x, 0), 6) elementwise (F.relu6). */
 export const relu6 = unary('relu6', pw.relu6);
 /** 1 / (1 + e^−x) elementwise (torch.sigmoid). */

@@ -6,9 +6,8 @@ import { clamp as clampInternal } from '../ops/elementwise/clamp.js';
 import * as cmp from '../ops/elementwise/compare.js';
 import { tensor } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
-import { ArgumentError } from '../errors.js';
-import { type TensorLike, publicFn } from './typed.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type TensorLike, inPlaceTarget, publicFn } from './typed.js';
 
 type Binary = (a: TensorLike, b: TensorLike) => Tensor;
 type Unary = (x: TensorLike) => Tensor;
@@ -41,11 +40,7 @@ export const add = binary('add', ar.add);
  * sum must have a's dtype. While recording gradients a must not be a leaf that requires grad nor
  * share its storage with a view (see relu_).
  */
-export function add_(a: Tensor, b: TensorLike): Tensor {
-  // No conversion of a from arrays or numbers, as the other functions do: the result is a itself.
-  if (!(a instanceof Tensor)) throw new ArgumentError(`add_: argument 'a' must be a Tensor (add_ writes over it), got ${a === null ? 'null' : Array.isArray(a) ? 'an array' : typeof a}`);
-  return addInPlace(a, b);
-}
+export const add_ = (a: Tensor, b: TensorLike): Tensor => addInPlace(inPlaceTarget('add_', 'a', a), b);
 const addInPlace = publicFn<(a: Tensor, b: TensorLike) => Tensor>('add_', ['a', 'b'], {
   'Tensor, Tensor': ar.add_,
   'Tensor, number': (a: Tensor, b: number) => ar.add_(a, ar.scalarLike(a, b)),

@@ -74,6 +74,15 @@ const describeType = (v: unknown): string => {
 };
 
 /**
+ * The tensor an in-place function (relu_, add_) writes over, as given: no conversion from arrays
+ * or numbers, as the other public functions do, since the result is that tensor itself.
+ */
+export function inPlaceTarget(name: string, param: string, value: unknown): Tensor {
+  if (value instanceof Tensor) return value;
+  throw new ArgumentError(`${name}: argument '${param}' must be a Tensor (${name} writes over it), got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+}
+
+/**
  * A public function: typed-function dispatch plus errors that name the op and the argument.
  * `params` names the arguments for messages. An AllocationError from anywhere inside (a tensor
  * too large to make) leaves named after this function, the op the user called.

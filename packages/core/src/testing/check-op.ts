@@ -5,6 +5,7 @@ import { noGrad } from '../autograd/mode.js';
 import { addScalar } from '../ops/elementwise/arithmetic.js';
 import { ArgumentError } from '../errors.js';
 import { checkOptions, optionKeys } from '../options.js';
+import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as arb from './arbitraries.js';
 import { type GradCase, type GradPropertyOptions, type GradPropertyReport, assertGradCases } from './grad-property.js';
@@ -40,7 +41,7 @@ export function fitsInPlace(def: OpDef, { inputs, attrs }: { inputs: unknown; at
   const given = inputs as Record<string, Tensor | null>;
   const target = given[def.inPlace!]!;
   const y = noGrad(() => def.apply(given, attrs));
-  return y.dtype === target.dtype && y.shape.length === target.shape.length && y.shape.every((d, i) => d === target.shape[i]);
+  return y.dtype === target.dtype && shapesEqual(y.shape, target.shape);
 }
 
 /** The op applied to one case, as a function of its flattened tensor inputs. */

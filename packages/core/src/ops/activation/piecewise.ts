@@ -9,7 +9,7 @@ import { Unary } from '../../backend/elementwise.js';
 import { backendOf } from '../../backend/index.js';
 import { add, addScalar, mul } from '../elementwise/arithmetic.js';
 import { unaryCases } from '../elementwise/cases.js';
-import { floatUnary, pointwise, unaryForward } from '../elementwise/define.js';
+import { floatUnary, pointwise, unaryForward, writeOver } from '../elementwise/define.js';
 
 // relu(x) = max(x, 0);  dx = reluGrad(dy, x) = dy·[x > 0]. Applied in place (relu_) x is gone, so
 // the VJP reads y instead: [y > 0] is the same mask (y > 0 exactly where x > 0; NaN and ±0 give
@@ -22,14 +22,10 @@ const reluOp = defineOp<readonly ['x'], Record<string, never>, boolean>({
   forward: ({ x }, _attrs, ctx) => {
     ctx.save(ctx.into !== undefined);
     assertFloat('relu', 'x', x.dtype);
-    // In place on the CPU the kernel reads each element before writing it; a WebGPU dispatch may
-    // not bind one buffer for reading and writing, so there the result is copied over x.
-    const overX = ctx.into !== undefined && ArrayBuffer.isView(x.storage);
-    const y = overX ? x : uninitialized(x.shape, x.dtype, x.device);
+    if (ctx.into !== undefined) return writeOver(x, (y) => backendOf(x).elementwise.relu(x.storage, y.storage));
+    const y = uninitialized(x.shape, x.dtype, x.device);
     backendOf(x).elementwise.relu(x.storage, y.storage);
-    if (ctx.into === undefined || overX) return y;
-    backendOf(x).storage.copy(y.storage, x.storage);
-    return x;
+    return y;
   },
   vjp: (args) => ({ x: () => reluGrad(args.dy, args.saved ? args.y : args.x) }),
   cases: unaryCases({ awayFrom: [0] }),

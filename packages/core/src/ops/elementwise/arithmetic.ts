@@ -12,7 +12,7 @@ import { reduceGradTo, sumTo } from '../reduce/sum.js';
 import { binaryCases, unaryCases, whereCases } from './cases.js';
 import { equal, greater, greaterEqual, sign } from './compare.js';
 import { cast } from './cast.js';
-import { binaryForward, unaryForward } from './define.js';
+import { binaryForward, unaryForward, writeOver } from './define.js';
 
 const floatResult = (a: DType, b: DType): DType => (promoteTypes(a, b) === 'int32' ? 'float32' : promoteTypes(a, b));
 
@@ -47,14 +47,7 @@ function addOver(a: Tensor, b: Tensor): Tensor {
   if (!shapesEqual(shape, a.shape) || dtype !== a.dtype) {
     throw new ShapeError(`add_: a + b is ${formatShape(shape)} ${dtype}, but add_ writes it over a, which is ${formatShape(a.shape)} ${a.dtype}`);
   }
-  // On the CPU each element is read before it is written; a WebGPU dispatch may not bind one
-  // buffer for reading and writing, so there the sum is copied over a.
-  if (ArrayBuffer.isView(a.storage)) {
-    backendOf(a).elementwise.binary(Binary.add, a.storage, a.shape, b.storage, b.shape, a.storage, a.shape);
-  } else {
-    backendOf(a).storage.copy(addForward({ a, b }).storage, a.storage);
-  }
-  return a;
+  return writeOver(a, (out) => backendOf(a).elementwise.binary(Binary.add, a.storage, a.shape, b.storage, b.shape, out.storage, out.shape));
 }
 
 // a - b;  da = dy, db = -dy

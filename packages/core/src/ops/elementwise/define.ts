@@ -15,6 +15,23 @@ export function binaryForward(name: string, op: BinaryCode, resultDtype: (a: DTy
   };
 }
 
+/**
+ * An op's result written over `target` (an op applied in place, ctx.into), by `compute(out)`:
+ * straight into target's storage on the CPU, where the kernels read each element before they
+ * write it; elsewhere into new storage then copied over target, since a WebGPU dispatch may not
+ * bind one buffer for reading and writing. Returns target.
+ */
+export function writeOver(target: Tensor, compute: (out: Tensor) => void): Tensor {
+  if (ArrayBuffer.isView(target.storage)) {
+    compute(target);
+    return target;
+  }
+  const out = uninitialized(target.shape, target.dtype, target.device);
+  compute(out);
+  backendOf(target).storage.copy(out.storage, target.storage);
+  return target;
+}
+
 export function unaryForward(name: string, op: UnaryCode, floatOnly = true) {
   return ({ x }: { x: Tensor }): Tensor => {
     if (floatOnly) assertFloat(name, 'x', x.dtype);
