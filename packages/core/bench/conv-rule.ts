@@ -178,6 +178,11 @@ ${body}
 }
 
 const read = (t: number): { about: string; rows: Measurement[] } => JSON.parse(readFileSync(join(resultsDir, `conv-rule-${t}t.json`), 'utf8'));
+/** Writes bench/results/conv-rule-<t>t.json, one row a line: small, and a new measurement diffs row by row. */
+function write(t: number, about: string, rows: Measurement[]): void {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `conv-rule-${t}t.json`), `{"about": ${JSON.stringify(about)},\n"rows": [\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
+}
 const [command, arg] = process.argv.slice(2);
 if (command === 'measure') {
   const threads = Number(arg);
@@ -189,10 +194,7 @@ if (command === 'measure') {
   // its JavaScript), which would count against whichever algorithm reaches its family first.
   measure(threads, single, quickGrid);
   const rows = measure(threads, single);
-  mkdirSync(resultsDir, { recursive: true });
-  const about = `${started} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, ${threads} thread(s), load at end ${loadavg()[0]!.toFixed(2)}`;
-  // One row a line: small, and a new measurement diffs row by row.
-  writeFileSync(join(resultsDir, `conv-rule-${threads}t.json`), `{"about": ${JSON.stringify(about)},\n"rows": [\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
+  write(threads, `${started} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node ${process.version}, ${threads} thread(s), load at end ${loadavg()[0]!.toFixed(2)}`, rows);
   await setNumThreads(1);
 } else if (command === 'update') {
   const threads = Number(arg);
@@ -208,8 +210,7 @@ if (command === 'measure') {
   // The new rows come under the new applicable set's signature; the rows measured before stay, in
   // their order, so the groups other convs consult (and their choices) do not change.
   const rows = [...previous.rows.filter((m) => !fresh.some((f) => samePoint(m, f) && m.signature === f.signature)), ...fresh];
-  const about = `${previous.about}; ${product} points where '${strategy}' applies re-measured ${started}, load at end ${loadavg()[0]!.toFixed(2)}`;
-  writeFileSync(join(resultsDir, `conv-rule-${threads}t.json`), `{"about": ${JSON.stringify(about)},\n"rows": [\n${rows.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`);
+  write(threads, `${previous.about}; ${product} points where '${strategy}' applies re-measured ${started}, load at end ${loadavg()[0]!.toFixed(2)}`, rows);
   await setNumThreads(1);
 } else if (command === 'table') {
   const [one, two] = [read(1), read(2)];
