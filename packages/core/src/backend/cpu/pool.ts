@@ -125,10 +125,30 @@ export function scatterAddPlanes(dy: TypedArray, outPlane: number, index: TypedA
   }
 }
 
+/** Whether every window reads one input row and one input column (kernel 1, any stride: a strided subsample). */
+function singleTap(w: PoolWindows): boolean {
+  const one = (offsets: Int32Array): boolean => offsets.every((v, i) => v === i);
+  return one(w.rows.offsets) && one(w.cols.offsets);
+}
+
 /** out[p, oh, ow] = Σ window / divisor[oh, ow]. */
 export function boxPoolForward(x: TypedArray, planes: number, w: PoolWindows, divisor: Float64Array, out: TypedArray): void {
   const { inH, inW, outH, outW, rows, cols } = w;
   const inPlane = inH * inW;
+  if (singleTap(w)) {
+    // The general loop's sum of one tap without its per-window loop set-up, and no division
+    // where every divisor is 1 (x/1 = x); 0 + v as there, so −0 still becomes +0: the same bits.
+    const ri = rows.index, ci = cols.index;
+    const byOne = divisor.every((d) => d === 1);
+    for (let p = 0, o = 0; p < planes; p++) {
+      for (let oh = 0, q = 0; oh < outH; oh++) {
+        const row = p * inPlane + ri[oh]! * inW;
+        if (byOne) for (let ow = 0; ow < outW; ow++, o++) out[o] = 0 + x[row + ci[ow]!]!;
+        else for (let ow = 0; ow < outW; ow++, o++, q++) out[o] = (0 + x[row + ci[ow]!]!) / divisor[q]!;
+      }
+    }
+    return;
+  }
   for (let p = 0, o = 0; p < planes; p++) {
     const base = p * inPlane;
     for (let oh = 0, q = 0; oh < outH; oh++) {
@@ -152,6 +172,19 @@ export function boxPoolForward(x: TypedArray, planes: number, w: PoolWindows, di
 export function boxPoolTranspose(dy: TypedArray, planes: number, w: PoolWindows, divisor: Float64Array, dx: TypedArray): void {
   const { inH, inW, outH, outW, rows, cols } = w;
   const inPlane = inH * inW;
+  if (singleTap(w)) {
+    // As boxPoolForward's: one add per window (adaptive windows may share an input, hence +=).
+    const ri = rows.index, ci = cols.index;
+    const byOne = divisor.every((d) => d === 1);
+    for (let p = 0, o = 0; p < planes; p++) {
+      for (let oh = 0, q = 0; oh < outH; oh++) {
+        const row = p * inPlane + ri[oh]! * inW;
+        if (byOne) for (let ow = 0; ow < outW; ow++, o++) dx[row + ci[ow]!]! += dy[o]!;
+        else for (let ow = 0; ow < outW; ow++, o++, q++) dx[row + ci[ow]!]! += dy[o]! / divisor[q]!;
+      }
+    }
+    return;
+  }
   for (let p = 0, o = 0; p < planes; p++) {
     const base = p * inPlane;
     for (let oh = 0, q = 0; oh < outH; oh++) {

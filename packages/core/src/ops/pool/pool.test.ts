@@ -143,6 +143,28 @@ describe('avgPool2d and adaptive pools', () => {
     expect([...adaptiveMaxPool2d(x, [1, 3]).data]).to.deep.equal([1, 3, 4]);
   });
 
+  it('one-tap windows (kernel 1: a strided subsample; adaptive upsampling) take their own loop, with the general one\'s values', () => {
+    const x = tensor([[[[-0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]]], { dtype: 'float32', requiresGrad: true });
+    const y = avgPool2d(x, { kernelSize: 1, stride: 2 });
+    expect(y.shape).to.deep.equal([1, 1, 2, 2]);
+    // −0 comes out +0, as from the general loop's 0 + v.
+    expect(Object.is(y.data[0], 0)).to.equal(true);
+    expect([...y.data]).to.deep.equal([0, 2, 8, 10]);
+    y.backward(tensor([[[[1, 2], [3, 4]]]]));
+    expect([...x.grad!.data]).to.deep.equal([1, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4, 0]);
+    expect([...avgPool2d(x, { kernelSize: 1, stride: [1, 3], divisorOverride: 4 }).data]).to.deep.equal([0, 0.75, 1, 1.75, 2, 2.75]);
+    // Adaptive, in 1 → out 2 rows and in 2 → out 4 columns: windows [0,1), [0,1), [1,2), [1,2), one tap each, and
+    // windows share inputs, so the gradient adds. In 2 → out 3 has a two-tap window [0,2): the general loop.
+    const u = tensor([[[[1, 2]]]], { dtype: 'float64', requiresGrad: true });
+    const up = adaptiveAvgPool2d(u, [2, 4]);
+    expect([...up.data]).to.deep.equal([1, 1, 2, 2, 1, 1, 2, 2]);
+    up.backward(tensor([[[[1, 2, 3, 4], [5, 6, 7, 8]]]], { dtype: 'float64' }));
+    expect([...u.grad!.data]).to.deep.equal([14, 22]);
+    expect([...adaptiveAvgPool2d(tensor([[[[1], [2]]]], { dtype: 'float64' }), [3, 1]).data]).to.deep.equal([1, 1.5, 2]);
+    checkGrads((t) => avgPool2d(t, { kernelSize: 1, stride: 2, divisorOverride: 3 }), [tensor([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]], { dtype: 'float64' })]);
+    checkGrads((t) => adaptiveAvgPool2d(t, [6, 1]), [tensor([[[[1], [2], [3]]]], { dtype: 'float64' })]);
+  });
+
   it('rejects a bad divisorOverride and a bad outputSize', () => {
     const x = tensor([[[[1, 2], [3, 4]]]]);
     expect(() => avgPool2d(x, { kernelSize: 2, divisorOverride: 0 })).to.throw(ArgumentError, /divisorOverride must be a positive integer, got 0/);
