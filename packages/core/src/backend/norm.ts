@@ -10,11 +10,13 @@ export interface NormKernels<A = KernelArray> {
   /**
    * y = (x − μ)·scale + shift per group, with μ and the biased σ² of x's group (written into mean
    * and variance), scale = w/√(σ² + eps) and shift = b (w = 1 and b = 0 where weight, bias are null).
+   * runMoments, where given: [Σ x, Σ (x − its run's mean)²] of each run of `inner` values, as the
+   * conv that wrote x took them (backend/run-moments.ts); a backend may use them or not.
    */
   normalize(
     x: A, outer: number, groups: number, inner: number,
     weight: A | null, bias: A | null, eps: number,
-    y: A, mean: A, variance: A,
+    y: A, mean: A, variance: A, runMoments?: Float64Array,
   ): void;
   /**
    * y = (x − mean)·scale + shift per group with the given statistics (batchNorm in eval mode:

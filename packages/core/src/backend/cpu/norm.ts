@@ -109,10 +109,11 @@ function applyNormalize(x: TypedArray, outer: number, groups: number, inner: num
 export const cpuNorm: NormKernels<TypedArray> = {
   groupStats,
 
-  normalize(x, outer, groups, inner, weight, bias, eps, y, mean, variance) {
+  normalize(x, outer, groups, inner, weight, bias, eps, y, mean, variance, runMoments) {
     const affine = affineOf(weight, bias, eps);
+    // The wasm kernels combine run moments (the TypeScript ones take two passes instead), so only they use given ones.
     if (useWasmNorm(x)) {
-      normalizeForwardWasm(x, y as Float32Array, outer, groups, inner, mean as Float64Array, variance as Float64Array, affine);
+      normalizeForwardWasm(x, y as Float32Array, outer, groups, inner, mean as Float64Array, variance as Float64Array, affine, runMoments);
       return;
     }
     groupStats(x, outer, groups, inner, mean, variance);

@@ -7,6 +7,7 @@
 // All three are bilinear, so each one's VJP is one of the others: gradients of any order.
 // Each product is a kernel of the backend (backend/conv.ts), which picks the algorithm; the
 // explicit C (conv-matrix.ts) is the reference the algorithms are tested against.
+import { convWithRunMoments } from './output-moments.js';
 import type * as FastCheck from 'fast-check';
 import { defineOp, type CaseTools } from '../../autograd/registry.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
@@ -124,7 +125,7 @@ const conv2dOp = defineOp({
     checkBias('conv2d', b, w.shape[0]!, x);
     const p = conv2dProblem('conv2d', x, w, attrs);
     const y = convOutput('forward', p, x);
-    backendOf(x).conv.forward(p, y.storage, x.storage, w.storage, b?.storage ?? null);
+    convWithRunMoments(y, w, () => backendOf(x).conv.forward(p, y.storage, x.storage, w.storage, b?.storage ?? null));
     return y;
   },
   vjp: ({ dy, x, w }, attrs) => ({

@@ -8,6 +8,7 @@
 // Both are registered ops with fast kernels; their own VJPs differentiate the same formulas
 // written with differentiable ops, so 2nd order works.
 import { vjp as pullbackOf } from '../../autograd/grad.js';
+import { runMomentsOf } from '../conv/output-moments.js';
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { outputOver, reusesGradientStorage } from '../../autograd/gradient-reuse.js';
 import { zeroFilled, uninitialized } from '../../tensor/creation.js';
@@ -72,7 +73,9 @@ const normalizeOp = defineOp({
     const [outer, groups, inner] = layout(x, attrs);
     const y = uninitialized(x.shape, x.dtype, x.device);
     const stats = emptyStats(x, groups, outer * inner);
-    backendOf(x).norm.normalize(x.storage, outer, groups, inner, weight?.storage ?? null, bias?.storage ?? null, attrs.eps, y.storage, stats.mean, stats.variance);
+    backendOf(x).norm.normalize(
+      x.storage, outer, groups, inner, weight?.storage ?? null, bias?.storage ?? null, attrs.eps, y.storage, stats.mean, stats.variance, runMomentsOf(x, outer * groups),
+    );
     inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
     statsOf.set(y, stats);
     return y;

@@ -6,7 +6,7 @@ import { stageTapOffsets, wasmConvKernelsAvailable } from '../wasm/conv.js';
 import { TaskProgram, runTasks } from '../wasm/tasks.js';
 import type { TypedArray } from '../../../tensor/dtype.js';
 import { roundUp } from '../align.js';
-import { at, copyTaskImages, pipelineScratch, zeroPerThread } from './pipeline.js';
+import { addRunMoments, at, copyTaskImages, pipelineScratch, recordTaskMoments, runMomentsLength, zeroPerThread } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Padded planes of row length Wp. */
@@ -55,8 +55,8 @@ export const directForward: ConvKernelStrategy<'forward'> = {
     const coutG = s.cout / s.groups;
     const K = L.channels * s.S.taps;
     // One task per image (pipeline.ts): copy its planes inside the zero padding, convolve into its output planes.
-    const sc = pipelineScratch([s.n * s.cin * s.plane, s.groups * K * L.coutPad, s.groups * L.coutPad, K, s.n * s.cout * P], [L.channels * L.xPlane]);
-    const [xs, wt, bias, offsets, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+    const sc = pipelineScratch([s.n * s.cin * s.plane, s.groups * K * L.coutPad, s.groups * L.coutPad, K, s.n * s.cout * P, runMomentsLength(y, s.n, 1, s.cout)], [L.channels * L.xPlane]);
+    const [xs, wt, bias, offsets, ys, moments] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     const [xp] = sc.local as [Float32Array];
     const tS = sc.threadStride;
     zeroPerThread(sc, xp);
@@ -68,6 +68,8 @@ export const directForward: ConvKernelStrategy<'forward'> = {
       prog.call('directConv', [[at(xp), 0, tS], at(offsets), K, at(wt, gr * K * L.coutPad), L.coutPad, coutG, at(bias, gr * L.coutPad), L.Wp, g.outH, g.outW,
         [at(ys, gr * coutG * P), 4 * s.cout * P], P]);
     }
+    addRunMoments(prog, ys, moments, 1, s.cout, P);
     runTasks(prog, copyTaskImages(ys, y, 1, s.n, s.cout * P), copyTaskImages(x, xs, 1, s.n, s.cin * s.plane));
+    recordTaskMoments(y, moments, s.n, s.cout);
   },
 };

@@ -9,7 +9,7 @@ import { rangesLength, stageRanges, sumChunksWasm } from '../wasm/conv.js';
 import { GEMM_MR, GEMM_NR } from '../wasm/gemm.js';
 import { currentView } from '../wasm/runtime.js';
 import { type TaskArg, TaskProgram, prepareBackgroundTasks, runTasks, runTasksThen } from '../wasm/tasks.js';
-import { at, copyTaskImages, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded } from './pipeline.js';
+import { addRunMoments, at, copyTaskImages, imagesPerFilterChunk, imagesPerTask, pipelineScratch, recordTaskMoments, runMomentsLength, stagePadded } from './pipeline.js';
 import type { ConvShape } from './types.js';
 
 function dims(s: ConvShape) {
@@ -54,10 +54,10 @@ export function forwardTasks(s: ConvShape, y: TypedArray, x: TypedArray, w: Type
   const tasks = Math.ceil(s.n / m);
   const L = m * P;
   const sc = pipelineScratch(
-    [tasks * m * s.cin * s.plane, rangesLength(s.S), w.length, b !== null ? s.cout * L : 0, tasks * m * s.cout * P],
+    [tasks * m * s.cin * s.plane, rangesLength(s.S), w.length, b !== null ? s.cout * L : 0, tasks * m * s.cout * P, runMomentsLength(y, tasks, m, s.cout)],
     [K * L, coutG * L],
   );
-  const [xs, ranges, wk, bias, ys] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+  const [xs, ranges, wk, bias, ys, moments] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
   const [cols, out] = sc.local as [Float32Array, Float32Array];
   const tS = sc.threadStride;
   stageRanges(s.S, ranges);
@@ -72,7 +72,9 @@ export function forwardTasks(s: ConvShape, y: TypedArray, x: TypedArray, w: Type
     prog.call('gemm', [coutG, L, K, at(wk, g * coutG * K), K, 1, [at(cols), 0, tS], L, 1, [at(out), 0, tS], L, b !== null ? 1 : 0, sc.work]);
     prog.call('copyPlanes', [[at(out), 0, tS, 4 * P], 0, L, [at(ys, g * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], 0, P, 1, coutG, P], m);
   }
+  addRunMoments(prog, ys, moments, m, s.cout, P);
   runTasks(prog, copyTaskImages(ys, y, m, s.n, s.cout * P), copyTaskImages(x, xs, m, s.n, s.cin * s.plane));
+  recordTaskMoments(y, moments, s.n, s.cout);
 }
 
 /** dx = scatterAdd(Wᵀ · dy). */

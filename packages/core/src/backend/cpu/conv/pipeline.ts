@@ -9,8 +9,10 @@
 // images is split into FILTER_CHUNKS chunks, a function of the batch size alone; each task
 // writes its chunk's partial sum and the caller adds the partials in chunk order (wasm sumChunks:
 // float64, rounded once), so 1 and n threads give the same bits.
+import type { TypedArray } from '../../../tensor/dtype.js';
+import { recordRunMoments, runMomentsWanted } from '../../run-moments.js';
 import { roundUp } from '../align.js';
-import { type TaskArg, type TasksDone, type TasksStage, workspaceStride } from '../wasm/tasks.js';
+import { type TaskArg, type TaskProgram, type TasksDone, type TasksStage, workspaceStride } from '../wasm/tasks.js';
 import { requireWasmRuntime, reserveScratch, wasmScratch } from '../wasm/runtime.js';
 
 /** Image chunks of a filter gradient (fewer for smaller batches): enough to share out, few partial sums to add. */
@@ -94,4 +96,28 @@ export function copyTaskImages(from: { subarray(begin: number, end: number): Arr
 export function stagePadded(dst: Float32Array, src: ArrayLike<number> & { length: number }, padded: number): void {
   dst.set(src as Float32Array);
   dst.fill(0, src.length, padded);
+}
+
+/**
+ * Floats of shared scratch for the per-run moments of a forward's output y (backend/run-moments.ts:
+ * 16 bytes a run, `cout` runs per image, for `tasks` tasks of m images) when the conv2d op asked for
+ * them; else 0, and addRunMoments and recordTaskMoments then do nothing.
+ */
+export const runMomentsLength = (y: TypedArray, tasks: number, m: number, cout: number): number =>
+  y instanceof Float32Array && runMomentsWanted(y) ? tasks * m * cout * 4 : 0;
+
+/**
+ * Adds to each task, after its writes to ys (m images of cout compact planes of P floats each),
+ * the moments of those planes (wasm normRunMoments, as batch norm's forward takes them) into its
+ * part of `moments`: on the thread that ran the task, while the planes are in its cache.
+ */
+export function addRunMoments(prog: TaskProgram, ys: Float32Array, moments: Float32Array, m: number, cout: number, P: number): void {
+  if (moments.length === 0) return;
+  prog.call('normRunMoments', [[at(ys), 4 * m * cout * P], m * cout, P, [at(moments), 16 * m * cout]]);
+}
+
+/** After the program: records the moments of y's n images (the padding images' are dropped). */
+export function recordTaskMoments(y: TypedArray, moments: Float32Array, n: number, cout: number): void {
+  if (moments.length === 0) return;
+  recordRunMoments(y, new Float64Array(moments.buffer, moments.byteOffset, 2 * n * cout).slice());
 }

@@ -10,7 +10,7 @@ import { type WinogradFilterKernel, type WinogradTiles, sumChunksWasm, wasmConvK
 import { packGemmAInMemory, packedALength } from '../wasm/gemm.js';
 import { currentView } from '../wasm/runtime.js';
 import { TaskProgram, prepareBackgroundTasks, runTasks, runTasksThen } from '../wasm/tasks.js';
-import { at, copyTaskImages, imagesPerFilterChunk, imagesPerTask, pipelineScratch, stagePadded, zeroPerThread } from './pipeline.js';
+import { addRunMoments, at, copyTaskImages, imagesPerFilterChunk, imagesPerTask, pipelineScratch, recordTaskMoments, runMomentsLength, stagePadded, zeroPerThread } from './pipeline.js';
 import type { ConvKernelStrategy, ConvShape } from './types.js';
 
 /** Tile slots the transforms may write (input) or read (output) past a task's last tile. */
@@ -86,10 +86,10 @@ export function winogradForwardOf(v: WinogradVariant): ConvKernelStrategy<'forwa
       const tasks = Math.ceil(s.n / m);
       const packed = packedALength(coutG, cinG);
       const sc = pipelineScratch(
-        [tasks * m * s.cin * s.plane, w.length, XI * s.groups * coutG * cinG, s.cout, tasks * m * s.cout * P, XI * s.groups * packed],
+        [tasks * m * s.cin * s.plane, w.length, XI * s.groups * coutG * cinG, s.cout, tasks * m * s.cout * P, XI * s.groups * packed, runMomentsLength(y, tasks, m, s.cout)],
         [m * cinG * xPlane, XI * cinG * ld, XI * coutG * ld, m * coutG * yPlane],
       );
-      const [xs, ws, U, bias, ys, UP] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
+      const [xs, ws, U, bias, ys, UP, moments] = sc.shared as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const [xp, V, M, yq] = sc.local as [Float32Array, Float32Array, Float32Array, Float32Array];
       const tS = sc.threadStride;
       zeroPerThread(sc, xp);
@@ -108,7 +108,9 @@ export function winogradForwardOf(v: WinogradVariant): ConvKernelStrategy<'forwa
         prog.call(v.kernels.output, [[at(M), 0, tS, 4 * perImage], coutG, ld, T.tilesH, T.tilesW, at(bias, gr * coutG), [at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy], m);
         prog.call('copyPlanesPadded', [[at(yq), 0, tS, 4 * coutG * yPlane], yPlane, Wy, [at(ys, gr * coutG * P), 4 * m * s.cout * P, 0, 4 * s.cout * P], P, g.outW, coutG, g.outH, g.outW], m);
       }
+      addRunMoments(prog, ys, moments, m, s.cout, P);
       runTasks(prog, copyTaskImages(ys, y, m, s.n, s.cout * P), copyTaskImages(x, xs, m, s.n, s.cin * s.plane));
+      recordTaskMoments(y, moments, s.n, s.cout);
     },
   };
 }

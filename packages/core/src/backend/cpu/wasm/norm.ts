@@ -77,11 +77,17 @@ function streamRuns(inputs: Float32Array[], chunks: Float32Array[], totalRuns: n
 export function normalizeForwardWasm(
   x: Float32Array, y: Float32Array, outer: number, groups: number, inner: number, meanOut: Float64Array, varianceOut: Float64Array,
   affine: (mean: Float64Array, variance: Float64Array) => { scale: ArrayLike<number>; shift: ArrayLike<number> },
+  runMoments?: Float64Array,
 ): void {
-  const runs = outer * groups;
-  const { exports: w, data: [xs], group: [moments], runsPerChunk } = scratch(inner, 1, 2 * runs, 1) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array] };
-  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunMoments(xs.byteOffset, n, inner, moments.byteOffset + 16 * r0));
-  groupMoments(moments, outer, groups, inner, meanOut, varianceOut);
+  if (runMoments !== undefined) {
+    // The pairs normRunMoments would write, taken by the conv that wrote x: no pass over x for them.
+    groupMoments(runMoments, outer, groups, inner, meanOut, varianceOut);
+  } else {
+    const runs = outer * groups;
+    const { exports: w, data: [xs], group: [moments], runsPerChunk } = scratch(inner, 1, 2 * runs, 1) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array] };
+    streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunMoments(xs.byteOffset, n, inner, moments.byteOffset + 16 * r0));
+    groupMoments(moments, outer, groups, inner, meanOut, varianceOut);
+  }
   const a = affine(meanOut, varianceOut);
   normalizeApplyWasm(x, y, outer, groups, inner, meanOut, a.scale, a.shift);
 }
