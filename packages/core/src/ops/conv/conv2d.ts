@@ -7,7 +7,6 @@
 // All three are bilinear, so each one's VJP is one of the others: gradients of any order.
 // Each product is a kernel of the backend (backend/conv.ts), which picks the algorithm; the
 // explicit C (conv-matrix.ts) is the reference the algorithms are tested against.
-import { convWithRunMoments } from './output-moments.js';
 import type * as FastCheck from 'fast-check';
 import { defineOp, type CaseTools } from '../../autograd/registry.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../../errors.js';
@@ -21,6 +20,7 @@ import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
 import { padWithMode } from '../shape/pad-modes.js';
 import { type Pair, type PaddingSpec, type Window2d, pair, resolvePadding, window2d } from '../window.js';
+import { convWithRunMoments } from './output-moments.js';
 
 /** The geometry of one convolution, shared by the three ops it gives rise to. */
 export interface ConvAttrs {
