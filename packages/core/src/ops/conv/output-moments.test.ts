@@ -6,6 +6,7 @@ import { wasmAvailable } from '../../backend/cpu/wasm/runtime.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { window2d } from '../window.js';
+import { carriesRunMoments } from './output-moments.js';
 
 // [n, cin, hw, kernel, cout, padding, groups]: batch norm's wasm kernels (≥ 4096 elements) after a
 // conv whose tasks take the run moments (3×3: gathered, direct, both Winograds), a ragged last task,
@@ -64,5 +65,19 @@ describe('conv outputs carry their per-run moments to batch norm', () => {
       const { carried, own } = bothNorms(y);
       expect(carried).to.deep.equal(own);
     }
+  });
+
+  it('are taken while a training batch norm follows the conv, not while an eval-mode one does, and again once it trains', () => {
+    const x = tensor(fillTensor([8, 3, 10, 10], 9, { min: -1, max: 1 }), { dtype: 'float32' });
+    const w = tensor(fillTensor([8, 3, 3, 3], 10, { min: -1, max: 1 }), { dtype: 'float32' });
+    const c = 8;
+    const rm = zeros([c]), rv = ones([c]);
+    const layer = (training: boolean): boolean => {
+      const y = conv2d(x, w, null, { padding: 1 });
+      batchNorm(y, rm, rv, ones([c]), zeros([c]), { training });
+      return carriesRunMoments(y);
+    };
+    // The first training step tells the conv; the first eval-mode step (whose conv still took them) stops it; the first training step after tells it again.
+    expect([true, true, false, false, true, false, false, true, true].map(layer)).to.deep.equal([false, true, true, false, false, true, false, false, true]);
   });
 });

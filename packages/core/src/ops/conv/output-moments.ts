@@ -1,7 +1,8 @@
 // The ops' side of backend/run-moments.ts: a conv2d output carries the per-run moments its kernel
 // took, for a normalize (batch norm) applied to it unchanged. A conv asks its kernel for them only
 // where a normalize has already been applied to an output of the same weight (the layers of a
-// model run again every step), so convs that feed no batch norm pay nothing.
+// model run again every step), so convs that feed no batch norm pay nothing; and stops asking once
+// the batch norm after it runs with given statistics (eval mode) instead, until it normalizes again.
 import { requestRunMoments, takeRunMoments } from '../../backend/run-moments.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -35,4 +36,18 @@ export function runMomentsOf(x: Tensor, runs: number): Float64Array | undefined 
   const w = weightOf.get(x);
   if (w !== undefined) feedsNormalize.add(w);
   return undefined;
+}
+
+/**
+ * x is normalized with given statistics (batchNorm in eval mode), which takes no run moments: x's
+ * conv stops taking them until a normalize of one of its outputs wants them again (runMomentsOf).
+ */
+export function normalizedWithGivenStats(x: Tensor): void {
+  const w = weightOf.get(x);
+  if (w !== undefined) feedsNormalize.delete(w);
+}
+
+/** Whether y carries run moments from its conv (tests). */
+export function carriesRunMoments(y: Tensor): boolean {
+  return carried.has(y);
 }

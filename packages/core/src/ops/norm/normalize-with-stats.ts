@@ -8,6 +8,7 @@
 // All but dx are small per-group tensors from differentiable ops, so 2nd order works.
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { backendOf } from '../../backend/index.js';
+import { normalizedWithGivenStats } from '../conv/output-moments.js';
 import { DTypeError, ShapeError, formatShape } from '../../errors.js';
 import { uninitialized, zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
@@ -32,6 +33,7 @@ const normalizeWithStatsOp = defineOp({
       if (t.ndim !== 1 || t.size !== groups) throw new ShapeError(`${OP}: ${name} must have shape [${groups}] (one per group of x ${formatShape(x.shape)}), got ${formatShape(t.shape)}`);
     }
     const y = uninitialized(x.shape, x.dtype, x.device);
+    normalizedWithGivenStats(x);
     backendOf(x).norm.normalizeWithStats(
       x.storage, outer, groups, inner, mean.storage, variance.storage, weight?.storage ?? null, bias?.storage ?? null, attrs.eps, y.storage,
     );
