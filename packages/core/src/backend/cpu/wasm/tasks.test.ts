@@ -128,6 +128,11 @@ describe('wasm task programs', () => {
         const ranges: [number, number][] = [];
         runTasks(program(count, src!, out!, markers!, who!).call('zeroFloats', [pad!.byteOffset, 1 << 14]), (first, end) => {
           for (let i = first; i < end; i++) expect(out![8 * i + 6], `task ${i} written before onDone`).to.equal(6 * i + 6);
+          if (threads === 1) {
+            // Alone, the caller hands over each task right after running it, before the next one runs.
+            expect(end - first, `one task at a time (${first})`).to.equal(1);
+            if (end < count) expect(out![8 * end + 6], `task ${end} not run yet`).to.equal(-1);
+          }
           ranges.push([first, end]);
         });
         expect(ranges[0]![0]).to.equal(0);

@@ -130,7 +130,9 @@ export type TasksStage = (first: number, end: number) => void;
  * thread (thread index 0). withSerialGemm does not hold a program back: its tasks are whole
  * pipelines, worth sharing out (the conv algorithms' /1t variants thus run like the others).
  * `onDone` (copying outputs out of wasm memory, say) runs on the calling thread, with threads
- * between its own tasks and while it waits, so the copies overlap the workers' tasks.
+ * between its own tasks and while it waits, so the copies overlap the workers' tasks; alone, after
+ * each task, while its outputs are in cache (1 thread, interleaved forward and input-gradient
+ * convs of fmnist-cnn's and resnet20's layers: 314-325 ms against 320-327 with one copy at the end).
  * `stage` copies the tasks' inputs in: with threads on, the calling thread stages task after task
  * while the workers start on those staged (so the copy overlaps their work); alone, it stages each
  * task just before running it (so the task reads its inputs from cache).
@@ -147,12 +149,15 @@ export function runTasks(program: TaskProgram, onDone?: TasksDone, stage?: Tasks
   runSerially(encoded, serialFns.fns, onDone, stage);
 }
 
-/** Runs every task of an encoded program on the calling thread, staging each just before it runs. */
+/**
+ * Runs every task of an encoded program on the calling thread, staging each just before it runs
+ * and handing each to onDone right after (its outputs are then still in cache).
+ */
 export function runSerially(encoded: Int32Array, fns: Kernel[], onDone?: TasksDone, stage?: TasksStage): void {
   const mem = new Int32Array(encoded.length + 1);
   mem.set(encoded);
-  runTaskProgram(mem, 0, encoded.length, fns, 0, -1, undefined, stage && ((task) => stage(task, task + 1)));
-  onDone?.(0, encoded[0]!);
+  let finished = 0;
+  runTaskProgram(mem, 0, encoded.length, fns, 0, -1, onDone && (() => onDone(finished, ++finished)), stage && ((task) => stage(task, task + 1)));
 }
 
 // Background programs. A conv's filter gradient is not needed until its weight's gradient is read
