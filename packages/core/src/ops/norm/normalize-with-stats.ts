@@ -8,12 +8,12 @@
 // All but dx are small per-group tensors from differentiable ops, so 2nd order works.
 import { type CaseTools, defineOp } from '../../autograd/registry.js';
 import { backendOf } from '../../backend/index.js';
-import { normalizedWithGivenStats } from '../conv/output-moments.js';
 import { DTypeError, ShapeError, formatShape } from '../../errors.js';
 import { uninitialized, zeroFilled } from '../../tensor/creation.js';
 import { assertFloat } from '../../tensor/dtype.js';
 import { sizeOf } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { normalizedWithGivenStats } from '../conv/output-moments.js';
 import { addScalar, mul, mulScalar, neg, pow, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
