@@ -53,3 +53,19 @@ export function outputOver(g: Tensor, shape: Shape, dtype: DType): Tensor {
   }
   return uninitialized(shape, dtype, g.device);
 }
+
+/**
+ * For a VJP whose only read of dy makes an intermediate of dy's role that it alone holds (the
+ * scatter of max pooling's gradient before batch norm's backward, in the fused batchNormMaxPool2d):
+ * when dy is on offer, takes that offer and runs fn with `to` on offer instead, so fn's last kernel
+ * may write over `to`. fn must read `to` for the last time in that kernel.
+ */
+export function passingOffer<T>(from: Tensor, to: Tensor, fn: () => T): T {
+  if (offered !== from) return fn();
+  offered = to;
+  try {
+    return fn();
+  } finally {
+    if (offered === to) offered = null;
+  }
+}

@@ -3,6 +3,7 @@
 // arrays of one value per group. localResponseNorm sums over a window of channels. (Dropout's
 // mask is a random kernel, random.ts.)
 import type { KernelArray } from '../tensor/device.js';
+import type { PoolWindows } from './window.js';
 
 export interface NormKernels<A = KernelArray> {
   /** Per-group mean and biased variance of x (two passes, in float64), written into mean and variance. */
@@ -18,6 +19,18 @@ export interface NormKernels<A = KernelArray> {
     weight: A | null, bias: A | null, eps: number,
     y: A, mean: A, variance: A, runMoments?: Float64Array,
   ): void;
+  /**
+   * Optional fusion, for batch norm then max pooling (ops/norm/batch-norm-max-pool.ts): normalize's
+   * statistics of x into mean and variance, then PoolKernels.maxPool of normalize's output into out
+   * and argmax, its planes being the runs of `inner` values (inner = inH·inW), without writing that
+   * output. Returns false, having written nothing, where the backend does not fuse this case: the
+   * op then runs normalize and maxPool.
+   */
+  normalizeMaxPool?(
+    x: A, outer: number, groups: number, inner: number,
+    weight: A | null, bias: A | null, eps: number,
+    mean: A, variance: A, windows: PoolWindows, out: A, argmax: A, runMoments?: Float64Array,
+  ): boolean;
   /**
    * y = (x − mean)·scale + shift per group with the given statistics (batchNorm in eval mode:
    * the running ones), scale = w/√(variance + eps) and shift = b as in normalize; mean and

@@ -1,4 +1,5 @@
 import * as bn from '../ops/norm/batch-norm.js';
+import { type BatchNormMaxPoolOptions, batchNormMaxPool2d as batchNormMaxPoolInternal } from '../ops/norm/batch-norm-max-pool.js';
 import { dropout as dropoutInternal, type DropoutOptions } from '../ops/norm/dropout.js';
 import { groupNorm as groupNormInternal, type GroupNormOptions } from '../ops/norm/group-norm.js';
 import { instanceNorm as instanceNormInternal, type InstanceNormOptions } from '../ops/norm/instance-norm.js';
@@ -8,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type TensorLike, optionalTensor, publicFn } from './typed.js';
 
 export type { BatchNormOptions } from '../ops/norm/batch-norm.js';
+export type { BatchNormMaxPoolOptions } from '../ops/norm/batch-norm-max-pool.js';
 export type { DropoutOptions } from '../ops/norm/dropout.js';
 export type { GroupNormOptions } from '../ops/norm/group-norm.js';
 export type { InstanceNormOptions } from '../ops/norm/instance-norm.js';
@@ -28,6 +30,20 @@ export const batchNorm = publicFn<
     bn.batchNorm(x, optionalTensor(m), optionalTensor(v), optionalTensor(w), optionalTensor(b)),
   'Tensor, OptionalTensor, OptionalTensor, OptionalTensor, OptionalTensor, Object': (x: Tensor, m: Opt, v: Opt, w: Opt, b: Opt, o: bn.BatchNormOptions) =>
     bn.batchNorm(x, optionalTensor(m), optionalTensor(v), optionalTensor(w), optionalTensor(b), o),
+});
+
+/**
+ * maxPool2d(batchNorm(x, runningMean, runningVar, weight, bias, options), poolOptions) for x
+ * [N, C, H, W], bit for bit, in one pass over x when batch norm uses the batch's statistics
+ * (training): batch norm's output is never written (what nn's Sequential runs for a BatchNorm2d
+ * followed by a MaxPool2d).
+ */
+export const batchNormMaxPool2d = publicFn<
+  (x: TensorLike, runningMean: Opt, runningVar: Opt, weight: Opt, bias: Opt, options: bn.BatchNormOptions, poolOptions: BatchNormMaxPoolOptions) => Tensor
+>('batchNormMaxPool2d', ['x', 'runningMean', 'runningVar', 'weight', 'bias', 'options', 'poolOptions'], {
+  'Tensor, OptionalTensor, OptionalTensor, OptionalTensor, OptionalTensor, Object, Object': (
+    x: Tensor, m: Opt, v: Opt, w: Opt, b: Opt, o: bn.BatchNormOptions, p: BatchNormMaxPoolOptions,
+  ) => batchNormMaxPoolInternal(x, optionalTensor(m), optionalTensor(v), optionalTensor(w), optionalTensor(b), o, p),
 });
 
 /**

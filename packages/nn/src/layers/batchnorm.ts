@@ -1,5 +1,6 @@
-import { ArgumentError, DeviceError, ShapeError, type Tensor, add, batchNorm, checkNumber, checkOptions, ones, optionKeys, zeros } from '@tensorgrad/core';
+import { ArgumentError, DeviceError, ShapeError, type Tensor, add, batchNorm, batchNormMaxPool2d, checkNumber, checkOptions, ones, optionKeys, zeros } from '@tensorgrad/core';
 import { Module } from '../module/module.js';
+import { MaxPool2d } from './pooling.js';
 import { type ParameterOptions } from './options.js';
 import { assertPositiveInt, checkBool, checkFloatDType, checkTensorInput } from '../check.js';
 
@@ -69,6 +70,11 @@ abstract class BatchNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.normalize(x, (options) => batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, options));
+  }
+
+  /** Checks x, runs `apply` (batchNorm or a fusion of it) with the options of this step, then counts the batch. */
+  protected normalize(x: Tensor, apply: (options: { training: boolean; momentum: number; eps: number }) => Tensor): Tensor {
     const name = this.constructor.name;
     checkTensorInput(name, x);
     if (!this.ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
@@ -84,11 +90,7 @@ abstract class BatchNorm extends Module {
     }
     const batches = counter === null || !onHost ? 0 : counter.data[0]! + 1;
     const momentum = this.momentum ?? (batches > 0 ? 1 / batches : 0);
-    const y = batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
-      training: this.training || this.runningMean === null,
-      momentum,
-      eps: this.eps,
-    });
+    const y = apply({ training: this.training || this.runningMean === null, momentum, eps: this.eps });
     // Counted only once the batch was accepted, so a rejected input leaves the module unchanged.
     if (counter !== null && onHost) {
       counter.data[0] = batches;
@@ -108,4 +110,14 @@ export class BatchNorm1d extends BatchNorm {
 /** BatchNorm over [N, C, H, W] inputs. */
 export class BatchNorm2d extends BatchNorm {
   protected readonly ranks = [4];
+
+  /**
+   * Followed by a MaxPool2d: both as core's batchNormMaxPool2d, which in training never writes batch
+   * norm's output (the same bits as the two modules). Not where either module's forward is replaced.
+   */
+  override invokeWithNext(next: Module<any, any>, x: Tensor): Tensor | undefined {
+    if (!(next instanceof MaxPool2d) || next.forward !== MaxPool2d.prototype.forward || this.forward !== BatchNorm.prototype.forward) return undefined;
+    const pool = { kernelSize: next.kernelSize, stride: next.stride, padding: next.padding, dilation: next.dilation, ceilMode: next.ceilMode };
+    return this.normalize(x, (options) => batchNormMaxPool2d(x, this.runningMean, this.runningVar, this.weight, this.bias, options, pool));
+  }
 }

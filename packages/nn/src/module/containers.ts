@@ -78,7 +78,19 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.#items.reduce((h, m) => m.invoke(h), x);
+    let h = x;
+    for (let i = 0; i < this.#items.length; i++) {
+      const m = this.#items[i]!;
+      const next = this.#items[i + 1];
+      // A module and the next as one op where the module has a fused form for it (Module.invokeWithNext).
+      const fused = next === undefined ? undefined : m.invokeWithNext(next, h);
+      if (fused === undefined) h = m.invoke(h);
+      else {
+        h = fused as Tensor;
+        i++;
+      }
+    }
+    return h;
   }
 }
 

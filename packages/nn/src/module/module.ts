@@ -130,6 +130,17 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.#run('call', args);
   }
 
+  /**
+   * next.invoke(this.invoke(...args)) as one fused op, where this module has one for `next`
+   * (BatchNorm2d then MaxPool2d): the same values and gradients, bit for bit. Undefined where it
+   * has none (the default): Sequential, which asks, then invokes the two in turn.
+   */
+  invokeWithNext(next: Module<any, any>, ...args: In): unknown {
+    void next;
+    void args;
+    return undefined;
+  }
+
   #run(method: 'invoke' | 'call', args: In): Out {
     const input: unknown = args[0];
     if (this.forward.length > 0 && (input === undefined || input === null)) {

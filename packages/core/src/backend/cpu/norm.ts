@@ -6,6 +6,7 @@
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { NormKernels } from '../norm.js';
 import { gradSumsWasm, normalizeApplyWasm, normalizeBackwardWasm, normalizeForwardWasm, useWasmNorm } from './wasm/norm.js';
+import { normalizeMaxPoolWasm } from './wasm/norm-pool.js';
 
 /** Σ x[i] over [from, to). */
 function sumRange(x: TypedArray, from: number, to: number): number {
@@ -119,6 +120,13 @@ export const cpuNorm: NormKernels<TypedArray> = {
     groupStats(x, outer, groups, inner, mean, variance);
     const { scale, shift } = affine(mean, variance);
     applyNormalize(x, outer, groups, inner, mean, scale, shift, y);
+  },
+
+  // Fused where both steps would take the wasm kernels (float32, large); elsewhere the op runs the two kernels.
+  normalizeMaxPool(x, outer, groups, inner, weight, bias, eps, mean, variance, windows, out, argmax, runMoments) {
+    if (!useWasmNorm(x)) return false;
+    normalizeMaxPoolWasm(x, outer, groups, inner, mean as Float64Array, variance as Float64Array, affineOf(weight, bias, eps), windows, out as Float32Array, argmax as Int32Array, runMoments);
+    return true;
   },
 
   normalizeWithStats(x, outer, groups, inner, mean, variance, weight, bias, eps, y) {

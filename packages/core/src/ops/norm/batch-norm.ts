@@ -23,13 +23,36 @@ export interface BatchNormOptions {
 }
 const BATCH_NORM_OPTIONS = optionKeys<BatchNormOptions>()(['training', 'momentum', 'eps']);
 
-function checkPerChannel(name: string, t: Tensor | null, c: number, x: Tensor): void {
+function checkPerChannel(fn: string, name: string, t: Tensor | null, c: number, x: Tensor): void {
   if (t === null) return;
-  assertFloat('batchNorm', name, t.dtype);
-  if (t.device !== x.device) throw new DeviceError(`batchNorm: ${name} is on '${t.device}' but x is on '${x.device}'`);
+  assertFloat(fn, name, t.dtype);
+  if (t.device !== x.device) throw new DeviceError(`${fn}: ${name} is on '${t.device}' but x is on '${x.device}'`);
   if (t.ndim !== 1 || t.shape[0] !== c) {
-    throw new ShapeError(`batchNorm: ${name} must have shape [${c}] (one per channel of x ${formatShape(x.shape)}), got ${formatShape(t.shape)}`);
+    throw new ShapeError(`${fn}: ${name} must have shape [${c}] (one per channel of x ${formatShape(x.shape)}), got ${formatShape(t.shape)}`);
   }
+}
+
+/** batchNorm's arguments checked (errors name fn), its options with their defaults. */
+export function checkBatchNorm(
+  fn: string, x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null, options: BatchNormOptions,
+): Required<BatchNormOptions> {
+  checkOptions(fn, options, BATCH_NORM_OPTIONS);
+  const { training = false, momentum = 0.1, eps = 1e-5 } = options;
+  checkBoolean(fn, 'training', training);
+  checkNumber(fn, 'momentum', momentum, { min: 0, max: 1 });
+  checkNumber(fn, 'eps', eps, { min: 0, minExclusive: true });
+  assertFloat(fn, 'x', x.dtype);
+  if (x.ndim < 2) throw new ShapeError(`${fn}: x must be at least 2-D [N, C, ...], got ${formatShape(x.shape)}`);
+  const c = x.shape[1]!;
+  checkPerChannel(fn, 'runningMean', runningMean, c, x);
+  checkPerChannel(fn, 'runningVar', runningVar, c, x);
+  checkPerChannel(fn, 'weight', weight, c, x);
+  checkPerChannel(fn, 'bias', bias, c, x);
+  if ((runningMean === null) !== (runningVar === null)) throw new ArgumentError(`${fn}: give both runningMean and runningVar, or neither`);
+  if (training && x.size / c <= 1) {
+    throw new ShapeError(`${fn}: expected more than 1 value per channel when training, got x ${formatShape(x.shape)}`);
+  }
+  return { training, momentum, eps };
 }
 
 export function batchNorm(
@@ -40,25 +63,9 @@ export function batchNorm(
   bias: Tensor | null = null,
   options: BatchNormOptions = {},
 ): Tensor {
-  checkOptions('batchNorm', options, BATCH_NORM_OPTIONS);
-  const { training = false, momentum = 0.1, eps = 1e-5 } = options;
-  checkBoolean('batchNorm', 'training', training);
-  checkNumber('batchNorm', 'momentum', momentum, { min: 0, max: 1 });
-  checkNumber('batchNorm', 'eps', eps, { min: 0, minExclusive: true });
-  assertFloat('batchNorm', 'x', x.dtype);
-  if (x.ndim < 2) throw new ShapeError(`batchNorm: x must be at least 2-D [N, C, ...], got ${formatShape(x.shape)}`);
-  const c = x.shape[1]!;
-  checkPerChannel('runningMean', runningMean, c, x);
-  checkPerChannel('runningVar', runningVar, c, x);
-  checkPerChannel('weight', weight, c, x);
-  checkPerChannel('bias', bias, c, x);
-  if ((runningMean === null) !== (runningVar === null)) throw new ArgumentError('batchNorm: give both runningMean and runningVar, or neither');
+  const { training, momentum, eps } = checkBatchNorm('batchNorm', x, runningMean, runningVar, weight, bias, options);
   const perChannel = x.shape.map((d, i) => (i === 1 ? d : 1));
   if (training || runningMean === null || runningVar === null) {
-    const count = x.size / c;
-    if (training && count <= 1) {
-      throw new ShapeError(`batchNorm: expected more than 1 value per channel when training, got x ${formatShape(x.shape)}`);
-    }
     // weight and bias are fused into normalize (one pass) unless a dtype differs from x's.
     const fw = (weight === null || weight.dtype === x.dtype) && (bias === null || bias.dtype === x.dtype);
     const y = normalize(x, { groupStart: 1, groupEnd: 2, eps }, fw ? weight : null, fw ? bias : null);
@@ -80,7 +87,8 @@ function affine(xhat: Tensor, weight: Tensor | null, bias: Tensor | null, perCha
   return bias === null ? scaled : add(scaled, reshape(bias, perChannel));
 }
 
-function updateRunning(runningMean: Tensor, runningVar: Tensor, stats: GroupStats, momentum: number): void {
+/** Folds a batch's statistics into the running ones (in place), as PyTorch: the unbiased variance. */
+export function updateRunning(runningMean: Tensor, runningVar: Tensor, stats: GroupStats, momentum: number): void {
   const unbiased = stats.count / (stats.count - 1);
   backendOf(runningMean).norm.updateRunningStats(runningMean.storage, runningVar.storage, stats.mean, stats.variance, momentum, unbiased);
   runningMean.markModified();

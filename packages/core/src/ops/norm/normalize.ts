@@ -58,8 +58,14 @@ function statsFor(x: Tensor, attrs: NormalizeAttrs): GroupStats {
   return stats;
 }
 
+/** Records the statistics a forward took of x for y (statsOf) and for the backward's kernels (statsFor). */
+export function rememberStats(x: Tensor, y: Tensor, stats: GroupStats, attrs: NormalizeAttrs): void {
+  inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
+  statsOf.set(y, stats);
+}
+
 /** Mean and variance arrays for `groups` groups on x's device (written by a kernel). */
-function emptyStats(x: Tensor, groups: number, count: number): GroupStats {
+export function emptyStats(x: Tensor, groups: number, count: number): GroupStats {
   const storage = backendOf(x).storage;
   const dtype = accumulatorDtype(x.device);
   return { mean: storage.allocate(dtype, groups, true), variance: storage.allocate(dtype, groups, true), count };
@@ -76,8 +82,7 @@ const normalizeOp = defineOp({
     backendOf(x).norm.normalize(
       x.storage, outer, groups, inner, weight?.storage ?? null, bias?.storage ?? null, attrs.eps, y.storage, stats.mean, stats.variance, runMomentsOf(x, outer * groups),
     );
-    inputStats.set(x, { stats, version: x.version.value, groupStart: attrs.groupStart, groupEnd: attrs.groupEnd });
-    statsOf.set(y, stats);
+    rememberStats(x, y, stats, attrs);
     return y;
   },
   vjp: ({ dy, x, weight }, attrs) => {

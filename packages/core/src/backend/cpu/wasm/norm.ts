@@ -12,7 +12,7 @@ import { wasmAvailable } from './runtime.js';
 import { streamScratch } from './stream.js';
 
 /** assembly/norm.ts. */
-interface NormExports {
+export interface NormExports {
   normRunMoments(x: number, runs: number, inner: number, out: number): void;
   normCombine(g: number, x: number, y: number, r0: number, runs: number, groups: number, inner: number, mean: number, a: number, b: number, k: number): void;
   normGradSums(g: number, x: number, r0: number, runs: number, groups: number, inner: number, mean: number, out: number): void;
@@ -79,17 +79,22 @@ export function normalizeForwardWasm(
   affine: (mean: Float64Array, variance: Float64Array) => { scale: ArrayLike<number>; shift: ArrayLike<number> },
   runMoments?: Float64Array,
 ): void {
+  groupStatsWasm(x, outer, groups, inner, meanOut, varianceOut, runMoments);
+  const a = affine(meanOut, varianceOut);
+  normalizeApplyWasm(x, y, outer, groups, inner, meanOut, a.scale, a.shift);
+}
+
+/** normalizeForwardWasm's statistics: the per-group mean and biased variance of x, from runMoments where given. */
+export function groupStatsWasm(x: Float32Array, outer: number, groups: number, inner: number, meanOut: Float64Array, varianceOut: Float64Array, runMoments?: Float64Array): void {
   if (runMoments !== undefined) {
     // The pairs normRunMoments would write, taken by the conv that wrote x: no pass over x for them.
     groupMoments(runMoments, outer, groups, inner, meanOut, varianceOut);
-  } else {
-    const runs = outer * groups;
-    const { exports: w, data: [xs], group: [moments], runsPerChunk } = scratch(inner, 1, 2 * runs, 1) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array] };
-    streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunMoments(xs.byteOffset, n, inner, moments.byteOffset + 16 * r0));
-    groupMoments(moments, outer, groups, inner, meanOut, varianceOut);
+    return;
   }
-  const a = affine(meanOut, varianceOut);
-  normalizeApplyWasm(x, y, outer, groups, inner, meanOut, a.scale, a.shift);
+  const runs = outer * groups;
+  const { exports: w, data: [xs], group: [moments], runsPerChunk } = scratch(inner, 1, 2 * runs, 1) as unknown as Scratch & { data: [Float32Array]; group: [Float64Array] };
+  streamRuns([x], [xs], runs, inner, runsPerChunk, (r0, n) => w.normRunMoments(xs.byteOffset, n, inner, moments.byteOffset + 16 * r0));
+  groupMoments(moments, outer, groups, inner, meanOut, varianceOut);
 }
 
 /** Per-group mean and biased variance from the runs' [Σx, M2] pairs (see normalizeForwardWasm). */

@@ -30,6 +30,25 @@ interface PoolExports {
   maxPoolTaps(x: number, planes: number, inH: number, inW: number, outH: number, outW: number, rowOff: number, rowIdx: number, colOff: number, colIdx: number, y: number, argmax: number): void;
 }
 
+/**
+ * Where the streamed forward kernels get each chunk of input planes: copied from an array
+ * (copiedPlanes), or made in the scratch by a fused producer (norm-pool.ts: batch norm's output).
+ */
+export interface PlaneSource {
+  /** Lengths of the scratch views the source needs besides the chunk (after the kernel's own). */
+  readonly scratch: readonly number[];
+  /** Called before the first chunk: views are the extra scratch, exports the kernels on them. */
+  begin?(views: Float32Array[], exports: unknown): void;
+  /** Writes input planes [p, p + n) into chunk (begin's views and exports as there). */
+  fill(chunk: Float32Array, p: number, n: number, views: Float32Array[], exports: unknown): void;
+}
+
+/** The planes of x, copied. */
+export const copiedPlanes = (x: Float32Array, inPlane: number): PlaneSource => ({
+  scratch: [],
+  fill: (chunk, p, n) => chunk.set(x.subarray(p * inPlane, (p + n) * inPlane)),
+});
+
 /** Input elements per chunk (64 KiB of float32; at least one plane). */
 const CHUNK_ELEMENTS = 16384;
 
@@ -44,7 +63,7 @@ const planesPerChunk = (inPlane: number): number => Math.max(1, Math.floor(CHUNK
  * the row (the next rows, or padding after the chunk's last plane) and are dropped when the rows
  * are compacted in wasm. Each window's winner is computed by the same rule either way.
  */
-export function maxPool2x2ForwardWasm(x: Float32Array, planes: number, inH: number, inW: number, outH: number, outW: number, y: Float32Array, argmax: TypedArray): void {
+export function maxPool2x2ForwardWasm(x: Float32Array | PlaneSource, planes: number, inH: number, inW: number, outH: number, outW: number, y: Float32Array, argmax: TypedArray): void {
   const inPlane = inH * inW;
   const outPlane = outH * outW;
   const wide = roundUp(outW, 4);
@@ -52,13 +71,17 @@ export function maxPool2x2ForwardWasm(x: Float32Array, planes: number, inH: numb
   // Floats the extra windows of the last plane's last row pair may read past the chunk.
   const past = wide === outW ? 0 : 2 * wide + inW;
   const compact = wide === outW ? [] : [step * outPlane, step * outPlane];
-  const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [step * inPlane + past, step * outH * wide, step * outH * wide, ...compact]);
+  const source = x instanceof Float32Array ? copiedPlanes(x, inPlane) : x;
+  const own = [step * inPlane + past, step * outH * wide, step * outH * wide, ...compact];
+  const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [...own, ...source.scratch]);
   const [xs, yw, aw] = views as [Float32Array, Float32Array, Float32Array];
   const [ys, as] = wide === outW ? [yw, aw] : (views.slice(3) as [Float32Array, Float32Array]);
+  const extra = views.slice(own.length);
+  source.begin?.(extra, k);
   const at = new Int32Array(as.buffer, as.byteOffset, as.length);
   for (let p = 0; p < planes; p += step) {
     const n = Math.min(step, planes - p);
-    xs.set(x.subarray(p * inPlane, (p + n) * inPlane));
+    source.fill(xs, p, n, extra, k);
     k.maxPool2x2Forward(xs.byteOffset, n, inH, inW, outH, wide, yw.byteOffset, aw.byteOffset);
     if (wide !== outW) {
       k.copyPlanesPadded(yw.byteOffset, wide, 0, ys.byteOffset, outW, 0, n * outH, 1, outW);
@@ -86,13 +109,17 @@ export function maxPool2x2BackwardWasm(dy: Float32Array, planes: number, inH: nu
 }
 
 /** Max pooling over any windows (their tap lists copied once), a chunk of planes at a time. */
-export function maxPoolWasm(x: Float32Array, planes: number, w: PoolWindows, y: Float32Array, argmax: TypedArray): void {
+export function maxPoolWasm(x: Float32Array | PlaneSource, planes: number, w: PoolWindows, y: Float32Array, argmax: TypedArray): void {
   const { inH, inW, outH, outW, rows, cols } = w;
   const inPlane = inH * inW;
   const outPlane = outH * outW;
   const step = planesPerChunk(inPlane);
   const taps = [rows.offsets, rows.index, cols.offsets, cols.index];
-  const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [step * inPlane, step * outPlane, step * outPlane, ...taps.map((t) => t.length)]);
+  const source = x instanceof Float32Array ? copiedPlanes(x, inPlane) : x;
+  const own = [step * inPlane, step * outPlane, step * outPlane, ...taps.map((t) => t.length)];
+  const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [...own, ...source.scratch]);
+  const extra = views.slice(own.length);
+  source.begin?.(extra, k);
   const [xs, ys, as] = views as [Float32Array, Float32Array, Float32Array];
   const at = new Int32Array(as.buffer, as.byteOffset, as.length);
   const [ro, ri, co, ci] = taps.map((t, i) => {
@@ -102,7 +129,7 @@ export function maxPoolWasm(x: Float32Array, planes: number, w: PoolWindows, y: 
   }) as [number, number, number, number];
   for (let p = 0; p < planes; p += step) {
     const n = Math.min(step, planes - p);
-    xs.set(x.subarray(p * inPlane, (p + n) * inPlane));
+    source.fill(xs, p, n, extra, k);
     k.maxPoolTaps(xs.byteOffset, n, inH, inW, outH, outW, ro, ri, co, ci, ys.byteOffset, as.byteOffset);
     y.set(ys.subarray(0, n * outPlane), p * outPlane);
     argmax.set(at.subarray(0, n * outPlane), p * outPlane);
