@@ -95,8 +95,8 @@ function walk(roots: readonly Tensor[], seeds: readonly (Tensor | null)[], run: 
       const inputs = node.inputs;
       if (inputs === null) throw releasedError(node);
       // dy's storage may take the VJP's result where nothing else can read dy (gradient-reuse.ts).
-      const offer = recycler !== null && !detect && mayReuseGradient(node.op) && recycler.isExclusive(dy) ? dy : null;
-      const results = offeringGradient(offer, () => runVjp(node, inputs, dy));
+      const reuse = recycler !== null && !detect && mayReuseGradient(node.op);
+      const results = offeringGradient(reuse && recycler.isExclusive(dy) ? dy : null, () => runVjp(node, inputs, dy), reuse);
       if (!run.retainGraph) node.release();
       if (recycler) {
         // Only now, with every thunk of this node run: they may share intermediates.

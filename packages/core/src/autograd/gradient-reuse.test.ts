@@ -10,11 +10,12 @@ import { Generator } from '../tensor/random.js';
 import { add, mul } from '../ops/elementwise/arithmetic.js';
 import { relu } from '../ops/activation/piecewise.js';
 import { batchNorm } from '../ops/norm/batch-norm.js';
+import { batchNormMaxPool2d } from '../ops/norm/batch-norm-max-pool.js';
 import { sum } from '../ops/reduce/sum.js';
 import { defineOp } from './registry.js';
 import { backward } from './engine.js';
 import { detectAnomaly } from './anomaly.js';
-import { offeringGradient, outputOver, reusesGradientStorage } from './gradient-reuse.js';
+import { offeringGradient, outputOver, passingOffer, reusesGradientStorage } from './gradient-reuse.js';
 
 const N = 1 << 13;
 const leaf = (seed: number, dtype: 'float32' | 'float64' = 'float64', shape: number[] = [N]): Tensor =>
@@ -113,6 +114,30 @@ describe('backward writes a gradient over the dy it came from only where nothing
       const b = leaf(10, dtype, [4]);
       const scale = leaf(11, dtype, [8, 4, 16, 17]);
       const loss = (): Tensor => sum(mul(relu(batchNorm(mul(x, scale), null, null, w, b, { training: true })), scale));
+      const fresh = backward([loss()], [null], { accumulate: false, createGraph: true, retainGraph: false, targets: [x, w, b] });
+      const reused = backward([loss()], [null], { accumulate: false, createGraph: false, retainGraph: false, targets: [x, w, b] });
+      for (const t of [x, w, b]) expect(Array.from(reused.get(t)!.data), dtype).to.deep.equal(Array.from(fresh.get(t)!.data));
+    }
+  });
+
+  it("a VJP's own intermediate is offered where the walk reuses storage, whether or not dy is on offer", () => {
+    const own = randn([4, 5]);
+    const takes = (): boolean => outputOver(own, [4, 5], 'float32').storage === own.storage;
+    expect(offeringGradient(null, () => passingOffer(own, takes), true)).to.equal(true);
+    expect(offeringGradient(randn([2]), () => passingOffer(own, takes), true)).to.equal(true);
+    expect(offeringGradient(null, () => passingOffer(own, takes), false)).to.equal(false);
+    expect(passingOffer(own, takes)).to.equal(false);
+    // The offer ends with fn.
+    expect(offeringGradient(null, () => (passingOffer(own, () => 0), takes()), true)).to.equal(false);
+  });
+
+  it("batchNormMaxPool2d's backward gives the same bits over its scattered gradient as into fresh arrays", () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = leaf(12, dtype, [8, 4, 16, 17]);
+      const w = leaf(13, dtype, [4]);
+      const b = leaf(14, dtype, [4]);
+      const scale = leaf(15, dtype, [8, 4, 8, 8]);
+      const loss = (): Tensor => sum(mul(relu(batchNormMaxPool2d(x, null, null, w, b, { training: true }, { kernelSize: 2 })), scale));
       const fresh = backward([loss()], [null], { accumulate: false, createGraph: true, retainGraph: false, targets: [x, w, b] });
       const reused = backward([loss()], [null], { accumulate: false, createGraph: false, retainGraph: false, targets: [x, w, b] });
       for (const t of [x, w, b]) expect(Array.from(reused.get(t)!.data), dtype).to.deep.equal(Array.from(fresh.get(t)!.data));

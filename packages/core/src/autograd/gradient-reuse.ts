@@ -30,14 +30,24 @@ export function reusesGradientStorage(op: { def: OpDef }): void {
 /** Whether the engine may offer dy to op's VJP. */
 export const mayReuseGradient = (op: OpDef): boolean => reusingOps.has(op);
 
-/** Runs fn (a node's VJP and its thunks) with dy offered for reuse (null: nothing offered). */
-export function offeringGradient<T>(dy: Tensor | null, fn: () => T): T {
+/** Whether the walk running the current VJP may write results over gradients (see passingOffer). */
+let reusing = false;
+
+/**
+ * Runs fn (a node's VJP and its thunks) with dy offered for reuse (null: nothing offered); `reuse`:
+ * whether the walk reuses storage for this node at all (no createGraph, no anomaly detection, its op
+ * registered here), even where dy itself is not on offer.
+ */
+export function offeringGradient<T>(dy: Tensor | null, fn: () => T, reuse = dy !== null): T {
   const outer = offered;
+  const outerReusing = reusing;
   offered = dy;
+  reusing = reuse;
   try {
     return fn();
   } finally {
     offered = outer;
+    reusing = outerReusing;
   }
 }
 
@@ -55,17 +65,18 @@ export function outputOver(g: Tensor, shape: Shape, dtype: DType): Tensor {
 }
 
 /**
- * For a VJP whose only read of dy makes an intermediate of dy's role that it alone holds (the
- * scatter of max pooling's gradient before batch norm's backward, in the fused batchNormMaxPool2d):
- * when dy is on offer, takes that offer and runs fn with `to` on offer instead, so fn's last kernel
- * may write over `to`. fn must read `to` for the last time in that kernel.
+ * For a VJP that makes an intermediate gradient of its own and reads it for the last time in one
+ * kernel (batchNormMaxPool2d's: max pooling's scatter, then batch norm's backward over it): runs fn
+ * with `own` on offer where the walk reuses storage, so that kernel may write over it. Whether dy
+ * itself is on offer does not matter: `own` was made by this VJP, and only the VJP holds it.
  */
-export function passingOffer<T>(from: Tensor, to: Tensor, fn: () => T): T {
-  if (offered !== from) return fn();
-  offered = to;
+export function passingOffer<T>(own: Tensor, fn: () => T): T {
+  if (!reusing) return fn();
+  const outer = offered;
+  offered = own;
   try {
     return fn();
   } finally {
-    if (offered === to) offered = null;
+    offered = outer;
   }
 }

@@ -59,7 +59,7 @@ const normalizeMaxPoolOp = defineOp({
     const row = (r: number): Tensor => reshape(sliceBox(S(), [r, 0], [1, S().shape[1]!]), [S().shape[1]!]);
     return {
       // g is this VJP's own: normalize's backward may write dx over it, as it does over its dy unfused.
-      x: () => passingOffer(dy, G(), () => normalizeBackward(G(), x, S(), weight, attrs)),
+      x: () => passingOffer(G(), () => normalizeBackward(G(), x, S(), weight, attrs)),
       weight: () => row(1),
       bias: () => row(0),
     };
@@ -67,7 +67,7 @@ const normalizeMaxPoolOp = defineOp({
   cases: (tools) => fusedCases(tools),
 });
 
-// The VJP reads dy once (the scatter) and hands dy's offer to the scattered gradient.
+// Registered for reuse, so that the walk tells the VJP whether it reuses storage (passingOffer).
 reusesGradientStorage(normalizeMaxPoolOp);
 
 /** x [N, C, H, W] with distinct values (the argmax survives finite-difference steps), pooling windows, weight and bias away from 0. */
