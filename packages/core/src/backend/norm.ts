@@ -32,6 +32,14 @@ export interface NormKernels<A = KernelArray> {
     mean: A, variance: A, windows: PoolWindows, out: A, argmax: A, runMoments?: Float64Array,
   ): boolean;
   /**
+   * Optional fusion, for batch norm in eval mode then max pooling: as normalizeMaxPool, with the
+   * given statistics of normalizeWithStats (of x's dtype) instead of x's own.
+   */
+  normalizeWithStatsMaxPool?(
+    x: A, outer: number, groups: number, inner: number,
+    mean: A, variance: A, weight: A | null, bias: A | null, eps: number, windows: PoolWindows, out: A, argmax: A,
+  ): boolean;
+  /**
    * y = (x − mean)·scale + shift per group with the given statistics (batchNorm in eval mode:
    * the running ones), scale = w/√(variance + eps) and shift = b as in normalize; mean and
    * variance have x's dtype.

@@ -180,6 +180,8 @@ function normalizeWithStats(op: RecordedOp, [x, mean, variance, weight, bias]: s
 /** Every tape op the exporter maps, by its registered name. */
 export const EMITTERS: Record<string, Emitter> = {
   normalizeWithStats,
+  // batchNormMaxPool2d in eval mode (what Sequential runs for BatchNorm2d then MaxPool2d): the two nodes.
+  normalizeWithStatsMaxPool2d: (op, inputs, ctx) => maxPool(op, [normalizeWithStats(op, inputs, ctx)], ctx),
   add: binary('Add'),
   sub: binary('Sub'),
   mul: binary('Mul'),

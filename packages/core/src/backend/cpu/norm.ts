@@ -5,7 +5,7 @@
 // cycles), four let the additions overlap (batch norm's forward and backward were bound by exactly that).
 import type { TypedArray } from '../../tensor/dtype.js';
 import type { NormKernels } from '../norm.js';
-import { gradSumsWasm, normalizeApplyWasm, normalizeBackwardWasm, normalizeForwardWasm, useWasmNorm } from './wasm/norm.js';
+import { gradSumsWasm, groupStatsWasm, normalizeApplyWasm, normalizeBackwardWasm, normalizeForwardWasm, useWasmNorm } from './wasm/norm.js';
 import { normalizeMaxPoolWasm } from './wasm/norm-pool.js';
 
 /** Σ x[i] over [from, to). */
@@ -125,7 +125,16 @@ export const cpuNorm: NormKernels<TypedArray> = {
   // Fused where both steps would take the wasm kernels (float32, large); elsewhere the op runs the two kernels.
   normalizeMaxPool(x, outer, groups, inner, weight, bias, eps, mean, variance, windows, out, argmax, runMoments) {
     if (!useWasmNorm(x)) return false;
-    normalizeMaxPoolWasm(x, outer, groups, inner, mean as Float64Array, variance as Float64Array, affineOf(weight, bias, eps), windows, out as Float32Array, argmax as Int32Array, runMoments);
+    groupStatsWasm(x, outer, groups, inner, mean as Float64Array, variance as Float64Array, runMoments);
+    const { scale, shift } = affineOf(weight, bias, eps)(mean, variance);
+    normalizeMaxPoolWasm(x, outer, groups, inner, mean, scale, shift, windows, out as Float32Array, argmax as Int32Array);
+    return true;
+  },
+
+  normalizeWithStatsMaxPool(x, outer, groups, inner, mean, variance, weight, bias, eps, windows, out, argmax) {
+    if (!useWasmNorm(x)) return false;
+    const { scale, shift } = affineOf(weight, bias, eps)(mean, variance);
+    normalizeMaxPoolWasm(x, outer, groups, inner, mean, scale, shift, windows, out as Float32Array, argmax as Int32Array);
     return true;
   },
 

@@ -3,7 +3,7 @@
 // after a conv that hands batch norm its run moments, at 1 and 2 threads; its errors. The fused op's
 // gradients against finite differences are the registry's generic test (normalizeMaxPool2d).
 import { expect } from 'chai';
-import { ArgumentError, ShapeError, batchNorm, batchNormMaxPool2d, conv2d, maxPool2d, mul, ones, setNumThreads, sum, tensor, zeros } from '../../index.js';
+import { ArgumentError, ShapeError, batchNorm, batchNormMaxPool2d, conv2d, full, maxPool2d, mul, ones, setNumThreads, sum, tensor, zeros } from '../../index.js';
 import type { BatchNormMaxPoolOptions, FloatDType } from '../../index.js';
 import { backward } from '../../autograd/engine.js';
 import { wasmAvailable } from '../../backend/cpu/wasm/runtime.js';
@@ -27,15 +27,16 @@ function layer(shape: number[], dtype: FloatDType, seed: number): Layer {
 }
 
 /** Values, running statistics and the gradients of x, weight and bias of one step, fused or through the two ops. */
-function step(l: Layer, pool: BatchNormMaxPoolOptions, fused: boolean, training = true): string[] {
+function step(l: Layer, pool: BatchNormMaxPoolOptions, fused: boolean, training = true, withoutRunning = false): string[] {
   const c = l.x.shape[1]!;
-  const rm = zeros([c], { dtype: l.x.dtype }), rv = ones([c], { dtype: l.x.dtype });
+  // Running statistics away from the batch's (mean 0.3, variance 1.7), so eval mode shows which ones it used.
+  const rm = withoutRunning ? null : full([c], 0.3, { dtype: l.x.dtype }), rv = withoutRunning ? null : full([c], 1.7, { dtype: l.x.dtype });
   const opts = { training, momentum: 0.2, eps: 1e-4 };
   const y = fused ? batchNormMaxPool2d(l.x, rm, rv, l.weight, l.bias, opts, pool) : maxPool2d(batchNorm(l.x, rm, rv, l.weight, l.bias, opts), pool);
   // A loss weighting each output differently; backward without createGraph, so gradients may be written over dy.
   const w = fillTensor(y.shape, l.lossSeed, { dtype: y.dtype as FloatDType });
   const grads = backward([sum(mul(y, w))], [null], { accumulate: false, createGraph: false, retainGraph: false, targets: [l.x, l.weight, l.bias] });
-  return [y, rm, rv, ...[l.x, l.weight, l.bias].map((t) => grads.get(t)!)].map(bitsOf);
+  return [y, ...(rm && rv ? [rm, rv] : []), ...[l.x, l.weight, l.bias].map((t) => grads.get(t)!)].map(bitsOf);
 }
 
 const POOLS: [string, BatchNormMaxPoolOptions][] = [
@@ -58,10 +59,15 @@ describe('batchNormMaxPool2d: maxPool2d(batchNorm(x)) in one pass', () => {
     }
   }
 
-  it('eval mode and no running statistics: the same bits as the two ops', () => {
-    const l = layer([4, 8, 12, 12], 'float32', 5);
-    expect(step(l, { kernelSize: 2 }, true, false)).to.deep.equal(step(l, { kernelSize: 2 }, false, false));
-  });
+  for (const [dtype, shape] of [['float32', [4, 8, 12, 12]], ['float32', [4, 6, 15, 13]], ['float64', [2, 3, 5, 5]]] as const) {
+    it(`eval mode, ${dtype} ${JSON.stringify(shape)}: the same bits as the two ops, with running statistics or without`, () => {
+      const l = layer([...shape], dtype, 5);
+      for (const [, pool] of POOLS) {
+        expect(step(l, pool, true, false)).to.deep.equal(step(l, pool, false, false));
+        expect(step(l, pool, true, false, true)).to.deep.equal(step(l, pool, false, false, true));
+      }
+    });
+  }
 
   for (const threads of [1, 2]) {
     it(`after a conv that hands over its run moments, over steps (${threads} thread(s)): the same bits as the two ops`, async function () {

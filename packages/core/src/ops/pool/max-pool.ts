@@ -37,6 +37,9 @@ const maxPoolOp = defineOp({
   cases: (tools) => poolCases(tools, { dilation: true }).map(({ x, windows }) => ({ inputs: { x }, attrs: { windows } })),
 });
 
+/** Max pooling of x over windows already parsed (pool/windows.ts). */
+export const maxPoolOver = (x: Tensor, windows: PoolWindows): Tensor => maxPoolOp({ x }, { windows });
+
 function apply(x: Tensor, windows: PoolWindows, returnIndices: boolean): Tensor | [Tensor, Tensor] {
   const y = maxPoolOp({ x }, { windows });
   if (!returnIndices) return y;
