@@ -17,7 +17,8 @@ import { normalizedWithGivenStats } from '../conv/output-moments.js';
 import { addScalar, mul, mulScalar, neg, pow, scalarLike, sub } from '../elementwise/arithmetic.js';
 import { sum } from '../reduce/sum.js';
 import { reshape } from '../shape/reshape.js';
-import { type NormalizeAttrs, layout, normalizeCases } from './normalize.js';
+import { normalizeCases } from './cases.js';
+import { type NormalizeAttrs, layout } from './normalize.js';
 
 const OP = 'normalizeWithStats';
 

@@ -9,7 +9,7 @@
 // written with differentiable ops, so 2nd order works.
 import { vjp as pullbackOf } from '../../autograd/grad.js';
 import { runMomentsOf } from '../conv/output-moments.js';
-import { type CaseTools, defineOp } from '../../autograd/registry.js';
+import { defineOp } from '../../autograd/registry.js';
 import { outputOver, reusesGradientStorage } from '../../autograd/gradient-reuse.js';
 import { zeroFilled, uninitialized } from '../../tensor/creation.js';
 import { backendOf } from '../../backend/index.js';
@@ -23,6 +23,7 @@ import { sum } from '../reduce/sum.js';
 import { concat } from '../shape/concat.js';
 import { reshape } from '../shape/reshape.js';
 import { sliceBox } from '../shape/slice.js';
+import { normalizeCases } from './cases.js';
 
 export interface NormalizeAttrs {
   groupStart: number;
@@ -204,20 +205,4 @@ export function normalizeSums(g: Tensor, x: Tensor, attrs: NormalizeAttrs): Tens
 /** normalize's input gradient for output gradient g, given sums = normalizeSums(g, x, attrs). */
 export function normalizeBackward(g: Tensor, x: Tensor, sums: Tensor, weight: Tensor | null, attrs: NormalizeAttrs): Tensor {
   return normalizeBackwardOp({ g, x, sums, weight }, attrs);
-}
-
-export function normalizeCases({ fc, arb }: CaseTools) {
-  return arb
-    .shape({ rank: [2, 4], maxDim: 3 })
-    .chain((shape) =>
-      fc.record({
-        shape: fc.constant(shape),
-        bounds: fc.tuple(fc.integer({ min: 0, max: shape.length }), fc.integer({ min: 0, max: shape.length })),
-        eps: fc.double({ min: 1e-5, max: 0.1, noNaN: true }),
-      }),
-    )
-    .map(({ shape, bounds: [a, b], eps }) => ({ shape, attrs: { groupStart: Math.min(a, b), groupEnd: Math.max(a, b), eps } }))
-    // At least two values per group, else x̂ ≡ 0.
-    .filter(({ shape, attrs }) => sizeOf(shape) / sizeOf(shape.slice(attrs.groupStart, attrs.groupEnd)) >= 2)
-    .chain(({ shape, attrs }) => arb.tensorOfShape(shape).map((x) => ({ x, attrs })));
 }
