@@ -34,9 +34,9 @@ export const batchNorm = publicFn<
 
 /**
  * maxPool2d(batchNorm(x, runningMean, runningVar, weight, bias, options), poolOptions) for x
- * [N, C, H, W], bit for bit, in one pass over x when batch norm uses the batch's statistics
- * (training): batch norm's output is never written (what nn's Sequential runs for a BatchNorm2d
- * followed by a MaxPool2d).
+ * [N, C, H, W], bit for bit, as one op in training and in eval mode: on the CPU batch norm's output
+ * is never written (what nn's Sequential runs for a BatchNorm2d followed by a MaxPool2d).
+ * poolOptions are maxPool2d's without returnIndices.
  */
 export const batchNormMaxPool2d = publicFn<
   (x: TensorLike, runningMean: Opt, runningVar: Opt, weight: Opt, bias: Opt, options: bn.BatchNormOptions, poolOptions: BatchNormMaxPoolOptions) => Tensor

@@ -138,8 +138,8 @@ const POOL_OPTIONS = optionKeys<BatchNormMaxPoolOptions>()(['kernelSize', 'strid
 
 /**
  * maxPool2d(batchNorm(x, runningMean, runningVar, weight, bias, options), poolOptions) for x
- * [N, C, H, W]: the same values and gradients bit for bit, in one pass over x when batch norm uses
- * the batch's statistics.
+ * [N, C, H, W]: the same values, gradients and running statistics bit for bit, as one op in
+ * training and in eval mode (two where a tensor's dtype differs from x's).
  */
 export function batchNormMaxPool2d(
   x: Tensor,
