@@ -1,7 +1,7 @@
 // GPU memory of a training loop stays flat without dispose() (Dawn on llvmpipe): 150 Adam steps
 // of a tiny conv-BN-ReLU-pool-linear network, nothing released by hand, with the pool's
 // collection threshold lowered so that its garbage-collection requests (collect-garbage.ts) come
-// every few steps; after warm-up no buffer is created and live + pooled bytes stay bounded, and
+// every few steps; after warm-up almost no buffer is created and live + pooled bytes stay bounded, and
 // backward's recycler gives consumed gradients back at once.
 // packages/examples' `pnpm run gpu-memory` is the 2,000-step version on a larger CNN.
 import { expect } from 'chai';
@@ -21,7 +21,7 @@ describe('webgpu memory over a training loop (Dawn)', () => {
     rt.pool.gcThresholdBytes = DEFAULT_GC_THRESHOLD_BYTES;
   });
 
-  it('150 Adam steps: no buffer created between step 50 and 150, live + pooled bytes bounded, collections requested, gradients released', async function () {
+  it('150 Adam steps: almost no buffer created between step 50 and 150, live + pooled bytes bounded, collections requested, gradients released', async function () {
     this.timeout(120_000);
     // A step drops ~60 KiB of arrays; 128 KiB brings a request every few steps.
     rt.pool.gcThresholdBytes = 128 * 1024;
@@ -78,7 +78,10 @@ describe('webgpu memory over a training loop (Dawn)', () => {
     }
     const [at50, at150] = [samples.get(50)!, samples.get(150)!];
     expect(losses.every(Number.isFinite), 'finite losses').to.equal(true);
-    expect(at150.createdBuffers, `buffers created after step 50 (step 50: ${JSON.stringify(at50)}, step 150: ${JSON.stringify(at150)})`).to.equal(at50.createdBuffers);
+    // Flat: a leak creates a backward's ~37 arrays every step (thousands over these 100 steps). A
+    // few may still be created when an array is wanted before the finalizers of the last
+    // collection have run (they run in a later task): one full-suite run in five saw 9.
+    expect(at150.createdBuffers - at50.createdBuffers, `buffers created after step 50 (step 50: ${JSON.stringify(at50)}, step 150: ${JSON.stringify(at150)})`).to.be.at.most(32);
     expect(at150.reusedBuffers - at50.reusedBuffers, 'allocations served by reuse').to.be.above(100 * 40);
     // Bounded: the threshold plus a few steps' arrays, far below 100 steps' (~6 MiB).
     expect(at150.liveBytes + at150.pooledBytes, 'live + pooled bytes at step 150').to.be.below(2 * 2 ** 20);
