@@ -3,12 +3,24 @@
 // after a conv that hands batch norm its run moments, at 1 and 2 threads; its errors. The fused op's
 // gradients against finite differences are the registry's generic test (normalizeMaxPool2d).
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { ArgumentError, ShapeError, batchNorm, batchNormMaxPool2d, conv2d, full, maxPool2d, mul, ones, setNumThreads, sum, tensor, zeros } from '../../index.js';
 import type { BatchNormMaxPoolOptions, FloatDType } from '../../index.js';
 import { backward } from '../../autograd/engine.js';
 import { wasmAvailable } from '../../backend/cpu/wasm/runtime.js';
 import { fillTensor } from '../../testing/arbitraries.js';
 import type { Tensor } from '../../tensor/tensor.js';
+
+interface Fixed {
+  shape: number[];
+  data: number[];
+}
+interface TorchCase {
+  dtype: FloatDType; pool: BatchNormMaxPoolOptions; training: boolean; affine: boolean;
+  x: Fixed; weight: Fixed; bias: Fixed; runningMean: Fixed; runningVar: Fixed;
+  y: Fixed; runningMeanAfter: Fixed; runningVarAfter: Fixed; dy: Fixed; grads: Fixed[];
+}
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/batch_norm_max_pool.json', import.meta.url), 'utf8')) as { cases: TorchCase[] };
 
 const bitsOf = (t: Tensor): string => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64');
 
@@ -96,4 +108,27 @@ describe('batchNormMaxPool2d: maxPool2d(batchNorm(x)) in one pass', () => {
     expect(() => batchNormMaxPool2d(x, c(), c(), null, null, {}, { kernelSize: 5 })).to.throw(/batchNormMaxPool2d/);
     expect(() => batchNormMaxPool2d(tensor([[[[1]]]]), null, null, null, null, { training: true }, { kernelSize: 1 })).to.throw(ShapeError, /batchNormMaxPool2d: expected more than 1 value per channel/);
   });
+});
+
+describe('batchNormMaxPool2d against PyTorch 1.13 (F.max_pool2d of F.batch_norm)', () => {
+  for (const c of fixture.cases) {
+    const name = `${c.dtype} ${JSON.stringify(c.x.shape)} ${c.training ? 'training' : 'eval'}${c.affine ? ' affine' : ''}, pool ${JSON.stringify(c.pool)}`;
+    it(`${name}: output, running statistics, gradients`, () => {
+      // float32: PyTorch's own reductions and rounding, so agreement to float32 accuracy.
+      const tol = c.dtype === 'float64' ? 1e-11 : 2e-5;
+      const load = (f: Fixed, requiresGrad = false): Tensor => tensor(f.data, { shape: f.shape, dtype: c.dtype, requiresGrad });
+      const close = (actual: Tensor, expected: Fixed, what: string): void => {
+        expect(actual.shape, what).to.deep.equal(expected.shape);
+        actual.data.forEach((v, i) => expect(v, `${what}[${i}]`).to.be.closeTo(expected.data[i]!, tol * Math.max(1, Math.abs(expected.data[i]!))));
+      };
+      const [x, w, b] = [load(c.x, true), load(c.weight, true), load(c.bias, true)];
+      const [rm, rv] = [load(c.runningMean), load(c.runningVar)];
+      const y = batchNormMaxPool2d(x, rm, rv, c.affine ? w : null, c.affine ? b : null, { training: c.training, momentum: 0.3, eps: 1e-4 }, c.pool);
+      close(y, c.y, 'y');
+      close(rm, c.runningMeanAfter, 'runningMean');
+      close(rv, c.runningVarAfter, 'runningVar');
+      y.backward(load(c.dy));
+      [x, w, b].slice(0, c.grads.length).forEach((t, i) => close(t.grad!, c.grads[i]!, ['dx', 'dweight', 'dbias'][i]!));
+    });
+  }
 });
