@@ -60,6 +60,22 @@ const expectValues = (t: Tensor, want: (i: number) => number): void => {
   for (let i = 0; i < d.length; i++) if (d[i] !== want(i)) expect.fail(`[${i}]: ${d[i]} vs ${want(i)}`);
 };
 
+/**
+ * The gradients of x [8, 4, 16, 17], w and b [4] through `loss` (scale: a leaf of scaleShape) are
+ * the same bits with gradient reuse (no createGraph) as without (createGraph), in float32 and float64.
+ */
+function expectReuseKeepsBits(scaleShape: number[], loss: (x: Tensor, w: Tensor, b: Tensor, scale: Tensor) => Tensor): void {
+  for (const dtype of ['float32', 'float64'] as const) {
+    const x = leaf(8, dtype, [8, 4, 16, 17]);
+    const w = leaf(9, dtype, [4]);
+    const b = leaf(10, dtype, [4]);
+    const scale = leaf(11, dtype, scaleShape);
+    const fresh = backward([loss(x, w, b, scale)], [null], { accumulate: false, createGraph: true, retainGraph: false, targets: [x, w, b] });
+    const reused = backward([loss(x, w, b, scale)], [null], { accumulate: false, createGraph: false, retainGraph: false, targets: [x, w, b] });
+    for (const t of [x, w, b]) expect(Array.from(reused.get(t)!.data), dtype).to.deep.equal(Array.from(fresh.get(t)!.data));
+  }
+}
+
 describe('backward writes a gradient over the dy it came from only where nothing else reads dy', () => {
   beforeEach(() => {
     overwrote = [];
@@ -108,16 +124,7 @@ describe('backward writes a gradient over the dy it came from only where nothing
   });
 
   it("relu's and batch norm's backward give the same bits over dy as into fresh arrays", () => {
-    for (const dtype of ['float32', 'float64'] as const) {
-      const x = leaf(8, dtype, [8, 4, 16, 17]);
-      const w = leaf(9, dtype, [4]);
-      const b = leaf(10, dtype, [4]);
-      const scale = leaf(11, dtype, [8, 4, 16, 17]);
-      const loss = (): Tensor => sum(mul(relu(batchNorm(mul(x, scale), null, null, w, b, { training: true })), scale));
-      const fresh = backward([loss()], [null], { accumulate: false, createGraph: true, retainGraph: false, targets: [x, w, b] });
-      const reused = backward([loss()], [null], { accumulate: false, createGraph: false, retainGraph: false, targets: [x, w, b] });
-      for (const t of [x, w, b]) expect(Array.from(reused.get(t)!.data), dtype).to.deep.equal(Array.from(fresh.get(t)!.data));
-    }
+    expectReuseKeepsBits([8, 4, 16, 17], (x, w, b, scale) => sum(mul(relu(batchNorm(mul(x, scale), null, null, w, b, { training: true })), scale)));
   });
 
   it("a VJP's own intermediate is offered where the walk reuses storage, whether or not dy is on offer", () => {
@@ -132,15 +139,6 @@ describe('backward writes a gradient over the dy it came from only where nothing
   });
 
   it("batchNormMaxPool2d's backward gives the same bits over its scattered gradient as into fresh arrays", () => {
-    for (const dtype of ['float32', 'float64'] as const) {
-      const x = leaf(12, dtype, [8, 4, 16, 17]);
-      const w = leaf(13, dtype, [4]);
-      const b = leaf(14, dtype, [4]);
-      const scale = leaf(15, dtype, [8, 4, 8, 8]);
-      const loss = (): Tensor => sum(mul(relu(batchNormMaxPool2d(x, null, null, w, b, { training: true }, { kernelSize: 2 })), scale));
-      const fresh = backward([loss()], [null], { accumulate: false, createGraph: true, retainGraph: false, targets: [x, w, b] });
-      const reused = backward([loss()], [null], { accumulate: false, createGraph: false, retainGraph: false, targets: [x, w, b] });
-      for (const t of [x, w, b]) expect(Array.from(reused.get(t)!.data), dtype).to.deep.equal(Array.from(fresh.get(t)!.data));
-    }
+    expectReuseKeepsBits([8, 4, 8, 8], (x, w, b, scale) => sum(mul(relu(batchNormMaxPool2d(x, null, null, w, b, { training: true }, { kernelSize: 2 })), scale)));
   });
 });

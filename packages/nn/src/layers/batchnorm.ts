@@ -117,7 +117,6 @@ export class BatchNorm2d extends BatchNorm {
    */
   override invokeWithNext(next: Module<any, any>, x: Tensor): Tensor | undefined {
     if (!(next instanceof MaxPool2d) || next.forward !== MaxPool2d.prototype.forward || this.forward !== BatchNorm.prototype.forward) return undefined;
-    const pool = { kernelSize: next.kernelSize, stride: next.stride, padding: next.padding, dilation: next.dilation, ceilMode: next.ceilMode };
-    return this.normalize(x, (options) => batchNormMaxPool2d(x, this.runningMean, this.runningVar, this.weight, this.bias, options, pool));
+    return this.normalize(x, (options) => batchNormMaxPool2d(x, this.runningMean, this.runningVar, this.weight, this.bias, options, next.options));
   }
 }

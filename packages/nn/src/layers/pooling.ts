@@ -47,8 +47,13 @@ export class MaxPool2d extends Module {
     this.ceilMode = ceilMode;
   }
 
+  /** The pooling as core's options (what forward passes to maxPool2d). */
+  get options(): { kernelSize: Pair; stride: Pair; padding: Pair; dilation: Pair; ceilMode: boolean } {
+    return { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+  }
+
   forward(x: Tensor): Tensor {
-    return maxPool2d(x, { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    return maxPool2d(x, this.options);
   }
 }
 

@@ -126,9 +126,7 @@ export const cpuNorm: NormKernels<TypedArray> = {
   normalizeMaxPool(x, outer, groups, inner, weight, bias, eps, mean, variance, windows, out, argmax, runMoments) {
     if (!useWasmNorm(x)) return false;
     groupStatsWasm(x, outer, groups, inner, mean as Float64Array, variance as Float64Array, runMoments);
-    const { scale, shift } = affineOf(weight, bias, eps)(mean, variance);
-    normalizeMaxPoolWasm(x, outer, groups, inner, mean, scale, shift, windows, out as Float32Array, argmax as Int32Array);
-    return true;
+    return cpuNorm.normalizeWithStatsMaxPool!(x, outer, groups, inner, mean, variance, weight, bias, eps, windows, out, argmax);
   },
 
   normalizeWithStatsMaxPool(x, outer, groups, inner, mean, variance, weight, bias, eps, windows, out, argmax) {

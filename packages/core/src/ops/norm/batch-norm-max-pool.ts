@@ -80,14 +80,17 @@ const normalizeWithStatsMaxPoolOp = defineOp({
   inputs: ['x', 'mean', 'variance', 'weight?', 'bias?'],
   forward: ({ x, mean, variance, weight, bias }, attrs: NormalizeMaxPoolAttrs) => {
     const [outer, groups, inner] = layout(x, attrs);
-    const fused = uninitialized(pooledShape(x, attrs.windows), x.dtype, x.device);
-    const argmax = backendOf(x).storage.allocate('int32', fused.size, false);
+    const backend = backendOf(x);
+    const y = uninitialized(pooledShape(x, attrs.windows), x.dtype, x.device);
+    const argmax = backend.storage.allocate('int32', y.size, false);
     const given = [mean.storage, variance.storage, weight?.storage ?? null, bias?.storage ?? null, attrs.eps] as const;
-    if (backendOf(x).norm.normalizeWithStatsMaxPool?.(x.storage, outer, groups, inner, ...given, attrs.windows, fused.storage, argmax)) {
-      normalizedWithGivenStats(x);
-      return fused;
+    normalizedWithGivenStats(x);
+    if (!backend.norm.normalizeWithStatsMaxPool?.(x.storage, outer, groups, inner, ...given, attrs.windows, y.storage, argmax)) {
+      const normalized = uninitialized(x.shape, x.dtype, x.device);
+      backend.norm.normalizeWithStats(x.storage, outer, groups, inner, ...given, normalized.storage);
+      backend.pool.maxPool(normalized.storage, outer * groups, attrs.windows, y.storage, argmax);
     }
-    return maxPoolOver(normalizeWithStats(x, mean, variance, weight, bias, attrs), attrs.windows);
+    return y;
   },
   vjp: ({ dy, x, mean, variance, weight, bias }, attrs) => {
     const present = [x, mean, variance, weight, bias].filter((t): t is Tensor => t !== null);

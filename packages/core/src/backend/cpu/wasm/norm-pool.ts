@@ -14,22 +14,22 @@ export function normalizeMaxPoolWasm(
   windows: PoolWindows, y: Float32Array, argmax: Int32Array,
 ): void {
   // mean, scale and shift as float64 arrays of `groups` values each (2·groups floats of scratch).
-  let perGroup: Float64Array[] = [];
   let w: NormExports;
+  let at: [number, number, number];
   const normalized: PlaneSource = {
     scratch: [2 * groups, 2 * groups, 2 * groups],
     begin(views, exports) {
       w = exports as NormExports;
-      perGroup = views.map((v) => new Float64Array(v.buffer, v.byteOffset, groups));
-      perGroup[0]!.set(mean);
-      perGroup[1]!.set(scale);
-      perGroup[2]!.set(shift);
+      at = [mean, scale, shift].map((values, i) => {
+        const v = views[i]!;
+        new Float64Array(v.buffer, v.byteOffset, groups).set(values);
+        return v.byteOffset;
+      }) as [number, number, number];
     },
     fill(chunk, p, n) {
       chunk.set(x.subarray(p * inner, (p + n) * inner));
       // Planes are normalize's runs: plane p is run p, of group p mod groups.
-      const [mu, sv, kv] = perGroup.map((v) => v.byteOffset) as [number, number, number];
-      w.normCombine(0, chunk.byteOffset, chunk.byteOffset, p, n, groups, inner, mu, sv, sv, kv);
+      w.normCombine(0, chunk.byteOffset, chunk.byteOffset, p, n, groups, inner, at[0], at[1], at[1], at[2]);
     },
   };
   const planes = outer * groups;

@@ -39,8 +39,8 @@ export interface PlaneSource {
   readonly scratch: readonly number[];
   /** Called before the first chunk: views are the extra scratch, exports the kernels on them. */
   begin?(views: Float32Array[], exports: unknown): void;
-  /** Writes input planes [p, p + n) into chunk (begin's views and exports as there). */
-  fill(chunk: Float32Array, p: number, n: number, views: Float32Array[], exports: unknown): void;
+  /** Writes input planes [p, p + n) into chunk. */
+  fill(chunk: Float32Array, p: number, n: number): void;
 }
 
 /** The planes of x, copied. */
@@ -76,12 +76,11 @@ export function maxPool2x2ForwardWasm(x: Float32Array | PlaneSource, planes: num
   const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [...own, ...source.scratch]);
   const [xs, yw, aw] = views as [Float32Array, Float32Array, Float32Array];
   const [ys, as] = wide === outW ? [yw, aw] : (views.slice(3) as [Float32Array, Float32Array]);
-  const extra = views.slice(own.length);
-  source.begin?.(extra, k);
+  source.begin?.(views.slice(own.length), k);
   const at = new Int32Array(as.buffer, as.byteOffset, as.length);
   for (let p = 0; p < planes; p += step) {
     const n = Math.min(step, planes - p);
-    source.fill(xs, p, n, extra, k);
+    source.fill(xs, p, n);
     k.maxPool2x2Forward(xs.byteOffset, n, inH, inW, outH, wide, yw.byteOffset, aw.byteOffset);
     if (wide !== outW) {
       k.copyPlanesPadded(yw.byteOffset, wide, 0, ys.byteOffset, outW, 0, n * outH, 1, outW);
@@ -118,8 +117,7 @@ export function maxPoolWasm(x: Float32Array | PlaneSource, planes: number, w: Po
   const source = x instanceof Float32Array ? copiedPlanes(x, inPlane) : x;
   const own = [step * inPlane, step * outPlane, step * outPlane, ...taps.map((t) => t.length)];
   const { exports: k, views } = streamScratch<PoolExports>('maxPool2d', [...own, ...source.scratch]);
-  const extra = views.slice(own.length);
-  source.begin?.(extra, k);
+  source.begin?.(views.slice(own.length), k);
   const [xs, ys, as] = views as [Float32Array, Float32Array, Float32Array];
   const at = new Int32Array(as.buffer, as.byteOffset, as.length);
   const [ro, ri, co, ci] = taps.map((t, i) => {
@@ -129,7 +127,7 @@ export function maxPoolWasm(x: Float32Array | PlaneSource, planes: number, w: Po
   }) as [number, number, number, number];
   for (let p = 0; p < planes; p += step) {
     const n = Math.min(step, planes - p);
-    source.fill(xs, p, n, extra, k);
+    source.fill(xs, p, n);
     k.maxPoolTaps(xs.byteOffset, n, inH, inW, outH, outW, ro, ri, co, ci, ys.byteOffset, as.byteOffset);
     y.set(ys.subarray(0, n * outPlane), p * outPlane);
     argmax.set(at.subarray(0, n * outPlane), p * outPlane);
