@@ -1,4 +1,4 @@
-import { type Tensor, adaptiveAvgPool2d, avgPool2d, checkOptions, maxPool2d, optionKeys } from '@tensorgrad/core';
+import { type BatchNormMaxPoolOptions, type Tensor, adaptiveAvgPool2d, avgPool2d, checkOptions, maxPool2d, optionKeys } from '@tensorgrad/core';
 import { checkBool, checkPair } from '../check.js';
 import { Module } from '../module/module.js';
 import type { Pair } from './options.js';
@@ -47,8 +47,8 @@ export class MaxPool2d extends Module {
     this.ceilMode = ceilMode;
   }
 
-  /** The pooling as core's options (what forward passes to maxPool2d). */
-  get options(): { kernelSize: Pair; stride: Pair; padding: Pair; dilation: Pair; ceilMode: boolean } {
+  /** The pooling as core's options (what forward passes to maxPool2d; maxPool2d's without returnIndices). */
+  get options(): BatchNormMaxPoolOptions {
     return { kernelSize: this.kernelSize, stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
   }
 
