@@ -17,7 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CONV_MODES, CONV_SHAPES, type ConvMode, GEMM_CASE, MODEL_CASES, PASSES, describeGemm, describeShape, gemmFlops, passFlops } from './cases.js';
 import type { Engine, ExternalWorkload, Prepared } from './engine.js';
-import { type StepProfile, profileTables, stepProfile } from './profile.js';
+import { type StepProfile, profileTables, stepProfile, threadProfileTable } from './profile.js';
 import { type CaseResult, type Comparison, type EngineResult, isMeasured, markdownTable, speedups } from './report.js';
 import { tensorgradProcessEngine } from './tensorgrad-process.js';
 import { tfjsEngine, tfjsSink } from './tfjs-engine.js';
@@ -44,7 +44,8 @@ const gc = runInNewContext('gc') as () => void;
 
 // tensorgrad runs in processes of its own (tensorgrad-process.ts), as PyTorch does; TensorFlow.js here.
 const tensorgrad1t = tensorgradProcessEngine(1);
-const engines: Engine[] = [tensorgrad1t, tensorgradProcessEngine(2), torchEngine(1), torchEngine(2), tfjsEngine('wasm'), tfjsEngine('cpu')];
+const tensorgrad2t = tensorgradProcessEngine(2);
+const engines: Engine[] = [tensorgrad1t, tensorgrad2t, torchEngine(1), torchEngine(2), tfjsEngine('wasm'), tfjsEngine('cpu')];
 const COLUMNS = ['tensorgrad-1t', 'tensorgrad-2t', 'torch-1t', 'torch-2t', 'tfjs-cpu', 'tfjs-wasm'];
 const against = (peer: string): [string, string][] => [['tensorgrad-1t', peer], ['tensorgrad-2t', peer]];
 const COMPARISONS: Comparison[] = [
@@ -137,6 +138,7 @@ for (const m of MODEL_CASES) {
 // Per-op profile of the training steps, tensorgrad on one thread (its worker process), after the
 // cases (so it does not warm anything up for them), against the GEMM rate of this sitting.
 const profiles: StepProfile[] = [];
+const threadProfiles: StepProfile[] = [];
 const profileModels = MODEL_CASES.filter((m) => wanted(m.name));
 if (profileModels.length > 0) {
   const gemmCase = results.find((r) => r.id === GEMM_CASE.id)?.engines['tensorgrad-1t'];
@@ -146,18 +148,28 @@ if (profileModels.length > 0) {
     const g = tensorgrad1t.gemm(GEMM_CASE) as ExternalWorkload;
     gemmGflops = gemmFlops(GEMM_CASE) / ((await g.time(policy)).medianMs * 1e6);
   }
-  const [steps, warmup] = quick ? [5, 2] : [15, 3];
+  // Warm-up past a fresh process's first steps, which page-fault their activations in (bench README).
+  const [steps, warmup] = quick ? [5, 5] : [15, 10];
   for (const m of profileModels) {
     const measured = await tensorgrad1t.profile(m, steps, warmup);
     const stepCase = results.find((r) => r.id === m.name)?.engines['tensorgrad-1t'];
     profiles.push(stepProfile(m, measured, isMeasured(stepCase) ? stepCase.medianMs : null, gemmGflops, steps));
     process.stderr.write(`  profile ${m.name.padEnd(28)} ${measured.profiledStepMs.toFixed(1)} ms per profiled step\n`);
+    // The same at 2 threads: where the worker waits for the calling thread (issue 18's second thread).
+    try {
+      const measured2 = await tensorgrad2t.profile(m, steps, warmup);
+      threadProfiles.push(stepProfile(m, measured2, null, gemmGflops, steps, 'tensorgrad-2t'));
+      process.stderr.write(`  profile ${m.name.padEnd(28)} ${measured2.profiledStepMs.toFixed(1)} ms per profiled step at 2 threads\n`);
+    } catch (e) {
+      process.stderr.write(`  profile ${m.name.padEnd(28)} at 2 threads skipped: ${(e as Error).message}\n`);
+    }
   }
 }
 for (const e of engines) await e.close?.();
 
 const { table, notes } = markdownTable(results, COLUMNS, COMPARISONS);
 const profileTable = profileTables(profiles);
+const threadTable = threadProfileTable(profiles, threadProfiles);
 const faults = results.filter((r) => r.kind === 'train').map((r) => ({
   case: r.id,
   ...Object.fromEntries(Object.entries(r.engines).map(([e, v]) => [e, 'minorFaultsPerRun' in v ? Math.round(v.minorFaultsPerRun) : null])),
@@ -174,10 +186,13 @@ const report = {
   profileNote: 'tensorgrad 1 thread, core profileOps around forward (model + loss), backward and optimizer (step + zeroGrad); mean ms per step per op ("op": application, "vjp": VJP and its gradient thunks; inner ops billed to the outer one). Step FLOPs: conv and linear layers only, forward + dW + dx (no dx for the first layer), direct-convolution count; fractionOfGemm = (FLOPs / step ms) / GEMM rate, both tensorgrad 1 thread in this sitting; stepMs is the unprofiled training-step case.',
   results,
   profile: profiles,
+  threadProfileNote: 'the same profile at 2 threads; per phase, the worker\'s time in the calling thread\'s jobs (conv tasks, GEMM blocks) and in background programs (filter gradients), from core\'s threadActivity, and the rest of the phase\'s wall time, when it waited for the calling thread (a background program counts in the phase where it ends).',
+  threadProfile: threadProfiles,
   minorPageFaultsPerTrainingStep: faults,
   table,
   notes,
   profileTable,
+  threadTable,
   checksum: tfjsSink(),
 };
 writeFileSync(outPath, JSON.stringify(report, null, 2) + '\n');
@@ -188,6 +203,7 @@ for (const [id, d] of Object.entries(engineInfo)) console.log(`${id}: ${d}`);
 console.log(`\nmedian ms per run (GFLOP/s); n=k marks cases timed fewer than 3 times\n\n${table}\n`);
 notes.forEach((n, i) => console.log(`[${i + 1}] ${n}`));
 if (profiles.length > 0) console.log(`\nper-op profile, tensorgrad 1 thread (mean per step; the step's FLOPs against the GEMM rate):\n\n${profileTable}`);
+if (threadProfiles.length > 0) console.log(`\nthe same profile at 2 threads: what the worker does in each phase (mean ms per step):\n\n${threadTable}`);
 console.log('\nminor page faults per training step (whole process):');
 for (const f of faults) console.log(`  ${JSON.stringify(f)}`);
 console.log(`\nJSON: ${outPath}`);

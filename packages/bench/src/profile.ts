@@ -1,7 +1,7 @@
 // The per-op profile of tensorgrad's training steps (1 thread): core's profileOps around the
 // forward (model and loss), the backward (per VJP) and the optimizer update of each step, mean
 // ms per step per op; and the step's FLOPs against the GEMM rate measured in the same sitting.
-import { type Generator, type OpTiming, profileOps } from '@tensorgrad/core';
+import { type Generator, type OpTiming, profileOps, threadActivity } from '@tensorgrad/core';
 import type { ModelCase } from './cases.js';
 import { type StepFlops, stepFlops } from './flops.js';
 import { tensorgradStep } from './tensorgrad-engine.js';
@@ -9,8 +9,23 @@ import { tensorgradStep } from './tensorgrad-engine.js';
 export type Phase = 'forward' | 'backward' | 'optimizer';
 export const PHASES: readonly Phase[] = ['forward', 'backward', 'optimizer'];
 
-/** Mean per step: the phase's wall time, its ops by name and kind, and the rest. */
-export interface PhaseProfile { ms: number; untrackedMs: number; ops: OpTiming[] }
+/**
+ * Mean per step: the phase's wall time, its ops by name and kind, and the rest; with worker
+ * threads, what they did meanwhile (core's threadActivity; a background program's time counts in
+ * the phase where it ends, so a filter gradient begun in backward and settled by the optimizer
+ * moves time between those two).
+ */
+export interface PhaseProfile { ms: number; untrackedMs: number; ops: OpTiming[]; workers: WorkerTime }
+
+/** The workers' time in a phase, summed over workers, ms per step. */
+export interface WorkerTime {
+  /** In the calling thread's jobs (GEMM blocks, conv tasks). */
+  jobsMs: number;
+  /** In background programs (filter gradients). */
+  backgroundMs: number;
+  /** Waiting: workers × the phase's wall time, less the two above. */
+  idleMs: number;
+}
 
 export interface StepProfile {
   model: string;
@@ -39,20 +54,28 @@ export interface StepProfile {
 /** Runs `warmup` then `steps` training steps of m, each phase under profileOps. */
 export function profileStep(m: ModelCase, generator: Generator, steps: number, warmup: number): { profiledStepMs: number; phases: Record<Phase, PhaseProfile> } {
   const step = tensorgradStep(m, generator);
-  const sums = Object.fromEntries(PHASES.map((p) => [p, { ms: 0, untrackedMs: 0, ops: new Map<string, OpTiming>() }])) as Record<Phase, { ms: number; untrackedMs: number; ops: Map<string, OpTiming> }>;
+  const sums = Object.fromEntries(PHASES.map((p) => [p, { ms: 0, untrackedMs: 0, ops: new Map<string, OpTiming>(), jobsMs: 0, backgroundMs: 0 }])) as Record<Phase, { ms: number; untrackedMs: number; ops: Map<string, OpTiming>; jobsMs: number; backgroundMs: number }>;
   const totals: number[] = [];
+  let workers = 0;
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = performance.now();
+    const a0 = threadActivity();
     const fwd = profileOps(() => step.forward());
+    const a1 = threadActivity();
     const bwd = profileOps(() => step.backward(fwd.result));
+    const a2 = threadActivity();
     const upd = profileOps(() => step.update());
+    const a3 = threadActivity();
     step.force(fwd.result);
     if (i < warmup) continue;
     totals.push(performance.now() - t0);
-    for (const [phase, { profile }] of [['forward', fwd], ['backward', bwd], ['optimizer', upd]] as const) {
+    workers = a3.workers;
+    for (const [phase, { profile }, from, to] of [['forward', fwd, a0, a1], ['backward', bwd, a1, a2], ['optimizer', upd, a2, a3]] as const) {
       const s = sums[phase];
       s.ms += profile.totalMs;
       s.untrackedMs += profile.untrackedMs;
+      s.jobsMs += to.jobsMs - from.jobsMs;
+      s.backgroundMs += to.backgroundMs - from.backgroundMs;
       for (const t of profile.ops) {
         const key = `${t.kind}:${t.op}`;
         const e = s.ops.get(key);
@@ -69,6 +92,7 @@ export function profileStep(m: ModelCase, generator: Generator, steps: number, w
     ms: per(sums[p].ms),
     untrackedMs: per(sums[p].untrackedMs),
     ops: [...sums[p].ops.values()].map((t) => ({ ...t, calls: per(t.calls), ms: per(t.ms) })).sort((a, b) => b.ms - a.ms),
+    workers: { jobsMs: per(sums[p].jobsMs), backgroundMs: per(sums[p].backgroundMs), idleMs: per(workers * sums[p].ms - sums[p].jobsMs - sums[p].backgroundMs) },
   }])) as Record<Phase, PhaseProfile>;
   totals.sort((a, b) => a - b);
   return { profiledStepMs: totals[totals.length >> 1]!, phases };
@@ -77,12 +101,12 @@ export function profileStep(m: ModelCase, generator: Generator, steps: number, w
 /** The ops that carry the FLOPs stepFlops counts (conv and linear layers), by registered name. */
 const FLOP_OPS = new Set(['conv2d', 'convTranspose2d', 'conv2dFilterGrad', 'matmul']);
 
-export function stepProfile(m: ModelCase, measured: { profiledStepMs: number; phases: Record<Phase, PhaseProfile> }, stepMs: number | null, gemmGflops: number, steps: number): StepProfile {
+export function stepProfile(m: ModelCase, measured: { profiledStepMs: number; phases: Record<Phase, PhaseProfile> }, stepMs: number | null, gemmGflops: number, steps: number, engine = 'tensorgrad-1t'): StepProfile {
   const flops = stepFlops(m);
   const gflops = flops.total / ((stepMs ?? measured.profiledStepMs) * 1e6);
   const flopOpsMs = PHASES.reduce((s, p) => s + measured.phases[p].ops.filter((t) => FLOP_OPS.has(t.op)).reduce((a, t) => a + t.ms, 0), 0);
   return {
-    model: m.name, batch: m.batch, engine: 'tensorgrad-1t', steps, ...measured, stepMs, flops, gflops, gemmGflops,
+    model: m.name, batch: m.batch, engine, steps, ...measured, stepMs, flops, gflops, gemmGflops,
     fractionOfGemm: gflops / gemmGflops, flopOpsMs, flopOpsGflops: flops.total / (flopOpsMs * 1e6),
   };
 }
@@ -109,4 +133,27 @@ export function profileTables(profiles: StepProfile[], top = 8): string {
     for (const r of rows) ops.push(`| ${p.model} | ${r.ph} | ${r.name} | ${Number.isNaN(r.calls) ? '' : r.calls.toFixed(0)} | ${f1(r.ms)} | ${pct(r.ms / total)} |`);
   }
   return [...lines, ...ops].join('\n');
+}
+
+/**
+ * Per model and phase, the 1- and 2-thread profiles side by side: the phase's wall time at each,
+ * and at 2 threads what the worker did (jobs, background programs) and how long it waited for
+ * the calling thread, which alone runs everything but the conv tasks and GEMM blocks.
+ */
+export function threadProfileTable(ones: StepProfile[], twos: StepProfile[]): string {
+  const lines = [
+    '| model | phase | 1 thread ms | 2 threads ms | speed-up | worker in jobs ms | worker in background ms | worker waiting ms (share of the phase) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const two of twos) {
+    const one = ones.find((p) => p.model === two.model);
+    const rows = PHASES.map((ph) => ({ ph: ph as string, ms1: one?.phases[ph].ms ?? NaN, ms2: two.phases[ph].ms, w: two.phases[ph].workers }));
+    const sum = (f: (r: (typeof rows)[number]) => number): number => rows.reduce((s, r) => s + f(r), 0);
+    rows.push({ ph: 'step', ms1: sum((r) => r.ms1), ms2: sum((r) => r.ms2), w: { jobsMs: sum((r) => r.w.jobsMs), backgroundMs: sum((r) => r.w.backgroundMs), idleMs: sum((r) => r.w.idleMs) } });
+    for (const r of rows) {
+      const speedUp = Number.isNaN(r.ms1) ? '—' : `${(r.ms1 / r.ms2).toFixed(2)}×`;
+      lines.push(`| ${two.model} | ${r.ph} | ${Number.isNaN(r.ms1) ? '—' : f1(r.ms1)} | ${f1(r.ms2)} | ${speedUp} | ${f1(r.w.jobsMs)} | ${f1(r.w.backgroundMs)} | ${f1(r.w.idleMs)} (${pct(r.w.idleMs / r.ms2)}) |`);
+    }
+  }
+  return lines.join('\n');
 }

@@ -35,7 +35,7 @@ export * from './dispatch/loss.js';
 export * from './dispatch/norm.js';
 export { sgdUpdate_, adamUpdate_, rmspropUpdate_, type SgdUpdateOptions, type AdamUpdateOptions, type RmspropUpdateOptions } from './ops/optim/updates.js';
 export { totalNorm, clipByNorm_ } from './ops/optim/clip-norm.js';
-export { setNumThreads } from './backend/cpu/threads.js';
+export { setNumThreads, threadActivity, type ThreadActivity } from './backend/cpu/threads.js';
 export { fastMath, setFastMath } from './backend/cpu/fast-math.js';
 export { initWebGPU, isWebGPUReady, webgpuMemoryStats, type InitWebGPUOptions, type WebGPUInfo, type GpuMemoryStats } from './backend/webgpu/init.js';
 export type { Device, DeviceArray, KernelArray } from './tensor/device.js';

@@ -1,5 +1,5 @@
 import { ArgumentError } from '../../errors.js';
-import { disableWasmGemmThreads, enableWasmGemmThreads } from './wasm/threads.js';
+import { type WorkerActivity, disableWasmGemmThreads, enableWasmGemmThreads, workerActivity } from './wasm/threads.js';
 
 /** More would only add hand-offs: the work is split in a handful of blocks per thread. */
 const MAX_THREADS = 64;
@@ -21,4 +21,19 @@ export async function setNumThreads(n: number): Promise<boolean> {
     return true;
   }
   return enableWasmGemmThreads(n);
+}
+
+/** What the worker threads have done since setNumThreads last started them (see threadActivity). */
+export type ThreadActivity = WorkerActivity;
+
+/**
+ * How long the worker threads (setNumThreads) have been busy since they were started: in the
+ * calling thread's jobs (GEMM blocks, conv tasks) and in background programs (a conv's filter
+ * gradient while backward goes on), summed over workers, plus how many there are. Sample it
+ * before and after a piece of work: workers × its wall time minus the two differences is how
+ * long the workers waited for the calling thread meanwhile (the bench's 2-thread profile).
+ * All zeros with one thread. A worker adds a job's time when the job ends.
+ */
+export function threadActivity(): ThreadActivity {
+  return workerActivity();
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { disableWasmGemmThreads, enableWasmGemmThreads } from './threads.js';
+import { disableWasmGemmThreads, enableWasmGemmThreads, workerActivity } from './threads.js';
 import { reserveScratch, wasmRuntime, wasmScratch } from './runtime.js';
 import { TaskProgram, prepareBackgroundTasks, runTasks, runTasksAsync, settleAsyncTasks } from './tasks.js';
 import { Tensor } from '../../../tensor/tensor.js';
@@ -226,6 +226,45 @@ describe('wasm task programs', () => {
         for (let i = 0; i < 8; i++) expect(result[8 * i + 6]).to.equal(6 * i + 6);
       }
       expect(joinedLate, 'the worker took some of the later job').to.be.greaterThan(0);
+    });
+
+    it('workerActivity counts the worker\'s time in the caller\'s jobs and in background programs, from zero at each start', async () => {
+      expect(workerActivity()).to.deep.equal({ workers: 0, jobsMs: 0, backgroundMs: 0 }); // one thread
+      expect(await enableWasmGemmThreads(2)).to.equal(true);
+      expect(workerActivity()).to.deep.equal({ workers: 1, jobsMs: 0, backgroundMs: 0 });
+      // A job the worker takes part in: its time goes to jobsMs only.
+      const count = 256;
+      const { src, out, markers, who, pad } = taskOperands(count, 1 << 16);
+      let before = workerActivity();
+      let after = before;
+      for (let round = 0; round < 10 && !who.some((w) => w === 2); round++) {
+        who.fill(0);
+        before = workerActivity();
+        const t0 = performance.now();
+        runTasks(program(count, src, out, markers, who).call('zeroFloats', [pad.byteOffset, 1 << 16]));
+        const wall = performance.now() - t0;
+        after = workerActivity();
+        if (who.some((w) => w === 2)) {
+          expect(after.jobsMs - before.jobsMs).to.be.greaterThan(0).and.at.most(wall + 1);
+          expect(after.backgroundMs).to.equal(before.backgroundMs);
+        }
+      }
+      expect(who.some((w) => w === 2), 'the worker took tasks').to.equal(true);
+      // A background program the worker runs: its time goes to backgroundMs.
+      let ran = false;
+      for (let round = 0; round < 10 && !ran; round++) {
+        expect(prepareBackgroundTasks()).to.equal(true);
+        const job = startBackground(32, new Float32Array(8));
+        before = workerActivity();
+        settleAsyncTasks();
+        after = workerActivity();
+        ran = job.who.some((w) => w === 2);
+        if (ran) expect(after.backgroundMs).to.be.greaterThan(before.backgroundMs);
+      }
+      expect(ran, 'the worker ran background tasks').to.equal(true);
+      await disableWasmGemmThreads();
+      expect(await enableWasmGemmThreads(2)).to.equal(true);
+      expect(workerActivity(), 'fresh workers start from zero').to.deep.equal({ workers: 1, jobsMs: 0, backgroundMs: 0 });
     });
 
     it('the next background program and disableWasmGemmThreads settle the one running', async () => {

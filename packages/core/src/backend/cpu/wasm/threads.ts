@@ -22,8 +22,11 @@ const MIN_SPLIT_FLOPS = 1 << 22;
 const BLOCKS_PER_THREAD = 4;
 /** Int32 slots per thread in the control block. Slot 0 holds the job (19 GEMM values, then the
  *  job's kind and the task claim counter, then the background program's counters); slot t its
- *  state. The programs follow the slots. */
+ *  state, then (BUSY_AT) the float64 milliseconds it has spent in jobs and in background
+ *  programs. The programs follow the slots. */
 const SLOT = 32;
+/** Int32 index, within a worker's slot, of its two float64 busy times (8-byte aligned: SLOT is even). */
+const BUSY_AT = 2;
 const KIND = 19;
 const TASK_CLAIM = 20;
 /** The background program's claim counter, and how many threads have finished it (tasks.ts runTasksAsync). */
@@ -115,13 +118,20 @@ const runJob = () => {
   if (control[${KIND}] === ${TASK_JOB}) runTaskProgram(control, program, ${TASK_CLAIM}, fns, slot, done, undefined, staged);
   else runBlocks(control, exports.gemm, work);
 };
+// This worker's time in the caller's jobs [0] and in background programs [1], ms (threadActivity;
+// only this worker writes them).
+const busy = new Float64Array(control.buffer, 4 * (s + ${BUSY_AT}), 2);
 for (;;) {
   spinWhile(control, s, ${IDLE}, spinMs);
   Atomics.wait(control, s, ${IDLE});
   const state = Atomics.load(control, s);
   if (state === ${EXIT}) break;
+  let t0 = performance.now();
   if (state === ${ASYNC}) {
     runTaskProgram(control, asyncProgram, ${ASYNC_CLAIM}, fns, slot, -1);
+    const t1 = performance.now();
+    busy[1] += t1 - t0;
+    t0 = t1;
     // Free for other jobs first, then counted as done (finishAsync waits for the count).
     Atomics.store(control, s, ${IDLE});
     Atomics.add(control, ${ASYNC_DONE}, 1);
@@ -130,11 +140,13 @@ for (;;) {
     // Counted first, then checked open, so the caller (which closes, then waits for the count) never misses one.
     Atomics.add(control, ${LATE}, 1);
     if (Atomics.load(control, ${JOB_OPEN}) === 1) runJob();
+    busy[0] += performance.now() - t0;
     Atomics.sub(control, ${LATE}, 1);
     Atomics.notify(control, ${LATE});
     continue;
   }
   runJob();
+  busy[0] += performance.now() - t0;
   Atomics.store(control, s, ${IDLE});
   Atomics.notify(control, s);
 }
@@ -147,6 +159,35 @@ export interface ThreadOptions {
 }
 
 let active: { runtime: WasmRuntime; workers: WorkerLike[]; control: Int32Array } | null = null;
+
+/** What the workers have done since threads were last enabled (threadActivity). */
+export interface WorkerActivity {
+  /** Workers running beside the calling thread (0 with one thread). */
+  workers: number;
+  /** Milliseconds the workers spent in the calling thread's jobs (GEMM blocks, conv tasks), summed over workers. */
+  jobsMs: number;
+  /** Milliseconds they spent in background programs (a conv's filter gradient while backward goes on), summed over workers. */
+  backgroundMs: number;
+}
+
+/**
+ * The workers' busy time since threads were last enabled: sampled before and after a piece of
+ * work, the difference against its wall time tells how long the workers waited meanwhile. A
+ * worker adds each job's or background program's time when it ends. All zeros with one thread.
+ */
+export function workerActivity(): WorkerActivity {
+  if (active === null) return { workers: 0, jobsMs: 0, backgroundMs: 0 };
+  const { control, workers } = active;
+  const times = new Float64Array(control.buffer);
+  let jobsMs = 0;
+  let backgroundMs = 0;
+  for (let w = 1; w <= workers.length; w++) {
+    const at = (w * SLOT + BUSY_AT) / 2;
+    jobsMs += times[at]!;
+    backgroundMs += times[at + 1]!;
+  }
+  return { workers: workers.length, jobsMs, backgroundMs };
+}
 
 /**
  * Makes the wasm GEMM use `threads` threads (the caller plus threads-1 workers). Resolves to
