@@ -32,7 +32,8 @@ export type ThreadActivity = WorkerActivity;
  * gradient while backward goes on), summed over workers, plus how many there are. Sample it
  * before and after a piece of work: workers × its wall time minus the two differences is how
  * long the workers waited for the calling thread meanwhile (the bench's 2-thread profile).
- * All zeros with one thread. A worker adds a job's time when the job ends.
+ * All zeros with one thread. A worker adds a job's time when the job ends, a background
+ * program's after each of its tasks.
  */
 export function threadActivity(): ThreadActivity {
   return workerActivity();

@@ -106,9 +106,9 @@ describe('wasm task programs', () => {
       for (let i = 0; i < count; i++) expect(out[8 * i + 6]).to.equal(6 * i + 6);
       return who.filter((t) => t === 2).length;
     };
-    // Back to back (the worker is still spinning), then after pauses well past its 1 ms spin (it
+    // Back to back (the worker is still spinning), then after pauses well past its 5 ms spin (it
     // sleeps in Atomics.wait); a busy machine may deschedule it, so a few rounds are allowed.
-    for (const pauseMs of [0, 20]) {
+    for (const pauseMs of [0, 30]) {
       let byWorker = 0;
       for (let round = 0; round < 10 && byWorker === 0; round++) {
         if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));

@@ -74,8 +74,17 @@ function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
   }
 }
 
-/** How long an idle thread spins for the next job: 1 ms covers the gap between most conv calls of a training step (resnet20 at 2 threads, 1 ms: 170-175 → 164-166 ms per step; 0.3 ms gained half that, 3 ms no more). */
-const SPIN_MS = 1;
+/**
+ * How long an idle thread spins for the next job. The gaps between a training step's conv calls
+ * are the calling thread's batch norm, pooling and elementwise passes: up to a few ms. Measured at
+ * 2 threads on this project's 2-vCPU machines: 1 ms against none took resnet20's step from 170-175
+ * to 164-166 ms (Intel Xeon; 3 ms no better there). On the AMD EPYC, 5 ms against 1 ms, steps
+ * alternated in one process (12 rounds of 5, medians): lenet5 16.8 / 16.5 against 19.7 / 19.5 ms
+ * (a worker woken from sleep starts late, and runs its first tasks slower: threadActivity put the
+ * worker's own time in resnet20's convs at 33-34 ms a step spinning 20 ms, 37-43 spinning 1),
+ * fmnist-cnn and resnet20 within ±4%.
+ */
+const SPIN_MS = 5;
 
 /** No spinning where the threads outnumber the cores the host reports: a spinning thread would hold a core that a working one needs. */
 function spinBudgetMs(threads: number): number {
@@ -119,7 +128,7 @@ const runJob = () => {
   else runBlocks(control, exports.gemm, work);
 };
 // This worker's time in the caller's jobs [0] and in background programs [1], ms (threadActivity;
-// only this worker writes them).
+// only this worker writes them), added as each job or background task ends.
 const busy = new Float64Array(control.buffer, 4 * (s + ${BUSY_AT}), 2);
 for (;;) {
   spinWhile(control, s, ${IDLE}, spinMs);
@@ -128,10 +137,13 @@ for (;;) {
   if (state === ${EXIT}) break;
   let t0 = performance.now();
   if (state === ${ASYNC}) {
-    runTaskProgram(control, asyncProgram, ${ASYNC_CLAIM}, fns, slot, -1);
-    const t1 = performance.now();
-    busy[1] += t1 - t0;
-    t0 = t1;
+    // Added task by task: a program runs across several of the caller's ops.
+    runTaskProgram(control, asyncProgram, ${ASYNC_CLAIM}, fns, slot, -1, () => {
+      const t1 = performance.now();
+      busy[1] += t1 - t0;
+      t0 = t1;
+    });
+    t0 = performance.now();
     // Free for other jobs first, then counted as done (finishAsync waits for the count).
     Atomics.store(control, s, ${IDLE});
     Atomics.add(control, ${ASYNC_DONE}, 1);
