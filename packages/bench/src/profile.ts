@@ -83,6 +83,8 @@ export function profileStep(m: ModelCase, generator: Generator, steps: number, w
         else {
           e.calls += t.calls;
           e.ms += t.ms;
+          if (t.workerJobsMs !== undefined) e.workerJobsMs = (e.workerJobsMs ?? 0) + t.workerJobsMs;
+          if (t.workerBackgroundMs !== undefined) e.workerBackgroundMs = (e.workerBackgroundMs ?? 0) + t.workerBackgroundMs;
         }
       }
     }
@@ -91,7 +93,11 @@ export function profileStep(m: ModelCase, generator: Generator, steps: number, w
   const phases = Object.fromEntries(PHASES.map((p) => [p, {
     ms: per(sums[p].ms),
     untrackedMs: per(sums[p].untrackedMs),
-    ops: [...sums[p].ops.values()].map((t) => ({ ...t, calls: per(t.calls), ms: per(t.ms) })).sort((a, b) => b.ms - a.ms),
+    ops: [...sums[p].ops.values()].map((t) => ({
+      ...t, calls: per(t.calls), ms: per(t.ms),
+      ...(t.workerJobsMs !== undefined && { workerJobsMs: per(t.workerJobsMs) }),
+      ...(t.workerBackgroundMs !== undefined && { workerBackgroundMs: per(t.workerBackgroundMs) }),
+    })).sort((a, b) => b.ms - a.ms),
     workers: { jobsMs: per(sums[p].jobsMs), backgroundMs: per(sums[p].backgroundMs), idleMs: per(workers * sums[p].ms - sums[p].jobsMs - sums[p].backgroundMs) },
   }])) as Record<Phase, PhaseProfile>;
   totals.sort((a, b) => a - b);
@@ -138,9 +144,10 @@ export function profileTables(profiles: StepProfile[], top = 8): string {
 /**
  * Per model and phase, the 1- and 2-thread profiles side by side: the phase's wall time at each,
  * and at 2 threads what the worker did (jobs, background programs) and how long it waited for
- * the calling thread, which alone runs everything but the conv tasks and GEMM blocks.
+ * the calling thread, which alone runs everything but the conv tasks and GEMM blocks; then the
+ * ops during which it waited longest (one worker: its waiting is the op's time less its work).
  */
-export function threadProfileTable(ones: StepProfile[], twos: StepProfile[]): string {
+export function threadProfileTable(ones: StepProfile[], twos: StepProfile[], top = 6): string {
   const lines = [
     '| model | phase | 1 thread ms | 2 threads ms | speed-up | worker in jobs ms | worker in background ms | worker waiting ms (share of the phase) |',
     '|---|---|---|---|---|---|---|---|',
@@ -155,5 +162,12 @@ export function threadProfileTable(ones: StepProfile[], twos: StepProfile[]): st
       lines.push(`| ${two.model} | ${r.ph} | ${Number.isNaN(r.ms1) ? '—' : f1(r.ms1)} | ${f1(r.ms2)} | ${speedUp} | ${f1(r.w.jobsMs)} | ${f1(r.w.backgroundMs)} | ${f1(r.w.idleMs)} (${pct(r.w.idleMs / r.ms2)}) |`);
     }
   }
-  return lines.join('\n');
+  // The ops during which the worker waited longest (profileOps bills it each op's worker time).
+  const ops = ['', '| model | phase | op (kind) | ms/step at 2 threads | worker in jobs ms | worker in background ms | worker waiting ms |', '|---|---|---|---|---|---|---|'];
+  for (const two of twos) {
+    const rows = PHASES.flatMap((ph) => two.phases[ph].ops.map((t) => ({ ph, t, waiting: t.ms - (t.workerJobsMs ?? 0) - (t.workerBackgroundMs ?? 0) })))
+      .sort((a, b) => b.waiting - a.waiting).slice(0, top);
+    for (const { ph, t, waiting } of rows) ops.push(`| ${two.model} | ${ph} | ${t.op} (${t.kind}) | ${f1(t.ms)} | ${f1(t.workerJobsMs ?? 0)} | ${f1(t.workerBackgroundMs ?? 0)} | ${f1(waiting)} |`);
+  }
+  return [...lines, ...ops].join('\n');
 }

@@ -8,6 +8,10 @@ import { add, mul } from '../ops/elementwise/arithmetic.js';
 import { sum } from '../ops/reduce/sum.js';
 import { type OpTiming, profileOps } from './profiler.js';
 import { defineOp } from './registry.js';
+import { setNumThreads } from '../backend/cpu/threads.js';
+import { conv2d } from '../ops/conv/conv2d.js';
+import { randn } from '../tensor/creation.js';
+import { Generator } from '../tensor/random.js';
 
 const leaf = (data: number[]): Tensor => tensor(data, { dtype: 'float64', requiresGrad: true });
 const two = tensor(2, { dtype: 'float64' });
@@ -79,6 +83,32 @@ describe('profileOps', () => {
     sum(add(x, x)).backward(); // not profiled
     const { profile } = profileOps(() => mul(x, two));
     expect(profile.ops.map((t) => `${t.kind}:${t.op}:${t.calls}`)).to.deep.equal(['op:mul:1']);
+  });
+
+  describe('worker threads', () => {
+    after(() => setNumThreads(1));
+
+    it('with workers, each op carries their time during it: conv tasks in its jobs, none in an elementwise op; without, no such fields', async () => {
+      const g = new Generator(5);
+      const x = randn([32, 16, 32, 32], { generator: g });
+      const w = randn([16, 16, 3, 3], { generator: g, requiresGrad: true });
+      const step = (): void => sum(mul(conv2d(x, w, null, { padding: 1 }), two)).backward();
+      const alone = profileOps(step).profile;
+      expect(alone.workers).to.equal(0);
+      for (const t of alone.ops) expect(t).not.to.have.any.keys('workerJobsMs', 'workerBackgroundMs');
+      expect(await setNumThreads(2)).to.equal(true);
+      let jobs = 0;
+      for (let round = 0; round < 10 && jobs === 0; round++) { // a busy machine may deschedule the worker
+        const { profile } = profileOps(step);
+        expect(profile.workers).to.equal(1);
+        const conv = entry(profile.ops, 'op', 'conv2d')!;
+        jobs = conv.workerJobsMs!;
+        expect(jobs).to.be.at.most(conv.ms + 1);
+        expect(entry(profile.ops, 'op', 'mul')!.workerJobsMs).to.equal(0);
+        for (const t of profile.ops) expect(t.workerBackgroundMs).to.be.at.least(0);
+      }
+      expect(jobs, 'the worker took some of the conv\'s tasks').to.be.greaterThan(0);
+    });
   });
 
   it('rejects nested calls, async functions and non-functions, and is off again after a throw', () => {

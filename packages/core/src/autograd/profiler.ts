@@ -2,6 +2,8 @@
 // time goes (the bench's per-op profile). While off it costs one null test per op application
 // (op-table.ts) and per VJP call (engine.ts); nothing is recorded and no closure is made.
 import { ArgumentError } from '../errors.js';
+import type { WorkerActivity } from '../backend/backend.js';
+import { backendFor } from '../backend/index.js';
 
 /** One op's share of a profiled call: an op application ('op') or its VJP in a backward ('vjp'). */
 export interface OpTiming {
@@ -13,6 +15,13 @@ export interface OpTiming {
   calls: number;
   /** Wall time it took in all, milliseconds (ops it applied inside included). */
   ms: number;
+  /**
+   * Where worker threads ran during the profile (setNumThreads): milliseconds they spent in the
+   * calling thread's jobs meanwhile (conv tasks, GEMM blocks), summed over workers.
+   */
+  workerJobsMs?: number;
+  /** Likewise, in background programs (a conv's filter gradient: it runs on across later ops, billed task by task). */
+  workerBackgroundMs?: number;
 }
 
 /** What `profileOps` measured: the time of the whole call and of each op and VJP in it. */
@@ -23,6 +32,12 @@ export interface OpProfile {
   ops: OpTiming[];
   /** totalMs minus the ops' time: work outside any op (the backward walk, optimizers writing `.data`, JavaScript between ops). */
   untrackedMs: number;
+  /**
+   * The CPU backend's worker threads during the call (0 without threads). With workers, each
+   * op's entry carries their time during it: workers × its ms less those is how long they waited
+   * for the calling thread.
+   */
+  workers: number;
 }
 
 /** What `profileOps` returns. */
@@ -38,6 +53,8 @@ export interface Recorder {
   readonly times: Map<string, OpTiming>;
   /** >0 while an op or VJP is being timed: what it runs is counted as part of it, never twice. */
   depth: number;
+  /** Samples the CPU backend's workers where it has some (null: none). */
+  readonly workers: (() => WorkerActivity) | null;
 }
 
 let recorder: Recorder | null = null;
@@ -52,6 +69,7 @@ export const activeOpProfiler = (): Recorder | null => recorder;
 export function timeOp<T>(r: Recorder, kind: OpTiming['kind'], op: string, fn: () => T, call = true): T {
   if (r.depth > 0) return fn();
   r.depth++;
+  const before = r.workers?.();
   const t0 = performance.now();
   try {
     return fn();
@@ -59,11 +77,17 @@ export function timeOp<T>(r: Recorder, kind: OpTiming['kind'], op: string, fn: (
     const ms = performance.now() - t0;
     r.depth--;
     const key = `${kind}:${op}`;
-    const entry = r.times.get(key);
-    if (entry === undefined) r.times.set(key, { op, kind, calls: call ? 1 : 0, ms });
-    else {
-      if (call) entry.calls++;
-      entry.ms += ms;
+    let entry = r.times.get(key);
+    if (entry === undefined) {
+      entry = { op, kind, calls: 0, ms: 0, ...(before && { workerJobsMs: 0, workerBackgroundMs: 0 }) };
+      r.times.set(key, entry);
+    }
+    if (call) entry.calls++;
+    entry.ms += ms;
+    if (before) {
+      const after = r.workers!();
+      entry.workerJobsMs! += after.jobsMs - before.jobsMs;
+      entry.workerBackgroundMs! += after.backgroundMs - before.backgroundMs;
     }
   }
 }
@@ -74,6 +98,9 @@ export function timeOp<T>(r: Recorder, kind: OpTiming['kind'], op: string, fn: (
  * inside another op's forward or inside a VJP counts towards that op or VJP, so no time is
  * counted twice and the ops' times sum to at most `totalMs`; a gradient sum that backward adds
  * between VJPs is its own entry (op 'accumulateGrad').
+ *
+ * With worker threads on (setNumThreads), each entry also carries the workers' time during it
+ * (`workerJobsMs`, `workerBackgroundMs`), so a profile shows which ops leave them waiting.
  *
  * Profiling adds two clock reads and a closure per op; while no profileOps call is running the
  * hooks cost one null test per op. Calls do not nest, and fn must be synchronous (a returned
@@ -86,7 +113,9 @@ export function timeOp<T>(r: Recorder, kind: OpTiming['kind'], op: string, fn: (
 export function profileOps<T>(fn: () => T): ProfiledCall<T> {
   if (typeof fn !== 'function') throw new ArgumentError(`profileOps: fn must be a function, got ${typeof fn}`);
   if (recorder !== null) throw new ArgumentError('profileOps: already profiling (calls do not nest); profile the outer call only');
-  const r: Recorder = { times: new Map(), depth: 0 };
+  const sample = backendFor('cpu').workerActivity;
+  const workers = sample?.().workers ?? 0;
+  const r: Recorder = { times: new Map(), depth: 0, workers: workers > 0 ? sample! : null };
   recorder = r;
   const t0 = performance.now();
   let result: T;
@@ -101,5 +130,5 @@ export function profileOps<T>(fn: () => T): ProfiledCall<T> {
   }
   const ops = [...r.times.values()].sort((a, b) => b.ms - a.ms);
   const opsMs = ops.reduce((s, t) => s + t.ms, 0);
-  return { result, profile: { totalMs, ops, untrackedMs: Math.max(0, totalMs - opsMs) } };
+  return { result, profile: { totalMs, ops, untrackedMs: Math.max(0, totalMs - opsMs), workers } };
 }

@@ -35,4 +35,19 @@ export interface Backend<A = KernelArray> {
   readonly random: RandomKernels<A>;
   /** In-place parameter updates (SGD, Adam, RMSprop) and gradient-norm clipping. */
   readonly optimizer: OptimizerKernels<A>;
+  /**
+   * How long the backend's worker threads have been busy so far, where it has any (the CPU
+   * backend's, setNumThreads): profileOps bills each op the workers' time during it.
+   */
+  readonly workerActivity?: () => WorkerActivity;
+}
+
+/** What a backend's worker threads have done since they started (cumulative; sample it around work). */
+export interface WorkerActivity {
+  /** Workers running beside the calling thread (0: none). */
+  workers: number;
+  /** Milliseconds the workers spent in the calling thread's jobs (GEMM blocks, conv tasks), summed over workers. */
+  jobsMs: number;
+  /** Milliseconds they spent in background programs (a conv's filter gradient while backward goes on), summed over workers. */
+  backgroundMs: number;
 }

@@ -7,7 +7,8 @@ import * as tg from '../index.js';
 import type { Backend } from './backend.js';
 import { backendOf, cpuBackend, withBackend } from './index.js';
 
-type Area = Exclude<keyof Backend, 'device'>;
+/** The kernel areas (workerActivity is a diagnostic, not kernels). */
+type Area = Exclude<keyof Backend, 'device' | 'workerActivity'>;
 
 class StandInCalled extends Error {}
 
@@ -21,7 +22,7 @@ function refusing(area: Area): Backend {
 
 /** cpuBackend with every kernel counted in `calls` ('area.kernel' → count). */
 function counting(calls: Map<string, number>): Backend {
-  const areas = (Object.keys(cpuBackend) as (keyof Backend)[]).filter((k): k is Area => k !== 'device');
+  const areas = (Object.keys(cpuBackend) as (keyof Backend)[]).filter((k): k is Area => k !== 'device' && k !== 'workerActivity');
   const wrapped = Object.fromEntries(areas.map((area) => {
     const impl = cpuBackend[area] as unknown as Record<string, (...args: unknown[]) => unknown>;
     return [area, Object.fromEntries(Object.keys(impl).map((name) => [name, (...args: unknown[]) => {

@@ -12,6 +12,7 @@ import { cpuOptimizer } from './optimizer.js';
 import { cpuPool } from './pool.js';
 import { cpuRandom } from './random.js';
 import { cpuReduce } from './reduce.js';
+import { workerActivity } from './wasm/threads.js';
 
 export const cpuBackend: Backend<TypedArray> = {
   device: 'cpu',
@@ -25,4 +26,5 @@ export const cpuBackend: Backend<TypedArray> = {
   copy: cpuCopy,
   random: cpuRandom,
   optimizer: cpuOptimizer,
+  workerActivity,
 };

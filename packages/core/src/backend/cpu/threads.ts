@@ -1,5 +1,6 @@
 import { ArgumentError } from '../../errors.js';
-import { type WorkerActivity, disableWasmGemmThreads, enableWasmGemmThreads, workerActivity } from './wasm/threads.js';
+import type { WorkerActivity } from '../backend.js';
+import { disableWasmGemmThreads, enableWasmGemmThreads, workerActivity } from './wasm/threads.js';
 
 /** More would only add hand-offs: the work is split in a handful of blocks per thread. */
 const MAX_THREADS = 64;

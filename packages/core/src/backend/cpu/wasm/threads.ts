@@ -14,6 +14,7 @@ import { GEMM_MR, GEMM_NR, type GemmExports } from './gemm.js';
 import { exportedFunctions, runSerially, runTaskProgram, settleAsyncTasks, type TasksStage } from './tasks.js';
 import { type GemmExecutor, compileWasmModule, createWasmRuntime, installWasmRuntime, type WasmRuntime } from './runtime.js';
 import { canBlockThread, workerHost, type HostKind, type WorkerLike } from './worker-host.js';
+import type { WorkerActivity } from '../../backend.js';
 
 /** Below this many flops the split costs more (wake-up ≈ tens of µs) than it saves. */
 const MIN_SPLIT_FLOPS = 1 << 22;
@@ -171,16 +172,6 @@ export interface ThreadOptions {
 }
 
 let active: { runtime: WasmRuntime; workers: WorkerLike[]; control: Int32Array } | null = null;
-
-/** What the workers have done since threads were last enabled (threadActivity). */
-export interface WorkerActivity {
-  /** Workers running beside the calling thread (0 with one thread). */
-  workers: number;
-  /** Milliseconds the workers spent in the calling thread's jobs (GEMM blocks, conv tasks), summed over workers. */
-  jobsMs: number;
-  /** Milliseconds they spent in background programs (a conv's filter gradient while backward goes on), summed over workers. */
-  backgroundMs: number;
-}
 
 /**
  * The workers' busy time since threads were last enabled: sampled before and after a piece of
