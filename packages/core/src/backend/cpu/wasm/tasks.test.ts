@@ -106,7 +106,7 @@ describe('wasm task programs', () => {
       for (let i = 0; i < count; i++) expect(out[8 * i + 6]).to.equal(6 * i + 6);
       return who.filter((t) => t === 2).length;
     };
-    // Back to back (the worker is still spinning), then after pauses well past its 5 ms spin (it
+    // Back to back (the worker is still spinning), then after pauses well past its 1 ms spin (it
     // sleeps in Atomics.wait); a busy machine may deschedule it, so a few rounds are allowed.
     for (const pauseMs of [0, 30]) {
       let byWorker = 0;

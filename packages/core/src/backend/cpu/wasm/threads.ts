@@ -76,16 +76,13 @@ function runBlocks(control: Int32Array, gemm: GemmFn, work: number): void {
 }
 
 /**
- * How long an idle thread spins for the next job. The gaps between a training step's conv calls
- * are the calling thread's batch norm, pooling and elementwise passes: up to a few ms. Measured at
- * 2 threads on this project's 2-vCPU machines: 1 ms against none took resnet20's step from 170-175
- * to 164-166 ms (Intel Xeon; 3 ms no better there). On the AMD EPYC, 5 ms against 1 ms, steps
- * alternated in one process (12 rounds of 5, medians): lenet5 16.8 / 16.5 against 19.7 / 19.5 ms
- * (a worker woken from sleep starts late, and runs its first tasks slower: threadActivity put the
- * worker's own time in resnet20's convs at 33-34 ms a step spinning 20 ms, 37-43 spinning 1),
- * fmnist-cnn and resnet20 within ±4%.
+ * How long an idle thread spins for the next job: 1 ms covers the gap between most conv calls of a
+ * training step (resnet20 at 2 threads, Intel Xeon: 170-175 → 164-166 ms per step; 0.3 ms gained
+ * half that, 3 ms no more). 5 ms against 1 on the AMD EPYC, steps alternated one by one in one
+ * process (bench README, session 33): lenet5 0.97-0.98×, fmnist-cnn 1.00-1.01×, resnet20 1.05×,
+ * inside the ±4% a null alternation shows there.
  */
-const SPIN_MS = 5;
+const SPIN_MS = 1;
 
 /** No spinning where the threads outnumber the cores the host reports: a spinning thread would hold a core that a working one needs. */
 function spinBudgetMs(threads: number): number {
