@@ -207,6 +207,26 @@ describe('wasm task programs', () => {
       expect(job.finished()).to.equal(true);
     });
 
+    it('the busy worker joins a job the caller starts meanwhile between its background tasks, before its program is done', async () => {
+      expect(await enableWasmGemmThreads(2)).to.equal(true);
+      let early = false;
+      for (let round = 0; round < 10 && !early; round++) {
+        expect(prepareBackgroundTasks()).to.equal(true);
+        const result = new Float32Array(8);
+        const job = startBackground(256, result); // 256 tasks of 512 KiB zeroing each: tens of ms in all
+        const count = 64;
+        const { src, out, markers, who, pad } = taskOperands(count, 1 << 16);
+        runTasks(program(count, src, out, markers, who).call('zeroFloats', [pad.byteOffset, 1 << 16]));
+        for (let i = 0; i < count; i++) expect(out[8 * i + 6]).to.equal(6 * i + 6);
+        // The worker took some of the job while tasks of its program were still unrun.
+        early = who.some((w) => w === 2) && job.who.some((w) => w === 0);
+        settleAsyncTasks();
+        expect(job.finished()).to.equal(true);
+        expect([...job.who].every((w) => w === 1 || w === 2)).to.equal(true);
+      }
+      expect(early, 'the worker joined the job before its background program was done').to.equal(true);
+    });
+
     it('a job the caller starts meanwhile runs without the busy worker, which joins it once its background program is done; results as with one thread', async () => {
       expect(await enableWasmGemmThreads(2)).to.equal(true);
       let joinedLate = 0;

@@ -128,6 +128,17 @@ const runJob = () => {
 // This worker's time in the caller's jobs [0] and in background programs [1], ms (threadActivity;
 // only this worker writes them), added as each job or background task ends.
 const busy = new Float64Array(control.buffer, 4 * (s + ${BUSY_AT}), 2);
+// A job the caller began without this worker (it ran a background program) may still have blocks
+// or tasks left: join it. Counted first, then checked open, so the caller (which closes, then
+// waits for the count) never misses one.
+const joinOpenJob = () => {
+  const t0 = performance.now();
+  Atomics.add(control, ${LATE}, 1);
+  if (Atomics.load(control, ${JOB_OPEN}) === 1) runJob();
+  busy[0] += performance.now() - t0; // before the caller can see the job end
+  Atomics.sub(control, ${LATE}, 1);
+  Atomics.notify(control, ${LATE});
+};
 for (;;) {
   spinWhile(control, s, ${IDLE}, spinMs);
   Atomics.wait(control, s, ${IDLE});
@@ -135,24 +146,22 @@ for (;;) {
   if (state === ${EXIT}) break;
   let t0 = performance.now();
   if (state === ${ASYNC}) {
-    // Added task by task: a program runs across several of the caller's ops.
+    // Between its tasks the worker joins a job the caller started meanwhile (the caller waits for
+    // that job, not for this program, which it settles later). Its time is added task by task: a
+    // program runs across several of the caller's ops.
     runTaskProgram(control, asyncProgram, ${ASYNC_CLAIM}, fns, slot, -1, () => {
       const t1 = performance.now();
       busy[1] += t1 - t0;
       t0 = t1;
+      if (Atomics.load(control, ${JOB_OPEN}) !== 1) return;
+      joinOpenJob();
+      t0 = performance.now();
     });
-    t0 = performance.now();
     // Free for other jobs first, then counted as done (finishAsync waits for the count).
     Atomics.store(control, s, ${IDLE});
     Atomics.add(control, ${ASYNC_DONE}, 1);
     Atomics.notify(control, ${ASYNC_DONE});
-    // A job the caller began without this worker may still have blocks or tasks left: join it.
-    // Counted first, then checked open, so the caller (which closes, then waits for the count) never misses one.
-    Atomics.add(control, ${LATE}, 1);
-    if (Atomics.load(control, ${JOB_OPEN}) === 1) runJob();
-    busy[0] += performance.now() - t0;
-    Atomics.sub(control, ${LATE}, 1);
-    Atomics.notify(control, ${LATE});
+    joinOpenJob();
     continue;
   }
   runJob();
@@ -251,7 +260,7 @@ function splittingExecutor(exports: WebAssembly.Exports, work: number, threads: 
     control[STAGED] = stage ? 0 : ALL_STAGED;
     const joined: number[] = [];
     for (let t = 1; t < threads; t++) {
-      if (Atomics.load(control, t * SLOT) === ASYNC) continue; // it joins when its background program is done
+      if (Atomics.load(control, t * SLOT) === ASYNC) continue; // it joins between its background tasks
       Atomics.store(control, t * SLOT, BUSY);
       Atomics.notify(control, t * SLOT);
       joined.push(t);
