@@ -10,6 +10,7 @@
 import { Generator, setNumThreads } from '@tensorgrad/core';
 import { MODEL_CASES } from './cases.js';
 import { tensorgradStep } from './tensorgrad-engine.js';
+import { median } from './timing.js';
 
 interface Variant {
   label: string;
@@ -24,23 +25,19 @@ if (process.env['VARIANT'] === undefined) throw new Error('ab-steps: set VARIANT
 const variant = (await import(new URL(process.env['VARIANT'], `file://${process.cwd()}/`).href)) as Variant;
 await setNumThreads(threads);
 
-const median = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1]!;
 for (const name of names) {
   const model = MODEL_CASES.find((c) => c.name === name);
   if (model === undefined) throw new Error(`ab-steps: no model '${name}' (${MODEL_CASES.map((c) => c.name).join(', ')})`);
   const step = tensorgradStep(model, new Generator(7));
   const times = { on: [] as number[], off: [] as number[] };
-  const losses = { on: [] as number[], off: [] as number[] };
   const one = (on: boolean, record: boolean): void => {
     variant.set(on);
     const t0 = performance.now();
     const loss = step.forward();
     step.backward(loss);
     step.update();
-    const value = loss.item();
-    if (!record) return;
-    (on ? times.on : times.off).push(performance.now() - t0);
-    (on ? losses.on : losses.off).push(value);
+    loss.item(); // the step's result read: everything it ran has settled
+    if (record) (on ? times.on : times.off).push(performance.now() - t0);
   };
   for (let i = 0; i < warm; i++) one(i % 2 === 0, false);
   for (let r = 0; r < rounds; r++) for (const on of r % 2 === 0 ? [true, false] : [false, true]) one(on, true);

@@ -186,7 +186,7 @@ const report = {
   profileNote: 'tensorgrad 1 thread, core profileOps around forward (model + loss), backward and optimizer (step + zeroGrad); mean ms per step per op ("op": application, "vjp": VJP and its gradient thunks; inner ops billed to the outer one). Step FLOPs: conv and linear layers only, forward + dW + dx (no dx for the first layer), direct-convolution count; fractionOfGemm = (FLOPs / step ms) / GEMM rate, both tensorgrad 1 thread in this sitting; stepMs is the unprofiled training-step case.',
   results,
   profile: profiles,
-  threadProfileNote: 'the same profile at 2 threads; per phase, the worker\'s time in the calling thread\'s jobs (conv tasks, GEMM blocks) and in background programs (filter gradients), from core\'s threadActivity, and the rest of the phase\'s wall time, when it waited for the calling thread (a background program counts in the phase where it ends).',
+  threadProfileNote: 'the same profile at 2 threads; per phase, the worker\'s time in the calling thread\'s jobs (conv tasks, GEMM blocks) and in background programs (filter gradients), from core\'s profileOps (threadActivity), and the rest of the phase\'s wall time, when it waited for the calling thread (a background program counts task by task, in the phase where each task ends).',
   threadProfile: threadProfiles,
   minorPageFaultsPerTrainingStep: faults,
   table,

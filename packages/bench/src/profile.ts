@@ -1,7 +1,7 @@
 // The per-op profile of tensorgrad's training steps (1 thread): core's profileOps around the
 // forward (model and loss), the backward (per VJP) and the optimizer update of each step, mean
 // ms per step per op; and the step's FLOPs against the GEMM rate measured in the same sitting.
-import { type Generator, type OpTiming, profileOps, threadActivity } from '@tensorgrad/core';
+import { type Generator, type OpTiming, profileOps } from '@tensorgrad/core';
 import type { ModelCase } from './cases.js';
 import { type StepFlops, stepFlops } from './flops.js';
 import { tensorgradStep } from './tensorgrad-engine.js';
@@ -11,9 +11,8 @@ export const PHASES: readonly Phase[] = ['forward', 'backward', 'optimizer'];
 
 /**
  * Mean per step: the phase's wall time, its ops by name and kind, and the rest; with worker
- * threads, what they did meanwhile (core's threadActivity; a background program's time counts in
- * the phase where it ends, so a filter gradient begun in backward and settled by the optimizer
- * moves time between those two).
+ * threads, what they did meanwhile (profileOps' worker time; a background program's counts task by
+ * task, in the phase where each task ends).
  */
 export interface PhaseProfile { ms: number; untrackedMs: number; ops: OpTiming[]; workers: WorkerTime }
 
@@ -59,23 +58,19 @@ export function profileStep(m: ModelCase, generator: Generator, steps: number, w
   let workers = 0;
   for (let i = 0; i < warmup + steps; i++) {
     const t0 = performance.now();
-    const a0 = threadActivity();
     const fwd = profileOps(() => step.forward());
-    const a1 = threadActivity();
     const bwd = profileOps(() => step.backward(fwd.result));
-    const a2 = threadActivity();
     const upd = profileOps(() => step.update());
-    const a3 = threadActivity();
     step.force(fwd.result);
     if (i < warmup) continue;
     totals.push(performance.now() - t0);
-    workers = a3.workers;
-    for (const [phase, { profile }, from, to] of [['forward', fwd, a0, a1], ['backward', bwd, a1, a2], ['optimizer', upd, a2, a3]] as const) {
+    for (const [phase, { profile }] of [['forward', fwd], ['backward', bwd], ['optimizer', upd]] as const) {
       const s = sums[phase];
+      workers = profile.workers;
       s.ms += profile.totalMs;
       s.untrackedMs += profile.untrackedMs;
-      s.jobsMs += to.jobsMs - from.jobsMs;
-      s.backgroundMs += to.backgroundMs - from.backgroundMs;
+      s.jobsMs += profile.workerJobsMs ?? 0;
+      s.backgroundMs += profile.workerBackgroundMs ?? 0;
       for (const t of profile.ops) {
         const key = `${t.kind}:${t.op}`;
         const e = s.ops.get(key);

@@ -46,14 +46,19 @@ export function timeIt(run: () => void, policy: TimingPolicy): Timing {
   }
   const faults = process.resourceUsage().minorPageFault - faults0;
   const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return {
-    medianMs: median,
+    medianMs: median(sorted),
     minMs: sorted[0]!,
     maxMs: sorted[sorted.length - 1]!,
     reps: times.length,
     warmupReps: warm,
     minorFaultsPerRun: faults / times.length,
   };
+}
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -95,6 +95,7 @@ describe('profileOps', () => {
       const step = (): void => sum(mul(conv2d(x, w, null, { padding: 1 }), two)).backward();
       const alone = profileOps(step).profile;
       expect(alone.workers).to.equal(0);
+      expect(alone).not.to.have.any.keys('workerJobsMs', 'workerBackgroundMs');
       for (const t of alone.ops) expect(t).not.to.have.any.keys('workerJobsMs', 'workerBackgroundMs');
       expect(await setNumThreads(2)).to.equal(true);
       let jobs = 0;
@@ -104,6 +105,8 @@ describe('profileOps', () => {
         const conv = entry(profile.ops, 'op', 'conv2d')!;
         jobs = conv.workerJobsMs!;
         expect(jobs).to.be.at.most(conv.ms + 1);
+        // The whole call's worker time holds every op's.
+        expect(profile.workerJobsMs).to.be.at.least(profile.ops.reduce((s, t) => s + t.workerJobsMs!, 0) - 1e-9).and.at.most(profile.totalMs + 1);
         expect(entry(profile.ops, 'op', 'mul')!.workerJobsMs).to.equal(0);
         for (const t of profile.ops) expect(t.workerBackgroundMs).to.be.at.least(0);
       }

@@ -38,6 +38,10 @@ export interface OpProfile {
    * for the calling thread.
    */
   workers: number;
+  /** With workers: their time in the calling thread's jobs during the whole call, ms (untracked work included). */
+  workerJobsMs?: number;
+  /** With workers: their time in background programs during the whole call, ms. */
+  workerBackgroundMs?: number;
 }
 
 /** What `profileOps` returns. */
@@ -117,6 +121,7 @@ export function profileOps<T>(fn: () => T): ProfiledCall<T> {
   const workers = sample?.().workers ?? 0;
   const r: Recorder = { times: new Map(), depth: 0, workers: workers > 0 ? sample! : null };
   recorder = r;
+  const before = r.workers?.();
   const t0 = performance.now();
   let result: T;
   try {
@@ -125,10 +130,12 @@ export function profileOps<T>(fn: () => T): ProfiledCall<T> {
     recorder = null;
   }
   const totalMs = performance.now() - t0;
+  const after = r.workers?.();
   if (result instanceof Promise) {
     throw new ArgumentError('profileOps: fn returned a Promise, but the profile covers synchronous code only (ops after the first await would be missed)');
   }
   const ops = [...r.times.values()].sort((a, b) => b.ms - a.ms);
   const opsMs = ops.reduce((s, t) => s + t.ms, 0);
-  return { result, profile: { totalMs, ops, untrackedMs: Math.max(0, totalMs - opsMs), workers } };
+  const workerMs = before && after && { workerJobsMs: after.jobsMs - before.jobsMs, workerBackgroundMs: after.backgroundMs - before.backgroundMs };
+  return { result, profile: { totalMs, ops, untrackedMs: Math.max(0, totalMs - opsMs), workers, ...workerMs } };
 }

@@ -227,7 +227,7 @@ describe('wasm task programs', () => {
       expect(early, 'the worker joined the job before its background program was done').to.equal(true);
     });
 
-    it('a job the caller starts meanwhile runs without the busy worker, which joins it once its background program is done; results as with one thread', async () => {
+    it('a job the caller starts meanwhile is joined by the busy worker (between its background tasks or once its program is done); results as with one thread', async () => {
       expect(await enableWasmGemmThreads(2)).to.equal(true);
       let joinedLate = 0;
       for (let round = 0; round < 10 && joinedLate === 0; round++) {

@@ -177,7 +177,8 @@ export interface ThreadOptions {
   spin?: boolean;
 }
 
-let active: { runtime: WasmRuntime; workers: WorkerLike[]; control: Int32Array } | null = null;
+/** The running threads; `times` views the control block as float64s (the workers' busy times, BUSY_AT). */
+let active: { runtime: WasmRuntime; workers: WorkerLike[]; control: Int32Array; times: Float64Array } | null = null;
 
 /**
  * The workers' busy time since threads were last enabled: sampled before and after a piece of
@@ -186,8 +187,7 @@ let active: { runtime: WasmRuntime; workers: WorkerLike[]; control: Int32Array }
  */
 export function workerActivity(): WorkerActivity {
   if (active === null) return { workers: 0, jobsMs: 0, backgroundMs: 0 };
-  const { control, workers } = active;
-  const times = new Float64Array(control.buffer);
+  const { workers, times } = active;
   let jobsMs = 0;
   let backgroundMs = 0;
   for (let w = 1; w <= workers.length; w++) {
@@ -230,7 +230,7 @@ export async function enableWasmGemmThreads(threads = 2, options: ThreadOptions 
   }
   runtime.executor = splittingExecutor(runtime.exports, workspaces[0]!, threads, control, block, spinMs);
   installWasmRuntime(runtime);
-  active = { runtime, workers, control };
+  active = { runtime, workers, control, times: new Float64Array(control.buffer) };
   return true;
 }
 
